@@ -1,0 +1,318 @@
+// The panocarbon command line. Thin: the parser is built from the command specs of the library
+// (panocarbon/options.hpp), each handler calls one library function and prints its result.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <cmath>
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "panocarbon/panocarbon.hpp"
+
+namespace pc = panocarbon;
+
+namespace {
+
+using Handler = std::function<void(const pc::Params&)>;
+
+pc::Store open_store(const pc::Params& p) {
+  return pc::Store::open(p.has("db") ? std::filesystem::path(p.str("db")) : pc::Store::default_path());
+}
+
+void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::string& format) {
+  if (format == "json") {
+    auto a = nlohmann::json::array();
+    for (const auto* f : fs) {
+      nlohmann::json j = {{"id", f->id}, {"edition", f->edition}, {"category", f->category}, {"activity", f->activity},
+                          {"technology", f->technology}, {"gas", f->gas}, {"value", f->value}, {"unit", f->unit},
+                          {"citation", f->citation.text()}, {"note", f->note}};
+      if (!std::isnan(f->lower)) j["lower"] = f->lower;
+      if (!std::isnan(f->upper)) j["upper"] = f->upper;
+      a.push_back(j);
+    }
+    std::cout << a.dump(2) << '\n';
+    return;
+  }
+  auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
+  if (format == "csv") {
+    std::cout << "id,edition,category,activity,technology,gas,value,unit,lower,upper,table\n";
+    for (const auto* f : fs)
+      fmt::print("{},{},{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n", f->id, f->edition, f->category, f->activity,
+                 f->technology, f->gas, f->value, f->unit, num(f->lower), num(f->upper), f->citation.table);
+    return;
+  }
+  fmt::print("{:<52} {:<8} {:<26} {:<6} {:>12} {:<7} {:>12} {:>12}\n", "id", "category", "activity", "gas", "value",
+             "unit", "lower", "upper");
+  for (const auto* f : fs) {
+    std::string act = f->activity + (f->technology.empty() ? "" : " [" + f->technology + "]");
+    if (act.size() > 26) act = act.substr(0, 23) + "...";
+    fmt::print("{:<52} {:<8} {:<26} {:<6} {:>12} {:<7} {:>12} {:>12}\n", f->id, f->category, act, f->gas,
+               num(f->value), f->unit, num(f->lower), num(f->upper));
+  }
+  fmt::print("{} factors\n", fs.size());
+}
+
+void run_inventory(const pc::Params& p, const std::string& path_label, std::string_view text, bool json_input,
+                   const std::string& command) {
+  pc::Store store = open_store(p);
+  const pc::FactorLibrary lib = store.load_factor_library();
+  const auto& tree = pc::CategoryTree::ipcc2006();
+  const pc::ActivityData data = json_input ? pc::read_activity_json(text, path_label) : pc::read_activity_csv(text, path_label);
+  pc::CalcOptions o;
+  o.gwp = p.str("gwp");
+  o.edition = p.has("edition") ? std::stoi(p.str("edition")) : 2006;
+  o.skip_missing = p.flag("skip-missing");
+  const nlohmann::json inputs = nlohmann::json::array({pc::describe_input(path_label, text)});
+  const int64_t run = store.begin_run(command, inputs, p.json());
+  pc::InventoryResult r;
+  try {
+    r = pc::calculate_inventory(data, lib, tree, o);
+  } catch (const pc::Error& e) {
+    store.finish_run(run, "failed", {{"error", e.what()}});
+    throw;
+  }
+  std::vector<pc::ResultRecord> records;
+  for (const auto& c : pc::totals_by_category(r, tree)) records.push_back({c.code, "CO2e", c.co2e_t, "t"});
+  for (const auto& g : pc::totals_by_gas(r)) records.push_back({"gas", g.gas, g.emissions_t, "t"});
+  store.save_results(run, records);
+  store.finish_run(run, "ok",
+                   {{"total_co2e_t", r.total_co2e_t}, {"memo_co2_biogenic_t", r.memo_co2_biogenic_t},
+                    {"rows", data.rows.size()}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
+                    {"edition", r.edition}, {"warnings", r.warnings.size()}});
+  const nlohmann::json provenance = {{"run_id", run},
+                                     {"database", store.path().string()},
+                                     {"input", inputs[0]},
+                                     {"factor_library", lib.source()},
+                                     {"version", pc::version()}};
+  pc::write_inventory(std::cout, data, r, tree, lib, p.has("by") ? p.str("by") : "category", p.str("format"), provenance);
+  for (const auto& w : r.warnings)
+    if (p.str("format") != "table") fmt::print(stderr, "warning: {}\n", w);
+}
+
+std::map<std::string, Handler> handlers() {
+  std::map<std::string, Handler> h;
+  h["db init"] = [](const pc::Params& p) {
+    pc::Store s = open_store(p);
+    const auto info = s.info();
+    fmt::print("database {} ready: schema version {}, {} emission factors, {} fuels, {} categories, {} GWP values\n",
+               s.path().string(), s.schema_version(), info["counts"]["emission_factors"].get<long long>(),
+               info["counts"]["fuels"].get<long long>(), info["counts"]["categories"].get<long long>(),
+               info["counts"]["gwp_values"].get<long long>());
+  };
+  h["db info"] = [](const pc::Params& p) {
+    pc::Store s = open_store(p);
+    auto info = s.info();
+    auto runs = nlohmann::json::array();
+    for (const auto& r : s.recent_runs(10))
+      runs.push_back({{"id", r.id}, {"command", r.command}, {"started_at", r.started_at}, {"status", r.status},
+                      {"inputs", r.inputs}, {"summary", r.summary}});
+    info["recent_runs"] = runs;
+    std::cout << info.dump(2) << '\n';
+  };
+  h["factors list"] = [](const pc::Params& p) {
+    pc::Store s = open_store(p);
+    const pc::FactorLibrary lib = s.load_factor_library();
+    std::vector<const pc::EmissionFactor*> fs;
+    std::string activity;
+    if (p.has("activity")) {
+      const auto a = lib.resolve_activity(p.str("activity"));
+      if (!a)
+        throw pc::Error(pc::ErrorCategory::NotFound,
+                        fmt::format("unknown activity '{}'; did you mean {}?", p.str("activity"),
+                                    fmt::join(lib.suggest_activity(p.str("activity")), ", ")),
+                        pc::ErrorContext{{}, 0, 0, "activity"});
+      activity = *a;
+    }
+    const std::string gas = p.has("gas") ? pc::canonical_gas(p.str("gas")) : "";
+    for (const auto& f : lib.factors()) {
+      if (!activity.empty() && f.activity != activity) continue;
+      if (!gas.empty() && f.gas != gas) continue;
+      if (p.has("category") && !pc::category_has_prefix(pc::normalise_category_code(p.str("category")), f.category)) continue;
+      if (p.str("edition") != "any" && std::to_string(f.edition) != p.str("edition")) continue;
+      if (static_cast<long long>(fs.size()) >= p.integer("limit")) break;
+      fs.push_back(&f);
+    }
+    print_factors(fs, p.str("format"));
+  };
+  h["factors search"] = [](const pc::Params& p) {
+    pc::Store s = open_store(p);
+    const auto hits = s.search(p.str("query"), static_cast<int>(p.integer("limit")));
+    if (p.str("format") == "json") {
+      auto a = nlohmann::json::array();
+      for (const auto& x : hits) a.push_back({{"kind", x.kind}, {"id", x.id}, {"title", x.title}, {"rank", x.rank}});
+      std::cout << a.dump(2) << '\n';
+      return;
+    }
+    if (p.str("format") == "csv") {
+      std::cout << "kind,id,title\n";
+      for (const auto& x : hits) fmt::print("{},{},\"{}\"\n", x.kind, x.id, x.title);
+      return;
+    }
+    for (const auto& x : hits) fmt::print("{:<9} {:<52} {}\n", x.kind, x.id, x.title);
+    fmt::print("{} results for \"{}\"\n", hits.size(), p.str("query"));
+  };
+  h["factors show"] = [](const pc::Params& p) {
+    pc::Store s = open_store(p);
+    const pc::FactorLibrary lib = s.load_factor_library();
+    if (const auto* f = lib.find_factor(p.str("id"))) {
+      if (p.str("format") == "json" || p.str("format") == "csv") return print_factors({f}, p.str("format"));
+      fmt::print("id          {}\nvalue       {} {}\n", f->id, f->value, f->unit);
+      if (!std::isnan(f->lower)) fmt::print("range       {} .. {}\n", f->lower, f->upper);
+      fmt::print("gas         {}\nactivity    {}{}\ncategory    {} and below\nedition     {}\ngeography   {}\nsource      {}\n",
+                 f->gas, f->activity, f->technology.empty() ? "" : " (" + f->technology + ")", f->category, f->edition,
+                 f->geography, f->citation.text());
+      if (!f->note.empty()) fmt::print("note        {}\n", f->note);
+      return;
+    }
+    if (const auto* fu = lib.find_fuel(p.str("id"))) {
+      const nlohmann::json j = {{"fuel", fu->name}, {"id", fu->id}, {"aliases", fu->aliases}, {"group", fu->group},
+                                {"biomass", fu->biomass}, {"ncv_tj_per_gg", fu->ncv_tj_per_gg},
+                                {"ncv_range", {fu->ncv_lower, fu->ncv_upper}},
+                                {"carbon_kg_per_gj", fu->carbon_kg_per_gj},
+                                {"carbon_range", {fu->carbon_lower, fu->carbon_upper}},
+                                {"citation", fu->citation.text()}};
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    throw pc::Error(pc::ErrorCategory::NotFound,
+                    fmt::format("no factor or fuel '{}'; find ids with: panocarbon factors search WORDS", p.str("id")),
+                    pc::ErrorContext{{}, 0, 0, "id"});
+  };
+  h["gwp list"] = [](const pc::Params& p) {
+    const auto& set = pc::GwpTable::builtin().set(p.str("set"));
+    std::vector<std::pair<std::string, double>> v(set.gwp100.begin(), set.gwp100.end());
+    std::sort(v.begin(), v.end());
+    if (p.str("format") == "json") {
+      std::cout << nlohmann::json({{"set", set.name}, {"document", set.document}, {"gwp100", set.gwp100}}).dump(2) << '\n';
+      return;
+    }
+    if (p.str("format") == "csv") std::cout << "set,gas,gwp100\n";
+    for (const auto& [g, x] : v)
+      p.str("format") == "csv" ? fmt::print("{},{},{}\n", set.name, g, x) : fmt::print("{:<16} {:>10}\n", g, x);
+    if (p.str("format") == "table") fmt::print("GWP100, {} ({})\n", set.name, set.document);
+  };
+  h["inventory calc"] = [](const pc::Params& p) {
+    const std::filesystem::path file = p.str("file");
+    const std::string text = pc::read_file(file);
+    run_inventory(p, file.string(), text, file.extension() == ".json", "inventory calc");
+  };
+  h["inventory reference"] = [](const pc::Params& p) {
+    pc::Store store = open_store(p);
+    const pc::FactorLibrary lib = store.load_factor_library();
+    const std::filesystem::path file = p.str("file");
+    const std::string text = pc::read_file(file);
+    const auto supply = pc::read_fuel_supply_csv(text, file.string());
+    nlohmann::json inputs = nlohmann::json::array({pc::describe_input(file, text)});
+    std::optional<pc::ActivityData> sd;
+    std::optional<pc::InventoryResult> sr;
+    if (p.has("compare")) {
+      const std::filesystem::path cf = p.str("compare");
+      const std::string ctext = pc::read_file(cf);
+      inputs.push_back(pc::describe_input(cf, ctext));
+      sd = cf.extension() == ".json" ? pc::read_activity_json(ctext, cf.string()) : pc::read_activity_csv(ctext, cf.string());
+      pc::CalcOptions o;
+      o.edition = std::stoi(p.str("edition"));
+      o.skip_missing = true;  // only CO2 is compared
+      sr = pc::calculate_inventory(*sd, lib, pc::CategoryTree::ipcc2006(), o);
+    }
+    const int64_t run = store.begin_run("inventory reference", inputs, p.json());
+    const auto r = pc::reference_approach(supply, lib, file.string(), sd ? &*sd : nullptr, sr ? &*sr : nullptr);
+    std::vector<pc::ResultRecord> rec = {{"reference_approach", "CO2", r.co2_t, "t"}};
+    if (r.sectoral_co2_t) rec.push_back({"sectoral_approach", "CO2", *r.sectoral_co2_t, "t"});
+    store.save_results(run, rec);
+    store.finish_run(run, "ok", {{"reference_co2_t", r.co2_t}, {"difference_pct", r.difference_pct.value_or(NAN)}});
+    pc::write_reference(std::cout, r, p.str("format"));
+  };
+  h["demo"] = [](const pc::Params& p) {
+    const std::string text(pc::example_inventory_csv());
+    fmt::print("panocarbon demo: the inventory of examples/inventory.csv (a small fictional country-year)\n\n");
+    run_inventory(p, "examples/inventory.csv", text, false, "demo");
+  };
+  h["schema"] = [](const pc::Params&) {
+    auto a = nlohmann::json::array();
+    for (const auto& s : pc::command_specs()) a.push_back(pc::to_json_schema(s));
+    std::cout << a.dump(2) << '\n';
+  };
+  return h;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories; MRIO, LCA and more to come)", "panocarbon"};
+  app.set_version_flag("--version", std::string("panocarbon ") + pc::version());
+  app.require_subcommand(1);
+  const auto hs = handlers();
+  // Per leaf command: the raw values CLI11 collected, by option name.
+  struct Leaf {
+    const pc::CommandSpec* spec;
+    CLI::App* app;
+    std::map<std::string, std::string> single;
+    std::map<std::string, bool> flags;
+  };
+  std::vector<std::unique_ptr<Leaf>> leaves;
+  std::map<std::string, CLI::App*> groups;
+  for (const auto& spec : pc::command_specs()) {
+    const auto space = spec.name.find(' ');
+    CLI::App* parent = &app;
+    std::string leaf_name = spec.name;
+    if (space != std::string::npos) {
+      const std::string group = spec.name.substr(0, space);
+      leaf_name = spec.name.substr(space + 1);
+      auto& g = groups[group];
+      if (!g) {
+        g = app.add_subcommand(group, fmt::format("{} commands", group));
+        g->require_subcommand(1);
+      }
+      parent = g;
+    }
+    auto leaf = std::make_unique<Leaf>();
+    leaf->spec = &spec;
+    leaf->app = parent->add_subcommand(leaf_name, spec.summary);
+    for (const auto& o : spec.options) {
+      std::string desc = o.description;
+      if (o.default_value) desc += fmt::format(" [default: {}]", *o.default_value);
+      if (o.type == pc::OptionType::Bool) {
+        leaf->app->add_flag("--" + o.name, leaf->flags[o.name], desc);
+      } else if (o.positional) {
+        leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required);
+      } else {
+        leaf->app->add_option("--" + o.name, leaf->single[o.name], desc);
+      }
+    }
+    leaves.push_back(std::move(leaf));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (const auto& leaf : leaves) {
+    if (!leaf->app->parsed()) continue;
+    try {
+      std::map<std::string, std::vector<std::string>> given;
+      for (const auto& o : leaf->spec->options) {
+        const auto* opt = leaf->app->get_option_no_throw(o.positional ? o.name : "--" + o.name);
+        if (!opt || opt->count() == 0) continue;
+        if (o.type == pc::OptionType::Bool)
+          given[o.name] = {leaf->flags[o.name] ? "true" : "false"};
+        else
+          given[o.name] = {leaf->single[o.name]};
+      }
+      const pc::Params params = pc::Params::from_text(*leaf->spec, given);
+      hs.at(leaf->spec->name)(params);
+      return 0;
+    } catch (const pc::Error& e) {
+      std::cout.flush();
+      fmt::print(stderr, "panocarbon: {}\n", e.what());
+      return e.exit_code();
+    } catch (const std::exception& e) {
+      std::cout.flush();
+      fmt::print(stderr, "panocarbon: internal error: {} (please report this)\n", e.what());
+      return 70;
+    }
+  }
+  return 0;
+}

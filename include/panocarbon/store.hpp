@@ -1,0 +1,72 @@
+// The embedded database (SQLite, WAL mode): datasets with provenance, emission factors, fuels, GWP sets,
+// the IPCC 2006 category tree, full-text search (FTS5) over factors, fuels and categories, and the run
+// log of every calculation with its inputs' hashes, parameters and version. Every write runs in one
+// transaction, so an interrupted import leaves the database as it was.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "panocarbon/factors.hpp"
+
+namespace panocarbon {
+
+struct SearchHit {
+  std::string kind;  // "factor", "fuel", "category"
+  std::string id;    // factor id, fuel name or category code
+  std::string title;
+  double rank = 0;   // bm25, lower is better
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string command, started_at, finished_at, status, version;
+  nlohmann::json inputs, params, summary;
+};
+
+struct ResultRecord {
+  std::string key;  // e.g. an IPCC category code or "total"
+  std::string gas;  // "CO2e", "CO2", ...
+  double value = 0;
+  std::string unit;  // "t"
+};
+
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 1;
+  // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
+  static std::filesystem::path default_path();
+  // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the
+  // project's own datasets when their content changed. ":memory:" gives an in-memory database.
+  static Store open(const std::filesystem::path& path);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const std::filesystem::path& path() const;
+  int schema_version() const;
+  nlohmann::json info() const;
+
+  FactorLibrary load_factor_library() const;
+  std::vector<SearchHit> search(std::string_view query, int limit) const;
+
+  int64_t begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params);
+  void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary);
+  void save_results(int64_t run_id, const std::vector<ResultRecord>& results);
+  std::vector<ResultRecord> results(int64_t run_id) const;
+  std::vector<RunRecord> recent_runs(int limit) const;
+
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace panocarbon

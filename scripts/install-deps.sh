@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build and the tests need. Idempotent: quiet and quick when all are there.
+set -euo pipefail
+pkgs=(
+  build-essential cmake ninja-build pkg-config git
+  libsqlite3-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-yaml python3-numpy python3-pandas
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# npm packages arrive with the web application (a later issue).

@@ -1,0 +1,70 @@
+#include "panocarbon/error.hpp"
+
+#include <fmt/format.h>
+
+namespace panocarbon {
+
+const char* to_string(ErrorCategory c) noexcept {
+  switch (c) {
+    case ErrorCategory::InvalidInput: return "invalid input";
+    case ErrorCategory::NotFound: return "not found";
+    case ErrorCategory::Unit: return "unit error";
+    case ErrorCategory::Data: return "data error";
+    case ErrorCategory::Io: return "I/O error";
+    case ErrorCategory::Database: return "database error";
+    case ErrorCategory::Internal: return "internal error";
+  }
+  return "error";
+}
+
+namespace {
+std::string format_what(ErrorCategory c, const std::string& msg, const ErrorContext& ctx) {
+  std::string where;
+  if (!ctx.file.empty()) where = ctx.file;
+  if (ctx.line > 0) where += fmt::format("{}line {}", where.empty() ? "" : ":", ctx.line);
+  if (ctx.column > 0) where += fmt::format(", column {}", ctx.column);
+  if (!ctx.field.empty()) where += fmt::format("{}field '{}'", where.empty() ? "" : ", ", ctx.field);
+  if (where.empty()) return fmt::format("{}: {}", to_string(c), msg);
+  return fmt::format("{}: {}: {}", where, to_string(c), msg);
+}
+}  // namespace
+
+Error::Error(ErrorCategory category, std::string message, ErrorContext context)
+    : std::runtime_error(format_what(category, message, context)),
+      category_(category),
+      message_(std::move(message)),
+      context_(std::move(context)) {}
+
+int Error::exit_code() const noexcept {
+  switch (category_) {
+    case ErrorCategory::InvalidInput: return 2;
+    case ErrorCategory::NotFound: return 3;
+    case ErrorCategory::Unit: return 4;
+    case ErrorCategory::Data: return 5;
+    case ErrorCategory::Io: return 6;
+    case ErrorCategory::Database: return 7;
+    case ErrorCategory::Internal: return 70;
+  }
+  return 1;
+}
+
+int Error::http_status() const noexcept {
+  switch (category_) {
+    case ErrorCategory::InvalidInput:
+    case ErrorCategory::Unit: return 400;
+    case ErrorCategory::NotFound: return 404;
+    case ErrorCategory::Data: return 422;
+    default: return 500;
+  }
+}
+
+Error Error::with_context(const ErrorContext& outer) const {
+  ErrorContext c = context_;
+  if (c.file.empty()) c.file = outer.file;
+  if (c.line == 0) c.line = outer.line;
+  if (c.column == 0) c.column = outer.column;
+  if (c.field.empty()) c.field = outer.field;
+  return Error(category_, message_, c);
+}
+
+}  // namespace panocarbon

@@ -1,0 +1,230 @@
+#include "panocarbon/options.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "io/csv.hpp"
+#include "panocarbon/error.hpp"
+
+namespace panocarbon {
+
+namespace {
+using T = OptionType;
+
+OptionSpec opt(std::string name, T type, std::string description, std::optional<std::string> def = std::nullopt) {
+  OptionSpec o;
+  o.name = std::move(name);
+  o.type = type;
+  o.description = std::move(description);
+  o.default_value = std::move(def);
+  return o;
+}
+OptionSpec positional(std::string name, T type, std::string description) {
+  OptionSpec o = opt(std::move(name), type, std::move(description));
+  o.positional = true;
+  o.required = true;
+  return o;
+}
+OptionSpec choice(std::string name, std::vector<std::string> choices, std::string description, std::string def) {
+  OptionSpec o = opt(std::move(name), T::Choice, std::move(description), std::move(def));
+  o.choices = std::move(choices);
+  return o;
+}
+OptionSpec bounded(OptionSpec o, double lo, double hi) {
+  o.min = lo;
+  o.max = hi;
+  return o;
+}
+
+std::vector<CommandSpec> build_specs() {
+  const OptionSpec gwp = choice("gwp", {"AR4", "AR5", "AR6"},
+                                "GWP100 set used for CO2e (IPCC AR4, AR5 or AR6; AR6 separates fossil and "
+                                "non-fossil CH4)",
+                                "AR5");
+  const OptionSpec edition = choice("edition", {"2006", "2019"},
+                                    "Edition of the IPCC default factors: 2006 Guidelines, or the 2019 Refinement "
+                                    "where it changed a default",
+                                    "2006");
+  const OptionSpec format = choice("format", {"table", "csv", "json"}, "Output format", "table");
+  std::vector<CommandSpec> specs = {
+      {"db init", "Create or migrate the database and load the project's factor library", {}},
+      {"db info", "Show the database: path, schema version, datasets, counts, recent runs", {}},
+      {"factors list",
+       "List emission factors, optionally filtered",
+       {opt("activity", T::String, "Only factors of this fuel or product (case-insensitive)"),
+        opt("gas", T::String, "Only this gas (CO2, CH4, N2O, CF4, ...)"),
+        opt("category", T::String, "Only factors that apply to this IPCC category"),
+        choice("edition", {"any", "2006", "2019"}, "Only factors of this edition", "any"),
+        bounded(opt("limit", T::Int, "At most this many rows", "1000"), 1, 1e9), format}},
+      {"factors search",
+       "Full-text search over factors, fuels and IPCC categories",
+       {positional("query", T::String, "Words to search for, e.g. \"diesel trucks\""),
+        bounded(opt("limit", T::Int, "At most this many results", "20"), 1, 10000), format}},
+      {"factors show",
+       "Show one factor (or fuel) with its value, bounds and citation",
+       {positional("id", T::String, "Factor id, e.g. ipcc2006.v2c1.t1_4.natural_gas.co2, or a fuel name"), format}},
+      {"gwp list",
+       "List the GWP100 values of a set",
+       {choice("set", {"AR4", "AR5", "AR6"}, "GWP set", "AR6"), format}},
+      {"inventory calc",
+       "Compute a production-side (IPCC) inventory from an activity-data CSV or JSON file",
+       {positional("file", T::Path, "Activity data: CSV or JSON (see docs/inventory.md)"), gwp, edition,
+        opt("by", T::String, "Aggregation: row, category, gas or level=N (N = 1..5)", "row"), format,
+        opt("skip-missing", T::Bool,
+            "Skip gases that have no default factor for a row's category (listed as warnings) instead of failing",
+            "false")}},
+      {"inventory reference",
+       "IPCC reference approach for CO2 from fuel combustion, optionally compared with the sectoral approach",
+       {positional("file", T::Path, "Fuel supply CSV: fuel,unit,production,imports,exports,international_bunkers,"
+                                    "stock_change[,excluded] (see docs/inventory.md)"),
+        opt("compare", T::Path, "Activity-data file of the sectoral approach for the same country and year"),
+        edition, format}},
+      {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
+      {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
+  };
+  for (auto& s : specs)
+    s.options.push_back(opt("db", T::Path,
+                            "SQLite database path (default: $PANOCARBON_DB, else "
+                            "$XDG_DATA_HOME/panocarbon/panocarbon.db)"));
+  return specs;
+}
+
+Error bad(const OptionSpec& o, std::string msg) {
+  return Error(ErrorCategory::InvalidInput, std::move(msg), ErrorContext{{}, 0, 0, o.name});
+}
+
+nlohmann::json convert(const OptionSpec& o, const std::string& text) {
+  switch (o.type) {
+    case T::String:
+    case T::Path: return text;
+    case T::Bool: {
+      const auto t = io::to_lower(text);
+      if (t == "true" || t == "1" || t == "yes" || t.empty()) return true;
+      if (t == "false" || t == "0" || t == "no") return false;
+      throw bad(o, fmt::format("option --{} takes true or false, not '{}'", o.name, text));
+    }
+    case T::Int:
+    case T::Double: {
+      double v = 0;
+      if (!io::parse_double(text, v) || (o.type == T::Int && v != std::floor(v)))
+        throw bad(o, fmt::format("option --{} takes {}, not '{}'", o.name,
+                                 o.type == T::Int ? "a whole number" : "a number", text));
+      if ((o.min && v < *o.min) || (o.max && v > *o.max))
+        throw bad(o, fmt::format("option --{} must be between {} and {}, not {}", o.name, o.min.value_or(-INFINITY),
+                                 o.max.value_or(INFINITY), text));
+      if (o.type == T::Int) return static_cast<long long>(v);
+      return v;
+    }
+    case T::Choice:
+      for (const auto& c : o.choices)
+        if (io::to_lower(c) == io::to_lower(text)) return c;
+      throw bad(o, fmt::format("option --{} must be one of {}, not '{}'", o.name, fmt::join(o.choices, ", "), text));
+  }
+  return text;
+}
+}  // namespace
+
+const OptionSpec* CommandSpec::find(std::string_view option) const {
+  for (const auto& o : options)
+    if (o.name == option) return &o;
+  return nullptr;
+}
+
+const std::vector<CommandSpec>& command_specs() {
+  static const std::vector<CommandSpec> specs = build_specs();
+  return specs;
+}
+
+const CommandSpec& command_spec(std::string_view name) {
+  for (const auto& s : command_specs())
+    if (s.name == name) return s;
+  throw Error(ErrorCategory::NotFound, fmt::format("unknown command '{}'", name));
+}
+
+Params Params::from_text(const CommandSpec& spec, const std::map<std::string, std::vector<std::string>>& given) {
+  Params p;
+  for (const auto& [name, values] : given) {
+    const OptionSpec* o = spec.find(name);
+    if (!o) throw Error(ErrorCategory::InvalidInput, fmt::format("command '{}' has no option '{}'", spec.name, name));
+    if (o->multiple) {
+      auto arr = nlohmann::json::array();
+      for (const auto& v : values) arr.push_back(convert(*o, v));
+      p.values_[name] = arr;
+    } else if (!values.empty()) {
+      p.values_[name] = convert(*o, values.back());
+    }
+  }
+  for (const auto& o : spec.options) {
+    if (p.values_.contains(o.name)) continue;
+    if (o.default_value) {
+      p.values_[o.name] = convert(o, *o.default_value);
+    } else if (o.required) {
+      throw bad(o, fmt::format("command '{}' needs {}: {}", spec.name,
+                               o.positional ? "the argument " + o.name : "--" + o.name, o.description));
+    }
+  }
+  return p;
+}
+
+Params Params::from_json(const CommandSpec& spec, const nlohmann::json& given) {
+  std::map<std::string, std::vector<std::string>> text;
+  if (!given.is_object()) throw Error(ErrorCategory::InvalidInput, "command input must be a JSON object");
+  for (const auto& [k, v] : given.items()) {
+    auto& vals = text[k];
+    auto one = [](const nlohmann::json& x) { return x.is_string() ? x.get<std::string>() : x.dump(); };
+    if (v.is_array())
+      for (const auto& x : v) vals.push_back(one(x));
+    else
+      vals.push_back(one(v));
+  }
+  return from_text(spec, text);
+}
+
+const nlohmann::json& Params::at(std::string_view name) const {
+  const auto it = values_.find(std::string(name));
+  if (it == values_.end())
+    throw Error(ErrorCategory::Internal, fmt::format("option '{}' was read but has no value", name));
+  return *it;
+}
+bool Params::has(std::string_view name) const { return values_.contains(std::string(name)); }
+const std::string& Params::str(std::string_view name) const { return at(name).get_ref<const std::string&>(); }
+std::vector<std::string> Params::strs(std::string_view name) const {
+  if (!has(name)) return {};
+  const auto& v = at(name);
+  if (v.is_array()) return v.get<std::vector<std::string>>();
+  return {v.get<std::string>()};
+}
+long long Params::integer(std::string_view name) const { return at(name).get<long long>(); }
+double Params::number(std::string_view name) const { return at(name).get<double>(); }
+bool Params::flag(std::string_view name) const { return has(name) && at(name).get<bool>(); }
+
+nlohmann::json to_json_schema(const CommandSpec& spec) {
+  nlohmann::json props = nlohmann::json::object();
+  auto required = nlohmann::json::array();
+  for (const auto& o : spec.options) {
+    nlohmann::json p;
+    switch (o.type) {
+      case T::String:
+      case T::Path: p["type"] = "string"; break;
+      case T::Int: p["type"] = "integer"; break;
+      case T::Double: p["type"] = "number"; break;
+      case T::Bool: p["type"] = "boolean"; break;
+      case T::Choice:
+        p["type"] = "string";
+        p["enum"] = o.choices;
+        break;
+    }
+    if (o.multiple) p = {{"type", "array"}, {"items", p}};
+    p["description"] = o.description;
+    if (o.default_value) p["default"] = convert(o, *o.default_value);
+    if (o.min) p["minimum"] = *o.min;
+    if (o.max) p["maximum"] = *o.max;
+    props[o.name] = p;
+    if (o.required) required.push_back(o.name);
+  }
+  return {{"title", spec.name}, {"description", spec.summary}, {"type", "object"},
+          {"properties", props}, {"required", required}, {"additionalProperties", false}};
+}
+
+}  // namespace panocarbon

@@ -1,0 +1,245 @@
+// Tier 1 / Tier 2 emissions of every activity row (see include/panocarbon/inventory.hpp for the equations).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "panocarbon/error.hpp"
+#include "panocarbon/gwp.hpp"
+#include "panocarbon/inventory.hpp"
+#include "panocarbon/units.hpp"
+
+namespace panocarbon {
+
+namespace {
+
+// What one distinct kind of row turns into: per gas, emissions_t = amount × scale [× row factor] [× OF].
+struct Term {
+  uint32_t gas;
+  uint32_t factor_id;
+  double scale;       // t of gas per unit of amount (Tier 1), or per unit of amount per unit of row factor
+  double gwp;
+  bool memo;
+  bool oxidisable;    // CO2 of a fuel: multiplied by the row's oxidation factor
+  bool user_factor;
+};
+struct Plan {
+  int category = -1;
+  std::vector<Term> terms;
+};
+
+struct Key {
+  uint32_t category, activity, unit, technology, gas, factor_unit, factor_source;
+  bool user;
+  bool operator==(const Key&) const = default;
+};
+struct KeyHash {
+  size_t operator()(const Key& k) const noexcept {
+    uint64_t h = 1469598103934665603ull;
+    for (uint32_t v : {k.category, k.activity, k.unit, k.technology, k.gas, k.factor_unit, k.factor_source,
+                       static_cast<uint32_t>(k.user)}) {
+      h ^= v;
+      h *= 1099511628211ull;
+    }
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+constexpr double kTonne = 1000.0;  // kg per t
+
+class Planner {
+ public:
+  Planner(const ActivityData& d, const FactorLibrary& lib, const CategoryTree& tree, const CalcOptions& o,
+          InventoryResult& r)
+      : d_(d), lib_(lib), tree_(tree), opt_(o), r_(r), gwp_(GwpTable::builtin().set(o.gwp)) {}
+
+  const Plan& plan_for(const ActivityRow& row) {
+    const Key k{row.category, row.activity, row.unit, row.technology, row.gas, row.factor_unit, row.factor_source,
+                !std::isnan(row.factor)};
+    auto it = cache_.find(k);
+    if (it == cache_.end()) it = cache_.emplace(k, build(row)).first;
+    return it->second;
+  }
+
+ private:
+  const ActivityData& d_;
+  const FactorLibrary& lib_;
+  const CategoryTree& tree_;
+  const CalcOptions& opt_;
+  InventoryResult& r_;
+  const GwpSet& gwp_;
+  std::unordered_map<Key, Plan, KeyHash> cache_;
+
+  // Converts one unit of the row's amount into the factor's denominator unit.
+  double activity_scale(const ActivityRow& row, const Unit& amount_unit, const Unit& denom, const Fuel* fuel,
+                        std::string_view factor_name) const {
+    if (amount_unit.dimension == denom.dimension) return conversion_factor(amount_unit, denom);
+    if (denom.dimension == Dimension::Energy && amount_unit.dimension == Dimension::Mass && fuel) {
+      // mass -> Gg -> TJ (NCV, Table 1.2) -> denominator unit
+      return amount_unit.to_base / u::Gg.to_base * fuel->ncv_tj_per_gg * u::TJ.to_base / denom.to_base;
+    }
+    if (amount_unit.dimension == Dimension::Volume && fuel)
+      throw Error(ErrorCategory::Unit,
+                  fmt::format("amounts of {} in {} cannot be converted: the IPCC tables give calorific values per "
+                              "mass, not per volume; give the amount as mass (t, kt...) or energy (TJ, GJ...)",
+                              fuel->name, amount_unit.symbol),
+                  d_.where(row, "unit"));
+    throw Error(ErrorCategory::Unit,
+                fmt::format("the {} factor is per {} ({}) but the amount is in {} ({}); give the amount in a {} unit",
+                            factor_name, denom.symbol, to_string(denom.dimension), amount_unit.symbol,
+                            to_string(amount_unit.dimension), to_string(denom.dimension)),
+                d_.where(row, "unit"));
+  }
+
+  double gwp_of(const std::string& gas, int category) const {
+    if (gas == "CO2_bio") return 1.0;
+    if (gas == "CH4" && gwp_.has("CH4_fossil")) {
+      // AR6 (Table 7.15): fossil CH4 for fugitive (1.B) and industrial-process (2) methane, whose carbon is
+      // not counted elsewhere; non-fossil for the rest, including combustion (whose carbon is in the CO2
+      // factor).
+      const auto& code = tree_.at(category).code;
+      const bool fossil = category_has_prefix(code, "1.B") || category_has_prefix(code, "2");
+      return gwp_.of(fossil ? "CH4_fossil" : "CH4_nonfossil");
+    }
+    return gwp_.of(gas);
+  }
+
+  Plan build(const ActivityRow& row) {
+    Plan p;
+    const std::string_view code = d_.str(row.category);
+    p.category = tree_.find(code);
+    if (p.category < 0)
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("unknown IPCC 2006 category '{}'; use a code of Vol 1 Ch 8 Table 8.2, e.g. {}", code,
+                              fmt::join(tree_.suggest(code), ", ")),
+                  d_.where(row, "category"));
+    const std::string& cat = tree_.at(p.category).code;
+    const auto activity = lib_.resolve_activity(d_.str(row.activity));
+    if (!activity)
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("unknown activity '{}'; did you mean {}? (fuels as named in IPCC 2006 Vol 2 Table 1.2, "
+                              "products as in docs/factors.md)",
+                              d_.str(row.activity), fmt::join(lib_.suggest_activity(d_.str(row.activity)), ", ")),
+                  d_.where(row, "activity"));
+    const Fuel* fuel = lib_.find_fuel(*activity);
+    const Unit& amount_unit = parse_unit(d_.str(row.unit), d_.where(row, "unit"));
+    const std::string gas = row.gas ? canonical_gas(d_.str(row.gas)) : std::string();
+    if (!gas.empty() && gas != "CO2_bio" && !GwpTable::builtin().set("AR6").has(gas) && gas != "CO2")
+      throw Error(ErrorCategory::NotFound, fmt::format("unknown gas '{}'; use CO2, CH4, N2O, SF6, NF3, an HFC or a PFC",
+                                                       d_.str(row.gas)),
+                  d_.where(row, "gas"));
+
+    if (!std::isnan(row.factor)) {  // Tier 2: the row's own factor
+      const RatioUnit fu = parse_ratio_unit(d_.str(row.factor_unit), d_.where(row, "factor_unit"));
+      if (fu.numerator->dimension != Dimension::Mass)
+        throw Error(ErrorCategory::Unit,
+                    fmt::format("factor_unit '{}' must have a mass of gas on top (kg/TJ, t/t...)", d_.str(row.factor_unit)),
+                    d_.where(row, "factor_unit"));
+      const double a = activity_scale(row, amount_unit, *fu.denominator, fuel, "row's own");
+      std::string id = row.factor_source ? fmt::format("user:{}", d_.str(row.factor_source))
+                                         : fmt::format("user:{}:{}", d_.source, row.line);
+      const bool memo = gas == "CO2" && fuel && fuel->biomass;
+      const std::string g = memo ? "CO2_bio" : gas;
+      p.terms.push_back(Term{r_.strings.intern(g), r_.strings.intern(id), a * fu.numerator->to_base / kTonne,
+                             gwp_of(g, p.category), memo, gas == "CO2" && fuel != nullptr, true});
+      return p;
+    }
+
+    const std::string_view tech = d_.str(row.technology);
+    if (!tech.empty()) {
+      const auto techs = lib_.technologies(*activity);
+      const bool known = std::any_of(techs.begin(), techs.end(), [&](const std::string& t) {
+        return io_equal(t, tech);
+      });
+      if (!known)
+        throw Error(ErrorCategory::NotFound,
+                    techs.empty() ? fmt::format("{} has no technology-specific factors; leave technology empty", *activity)
+                                  : fmt::format("unknown technology '{}' for {}; use one of: {}", tech, *activity,
+                                                fmt::join(techs, "; ")),
+                    d_.where(row, "technology"));
+    }
+    const auto factors = lib_.select(cat, *activity, tech, opt_.edition, gas);
+    if (factors.empty())
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("no {}default factor for {} in category {} ({} edition); check the category, or give "
+                              "the row's own factor (factor, factor_unit, gas)",
+                              gas.empty() ? "" : gas + " ", *activity, cat, opt_.edition),
+                  d_.where(row, "activity"));
+    if (fuel && gas.empty()) {
+      for (const char* g : {"CO2", "CH4", "N2O"}) {
+        const bool have = std::any_of(factors.begin(), factors.end(), [&](auto* f) { return f->gas == g; });
+        if (have) continue;
+        const std::string msg = fmt::format("no default {} factor for {} in category {} ({} edition)", g, *activity,
+                                            cat, opt_.edition);
+        if (!opt_.skip_missing)
+          throw Error(ErrorCategory::NotFound,
+                      msg + "; give the row's own factor with gas " + g + ", or use --skip-missing to leave it out",
+                      d_.where(row, "activity"));
+        r_.warnings.push_back(fmt::format("{}:{}: {} (left out)", d_.source, row.line, msg));
+      }
+    }
+    for (const EmissionFactor* f : factors) {
+      const RatioUnit fu = parse_ratio_unit(f->unit, ErrorContext{lib_.source(), 0, 0, f->id});
+      const double a = activity_scale(row, amount_unit, *fu.denominator, fuel, f->id);
+      const bool memo = f->gas == "CO2" && fuel && fuel->biomass;
+      const std::string g = memo ? "CO2_bio" : f->gas;
+      p.terms.push_back(Term{r_.strings.intern(g), r_.strings.intern(f->id),
+                             a * f->value * fu.numerator->to_base / kTonne, gwp_of(g, p.category), memo,
+                             f->gas == "CO2" && fuel != nullptr, false});
+    }
+    // A stable gas order: CO2, CO2_bio, CH4, N2O, then others as listed.
+    auto order = [&](const Term& t) {
+      const auto g = r_.str(t.gas);
+      return g == "CO2" ? 0 : g == "CO2_bio" ? 1 : g == "CH4" ? 2 : g == "N2O" ? 3 : 4;
+    };
+    std::stable_sort(p.terms.begin(), p.terms.end(), [&](const Term& a, const Term& b) { return order(a) < order(b); });
+    return p;
+  }
+
+  static bool io_equal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  }
+};
+
+}  // namespace
+
+InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrary& library, const CategoryTree& tree,
+                                    const CalcOptions& options) {
+  InventoryResult r;
+  r.gwp_set = GwpTable::builtin().set(options.gwp).name;
+  r.edition = options.edition;
+  r.source = data.source;
+  if (options.edition != 2006 && options.edition != 2019)
+    throw Error(ErrorCategory::InvalidInput, fmt::format("edition {} is not 2006 or 2019", options.edition),
+                ErrorContext{{}, 0, 0, "edition"});
+  Planner planner(data, library, tree, options, r);
+  r.lines.reserve(data.rows.size() * 3);
+  r.row_category.reserve(data.rows.size());
+  std::vector<char> used;
+  for (uint32_t i = 0; i < data.rows.size(); ++i) {
+    const ActivityRow& row = data.rows[i];
+    const Plan& p = planner.plan_for(row);
+    r.row_category.push_back(p.category);
+    for (const Term& t : p.terms) {
+      double e = row.amount * t.scale;
+      if (t.user_factor) e *= row.factor;
+      if (t.oxidisable && !std::isnan(row.oxidation_factor)) e *= row.oxidation_factor;
+      const double co2e = e * t.gwp;
+      r.lines.push_back(EmissionLine{i, t.gas, t.factor_id, t.memo, e, t.gwp, co2e});
+      if (t.memo)
+        r.memo_co2_biogenic_t += e;
+      else
+        r.total_co2e_t += co2e;
+      if (t.factor_id >= used.size()) used.resize(t.factor_id + 1, 0);
+      used[t.factor_id] = 1;
+    }
+  }
+  for (uint32_t id = 0; id < used.size(); ++id)
+    if (used[id]) r.factor_ids_used.emplace_back(r.strings[id]);
+  std::sort(r.factor_ids_used.begin(), r.factor_ids_used.end());
+  return r;
+}
+
+}  // namespace panocarbon

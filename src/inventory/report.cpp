@@ -1,0 +1,207 @@
+// Writers of inventory results: table (people), csv (spreadsheets, exact columns), json (programs).
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <charconv>
+#include <ostream>
+
+#include "panocarbon/error.hpp"
+#include "panocarbon/inventory.hpp"
+
+namespace panocarbon {
+
+namespace {
+// CSV field: quoted only when needed.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o.push_back('"');
+    o.push_back(c);
+  }
+  return o + "\"";
+}
+
+// Shortest text that reads back as the same double.
+void put_number(std::string& buf, double v) {
+  char tmp[32];
+  const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+  buf.append(tmp, r.ptr);
+}
+
+struct By {
+  enum Kind { Row, Category, Gas, Level } kind = Row;
+  int level = 0;
+};
+By parse_by(std::string_view by) {
+  if (by == "row") return {By::Row};
+  if (by == "category") return {By::Category};
+  if (by == "gas") return {By::Gas};
+  if (by.substr(0, 6) == "level=") {
+    int n = 0;
+    const auto s = by.substr(6);
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return {By::Level, n};
+  }
+  throw Error(ErrorCategory::InvalidInput,
+              fmt::format("--by '{}' is not one of row, category, gas, level=N (N = 1..6)", by),
+              ErrorContext{{}, 0, 0, "by"});
+}
+
+nlohmann::json factor_json(const FactorLibrary& lib, const std::string& id) {
+  const EmissionFactor* f = lib.find_factor(id);
+  if (!f) return {{"id", id}, {"source", "user-supplied (Tier 2)"}};
+  nlohmann::json j = {{"id", f->id},       {"value", f->value},         {"unit", f->unit},
+                      {"gas", f->gas},     {"activity", f->activity},   {"category", f->category},
+                      {"edition", f->edition}, {"citation", f->citation.text()}};
+  if (!f->technology.empty()) j["technology"] = f->technology;
+  if (!std::isnan(f->lower)) j["lower"] = f->lower;
+  if (!std::isnan(f->upper)) j["upper"] = f->upper;
+  return j;
+}
+
+void write_table_categories(std::ostream& out, const std::vector<CategoryTotal>& cats, const InventoryResult& r) {
+  fmt::print(out, "{:<14} {:<52} {:>18}\n", "category", "title", fmt::format("t CO2e ({})", r.gwp_set));
+  for (const auto& c : cats) {
+    const std::string indent(static_cast<size_t>(std::max(0, c.level - 1)) * 2, ' ');
+    std::string title = indent + c.title;
+    if (title.size() > 52) title = title.substr(0, 49) + "...";
+    fmt::print(out, "{:<14} {:<52} {:>18.3f}\n", c.code, title, c.co2e_t);
+  }
+}
+}  // namespace
+
+void write_inventory(std::ostream& out, const ActivityData& data, const InventoryResult& r, const CategoryTree& tree,
+                     const FactorLibrary& library, std::string_view by_text, std::string_view format,
+                     const nlohmann::json& provenance) {
+  const By by = parse_by(by_text);
+  if (format != "table" && format != "csv" && format != "json")
+    throw Error(ErrorCategory::InvalidInput, fmt::format("--format '{}' is not table, csv or json", format),
+                ErrorContext{{}, 0, 0, "format"});
+  std::vector<CategoryTotal> cats;
+  if (by.kind == By::Category) cats = totals_by_category(r, tree);
+  if (by.kind == By::Level) cats = totals_by_level(r, tree, by.level);
+
+  if (format == "csv") {
+    std::string buf;
+    buf.reserve(1 << 16);
+    auto flush = [&] {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    };
+    if (by.kind == By::Row) {
+      buf += "category,activity,gas,emissions_t,co2e_t,gwp,factor_id\n";
+      for (const auto& l : r.lines) {
+        const ActivityRow& row = data.rows[l.row];
+        buf += tree.at(r.row_category[l.row]).code;
+        buf += ',';
+        buf += csv_field(data.str(row.activity));
+        buf += ',';
+        buf += r.str(l.gas);
+        buf += ',';
+        put_number(buf, l.emissions_t);
+        buf += ',';
+        put_number(buf, l.co2e_t);
+        buf += ',';
+        buf += r.gwp_set;
+        buf += ',';
+        buf += csv_field(r.str(l.factor));
+        buf += '\n';
+        if (buf.size() > (1 << 16) - 512) flush();
+      }
+    } else if (by.kind == By::Gas) {
+      buf += "gas,emissions_t,co2e_t\n";
+      for (const auto& g : totals_by_gas(r)) {
+        buf += g.gas + ',';
+        put_number(buf, g.emissions_t);
+        buf += ',';
+        put_number(buf, g.co2e_t);
+        buf += '\n';
+      }
+    } else {
+      buf += "category,co2e_t\n";
+      for (const auto& c : cats) {
+        buf += c.code + ',';
+        put_number(buf, c.co2e_t);
+        buf += '\n';
+      }
+    }
+    flush();
+    return;
+  }
+
+  if (format == "json") {
+    nlohmann::json j = {{"source", r.source},
+                        {"gwp", r.gwp_set},
+                        {"edition", r.edition},
+                        {"by", std::string(by_text)},
+                        {"total_co2e_t", r.total_co2e_t},
+                        {"memo", {{"co2_biogenic_t", r.memo_co2_biogenic_t}}},
+                        {"warnings", r.warnings}};
+    if (!provenance.is_null()) j["provenance"] = provenance;
+    if (by.kind == By::Row) {
+      auto rows = nlohmann::json::array();
+      for (const auto& l : r.lines) {
+        const ActivityRow& row = data.rows[l.row];
+        nlohmann::json o = {{"line", row.line},
+                            {"category", tree.at(r.row_category[l.row]).code},
+                            {"activity", data.str(row.activity)},
+                            {"gas", r.str(l.gas)},
+                            {"emissions_t", l.emissions_t},
+                            {"gwp", r.gwp_set},
+                            {"gwp_value", l.gwp},
+                            {"co2e_t", l.co2e_t},
+                            {"factor_id", r.str(l.factor)},
+                            {"memo", l.memo}};
+        if (row.country) o["country"] = data.str(row.country);
+        if (row.year) o["year"] = row.year;
+        rows.push_back(std::move(o));
+      }
+      j["rows"] = std::move(rows);
+    } else if (by.kind == By::Gas) {
+      auto gases = nlohmann::json::array();
+      for (const auto& g : totals_by_gas(r))
+        gases.push_back({{"gas", g.gas}, {"emissions_t", g.emissions_t}, {"co2e_t", g.co2e_t}, {"memo", g.memo}});
+      j["gases"] = gases;
+    } else {
+      auto arr = nlohmann::json::array();
+      for (const auto& c : cats)
+        arr.push_back({{"category", c.code}, {"title", c.title}, {"level", c.level}, {"co2e_t", c.co2e_t}});
+      j["categories"] = arr;
+    }
+    auto factors = nlohmann::json::array();
+    for (const auto& id : r.factor_ids_used) factors.push_back(factor_json(library, id));
+    j["factors"] = factors;
+    out << j.dump(2) << '\n';
+    return;
+  }
+
+  // table
+  fmt::print(out, "Inventory of {}  (GWP100 {}, IPCC {} defaults)\n", r.source, r.gwp_set,
+             r.edition == 2019 ? "2019 Refinement" : "2006");
+  if (provenance.contains("run_id")) fmt::print(out, "run {}\n", provenance["run_id"].get<long long>());
+  out << '\n';
+  if (by.kind == By::Row) {
+    fmt::print(out, "{:>6} {:<12} {:<28} {:<8} {:>16} {:>16}  {}\n", "line", "category", "activity", "gas",
+               "emissions t", "t CO2e", "factor");
+    for (const auto& l : r.lines) {
+      const ActivityRow& row = data.rows[l.row];
+      std::string act(data.str(row.activity));
+      if (act.size() > 28) act = act.substr(0, 25) + "...";
+      fmt::print(out, "{:>6} {:<12} {:<28} {:<8} {:>16.6g} {:>16.3f}  {}{}\n", row.line,
+                 tree.at(r.row_category[l.row]).code, act, r.str(l.gas), l.emissions_t, l.co2e_t, r.str(l.factor),
+                 l.memo ? "  (memo)" : "");
+    }
+  } else if (by.kind == By::Gas) {
+    fmt::print(out, "{:<14} {:>18} {:>18}\n", "gas", "t", fmt::format("t CO2e ({})", r.gwp_set));
+    for (const auto& g : totals_by_gas(r))
+      fmt::print(out, "{:<14} {:>18.3f} {:>18.3f}{}\n", g.gas, g.emissions_t, g.co2e_t, g.memo ? "  (memo)" : "");
+  } else {
+    write_table_categories(out, cats, r);
+  }
+  fmt::print(out, "\nTotal {:.3f} t CO2e ({}); memo: biogenic CO2 {:.3f} t (not in the total)\n", r.total_co2e_t,
+             r.gwp_set, r.memo_co2_biogenic_t);
+  for (const auto& w : r.warnings) fmt::print(out, "warning: {}\n", w);
+}
+
+}  // namespace panocarbon

@@ -1,0 +1,426 @@
+#include "panocarbon/store.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "core/embedded.hpp"
+#include "panocarbon/categories.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/gwp.hpp"
+#include "panocarbon/provenance.hpp"
+#include "store/sqlite.hpp"
+
+namespace panocarbon {
+
+using store::Db;
+using store::Stmt;
+using store::Transaction;
+
+namespace {
+// Migrations: entry i upgrades schema version i to i+1. Never edit a released entry; append a new one.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE datasets(
+  id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, source TEXT, edition TEXT, table_ref TEXT,
+  licence TEXT, retrieved TEXT, imported_at TEXT NOT NULL, content_sha256 TEXT);
+CREATE TABLE fuels(
+  name TEXT PRIMARY KEY, id TEXT UNIQUE NOT NULL, dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  aliases TEXT, fuel_group TEXT, biomass INTEGER NOT NULL, ncv_tj_per_gg REAL, ncv_lower REAL, ncv_upper REAL,
+  carbon_kg_per_gj REAL, carbon_lower REAL, carbon_upper REAL, edition INTEGER, document TEXT, volume TEXT,
+  chapter TEXT, table_ref TEXT);
+CREATE TABLE emission_factors(
+  id TEXT PRIMARY KEY, dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE, edition INTEGER NOT NULL,
+  category TEXT NOT NULL, activity TEXT NOT NULL, technology TEXT NOT NULL DEFAULT '', is_default INTEGER NOT NULL,
+  gas TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, lower REAL, upper REAL, distribution TEXT,
+  geography TEXT, year_from INTEGER, year_to INTEGER, document TEXT, volume TEXT, chapter TEXT, table_ref TEXT,
+  note TEXT);
+CREATE INDEX emission_factors_activity ON emission_factors(activity, gas);
+CREATE TABLE gwp(
+  set_name TEXT NOT NULL, gas TEXT NOT NULL, gwp100 REAL NOT NULL, document TEXT, table_ref TEXT,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE, PRIMARY KEY(set_name, gas));
+CREATE TABLE categories(
+  code TEXT PRIMARY KEY, parent TEXT, title TEXT NOT NULL, level INTEGER NOT NULL, position INTEGER NOT NULL,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE);
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY, command TEXT NOT NULL, inputs TEXT, params TEXT, version TEXT NOT NULL,
+  started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, summary TEXT);
+CREATE TABLE results(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, gas TEXT NOT NULL,
+  value REAL NOT NULL, unit TEXT NOT NULL);
+CREATE INDEX results_run ON results(run_id);
+CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, title, body, tokenize='porter unicode61');
+)sql",
+};
+constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+static_assert(kNumMigrations == Store::kSchemaVersion);
+
+const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+struct BuiltinDataset {
+  const char* name;
+  const char* source;
+  const char* table_ref;
+  std::vector<const char*> files;
+};
+const std::vector<BuiltinDataset>& builtin_datasets() {
+  static const std::vector<BuiltinDataset> d = {
+      {"ipcc-defaults", "2006 IPCC Guidelines for National Greenhouse Gas Inventories (and 2019 Refinement)",
+       "Vol 2 Tables 1.2-1.4, 2.2-2.5, 3.2.1-3.2.2; Vol 3 IPPU Tier 1 (see data/PROVENANCE.md)",
+       {"fuels.csv", "emission_factors.csv"}},
+      {"gwp-ipcc", "IPCC AR4 WG1 Table 2.14; AR5 WG1 Table 8.A.1; AR6 WG1 Table 7.SM.7 and Table 7.15",
+       "GWP100", {"gwp.csv"}},
+      {"ipcc2006-categories", "2006 IPCC Guidelines Vol 1 Ch 8 Table 8.2", "category tree",
+       {"ipcc2006_categories.csv"}},
+  };
+  return d;
+}
+}  // namespace
+
+struct Store::Impl {
+  std::filesystem::path path;
+  Db db;
+  explicit Impl(const std::filesystem::path& p) : path(p), db(p.string()) {}
+
+  int user_version() {
+    Stmt s(db.handle(), "PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.integer(0));
+  }
+
+  void migrate() {
+    int v = user_version();
+    if (v > Store::kSchemaVersion)
+      throw Error(ErrorCategory::Database,
+                  fmt::format("the database has schema version {} but this panocarbon knows up to {}; use a newer "
+                              "panocarbon or another --db",
+                              v, Store::kSchemaVersion),
+                  ErrorContext{path.string()});
+    for (; v < Store::kSchemaVersion; ++v) {
+      Transaction t(db);
+      db.exec(kMigrations[v]);
+      db.exec(fmt::format("PRAGMA user_version = {}", v + 1));
+      t.commit();
+    }
+  }
+
+  // Loads each built-in dataset whose content hash differs from the stored one (first run, or a new
+  // release of the data), replacing its rows in one transaction.
+  void refresh_builtin() {
+    for (const auto& ds : builtin_datasets()) {
+      std::string content;
+      for (const char* f : ds.files) content += detail::embedded_file(f);
+      const std::string sha = sha256_hex(content);
+      {
+        Stmt s(db.handle(), "SELECT content_sha256 FROM datasets WHERE name = ?");
+        s.bind(1, ds.name);
+        if (s.step() && s.text(0) == sha) continue;
+      }
+      Transaction t(db);
+      {
+        Stmt del(db.handle(), "DELETE FROM datasets WHERE name = ?");
+        del.bind(1, ds.name).run();
+        Stmt ins(db.handle(), fmt::format("INSERT INTO datasets(name, source, edition, table_ref, licence, retrieved, "
+                                          "imported_at, content_sha256) VALUES(?,?,?,?,?,?,{},?)", kNow));
+        ins.bind(1, ds.name).bind(2, ds.source).bind(3, "").bind(4, ds.table_ref)
+            .bind(5, "published factual values, transcribed by the project (see data/PROVENANCE.md)")
+            .bind(6, "").bind(7, sha).run();
+      }
+      const long long id = sqlite3_last_insert_rowid(db.handle());
+      const std::string name = ds.name;
+      if (name == "ipcc-defaults") load_factors(id);
+      if (name == "gwp-ipcc") load_gwp(id);
+      if (name == "ipcc2006-categories") load_categories(id);
+      rebuild_search();
+      t.commit();
+    }
+  }
+
+  void load_factors(long long ds) {
+    const FactorLibrary& lib = FactorLibrary::builtin();
+    Stmt f(db.handle(),
+           "INSERT INTO fuels(name, id, dataset_id, aliases, fuel_group, biomass, ncv_tj_per_gg, ncv_lower, ncv_upper, "
+           "carbon_kg_per_gj, carbon_lower, carbon_upper, edition, document, volume, chapter, table_ref) "
+           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const Fuel& x : lib.fuels()) {
+      std::string aliases;
+      for (const auto& a : x.aliases) aliases += (aliases.empty() ? "" : ";") + a;
+      f.bind(1, x.name).bind(2, x.id).bind(3, ds).bind(4, aliases).bind(5, x.group).bind(6, x.biomass ? 1 : 0)
+          .bind(7, x.ncv_tj_per_gg).bind(8, x.ncv_lower).bind(9, x.ncv_upper).bind(10, x.carbon_kg_per_gj)
+          .bind(11, x.carbon_lower).bind(12, x.carbon_upper).bind(13, x.citation.edition).bind(14, x.citation.document)
+          .bind(15, x.citation.volume).bind(16, x.citation.chapter).bind(17, x.citation.table).run();
+    }
+    Stmt e(db.handle(),
+           "INSERT INTO emission_factors(id, dataset_id, edition, category, activity, technology, is_default, gas, "
+           "value, unit, lower, upper, distribution, geography, document, volume, chapter, table_ref, note) "
+           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const EmissionFactor& x : lib.factors()) {
+      e.bind(1, x.id).bind(2, ds).bind(3, x.edition).bind(4, x.category).bind(5, x.activity).bind(6, x.technology)
+          .bind(7, x.is_default ? 1 : 0).bind(8, x.gas).bind(9, x.value).bind(10, x.unit).bind(11, x.lower)
+          .bind(12, x.upper).bind(13, std::isnan(x.lower) ? "" : "uniform-range")
+          .bind(14, x.geography).bind(15, x.citation.document).bind(16, x.citation.volume)
+          .bind(17, x.citation.chapter).bind(18, x.citation.table).bind(19, x.note).run();
+    }
+  }
+
+  void load_gwp(long long ds) {
+    Stmt s(db.handle(), "INSERT INTO gwp(set_name, gas, gwp100, document, table_ref, dataset_id) VALUES(?,?,?,?,?,?)");
+    for (const auto& set : GwpTable::builtin().sets())
+      for (const auto& [gas, v] : set.gwp100) s.bind(1, set.name).bind(2, gas).bind(3, v).bind(4, set.document).bind(5, "").bind(6, ds).run();
+  }
+
+  void load_categories(long long ds) {
+    Stmt s(db.handle(), "INSERT INTO categories(code, parent, title, level, position, dataset_id) VALUES(?,?,?,?,?,?)");
+    const auto& tree = CategoryTree::ipcc2006();
+    for (int i = 0; i < tree.size(); ++i) {
+      const auto& c = tree.at(i);
+      s.bind(1, c.code).bind(2, c.parent).bind(3, c.title).bind(4, c.level).bind(5, i).bind(6, ds).run();
+    }
+  }
+
+  // The search index covers every factor, fuel and category. A factor's text includes its fuel's
+  // aliases and the titles of its category and of the categories below it ("diesel trucks" finds road
+  // transport diesel factors, whose category 1.A.3.b has the sub-categories "... trucks").
+  void rebuild_search() {
+    db.exec("DELETE FROM search_index");
+    Stmt ins(db.handle(), "INSERT INTO search_index(kind, ref, title, body) VALUES(?,?,?,?)");
+    std::unordered_map<std::string, std::string> cat_text;
+    {
+      Stmt c(db.handle(), "SELECT code, title FROM categories ORDER BY position");
+      while (c.step()) {
+        const std::string code = c.text(0), title = c.text(1);
+        ins.bind(1, "category").bind(2, code).bind(3, code + " " + title).bind(4, title).run();
+        cat_text[code] += " " + title;
+        // add the title to every ancestor
+        std::string p = code;
+        while (true) {
+          const auto dot = p.rfind('.');
+          if (dot == std::string::npos) break;
+          p.resize(dot);
+          cat_text[p] += " " + title;
+        }
+      }
+    }
+    std::unordered_map<std::string, std::string> fuel_aliases;
+    {
+      Stmt f(db.handle(), "SELECT name, aliases, fuel_group FROM fuels");
+      while (f.step()) {
+        std::string aliases = f.text(1);
+        for (auto& ch : aliases)
+          if (ch == ';') ch = ' ';
+        fuel_aliases[f.text(0)] = aliases;
+        ins.bind(1, "fuel").bind(2, f.text(0)).bind(3, f.text(0)).bind(4, aliases + " " + f.text(2) + " fuel calorific value carbon content").run();
+      }
+    }
+    Stmt e(db.handle(), "SELECT id, activity, technology, gas, category, table_ref, note FROM emission_factors");
+    while (e.step()) {
+      const std::string id = e.text(0), activity = e.text(1);
+      const std::string title = fmt::format("{} {} {}{}", e.text(4), activity, e.text(3),
+                                            e.text(2).empty() ? "" : " (" + e.text(2) + ")");
+      const auto fa = fuel_aliases.find(activity);
+      const std::string body = fmt::format("{} {} {} {} {} Table {} {}", activity, fa == fuel_aliases.end() ? "" : fa->second,
+                                           e.text(2), e.text(3), cat_text[e.text(4)], e.text(5), e.text(6));
+      ins.bind(1, "factor").bind(2, id).bind(3, title).bind(4, body).run();
+    }
+  }
+};
+
+std::filesystem::path Store::default_path() {
+  if (const char* p = std::getenv("PANOCARBON_DB"); p && *p) return p;
+  std::filesystem::path base;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+    base = x;
+  else if (const char* h = std::getenv("HOME"); h && *h)
+    base = std::filesystem::path(h) / ".local" / "share";
+  else
+    base = ".";
+  return base / "panocarbon" / "panocarbon.db";
+}
+
+Store Store::open(const std::filesystem::path& path) {
+  if (path != ":memory:" && path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec)
+      throw Error(ErrorCategory::Io, fmt::format("cannot create the folder {} ({})", path.parent_path().string(), ec.message()),
+                  ErrorContext{path.string()});
+  }
+  auto impl = std::make_unique<Impl>(path);
+  if (path != ":memory:") {
+    Stmt wal(impl->db.handle(), "PRAGMA journal_mode=WAL");
+    wal.step();
+  }
+  impl->db.exec("PRAGMA foreign_keys=ON");
+  {
+    // A file that is not SQLite fails here with a clear message rather than later.
+    Stmt check(impl->db.handle(), "SELECT count(*) FROM sqlite_master");
+    check.step();
+  }
+  impl->migrate();
+  impl->refresh_builtin();
+  return Store(std::move(impl));
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+const std::filesystem::path& Store::path() const { return impl_->path; }
+int Store::schema_version() const { return impl_->user_version(); }
+
+nlohmann::json Store::info() const {
+  nlohmann::json j = {{"path", impl_->path.string()}, {"schema_version", schema_version()}, {"version", version()}};
+  auto count = [&](const char* table) {
+    Stmt s(impl_->db.handle(), fmt::format("SELECT count(*) FROM {}", table));
+    s.step();
+    return s.integer(0);
+  };
+  j["counts"] = {{"datasets", count("datasets")}, {"fuels", count("fuels")},
+                 {"emission_factors", count("emission_factors")}, {"gwp_values", count("gwp")},
+                 {"categories", count("categories")}, {"runs", count("runs")}, {"results", count("results")}};
+  auto ds = nlohmann::json::array();
+  Stmt s(impl_->db.handle(), "SELECT name, source, table_ref, licence, imported_at, content_sha256 FROM datasets ORDER BY id");
+  while (s.step())
+    ds.push_back({{"name", s.text(0)}, {"source", s.text(1)}, {"table", s.text(2)}, {"licence", s.text(3)},
+                  {"imported_at", s.text(4)}, {"sha256", s.text(5)}});
+  j["datasets"] = ds;
+  return j;
+}
+
+FactorLibrary Store::load_factor_library() const {
+  std::vector<Fuel> fuels;
+  {
+    Stmt s(impl_->db.handle(),
+           "SELECT id, name, aliases, fuel_group, biomass, ncv_tj_per_gg, ncv_lower, ncv_upper, carbon_kg_per_gj, "
+           "carbon_lower, carbon_upper, edition, document, volume, chapter, table_ref FROM fuels ORDER BY rowid");
+    while (s.step()) {
+      Fuel f;
+      f.id = s.text(0);
+      f.name = s.text(1);
+      std::stringstream ss(s.text(2));
+      for (std::string a; std::getline(ss, a, ';');)
+        if (!a.empty()) f.aliases.push_back(a);
+      f.group = s.text(3);
+      f.biomass = s.integer(4) != 0;
+      f.ncv_tj_per_gg = s.real(5);
+      f.ncv_lower = s.real(6);
+      f.ncv_upper = s.real(7);
+      f.carbon_kg_per_gj = s.real(8);
+      f.carbon_lower = s.real(9);
+      f.carbon_upper = s.real(10);
+      f.citation = Citation{s.text(12), s.text(13), s.text(14), s.text(15), static_cast<int>(s.integer(11))};
+      fuels.push_back(std::move(f));
+    }
+  }
+  std::vector<EmissionFactor> factors;
+  {
+    Stmt s(impl_->db.handle(),
+           "SELECT id, edition, category, activity, technology, is_default, gas, value, unit, lower, upper, geography, "
+           "document, volume, chapter, table_ref, note FROM emission_factors ORDER BY rowid");
+    while (s.step()) {
+      EmissionFactor f;
+      f.id = s.text(0);
+      f.edition = static_cast<int>(s.integer(1));
+      f.category = s.text(2);
+      f.activity = s.text(3);
+      f.technology = s.text(4);
+      f.is_default = s.integer(5) != 0;
+      f.gas = s.text(6);
+      f.value = s.real(7);
+      f.unit = s.text(8);
+      f.lower = s.real(9);
+      f.upper = s.real(10);
+      f.geography = s.text(11);
+      f.citation = Citation{s.text(12), s.text(13), s.text(14), s.text(15), f.edition};
+      f.note = s.text(16);
+      factors.push_back(std::move(f));
+    }
+  }
+  return FactorLibrary(std::move(fuels), std::move(factors), "database " + impl_->path.string());
+}
+
+std::vector<SearchHit> Store::search(std::string_view query, int limit) const {
+  // Each word becomes a quoted prefix term; all must match (FTS5 implicit AND).
+  std::string q;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    q += (q.empty() ? "" : " ") + std::string("\"") + word + "\"*";
+    word.clear();
+  };
+  for (char c : query) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || static_cast<unsigned char>(c) >= 0x80)
+      word.push_back(c);
+    else
+      flush();
+  }
+  flush();
+  if (q.empty())
+    throw Error(ErrorCategory::InvalidInput, "the search query has no words; try e.g. \"diesel trucks\"",
+                ErrorContext{{}, 0, 0, "query"});
+  Stmt s(impl_->db.handle(),
+         "SELECT kind, ref, title, bm25(search_index, 0, 0, 5.0, 1.0) AS r FROM search_index WHERE search_index MATCH ? "
+         "ORDER BY r LIMIT ?");
+  s.bind(1, q).bind(2, static_cast<long long>(limit));
+  std::vector<SearchHit> out;
+  while (s.step()) out.push_back(SearchHit{s.text(0), s.text(1), s.text(2), s.real(3)});
+  return out;
+}
+
+int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params) {
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(),
+         fmt::format("INSERT INTO runs(command, inputs, params, version, started_at, status) VALUES(?,?,?,?,{},'running')", kNow));
+  s.bind(1, command).bind(2, inputs.dump()).bind(3, params.dump()).bind(4, version()).run();
+  const int64_t id = sqlite3_last_insert_rowid(impl_->db.handle());
+  t.commit();
+  return id;
+}
+
+void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary) {
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(), fmt::format("UPDATE runs SET finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
+  s.bind(1, status).bind(2, summary.dump()).bind(3, static_cast<long long>(run_id)).run();
+  t.commit();
+}
+
+void Store::save_results(int64_t run_id, const std::vector<ResultRecord>& results) {
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(), "INSERT INTO results(run_id, key, gas, value, unit) VALUES(?,?,?,?,?)");
+  for (const auto& r : results) s.bind(1, static_cast<long long>(run_id)).bind(2, r.key).bind(3, r.gas).bind(4, r.value).bind(5, r.unit).run();
+  t.commit();
+}
+
+std::vector<ResultRecord> Store::results(int64_t run_id) const {
+  Stmt s(impl_->db.handle(), "SELECT key, gas, value, unit FROM results WHERE run_id = ? ORDER BY rowid");
+  s.bind(1, static_cast<long long>(run_id));
+  std::vector<ResultRecord> out;
+  while (s.step()) out.push_back(ResultRecord{s.text(0), s.text(1), s.real(2), s.text(3)});
+  return out;
+}
+
+std::vector<RunRecord> Store::recent_runs(int limit) const {
+  Stmt s(impl_->db.handle(),
+         "SELECT id, command, started_at, coalesce(finished_at,''), status, version, inputs, params, coalesce(summary,'null') "
+         "FROM runs ORDER BY id DESC LIMIT ?");
+  s.bind(1, static_cast<long long>(limit));
+  std::vector<RunRecord> out;
+  while (s.step()) {
+    RunRecord r;
+    r.id = s.integer(0);
+    r.command = s.text(1);
+    r.started_at = s.text(2);
+    r.finished_at = s.text(3);
+    r.status = s.text(4);
+    r.version = s.text(5);
+    r.inputs = nlohmann::json::parse(s.text(6), nullptr, false);
+    r.params = nlohmann::json::parse(s.text(7), nullptr, false);
+    r.summary = nlohmann::json::parse(s.text(8), nullptr, false);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace panocarbon
