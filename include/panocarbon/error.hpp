@@ -20,6 +20,9 @@ const char* to_string(ErrorCategory c) noexcept;
 
 // Where an error was found. Empty fields are left out of the message.
 struct ErrorContext {
+  ErrorContext() = default;
+  ErrorContext(std::string file_, long line_ = 0, long column_ = 0, std::string field_ = {})
+      : file(std::move(file_)), line(line_), column(column_), field(std::move(field_)) {}
   std::string file;
   long line = 0;    // 1-based; 0 = unknown
   long column = 0;  // 1-based; 0 = unknown

@@ -347,7 +347,10 @@ std::vector<SearchHit> Store::search(std::string_view query, int limit) const {
   std::string word;
   auto flush = [&] {
     if (word.empty()) return;
-    q += (q.empty() ? "" : " ") + std::string("\"") + word + "\"*";
+    if (!q.empty()) q.push_back(' ');
+    q.push_back('"');
+    q.append(word);
+    q.append("\"*");
     word.clear();
   };
   for (char c : query) {

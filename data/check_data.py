@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Self-check for the panocarbon emission-factor library (data/fuels.csv, data/emission_factors.csv).
+
+Standard library only. Run from anywhere:  python3 data/check_data.py
+Exit status 0 when every check passes, 1 otherwise. Informational findings (IPCC's own
+rounding and range conventions) are printed but do not fail the run.
+"""
+import csv
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+FUEL_HEADER = ['id', 'fuel', 'aliases', 'group', 'biomass', 'ncv_tj_per_gg', 'ncv_lower', 'ncv_upper',
+               'carbon_kg_per_gj', 'carbon_lower', 'carbon_upper', 'edition', 'document', 'volume',
+               'chapter', 'table']
+EF_HEADER = ['id', 'edition', 'category', 'activity', 'technology', 'default', 'gas', 'value', 'unit',
+             'lower', 'upper', 'geography', 'document', 'volume', 'chapter', 'table', 'note']
+
+GROUPS = {'liquid_fossil', 'solid_fossil', 'gaseous_fossil', 'other_fossil', 'peat',
+          'solid_biomass', 'liquid_biomass', 'gas_biomass', 'other_nonfossil'}
+BIOMASS_GROUPS = {'solid_biomass', 'liquid_biomass', 'gas_biomass', 'other_nonfossil'}
+FOSSIL_GROUPS = {'liquid_fossil', 'solid_fossil', 'gaseous_fossil', 'other_fossil'}
+GASES = {'CO2', 'CH4', 'N2O', 'CF4', 'C2F6'}
+UNITS = {'kg/TJ', 't/t', 'kg/t'}
+EDITIONS = {'2006', '2019'}
+DOCS = {'2006': '2006 IPCC Guidelines for National Greenhouse Gas Inventories',
+        '2019': '2019 Refinement to the 2006 IPCC Guidelines for National Greenhouse Gas Inventories'}
+
+# IPCC 2006 category code: 1 / 1.A / 1.A.1 / 1.A.1.a / 1.A.1.a.i / 1.A.3.b.i.1
+CATEGORY_RE = re.compile(r'^[1-5](\.[A-H](\.[0-9]{1,2}(\.[a-z](\.(i|ii|iii|iv|v|vi|vii|viii|ix|x)(\.[0-9])?)?)?)?)?$')
+ID_RE = re.compile(r'^[a-z0-9_.]+$')
+NUM_RE = re.compile(r'^-?[0-9]+(\.[0-9]+)?$')   # plain decimal, no exponent
+
+errors = []
+infos = []
+
+
+def err(msg):
+    errors.append(msg)
+
+
+def info(msg):
+    infos.append(msg)
+
+
+def read(path, header):
+    with open(path, newline='', encoding='utf-8') as f:
+        text = f.read()
+    if text.startswith('\ufeff'):
+        err(f'{os.path.basename(path)}: has a byte-order mark')
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or rows[0] != header:
+        err(f'{os.path.basename(path)}: header differs from the schema: {rows[0] if rows else None}')
+        return []
+    out = []
+    for n, r in enumerate(rows[1:], start=2):
+        if len(r) != len(header):
+            err(f'{os.path.basename(path)} line {n}: {len(r)} fields, expected {len(header)}')
+            continue
+        if r and r[0].lstrip().startswith('#'):
+            err(f'{os.path.basename(path)} line {n}: comment lines are not allowed')
+        out.append(dict(zip(header, r)))
+    return out
+
+
+def num(s, where, field, allow_empty=True):
+    if s == '':
+        if not allow_empty:
+            err(f'{where}: {field} is empty')
+        return None
+    if not NUM_RE.match(s):
+        err(f'{where}: {field}={s!r} is not a plain decimal number')
+        return None
+    return float(s)
+
+
+def check_range(where, lo, v, hi, label):
+    if v is None:
+        return
+    if lo is not None and lo > v:
+        err(f'{where}: {label} lower {lo} > value {v}')
+    if hi is not None and v > hi:
+        err(f'{where}: {label} value {v} > upper {hi}')
+    if (lo is None) != (hi is None):
+        err(f'{where}: {label} has only one of lower/upper')
+
+
+def main():
+    fuels = read(os.path.join(HERE, 'fuels.csv'), FUEL_HEADER)
+    efs = read(os.path.join(HERE, 'emission_factors.csv'), EF_HEADER)
+
+    # ---------------- fuels.csv ----------------
+    ids, names, labels = set(), {}, {}
+    for f in fuels:
+        where = f"fuels.csv {f['id']}"
+        if not ID_RE.match(f['id']):
+            err(f'{where}: id is not snake_case')
+        if f['id'] in ids:
+            err(f'{where}: duplicate id')
+        ids.add(f['id'])
+        if f['fuel'] in names:
+            err(f'{where}: duplicate fuel name {f["fuel"]!r}')
+        names[f['fuel']] = f
+        if f['group'] not in GROUPS:
+            err(f'{where}: unknown group {f["group"]!r}')
+        if f['biomass'] not in ('0', '1'):
+            err(f'{where}: biomass must be 0 or 1')
+        elif (f['biomass'] == '1') != (f['group'] in BIOMASS_GROUPS):
+            err(f'{where}: biomass flag {f["biomass"]} disagrees with group {f["group"]}')
+        if f['edition'] != '2006' or f['document'] != DOCS['2006'] or f['volume'] != '2' \
+                or f['chapter'] != '1' or f['table'] != '1.2; 1.3':
+            err(f'{where}: source columns differ from the schema')
+        ncv = num(f['ncv_tj_per_gg'], where, 'ncv_tj_per_gg')
+        check_range(where, num(f['ncv_lower'], where, 'ncv_lower'), ncv,
+                    num(f['ncv_upper'], where, 'ncv_upper'), 'NCV')
+        if ncv is None and (f['ncv_lower'] or f['ncv_upper']):
+            err(f'{where}: NCV bounds without a default')
+        c = num(f['carbon_kg_per_gj'], where, 'carbon_kg_per_gj', allow_empty=False)
+        check_range(where, num(f['carbon_lower'], where, 'carbon_lower'), c,
+                    num(f['carbon_upper'], where, 'carbon_upper'), 'carbon')
+        # names and aliases must be unique, case-insensitively, across all fuels
+        for lab in [f['fuel']] + [a for a in f['aliases'].split(';') if a != '']:
+            key = lab.strip().lower()
+            if lab != lab.strip() or key == '':
+                err(f'{where}: alias {lab!r} has stray whitespace or is empty')
+            if key in labels and labels[key] != f['id']:
+                err(f'{where}: name/alias {lab!r} collides with fuel {labels[key]}')
+            elif key in labels and lab != f['fuel']:
+                err(f'{where}: alias {lab!r} repeats its own name or another alias')
+            labels[key] = f['id']
+
+    # ---------------- emission_factors.csv ----------------
+    ef_ids = set()
+    keys = {}
+    groups = {}
+    for e in efs:
+        where = f"emission_factors.csv {e['id']}"
+        if not ID_RE.match(e['id']):
+            err(f'{where}: id has characters outside [a-z0-9_.]')
+        if e['id'] in ef_ids:
+            err(f'{where}: duplicate id')
+        ef_ids.add(e['id'])
+        if e['edition'] not in EDITIONS:
+            err(f'{where}: edition {e["edition"]!r}')
+        elif e['document'] != DOCS[e['edition']]:
+            err(f'{where}: document does not match edition')
+        elif not e['id'].startswith('ipcc' + e['edition'] + '.'):
+            err(f'{where}: id prefix does not match edition')
+        if not CATEGORY_RE.match(e['category']):
+            err(f'{where}: category {e["category"]!r} is not a valid IPCC 2006 code')
+        if e['gas'] not in GASES:
+            err(f'{where}: gas {e["gas"]!r}')
+        if e['unit'] not in UNITS:
+            err(f'{where}: unit {e["unit"]!r}')
+        if e['geography'] == '':
+            err(f'{where}: geography is empty')
+        if e['default'] not in ('0', '1'):
+            err(f'{where}: default must be 0 or 1')
+        if e['technology'] == '' and e['default'] != '1':
+            err(f'{where}: empty technology must have default 1')
+        v = num(e['value'], where, 'value', allow_empty=False)
+        check_range(where, num(e['lower'], where, 'lower'), v, num(e['upper'], where, 'upper'), 'EF')
+        if e['unit'] == 'kg/TJ':
+            if e['activity'] not in names:
+                err(f'{where}: combustion activity {e["activity"]!r} is not a fuel in fuels.csv')
+            if not e['category'].startswith('1.A'):
+                err(f'{where}: kg/TJ factor outside 1.A')
+        else:
+            if e['activity'] != e['activity'].lower():
+                err(f'{where}: IPPU activity {e["activity"]!r} must be lower case')
+            if e['activity'] in names:
+                err(f'{where}: IPPU activity collides with a fuel name')
+        k = (e['edition'], e['category'], e['activity'], e['technology'], e['gas'], e['geography'])
+        if k in keys:
+            err(f'{where}: same edition/category/activity/technology/gas/geography as {keys[k]}')
+        keys[k] = e['id']
+        groups.setdefault((e['edition'], e['category'], e['activity'], e['gas'], e['geography']), []).append(e)
+
+    # default designation: at most one per group; a lone row must be the default
+    for k, rs in groups.items():
+        d = [r for r in rs if r['default'] == '1']
+        if len(d) > 1:
+            err(f'{k}: {len(d)} rows marked default: {[r["id"] for r in d]}')
+        if len(rs) == 1 and rs[0]['default'] != '1':
+            err(f'{rs[0]["id"]}: only row of its group but default is 0')
+        if not d:
+            info(f'needs a technology (no IPCC default): edition {k[0]} {k[1]} {k[2]} {k[3]} -> '
+                 + '; '.join(r['technology'] for r in rs))
+
+    # every 2019 row must replace a 2006 row
+    for k, eid in keys.items():
+        if k[0] == '2019' and ('2006',) + k[1:] not in keys:
+            err(f'{eid}: 2019 row without a 2006 counterpart')
+
+    # Table 1.4 CO2 vs Table 1.3 carbon content x 44/12 x 1000 (fossil fuels, within 1 percent)
+    t14 = {e['activity']: e for e in efs
+           if e['edition'] == '2006' and e['category'] == '1.A' and e['gas'] == 'CO2' and e['table'] == '1.4'}
+    for name, f in names.items():
+        if name not in t14:
+            err(f'fuels.csv {f["id"]}: no Table 1.4 CO2 row in category 1.A')
+            continue
+        e = t14[name]
+        c = float(f['carbon_kg_per_gj'])
+        derived = c * 44.0 / 12.0 * 1000.0
+        dev = (float(e['value']) - derived) / derived
+        if f['group'] in FOSSIL_GROUPS or f['group'] == 'peat':
+            if abs(dev) > 0.01:
+                err(f'{f["id"]}: Table 1.4 CO2 {e["value"]} differs from carbon {c} x 44/12 x 1000 = '
+                    f'{derived:.0f} by {dev * 100:.2f} %')
+        for side in ('lower', 'upper'):
+            if e[side] and f['carbon_' + side]:
+                d2 = float(f['carbon_' + side]) * 44.0 / 12.0 * 1000.0
+                dv = (float(e[side]) - d2) / d2
+                if abs(dv) > 0.01:
+                    info(f'{f["id"]}: Table 1.4 {side} bound {e[side]} vs Table 1.3 {side} bound x 44/12 = '
+                         f"{d2:.0f} ({dv * 100:+.1f} %); see PROVENANCE.md")
+    for name in t14:
+        if name not in names:
+            err(f'Table 1.4 row for unknown fuel {name!r}')
+
+    # optional cross-check against the category list kept next to this file
+    cat_path = os.path.join(HERE, 'ipcc2006_categories.csv')
+    if os.path.exists(cat_path):
+        with open(cat_path, newline='', encoding='utf-8') as f:
+            rd = csv.reader(f)
+            next(rd, None)
+            codes = {r[0] for r in rd if r}
+        for e in efs:
+            if e['category'] not in codes:
+                info(f'{e["id"]}: category {e["category"]} not listed in ipcc2006_categories.csv')
+
+    print(f'fuels.csv: {len(fuels)} rows; emission_factors.csv: {len(efs)} rows '
+          f'({sum(1 for e in efs if e["edition"] == "2006")} edition 2006, '
+          f'{sum(1 for e in efs if e["edition"] == "2019")} edition 2019)')
+    for m in infos:
+        print('info:', m)
+    for m in errors:
+        print('ERROR:', m)
+    print('OK' if not errors else f'{len(errors)} error(s)')
+    return 1 if errors else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
