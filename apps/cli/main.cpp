@@ -56,6 +56,8 @@ void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::
 
 void run_inventory(const pc::Params& p, const std::string& path_label, std::string_view text, bool json_input,
                    const std::string& command) {
+  const std::string by = p.has("by") ? p.str("by") : "category";
+  pc::validate_inventory_output(by, p.str("format"));
   pc::Store store = open_store(p);
   const pc::FactorLibrary lib = store.load_factor_library();
   const auto& tree = pc::CategoryTree::ipcc2006();
@@ -86,7 +88,7 @@ void run_inventory(const pc::Params& p, const std::string& path_label, std::stri
                                      {"input", inputs[0]},
                                      {"factor_library", lib.source()},
                                      {"version", pc::version()}};
-  pc::write_inventory(std::cout, data, r, tree, lib, p.has("by") ? p.str("by") : "category", p.str("format"), provenance);
+  pc::write_inventory(std::cout, data, r, tree, lib, by, p.str("format"), provenance);
   for (const auto& w : r.warnings)
     if (p.str("format") != "table") fmt::print(stderr, "warning: {}\n", w);
 }

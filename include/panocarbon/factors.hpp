@@ -79,8 +79,9 @@ class FactorLibrary {
   std::vector<const EmissionFactor*> select(std::string_view category, std::string_view activity,
                                             std::string_view technology, int edition,
                                             std::string_view gas = {}) const;
-  // Technologies available for an activity (for error messages).
-  std::vector<std::string> technologies(std::string_view activity) const;
+  // Technologies available for an activity (for error messages), only those of factors that apply to
+  // `category` when it is given.
+  std::vector<std::string> technologies(std::string_view activity, std::string_view category = {}) const;
 
  private:
   std::vector<Fuel> fuels_;

@@ -138,6 +138,8 @@ std::vector<GasTotal> totals_by_gas(const InventoryResult& r);
 // CSV columns: row -> category,activity,gas,emissions_t,co2e_t,gwp,factor_id
 //              category / level=N -> category,co2e_t (with a final total line)
 //              gas -> gas,emissions_t,co2e_t
+// Throws Error{InvalidInput} (field by / format) unless both are valid; call before long work.
+void validate_inventory_output(std::string_view by, std::string_view format);
 void write_inventory(std::ostream& out, const ActivityData& data, const InventoryResult& r,
                      const CategoryTree& tree, const FactorLibrary& library, std::string_view by,
                      std::string_view format, const nlohmann::json& provenance = {});

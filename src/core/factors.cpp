@@ -136,7 +136,7 @@ FactorLibrary FactorLibrary::from_csv(std::string_view fuels_csv, std::string_vi
       }
       f.group = c.get("group");
       f.biomass = c.get("biomass") == "1";
-      f.ncv_tj_per_gg = c.num("ncv_tj_per_gg", true);
+      f.ncv_tj_per_gg = c.num("ncv_tj_per_gg", false);  // NA for Industrial Wastes
       f.ncv_lower = c.num("ncv_lower", false);
       f.ncv_upper = c.num("ncv_upper", false);
       f.carbon_kg_per_gj = c.num("carbon_kg_per_gj", false);
@@ -220,12 +220,13 @@ const EmissionFactor* FactorLibrary::find_factor(std::string_view id) const {
   return it == by_id_.end() ? nullptr : &factors_[it->second];
 }
 
-std::vector<std::string> FactorLibrary::technologies(std::string_view activity) const {
+std::vector<std::string> FactorLibrary::technologies(std::string_view activity, std::string_view category) const {
   std::vector<std::string> out;
   const auto it = by_activity_.find(collapse(activity));
   if (it == by_activity_.end()) return out;
   for (size_t i : it->second) {
     const auto& t = factors_[i].technology;
+    if (!category.empty() && !category_has_prefix(category, factors_[i].category)) continue;
     if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   }
   return out;

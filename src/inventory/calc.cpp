@@ -75,6 +75,11 @@ class Planner {
                         std::string_view factor_name) const {
     if (amount_unit.dimension == denom.dimension) return conversion_factor(amount_unit, denom);
     if (denom.dimension == Dimension::Energy && amount_unit.dimension == Dimension::Mass && fuel) {
+      if (std::isnan(fuel->ncv_tj_per_gg))
+        throw Error(ErrorCategory::Unit,
+                    fmt::format("{} has no default net calorific value (Table 1.2 gives none); give the amount in an "
+                                "energy unit (TJ, GJ...)", fuel->name),
+                    d_.where(row, "unit"));
       // mass -> Gg -> TJ (NCV, Table 1.2) -> denominator unit
       return amount_unit.to_base / u::Gg.to_base * fuel->ncv_tj_per_gg * u::TJ.to_base / denom.to_base;
     }
@@ -171,9 +176,13 @@ class Planner {
         if (have) continue;
         const std::string msg = fmt::format("no default {} factor for {} in category {} ({} edition)", g, *activity,
                                             cat, opt_.edition);
+        const auto techs = lib_.technologies(*activity, cat);
         if (!opt_.skip_missing)
           throw Error(ErrorCategory::NotFound,
-                      msg + "; give the row's own factor with gas " + g + ", or use --skip-missing to leave it out",
+                      msg + (tech.empty() && !techs.empty()
+                                 ? fmt::format("; name a technology (column technology: {}), or", fmt::join(techs, "; "))
+                                 : std::string(";")) +
+                          " give the row's own factor with gas " + g + ", or use --skip-missing to leave it out",
                       d_.where(row, "activity"));
         r_.warnings.push_back(fmt::format("{}:{}: {} (left out)", d_.source, row.line, msg));
       }

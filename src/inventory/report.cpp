@@ -71,13 +71,18 @@ void write_table_categories(std::ostream& out, const std::vector<CategoryTotal>&
 }
 }  // namespace
 
-void write_inventory(std::ostream& out, const ActivityData& data, const InventoryResult& r, const CategoryTree& tree,
-                     const FactorLibrary& library, std::string_view by_text, std::string_view format,
-                     const nlohmann::json& provenance) {
-  const By by = parse_by(by_text);
+void validate_inventory_output(std::string_view by, std::string_view format) {
+  parse_by(by);
   if (format != "table" && format != "csv" && format != "json")
     throw Error(ErrorCategory::InvalidInput, fmt::format("--format '{}' is not table, csv or json", format),
                 ErrorContext{{}, 0, 0, "format"});
+}
+
+void write_inventory(std::ostream& out, const ActivityData& data, const InventoryResult& r, const CategoryTree& tree,
+                     const FactorLibrary& library, std::string_view by_text, std::string_view format,
+                     const nlohmann::json& provenance) {
+  validate_inventory_output(by_text, format);
+  const By by = parse_by(by_text);
   std::vector<CategoryTotal> cats;
   if (by.kind == By::Category) cats = totals_by_category(r, tree);
   if (by.kind == By::Level) cats = totals_by_level(r, tree, by.level);
