@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <ostream>
@@ -81,6 +82,11 @@ ReferenceResult reference_approach(const std::vector<FuelSupplyRow>& supply, con
     double tj_per_unit = 0;
     if (unit.dimension == Dimension::Energy)
       tj_per_unit = unit.to_base / u::TJ.to_base;
+    else if (unit.dimension == Dimension::Mass && std::isnan(fuel->ncv_tj_per_gg))
+      throw Error(ErrorCategory::Unit,
+                  fmt::format("{} has no default net calorific value (Table 1.2 gives none); give it in an energy unit",
+                              fuel->name),
+                  ErrorContext{source, row.line, 0, "unit"});
     else if (unit.dimension == Dimension::Mass)
       tj_per_unit = unit.to_base / u::Gg.to_base * fuel->ncv_tj_per_gg;
     else

@@ -247,16 +247,21 @@ Store Store::open(const std::filesystem::path& path) {
                   ErrorContext{path.string()});
   }
   auto impl = std::make_unique<Impl>(path);
+  try {
+    // A file that is not SQLite fails here, before anything is written to it.
+    Stmt check(impl->db.handle(), "SELECT count(*) FROM sqlite_master");
+    check.step();
+  } catch (const Error& e) {
+    throw Error(ErrorCategory::Database,
+                fmt::format("this file is not a panocarbon (SQLite) database ({}); choose another path with --db",
+                            sqlite3_errmsg(impl->db.handle())),
+                ErrorContext{path.string()});
+  }
   if (path != ":memory:") {
     Stmt wal(impl->db.handle(), "PRAGMA journal_mode=WAL");
     wal.step();
   }
   impl->db.exec("PRAGMA foreign_keys=ON");
-  {
-    // A file that is not SQLite fails here with a clear message rather than later.
-    Stmt check(impl->db.handle(), "SELECT count(*) FROM sqlite_master");
-    check.step();
-  }
   impl->migrate();
   impl->refresh_builtin();
   return Store(std::move(impl));

@@ -1,1 +1,175 @@
-import sys; sys.exit(0)
+#!/usr/bin/env python3
+"""End-to-end tests of the panocarbon CLI against real database files: default paths, the run log and
+its hashes, search, failures that must not corrupt the database. Prints 'N passed, M failed'."""
+import argparse, csv, hashlib, io, json, os, shutil, sqlite3, subprocess, sys, tempfile, traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = None
+TESTS = []
+
+
+def test(f):
+    TESTS.append(f)
+    return f
+
+
+def run(*args, env=None, expect=0):
+    e = dict(os.environ)
+    e.pop('PANOCARBON_DB', None)
+    e.update(env or {})
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=e, cwd=ROOT)
+    assert p.returncode == expect, f'{args} exited {p.returncode}, expected {expect}\nstdout: {p.stdout[-2000:]}\nstderr: {p.stderr}'
+    return p
+
+
+@test
+def db_init_creates_folders_and_loads_the_library(tmp):
+    db = os.path.join(tmp, 'a', 'b', 'x.db')
+    out = run('db', 'init', '--db', db).stdout
+    assert 'schema version 1' in out, out
+    info = json.loads(run('db', 'info', '--db', db).stdout)
+    assert info['schema_version'] == 1
+    assert info['counts']['emission_factors'] >= 600, info['counts']
+    assert info['counts']['fuels'] >= 50 and info['counts']['categories'] == 290
+    assert {d['name'] for d in info['datasets']} == {'ipcc-defaults', 'gwp-ipcc', 'ipcc2006-categories'}
+    con = sqlite3.connect(db)
+    assert con.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
+
+
+@test
+def default_path_follows_env(tmp):
+    run('db', 'init', env={'PANOCARBON_DB': os.path.join(tmp, 'env.db')})
+    assert os.path.exists(os.path.join(tmp, 'env.db'))
+    run('db', 'init', env={'XDG_DATA_HOME': os.path.join(tmp, 'xdg')})
+    assert os.path.exists(os.path.join(tmp, 'xdg', 'panocarbon', 'panocarbon.db'))
+
+
+@test
+def run_log_records_inputs_params_and_results(tmp):
+    db = os.path.join(tmp, 'r.db')
+    src = os.path.join(ROOT, 'examples', 'inventory.csv')
+    out = run('inventory', 'calc', src, '--db', db, '--gwp', 'AR6', '--format', 'csv', '--by', 'category').stdout
+    total = float([r for r in csv.reader(io.StringIO(out)) if r[0] == 'total'][0][1])
+    con = sqlite3.connect(db)
+    cmd, inputs, params, status, version = con.execute(
+        'SELECT command, inputs, params, status, version FROM runs ORDER BY id DESC LIMIT 1').fetchone()
+    assert cmd == 'inventory calc' and status == 'ok', (cmd, status)
+    inputs = json.loads(inputs)
+    assert inputs[0]['sha256'] == hashlib.sha256(open(src, 'rb').read()).hexdigest()
+    assert json.loads(params)['gwp'] == 'AR6'
+    stored = con.execute("SELECT value FROM results WHERE key='total' AND gas='CO2e'").fetchone()[0]
+    assert abs(stored - total) <= 1e-9 * total, (stored, total)
+    # the by-gas results stored with the run add up to the total (CO2_bio is a memo item)
+    gases = dict(con.execute("SELECT gas, value FROM results WHERE key='gas'").fetchall())
+    assert 'CO2_bio' in gases and gases['CO2'] > 0
+
+
+@test
+def failed_run_is_logged_and_changes_nothing_else(tmp):
+    db = os.path.join(tmp, 'f.db')
+    run('db', 'init', '--db', db)
+    before = sqlite3.connect(db).execute('SELECT count(*) FROM emission_factors').fetchone()[0]
+    bad = os.path.join(tmp, 'bad.csv')
+    open(bad, 'w').write('category,activity,amount,unit\n1.A.1,Natural Gas,1,TJ\n1.A.9,Natural Gas,1,TJ\n')
+    p = run('inventory', 'calc', bad, '--db', db, expect=3)
+    assert "line 3, column 1, field 'category'" in p.stderr, p.stderr
+    assert p.stdout == '', 'no partial output on error'
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == 'failed'
+    assert con.execute('SELECT count(*) FROM results').fetchone()[0] == 0
+    assert con.execute('SELECT count(*) FROM emission_factors').fetchone()[0] == before
+
+
+@test
+def not_a_database_is_a_clear_error(tmp):
+    path = os.path.join(tmp, 'notes.txt')
+    open(path, 'w').write('these are my notes, not a database\n' * 100)
+    p = run('db', 'info', '--db', path, expect=7)
+    assert 'notes.txt' in p.stderr and 'database error' in p.stderr, p.stderr
+    assert open(path).read().startswith('these are my notes'), 'file left as it was'
+
+
+@test
+def newer_schema_is_refused(tmp):
+    db = os.path.join(tmp, 'n.db')
+    run('db', 'init', '--db', db)
+    con = sqlite3.connect(db)
+    con.execute('PRAGMA user_version = 99')
+    con.commit()
+    con.close()
+    p = run('db', 'info', '--db', db, expect=7)
+    assert 'schema version 99 but this panocarbon knows up to 1' in p.stderr, p.stderr
+
+
+@test
+def full_text_search(tmp):
+    db = os.path.join(tmp, 's.db')
+    hits = json.loads(run('factors', 'search', 'diesel trucks', '--db', db, '--format', 'json').stdout)
+    ids = [h['id'] for h in hits]
+    assert any(i.startswith('ipcc2006.v2c3.t3_2_') and 'gas_diesel_oil' in i for i in ids[:5]), ids
+    hits = json.loads(run('factors', 'search', 'cement', '--db', db, '--format', 'json').stdout)
+    assert any(h['id'] == '2.A.1' for h in hits), hits
+    p = run('factors', 'search', '!!!', '--db', db, expect=2)
+    assert 'the search query has no words' in p.stderr
+
+
+@test
+def factors_show_and_list(tmp):
+    db = os.path.join(tmp, 'l.db')
+    out = run('factors', 'show', 'ipcc2006.v2c1.t1_4.natural_gas.co2', '--db', db).stdout
+    assert '56100 kg/TJ' in out and 'Table 1.4' in out, out
+    fuel = json.loads(run('factors', 'show', 'diesel', '--db', db).stdout)
+    assert fuel['fuel'] == 'Gas/Diesel Oil' and fuel['ncv_tj_per_gg'] == 43.0
+    rows = list(csv.DictReader(io.StringIO(run('factors', 'list', '--activity', 'natural gas', '--gas', 'CH4',
+                                                '--category', '1.A.4.b', '--format', 'csv', '--db', db).stdout)))
+    assert rows and all(r['gas'] == 'CH4' for r in rows), rows
+    p = run('factors', 'show', 'no.such.factor', '--db', db, expect=3)
+    assert "no factor or fuel 'no.such.factor'" in p.stderr
+    p = run('factors', 'list', '--activity', 'unobtainium', '--db', db, expect=3)
+    assert "unknown activity 'unobtainium'" in p.stderr
+
+
+@test
+def demo_and_schema_and_version(tmp):
+    db = os.path.join(tmp, 'd.db')
+    out = run('demo', '--db', db, '--format', 'csv').stdout
+    lines = list(csv.reader(io.StringIO(out.split('\n', 2)[2])))
+    assert lines[-1][0] == 'total' and float(lines[-1][1]) > 0
+    schema = json.loads(run('schema').stdout)
+    names = {s['title'] for s in schema}
+    assert {'inventory calc', 'inventory reference', 'factors search', 'db init', 'demo'} <= names, names
+    assert run('--version').stdout.startswith('panocarbon ')
+    assert 'inventory' in run('--help').stdout
+
+
+@test
+def gwp_list(tmp):
+    out = run('gwp', 'list', '--set', 'AR6', '--format', 'csv', '--db', os.path.join(tmp, 'g.db')).stdout
+    rows = {r['gas']: float(r['gwp100']) for r in csv.DictReader(io.StringIO(out))}
+    assert rows['CH4_fossil'] == 29.8 and rows['SF6'] == 25200 and rows['NF3'] == 17400
+
+
+def main():
+    global BIN
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--bin', required=True)
+    BIN = os.path.abspath(ap.parse_args().bin)
+    passed = failed = 0
+    for t in TESTS:
+        tmp = tempfile.mkdtemp(prefix='pc-e2e-')
+        try:
+            t(tmp)
+            passed += 1
+            print(f'ok   {t.__name__}')
+        except Exception:
+            failed += 1
+            print(f'FAIL {t.__name__}')
+            traceback.print_exc()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f'{passed} passed, {failed} failed')
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
