@@ -23,7 +23,6 @@ this script lacks them and /usr/bin/python3 has them, the script re-runs itself 
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
