@@ -1,4 +1,4 @@
-// Provenance helpers: content hashes of inputs (FIPS 180-4 SHA-256) and the description of an input file
+// Provenance helpers: content hashes of inputs (FIPS 180-4 SHA-256, computed by OpenSSL's libcrypto) and the description of an input file
 // that the run log records.
 #pragma once
 #include <filesystem>

@@ -47,8 +47,18 @@ namespace {
 enum Col : int { kCategory, kActivity, kAmount, kUnit, kCountry, kYear, kGas, kTechnology, kFactor,
                  kFactorUnit, kFactorSource, kUncertainty, kOxidation, kNote, kNumCols };
 
-// Sets one field of a row from text; ctx names the place for errors.
-void set_field(ActivityData& d, ActivityRow& row, int col, std::string_view raw, const ErrorContext& ctx) {
+// Where a field is, cheap to pass around; the ErrorContext (which copies strings) is built only when an
+// error is thrown.
+struct Where {
+  const std::string& source;
+  long line;
+  long column;  // 0 for JSON
+  std::string_view field;
+  operator ErrorContext() const { return ErrorContext{source, line, column, std::string(field)}; }
+};
+
+// Sets one field of a row from text.
+void set_field(ActivityData& d, ActivityRow& row, int col, std::string_view raw, const Where& ctx) {
   const std::string_view v = io::trim(raw);
   auto number = [&](double& out, bool allow_empty) {
     if (v.empty()) {
@@ -148,6 +158,7 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
     throw Error(ErrorCategory::InvalidInput, "the file is empty; it needs a header line: category,activity,amount,unit",
                 r.context());
   std::vector<int> map;  // file column -> Col
+  std::vector<std::string_view> names;  // file column -> column name
   for (size_t i = 0; i < r.fields().size(); ++i) {
     const std::string name = io::to_lower(io::trim(r.fields()[i]));
     const int c = column_index(name);
@@ -156,6 +167,7 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
       throw Error(ErrorCategory::InvalidInput, fmt::format("column '{}' appears twice", name), r.context(static_cast<long>(i) + 1, name));
     d.column_of[name] = static_cast<long>(i) + 1;
     map.push_back(c);
+    names.push_back(activity_columns()[static_cast<size_t>(c)]);
   }
   for (const char* req : {"category", "activity", "amount", "unit"})
     if (!d.column_of.count(req))
@@ -172,7 +184,7 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
     ActivityRow row;
     row.line = static_cast<uint32_t>(r.line());
     for (size_t i = 0; i < f.size(); ++i)
-      set_field(d, row, map[i], f[i], ErrorContext{d.source, r.line(), static_cast<long>(i) + 1, activity_columns()[static_cast<size_t>(map[i])]});
+      set_field(d, row, map[i], f[i], Where{d.source, r.line(), static_cast<long>(i) + 1, names[i]});
     check_row(d, row);
     d.rows.push_back(row);
   }
@@ -206,7 +218,7 @@ ActivityData read_activity_json(std::string_view text, std::string source_name) 
         throw Error(ErrorCategory::InvalidInput, fmt::format("row {} has no '{}'", index, req), ErrorContext{d.source, index, 0, req});
     for (const auto& [k, v] : obj.items()) {
       const int c = column_index(k);
-      const ErrorContext ctx{d.source, index, 0, k};
+      const Where ctx{d.source, index, 0, k};
       if (c < 0) throw Error(ErrorCategory::InvalidInput, unknown_column_message(k), ctx);
       if (v.is_null()) continue;
       const std::string text_value = v.is_string() ? v.get<std::string>() : v.dump();
