@@ -66,11 +66,19 @@ void run_inventory(const pc::Params& p, const std::string& path_label, std::stri
   o.gwp = p.str("gwp");
   o.edition = p.has("edition") ? std::stoi(p.str("edition")) : 2006;
   o.skip_missing = p.flag("skip-missing");
+  if (p.has("country")) o.country = p.str("country");
+  if (p.has("year")) o.year = static_cast<int>(p.integer("year"));
   const nlohmann::json inputs = nlohmann::json::array({pc::describe_input(path_label, text)});
   const int64_t run = store.begin_run(command, inputs, p.json());
   pc::InventoryResult r;
   try {
     r = pc::calculate_inventory(data, lib, tree, o);
+  } catch (const pc::Error& e) {
+    store.finish_run(run, "failed", {{"error", e.what()}});
+    throw;
+  }
+  try {
+    pc::require_single_country_year(r, by);
   } catch (const pc::Error& e) {
     store.finish_run(run, "failed", {{"error", e.what()}});
     throw;
@@ -82,7 +90,8 @@ void run_inventory(const pc::Params& p, const std::string& path_label, std::stri
   store.finish_run(run, "ok",
                    {{"total_co2e_t", r.total_co2e_t}, {"memo_co2_biogenic_t", r.memo_co2_biogenic_t},
                     {"rows", data.rows.size()}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
-                    {"edition", r.edition}, {"warnings", r.warnings.size()}});
+                    {"edition", r.edition}, {"warnings", r.warnings.size()},
+                    {"country_years", r.country_years}});
   const nlohmann::json provenance = {{"run_id", run},
                                      {"database", store.path().string()},
                                      {"input", inputs[0]},

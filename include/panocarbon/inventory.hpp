@@ -82,6 +82,8 @@ struct CalcOptions {
   std::string gwp = "AR5";    // AR4 | AR5 | AR6
   int edition = 2006;         // 2006 | 2019
   bool skip_missing = false;  // a fuel row with no CH4/N2O factor for its category: warn instead of fail
+  std::string country;        // only rows of this country ("" = all rows)
+  int year = 0;               // only rows of this year (0 = all rows)
 };
 
 // One gas of one activity row.
@@ -101,7 +103,9 @@ struct InventoryResult {
   std::string source;
   StringPool strings;               // gases and factor ids
   std::vector<EmissionLine> lines;  // row order, then gas order
-  std::vector<int> row_category;    // CategoryTree index of each row
+  std::vector<int> row_category;    // CategoryTree index of each row (-1 for rows left out by a filter)
+  std::vector<std::string> country_years;  // distinct "country year" of the rows computed, e.g. "XL 2022"
+  size_t rows_computed = 0;
   std::vector<std::string> factor_ids_used;
   std::vector<std::string> warnings;
   double total_co2e_t = 0;        // excluding memo items
@@ -138,6 +142,9 @@ std::vector<GasTotal> totals_by_gas(const InventoryResult& r);
 // CSV columns: row -> category,activity,gas,emissions_t,co2e_t,gwp,factor_id
 //              category / level=N -> category,co2e_t (with a final total line)
 //              gas -> gas,emissions_t,co2e_t
+// Sums across countries or years are meaningless: throws Error{InvalidInput} when `by` aggregates
+// (anything but "row") and the result holds more than one country-year.
+void require_single_country_year(const InventoryResult& r, std::string_view by);
 // Throws Error{InvalidInput} (field by / format) unless both are valid; call before long work.
 void validate_inventory_output(std::string_view by, std::string_view format);
 void write_inventory(std::ostream& out, const ActivityData& data, const InventoryResult& r,

@@ -212,6 +212,13 @@ class Planner {
   }
 };
 
+// Id of a string in the data's pool, or a value no row has.
+uint32_t find_string(const ActivityData& d, std::string_view s) {
+  for (uint32_t i = 1; i < d.strings.size(); ++i)
+    if (d.strings[i] == s) return i;
+  return UINT32_MAX;
+}
+
 }  // namespace
 
 InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrary& library, const CategoryTree& tree,
@@ -227,8 +234,19 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
   r.lines.reserve(data.rows.size() * 3);
   r.row_category.reserve(data.rows.size());
   std::vector<char> used;
+  const uint32_t country_filter = options.country.empty() ? 0 : find_string(data, options.country);
+  std::vector<std::pair<uint32_t, int32_t>> seen;  // distinct (country, year)
   for (uint32_t i = 0; i < data.rows.size(); ++i) {
     const ActivityRow& row = data.rows[i];
+    if ((!options.country.empty() && row.country != country_filter) || (options.year && row.year != options.year)) {
+      r.row_category.push_back(-1);
+      continue;
+    }
+    if (seen.empty() || seen.back() != std::pair(row.country, row.year)) {
+      if (std::find(seen.begin(), seen.end(), std::pair(row.country, row.year)) == seen.end())
+        seen.emplace_back(row.country, row.year);
+    }
+    ++r.rows_computed;
     const Plan& p = planner.plan_for(row);
     r.row_category.push_back(p.category);
     for (const Term& t : p.terms) {
@@ -245,6 +263,13 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
       used[t.factor_id] = 1;
     }
   }
+  for (const auto& [c, y] : seen)
+    r.country_years.push_back(fmt::format("{} {}", c ? data.str(c) : "(no country)", y ? std::to_string(y) : "(no year)"));
+  if (r.rows_computed == 0 && !data.rows.empty())
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("no row matches --country '{}' --year {}; check the filters against the file's country "
+                            "and year columns", options.country, options.year),
+                ErrorContext{data.source});
   for (uint32_t id = 0; id < used.size(); ++id)
     if (used[id]) r.factor_ids_used.emplace_back(r.strings[id]);
   std::sort(r.factor_ids_used.begin(), r.factor_ids_used.end());

@@ -71,6 +71,15 @@ void write_table_categories(std::ostream& out, const std::vector<CategoryTotal>&
 }
 }  // namespace
 
+void require_single_country_year(const InventoryResult& r, std::string_view by) {
+  if (by == "row" || r.country_years.size() <= 1) return;
+  throw Error(ErrorCategory::InvalidInput,
+              fmt::format("the rows cover {} country-years ({}); totals across countries or years are not an "
+                          "inventory: choose one with --country and --year, or use --by row",
+                          r.country_years.size(), fmt::join(r.country_years, ", ")),
+              ErrorContext{r.source, 0, 0, "by"});
+}
+
 void validate_inventory_output(std::string_view by, std::string_view format) {
   parse_by(by);
   if (format != "table" && format != "csv" && format != "json")
@@ -82,6 +91,7 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
                      const FactorLibrary& library, std::string_view by_text, std::string_view format,
                      const nlohmann::json& provenance) {
   validate_inventory_output(by_text, format);
+  require_single_country_year(r, by_text);
   const By by = parse_by(by_text);
   std::vector<CategoryTotal> cats;
   if (by.kind == By::Category) cats = totals_by_category(r, tree);
@@ -182,7 +192,8 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
   }
 
   // table
-  fmt::print(out, "Inventory of {}  (GWP100 {}, IPCC {} defaults)\n", r.source, r.gwp_set,
+  fmt::print(out, "Inventory of {}{}  (GWP100 {}, IPCC {} defaults)\n", r.source,
+             r.country_years.size() == 1 ? " for " + r.country_years[0] : std::string(), r.gwp_set,
              r.edition == 2019 ? "2019 Refinement" : "2006");
   if (provenance.contains("run_id")) fmt::print(out, "run {}\n", provenance["run_id"].get<long long>());
   out << '\n';
