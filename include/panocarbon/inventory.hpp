@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "panocarbon/categories.hpp"
+#include "panocarbon/error.hpp"
 #include "panocarbon/factors.hpp"
 
 namespace panocarbon {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ranges>
 
 #include "core/embedded.hpp"
 #include "io/csv.hpp"
@@ -130,9 +129,12 @@ FactorLibrary FactorLibrary::from_csv(std::string_view fuels_csv, std::string_vi
       Fuel f;
       f.id = c.get("id");
       f.name = c.get("fuel");
-      for (auto a : c.get("aliases") | std::views::split(';')) {
-        const auto s = io::trim(std::string_view(a.begin(), a.end()));
-        if (!s.empty()) f.aliases.emplace_back(s);
+      std::string_view aliases = c.get("aliases");
+      while (!aliases.empty()) {
+        const size_t semi = std::min(aliases.find(';'), aliases.size());
+        const auto a = io::trim(aliases.substr(0, semi));
+        if (!a.empty()) f.aliases.emplace_back(a);
+        aliases.remove_prefix(std::min(semi + 1, aliases.size()));
       }
       f.group = c.get("group");
       f.biomass = c.get("biomass") == "1";
