@@ -54,52 +54,12 @@ void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::
   fmt::print("{} factors\n", fs.size());
 }
 
-void run_inventory(const pc::Params& p, const std::string& path_label, std::string_view text, bool json_input,
-                   const std::string& command) {
+void print_inventory(const pc::Params& p, const pc::InventoryRun& run) {
   const std::string by = p.has("by") ? p.str("by") : "category";
-  pc::validate_inventory_output(by, p.str("format"));
-  pc::Store store = open_store(p);
-  const pc::FactorLibrary lib = store.load_factor_library();
-  const auto& tree = pc::CategoryTree::ipcc2006();
-  const pc::ActivityData data = json_input ? pc::read_activity_json(text, path_label) : pc::read_activity_csv(text, path_label);
-  pc::CalcOptions o;
-  o.gwp = p.str("gwp");
-  o.edition = p.has("edition") ? std::stoi(p.str("edition")) : 2006;
-  o.skip_missing = p.flag("skip-missing");
-  if (p.has("country")) o.country = p.str("country");
-  if (p.has("year")) o.year = static_cast<int>(p.integer("year"));
-  const nlohmann::json inputs = nlohmann::json::array({pc::describe_input(path_label, text)});
-  const int64_t run = store.begin_run(command, inputs, p.json());
-  pc::InventoryResult r;
-  try {
-    r = pc::calculate_inventory(data, lib, tree, o);
-  } catch (const pc::Error& e) {
-    store.finish_run(run, "failed", {{"error", e.what()}});
-    throw;
-  }
-  try {
-    pc::require_single_country_year(r, by);
-  } catch (const pc::Error& e) {
-    store.finish_run(run, "failed", {{"error", e.what()}});
-    throw;
-  }
-  std::vector<pc::ResultRecord> records;
-  for (const auto& c : pc::totals_by_category(r, tree)) records.push_back({c.code, "CO2e", c.co2e_t, "t"});
-  for (const auto& g : pc::totals_by_gas(r)) records.push_back({"gas", g.gas, g.emissions_t, "t"});
-  store.save_results(run, records);
-  store.finish_run(run, "ok",
-                   {{"total_co2e_t", r.total_co2e_t}, {"memo_co2_biogenic_t", r.memo_co2_biogenic_t},
-                    {"rows", data.rows.size()}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
-                    {"edition", r.edition}, {"warnings", r.warnings.size()},
-                    {"country_years", r.country_years}});
-  const nlohmann::json provenance = {{"run_id", run},
-                                     {"database", store.path().string()},
-                                     {"input", inputs[0]},
-                                     {"factor_library", lib.source()},
-                                     {"version", pc::version()}};
-  pc::write_inventory(std::cout, data, r, tree, lib, by, p.str("format"), provenance);
-  for (const auto& w : r.warnings)
-    if (p.str("format") != "table") fmt::print(stderr, "warning: {}\n", w);
+  pc::write_inventory(std::cout, run.data, run.result, pc::CategoryTree::ipcc2006(), run.library, by, p.str("format"),
+                      run.provenance);
+  if (p.str("format") != "table")
+    for (const auto& w : run.result.warnings) fmt::print(stderr, "warning: {}\n", w);
 }
 
 std::map<std::string, Handler> handlers() {
@@ -205,41 +165,28 @@ std::map<std::string, Handler> handlers() {
     if (p.str("format") == "table") fmt::print("GWP100, {} ({})\n", set.name, set.document);
   };
   h["inventory calc"] = [](const pc::Params& p) {
-    const std::filesystem::path file = p.str("file");
+    const std::string file = p.str("file");
     const std::string text = pc::read_file(file);
-    run_inventory(p, file.string(), text, file.extension() == ".json", "inventory calc");
+    pc::Store store = open_store(p);
+    print_inventory(p, pc::inventory_calc(store, p, {file, text}));
   };
   h["inventory reference"] = [](const pc::Params& p) {
-    pc::Store store = open_store(p);
-    const pc::FactorLibrary lib = store.load_factor_library();
-    const std::filesystem::path file = p.str("file");
+    const std::string file = p.str("file");
     const std::string text = pc::read_file(file);
-    const auto supply = pc::read_fuel_supply_csv(text, file.string());
-    nlohmann::json inputs = nlohmann::json::array({pc::describe_input(file, text)});
-    std::optional<pc::ActivityData> sd;
-    std::optional<pc::InventoryResult> sr;
+    std::string compare_text;
+    std::optional<pc::NamedInput> compare;
     if (p.has("compare")) {
-      const std::filesystem::path cf = p.str("compare");
-      const std::string ctext = pc::read_file(cf);
-      inputs.push_back(pc::describe_input(cf, ctext));
-      sd = cf.extension() == ".json" ? pc::read_activity_json(ctext, cf.string()) : pc::read_activity_csv(ctext, cf.string());
-      pc::CalcOptions o;
-      o.edition = std::stoi(p.str("edition"));
-      o.skip_missing = true;  // only CO2 is compared
-      sr = pc::calculate_inventory(*sd, lib, pc::CategoryTree::ipcc2006(), o);
+      compare_text = pc::read_file(p.str("compare"));
+      compare = pc::NamedInput{p.str("compare"), compare_text};
     }
-    const int64_t run = store.begin_run("inventory reference", inputs, p.json());
-    const auto r = pc::reference_approach(supply, lib, file.string(), sd ? &*sd : nullptr, sr ? &*sr : nullptr);
-    std::vector<pc::ResultRecord> rec = {{"reference_approach", "CO2", r.co2_t, "t"}};
-    if (r.sectoral_co2_t) rec.push_back({"sectoral_approach", "CO2", *r.sectoral_co2_t, "t"});
-    store.save_results(run, rec);
-    store.finish_run(run, "ok", {{"reference_co2_t", r.co2_t}, {"difference_pct", r.difference_pct.value_or(NAN)}});
-    pc::write_reference(std::cout, r, p.str("format"));
+    pc::Store store = open_store(p);
+    const auto run = pc::inventory_reference(store, p, {file, text}, compare);
+    pc::write_reference(std::cout, run.result, p.str("format"));
   };
   h["demo"] = [](const pc::Params& p) {
-    const std::string text(pc::example_inventory_csv());
     fmt::print("panocarbon demo: the inventory of examples/inventory.csv (a small fictional country-year)\n\n");
-    run_inventory(p, "examples/inventory.csv", text, false, "demo");
+    pc::Store store = open_store(p);
+    print_inventory(p, pc::inventory_calc(store, p, {"examples/inventory.csv", pc::example_inventory_csv()}, "demo"));
   };
   h["schema"] = [](const pc::Params&) {
     auto a = nlohmann::json::array();

@@ -1,5 +1,6 @@
 // Umbrella header of the panocarbon library.
 #pragma once
+#include "panocarbon/capabilities.hpp"
 #include "panocarbon/categories.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/factors.hpp"

@@ -1,0 +1,102 @@
+#include <fmt/format.h>
+
+#include "panocarbon/capabilities.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/provenance.hpp"
+
+namespace panocarbon {
+
+bool NamedInput::is_json() const {
+  return name.size() >= 5 && (name.compare(name.size() - 5, 5, ".json") == 0 || name.compare(name.size() - 5, 5, ".JSON") == 0);
+}
+
+namespace {
+ActivityData parse(const NamedInput& in) {
+  return in.is_json() ? read_activity_json(in.text, in.name) : read_activity_csv(in.text, in.name);
+}
+
+CalcOptions calc_options(const Params& p) {
+  CalcOptions o;
+  if (p.has("gwp")) o.gwp = p.str("gwp");
+  if (p.has("edition")) o.edition = std::stoi(p.str("edition"));
+  o.skip_missing = p.flag("skip-missing");
+  if (p.has("country")) o.country = p.str("country");
+  if (p.has("year")) o.year = static_cast<int>(p.integer("year"));
+  return o;
+}
+
+// Runs f; on an Error marks the run failed (with the message) and rethrows.
+template <class F>
+auto logged(Store& store, int64_t run, F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    store.finish_run(run, "failed", {{"error", e.what()}});
+    throw;
+  }
+}
+}  // namespace
+
+InventoryRun inventory_calc(Store& store, const Params& p, const NamedInput& input, std::string_view command) {
+  const std::string by = p.has("by") ? p.str("by") : "category";
+  validate_inventory_output(by, p.has("format") ? p.str("format") : "table");
+  InventoryRun out;
+  out.library = store.load_factor_library();
+  out.data = parse(input);
+  const auto& tree = CategoryTree::ipcc2006();
+  const nlohmann::json inputs = nlohmann::json::array({describe_input(input.name, input.text)});
+  out.run_id = store.begin_run(command, inputs, p.json());
+  out.result = logged(store, out.run_id, [&] {
+    InventoryResult r = calculate_inventory(out.data, out.library, tree, calc_options(p));
+    require_single_country_year(r, by);
+    return r;
+  });
+  const InventoryResult& r = out.result;
+  // Totals are stored for one country-year only: sums across years are not an inventory.
+  if (r.country_years.size() <= 1) {
+    std::vector<ResultRecord> records;
+    for (const auto& c : totals_by_category(r, tree)) records.push_back({c.code, "CO2e", c.co2e_t, "t"});
+    for (const auto& g : totals_by_gas(r)) records.push_back({"gas", g.gas, g.emissions_t, "t"});
+    store.save_results(out.run_id, records);
+  }
+  store.finish_run(out.run_id, "ok",
+                   {{"total_co2e_t", r.total_co2e_t}, {"memo_co2_biogenic_t", r.memo_co2_biogenic_t},
+                    {"rows", r.rows_computed}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
+                    {"edition", r.edition}, {"warnings", r.warnings.size()}, {"country_years", r.country_years}});
+  out.provenance = {{"run_id", out.run_id},
+                    {"database", store.path().string()},
+                    {"input", inputs[0]},
+                    {"factor_library", out.library.source()},
+                    {"version", version()}};
+  return out;
+}
+
+ReferenceRun inventory_reference(Store& store, const Params& p, const NamedInput& supply,
+                                 const std::optional<NamedInput>& sectoral) {
+  const FactorLibrary lib = store.load_factor_library();
+  const auto rows = read_fuel_supply_csv(supply.text, supply.name);
+  nlohmann::json inputs = nlohmann::json::array({describe_input(supply.name, supply.text)});
+  std::optional<ActivityData> sd;
+  std::optional<InventoryResult> sr;
+  if (sectoral) {
+    inputs.push_back(describe_input(sectoral->name, sectoral->text));
+    sd = parse(*sectoral);
+    CalcOptions o = calc_options(p);
+    o.skip_missing = true;  // only CO2 is compared
+    sr = calculate_inventory(*sd, lib, CategoryTree::ipcc2006(), o);
+  }
+  ReferenceRun out;
+  out.run_id = store.begin_run("inventory reference", inputs, p.json());
+  out.result = logged(store, out.run_id, [&] {
+    return reference_approach(rows, lib, supply.name, sd ? &*sd : nullptr, sr ? &*sr : nullptr);
+  });
+  std::vector<ResultRecord> rec = {{"reference_approach", "CO2", out.result.co2_t, "t"}};
+  if (out.result.sectoral_co2_t) rec.push_back({"sectoral_approach", "CO2", *out.result.sectoral_co2_t, "t"});
+  store.save_results(out.run_id, rec);
+  nlohmann::json summary = {{"reference_co2_t", out.result.co2_t}};
+  if (out.result.difference_pct) summary["difference_pct"] = *out.result.difference_pct;
+  store.finish_run(out.run_id, "ok", summary);
+  return out;
+}
+
+}  // namespace panocarbon
