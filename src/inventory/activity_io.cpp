@@ -197,7 +197,7 @@ ActivityData read_activity_json(std::string_view text, std::string source_name) 
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for huge numbers
     throw Error(ErrorCategory::InvalidInput, fmt::format("not valid JSON ({})", e.what()), ErrorContext{d.source});
   }
   const nlohmann::json* rows = &j;

@@ -77,3 +77,15 @@ TEST(Robustness, MutatedJsonAndSupplyOnlyThrowError) {
     }
   }
 }
+
+// Found by tests/fuzz/fuzz_parsers.cpp: a number too large for a double made nlohmann::json throw
+// out_of_range (not parse_error), which escaped as an unknown exception.
+TEST(Robustness, JsonNumberOutOfRangeIsAnInputError) {
+  try {
+    read_activity_json("4E4444444444444444444444444444444", "big.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+    EXPECT_NE(std::string(e.what()).find("big.json: invalid input: not valid JSON"), std::string::npos);
+  }
+}
