@@ -173,7 +173,7 @@ const Dataset& dataset(int64_t n) {
   const double total = cats.back().co2e_t;
   double lines = 0;
   for (const auto& l : r.lines)
-    if (!l.memo) lines += l.co2e_t;
+    if (l.memo == panocarbon::Memo::None) lines += l.co2e_t;
   double expected = 0;
   for (size_t k = 0; k < kinds().size(); ++k) expected += d.amount_by_kind[k] * kinds()[k].co2e_per_unit;
   double sectors = 0;

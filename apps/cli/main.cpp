@@ -39,8 +39,9 @@ void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::
   if (format == "csv") {
     std::cout << "id,edition,category,activity,technology,gas,value,unit,lower,upper,table\n";
     for (const auto* f : fs)
-      fmt::print("{},{},{},\"{}\",\"{}\",{},{},{},{},{},\"{}\"\n", f->id, f->edition, f->category, f->activity,
-                 f->technology, f->gas, f->value, f->unit, num(f->lower), num(f->upper), f->citation.table);
+      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(f->id), f->edition, f->category,
+                 pc::csv_field(f->activity), pc::csv_field(f->technology), f->gas, f->value, pc::csv_field(f->unit),
+                 num(f->lower), num(f->upper), pc::csv_field(f->citation.table));
     return;
   }
   fmt::print("{:<52} {:<8} {:<26} {:<6} {:>12} {:<7} {:>12} {:>12}\n", "id", "category", "activity", "gas", "value",
@@ -118,7 +119,7 @@ std::map<std::string, Handler> handlers() {
     }
     if (p.str("format") == "csv") {
       std::cout << "kind,id,title\n";
-      for (const auto& x : hits) fmt::print("{},{},\"{}\"\n", x.kind, x.id, x.title);
+      for (const auto& x : hits) fmt::print("{},{},{}\n", x.kind, pc::csv_field(x.id), pc::csv_field(x.title));
       return;
     }
     for (const auto& x : hits) fmt::print("{:<9} {:<52} {}\n", x.kind, x.id, x.title);
@@ -138,6 +139,13 @@ std::map<std::string, Handler> handlers() {
       return;
     }
     if (const auto* fu = lib.find_fuel(p.str("id"))) {
+      if (p.str("format") == "csv") {
+        std::cout << "fuel,id,group,biomass,ncv_tj_per_gg,ncv_lower,ncv_upper,carbon_kg_per_gj,carbon_lower,carbon_upper\n";
+        fmt::print("{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(fu->name), fu->id, fu->group, fu->biomass ? 1 : 0,
+                   fu->ncv_tj_per_gg, fu->ncv_lower, fu->ncv_upper, fu->carbon_kg_per_gj, fu->carbon_lower,
+                   fu->carbon_upper);
+        return;
+      }
       const nlohmann::json j = {{"fuel", fu->name}, {"id", fu->id}, {"aliases", fu->aliases}, {"group", fu->group},
                                 {"biomass", fu->biomass}, {"ncv_tj_per_gg", fu->ncv_tj_per_gg},
                                 {"ncv_range", {fu->ncv_lower, fu->ncv_upper}},
@@ -234,10 +242,16 @@ int main(int argc, char** argv) {
       if (o.default_value) desc += fmt::format(" [default: {}]", *o.default_value);
       if (o.type == pc::OptionType::Bool) {
         leaf->app->add_flag("--" + o.name, leaf->flags[o.name], desc);
-      } else if (o.positional) {
-        leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required);
-      } else {
-        leaf->app->add_option("--" + o.name, leaf->single[o.name], desc);
+        continue;
+      }
+      CLI::Option* opt = o.positional ? leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required)
+                                      : leaf->app->add_option("--" + o.name, leaf->single[o.name], desc);
+      switch (o.type) {
+        case pc::OptionType::Path: opt->type_name("PATH"); break;
+        case pc::OptionType::Int: opt->type_name("INT"); break;
+        case pc::OptionType::Double: opt->type_name("NUMBER"); break;
+        case pc::OptionType::Choice: opt->type_name("{" + fmt::format("{}", fmt::join(o.choices, ",")) + "}"); break;
+        default: opt->type_name("TEXT"); break;
       }
     }
     leaves.push_back(std::move(leaf));
@@ -245,7 +259,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every other parse error is an input error (exit 2), like pc::Error.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
   }
   for (const auto& leaf : leaves) {
     if (!leaf->app->parsed()) continue;

@@ -8,8 +8,10 @@
 //   (clinker, lime, glass, ammonia, nitric/adipic acid, iron and steel, primary aluminium) and EF from the
 //   Tier 1 tables; see docs/inventory.md for each equation and its defaults.
 // Tier 2: a row may carry its own factor (factor, factor_unit, factor_source) for one gas.
-// CO2e_gas = E_gas × GWP100_gas of the chosen set. CO2 from biomass fuels is a memo item (gas CO2_bio),
-// reported but excluded from the totals (Vol 1 Ch 8 and Vol 2 Ch 1 §1.2).
+// CO2e_gas = E_gas × GWP100_gas of the chosen set. Memo items are reported but excluded from the national
+// totals (Vol 1 Ch 8): CO2 from biomass fuels (gas CO2_bio), and every gas of international bunkers
+// (1.A.3.a.i international aviation, 1.A.3.d.i international water-borne navigation) and multilateral
+// operations (1.A.5.c).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -87,12 +89,15 @@ struct CalcOptions {
   int year = 0;               // only rows of this year (0 = all rows)
 };
 
+enum class Memo : uint8_t { None = 0, BiogenicCo2 = 1, InternationalBunkers = 2 };
+const char* to_string(Memo m) noexcept;
+
 // One gas of one activity row.
 struct EmissionLine {
   uint32_t row = 0;     // index into ActivityData::rows
   uint32_t gas = 0;     // id in InventoryResult::strings
   uint32_t factor = 0;  // id of the factor id in InventoryResult::strings
-  bool memo = false;    // biogenic CO2: reported, not in totals
+  Memo memo = Memo::None;  // memo items are reported, not in totals
   double emissions_t = 0;
   double gwp = 0;  // GWP100 value used
   double co2e_t = 0;
@@ -111,6 +116,7 @@ struct InventoryResult {
   std::vector<std::string> warnings;
   double total_co2e_t = 0;        // excluding memo items
   double memo_co2_biogenic_t = 0;
+  double memo_bunkers_co2e_t = 0;  // international bunkers and multilateral operations
   std::string_view str(uint32_t id) const { return strings[id]; }
 };
 
@@ -135,8 +141,9 @@ struct GasTotal {
   std::string gas;
   double emissions_t = 0;
   double co2e_t = 0;
-  bool memo = false;
+  Memo memo = Memo::None;
 };
+// Per gas, then one line per gas of each memo item (international bunkers, biogenic CO2).
 std::vector<GasTotal> totals_by_gas(const InventoryResult& r);
 
 // Output. by: "row", "category", "gas" or "level=N"; format: "table", "csv" or "json".

@@ -4,6 +4,7 @@
 #include "panocarbon/categories.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/factors.hpp"
+#include "panocarbon/format.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/inventory.hpp"
 #include "panocarbon/options.hpp"

@@ -59,10 +59,14 @@ InventoryRun inventory_calc(Store& store, const Params& p, const NamedInput& inp
     for (const auto& g : totals_by_gas(r)) records.push_back({"gas", g.gas, g.emissions_t, "t"});
     store.save_results(out.run_id, records);
   }
-  store.finish_run(out.run_id, "ok",
-                   {{"total_co2e_t", r.total_co2e_t}, {"memo_co2_biogenic_t", r.memo_co2_biogenic_t},
-                    {"rows", r.rows_computed}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
-                    {"edition", r.edition}, {"warnings", r.warnings.size()}, {"country_years", r.country_years}});
+  nlohmann::json summary = {{"rows", r.rows_computed}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
+                    {"edition", r.edition}, {"warnings", r.warnings.size()}, {"country_years", r.country_years}};
+  if (r.country_years.size() <= 1) {
+    summary["total_co2e_t"] = r.total_co2e_t;
+    summary["memo_co2_biogenic_t"] = r.memo_co2_biogenic_t;
+    summary["memo_international_bunkers_co2e_t"] = r.memo_bunkers_co2e_t;
+  }
+  store.finish_run(out.run_id, "ok", summary);
   out.provenance = {{"run_id", out.run_id},
                     {"database", store.path().string()},
                     {"input", inputs[0]},
@@ -84,6 +88,7 @@ ReferenceRun inventory_reference(Store& store, const Params& p, const NamedInput
     CalcOptions o = calc_options(p);
     o.skip_missing = true;  // only CO2 is compared
     sr = calculate_inventory(*sd, lib, CategoryTree::ipcc2006(), o);
+    require_single_country_year(*sr, "category");
   }
   ReferenceRun out;
   out.run_id = store.begin_run("inventory reference", inputs, p.json());

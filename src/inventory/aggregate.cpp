@@ -14,7 +14,7 @@ void subtree_sums(const InventoryResult& r, const CategoryTree& tree, std::vecto
   sum.assign(static_cast<size_t>(tree.size()), 0.0);
   touched.assign(static_cast<size_t>(tree.size()), 0);
   for (const auto& l : r.lines) {
-    if (l.memo) continue;
+    if (l.memo != Memo::None) continue;
     const auto c = static_cast<size_t>(r.row_category[l.row]);
     sum[c] += l.co2e_t;
     touched[c] = 1;
@@ -59,20 +59,32 @@ std::vector<CategoryTotal> totals_by_level(const InventoryResult& r, const Categ
   return collect(r, tree, level);
 }
 
+const char* to_string(Memo m) noexcept {
+  switch (m) {
+    case Memo::None: return "";
+    case Memo::BiogenicCo2: return "biogenic CO2";
+    case Memo::InternationalBunkers: return "international bunkers";
+  }
+  return "";
+}
+
 std::vector<GasTotal> totals_by_gas(const InventoryResult& r) {
   std::vector<GasTotal> out;
-  std::vector<int> slot(r.strings.size(), -1);
+  std::vector<int> slot(r.strings.size() * 3, -1);  // (gas, memo kind)
   for (const auto& l : r.lines) {
-    int& s = slot[l.gas];
+    int& s = slot[l.gas * 3 + static_cast<size_t>(l.memo)];
     if (s < 0) {
       s = static_cast<int>(out.size());
-      out.push_back(GasTotal{std::string(r.str(l.gas)), 0, 0, l.memo});
+      out.push_back(GasTotal{l.memo == Memo::InternationalBunkers ? std::string(r.str(l.gas)) + " (memo: international bunkers)"
+                                                                 : std::string(r.str(l.gas)),
+                             0, 0, l.memo});
     }
     out[static_cast<size_t>(s)].emissions_t += l.emissions_t;
     out[static_cast<size_t>(s)].co2e_t += l.co2e_t;
   }
   auto order = [](const GasTotal& g) {
-    return g.gas == "CO2" ? 0 : g.gas == "CH4" ? 1 : g.gas == "N2O" ? 2 : g.memo ? 4 : 3;
+    const int base = g.gas == "CO2" ? 0 : g.gas == "CH4" ? 1 : g.gas == "N2O" ? 2 : g.gas == "CO2_bio" ? 4 : 3;
+    return static_cast<int>(g.memo == Memo::InternationalBunkers) * 10 + base;
   };
   std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return order(a) < order(b); });
   return out;

@@ -19,12 +19,13 @@ struct Term {
   uint32_t factor_id;
   double scale;       // t of gas per unit of amount (Tier 1), or per unit of amount per unit of row factor
   double gwp;
-  bool memo;
+  Memo memo;
   bool oxidisable;    // CO2 of a fuel: multiplied by the row's oxidation factor
   bool user_factor;
 };
 struct Plan {
   int category = -1;
+  bool fuel = false;  // fuel combustion: an oxidation factor may apply
   std::vector<Term> terms;
 };
 
@@ -96,6 +97,16 @@ class Planner {
                 d_.where(row, "unit"));
   }
 
+  // International bunkers and multilateral operations are memo items (2006 IPCC Guidelines Vol 2 Ch 3
+  // §3.6.1 and §3.5.1; Vol 1 Ch 8 reporting tables): computed, reported, not in the national total.
+  Memo memo_of(int category, bool biogenic_co2) const {
+    const auto& code = tree_.at(category).code;
+    if (category_has_prefix(code, "1.A.3.a.i") || category_has_prefix(code, "1.A.3.d.i") ||
+        category_has_prefix(code, "1.A.5.c"))
+      return Memo::InternationalBunkers;
+    return biogenic_co2 ? Memo::BiogenicCo2 : Memo::None;
+  }
+
   double gwp_of(const std::string& gas, int category) const {
     if (gas == "CO2_bio") return 1.0;
     if (gas == "CH4" && gwp_.has("CH4_fossil")) {
@@ -119,7 +130,9 @@ class Planner {
                               fmt::join(tree_.suggest(code), ", ")),
                   d_.where(row, "category"));
     const std::string& cat = tree_.at(p.category).code;
-    const auto activity = lib_.resolve_activity(d_.str(row.activity));
+    auto activity = lib_.resolve_activity(d_.str(row.activity));
+    // With its own factor a row may name any activity (e.g. a refrigerant in 2.F): it is only a label.
+    if (!activity && !std::isnan(row.factor)) activity = std::string(d_.str(row.activity));
     if (!activity)
       throw Error(ErrorCategory::NotFound,
                   fmt::format("unknown activity '{}'; did you mean {}? (fuels as named in IPCC 2006 Vol 2 Table 1.2, "
@@ -127,6 +140,7 @@ class Planner {
                               d_.str(row.activity), fmt::join(lib_.suggest_activity(d_.str(row.activity)), ", ")),
                   d_.where(row, "activity"));
     const Fuel* fuel = lib_.find_fuel(*activity);
+    p.fuel = fuel != nullptr;
     const Unit& amount_unit = parse_unit(d_.str(row.unit), d_.where(row, "unit"));
     const std::string gas = row.gas ? canonical_gas(d_.str(row.gas)) : std::string();
     if (!gas.empty() && gas != "CO2_bio" && !GwpTable::builtin().set("AR6").has(gas) && gas != "CO2")
@@ -143,10 +157,10 @@ class Planner {
       const double a = activity_scale(row, amount_unit, *fu.denominator, fuel, "row's own");
       std::string id = row.factor_source ? fmt::format("user:{}", d_.str(row.factor_source))
                                          : fmt::format("user:{}:{}", d_.source, row.line);
-      const bool memo = gas == "CO2" && fuel && fuel->biomass;
-      const std::string g = memo ? "CO2_bio" : gas;
+      const bool bio = (gas == "CO2" && fuel && fuel->biomass) || gas == "CO2_bio";
+      const std::string g = bio ? "CO2_bio" : gas;
       p.terms.push_back(Term{r_.strings.intern(g), r_.strings.intern(id), a * fu.numerator->to_base / kTonne,
-                             gwp_of(g, p.category), memo, gas == "CO2" && fuel != nullptr, true});
+                             gwp_of(g, p.category), memo_of(p.category, bio), bio || (gas == "CO2" && fuel), true});
       return p;
     }
 
@@ -163,7 +177,7 @@ class Planner {
                                                 fmt::join(techs, "; ")),
                     d_.where(row, "technology"));
     }
-    const auto factors = lib_.select(cat, *activity, tech, opt_.edition, gas);
+    const auto factors = lib_.select(cat, *activity, tech, opt_.edition, gas == "CO2_bio" ? "CO2" : gas);
     if (factors.empty())
       throw Error(ErrorCategory::NotFound,
                   fmt::format("no {}default factor for {} in category {} ({} edition); check the category, or give "
@@ -190,11 +204,11 @@ class Planner {
     for (const EmissionFactor* f : factors) {
       const RatioUnit fu = parse_ratio_unit(f->unit, ErrorContext{lib_.source(), 0, 0, f->id});
       const double a = activity_scale(row, amount_unit, *fu.denominator, fuel, f->id);
-      const bool memo = f->gas == "CO2" && fuel && fuel->biomass;
-      const std::string g = memo ? "CO2_bio" : f->gas;
+      const bool bio = f->gas == "CO2" && fuel && fuel->biomass;
+      const std::string g = bio ? "CO2_bio" : f->gas;
       p.terms.push_back(Term{r_.strings.intern(g), r_.strings.intern(f->id),
-                             a * f->value * fu.numerator->to_base / kTonne, gwp_of(g, p.category), memo,
-                             f->gas == "CO2" && fuel != nullptr, false});
+                             a * f->value * fu.numerator->to_base / kTonne, gwp_of(g, p.category),
+                             memo_of(p.category, bio), f->gas == "CO2" && fuel != nullptr, false});
     }
     // A stable gas order: CO2, CO2_bio, CH4, N2O, then others as listed.
     auto order = [&](const Term& t) {
@@ -248,6 +262,10 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
     }
     ++r.rows_computed;
     const Plan& p = planner.plan_for(row);
+    if (!p.fuel && !std::isnan(row.oxidation_factor))
+      throw Error(ErrorCategory::InvalidInput,
+                  "oxidation_factor applies to fuel combustion only; leave it empty for this activity",
+                  data.where(row, "oxidation_factor"));
     r.row_category.push_back(p.category);
     for (const Term& t : p.terms) {
       double e = row.amount * t.scale;
@@ -255,20 +273,26 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
       if (t.oxidisable && !std::isnan(row.oxidation_factor)) e *= row.oxidation_factor;
       const double co2e = e * t.gwp;
       r.lines.push_back(EmissionLine{i, t.gas, t.factor_id, t.memo, e, t.gwp, co2e});
-      if (t.memo)
+      if (t.memo == Memo::None)
+        r.total_co2e_t += co2e;
+      else if (t.memo == Memo::BiogenicCo2)
         r.memo_co2_biogenic_t += e;
       else
-        r.total_co2e_t += co2e;
+        r.memo_bunkers_co2e_t += co2e;
       if (t.factor_id >= used.size()) used.resize(t.factor_id + 1, 0);
       used[t.factor_id] = 1;
     }
   }
-  for (const auto& [c, y] : seen)
-    r.country_years.push_back(fmt::format("{} {}", c ? data.str(c) : "(no country)", y ? std::to_string(y) : "(no year)"));
+  for (const auto& [c, y] : seen) {
+    std::string cy(data.str(c));
+    if (y) cy = cy.empty() ? fmt::format("{}", y) : fmt::format("{} {}", cy, y);
+    r.country_years.push_back(cy.empty() ? "(no country or year given)" : cy);
+  }
   if (r.rows_computed == 0 && !data.rows.empty())
     throw Error(ErrorCategory::InvalidInput,
-                fmt::format("no row matches --country '{}' --year {}; check the filters against the file's country "
-                            "and year columns", options.country, options.year),
+                fmt::format("no row matches{}{}; check the filters against the file's country and year columns",
+                            options.country.empty() ? std::string() : fmt::format(" --country '{}'", options.country),
+                            options.year ? fmt::format(" --year {}", options.year) : std::string()),
                 ErrorContext{data.source});
   for (uint32_t id = 0; id < used.size(); ++id)
     if (used[id]) r.factor_ids_used.emplace_back(r.strings[id]);

@@ -97,7 +97,7 @@ TEST(Inventory, BiomassCo2IsAMemoItem) {
   const auto r = calc("category,activity,amount,unit\n1.A.4.b,wood,1,TJ\n");
   ASSERT_EQ(r.lines.size(), 3u);
   EXPECT_EQ(r.str(r.lines[0].gas), "CO2_bio");
-  EXPECT_TRUE(r.lines[0].memo);
+  EXPECT_EQ(r.lines[0].memo, Memo::BiogenicCo2);
   EXPECT_NEAR(r.memo_co2_biogenic_t, 112.0, 1e-12);
   // Total: only CH4 0.3 t × 28 and N2O 0.004 t × 265
   EXPECT_NEAR(r.total_co2e_t, 0.3 * 28 + 0.004 * 265, 1e-12);
@@ -158,7 +158,7 @@ TEST(Inventory, AggregationIdentities) {
       "1.A.3.b.i,diesel,5,TJ\n2.A.1,clinker,10,t\n1.A.4.b,wood,2,TJ\n");
   double sum = 0;
   for (const auto& l : r.lines)
-    if (!l.memo) sum += l.co2e_t;
+    if (l.memo == Memo::None) sum += l.co2e_t;
   EXPECT_NEAR(r.total_co2e_t, sum, 1e-9 * sum);
   const auto cats = totals_by_category(r, tree());
   EXPECT_EQ(cats.back().code, "total");
@@ -176,7 +176,7 @@ TEST(Inventory, AggregationIdentities) {
   // By gas: CO2e sums to the total plus the memo item.
   double g = 0;
   for (const auto& x : totals_by_gas(r))
-    if (!x.memo) g += x.co2e_t;
+    if (x.memo == Memo::None) g += x.co2e_t;
   EXPECT_NEAR(g, r.total_co2e_t, 1e-9 * sum);
 }
 

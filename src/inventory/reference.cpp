@@ -9,6 +9,7 @@
 
 #include "io/csv.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/format.hpp"
 #include "panocarbon/inventory.hpp"
 #include "panocarbon/units.hpp"
 
@@ -111,7 +112,7 @@ ReferenceResult reference_approach(const std::vector<FuelSupplyRow>& supply, con
   if (sectoral && sectoral_data) {
     double sa = 0;
     for (const auto& line : sectoral->lines) {
-      if (line.memo || sectoral->str(line.gas) != "CO2") continue;
+      if (line.memo != Memo::None || sectoral->str(line.gas) != "CO2") continue;
       const auto& row = sectoral_data->rows[line.row];
       const Fuel* fuel = library.find_fuel(sectoral_data->str(row.activity));
       if (!fuel) continue;  // process emissions are not fuel combustion
@@ -131,7 +132,7 @@ void write_reference(std::ostream& out, const ReferenceResult& r, std::string_vi
   if (format == "csv") {
     out << "fuel,group,apparent_consumption,energy_tj,carbon_t,excluded_carbon_t,co2_t,memo\n";
     for (const auto& l : r.lines)
-      fmt::print(out, "{},{},{},{},{},{},{},{}\n", l.fuel.find(',') != std::string::npos ? "\"" + l.fuel + "\"" : l.fuel,
+      fmt::print(out, "{},{},{},{},{},{},{},{}\n", csv_field(l.fuel),
                  l.group, l.apparent_consumption, l.energy_tj, l.carbon_t, l.excluded_carbon_t, l.co2_t, l.biomass ? 1 : 0);
     fmt::print(out, "total,,,,,,{},0\n", r.co2_t);
     if (r.sectoral_co2_t) fmt::print(out, "sectoral_approach,,,,,,{},0\n", *r.sectoral_co2_t);
@@ -163,8 +164,8 @@ void write_reference(std::ostream& out, const ReferenceResult& r, std::string_vi
   if (r.sectoral_co2_t) {
     fmt::print(out, "Sectoral approach CO2 (1.A, fossil): {:.3f} t\n", *r.sectoral_co2_t);
     if (r.difference_pct)
-      fmt::print(out, "Difference: {:+.2f} % {}\n", *r.difference_pct,
-                 std::abs(*r.difference_pct) > 2.0 ? "(over 2 %: explain it, Vol 2 Ch 6 §6.8)" : "");
+      fmt::print(out, "Difference: {:+.2f} %{}\n", *r.difference_pct,
+                 std::abs(*r.difference_pct) > 2.0 ? " (over 2 %: explain the difference, Vol 2 Ch 6)" : "");
     for (const auto& [g, v] : r.by_group)
       fmt::print(out, "  {:<16} reference {:>16.3f}  sectoral {:>16.3f}\n", g, v.first, v.second);
   }

@@ -6,22 +6,12 @@
 #include <ostream>
 
 #include "panocarbon/error.hpp"
+#include "panocarbon/format.hpp"
 #include "panocarbon/inventory.hpp"
 
 namespace panocarbon {
 
 namespace {
-// CSV field: quoted only when needed.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o.push_back('"');
-    o.push_back(c);
-  }
-  return o + "\"";
-}
-
 // Shortest text that reads back as the same double.
 void put_number(std::string& buf, double v) {
   char tmp[32];
@@ -41,7 +31,7 @@ By parse_by(std::string_view by) {
     int n = 0;
     const auto s = by.substr(6);
     const auto r = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return {By::Level, n};
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size() && n >= 1 && n <= 6) return {By::Level, n};
   }
   throw Error(ErrorCategory::InvalidInput,
               fmt::format("--by '{}' is not one of row, category, gas, level=N (N = 1..6)", by),
@@ -151,7 +141,9 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
                         {"edition", r.edition},
                         {"by", std::string(by_text)},
                         {"total_co2e_t", r.total_co2e_t},
-                        {"memo", {{"co2_biogenic_t", r.memo_co2_biogenic_t}}},
+                        {"memo", {{"co2_biogenic_t", r.memo_co2_biogenic_t},
+                                  {"international_bunkers_co2e_t", r.memo_bunkers_co2e_t}}},
+                        {"country_years", r.country_years},
                         {"warnings", r.warnings}};
     if (!provenance.is_null()) j["provenance"] = provenance;
     if (by.kind == By::Row) {
@@ -167,7 +159,7 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
                             {"gwp_value", l.gwp},
                             {"co2e_t", l.co2e_t},
                             {"factor_id", r.str(l.factor)},
-                            {"memo", l.memo}};
+                            {"memo", to_string(l.memo)}};
         if (row.country) o["country"] = data.str(row.country);
         if (row.year) o["year"] = row.year;
         rows.push_back(std::move(o));
@@ -176,7 +168,7 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
     } else if (by.kind == By::Gas) {
       auto gases = nlohmann::json::array();
       for (const auto& g : totals_by_gas(r))
-        gases.push_back({{"gas", g.gas}, {"emissions_t", g.emissions_t}, {"co2e_t", g.co2e_t}, {"memo", g.memo}});
+        gases.push_back({{"gas", g.gas}, {"emissions_t", g.emissions_t}, {"co2e_t", g.co2e_t}, {"memo", to_string(g.memo)}});
       j["gases"] = gases;
     } else {
       auto arr = nlohmann::json::array();
@@ -193,7 +185,7 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
 
   // table
   fmt::print(out, "Inventory of {}{}  (GWP100 {}, IPCC {} defaults)\n", r.source,
-             r.country_years.size() == 1 ? " for " + r.country_years[0] : std::string(), r.gwp_set,
+             r.country_years.size() == 1 && r.country_years[0][0] != '(' ? " for " + r.country_years[0] : std::string(), r.gwp_set,
              r.edition == 2019 ? "2019 Refinement" : "2006");
   if (provenance.contains("run_id")) fmt::print(out, "run {}\n", provenance["run_id"].get<long long>());
   out << '\n';
@@ -206,17 +198,19 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
       if (act.size() > 28) act = act.substr(0, 25) + "...";
       fmt::print(out, "{:>6} {:<12} {:<28} {:<8} {:>16.6g} {:>16.3f}  {}{}\n", row.line,
                  tree.at(r.row_category[l.row]).code, act, r.str(l.gas), l.emissions_t, l.co2e_t, r.str(l.factor),
-                 l.memo ? "  (memo)" : "");
+                 l.memo != Memo::None ? "  (memo)" : "");
     }
   } else if (by.kind == By::Gas) {
     fmt::print(out, "{:<14} {:>18} {:>18}\n", "gas", "t", fmt::format("t CO2e ({})", r.gwp_set));
     for (const auto& g : totals_by_gas(r))
-      fmt::print(out, "{:<14} {:>18.3f} {:>18.3f}{}\n", g.gas, g.emissions_t, g.co2e_t, g.memo ? "  (memo)" : "");
+      fmt::print(out, "{:<14} {:>18.3f} {:>18.3f}{}\n", g.gas, g.emissions_t, g.co2e_t, g.memo != Memo::None ? "  (memo)" : "");
   } else {
     write_table_categories(out, cats, r);
   }
   fmt::print(out, "\nTotal {:.3f} t CO2e ({}); memo: biogenic CO2 {:.3f} t (not in the total)\n", r.total_co2e_t,
              r.gwp_set, r.memo_co2_biogenic_t);
+  if (r.memo_bunkers_co2e_t > 0)
+    fmt::print(out, "memo: international bunkers {:.3f} t CO2e (not in the total)\n", r.memo_bunkers_co2e_t);
   for (const auto& w : r.warnings) fmt::print(out, "warning: {}\n", w);
 }
 

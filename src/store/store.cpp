@@ -61,17 +61,20 @@ const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 struct BuiltinDataset {
   const char* name;
   const char* source;
+  const char* edition;
   const char* table_ref;
   std::vector<const char*> files;
 };
 const std::vector<BuiltinDataset>& builtin_datasets() {
   static const std::vector<BuiltinDataset> d = {
       {"ipcc-defaults", "2006 IPCC Guidelines for National Greenhouse Gas Inventories (and 2019 Refinement)",
-       "Vol 2 Tables 1.2-1.4, 2.2-2.5, 3.2.1-3.2.2; Vol 3 IPPU Tier 1 (see data/PROVENANCE.md)",
+       "2006; 2019 Refinement rows where it changed a default",
+       "Vol 2 Tables 1.2-1.4, 2.2-2.5, 3.2.1-3.2.2, 3.3.1, 3.4.1, 3.5.2-3.5.3, 3.6.4-3.6.5; Vol 3 Tier 1 tables of "
+       "Ch 2-4 (see data/PROVENANCE.md)",
        {"fuels.csv", "emission_factors.csv"}},
       {"gwp-ipcc", "IPCC AR4 WG1 Table 2.14; AR5 WG1 Table 8.A.1; AR6 WG1 Table 7.SM.7 and Table 7.15",
-       "GWP100", {"gwp.csv"}},
-      {"ipcc2006-categories", "2006 IPCC Guidelines Vol 1 Ch 8 Table 8.2", "category tree",
+       "AR4 (2007), AR5 (2013), AR6 (2021)", "GWP100", {"gwp.csv"}},
+      {"ipcc2006-categories", "2006 IPCC Guidelines Vol 1 Ch 8 Table 8.2", "2006", "category tree",
        {"ipcc2006_categories.csv"}},
   };
   return d;
@@ -123,7 +126,7 @@ struct Store::Impl {
         del.bind(1, ds.name).run();
         Stmt ins(db.handle(), fmt::format("INSERT INTO datasets(name, source, edition, table_ref, licence, retrieved, "
                                           "imported_at, content_sha256) VALUES(?,?,?,?,?,?,{},?)", kNow));
-        ins.bind(1, ds.name).bind(2, ds.source).bind(3, "").bind(4, ds.table_ref)
+        ins.bind(1, ds.name).bind(2, ds.source).bind(3, ds.edition).bind(4, ds.table_ref)
             .bind(5, "published factual values, transcribed by the project (see data/PROVENANCE.md)")
             .bind(6, "").bind(7, sha).run();
       }
@@ -158,7 +161,7 @@ struct Store::Impl {
     for (const EmissionFactor& x : lib.factors()) {
       e.bind(1, x.id).bind(2, ds).bind(3, x.edition).bind(4, x.category).bind(5, x.activity).bind(6, x.technology)
           .bind(7, x.is_default ? 1 : 0).bind(8, x.gas).bind(9, x.value).bind(10, x.unit).bind(11, x.lower)
-          .bind(12, x.upper).bind(13, std::isnan(x.lower) ? "" : "uniform-range")
+          .bind(12, x.upper).bind(13, std::isnan(x.lower) ? "" : "ci95: lower and upper 95 % confidence limits")
           .bind(14, x.geography).bind(15, x.citation.document).bind(16, x.citation.volume)
           .bind(17, x.citation.chapter).bind(18, x.citation.table).bind(19, x.note).run();
     }
