@@ -24,7 +24,8 @@ if [ "${PANOCARBON_SKIP_ASAN:-0}" != 1 ]; then
 fi
 
 echo "== tier 3: benchmark smoke run (answers checked) =="
-python3 bench/inventory_bench.py --rows 20000 --smoke || failed=1
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+"$py" bench/inventory_bench.py --rows 20000 --smoke || failed=1
 
 if ((failed)); then
   echo "test.sh: FAILED"

@@ -228,8 +228,9 @@ def generate(path, n, seed, lib):
     hi = np.array([AMOUNT_LOG10[u][1] for _, _, u in kinds])
     amount = np.round(10.0 ** rng.uniform(lo[k], hi[k]), 3)
     amount = np.maximum(amount, 0.001)
-    country = rng.integers(0, len(COUNTRIES), n)
-    year = rng.integers(1990, 2024, n)
+    # One country-year: totals across countries or years are refused (they are not an inventory).
+    country = np.zeros(n, dtype=np.int64)
+    year = np.full(n, 2022, dtype=np.int64)
     prefix = [f"{csv_field(c)},{csv_field(a)}," for c, a, _ in kinds]
     units = [u for _, _, u in kinds]
     with open(path, "w", encoding="utf-8", newline="\n") as out:

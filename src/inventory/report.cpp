@@ -64,9 +64,11 @@ void write_table_categories(std::ostream& out, const std::vector<CategoryTotal>&
 void require_single_country_year(const InventoryResult& r, std::string_view by) {
   if (by == "row" || r.country_years.size() <= 1) return;
   throw Error(ErrorCategory::InvalidInput,
-              fmt::format("the rows cover {} country-years ({}); totals across countries or years are not an "
+              fmt::format("the rows cover {} country-years ({}{}); totals across countries or years are not an "
                           "inventory: choose one with --country and --year, or use --by row",
-                          r.country_years.size(), fmt::join(r.country_years, ", ")),
+                          r.country_years.size(),
+                          fmt::join(r.country_years.begin(), r.country_years.begin() + std::min<long>(5, static_cast<long>(r.country_years.size())), ", "),
+                          r.country_years.size() > 5 ? fmt::format(", and {} more", r.country_years.size() - 5) : ""),
               ErrorContext{r.source, 0, 0, "by"});
 }
 
