@@ -141,9 +141,10 @@ std::map<std::string, Handler> handlers() {
     if (const auto* fu = lib.find_fuel(p.str("id"))) {
       if (p.str("format") == "csv") {
         std::cout << "fuel,id,group,biomass,ncv_tj_per_gg,ncv_lower,ncv_upper,carbon_kg_per_gj,carbon_lower,carbon_upper\n";
+        auto n = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
         fmt::print("{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(fu->name), fu->id, fu->group, fu->biomass ? 1 : 0,
-                   fu->ncv_tj_per_gg, fu->ncv_lower, fu->ncv_upper, fu->carbon_kg_per_gj, fu->carbon_lower,
-                   fu->carbon_upper);
+                   n(fu->ncv_tj_per_gg), n(fu->ncv_lower), n(fu->ncv_upper), n(fu->carbon_kg_per_gj),
+                   n(fu->carbon_lower), n(fu->carbon_upper));
         return;
       }
       const nlohmann::json j = {{"fuel", fu->name}, {"id", fu->id}, {"aliases", fu->aliases}, {"group", fu->group},

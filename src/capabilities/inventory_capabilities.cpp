@@ -88,7 +88,11 @@ ReferenceRun inventory_reference(Store& store, const Params& p, const NamedInput
     CalcOptions o = calc_options(p);
     o.skip_missing = true;  // only CO2 is compared
     sr = calculate_inventory(*sd, lib, CategoryTree::ipcc2006(), o);
-    require_single_country_year(*sr, "category");
+    if (sr->country_years.size() > 1)
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("the sectoral file covers {} country-years; the reference approach compares one "
+                              "country and year: give a file with one", sr->country_years.size()),
+                  ErrorContext{sectoral->name, 0, 0, "compare"});
   }
   ReferenceRun out;
   out.run_id = store.begin_run("inventory reference", inputs, p.json());

@@ -152,11 +152,13 @@ TEST(Gwp, PublishedValues) {
                             "HFC-152a", "HFC-227ea", "HFC-236fa", "HFC-245fa", "HFC-365mfc", "HFC-43-10mee", "CF4",
                             "C2F6", "C3F8", "c-C4F8", "C4F10", "C5F12", "C6F14"})
       EXPECT_TRUE(t.set(set).has(gas)) << set << " " << gas;
+  EXPECT_EQ(t.set("AR4").of("HFC-41"), 92);  // AR4 Table 2.14, decision 24/CP.19 Annex III
+  EXPECT_EQ(t.set("AR4").of("HFC-245ca"), 693);
   try {
-    t.set("AR4").of("HFC-41");
+    t.set("AR4").of("HFC-999");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "not found: GWP set AR4 has no 100-year value for gas 'HFC-41'; choose another --gwp set or another gas");
+    EXPECT_STREQ(e.what(), "not found: GWP set AR4 has no 100-year value for gas 'HFC-999'; choose another --gwp set or another gas");
   }
   EXPECT_THROW(t.set("SAR"), Error);
 }
@@ -185,6 +187,7 @@ TEST(Gwp, MatchesSharedTable) {
       const auto& s = GwpTable::builtin().set(set);
       if (!s.has(gas)) continue;
       ASSERT_LT(static_cast<size_t>(col), f.size());
+      if (f[static_cast<size_t>(col)].empty()) continue;  // the compilation lacks it (see data/PROVENANCE.md)
       EXPECT_EQ(s.of(gas), std::stod(f[static_cast<size_t>(col)])) << set << " " << gas;
       ++checked;
     }

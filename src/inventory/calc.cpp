@@ -91,9 +91,10 @@ class Planner {
                               fuel->name, amount_unit.symbol),
                   d_.where(row, "unit"));
     throw Error(ErrorCategory::Unit,
-                fmt::format("the {} factor is per {} ({}) but the amount is in {} ({}); give the amount in a {} unit",
+                fmt::format("the {} factor is per {} ({}) but the amount is in {} ({}); give the amount in {} unit",
                             factor_name, denom.symbol, to_string(denom.dimension), amount_unit.symbol,
-                            to_string(amount_unit.dimension), to_string(denom.dimension)),
+                            to_string(amount_unit.dimension),
+                            denom.dimension == Dimension::Energy ? "an energy" : std::string("a ") + to_string(denom.dimension)),
                 d_.where(row, "unit"));
   }
 
@@ -101,10 +102,11 @@ class Planner {
   // §3.6.1 and §3.5.1; Vol 1 Ch 8 reporting tables): computed, reported, not in the national total.
   Memo memo_of(int category, bool biogenic_co2) const {
     const auto& code = tree_.at(category).code;
+    if (biogenic_co2) return Memo::BiogenicCo2;  // also on bunker rows: biogenic CO2 is never in a CO2e total
     if (category_has_prefix(code, "1.A.3.a.i") || category_has_prefix(code, "1.A.3.d.i") ||
         category_has_prefix(code, "1.A.5.c"))
       return Memo::InternationalBunkers;
-    return biogenic_co2 ? Memo::BiogenicCo2 : Memo::None;
+    return Memo::None;
   }
 
   double gwp_of(const std::string& gas, int category) const {
@@ -177,6 +179,11 @@ class Planner {
                                                 fmt::join(techs, "; ")),
                     d_.where(row, "technology"));
     }
+    if (gas == "CO2_bio" && !(fuel && fuel->biomass))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("gas CO2_bio (biogenic CO2) needs a biomass fuel or the row's own factor; {} is not a "
+                              "biomass fuel, so write CO2", *activity),
+                  d_.where(row, "gas"));
     const auto factors = lib_.select(cat, *activity, tech, opt_.edition, gas == "CO2_bio" ? "CO2" : gas);
     if (factors.empty())
       throw Error(ErrorCategory::NotFound,
