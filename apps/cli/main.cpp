@@ -55,6 +55,13 @@ void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::
   fmt::print("{} factors\n", fs.size());
 }
 
+// A file's bytes, or standard input for "-".
+std::string read_input(const std::string& path) {
+  if (path != "-") return pc::read_file(path);
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  return text;
+}
+
 void print_inventory(const pc::Params& p, const pc::InventoryRun& run) {
   const std::string by = p.has("by") ? p.str("by") : "category";
   pc::write_inventory(std::cout, run.data, run.result, pc::CategoryTree::ipcc2006(), run.library, by, p.str("format"),
@@ -175,9 +182,9 @@ std::map<std::string, Handler> handlers() {
   };
   h["inventory calc"] = [](const pc::Params& p) {
     const std::string file = p.str("file");
-    const std::string text = pc::read_file(file);
+    const std::string text = read_input(file);
     pc::Store store = open_store(p);
-    print_inventory(p, pc::inventory_calc(store, p, {file, text}));
+    print_inventory(p, pc::inventory_calc(store, p, {file == "-" ? "stdin" : file, text}));
   };
   h["inventory reference"] = [](const pc::Params& p) {
     const std::string file = p.str("file");

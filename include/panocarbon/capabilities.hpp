@@ -18,7 +18,7 @@ namespace panocarbon {
 struct NamedInput {
   std::string name;       // a path or a label, used in messages and the run log
   std::string_view text;  // the bytes
-  bool is_json() const;   // by extension
+  bool is_json() const;   // by extension (.json / .csv), else by content ('{' or '[' first)
 };
 
 struct InventoryRun {

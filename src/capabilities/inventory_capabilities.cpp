@@ -1,13 +1,31 @@
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
 
 namespace panocarbon {
 
+namespace {
+bool io_iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+}  // namespace
+
 bool NamedInput::is_json() const {
-  return name.size() >= 5 && (name.compare(name.size() - 5, 5, ".json") == 0 || name.compare(name.size() - 5, 5, ".JSON") == 0);
+  auto ends = [&](std::string_view ext) {
+    return name.size() >= ext.size() && io_iequal(std::string_view(name).substr(name.size() - ext.size()), ext);
+  };
+  if (ends(".json")) return true;
+  if (ends(".csv")) return false;
+  // No telling extension (standard input, a pipe): JSON starts with an object or an array.
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
 }
 
 namespace {

@@ -143,6 +143,35 @@ def demo_and_schema_and_version(tmp):
 
 
 @test
+def standard_input_csv_and_json(tmp):
+    db = os.path.join(tmp, 'i.db')
+    e = dict(os.environ, PANOCARBON_DB=db)
+    csv_in = 'category,activity,amount,unit\n2.A.1,clinker,10,t\n'
+    p = subprocess.run([BIN, 'inventory', 'calc', '-', '--format', 'csv', '--by', 'category'], input=csv_in,
+                       capture_output=True, text=True, env=e)
+    assert p.returncode == 0 and 'total,5.2' in p.stdout, p.stdout + p.stderr
+    json_in = '[{"category": "2.A.1", "activity": "clinker", "amount": 10, "unit": "t"}]'
+    p = subprocess.run([BIN, 'inventory', 'calc', '-', '--format', 'csv', '--by', 'category'], input=json_in,
+                       capture_output=True, text=True, env=e)
+    assert p.returncode == 0 and 'total,5.2' in p.stdout, p.stdout + p.stderr
+    inputs = json.loads(sqlite3.connect(db).execute('SELECT inputs FROM runs ORDER BY id DESC').fetchone()[0])
+    assert inputs[0]['path'] == 'stdin' and inputs[0]['sha256'] == hashlib.sha256(json_in.encode()).hexdigest()
+
+
+@test
+def example_reference_approach(tmp):
+    out = run('inventory', 'reference', 'examples/fuel_supply.csv', '--compare', 'examples/inventory.csv',
+              '--format', 'json', '--db', os.path.join(tmp, 'ra.db')).stdout
+    j = json.loads(out)
+    assert j['reference_co2_t'] > 0 and j['sectoral_co2_t'] > 0
+    # the identity of Eq 6.1 for every fuel: CO2 = (carbon - excluded carbon) x 44/12
+    for f in j['fuels']:
+        assert abs(f['co2_t'] - (f['carbon_t'] - f['excluded_carbon_t']) * 44 / 12) <= 1e-9 * max(1, abs(f['co2_t']))
+    assert abs(j['reference_co2_t'] - sum(f['co2_t'] for f in j['fuels'] if not f['memo'])) <= 1e-9 * j['reference_co2_t']
+    assert abs(j['difference_pct'] - (j['reference_co2_t'] - j['sectoral_co2_t']) / j['sectoral_co2_t'] * 100) < 1e-9
+
+
+@test
 def gwp_list(tmp):
     out = run('gwp', 'list', '--set', 'AR6', '--format', 'csv', '--db', os.path.join(tmp, 'g.db')).stdout
     rows = {r['gas']: float(r['gwp100']) for r in csv.DictReader(io.StringIO(out))}
