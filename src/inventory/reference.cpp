@@ -152,7 +152,7 @@ void write_reference(std::ostream& out, const ReferenceResult& r, std::string_vi
     auto groups = nlohmann::json::array();
     for (const auto& [g, v] : r.by_group) groups.push_back({{"group", g}, {"reference_co2_t", v.first}, {"sectoral_co2_t", v.second}});
     j["by_group"] = groups;
-    out << j.dump(2) << '\n';
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return;
   }
   fmt::print(out, "Reference approach (2006 IPCC Guidelines Vol 2 Ch 6)\n\n{:<34} {:>16} {:>14} {:>14} {:>16}\n", "fuel",

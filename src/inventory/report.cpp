@@ -19,6 +19,32 @@ void put_number(std::string& buf, double v) {
   buf.append(tmp, r.ptr);
 }
 
+// JSON number as nlohmann::json writes it: shortest round-trip digits, ".0" on integral values.
+void put_json_number(std::string& buf, double v) {
+  const size_t start = buf.size();
+  put_number(buf, v);
+  if (buf.find_first_of(".eEn", start) == std::string::npos) buf += ".0";
+}
+
+void put_json_string(std::string& buf, std::string_view s) {
+  buf += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': buf += "\\\""; break;
+      case '\\': buf += "\\\\"; break;
+      case '\n': buf += "\\n"; break;
+      case '\r': buf += "\\r"; break;
+      case '\t': buf += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          buf += fmt::format("\\u{:04x}", static_cast<int>(c));
+        else
+          buf += c;
+    }
+  }
+  buf += '"';
+}
+
 struct By {
   enum Kind { Row, Category, Gas, Level } kind = Row;
   int level = 0;
@@ -149,24 +175,62 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
                         {"warnings", r.warnings}};
     if (!provenance.is_null()) j["provenance"] = provenance;
     if (by.kind == By::Row) {
-      auto rows = nlohmann::json::array();
+      // Rows are streamed: a million-row inventory must not become a million JSON objects in memory.
+      auto factors = nlohmann::json::array();
+      for (const auto& id : r.factor_ids_used) factors.push_back(factor_json(library, id));
+      j["factors"] = factors;
+      // The small part of the document is written by nlohmann::json around a placeholder for the rows.
+      const std::string placeholder = "\"@rows@\"";
+      j["rows"] = "@rows@";
+      const std::string doc = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+      const size_t at = doc.find(placeholder);
+      out.write(doc.data(), static_cast<std::streamsize>(at));
+      out << "[";
+      std::string buf;
+      buf.reserve(1 << 16);
+      bool first = true;
       for (const auto& l : r.lines) {
         const ActivityRow& row = data.rows[l.row];
-        nlohmann::json o = {{"line", row.line},
-                            {"category", tree.at(r.row_category[l.row]).code},
-                            {"activity", data.str(row.activity)},
-                            {"gas", r.str(l.gas)},
-                            {"emissions_t", l.emissions_t},
-                            {"gwp", r.gwp_set},
-                            {"gwp_value", l.gwp},
-                            {"co2e_t", l.co2e_t},
-                            {"factor_id", r.str(l.factor)},
-                            {"memo", to_string(l.memo)}};
-        if (row.country) o["country"] = data.str(row.country);
-        if (row.year) o["year"] = row.year;
-        rows.push_back(std::move(o));
+        buf += first ? "\n    {" : ",\n    {";
+        first = false;
+        buf += "\"line\": ";
+        buf += std::to_string(row.line);
+        buf += ", \"category\": ";
+        put_json_string(buf, tree.at(r.row_category[l.row]).code);
+        buf += ", \"activity\": ";
+        put_json_string(buf, data.str(row.activity));
+        buf += ", \"gas\": ";
+        put_json_string(buf, r.str(l.gas));
+        buf += ", \"emissions_t\": ";
+        put_json_number(buf, l.emissions_t);
+        buf += ", \"gwp\": ";
+        put_json_string(buf, r.gwp_set);
+        buf += ", \"gwp_value\": ";
+        put_json_number(buf, l.gwp);
+        buf += ", \"co2e_t\": ";
+        put_json_number(buf, l.co2e_t);
+        buf += ", \"factor_id\": ";
+        put_json_string(buf, r.str(l.factor));
+        buf += ", \"memo\": ";
+        put_json_string(buf, to_string(l.memo));
+        if (row.country) {
+          buf += ", \"country\": ";
+          put_json_string(buf, data.str(row.country));
+        }
+        if (row.year) {
+          buf += ", \"year\": ";
+          buf += std::to_string(row.year);
+        }
+        buf += '}';
+        if (buf.size() > (1 << 16) - 1024) {
+          out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+          buf.clear();
+        }
       }
-      j["rows"] = std::move(rows);
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      out << "\n  ]";
+      out << std::string_view(doc).substr(at + placeholder.size()) << '\n';
+      return;
     } else if (by.kind == By::Gas) {
       auto gases = nlohmann::json::array();
       for (const auto& g : totals_by_gas(r))
@@ -181,7 +245,7 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
     auto factors = nlohmann::json::array();
     for (const auto& id : r.factor_ids_used) factors.push_back(factor_json(library, id));
     j["factors"] = factors;
-    out << j.dump(2) << '\n';
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return;
   }
 

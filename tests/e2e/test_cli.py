@@ -172,6 +172,25 @@ def example_reference_approach(tmp):
 
 
 @test
+def json_rows_are_streamed_valid_json_equal_to_csv(tmp):
+    db = os.path.join(tmp, 'j.db')
+    src = os.path.join(tmp, 'inv.csv')
+    with open(src, 'w') as f:
+        f.write(open(os.path.join(ROOT, 'examples', 'inventory.csv')).read())
+        f.write('2.F.1.a,"R-134a ""blend"" \\ C:\\path",100,kg,,HFC-134a,1,t/t,survey,,XL,2022,quote and backslash\n')
+    j = json.loads(run('inventory', 'calc', src, '--format', 'json', '--by', 'row', '--db', db).stdout)
+    rows = list(csv.DictReader(io.StringIO(run('inventory', 'calc', src, '--format', 'csv', '--by', 'row',
+                                                '--db', db).stdout)))
+    assert len(j['rows']) == len(rows) > 0
+    for a, b in zip(j['rows'], rows):
+        assert a['category'] == b['category'] and a['activity'] == b['activity'] and a['gas'] == b['gas']
+        assert a['emissions_t'] == float(b['emissions_t']) and a['co2e_t'] == float(b['co2e_t'])
+        assert a['factor_id'] == b['factor_id']
+    assert j['rows'][-1]['activity'] == 'R-134a "blend" \\ C:\\path', j['rows'][-1]
+    assert abs(sum(r['co2e_t'] for r in j['rows'] if r['memo'] == '') - j['total_co2e_t']) <= 1e-9 * j['total_co2e_t']
+
+
+@test
 def gwp_list(tmp):
     out = run('gwp', 'list', '--set', 'AR6', '--format', 'csv', '--db', os.path.join(tmp, 'g.db')).stdout
     rows = {r['gas']: float(r['gwp100']) for r in csv.DictReader(io.StringIO(out))}
