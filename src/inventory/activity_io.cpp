@@ -63,7 +63,7 @@ void set_field(ActivityData& d, ActivityRow& row, int col, std::string_view raw,
   auto number = [&](double& out, bool allow_empty) {
     if (v.empty()) {
       if (allow_empty) return;
-      throw Error(ErrorCategory::InvalidInput, "a value is required here", ctx);
+      throw Error(ErrorCategory::InvalidInput, fmt::format("the {} is empty; every row needs one", ctx.field), ctx);
     }
     if (!io::parse_double(v, out) || !std::isfinite(out))
       throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is not a number", v), ctx);
