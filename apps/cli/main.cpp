@@ -93,27 +93,7 @@ std::map<std::string, Handler> handlers() {
   h["factors list"] = [](const pc::Params& p) {
     pc::Store s = open_store(p);
     const pc::FactorLibrary lib = s.load_factor_library();
-    std::vector<const pc::EmissionFactor*> fs;
-    std::string activity;
-    if (p.has("activity")) {
-      const auto a = lib.resolve_activity(p.str("activity"));
-      if (!a)
-        throw pc::Error(pc::ErrorCategory::NotFound,
-                        fmt::format("unknown activity '{}'; did you mean {}?", p.str("activity"),
-                                    fmt::join(lib.suggest_activity(p.str("activity")), ", ")),
-                        pc::ErrorContext{{}, 0, 0, "activity"});
-      activity = *a;
-    }
-    const std::string gas = p.has("gas") ? pc::canonical_gas(p.str("gas")) : "";
-    for (const auto& f : lib.factors()) {
-      if (!activity.empty() && f.activity != activity) continue;
-      if (!gas.empty() && f.gas != gas) continue;
-      if (p.has("category") && !pc::category_has_prefix(pc::normalise_category_code(p.str("category")), f.category)) continue;
-      if (p.str("edition") != "any" && std::to_string(f.edition) != p.str("edition")) continue;
-      if (static_cast<long long>(fs.size()) >= p.integer("limit")) break;
-      fs.push_back(&f);
-    }
-    print_factors(fs, p.str("format"));
+    print_factors(pc::factors_list(lib, p), p.str("format"));
   };
   h["factors search"] = [](const pc::Params& p) {
     pc::Store s = open_store(p);

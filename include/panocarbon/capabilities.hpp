@@ -44,4 +44,8 @@ struct ReferenceRun {
 ReferenceRun inventory_reference(Store& store, const Params& params, const NamedInput& supply,
                                  const std::optional<NamedInput>& sectoral);
 
+// `factors list`: the factors of the library that match the filters activity (a fuel, alias or product),
+// gas, category (factors that apply to it: their category is a prefix of it) and edition, at most `limit`.
+std::vector<const EmissionFactor*> factors_list(const FactorLibrary& library, const Params& params);
+
 }  // namespace panocarbon

@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdint>
 
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/gwp.hpp"
 #include "panocarbon/provenance.hpp"
 
 namespace panocarbon {
@@ -123,6 +125,33 @@ ReferenceRun inventory_reference(Store& store, const Params& p, const NamedInput
   nlohmann::json summary = {{"reference_co2_t", out.result.co2_t}};
   if (out.result.difference_pct) summary["difference_pct"] = *out.result.difference_pct;
   store.finish_run(out.run_id, "ok", summary);
+  return out;
+}
+
+std::vector<const EmissionFactor*> factors_list(const FactorLibrary& lib, const Params& p) {
+  std::string activity;
+  if (p.has("activity")) {
+    const auto a = lib.resolve_activity(p.str("activity"));
+    if (!a)
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("unknown activity '{}'; did you mean {}?", p.str("activity"),
+                              fmt::join(lib.suggest_activity(p.str("activity")), ", ")),
+                  ErrorContext{{}, 0, 0, "activity"});
+    activity = *a;
+  }
+  const std::string gas = p.has("gas") ? canonical_gas(p.str("gas")) : "";
+  const std::string category = p.has("category") ? normalise_category_code(p.str("category")) : "";
+  const std::string edition = p.has("edition") ? p.str("edition") : "any";
+  const auto limit = p.has("limit") ? static_cast<size_t>(p.integer("limit")) : SIZE_MAX;
+  std::vector<const EmissionFactor*> out;
+  for (const auto& f : lib.factors()) {
+    if (out.size() >= limit) break;
+    if (!activity.empty() && f.activity != activity) continue;
+    if (!gas.empty() && f.gas != gas) continue;
+    if (!category.empty() && !category_has_prefix(category, f.category)) continue;
+    if (edition != "any" && std::to_string(f.edition) != edition) continue;
+    out.push_back(&f);
+  }
   return out;
 }
 
