@@ -3,7 +3,8 @@
 #   1. unit, golden and CLI tests (ctest) on the test build (build/)
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
 #   3. a benchmark smoke run that checks its answers (numbers are not judged here)
-# Set PANOCARBON_SKIP_ASAN=1 to skip tier 2 locally.
+#   4. coverage-guided fuzzing of the parsers (libFuzzer, ASan, UBSan) for PANOCARBON_FUZZ_SECONDS (60)
+# Set PANOCARBON_SKIP_ASAN=1 or PANOCARBON_FUZZ_SECONDS=0 to skip tiers 2 or 4 locally.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
@@ -26,6 +27,24 @@ fi
 echo "== tier 3: benchmark smoke run (answers checked) =="
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" bench/inventory_bench.py --rows 20000 --smoke || failed=1
+
+fuzz_seconds="${PANOCARBON_FUZZ_SECONDS:-60}"
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== tier 4: fuzzing the parsers for ${fuzz_seconds} s =="
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -- -j"$jobs"
+  corpus="$(mktemp -d)"
+  cp examples/*.csv tests/golden/*.test "$corpus"/
+  if build-fuzz/bin/fuzz_parsers -max_total_time="$fuzz_seconds" -max_len=4096 -artifact_prefix=build-fuzz/ \
+       "$corpus" > build-fuzz/fuzz.log 2>&1; then
+    echo "fuzz: passed ($(grep -o "Done [0-9]* runs in [0-9]* second(s)" build-fuzz/fuzz.log))"
+  else
+    tail -40 build-fuzz/fuzz.log
+    echo "fuzz: FAILED (the crashing input is in build-fuzz/crash-*)"
+    failed=1
+  fi
+  rm -rf "$corpus"
+fi
 
 if ((failed)); then
   echo "test.sh: FAILED"
