@@ -1,5 +1,5 @@
 // libFuzzer target for the activity-data and fuel-supply parsers and the whole calculation behind them.
-// Build with clang: cmake -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DPANOCARBON_FUZZ=ON && build-fuzz/bin/fuzz_parsers
+// Build and run: cmake --preset fuzz && cmake --build --preset fuzz && build-fuzz/bin/fuzz_parsers CORPUS_DIR
 // Any exception other than panocarbon::Error, and any sanitizer report, is a bug.
 #include <cstddef>
 #include <cstdint>
