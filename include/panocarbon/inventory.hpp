@@ -51,7 +51,7 @@ class StringPool {
 
 struct ActivityRow {
   uint32_t category = 0, activity = 0, unit = 0, technology = 0, gas = 0, factor_unit = 0, factor_source = 0,
-           country = 0, note = 0;
+           country = 0, note = 0, parameters = 0;
   double amount = 0;
   double factor = kNaN;            // Tier 2 factor (per factor_unit); NaN = use the defaults
   double uncertainty_pct = kNaN;   // half-width of the 95 % interval, % of the value
@@ -63,7 +63,12 @@ struct ActivityRow {
 // Activity data read from a file. Column names (CSV header / JSON keys):
 //   required: category, activity, amount, unit
 //   optional: country, year, gas, technology, factor, factor_unit, factor_source, uncertainty_pct,
-//             oxidation_factor, note
+//             oxidation_factor, parameters, note
+// parameters: the Tier 1 equation inputs some IPPU activities take, as name=value;name=value:
+//   cement      clinker_fraction=F     Vol 3 Ch 2 Eq 2.1: CO2 = M_cement × F × EF_clinker (0.52)
+//   glass       cullet_ratio=CR        Vol 3 Ch 2 Eq 2.10: CO2 = M_glass × 0.20 × (1 − CR)
+//   ammonia     co2_recovered_t=R      Vol 3 Ch 3 Eq 3.1: CO2 = AP × FR × CCF × COF × 44/12 − R (CO2 recovered
+//                                      for urea, reported in AFOLU where the urea is applied)
 struct ActivityData {
   std::string source;  // file path or name, used in messages
   StringPool strings;

@@ -34,7 +34,7 @@ const std::vector<std::string>& activity_columns() {
   static const std::vector<std::string> cols = {
       "category", "activity",      "amount",          "unit",             "country", "year",
       "gas",      "technology",    "factor",          "factor_unit",      "factor_source",
-      "uncertainty_pct",           "oxidation_factor", "note"};
+      "uncertainty_pct",           "oxidation_factor", "parameters", "note"};
   return cols;
 }
 
@@ -45,7 +45,7 @@ ErrorContext ActivityData::where(const ActivityRow& r, std::string_view column) 
 
 namespace {
 enum Col : int { kCategory, kActivity, kAmount, kUnit, kCountry, kYear, kGas, kTechnology, kFactor,
-                 kFactorUnit, kFactorSource, kUncertainty, kOxidation, kNote, kNumCols };
+                 kFactorUnit, kFactorSource, kUncertainty, kOxidation, kParameters, kNote, kNumCols };
 
 // Where a field is, cheap to pass around; the ErrorContext (which copies strings) is built only when an
 // error is thrown.
@@ -118,6 +118,7 @@ void set_field(ActivityData& d, ActivityRow& row, int col, std::string_view raw,
         throw Error(ErrorCategory::InvalidInput,
                     fmt::format("oxidation_factor {} must be in (0, 1]", v), ctx);
       break;
+    case kParameters: row.parameters = d.strings.intern(v); break;
     case kNote: row.note = d.strings.intern(v); break;
     default: break;
   }
@@ -221,7 +222,11 @@ ActivityData read_activity_json(std::string_view text, std::string source_name) 
       const Where ctx{d.source, index, 0, k};
       if (c < 0) throw Error(ErrorCategory::InvalidInput, unknown_column_message(k), ctx);
       if (v.is_null()) continue;
-      const std::string text_value = v.is_string() ? v.get<std::string>() : v.dump();
+      std::string text_value = v.is_string() ? v.get<std::string>() : v.dump();
+      if (k == "parameters" && v.is_object()) {  // {"clinker_fraction": 0.75} -> clinker_fraction=0.75
+        text_value.clear();
+        for (const auto& [pk, pv] : v.items()) text_value += (text_value.empty() ? "" : ";") + pk + "=" + pv.dump();
+      }
       set_field(d, row, c, text_value, ctx);
     }
     check_row(d, row);

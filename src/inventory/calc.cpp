@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "io/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/inventory.hpp"
@@ -16,6 +17,7 @@ namespace {
 // What one distinct kind of row turns into: per gas, emissions_t = amount × scale [× row factor] [× OF].
 struct Term {
   uint32_t gas;
+  double offset_t = 0;  // added after scaling: minus the CO2 recovered for urea (ammonia, Eq 3.1)
   uint32_t factor_id;
   double scale;       // t of gas per unit of amount (Tier 1), or per unit of amount per unit of row factor
   double gwp;
@@ -30,7 +32,7 @@ struct Plan {
 };
 
 struct Key {
-  uint32_t category, activity, unit, technology, gas, factor_unit, factor_source;
+  uint32_t category, activity, unit, technology, gas, factor_unit, factor_source, parameters;
   bool user;
   bool operator==(const Key&) const = default;
 };
@@ -38,7 +40,7 @@ struct KeyHash {
   size_t operator()(const Key& k) const noexcept {
     uint64_t h = 1469598103934665603ull;
     for (uint32_t v : {k.category, k.activity, k.unit, k.technology, k.gas, k.factor_unit, k.factor_source,
-                       static_cast<uint32_t>(k.user)}) {
+                       k.parameters, static_cast<uint32_t>(k.user)}) {
       h ^= v;
       h *= 1099511628211ull;
     }
@@ -48,6 +50,46 @@ struct KeyHash {
 
 constexpr double kTonne = 1000.0;  // kg per t
 
+// Tier 1 equation inputs given in a row's parameters column (see inventory.hpp).
+struct RowParameters {
+  double clinker_fraction = kNaN, cullet_ratio = kNaN, co2_recovered_t = kNaN;
+};
+
+RowParameters parse_parameters(std::string_view text, const ErrorContext& ctx) {
+  RowParameters p;
+  while (!text.empty()) {
+    const size_t semi = std::min(text.find(';'), text.size());
+    const std::string_view item = io::trim(text.substr(0, semi));
+    text.remove_prefix(std::min(semi + 1, text.size()));
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    const std::string_view name = io::trim(item.substr(0, std::min(eq, item.size())));
+    double v = 0;
+    if (eq == std::string_view::npos || !io::parse_double(item.substr(eq + 1), v))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("parameter '{}' must be name=number, e.g. clinker_fraction=0.75", item), ctx);
+    double* slot = name == "clinker_fraction" ? &p.clinker_fraction
+                   : name == "cullet_ratio"   ? &p.cullet_ratio
+                   : name == "co2_recovered_t" ? &p.co2_recovered_t
+                                               : nullptr;
+    if (!slot)
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("unknown parameter '{}'; the parameters are clinker_fraction (cement), cullet_ratio "
+                              "(glass) and co2_recovered_t (ammonia)", name),
+                  ctx);
+    const bool fraction = slot != &p.co2_recovered_t;
+    if (v < 0 || (fraction && v > 1) || (slot == &p.clinker_fraction && v == 0) || (slot == &p.cullet_ratio && v == 1))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("parameter {}={} is out of range ({})", name, item.substr(eq + 1),
+                              slot == &p.clinker_fraction ? "0 < clinker_fraction <= 1"
+                              : slot == &p.cullet_ratio   ? "0 <= cullet_ratio < 1"
+                                                          : "co2_recovered_t >= 0"),
+                  ctx);
+    *slot = v;
+  }
+  return p;
+}
+
 class Planner {
  public:
   Planner(const ActivityData& d, const FactorLibrary& lib, const CategoryTree& tree, const CalcOptions& o,
@@ -55,8 +97,8 @@ class Planner {
       : d_(d), lib_(lib), tree_(tree), opt_(o), r_(r), gwp_(GwpTable::builtin().set(o.gwp)) {}
 
   const Plan& plan_for(const ActivityRow& row) {
-    const Key k{row.category, row.activity, row.unit, row.technology, row.gas, row.factor_unit, row.factor_source,
-                !std::isnan(row.factor)};
+    const Key k{row.category, row.activity,      row.unit,       row.technology,        row.gas,
+                row.factor_unit, row.factor_source, row.parameters, !std::isnan(row.factor)};
     auto it = cache_.find(k);
     if (it == cache_.end()) it = cache_.emplace(k, build(row)).first;
     return it->second;
@@ -132,7 +174,18 @@ class Planner {
                               fmt::join(tree_.suggest(code), ", ")),
                   d_.where(row, "category"));
     const std::string& cat = tree_.at(p.category).code;
+    const RowParameters params = parse_parameters(d_.str(row.parameters), d_.where(row, "parameters"));
     auto activity = lib_.resolve_activity(d_.str(row.activity));
+    // Tier 1 for cement (Vol 3 Ch 2 Eq 2.1) is the clinker in the cement times the clinker factor.
+    const bool cement = !activity && io_equal(io::trim(d_.str(row.activity)), "cement") && std::isnan(row.factor);
+    if (cement) {
+      if (std::isnan(params.clinker_fraction))
+        throw Error(ErrorCategory::InvalidInput,
+                    "cement needs its clinker fraction: parameters clinker_fraction=F (Vol 3 Ch 2 Eq 2.1), or give the "
+                    "clinker production instead (activity clinker)",
+                    d_.where(row, "parameters"));
+      activity = lib_.resolve_activity("clinker");
+    }
     // With its own factor a row may name any activity (e.g. a refrigerant in 2.F): it is only a label.
     if (!activity && !std::isnan(row.factor)) activity = std::string(d_.str(row.activity));
     if (!activity)
@@ -150,6 +203,17 @@ class Planner {
                                                        d_.str(row.gas)),
                   d_.where(row, "gas"));
 
+    auto misplaced = [&](double v, const char* name, bool applies) {
+      if (!std::isnan(v) && (!applies || !std::isnan(row.factor)))
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("parameter {} does not apply to {}{}", name, d_.str(row.activity),
+                                std::isnan(row.factor) ? "" : " with its own factor"),
+                    d_.where(row, "parameters"));
+    };
+    misplaced(params.clinker_fraction, "clinker_fraction", cement);
+    misplaced(params.cullet_ratio, "cullet_ratio", *activity == "glass");
+    misplaced(params.co2_recovered_t, "co2_recovered_t", *activity == "ammonia");
+
     if (!std::isnan(row.factor)) {  // Tier 2: the row's own factor
       const RatioUnit fu = parse_ratio_unit(d_.str(row.factor_unit), d_.where(row, "factor_unit"));
       if (fu.numerator->dimension != Dimension::Mass)
@@ -161,12 +225,16 @@ class Planner {
                                          : fmt::format("user:{}:{}", d_.source, row.line);
       const bool bio = (gas == "CO2" && fuel && fuel->biomass) || gas == "CO2_bio";
       const std::string g = bio ? "CO2_bio" : gas;
-      p.terms.push_back(Term{r_.strings.intern(g), r_.strings.intern(id), a * fu.numerator->to_base / kTonne,
+      p.terms.push_back(Term{r_.strings.intern(g), 0, r_.strings.intern(id), a * fu.numerator->to_base / kTonne,
                              gwp_of(g, p.category), memo_of(p.category, bio), bio || (gas == "CO2" && fuel), true});
       return p;
     }
 
-    const std::string_view tech = d_.str(row.technology);
+    // Glass with a known cullet ratio: the Eq 2.10 factor before the cullet correction, times (1 - CR).
+    const std::string_view tech = std::isnan(params.cullet_ratio) ? d_.str(row.technology) : "before cullet (Eq 2.10)";
+    if (!std::isnan(params.cullet_ratio) && row.technology)
+      throw Error(ErrorCategory::InvalidInput, "give either technology or cullet_ratio for glass, not both",
+                  d_.where(row, "technology"));
     if (!tech.empty()) {
       const auto techs = lib_.technologies(*activity);
       const bool known = std::any_of(techs.begin(), techs.end(), [&](const std::string& t) {
@@ -213,8 +281,14 @@ class Planner {
       const double a = activity_scale(row, amount_unit, *fu.denominator, fuel, f->id);
       const bool bio = f->gas == "CO2" && fuel && fuel->biomass;
       const std::string g = bio ? "CO2_bio" : f->gas;
-      p.terms.push_back(Term{r_.strings.intern(g), r_.strings.intern(f->id),
-                             a * f->value * fu.numerator->to_base / kTonne, gwp_of(g, p.category),
+      double scale = a * f->value * fu.numerator->to_base / kTonne;
+      double offset = 0;
+      if (f->gas == "CO2") {
+        if (cement) scale *= params.clinker_fraction;
+        if (!std::isnan(params.cullet_ratio)) scale *= 1.0 - params.cullet_ratio;
+        if (!std::isnan(params.co2_recovered_t)) offset = -params.co2_recovered_t;
+      }
+      p.terms.push_back(Term{r_.strings.intern(g), offset, r_.strings.intern(f->id), scale, gwp_of(g, p.category),
                              memo_of(p.category, bio), f->gas == "CO2" && fuel != nullptr, false});
     }
     // A stable gas order: CO2, CO2_bio, CH4, N2O, then others as listed.
@@ -278,6 +352,14 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
       double e = row.amount * t.scale;
       if (t.user_factor) e *= row.factor;
       if (t.oxidisable && !std::isnan(row.oxidation_factor)) e *= row.oxidation_factor;
+      if (t.offset_t != 0) {
+        e += t.offset_t;
+        if (e < 0)
+          throw Error(ErrorCategory::InvalidInput,
+                      fmt::format("co2_recovered_t {:.6g} is more than the {:.6g} t of CO2 the ammonia production emits; check "
+                                  "the amount and the recovered CO2", -t.offset_t, e - t.offset_t),
+                      data.where(row, "parameters"));
+      }
       const double co2e = e * t.gwp;
       r.lines.push_back(EmissionLine{i, t.gas, t.factor_id, t.memo, e, t.gwp, co2e});
       if (t.memo == Memo::None)
