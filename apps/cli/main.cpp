@@ -8,6 +8,9 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
+
+#include <unistd.h>
 
 #include "panocarbon/panocarbon.hpp"
 
@@ -68,6 +71,31 @@ void print_inventory(const pc::Params& p, const pc::InventoryRun& run) {
                       run.provenance);
   if (p.str("format") != "table")
     for (const auto& w : run.result.warnings) fmt::print(stderr, "warning: {}\n", w);
+}
+
+
+bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
+
+// The store of a command; kept alive for the process (a handler's run record refers to it).
+pc::Store& store_for(const pc::Params& p) {
+  static std::unique_ptr<pc::Store> store;
+  store = std::make_unique<pc::Store>(open_store(p));
+  return *store;
+}
+
+void print_report(const pc::MrioRun& run, FILE* to) {
+  const auto& rep = run.accounts.report;
+  const double mb = double(run.input_bytes) / 1e6;
+  fmt::print(to, "system: {} ({}), {} regions x {} sectors, run {}\n", run.system.name, run.system.format,
+             run.system.n_regions(), run.system.n_sectors(), run.run_id);
+  fmt::print(to, "read: {:.1f} MB in {:.2f} s ({:.0f} MB/s)\n", mb, run.read_s, run.read_s > 0 ? mb / run.read_s : 0.0);
+  fmt::print(to, "solver: {} ({}); n = {}, non-zeros of A = {}\n", rep.solver, rep.why, rep.n, rep.nnz);
+  fmt::print(to, "factorise {:.3f} s, solves and accounts {:.3f} s{}\n", rep.factorise_s, rep.solve_s,
+             rep.iterations ? fmt::format(", {} iterations", rep.iterations) : "");
+  fmt::print(to, "checks: max ||(I-A)x - y||/||y|| = {:.2e}; |sum consumption - sum production| / sum = {:.2e}{}\n",
+             rep.max_residual, rep.identity_gap,
+             run.system.x_given ? fmt::format("; given x vs (I-A)^-1 y: {:.2e} (relative)", rep.output_balance) : "");
+  for (const auto& n : run.accounts.notes) fmt::print(to, "note: {}\n", n);
 }
 
 std::map<std::string, Handler> handlers() {
@@ -189,6 +217,234 @@ std::map<std::string, Handler> handlers() {
     for (const auto& s : pc::command_specs()) a.push_back(pc::to_json_schema(s));
     std::cout << a.dump(2) << '\n';
   };
+
+  // --- consumption side -------------------------------------------------------------------------------
+  h["mrio info"] = [](const pc::Params& p) {
+    const auto j = pc::mrio_info(p, stderr_is_terminal());
+    if (p.str("format") == "json") {
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    if (p.str("format") == "csv") {
+      fmt::print("key,value\nname,{}\nformat,{}\nregions,{}\nsectors_per_region,{}\nsectors,{}\ncategories_per_region,{}\n"
+                 "extensions,{}\n",
+                 pc::csv_field(j["name"].get<std::string>()), j["format"].get<std::string>(), j["regions"].size(),
+                 j["sectors"].size(), j["n"].get<size_t>(), j["final_demand_categories"].size(), j["extensions"].size());
+      return;
+    }
+    fmt::print("{} ({})\n  source: {}\n", j["name"].get<std::string>(), j["format"].get<std::string>(),
+               j["source"].get<std::string>());
+    fmt::print("  {} regions x {} sectors = {} sectors; {} final-demand categories per region\n", j["regions"].size(),
+               j["sectors"].size(), j["n"].get<size_t>(), j["final_demand_categories"].size());
+    fmt::print("  A: {} non-zeros ({:.2f} % dense); monetary unit: {}; x {}\n", j["nonzeros_A"].get<size_t>(),
+               j["density_A"].get<double>() * 100, j["monetary_unit"].get<std::string>(),
+               j["x_given"].get<bool>() ? "given" : "derived");
+    fmt::print("  total output {:.6g}, total final demand {:.6g}\n", j["total_output"].get<double>(),
+               j["total_final_demand"].get<double>());
+    std::string regions;
+    for (const auto& r : j["regions"]) regions += (regions.empty() ? "" : " ") + r.get<std::string>();
+    fmt::print("  regions: {}\n", regions.size() > 300 ? regions.substr(0, 300) + " ..." : regions);
+    for (const auto& e : j["extensions"]) {
+      fmt::print("  extension {}: {} stressors{}\n", e["name"].get<std::string>(), e["stressors"].get<size_t>(),
+                 e["F_Y"].get<bool>() ? " (with F_Y)" : "");
+      for (const auto& st : e["first_stressors"]) fmt::print("    {}\n", st.get<std::string>());
+    }
+  };
+  h["mrio accounts"] = [](const pc::Params& p) {
+    const auto run = pc::mrio_accounts(store_for(p), p, stderr_is_terminal());
+    const auto& s = run.system;
+    const auto& rep = run.accounts.report;
+    const std::string format = p.str("format");
+    if (p.flag("verbose") || format == "table") print_report(run, format == "table" ? stdout : stderr);
+    if (format == "csv") {
+      fmt::print("extension,stressor,region,production,consumption,imports,exports\n");
+      for (const auto& st : run.accounts.stressors)
+        for (size_t r = 0; r < s.n_regions(); ++r) {
+          const auto& a = st.regions[r];
+          fmt::print("{},{},{},{},{},{},{}\n", pc::csv_field(st.extension), pc::csv_field(st.stressor),
+                     pc::csv_field(s.regions[r]), a.production, a.consumption, a.imports, a.exports);
+        }
+      return;
+    }
+    if (format == "json") {
+      nlohmann::json j;
+      j["system"] = {{"name", s.name}, {"format", s.format}, {"source", s.source}, {"regions", s.regions}};
+      j["report"] = {{"solver", rep.solver}, {"why", rep.why}, {"n", rep.n}, {"nnz", rep.nnz},
+                     {"factorise_s", rep.factorise_s}, {"solve_s", rep.solve_s}, {"max_residual", rep.max_residual},
+                     {"identity_gap", rep.identity_gap}, {"output_balance", rep.output_balance},
+                     {"read_s", run.read_s}, {"compute_s", run.compute_s}};
+      j["notes"] = run.accounts.notes;
+      j["run_id"] = run.run_id;
+      j["shared_weight"] = p.number("shared-weight");
+      auto arr = nlohmann::json::array();
+      for (const auto& st : run.accounts.stressors) {
+        nlohmann::json sj{{"extension", st.extension}, {"stressor", st.stressor}, {"unit", st.unit}};
+        auto regs = nlohmann::json::array();
+        for (size_t r = 0; r < s.n_regions(); ++r) {
+          const auto& a = st.regions[r];
+          nlohmann::json rj{{"region", s.regions[r]}, {"production", a.production}, {"consumption", a.consumption},
+                            {"imports", a.imports}, {"exports", a.exports}, {"net_transfer", a.net_transfer()},
+                            {"direct_final_demand", a.direct_fd}, {"income", a.income}, {"shared", a.shared},
+                            {"eebt_consumption", a.eebt_consumption}, {"eebt_exports", a.eebt_exports}};
+          if (a.consumption_per_capita) {
+            rj["consumption_per_capita"] = *a.consumption_per_capita;
+            rj["production_per_capita"] = *a.production_per_capita;
+          }
+          regs.push_back(rj);
+        }
+        sj["regions"] = regs;
+        arr.push_back(sj);
+      }
+      j["stressors"] = arr;
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    for (const auto& st : run.accounts.stressors) {
+      fmt::print("\n{} / {} [{}]\n", st.extension, st.stressor, st.unit);
+      fmt::print("{:<10} {:>14} {:>14} {:>14} {:>14} {:>14} {:>12} {:>14} {:>14} {:>14}{}\n", "region", "production",
+                 "consumption", "imports", "exports", "net_transfer", "F_Y", "income", "shared", "eebt_cons",
+                 s.population.empty() ? "" : "   cons/capita");
+      for (size_t r = 0; r < s.n_regions(); ++r) {
+        const auto& a = st.regions[r];
+        fmt::print("{:<10} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>12.6g} {:>14.6g} {:>14.6g} {:>14.6g}{}\n",
+                   s.regions[r], a.production, a.consumption, a.imports, a.exports, a.net_transfer(), a.direct_fd,
+                   a.income, a.shared, a.eebt_consumption,
+                   a.consumption_per_capita ? fmt::format(" {:>14.6g}", *a.consumption_per_capita) : "");
+      }
+    }
+  };
+  h["mrio flows"] = [](const pc::Params& p) {
+    const auto run = pc::mrio_accounts(store_for(p), p, stderr_is_terminal(), "mrio flows");
+    const auto& s = run.system;
+    const bool eebt = p.str("method") == "eebt";
+    const std::string format = p.str("format");
+    if (format == "csv") fmt::print("extension,stressor,unit,producer,consumer,value\n");
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& st : run.accounts.stressors) {
+      const auto& m = eebt ? st.eebt : st.bilateral;
+      if (format == "csv") {
+        for (size_t a = 0; a < s.n_regions(); ++a)
+          for (size_t b = 0; b < s.n_regions(); ++b)
+            fmt::print("{},{},{},{},{},{}\n", pc::csv_field(st.extension), pc::csv_field(st.stressor),
+                       pc::csv_field(st.unit), pc::csv_field(s.regions[a]), pc::csv_field(s.regions[b]), m(a, b));
+      } else if (format == "json") {
+        nlohmann::json rows = nlohmann::json::array();
+        for (size_t a = 0; a < s.n_regions(); ++a)
+          rows.push_back(std::vector<double>(m.data.begin() + static_cast<std::ptrdiff_t>(a * s.n_regions()),
+                                             m.data.begin() + static_cast<std::ptrdiff_t>((a + 1) * s.n_regions())));
+        arr.push_back({{"extension", st.extension}, {"stressor", st.stressor}, {"unit", st.unit},
+                       {"method", p.str("method")}, {"regions", s.regions}, {"matrix", rows},
+                       {"note", "rows produce, columns consume; direct final-demand emissions (F_Y) are not in the matrix"}});
+      } else {
+        fmt::print("{} / {} [{}], {}: rows produce, columns consume (F_Y not included)\n{:<10}", st.extension,
+                   st.stressor, st.unit, eebt ? "EEBT" : "MRIO", "");
+        for (const auto& r : s.regions) fmt::print(" {:>12}", r);
+        fmt::print("\n");
+        for (size_t a = 0; a < s.n_regions(); ++a) {
+          fmt::print("{:<10}", s.regions[a]);
+          for (size_t b = 0; b < s.n_regions(); ++b) fmt::print(" {:>12.5g}", m(a, b));
+          fmt::print("\n");
+        }
+      }
+    }
+    if (format == "json") std::cout << arr.dump(2) << '\n';
+  };
+  h["mrio multipliers"] = [](const pc::Params& p) {
+    const auto run = pc::mrio_accounts(store_for(p), p, stderr_is_terminal(), "mrio multipliers");
+    const auto& s = run.system;
+    const std::string format = p.str("format");
+    const size_t ns = s.n_sectors();
+    if (format == "json") {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& st : run.accounts.stressors)
+        arr.push_back({{"extension", st.extension}, {"stressor", st.stressor},
+                       {"unit", st.unit + " per " + s.monetary_unit}, {"multipliers", st.multipliers}});
+      std::cout << nlohmann::json{{"regions", s.regions}, {"sectors", s.sectors}, {"stressors", arr}}.dump(2) << '\n';
+      return;
+    }
+    if (format == "csv") fmt::print("extension,stressor,unit,region,sector,multiplier\n");
+    for (const auto& st : run.accounts.stressors) {
+      if (format != "csv") fmt::print("{} / {} [{} per {}]\n", st.extension, st.stressor, st.unit, s.monetary_unit);
+      for (size_t k = 0; k < s.n(); ++k) {
+        if (format == "csv")
+          fmt::print("{},{},{},{},{},{}\n", pc::csv_field(st.extension), pc::csv_field(st.stressor),
+                     pc::csv_field(st.unit + " per " + s.monetary_unit), pc::csv_field(s.regions[k / ns]),
+                     pc::csv_field(s.sectors[k % ns]), st.multipliers[k]);
+        else
+          fmt::print("  {:<10} {:<40} {:>14.6g}\n", s.regions[k / ns], s.sectors[k % ns], st.multipliers[k]);
+      }
+    }
+  };
+  h["mrio spa"] = [](const pc::Params& p) {
+    const auto run = pc::mrio_spa(store_for(p), p, stderr_is_terminal());
+    const auto& s = run.system;
+    const size_t ns = s.n_sectors();
+    auto path_text = [&](const pc::SupplyChainPath& path) {
+      std::string t;
+      for (size_t i = 0; i < path.sectors.size(); ++i)
+        t += (i ? " < " : "") + s.regions[path.sectors[i] / ns] + "|" + s.sectors[path.sectors[i] % ns];
+      return t;
+    };
+    const std::string format = p.str("format");
+    const auto& r = run.result;
+    if (format == "json") {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& path : r.paths) {
+        nlohmann::json sectors = nlohmann::json::array();
+        for (size_t k : path.sectors) sectors.push_back(s.regions[k / ns] + "|" + s.sectors[k % ns]);
+        arr.push_back({{"value", path.value}, {"share", path.share}, {"depth", path.sectors.size() - 1}, {"path", sectors}});
+      }
+      std::cout << nlohmann::json{{"region", s.regions[run.region]},
+                                  {"stressor", s.extensions[run.ext].stressors[run.stressor]},
+                                  {"total", r.total}, {"covered", r.covered}, {"expanded", r.expanded},
+                                  {"paths", arr}}.dump(2)
+                << '\n';
+      return;
+    }
+    if (format == "csv") {
+      fmt::print("rank,value,share,depth,path\n");
+      for (size_t i = 0; i < r.paths.size(); ++i)
+        fmt::print("{},{},{},{},{}\n", i + 1, r.paths[i].value, r.paths[i].share, r.paths[i].sectors.size() - 1,
+                   pc::csv_field(path_text(r.paths[i])));
+      return;
+    }
+    fmt::print("structural paths of {}'s consumption-based {} (total {:.6g}, without F_Y); paths read final-demand "
+               "sector < its supplier < ...\n",
+               s.regions[run.region], s.extensions[run.ext].stressors[run.stressor], r.total);
+    for (size_t i = 0; i < r.paths.size(); ++i)
+      fmt::print("{:>4} {:>14.6g} {:>7.3f} %  {}\n", i + 1, r.paths[i].value, r.paths[i].share * 100,
+                 path_text(r.paths[i]));
+    fmt::print("{} paths cover {:.2f} % of the total; {} tree nodes visited\n", r.paths.size(), r.covered * 100, r.expanded);
+  };
+  h["mrio aggregate"] = [](const pc::Params& p) {
+    const auto j = pc::mrio_aggregate(store_for(p), p, stderr_is_terminal());
+    fmt::print("wrote {}: {} regions x {} sectors (from {} x {}); totals of Z, Y, x, F and F_Y preserved\n",
+               j["out"].get<std::string>(), j["regions"].get<size_t>(), j["sectors"].get<size_t>(),
+               j["from_regions"].get<size_t>(), j["from_sectors"].get<size_t>());
+  };
+  h["mrio stored"] = [](const pc::Params& p) {
+    pc::Store store = open_store(p);
+    const auto rows = store.mrio_accounts(p.has("system") ? p.str("system") : "", p.has("region") ? p.str("region") : "",
+                                          p.has("stressor") ? p.str("stressor") : "");
+    const std::string format = p.str("format");
+    if (format == "json") {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& a : rows)
+        arr.push_back({{"system", a.system}, {"run_id", a.run_id}, {"extension", a.extension}, {"stressor", a.stressor},
+                       {"unit", a.unit}, {"region", a.region}, {"production", a.production},
+                       {"consumption", a.consumption}, {"imports", a.imports}, {"exports", a.exports},
+                       {"direct_final_demand", a.direct_fd}, {"income", a.income}, {"shared", a.shared},
+                       {"eebt_consumption", a.eebt_consumption}});
+      std::cout << arr.dump(2) << '\n';
+      return;
+    }
+    fmt::print("system,run_id,extension,stressor,unit,region,production,consumption,imports,exports\n");
+    for (const auto& a : rows)
+      fmt::print("{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(a.system), a.run_id, pc::csv_field(a.extension),
+                 pc::csv_field(a.stressor), pc::csv_field(a.unit), pc::csv_field(a.region), a.production,
+                 a.consumption, a.imports, a.exports);
+    if (rows.empty()) fmt::print(stderr, "no stored accounts match; run `panocarbon mrio accounts PATH` first\n");
+  };
   return h;
 }
 
@@ -205,6 +461,7 @@ int main(int argc, char** argv) {
     CLI::App* app;
     std::map<std::string, std::string> single;
     std::map<std::string, bool> flags;
+    std::map<std::string, std::vector<std::string>> multi;
   };
   std::vector<std::unique_ptr<Leaf>> leaves;
   std::map<std::string, CLI::App*> groups;
@@ -233,6 +490,7 @@ int main(int argc, char** argv) {
         continue;
       }
       CLI::Option* opt = o.positional ? leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required)
+                         : o.multiple ? leaf->app->add_option("--" + o.name, leaf->multi[o.name], desc)
                                       : leaf->app->add_option("--" + o.name, leaf->single[o.name], desc);
       switch (o.type) {
         case pc::OptionType::Path: opt->type_name("PATH"); break;
@@ -260,6 +518,8 @@ int main(int argc, char** argv) {
         if (!opt || opt->count() == 0) continue;
         if (o.type == pc::OptionType::Bool)
           given[o.name] = {leaf->flags[o.name] ? "true" : "false"};
+        else if (o.multiple)
+          given[o.name] = leaf->multi[o.name];
         else
           given[o.name] = {leaf->single[o.name]};
       }

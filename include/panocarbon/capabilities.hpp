@@ -49,3 +49,44 @@ ReferenceRun inventory_reference(Store& store, const Params& params, const Named
 std::vector<const EmissionFactor*> factors_list(const FactorLibrary& library, const Params& params);
 
 }  // namespace panocarbon
+
+#include "panocarbon/mrio.hpp"
+
+namespace panocarbon {
+
+// --- consumption side (MRIO) ---------------------------------------------------------------------------
+
+struct MrioRun {
+  MrioSystem system;
+  MrioAccounts accounts;
+  int64_t run_id = 0;
+  int64_t system_id = 0;
+  double read_s = 0, compute_s = 0;
+  uint64_t input_bytes = 0;
+};
+
+// SHA-256 over the tables' names, sizes and modification times (and file_parameters.json): identifies the
+// file set in the store without hashing a gigabyte of text.
+std::string mrio_fingerprint(const std::string& path);
+
+// `mrio info`: reads the system (no computation) and describes it.
+nlohmann::json mrio_info(const Params& params, bool progress);
+
+// `mrio accounts` (also `flows` and `multipliers`, which present other parts of the same result): reads,
+// computes every account with one factorisation, records the system, the run and the regional accounts
+// in the store.
+MrioRun mrio_accounts(Store& store, const Params& params, bool progress, std::string_view command = "mrio accounts");
+
+// `mrio spa`: top-k structural paths of a region's consumption-based footprint.
+struct SpaRun {
+  MrioSystem system;
+  SpaResult result;
+  size_t ext = 0, stressor = 0, region = 0;
+  int64_t run_id = 0;
+};
+SpaRun mrio_spa(Store& store, const Params& params, bool progress);
+
+// `mrio aggregate`: aggregates by concordance files (CSV: from,to) and writes the pymrio layout.
+nlohmann::json mrio_aggregate(Store& store, const Params& params, bool progress);
+
+}  // namespace panocarbon

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,9 +37,27 @@ struct ResultRecord {
   std::string unit;  // "t"
 };
 
+// An MRIO system as recorded in the store (the matrices stay in their files; the fingerprint identifies
+// the file set: SHA-256 over each table's name, size and modification time, and file_parameters.json).
+struct MrioSystemRecord {
+  std::string name, format, source, fingerprint, monetary_unit;
+  size_t regions = 0, sectors = 0, categories = 0;
+  nlohmann::json provenance;
+};
+
+// One region's accounts for one stressor, as stored by `mrio accounts`.
+struct MrioAccountRecord {
+  std::string system;  // filled when read back
+  int64_t run_id = 0;  // filled when read back
+  std::string extension, stressor, unit, region;
+  double production = 0, consumption = 0, imports = 0, exports = 0, direct_fd = 0, income = 0, shared = 0,
+         eebt_consumption = 0;
+  double population = std::numeric_limits<double>::quiet_NaN();  // NaN = not given
+};
+
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the
@@ -61,6 +80,14 @@ class Store {
   void save_results(int64_t run_id, const std::vector<ResultRecord>& results);
   std::vector<ResultRecord> results(int64_t run_id) const;
   std::vector<RunRecord> recent_runs(int limit) const;
+
+  // MRIO: records a system (returns the existing id when the same source and fingerprint are there) and a
+  // run's regional accounts; queries the latest accounts by system (name or source), region, stressor
+  // ("" = any; a stressor also matches by the part before '|').
+  int64_t save_mrio_system(const MrioSystemRecord& system);
+  void save_mrio_accounts(int64_t run_id, int64_t system_id, const std::vector<MrioAccountRecord>& rows);
+  std::vector<MrioAccountRecord> mrio_accounts(const std::string& system, const std::string& region,
+                                               const std::string& stressor) const;
 
   struct Impl;
 

@@ -47,6 +47,27 @@ std::vector<CommandSpec> build_specs() {
                                     "where it changed a default",
                                     "2006");
   const OptionSpec format = choice("format", {"table", "csv", "json"}, "Output format", "table");
+  OptionSpec mrio_path = positional(
+      "path", T::Path, "MRIO: pymrio/EXIOBASE folder or .zip, Eora26 folder, OECD ICIO CSV, or USEEIO folder");
+  const OptionSpec mrio_format = choice("format", {"table", "csv", "json"}, "Output format", "table");
+  OptionSpec extension = opt("extension", T::String, "Only this extension (satellite account); repeatable");
+  extension.multiple = true;
+  OptionSpec stressors = opt("stressor", T::String,
+                             "Only this stressor (exact name, or the part before '|'); repeatable");
+  stressors.multiple = true;
+  OptionSpec required_stressor = opt("stressor", T::String, "Stressor (exact name, or the part before '|')");
+  required_stressor.required = true;
+  OptionSpec required_region = opt("region", T::String, "Region whose final demand is traced");
+  required_region.required = true;
+  OptionSpec required_out = opt("out", T::Path, "Folder to write");
+  required_out.required = true;
+  OptionSpec mrio_gwp = choice("gwp", {"AR4", "AR5", "AR6"},
+                               "Also characterise each extension's greenhouse gases into one CO2e stressor "
+                               "with this GWP100 set", "");
+  mrio_gwp.default_value.reset();
+  const OptionSpec solver = choice("solver", {"auto", "dense", "sparse", "iterative"},
+                                   "Linear solver for I - A: auto picks by size and density", "auto");
+  const OptionSpec threads = bounded(opt("threads", T::Int, "Parser threads (0 = all cores)", "0"), 0, 1024);
   std::vector<CommandSpec> specs = {
       {"db init", "Create or migrate the database and load the project's factor library", {}},
       {"db info", "Show the database: path, schema version, datasets, counts, recent runs", {}},
@@ -83,6 +104,42 @@ std::vector<CommandSpec> build_specs() {
                                     "stock_change[,excluded] (see docs/inventory.md)"),
         opt("compare", T::Path, "Activity-data file of the sectoral approach for the same country and year"),
         edition, format}},
+      {"mrio info",
+       "Describe an MRIO system: format, regions, sectors, final-demand categories, extensions",
+       {mrio_path, mrio_format, threads}},
+      {"mrio accounts",
+       "Regional production, consumption, import and export accounts (pymrio D_*_reg), income-based, shared and "
+       "EEBT accounts, with one factorisation of I - A",
+       {mrio_path, extension, stressors, mrio_gwp, mrio_format, solver,
+        bounded(opt("shared-weight", T::Double, "Consumer's share w in the shared-responsibility account "
+                                                 "w * consumption + (1 - w) * production", "0.5"), 0, 1),
+        opt("verbose", T::Bool, "Report the solver, its residuals and timings on stderr", "false"), threads}},
+      {"mrio flows",
+       "Bilateral embodied emissions (producing region x consuming region), by the MRIO model or EEBT",
+       {mrio_path, extension, required_stressor, mrio_gwp,
+        choice("method", {"mrio", "eebt"}, "mrio: S L Y by region pair; eebt: exporters' domestic intensities x "
+                                           "bilateral trade", "mrio"),
+        mrio_format, solver, threads}},
+      {"mrio multipliers",
+       "Multipliers M = S (I - A)^-1 per sector: stressor per unit of final demand",
+       {mrio_path, extension, stressors, mrio_gwp, mrio_format, solver, threads}},
+      {"mrio spa",
+       "Structural path analysis: the largest supply-chain paths of a region's consumption-based footprint",
+       {mrio_path, extension, required_region, required_stressor,
+        bounded(opt("top", T::Int, "Number of paths", "20"), 1, 100000),
+        bounded(opt("threshold", T::Double, "Prune subtrees below this share of the total", "1e-4"), 0, 1),
+        bounded(opt("max-depth", T::Int, "Longest path (tiers upstream of final demand)", "8"), 0, 50), mrio_format,
+        threads}},
+      {"mrio aggregate",
+       "Aggregate regions and sectors by concordance CSV files (from,to) and write the pymrio text layout",
+       {mrio_path, opt("regions", T::Path, "Region concordance CSV: header line, then 'from,to' lines"),
+        opt("sectors", T::Path, "Sector concordance CSV: header line, then 'from,to' lines"),
+        required_out, threads}},
+      {"mrio stored",
+       "Regional accounts stored by earlier `mrio accounts` runs, queried without recomputing",
+       {opt("system", T::String, "System name or source path (default: all)"),
+        opt("region", T::String, "Only this region"), opt("stressor", T::String, "Only this stressor"),
+        mrio_format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
   };

@@ -52,6 +52,20 @@ CREATE TABLE results(
 CREATE INDEX results_run ON results(run_id);
 CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, title, body, tokenize='porter unicode61');
 )sql",
+    // 2: MRIO systems and their regional accounts (consumption side).
+    R"sql(
+CREATE TABLE mrio_systems(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  regions INTEGER NOT NULL, sectors INTEGER NOT NULL, categories INTEGER NOT NULL, monetary_unit TEXT,
+  provenance TEXT, imported_at TEXT NOT NULL, UNIQUE(source, fingerprint));
+CREATE TABLE mrio_accounts(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  system_id INTEGER NOT NULL REFERENCES mrio_systems(id) ON DELETE CASCADE,
+  extension TEXT NOT NULL, stressor TEXT NOT NULL, unit TEXT, region TEXT NOT NULL,
+  production REAL, consumption REAL, imports REAL, exports REAL, direct_fd REAL, income REAL, shared REAL,
+  eebt_consumption REAL, population REAL);
+CREATE INDEX mrio_accounts_query ON mrio_accounts(system_id, stressor, region);
+)sql",
 };
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion);
@@ -409,6 +423,74 @@ std::vector<ResultRecord> Store::results(int64_t run_id) const {
   s.bind(1, static_cast<long long>(run_id));
   std::vector<ResultRecord> out;
   while (s.step()) out.push_back(ResultRecord{s.text(0), s.text(1), s.real(2), s.text(3)});
+  return out;
+}
+
+int64_t Store::save_mrio_system(const MrioSystemRecord& r) {
+  Transaction t(impl_->db);
+  {
+    Stmt f(impl_->db.handle(), "SELECT id FROM mrio_systems WHERE source = ? AND fingerprint = ?");
+    f.bind(1, r.source).bind(2, r.fingerprint);
+    if (f.step()) return f.integer(0);  // already there: the transaction rolls back, nothing changed
+  }
+  Stmt s(impl_->db.handle(),
+         fmt::format("INSERT INTO mrio_systems(name, format, source, fingerprint, regions, sectors, categories, "
+                     "monetary_unit, provenance, imported_at) VALUES(?,?,?,?,?,?,?,?,?,{})",
+                     kNow));
+  s.bind(1, r.name).bind(2, r.format).bind(3, r.source).bind(4, r.fingerprint)
+      .bind(5, static_cast<long long>(r.regions)).bind(6, static_cast<long long>(r.sectors))
+      .bind(7, static_cast<long long>(r.categories)).bind(8, r.monetary_unit).bind(9, r.provenance.dump()).run();
+  const int64_t id = sqlite3_last_insert_rowid(impl_->db.handle());
+  t.commit();
+  return id;
+}
+
+void Store::save_mrio_accounts(int64_t run_id, int64_t system_id, const std::vector<MrioAccountRecord>& rows) {
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO mrio_accounts(run_id, system_id, extension, stressor, unit, region, production, consumption, "
+         "imports, exports, direct_fd, income, shared, eebt_consumption, population) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (const auto& a : rows)
+    s.bind(1, static_cast<long long>(run_id)).bind(2, static_cast<long long>(system_id)).bind(3, a.extension)
+        .bind(4, a.stressor).bind(5, a.unit).bind(6, a.region).bind(7, a.production).bind(8, a.consumption)
+        .bind(9, a.imports).bind(10, a.exports).bind(11, a.direct_fd).bind(12, a.income).bind(13, a.shared)
+        .bind(14, a.eebt_consumption).bind(15, a.population).run();
+  t.commit();
+}
+
+std::vector<MrioAccountRecord> Store::mrio_accounts(const std::string& system, const std::string& region,
+                                                    const std::string& stressor) const {
+  // The latest run's accounts of each matching system.
+  Stmt s(impl_->db.handle(),
+         "SELECT m.name, a.run_id, a.extension, a.stressor, a.unit, a.region, a.production, a.consumption, a.imports, "
+         "a.exports, a.direct_fd, a.income, a.shared, a.eebt_consumption, a.population "
+         "FROM mrio_accounts a JOIN mrio_systems m ON m.id = a.system_id "
+         "WHERE a.run_id = (SELECT max(b.run_id) FROM mrio_accounts b WHERE b.system_id = a.system_id "
+         "                  AND b.stressor = a.stressor) "
+         "AND (? = '' OR m.name = ? OR m.source = ?) AND (? = '' OR a.region = ?) AND (? = '' OR a.stressor = ? "
+         "OR substr(a.stressor, 1, length(?) + 1) = ? || '|') ORDER BY m.id, a.rowid");
+  s.bind(1, system).bind(2, system).bind(3, system).bind(4, region).bind(5, region).bind(6, stressor)
+      .bind(7, stressor).bind(8, stressor).bind(9, stressor);
+  std::vector<MrioAccountRecord> out;
+  while (s.step()) {
+    MrioAccountRecord a;
+    a.system = s.text(0);
+    a.run_id = s.integer(1);
+    a.extension = s.text(2);
+    a.stressor = s.text(3);
+    a.unit = s.text(4);
+    a.region = s.text(5);
+    a.production = s.real(6);
+    a.consumption = s.real(7);
+    a.imports = s.real(8);
+    a.exports = s.real(9);
+    a.direct_fd = s.real(10);
+    a.income = s.real(11);
+    a.shared = s.real(12);
+    a.eebt_consumption = s.real(13);
+    a.population = s.real(14);
+    out.push_back(std::move(a));
+  }
   return out;
 }
 

@@ -1,0 +1,597 @@
+#!/usr/bin/python3
+"""EE-MRIO benchmark: `panocarbon mrio accounts` on a synthetic MRIO the size of EXIOBASE 3 pxp, measured
+side by side with a numpy/pandas reference that computes the regional accounts the way pymrio's calc_all
+does, and the two answers compared region by region.
+
+  bench/mrio_bench.py                                # 49 x 200 = 9,800 sectors (A.txt ~0.6 GB)
+  bench/mrio_bench.py --smoke                        # 6 x 20: answers only, one line, exit 1 on a mismatch
+  bench/mrio_bench.py --regions 10 --sectors 50      # any size
+  bench/mrio_bench.py --smoke --reference-only       # the reference alone (no binary needed)
+  bench/mrio_bench.py --check-pymrio-test ...        # also check the reference (and the binary) against
+                                                     # pymrio's own numbers for its test system
+
+The MRIO is written once by ../shared/bench/make_synthetic_mrio.py (pymrio's text layout: A.txt, Y.txt,
+satellite/F.txt, satellite/F_Y.txt) into --workdir and reused by later runs of the same size.
+
+The reference mirrors pymrio (tools/iomath.py calc_L, calc_x_from_L, calc_Z, calc_S, calc_M,
+calc_accounts; tools/ioutil.py diagonalize_blocks, set_dom_block; core/mriosystem.py IOSystem.calc_system
+and Extension.calc_system), on numpy arrays instead of DataFrames:
+  tables read with pandas.read_csv(sep='\\t', index_col=range(nr_index_col), header=range(nr_header)) as
+  pymrio.load_all does (the numbers of index and header levels come from file_parameters.json);
+  A form: L = inv(I - A) (dense); x = L Y1; Z = A x^.      Z form: x = Z1 + Y1; A = Z x^-1; L = inv(I - A).
+  per extension: S = F x^-1; S_Y = F_Y y^-1; M = S L; Y_agg = Y summed over categories per region;
+  Y_diag = diagonalize_blocks(Y_agg, sectors) (n x n); x_diag = L Y_diag; D_cba = S x_diag;
+  D_pba = S * x_diag1; x_trade = x_diag with the domestic blocks zeroed; D_imp = S x_trade;
+  D_exp = S * x_trade1; D_*_reg = columns summed per region, + F_Y summed per region for cba and pba.
+pymrio recomputes x_diag per extension, and keeps A, Z and L alive while it computes the accounts; so
+does the reference (the synthetic MRIO has one extension). The matrices pymrio keeps as DataFrames are
+plain arrays here, so the reference is no slower than pymrio and its peak memory is not above pymrio's.
+
+Both sides run as child processes, each waited for with os.wait4, so each one's wall time and peak RSS
+(ru_maxrss) are its own. The reference also reports from inside how long reading the tables took
+(pandas parse) and how long the computation took, so the parse/compute split is known; its wall time
+includes the interpreter's start and `import pandas` (about 0.3 s).
+
+The accounts must agree to --rtol (1e-8) relative: |a - b| <= rtol * max(|a|, |b|, 1e-12 * T), where T
+is the stressor's world total (sum of |consumption| over regions), so values that are zero up to
+rounding compare on the scale of the stressor.
+
+Needs python3 with numpy and pandas (Debian python3-numpy, python3-pandas). If the python3 that runs
+this script lacks them and /usr/bin/python3 has them, the script re-runs itself with /usr/bin/python3.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+try:
+    import numpy as np
+    import pandas as pd
+except ImportError:  # e.g. a pyenv/venv python3 first on PATH; Debian's has the packages
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") \
+            and not os.environ.get("PANOCARBON_BENCH_REEXEC"):
+        os.environ["PANOCARBON_BENCH_REEXEC"] = "1"
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
+    sys.exit("mrio_bench.py: needs numpy and pandas (apt-get install python3-numpy python3-pandas)")
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEADER = ["extension", "stressor", "region", "production", "consumption", "imports", "exports"]
+ACCOUNTS = ["production", "consumption", "imports", "exports"]
+# pymrio's names of the regional accounts (reference-accounts.csv) -> the CLI's columns
+PYMRIO_ACCOUNT = {"D_pba_reg": "production", "D_cba_reg": "consumption", "D_imp_reg": "imports",
+                  "D_exp_reg": "exports"}
+SMOKE_REGIONS, SMOKE_SECTORS = 6, 20
+PYMRIO_TEST_RTOL = 1e-9
+
+
+# --- The reference (runs in its own process: mrio_bench.py --_reference DIR OUT.csv TIMES.json) ---------------
+
+def read_table(folder, entry):
+    """One table as pymrio.load_all reads it (fileio.load): tab separated, index and header levels as the
+    file parameters say."""
+    path = os.path.join(folder, entry["name"])
+    nr_index, nr_header = int(entry["nr_index_col"]), int(entry["nr_header"])
+    df = pd.read_csv(path, sep="\t", index_col=list(range(nr_index)), header=list(range(nr_header)))
+    return df, os.path.getsize(path)
+
+
+def file_parameters(folder):
+    with open(os.path.join(folder, "file_parameters.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def extension_folders(folder):
+    """Sub-folders holding an Extension (file_parameters.json with systemtype Extension), by folder name."""
+    out = []
+    for name in sorted(os.listdir(folder)):
+        sub = os.path.join(folder, name)
+        fp = os.path.join(sub, "file_parameters.json")
+        if os.path.isdir(sub) and os.path.isfile(fp):
+            if file_parameters(sub).get("systemtype", "").lower() == "extension":
+                out.append(name)
+    return out
+
+
+def label(key):
+    """A row label as the CLI prints it: index levels joined with '|'."""
+    if isinstance(key, tuple):
+        return "|".join(str(k) for k in key)
+    return str(key)
+
+
+def sum_per_region(df, regions):
+    """Columns summed per region (top column level), in `regions` order: DataFrame.groupby(level=0, axis=1)
+    .sum().reindex(regions) as pymrio does with .sum(level='region', axis=1).reindex(...)."""
+    top = df.columns.get_level_values(0)
+    return df.T.groupby(top, sort=False).sum().T.reindex(columns=regions).to_numpy(dtype=float)
+
+
+def recip(v):
+    """1 / v with the entries where v == 0 set to 0 (calc_A's recix)."""
+    with np.errstate(divide="ignore"):
+        r = 1.0 / v
+    r[np.isinf(r)] = 0.0
+    return r
+
+
+def diagonalize_blocks(arr, blocksize):
+    """ioutil.diagonalize_blocks, vectorised: column c of arr becomes columns c*blocksize .. +blocksize, each
+    block of blocksize rows of column c spread on the diagonal."""
+    nr_row, nr_col = arr.shape
+    if nr_row % blocksize:
+        raise ValueError("number of rows must be a multiple of blocksize")
+    out = np.zeros((nr_row, blocksize * nr_col))
+    rows = np.arange(nr_row)
+    cols = (rows % blocksize)[:, None] + (np.arange(nr_col) * blocksize)[None, :]
+    out[rows[:, None], cols] = arr
+    return out
+
+
+def calc_accounts(S, L, Y_agg, nr_sectors):
+    """iomath.calc_accounts on arrays: (D_cba, D_pba, D_imp, D_exp), each stressors x n."""
+    Y_diag = diagonalize_blocks(Y_agg, nr_sectors)
+    x_diag = L @ Y_diag
+    x_tot = x_diag.sum(1)
+    del Y_diag
+    D_cba = S @ x_diag
+    D_pba = S * x_tot.reshape((1, -1))
+    x_trade = x_diag.copy()  # set_dom_block(x_diag, 0): rows and columns of the same region
+    for r in range(x_trade.shape[0] // nr_sectors):
+        x_trade[r * nr_sectors:(r + 1) * nr_sectors, r * nr_sectors:(r + 1) * nr_sectors] = 0
+    D_imp = S @ x_trade
+    x_exp = x_trade.sum(1)
+    D_exp = S * x_exp.reshape((1, -1))
+    return D_cba, D_pba, D_imp, D_exp
+
+
+def reference(folder, out_csv, times_json):
+    t_start = time.perf_counter()
+    times = {}
+    fp = file_parameters(folder)["files"]
+    sizes = {}
+
+    # --- read (pymrio.load_all) ---
+    t0 = time.perf_counter()
+    Z_df = A_df = None
+    if "A" in fp:
+        A_df, sizes["A"] = read_table(folder, fp["A"])
+    elif "Z" in fp:
+        Z_df, sizes["Z"] = read_table(folder, fp["Z"])
+    else:
+        raise SystemExit(f"{folder}: neither A nor Z in file_parameters.json")
+    Y_df, sizes["Y"] = read_table(folder, fp["Y"])
+    exts = []
+    for name in extension_folders(folder):
+        sub = os.path.join(folder, name)
+        efp = file_parameters(sub)["files"]
+        F_df, sizes[f"{name}/F"] = read_table(sub, efp["F"])
+        F_Y_df = None
+        if "F_Y" in efp:
+            F_Y_df, sizes[f"{name}/F_Y"] = read_table(sub, efp["F_Y"])
+        exts.append((name, F_df, F_Y_df))
+    times["read_s"] = time.perf_counter() - t0
+
+    # --- IOSystem.calc_system ---
+    t0 = time.perf_counter()
+    core = A_df if A_df is not None else Z_df
+    regions = list(core.columns.get_level_values(0).unique())
+    sectors = list(core.columns.get_level_values(1).unique())
+    nr_sectors = len(sectors)
+    Y = Y_df.to_numpy(dtype=float)
+    if A_df is not None:  # x and Z missing: L first, then x = L y, then Z = A x^
+        A = A_df.to_numpy(dtype=float)
+        t1 = time.perf_counter()
+        I = np.eye(A.shape[0])  # noqa: E741 (calc_L)
+        L = np.linalg.inv(I - A)
+        del I
+        times["inverse_s"] = time.perf_counter() - t1
+        x = L @ Y.sum(1)
+        Z = A * x.reshape((1, -1))
+    else:  # Z given: x = Z1 + Y1 (calc_x), A = Z x^-1 (calc_A), L = inv(I - A)
+        Z = Z_df.to_numpy(dtype=float)
+        x = np.sum(np.hstack((Z, Y)), 1)
+        A = Z * recip(x).reshape((1, -1))
+        t1 = time.perf_counter()
+        I = np.eye(A.shape[0])  # noqa: E741
+        L = np.linalg.inv(I - A)
+        del I
+        times["inverse_s"] = time.perf_counter() - t1
+    n = A.shape[0]
+    if n != len(regions) * nr_sectors:
+        raise SystemExit(f"{folder}: {n} rows but {len(regions)} regions x {nr_sectors} sectors")
+
+    # --- IOSystem.calc_extensions -> Extension.calc_system, per extension ---
+    Y_agg = sum_per_region(Y_df, regions)  # n x regions
+    y_vec = Y.sum(0)
+    rows = []
+    kept = []  # pymrio keeps S_Y and M in the extension
+    t_acc = 0.0
+    for name, F_df, F_Y_df in exts:
+        F = F_df.to_numpy(dtype=float)
+        S = F * recip(x).reshape((1, -1))                             # calc_S
+        if F_Y_df is not None:
+            S_Y = F_Y_df.to_numpy(dtype=float) * recip(y_vec).reshape((1, -1))  # calc_S_Y
+            # pymrio adds the DataFrames, aligned on the stressor labels
+            F_Y_agg = sum_per_region(F_Y_df.reindex(F_df.index), regions)  # stressors x regions
+        else:
+            S_Y, F_Y_agg = None, 0.0
+        M = S @ L                                                      # calc_M
+        kept.append((S_Y, M))
+        t1 = time.perf_counter()
+        D_cba, D_pba, D_imp, D_exp = calc_accounts(S, L, Y_agg, nr_sectors)
+        t_acc += time.perf_counter() - t1
+        k = S.shape[0]
+
+        def per_region(D):
+            return D.reshape((k, len(regions), nr_sectors)).sum(2)    # columns are (region, sector)
+        reg = {
+            "production": per_region(D_pba) + F_Y_agg,
+            "consumption": per_region(D_cba) + F_Y_agg,
+            "imports": per_region(D_imp),
+            "exports": per_region(D_exp),
+        }
+        for i, key in enumerate(F_df.index):
+            for r, region in enumerate(regions):
+                rows.append([name, label(key), str(region)] + [float(reg[a][i, r]) for a in ACCOUNTS])
+        del D_cba, D_pba, D_imp, D_exp
+    times["accounts_s"] = t_acc
+    times["compute_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with open(out_csv, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADER)
+        for r in rows:
+            w.writerow(r[:3] + [repr(v) for v in r[3:]])
+    times["write_s"] = time.perf_counter() - t0
+    times["total_s"] = time.perf_counter() - t_start
+    times["n"] = n
+    times["regions"] = len(regions)
+    times["sectors"] = nr_sectors
+    times["input_bytes"] = sum(sizes.values())
+    times["files"] = sizes
+    with open(times_json, "w") as f:
+        json.dump(times, f)
+    print(f"reference: read {times['read_s']:.3f} s, compute {times['compute_s']:.3f} s "
+          f"(inverse {times['inverse_s']:.3f} s, accounts {times['accounts_s']:.3f} s), "
+          f"write {times['write_s']:.3f} s", file=sys.stderr)
+    return 0
+
+
+# --- Measuring, reading and comparing ------------------------------------------------------------------------
+
+def run_child(argv, stdout_path, stderr_path, timeout=None):
+    """Runs argv with stdout and stderr to files, waits for it with os.wait4 so that the peak RSS is this
+    child's own; returns (exit code, wall s, peak RSS MB, cpu s)."""
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=out, stderr=err)
+        timer = threading.Timer(timeout, p.kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen consistent
+    return p.returncode, wall, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
+
+
+def tail(path, n=20):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:]).rstrip()
+    except OSError:
+        return ""
+
+
+def read_accounts(path):
+    """{(extension, stressor, region): [production, consumption, imports, exports]} from the CLI's CSV."""
+    out = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        r = csv.reader(f)
+        header = next(r, None)
+        if header != HEADER:
+            raise ValueError(f"{path}: header {header!r}, expected {','.join(HEADER)}")
+        for line_no, row in enumerate(r, start=2):
+            if not row:
+                continue
+            if len(row) != len(HEADER):
+                raise ValueError(f"{path}:{line_no}: {len(row)} fields, expected {len(HEADER)}")
+            key = (row[0], row[1], row[2])
+            if key in out:
+                raise ValueError(f"{path}:{line_no}: {key} appears twice")
+            out[key] = [float(v) for v in row[3:]]
+    if not out:
+        raise ValueError(f"{path}: no accounts")
+    return out
+
+
+def read_pymrio_reference(path):
+    """pymrio's own D_*_reg numbers (extension,account,stressor,column,value) in read_accounts' form."""
+    out = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            acc = PYMRIO_ACCOUNT.get(row["account"])
+            if acc is None:
+                continue
+            out.setdefault((row["extension"], row["stressor"], row["column"]), [math.nan] * 4)[
+                ACCOUNTS.index(acc)] = float(row["value"])
+    for key, v in out.items():
+        if any(math.isnan(a) for a in v):
+            raise ValueError(f"{path}: {key} lacks one of {', '.join(PYMRIO_ACCOUNT)}")
+    return out
+
+
+def norm_ext(s):
+    return s.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def compare(ours, ref, rtol):
+    """(list of disagreements as text, max relative difference, number of values compared, note)."""
+    note = ""
+    if set(ours) != set(ref):
+        # extension names may differ by case or blanks (folder "emissions" vs name "Emissions")
+        n_ours = {(norm_ext(k[0]), k[1], k[2]): v for k, v in ours.items()}
+        n_ref = {(norm_ext(k[0]), k[1], k[2]): v for k, v in ref.items()}
+        if set(n_ours) == set(n_ref) and len(n_ours) == len(ours) and len(n_ref) == len(ref):
+            note = "extension names matched ignoring case and blanks: " + ", ".join(
+                sorted({k[0] for k in ours})) + " vs " + ", ".join(sorted({k[0] for k in ref}))
+            ours, ref = n_ours, n_ref
+    bad = []
+    for key in sorted(set(ref) - set(ours)):
+        bad.append(f"{'/'.join(key)}: missing from panocarbon")
+    for key in sorted(set(ours) - set(ref)):
+        bad.append(f"{'/'.join(key)}: printed by panocarbon but not in the reference")
+    scale = {}
+    for key, v in ref.items():
+        scale[key[:2]] = scale.get(key[:2], 0.0) + abs(v[1])
+    worst, count = 0.0, 0
+    for key in sorted(set(ours) & set(ref)):
+        for i, acc in enumerate(ACCOUNTS):
+            a, b = ours[key][i], ref[key][i]
+            count += 1
+            if not (math.isfinite(a) and math.isfinite(b)):
+                if not (a == b or (math.isnan(a) and math.isnan(b))):
+                    bad.append(f"{'/'.join(key)} {acc}: panocarbon {a!r} vs reference {b!r}")
+                    worst = math.inf
+                continue
+            denom = max(abs(a), abs(b), 1e-12 * scale[key[:2]], 1e-300)
+            rel = abs(a - b) / denom
+            worst = max(worst, rel)
+            if rel > rtol:
+                bad.append(f"{'/'.join(key)} {acc}: panocarbon {a!r} vs reference {b!r} (rel {rel:.3g})")
+    return bad, worst, count, note
+
+
+# --- The synthetic MRIO ---------------------------------------------------------------------------------------
+
+def synthetic(args):
+    """Path of the synthetic MRIO for these arguments, written by the shared generator unless present."""
+    gen = os.path.join(args.shared, "bench", "make_synthetic_mrio.py")
+    name = f"synthetic_{args.regions}x{args.sectors}"
+    extra = []
+    for opt in ("density", "stressors", "seed"):
+        v = getattr(args, opt)
+        if v is not None:
+            name += f"_{opt}{v:g}" if isinstance(v, float) else f"_{opt}{v}"
+            extra += [f"--{opt}", str(v)]
+    path = os.path.join(args.workdir, name)
+    if os.path.isfile(os.path.join(path, "metadata.json")):
+        return path, 0.0, True
+    if not os.path.isfile(gen):
+        raise SystemExit(f"mrio_bench: the generator {gen} is missing (pass --shared)")
+    os.makedirs(args.workdir, exist_ok=True)
+    partial = path + ".partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    t0 = time.perf_counter()
+    cmd = [sys.executable, gen, partial, "--regions", str(args.regions), "--sectors", str(args.sectors)] + extra
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"mrio_bench: the generator failed ({r.returncode}):\n{r.stdout}")
+    os.replace(partial, path)  # a folder that exists is complete
+    return path, time.perf_counter() - t0, False
+
+
+def input_bytes(folder):
+    """Bytes of the tables both sides read: A or Z, Y, and each extension's F and F_Y."""
+    fp = file_parameters(folder)["files"]
+    core = "A" if "A" in fp else "Z"  # the reference reads A when both are given, as the CLI should
+    total = sum(os.path.getsize(os.path.join(folder, fp[k]["name"])) for k in (core, "Y"))
+    for name in extension_folders(folder):
+        efp = file_parameters(os.path.join(folder, name))["files"]
+        for key in ("F", "F_Y"):
+            if key in efp:
+                total += os.path.getsize(os.path.join(folder, name, efp[key]["name"]))
+    return total
+
+
+# --- Main -------------------------------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--regions", type=int, help="regions of the synthetic MRIO [49; 6 with --smoke]")
+    ap.add_argument("--sectors", type=int, help="sectors per region [200; 20 with --smoke]")
+    ap.add_argument("--density", type=float, help="share of non-zero A entries (generator default 0.32)")
+    ap.add_argument("--stressors", type=int, help="stressors of the extension (generator default 3)")
+    ap.add_argument("--seed", type=int, help="generator seed (generator default 1)")
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(REPO), "shared"),
+                    help="the shared folder beside the repository (bench/make_synthetic_mrio.py, "
+                         "data/mrio/pymrio-test) [../shared]")
+    ap.add_argument("--workdir", default="/tmp/panocarbon-mrio-bench",
+                    help="where the MRIO and the outputs are written; an MRIO already there is reused "
+                         "[/tmp/panocarbon-mrio-bench]")
+    ap.add_argument("--bin", default=os.path.join(REPO, "build", "bin", "panocarbon"),
+                    help="panocarbon binary [build/bin/panocarbon]")
+    ap.add_argument("--rtol", type=float, default=1e-8, help="relative tolerance of the comparison [1e-8]")
+    ap.add_argument("--timeout", type=float, help="seconds after which a side is killed [none]")
+    ap.add_argument("--smoke", action="store_true",
+                    help="6 x 20 sectors, answers only: one line, exit 1 on a mismatch; also checks the "
+                         "pymrio test system when the shared data has it")
+    ap.add_argument("--reference-only", action="store_true",
+                    help="run and time the reference alone (no binary, no comparison)")
+    ap.add_argument("--check-pymrio-test", action="store_true",
+                    help="also check the reference (and, unless --reference-only, panocarbon) against "
+                         "pymrio's numbers in ../shared/data/mrio/pymrio-test/reference-accounts.csv "
+                         f"to {PYMRIO_TEST_RTOL:g}")
+    ap.add_argument("--json", metavar="OUT", help="write the summary as JSON")
+    ap.add_argument("--_reference", nargs=3, metavar=("DIR", "CSV", "TIMES"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args._reference:
+        return reference(*args._reference)
+
+    if args.regions is None:
+        args.regions = SMOKE_REGIONS if args.smoke else 49
+    if args.sectors is None:
+        args.sectors = SMOKE_SECTORS if args.smoke else 200
+    if args.regions < 1 or args.sectors < 1:
+        ap.error("--regions and --sectors must be at least 1")
+    args.shared = os.path.abspath(args.shared)
+    args.workdir = os.path.abspath(args.workdir)
+    binary = os.path.abspath(args.bin)
+    if not args.reference_only and not os.access(binary, os.X_OK):
+        print(f"mrio_bench: FAIL: no panocarbon binary at {binary} (build it, pass --bin, or use --reference-only)")
+        return 2
+    pymrio_test = os.path.join(args.shared, "data", "mrio", "pymrio-test")
+    check_pymrio = args.check_pymrio_test or (args.smoke and os.path.isfile(
+        os.path.join(pymrio_test, "reference-accounts.csv")))
+    if args.check_pymrio_test and not os.path.isfile(os.path.join(pymrio_test, "reference-accounts.csv")):
+        print(f"mrio_bench: FAIL: {pymrio_test}/reference-accounts.csv is missing (pass --shared)")
+        return 2
+
+    failures = []
+    summary = {}
+
+    def run_reference(folder, tag):
+        out_csv = os.path.join(args.workdir, f"{tag}.reference.csv")
+        times = os.path.join(args.workdir, f"{tag}.reference.times.json")
+        cmd = [sys.executable, os.path.abspath(__file__), "--_reference", folder, out_csv, times]
+        rc, wall, rss, cpu = run_child(cmd, os.path.join(args.workdir, f"{tag}.reference.out"),
+                                       os.path.join(args.workdir, f"{tag}.reference.err"), args.timeout)
+        if rc != 0:
+            raise SystemExit(f"mrio_bench: FAIL: the reference exited {rc} on {folder}:\n"
+                             f"{tail(os.path.join(args.workdir, f'{tag}.reference.err'))}")
+        with open(times) as f:
+            t = json.load(f)
+        return out_csv, {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu, **t}
+
+    def run_ours(folder, tag):
+        out_csv = os.path.join(args.workdir, f"{tag}.panocarbon.csv")
+        err = os.path.join(args.workdir, f"{tag}.panocarbon.err")
+        cmd = [binary, "mrio", "accounts", folder, "--format", "csv"]
+        rc, wall, rss, cpu = run_child(cmd, out_csv, err, args.timeout)
+        if rc != 0:
+            raise SystemExit(f"mrio_bench: FAIL: `{' '.join(cmd)}` exited {rc}:\n{tail(err)}")
+        return out_csv, {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu}
+
+    os.makedirs(args.workdir, exist_ok=True)
+
+    # --- pymrio's test system: the reference (and ours) against pymrio's own numbers ---
+    if check_pymrio:
+        expected = read_pymrio_reference(os.path.join(pymrio_test, "reference-accounts.csv"))
+        ref_csv, _ = run_reference(pymrio_test, "pymrio-test")
+        bad, worst, count, note = compare(read_accounts(ref_csv), expected, PYMRIO_TEST_RTOL)
+        summary["pymrio_test"] = {"reference_max_rel_diff": worst, "values": count, "reference_ok": not bad}
+        if note:
+            summary["pymrio_test"]["reference_note"] = note
+        if bad:
+            failures.append(f"reference vs pymrio's reference-accounts.csv: {len(bad)} disagree, first: {bad[0]}")
+        if not args.reference_only:
+            ours_csv, _ = run_ours(pymrio_test, "pymrio-test")
+            bad, worst_o, count, note = compare(read_accounts(ours_csv), expected, args.rtol)
+            summary["pymrio_test"].update(panocarbon_max_rel_diff=worst_o, panocarbon_ok=not bad)
+            if note:
+                summary["pymrio_test"]["panocarbon_note"] = note
+            if bad:
+                failures.append(f"panocarbon vs pymrio's reference-accounts.csv: {len(bad)} disagree, "
+                                f"first: {bad[0]}")
+        if not args.smoke:
+            p = summary["pymrio_test"]
+            line = f"pymrio test system ({count} values): reference max rel diff {p['reference_max_rel_diff']:.3g}"
+            if "panocarbon_max_rel_diff" in p:
+                line += f", panocarbon max rel diff {p['panocarbon_max_rel_diff']:.3g}"
+            print(line + (" - ok" if not failures else " - FAIL"))
+
+    # --- the synthetic MRIO ---
+    folder, gen_s, reused = synthetic(args)
+    tag = os.path.basename(folder)
+    in_mb = input_bytes(folder) / 1e6
+    ref_csv, ref = run_reference(folder, tag)
+    summary.update(mrio=folder, regions=args.regions, sectors=args.sectors, n=args.regions * args.sectors,
+                   input_mb=in_mb, generated_s=None if reused else gen_s, reference=ref)
+    if not args.reference_only:
+        ours_csv, ours = run_ours(folder, tag)
+        bad, worst, count, note = compare(read_accounts(ours_csv), read_accounts(ref_csv), args.rtol)
+        summary.update(panocarbon=ours, max_rel_diff=worst, values_compared=count, agree=not bad,
+                       rtol=args.rtol, time_ratio_ref_over_ours=ref["wall_s"] / ours["wall_s"],
+                       rss_ratio_ours_over_ref=ours["peak_rss_mb"] / ref["peak_rss_mb"],
+                       panocarbon_mb_per_s=in_mb / ours["wall_s"])
+        if note:
+            summary["note"] = note
+        if bad:
+            failures.append(f"panocarbon vs reference on {tag}: {len(bad)} of {count} values disagree, "
+                            f"first: {bad[0]}")
+    summary["ok"] = not failures
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=1)
+
+    n = args.regions * args.sectors
+    if args.smoke:
+        parts = [f"{args.regions}x{args.sectors}"]
+        if "max_rel_diff" in summary:
+            parts.append(f"{summary['values_compared']} values agree with the reference, max rel diff "
+                         f"{summary['max_rel_diff']:.3g}" if summary["agree"] else "panocarbon disagrees")
+        else:
+            parts.append(f"reference only, {ref['wall_s']:.2f} s")
+        if "pymrio_test" in summary:
+            p = summary["pymrio_test"]
+            s = f"pymrio test system: reference max rel diff {p['reference_max_rel_diff']:.3g}"
+            if "panocarbon_max_rel_diff" in p:
+                s += f", panocarbon {p['panocarbon_max_rel_diff']:.3g}"
+            parts.append(s)
+        status = "PASS" if not failures else "FAIL"
+        print(f"mrio_bench smoke: {status} ({'; '.join(parts)})" + (f": {failures[0]}" if failures else ""))
+        return 0 if not failures else 1
+
+    print(f"panocarbon mrio benchmark: {args.regions} regions x {args.sectors} sectors = {n:,}, "
+          f"input {in_mb:,.1f} MB ({'reused' if reused else f'generated in {gen_s:.1f} s'}: {folder})")
+    w = 12
+    print(f"  {'':24}{'reference':>{w}}{'panocarbon':>{w}}{'ratio':>{w}}")
+    has_ours = "panocarbon" in summary
+    o = summary.get("panocarbon", {})
+
+    def row(name, rv, ov, ratio, fmt):
+        ov_s = format(ov, fmt) if ov is not None else "-"
+        ratio_s = f"{ratio:.2f}x" if ratio is not None else "-"
+        print(f"  {name:24}{format(rv, fmt):>{w}}{ov_s:>{w}}{ratio_s:>{w}}")
+
+    row("wall time (s)", ref["wall_s"], o.get("wall_s"),
+        ref["wall_s"] / o["wall_s"] if has_ours else None, ".2f")
+    row("peak RSS (MB)", ref["peak_rss_mb"], o.get("peak_rss_mb"),
+        o["peak_rss_mb"] / ref["peak_rss_mb"] if has_ours else None, ".0f")
+    row("cpu time (s)", ref["cpu_s"], o.get("cpu_s"), None, ".2f")
+    print(f"  reference inside: read (pandas) {ref['read_s']:.2f} s, compute {ref['compute_s']:.2f} s "
+          f"(inv(I - A) {ref['inverse_s']:.2f} s, accounts {ref['accounts_s']:.2f} s), write {ref['write_s']:.3f} s")
+    if has_ours:
+        print(f"  panocarbon throughput: {summary['panocarbon_mb_per_s']:.1f} MB/s of input; "
+              f"time ratio = reference / panocarbon, RSS ratio = panocarbon / reference")
+        print(f"  answers: {summary['values_compared']} values, max rel diff {summary['max_rel_diff']:.3g} "
+              f"(rtol {args.rtol:g}) - {'agree' if summary['agree'] else 'DISAGREE'}")
+    for f_ in failures:
+        print(f"mrio_bench: FAIL: {f_}")
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

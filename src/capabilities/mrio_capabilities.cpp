@@ -1,0 +1,274 @@
+// Capabilities of the consumption side: `mrio info|accounts|flows|multipliers|spa|aggregate`.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "io/csv.hpp"
+#include "panocarbon/capabilities.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/provenance.hpp"
+
+namespace panocarbon {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+ReadOptions read_options(const Params& p, bool progress) {
+  ReadOptions r;
+  r.progress = progress;
+  if (p.has("threads")) r.threads = static_cast<int>(p.integer("threads"));
+  return r;
+}
+
+SolverChoice solver_choice(const Params& p) {
+  const std::string s = p.has("solver") ? p.str("solver") : "auto";
+  if (s == "dense") return SolverChoice::Dense;
+  if (s == "sparse") return SolverChoice::Sparse;
+  if (s == "iterative") return SolverChoice::Iterative;
+  return SolverChoice::Auto;
+}
+
+uint64_t total_bytes(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return fs::file_size(path, ec);
+  uint64_t total = 0;
+  for (const auto& e : fs::recursive_directory_iterator(path, ec))
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  return total;
+}
+
+template <class F>
+auto logged(Store& store, int64_t run, F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    store.finish_run(run, "failed", {{"error", e.what()}});
+    throw;
+  }
+}
+
+size_t find_region(const MrioSystem& s, const std::string& region) {
+  for (size_t r = 0; r < s.n_regions(); ++r)
+    if (s.regions[r] == region) return r;
+  std::string names;
+  for (size_t r = 0; r < s.n_regions() && r < 60; ++r) names += (r ? ", " : "") + s.regions[r];
+  throw Error(ErrorCategory::NotFound, "no region '" + region + "' in " + s.name + "; its regions are: " + names,
+              {s.source, 0, 0, "region"});
+}
+
+std::vector<std::pair<std::string, std::string>> read_concordance(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (path.empty()) return out;
+  const std::string text = read_file(path);
+  io::CsvReader csv(text, path);
+  bool header = true;
+  while (csv.next()) {
+    if (header) {  // the first line names the columns (e.g. "from,to")
+      header = false;
+      continue;
+    }
+    const auto& f = csv.fields();
+    const auto from = f.size() > 0 ? io::trim(f[0]) : std::string_view();
+    const auto to = f.size() > 1 ? io::trim(f[1]) : std::string_view();
+    if (f.size() < 2 || from.empty() || to.empty())
+      throw Error(ErrorCategory::InvalidInput,
+                  "needs two fields on every line, the old label and the new one (e.g. 'DEU,EU'); line " +
+                      std::to_string(csv.line()) + " has " + std::to_string(f.size()),
+                  csv.context());
+    out.emplace_back(std::string(from), std::string(to));
+  }
+  if (out.empty()) throw Error(ErrorCategory::InvalidInput, "has no mappings; give a header line then lines 'from,to'", {path});
+  return out;
+}
+
+}  // namespace
+
+std::string mrio_fingerprint(const std::string& path) {
+  std::error_code ec;
+  std::string text;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (const auto& e : fs::recursive_directory_iterator(path, ec))
+      if (e.is_regular_file(ec)) files.push_back(e.path());
+  } else {
+    files.push_back(path);
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    const auto rel = fs::relative(f, fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path(), ec);
+    text += rel.string() + '\t' + std::to_string(fs::file_size(f, ec)) + '\t' +
+            std::to_string(fs::last_write_time(f, ec).time_since_epoch().count()) + '\n';
+    if (f.filename() == "file_parameters.json" || f.filename() == "metadata.json") text += read_file(f);
+  }
+  return sha256_hex(text);
+}
+
+nlohmann::json mrio_info(const Params& p, bool progress) {
+  const std::string path = p.str("path");
+  MrioSystem s = read_mrio(path, read_options(p, progress));
+  ensure_gross_output(s);
+  nlohmann::json j;
+  j["name"] = s.name;
+  j["format"] = s.format;
+  j["source"] = s.source;
+  j["regions"] = s.regions;
+  j["sectors"] = s.sectors;
+  j["final_demand_categories"] = s.fd_categories;
+  j["n"] = s.n();
+  j["nonzeros_A"] = s.A.nnz();
+  j["density_A"] = s.A.density();
+  j["monetary_unit"] = s.monetary_unit;
+  j["x_given"] = s.x_given;
+  double xt = 0, yt = 0;
+  for (double v : s.x) xt += v;
+  for (double v : s.Y.data) yt += v;
+  j["total_output"] = xt;
+  j["total_final_demand"] = yt;
+  j["population_given"] = !s.population.empty();
+  auto exts = nlohmann::json::array();
+  for (const auto& e : s.extensions) {
+    nlohmann::json ej{{"name", e.name}, {"stressors", e.stressors.size()}, {"F_Y", !e.F_Y.empty()}};
+    auto first = nlohmann::json::array();
+    for (size_t i = 0; i < e.stressors.size() && i < 10; ++i)
+      first.push_back(e.stressors[i] + (e.units[i].empty() ? "" : " [" + e.units[i] + "]"));
+    ej["first_stressors"] = first;
+    exts.push_back(ej);
+  }
+  j["extensions"] = exts;
+  j["provenance"] = s.provenance;
+  return j;
+}
+
+MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_view command) {
+  MrioRun out;
+  const std::string path = p.str("path");
+  if (!fs::exists(path))
+    throw Error(ErrorCategory::NotFound, "does not exist: give an MRIO folder, a .zip of one, an OECD ICIO CSV or a USEEIO folder",
+                {path});
+  out.input_bytes = total_bytes(path);
+  const std::string fingerprint = mrio_fingerprint(path);
+  const nlohmann::json inputs = nlohmann::json::array(
+      {{{"path", path}, {"fingerprint", fingerprint}, {"bytes", out.input_bytes}}});
+  out.run_id = store.begin_run(command, inputs, p.json());
+  logged(store, out.run_id, [&] {
+    const auto t0 = std::chrono::steady_clock::now();
+    out.system = read_mrio(path, read_options(p, progress));
+    out.read_s = since(t0);
+    AccountsOptions o;
+    o.solver = solver_choice(p);
+    if (p.has("extension")) o.extensions = p.strs("extension");
+    if (p.has("stressor")) o.stressors = p.strs("stressor");
+    if (p.has("gwp")) o.gwp = p.str("gwp");
+    if (p.has("shared-weight")) o.shared_weight = p.number("shared-weight");
+    const auto t1 = std::chrono::steady_clock::now();
+    out.accounts = compute_accounts(out.system, o);
+    out.compute_s = since(t1);
+    return 0;
+  });
+  const MrioSystem& s = out.system;
+  MrioSystemRecord rec{s.name, s.format, fs::absolute(path).string(), fingerprint, s.monetary_unit,
+                       s.n_regions(), s.n_sectors(), s.n_categories(), s.provenance};
+  out.system_id = store.save_mrio_system(rec);
+  std::vector<MrioAccountRecord> rows;
+  for (const auto& st : out.accounts.stressors)
+    for (size_t r = 0; r < s.n_regions(); ++r) {
+      const auto& a = st.regions[r];
+      MrioAccountRecord m;
+      m.extension = st.extension;
+      m.stressor = st.stressor;
+      m.unit = st.unit;
+      m.region = s.regions[r];
+      m.production = a.production;
+      m.consumption = a.consumption;
+      m.imports = a.imports;
+      m.exports = a.exports;
+      m.direct_fd = a.direct_fd;
+      m.income = a.income;
+      m.shared = a.shared;
+      m.eebt_consumption = a.eebt_consumption;
+      if (!s.population.empty()) m.population = s.population[r];
+      rows.push_back(std::move(m));
+    }
+  store.save_mrio_accounts(out.run_id, out.system_id, rows);
+  const auto& rep = out.accounts.report;
+  store.finish_run(out.run_id, "ok",
+                   {{"system_id", out.system_id}, {"solver", rep.solver}, {"max_residual", rep.max_residual},
+                    {"identity_gap", rep.identity_gap}, {"stressors", out.accounts.stressors.size()},
+                    {"read_s", out.read_s}, {"compute_s", out.compute_s}});
+  return out;
+}
+
+SpaRun mrio_spa(Store& store, const Params& p, bool progress) {
+  SpaRun out;
+  const std::string path = p.str("path");
+  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path)}}});
+  out.run_id = store.begin_run("mrio spa", inputs, p.json());
+  logged(store, out.run_id, [&] {
+    out.system = read_mrio(path, read_options(p, progress));
+    ensure_gross_output(out.system);
+    const MrioSystem& s = out.system;
+    out.region = find_region(s, p.str("region"));
+    const std::string wanted = p.str("stressor");
+    const std::string ext_name = p.has("extension") ? p.str("extension") : "";
+    bool found = false;
+    for (size_t e = 0; e < s.extensions.size() && !found; ++e) {
+      if (!ext_name.empty() && s.extensions[e].name != ext_name) continue;
+      for (size_t r = 0; r < s.extensions[e].stressors.size(); ++r) {
+        const auto& st = s.extensions[e].stressors[r];
+        if (st == wanted || st.substr(0, st.find('|')) == wanted) {
+          out.ext = e;
+          out.stressor = r;
+          found = true;
+          break;
+        }
+      }
+    }
+    if (!found)
+      throw Error(ErrorCategory::NotFound, "no stressor '" + wanted + "'" + (ext_name.empty() ? "" : " in extension " + ext_name) +
+                                               "; list them with `panocarbon mrio info " + path + "`",
+                  {path, 0, 0, "stressor"});
+    out.result = structural_paths(s, out.ext, out.stressor, out.region, static_cast<size_t>(p.integer("top")),
+                                  p.number("threshold"), static_cast<size_t>(p.integer("max-depth")));
+    return 0;
+  });
+  store.finish_run(out.run_id, "ok", {{"paths", out.result.paths.size()}, {"total", out.result.total}, {"covered", out.result.covered}});
+  return out;
+}
+
+nlohmann::json mrio_aggregate(Store& store, const Params& p, bool progress) {
+  const std::string path = p.str("path");
+  const std::string out_dir = p.str("out");
+  const std::string regions_map = p.has("regions") ? p.str("regions") : "";
+  const std::string sectors_map = p.has("sectors") ? p.str("sectors") : "";
+  if (regions_map.empty() && sectors_map.empty())
+    throw Error(ErrorCategory::InvalidInput, "give --regions MAP.csv and/or --sectors MAP.csv (lines 'from,to')",
+                {{}, 0, 0, "regions"});
+  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path)}}});
+  const int64_t run = store.begin_run("mrio aggregate", inputs, p.json());
+  return logged(store, run, [&] {
+    const auto rmap = read_concordance(regions_map);
+    const auto smap = read_concordance(sectors_map);
+    MrioSystem s = read_mrio(path, read_options(p, progress));
+    ensure_gross_output(s);
+    MrioSystem agg;
+    try {
+      agg = aggregate_mrio(s, rmap, smap);
+    } catch (const Error& e) {
+      throw e.with_context({e.context().field.rfind("sector", 0) == 0 ? sectors_map : regions_map});
+    }
+    write_mrio_pymrio(agg, out_dir);
+    nlohmann::json j{{"out", out_dir}, {"regions", agg.n_regions()}, {"sectors", agg.n_sectors()},
+                     {"from_regions", s.n_regions()}, {"from_sectors", s.n_sectors()}};
+    store.finish_run(run, "ok", j);
+    return j;
+  });
+}
+
+}  // namespace panocarbon

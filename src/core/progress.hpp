@@ -1,0 +1,25 @@
+// A progress bar on stderr for long work (parsing a 1 GB table, factorising). Draws only when enabled
+// (the CLI enables it when stderr is a terminal), at most ten times a second.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace panocarbon {
+
+class Progress {
+ public:
+  Progress(std::string label, uint64_t total, bool enabled);
+  ~Progress();
+  void update(uint64_t done);
+  void finish();
+
+ private:
+  std::string label_;
+  uint64_t total_;
+  bool enabled_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace panocarbon

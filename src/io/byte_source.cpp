@@ -1,0 +1,175 @@
+#include "io/byte_source.hpp"
+
+#include <zip.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "panocarbon/error.hpp"
+
+namespace panocarbon::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+class FileSource final : public ByteSource {
+ public:
+  explicit FileSource(std::string path) : path_(std::move(path)) {
+    f_ = std::fopen(path_.c_str(), "rb");
+    if (!f_) throw Error(ErrorCategory::Io, "cannot open " + path_ + ": check the path and its permissions", {path_});
+    std::error_code ec;
+    size_ = fs::file_size(path_, ec);
+    if (ec) size_ = 0;
+  }
+  ~FileSource() override {
+    if (f_) std::fclose(f_);
+  }
+  size_t read(char* buf, size_t n) override {
+    const size_t got = std::fread(buf, 1, n, f_);
+    if (got < n && std::ferror(f_)) throw Error(ErrorCategory::Io, "reading " + path_ + " failed", {path_});
+    return got;
+  }
+  uint64_t size() const override { return size_; }
+  const std::string& name() const override { return path_; }
+
+ private:
+  std::string path_;
+  std::FILE* f_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+class ZipSource final : public ByteSource {
+ public:
+  ZipSource(zip_t* archive, const std::string& member, std::string display) : name_(std::move(display)) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat(archive, member.c_str(), 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)) size_ = st.size;
+    f_ = zip_fopen(archive, member.c_str(), 0);
+    if (!f_) throw Error(ErrorCategory::Io, "cannot open " + name_ + " in the archive", {name_});
+  }
+  ~ZipSource() override {
+    if (f_) zip_fclose(f_);
+  }
+  size_t read(char* buf, size_t n) override {
+    const zip_int64_t got = zip_fread(f_, buf, n);
+    if (got < 0)
+      throw Error(ErrorCategory::Io, "reading " + name_ + " from the archive failed (corrupt zip?)", {name_});
+    return static_cast<size_t>(got);
+  }
+  uint64_t size() const override { return size_; }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string name_;
+  zip_file_t* f_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+std::string drain(ByteSource& s) {
+  std::string out;
+  std::vector<char> buf(1 << 16);
+  for (size_t got; (got = s.read(buf.data(), buf.size())) > 0;) out.append(buf.data(), got);
+  return out;
+}
+
+class FolderSet final : public FileSet {
+ public:
+  explicit FolderSet(fs::path root) : root_(std::move(root)) {}
+  bool exists(const std::string& rel) const override { return fs::is_regular_file(root_ / rel); }
+  std::unique_ptr<ByteSource> open_member(const std::string& rel) const override {
+    return open_file_source((root_ / rel).string());
+  }
+  std::string read_all(const std::string& rel) const override {
+    auto s = open_member(rel);
+    return drain(*s);
+  }
+  std::vector<std::string> subfolders(const std::string& rel) const override {
+    std::vector<std::string> out;
+    const fs::path dir = rel.empty() ? root_ : root_ / rel;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_directory()) out.push_back((rel.empty() ? fs::path(e.path().filename()) : fs::path(rel) / e.path().filename()).string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::string display(const std::string& rel) const override { return (root_ / rel).string(); }
+  bool is_zip() const override { return false; }
+
+ private:
+  fs::path root_;
+};
+
+class ZipSet final : public FileSet {
+ public:
+  explicit ZipSet(std::string path) : path_(std::move(path)) {
+    int err = 0;
+    archive_ = zip_open(path_.c_str(), ZIP_RDONLY, &err);
+    if (!archive_)
+      throw Error(ErrorCategory::Io, "cannot open " + path_ + " as a zip archive (libzip error " + std::to_string(err) +
+                                         "): check that the download is complete", {path_});
+    const zip_int64_t count = zip_get_num_entries(archive_, 0);
+    for (zip_int64_t i = 0; i < count; ++i) {
+      const char* nm = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
+      if (nm) names_.insert(nm);
+    }
+    // The root is the shallowest folder holding file_parameters.json (or the archive's top).
+    size_t best = std::string::npos;
+    for (const auto& nm : names_) {
+      const auto pos = nm.rfind("file_parameters.json");
+      if (pos == std::string::npos || pos + 20 != nm.size()) continue;
+      const std::string dir = nm.substr(0, pos);
+      const size_t depth = static_cast<size_t>(std::count(dir.begin(), dir.end(), '/'));
+      if (best == std::string::npos || depth < best) {
+        best = depth;
+        root_ = dir;
+      }
+    }
+  }
+  ~ZipSet() override {
+    if (archive_) zip_discard(archive_);
+  }
+  bool exists(const std::string& rel) const override { return names_.count(root_ + rel) > 0; }
+  std::unique_ptr<ByteSource> open_member(const std::string& rel) const override {
+    if (!exists(rel))
+      throw Error(ErrorCategory::Io, display(rel) + " is not in the archive", {display(rel)});
+    return std::make_unique<ZipSource>(archive_, root_ + rel, display(rel));
+  }
+  std::string read_all(const std::string& rel) const override {
+    auto s = open_member(rel);
+    return drain(*s);
+  }
+  std::vector<std::string> subfolders(const std::string& rel) const override {
+    const std::string prefix = root_ + (rel.empty() ? "" : rel + "/");
+    std::set<std::string> out;
+    for (const auto& nm : names_) {
+      if (nm.compare(0, prefix.size(), prefix) != 0) continue;
+      const auto slash = nm.find('/', prefix.size());
+      if (slash != std::string::npos && slash > prefix.size())
+        out.insert((rel.empty() ? "" : rel + "/") + nm.substr(prefix.size(), slash - prefix.size()));
+    }
+    return {out.begin(), out.end()};
+  }
+  std::string display(const std::string& rel) const override { return path_ + ":" + root_ + rel; }
+  bool is_zip() const override { return true; }
+
+ private:
+  std::string path_;
+  zip_t* archive_ = nullptr;
+  std::set<std::string> names_;
+  std::string root_;
+};
+}  // namespace
+
+std::unique_ptr<ByteSource> open_file_source(const std::string& path) { return std::make_unique<FileSource>(path); }
+
+std::unique_ptr<FileSet> FileSet::open(const std::string& path) {
+  if (fs::is_directory(path)) return std::make_unique<FolderSet>(path);
+  if (!fs::exists(path))
+    throw Error(ErrorCategory::NotFound, path + " does not exist: give an MRIO folder, a .zip of one, or a table file",
+                {path});
+  return std::make_unique<ZipSet>(path);
+}
+
+}  // namespace panocarbon::io

@@ -1,0 +1,105 @@
+#include "io/mrio_common.hpp"
+
+#include <cmath>
+
+#include "linalg/leontief.hpp"
+#include "panocarbon/error.hpp"
+
+namespace panocarbon::mrio_io {
+
+SparseRows sparse_from_dense(const DenseMatrix& m) {
+  SparseRows s;
+  s.rows = m.rows;
+  s.cols = m.cols;
+  s.row_start.assign(m.rows + 1, 0);
+  for (size_t i = 0; i < m.rows; ++i) {
+    for (size_t j = 0; j < m.cols; ++j)
+      if (m(i, j) != 0.0) {
+        s.col.push_back(static_cast<uint32_t>(j));
+        s.value.push_back(m(i, j));
+      }
+    s.row_start[i + 1] = static_cast<int64_t>(s.value.size());
+  }
+  return s;
+}
+
+namespace {
+std::vector<double> y_total(const MrioSystem& s) {
+  std::vector<double> y(s.Y.rows, 0.0);
+  for (size_t i = 0; i < s.Y.rows; ++i)
+    for (size_t j = 0; j < s.Y.cols; ++j) y[i] += s.Y(i, j);
+  return y;
+}
+
+void check_x(const MrioSystem& s, const std::string& file) {
+  for (size_t k = 0; k < s.x.size(); ++k)
+    if (!(s.x[k] >= -1e-9 * std::max(1.0, std::fabs(s.x[k]))) || !std::isfinite(s.x[k]))
+      throw Error(ErrorCategory::InvalidInput,
+                  "gross output of " + sector_label(s, k) + " is negative (" + std::to_string(s.x[k]) +
+                      "): an MRIO needs x >= 0; check the row's flows and final demand (or the given x)",
+                  {file, 0, 0, sector_label(s, k)});
+}
+}  // namespace
+
+std::string sector_label(const MrioSystem& system, size_t k) {
+  const size_t ns = system.n_sectors();
+  if (ns == 0 || k / ns >= system.n_regions()) return "sector " + std::to_string(k);
+  return system.regions[k / ns] + "|" + system.sectors[k % ns];
+}
+
+
+void finish_from_flows(MrioSystem& s, SparseRows&& Z, const std::string& file) {
+  const size_t n = s.n();
+  if (Z.rows != n || Z.cols != n)
+    throw Error(ErrorCategory::InvalidInput, "Z is " + std::to_string(Z.rows) + " x " + std::to_string(Z.cols) +
+                                                 ", expected " + std::to_string(n) + " x " + std::to_string(n),
+                {file});
+  if (s.x_given) {
+    if (s.x.size() != n)
+      throw Error(ErrorCategory::InvalidInput, "x has " + std::to_string(s.x.size()) + " entries, expected " + std::to_string(n), {file});
+  } else {
+    s.x = y_total(s);
+    for (size_t i = 0; i < n; ++i)
+      for (int64_t p = Z.row_start[i]; p < Z.row_start[i + 1]; ++p) s.x[i] += Z.value[p];
+  }
+  check_x(s, file);
+  for (size_t i = 0; i < n; ++i)
+    for (int64_t p = Z.row_start[i]; p < Z.row_start[i + 1]; ++p) {
+      const double xj = s.x[Z.col[p]];
+      Z.value[p] = xj != 0.0 ? Z.value[p] / xj : 0.0;
+    }
+  s.A = std::move(Z);
+}
+
+void finish_from_coefficients(MrioSystem& s, SparseRows&& A, const std::string& file) {
+  const size_t n = s.n();
+  if (A.rows != n || A.cols != n)
+    throw Error(ErrorCategory::InvalidInput, "A is " + std::to_string(A.rows) + " x " + std::to_string(A.cols) +
+                                                 ", expected " + std::to_string(n) + " x " + std::to_string(n),
+                {file});
+  s.A = std::move(A);
+  if (s.x_given) {
+    if (s.x.size() != n)
+      throw Error(ErrorCategory::InvalidInput, "x has " + std::to_string(s.x.size()) + " entries, expected " + std::to_string(n), {file});
+  } else {
+    // x = (I - A)^-1 y needs a factorisation: left to compute_accounts (which factorises anyway) or to
+    // ensure_gross_output(), so that a big system is not factorised twice.
+    s.x.clear();
+    return;
+  }
+  check_x(s, file);
+}
+
+}  // namespace panocarbon::mrio_io
+
+namespace panocarbon {
+void ensure_gross_output(MrioSystem& s) {
+  if (s.x.size() == s.n()) return;
+  const auto method = linalg::choose_method(s.n(), s.A.nnz());
+  linalg::LeontiefSolver solver(s.A, method);
+  s.x = mrio_io::y_total(s);
+  solver.solve(s.x, 1);
+  mrio_io::check_x(s, s.source);
+}
+
+}  // namespace panocarbon

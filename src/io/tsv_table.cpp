@@ -1,0 +1,319 @@
+#include "io/tsv_table.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+#include <thread>
+
+#include "core/progress.hpp"
+#include "panocarbon/error.hpp"
+
+namespace panocarbon::io {
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) s += '|';
+    s += parts[i];
+  }
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view line, char sep) {
+  std::vector<std::string_view> cells;
+  size_t start = 0;
+  for (;;) {
+    const size_t pos = line.find(sep, start);
+    if (pos == std::string_view::npos) {
+      cells.push_back(line.substr(start));
+      return cells;
+    }
+    cells.push_back(line.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+std::string_view chomp(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+// What one worker parsed from a run of whole lines.
+struct Piece {
+  std::vector<std::string> labels;  // rows x nr_index_col
+  std::vector<uint32_t> row_nnz;
+  std::vector<uint32_t> col;
+  std::vector<double> value;
+  long lines = 0;                  // lines consumed (data rows + blank lines)
+  std::vector<long> row_offset;    // line offset of each row within the piece
+  bool failed = false;
+  long fail_offset = 0;
+  long fail_column = 0;
+  std::string fail_label, fail_message;
+};
+
+void parse_piece(const char* begin, const char* end, size_t nr_index, size_t ncols, char sep, Piece& out) {
+  const char* p = begin;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* line_end = nl ? nl : end;
+    std::string_view line = chomp(std::string_view(p, static_cast<size_t>(line_end - p)));
+    const long offset = out.lines++;
+    p = nl ? nl + 1 : end;
+    if (line.empty()) continue;
+    const char* c = line.data();
+    const char* e = line.data() + line.size();
+    // Labels.
+    const size_t label_base = out.labels.size();
+    for (size_t l = 0; l < nr_index; ++l) {
+      const char* q = static_cast<const char*>(std::memchr(c, sep, static_cast<size_t>(e - c)));
+      if (!q) {
+        out.labels.emplace_back(c, static_cast<size_t>(e - c));
+        out.failed = true;
+        out.fail_offset = offset;
+        out.fail_label = out.labels.back();
+        out.fail_message = "has only labels and no values (expected " + std::to_string(nr_index) + " label columns and " +
+                           std::to_string(ncols) + " values); fix the ragged row";
+        return;
+      }
+      out.labels.emplace_back(c, static_cast<size_t>(q - c));
+      c = q + 1;
+    }
+    uint32_t nnz = 0;
+    size_t j = 0;
+    for (;;) {
+      const char* q = static_cast<const char*>(std::memchr(c, sep, static_cast<size_t>(e - c)));
+      const char* cell_end = q ? q : e;
+      if (j >= ncols) {
+        // Too many cells: count them for the message.
+        size_t extra = 1;
+        for (const char* r = cell_end; r < e; ++r) extra += (*r == sep);
+        out.failed = true;
+        out.fail_offset = offset;
+        out.fail_label.clear();
+        for (size_t l = 0; l < nr_index; ++l) out.fail_label += (l ? "|" : "") + out.labels[label_base + l];
+        out.fail_message = "has " + std::to_string(ncols + extra) + " values, expected " + std::to_string(ncols) +
+                           " (one per column of the header); fix the ragged row";
+        return;
+      }
+      double v = 0;
+      const auto [ptr, ec] = std::from_chars(c, cell_end, v);
+      if (ec != std::errc() || ptr != cell_end || !std::isfinite(v)) {
+        // from_chars rejects a leading '+', which some writers emit.
+        bool ok = false;
+        if (c < cell_end && *c == '+') {
+          const auto [ptr2, ec2] = std::from_chars(c + 1, cell_end, v);
+          ok = ec2 == std::errc() && ptr2 == cell_end && std::isfinite(v);
+        }
+        if (!ok) {
+          out.failed = true;
+          out.fail_offset = offset;
+          out.fail_column = static_cast<long>(nr_index + j + 1);
+          out.fail_label.clear();
+          for (size_t l = 0; l < nr_index; ++l) out.fail_label += (l ? "|" : "") + out.labels[label_base + l];
+          const std::string cell(c, static_cast<size_t>(cell_end - c));
+          out.fail_message = (cell.empty() ? std::string("has an empty cell") : "has '" + cell.substr(0, 40) + "'") +
+                             " where a finite number is expected (column " + std::to_string(j) + " of the values); " +
+                             "write the number (0 for none)";
+          return;
+        }
+      }
+      if (v != 0.0) {
+        out.col.push_back(static_cast<uint32_t>(j));
+        out.value.push_back(v);
+        ++nnz;
+      }
+      ++j;
+      if (!q) break;
+      c = q + 1;
+    }
+    if (j != ncols) {
+      out.failed = true;
+      out.fail_offset = offset;
+      out.fail_label.clear();
+      for (size_t l = 0; l < nr_index; ++l) out.fail_label += (l ? "|" : "") + out.labels[label_base + l];
+      out.fail_message = "has " + std::to_string(j) + " values, expected " + std::to_string(ncols) +
+                         " (one per column of the header); fix the ragged row";
+      return;
+    }
+    out.row_nnz.push_back(nnz);
+    out.row_offset.push_back(offset);
+  }
+}
+
+}  // namespace
+
+std::string LabeledTable::row_key(size_t i) const { return join(row_labels[i]); }
+std::string LabeledTable::col_key(size_t j) const {
+  std::vector<std::string> parts;
+  for (const auto& level : col_labels) parts.push_back(level[j]);
+  return join(parts);
+}
+
+LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
+  LabeledTable t;
+  t.file = source.name();
+  // 32 MB chunks for big tables; small tables get one buffer of their own size (allocating and faulting in
+  // 32 MB for a 10 kB file would dominate reading it).
+  const uint64_t known = source.size();
+  const size_t chunk = known > 0 ? static_cast<size_t>(std::min<uint64_t>(known + 1, uint64_t(32) << 20)) : size_t(1) << 20;
+  const unsigned threads =
+      opt.threads > 0 ? static_cast<unsigned>(opt.threads) : std::max(1u, std::thread::hardware_concurrency());
+  Progress progress("reading " + t.file, source.size(), opt.progress);
+
+  std::string buf;
+  size_t pos = 0;  // start of unparsed text in buf
+  bool eof = false;
+  uint64_t consumed = 0;
+  auto refill = [&] {
+    if (eof) return false;
+    buf.erase(0, pos);
+    consumed += pos;
+    pos = 0;
+    const size_t old = buf.size();
+    buf.resize(old + chunk);
+    const size_t got = source.read(buf.data() + old, chunk);
+    buf.resize(old + got);
+    if (got == 0) eof = true;
+    progress.update(consumed);
+    return got > 0;
+  };
+  long line_no = 0;
+  // Next whole line (false at the end).
+  auto next_line = [&](std::string_view& line) {
+    for (;;) {
+      const size_t nl = buf.find('\n', pos);
+      if (nl != std::string::npos) {
+        line = chomp(std::string_view(buf).substr(pos, nl - pos));
+        pos = nl + 1;
+        ++line_no;
+        return true;
+      }
+      if (!refill()) {
+        if (pos < buf.size()) {
+          line = chomp(std::string_view(buf).substr(pos));
+          pos = buf.size();
+          ++line_no;
+          return true;
+        }
+        return false;
+      }
+    }
+  };
+
+  // Header rows.
+  std::string_view line;
+  t.col_labels.resize(opt.nr_header);
+  for (size_t h = 0; h < opt.nr_header; ++h) {
+    if (!next_line(line))
+      throw Error(ErrorCategory::InvalidInput,
+                  "ends after " + std::to_string(h) + " header rows; expected " + std::to_string(opt.nr_header) +
+                      " header rows (see file_parameters.json) and then data",
+                  {t.file, line_no});
+    auto cells = split(line, opt.sep);
+    if (cells.size() <= opt.nr_index_col)
+      throw Error(ErrorCategory::InvalidInput,
+                  "header row " + std::to_string(h + 1) + " has no column labels; check nr_index_col and nr_header in file_parameters.json",
+                  {t.file, line_no});
+    std::string level_name;
+    for (size_t l = 0; l < opt.nr_index_col; ++l)
+      if (level_name.empty()) level_name = std::string(cells[l]);
+    t.col_level_names.push_back(level_name);
+    for (size_t j = opt.nr_index_col; j < cells.size(); ++j) t.col_labels[h].emplace_back(cells[j]);
+    if (h > 0 && t.col_labels[h].size() != t.col_labels[0].size())
+      throw Error(ErrorCategory::InvalidInput,
+                  "header row " + std::to_string(h + 1) + " has " + std::to_string(t.col_labels[h].size()) +
+                      " labels but header row 1 has " + std::to_string(t.col_labels[0].size()) + "; fix the header",
+                  {t.file, line_no});
+  }
+  const size_t ncols = t.n_cols();
+
+  // Optional index-name row: labels, then only blanks.
+  {
+    const size_t save_pos = pos;
+    const long save_line = line_no;
+    std::string_view l2;
+    if (next_line(l2)) {
+      auto cells = split(l2, opt.sep);
+      bool blank_values = true;
+      for (size_t j = opt.nr_index_col; j < cells.size(); ++j)
+        if (!cells[j].empty()) blank_values = false;
+      if (blank_values && !l2.empty()) {
+        for (size_t l = 0; l < opt.nr_index_col && l < cells.size(); ++l) t.index_names.emplace_back(cells[l]);
+      } else {
+        pos = save_pos;  // a data row: parse it below (buf was not refilled past save_pos: find() kept it)
+        line_no = save_line;
+      }
+    }
+  }
+
+  // Data rows, chunk by chunk, split over the threads at line boundaries.
+  SparseRows& m = t.values;
+  m.cols = ncols;
+  m.row_start.push_back(0);
+  for (;;) {
+    const size_t last_nl = buf.rfind('\n');
+    size_t end = (last_nl == std::string::npos || last_nl < pos) ? pos : last_nl + 1;
+    if (eof) end = buf.size();
+    if (end > pos) {
+      const size_t len = end - pos;
+      const unsigned parts = len < (size_t(1) << 20) ? 1u : threads;
+      std::vector<size_t> cut{pos};
+      for (unsigned k = 1; k < parts; ++k) {
+        size_t c = pos + len * k / parts;
+        c = std::max(c, cut.back());
+        const size_t nl = buf.find('\n', c);
+        cut.push_back(nl == std::string::npos || nl >= end ? end : nl + 1);
+      }
+      cut.push_back(end);
+      std::vector<Piece> pieces(parts);
+      std::vector<std::thread> pool;
+      for (unsigned k = 1; k < parts; ++k)
+        pool.emplace_back([&, k] {
+          parse_piece(buf.data() + cut[k], buf.data() + cut[k + 1], opt.nr_index_col, ncols, opt.sep, pieces[k]);
+        });
+      parse_piece(buf.data() + cut[0], buf.data() + cut[1], opt.nr_index_col, ncols, opt.sep, pieces[0]);
+      for (auto& th : pool) th.join();
+      for (auto& pc : pieces) {
+        if (pc.failed) {
+          std::string msg = "line " + std::to_string(line_no + 1 + pc.fail_offset);
+          if (!pc.fail_label.empty()) msg += " (" + pc.fail_label + ")";
+          throw Error(ErrorCategory::InvalidInput, msg + " " + pc.fail_message,
+                      {t.file, line_no + 1 + pc.fail_offset, pc.fail_column, pc.fail_label});
+        }
+        for (size_t r = 0; r < pc.row_nnz.size(); ++r) {
+          std::vector<std::string> labels(pc.labels.begin() + static_cast<std::ptrdiff_t>(r * opt.nr_index_col),
+                                          pc.labels.begin() + static_cast<std::ptrdiff_t>((r + 1) * opt.nr_index_col));
+          t.row_labels.push_back(std::move(labels));
+          t.row_line.push_back(line_no + 1 + pc.row_offset[r]);
+          m.row_start.push_back(m.row_start.back() + pc.row_nnz[r]);
+        }
+        m.col.insert(m.col.end(), pc.col.begin(), pc.col.end());
+        m.value.insert(m.value.end(), pc.value.begin(), pc.value.end());
+        line_no += pc.lines;
+        std::vector<uint32_t>().swap(pc.col);
+        std::vector<double>().swap(pc.value);
+      }
+      pos = end;
+    }
+    if (eof) break;
+    refill();
+  }
+  m.rows = t.row_labels.size();
+  progress.update(source.size());
+  progress.finish();
+  return t;
+}
+
+DenseMatrix to_dense(const SparseRows& m) {
+  DenseMatrix d(m.rows, m.cols);
+  for (size_t i = 0; i < m.rows; ++i)
+    for (int64_t p = m.row_start[i]; p < m.row_start[i + 1]; ++p) d(i, m.col[p]) = m.value[p];
+  return d;
+}
+
+}  // namespace panocarbon::io

@@ -1,0 +1,312 @@
+#include "linalg/leontief.hpp"
+
+#include <suitesparse/umfpack.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "panocarbon/error.hpp"
+
+extern "C" {
+// LAPACK (OpenBLAS), Fortran calling convention.
+void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
+void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda, const int* ipiv,
+             double* b, const int* ldb, int* info);
+}
+
+namespace panocarbon::linalg {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+int as_int(size_t v) {
+  if (v > 2147483647u) throw Error(ErrorCategory::Data, "matrix too large for the dense solver; use --solver sparse");
+  return static_cast<int>(v);
+}
+unsigned thread_count(int threads) {
+  if (threads > 0) return static_cast<unsigned>(threads);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+}  // namespace
+
+Method choose_method(size_t n, size_t nnz, std::string* why) {
+  const double density = n ? double(nnz) / (double(n) * double(n)) : 0;
+  Method m;
+  std::string reason;
+  if (n <= 2000) {
+    m = Method::Dense;
+    reason = "n <= 2000: a dense LU takes milliseconds";
+  } else if (density > 0.05) {
+    m = Method::Dense;
+    reason = "density above 5 %: a sparse LU would fill in to dense";
+  } else {
+    m = Method::Sparse;
+    reason = "n > 2000 and density <= 5 %";
+  }
+  if (why) *why = reason + " (n = " + std::to_string(n) + ", density = " + std::to_string(density * 100) + " %)";
+  return m;
+}
+
+std::string describe(Method m) {
+  switch (m) {
+    case Method::Dense: return "dense LU (LAPACK dgetrf/dgetrs, OpenBLAS)";
+    case Method::Sparse: return "sparse LU (SuiteSparse UMFPACK)";
+    case Method::Iterative: return "iterative (Jacobi power series x <- y + A x)";
+  }
+  return "?";
+}
+
+struct LeontiefSolver::Impl {
+  // Dense: LU of (I - A)^T in column-major (= I - A row-major), pivots.
+  std::vector<double> lu;
+  std::vector<int> ipiv;
+  // Sparse: I - A by rows = (I - A)^T by columns, as UMFPACK wants (compressed columns).
+  std::vector<SuiteSparse_long> ap, ai;
+  std::vector<double> ax;
+  void* numeric = nullptr;
+  // Iterative: A itself (by rows) and its transpose (by rows).
+  const SparseRows* a = nullptr;
+  SparseRows at;
+  int threads = 1;
+  ~Impl() {
+    if (numeric) umfpack_dl_free_numeric(&numeric);
+  }
+};
+
+LeontiefSolver::LeontiefSolver(LeontiefSolver&&) noexcept = default;
+LeontiefSolver::~LeontiefSolver() = default;
+
+namespace {
+SparseRows transpose(const SparseRows& a) {
+  SparseRows t;
+  t.rows = a.cols;
+  t.cols = a.rows;
+  t.row_start.assign(t.rows + 1, 0);
+  for (uint32_t c : a.col) ++t.row_start[c + 1];
+  for (size_t i = 0; i < t.rows; ++i) t.row_start[i + 1] += t.row_start[i];
+  t.col.resize(a.nnz());
+  t.value.resize(a.nnz());
+  std::vector<int64_t> next(t.row_start.begin(), t.row_start.end() - 1);
+  for (size_t i = 0; i < a.rows; ++i)
+    for (int64_t p = a.row_start[i]; p < a.row_start[i + 1]; ++p) {
+      const auto q = next[a.col[p]]++;
+      t.col[q] = static_cast<uint32_t>(i);
+      t.value[q] = a.value[p];
+    }
+  return t;
+}
+
+// x <- y + A x until ||(I - A) x - y|| <= tol ||y||; returns the iterations used.
+int power_series(const SparseRows& a, const double* y, double* x, size_t n) {
+  double ynorm = 0;
+  for (size_t i = 0; i < n; ++i) ynorm += y[i] * y[i];
+  ynorm = std::sqrt(ynorm);
+  std::copy(y, y + n, x);
+  if (ynorm == 0) return 0;
+  std::vector<double> next(n);
+  const int max_iter = 20000;
+  for (int it = 1; it <= max_iter; ++it) {
+    double rnorm = 0;
+    for (size_t i = 0; i < n; ++i) {
+      double s = y[i];
+      for (int64_t p = a.row_start[i]; p < a.row_start[i + 1]; ++p) s += a.value[p] * x[a.col[p]];
+      next[i] = s;
+      rnorm += (s - x[i]) * (s - x[i]);  // (y + A x) - x = -( (I - A) x - y )
+    }
+    std::copy(next.begin(), next.end(), x);
+    if (!std::isfinite(rnorm))
+      throw Error(ErrorCategory::Data,
+                  "the power series for (I - A)^-1 diverges: A is not productive (spectral radius >= 1); check the "
+                  "coefficients or use --solver dense");
+    if (std::sqrt(rnorm) <= 1e-14 * ynorm) return it;
+  }
+  throw Error(ErrorCategory::Data,
+              "the power series for (I - A)^-1 did not converge in 20000 iterations: A is not productive or close to "
+              "it; use --solver dense or --solver sparse");
+}
+}  // namespace
+
+LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads)
+    : method_(method), n_(A.rows), impl_(std::make_unique<Impl>()) {
+  if (A.rows != A.cols) throw Error(ErrorCategory::Internal, "A must be square");
+  impl_->threads = static_cast<int>(thread_count(threads));
+  const auto t0 = std::chrono::steady_clock::now();
+  const size_t n = n_;
+  if (method == Method::Dense) {
+    auto& m = impl_->lu;
+    m.assign(n * n, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      double* row = m.data() + i * n;
+      for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) row[A.col[p]] = -A.value[p];
+      row[i] += 1.0;
+    }
+    impl_->ipiv.resize(n);
+    const int ni = as_int(n);
+    int info = 0;
+    if (n > 0) dgetrf_(&ni, &ni, m.data(), &ni, impl_->ipiv.data(), &info);
+    if (info > 0)
+      throw Error(ErrorCategory::Data, "I - A is singular (zero pivot at sector index " + std::to_string(info - 1) +
+                                           "): a sector's inputs equal its output, or rows are linearly dependent; "
+                                           "check A's column sums (each must be below 1)");
+    if (info < 0) throw Error(ErrorCategory::Internal, "dgetrf: bad argument " + std::to_string(-info));
+  } else if (method == Method::Sparse) {
+    // Compressed columns of (I - A)^T = compressed rows of I - A, with the diagonal merged in.
+    auto& ap = impl_->ap;
+    auto& ai = impl_->ai;
+    auto& ax = impl_->ax;
+    ap.assign(n + 1, 0);
+    ai.reserve(A.nnz() + n);
+    ax.reserve(A.nnz() + n);
+    for (size_t i = 0; i < n; ++i) {
+      bool diag = false;
+      std::vector<std::pair<uint32_t, double>> row;
+      row.reserve(static_cast<size_t>(A.row_start[i + 1] - A.row_start[i]) + 1);
+      for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) {
+        double v = -A.value[p];
+        if (A.col[p] == i) {
+          v += 1.0;
+          diag = true;
+        }
+        row.emplace_back(A.col[p], v);
+      }
+      if (!diag) row.emplace_back(static_cast<uint32_t>(i), 1.0);
+      std::sort(row.begin(), row.end());
+      for (auto& [c, v] : row) {
+        ai.push_back(static_cast<SuiteSparse_long>(c));
+        ax.push_back(v);
+      }
+      ap[i + 1] = static_cast<SuiteSparse_long>(ai.size());
+    }
+    double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
+    umfpack_dl_defaults(control);
+    void* symbolic = nullptr;
+    const auto nl = static_cast<SuiteSparse_long>(n);
+    SuiteSparse_long status = umfpack_dl_symbolic(nl, nl, ap.data(), ai.data(), ax.data(), &symbolic, control, info);
+    if (status != UMFPACK_OK)
+      throw Error(ErrorCategory::Internal, "UMFPACK symbolic analysis failed, status " + std::to_string(status));
+    status = umfpack_dl_numeric(ap.data(), ai.data(), ax.data(), symbolic, &impl_->numeric, control, info);
+    umfpack_dl_free_symbolic(&symbolic);
+    if (status == UMFPACK_WARNING_singular_matrix)
+      throw Error(ErrorCategory::Data,
+                  "I - A is singular (UMFPACK found a zero pivot): a sector's inputs equal its output, or rows are "
+                  "linearly dependent; check A's column sums (each must be below 1)");
+    if (status != UMFPACK_OK)
+      throw Error(ErrorCategory::Internal, "UMFPACK numeric factorisation failed, status " + std::to_string(status));
+  } else {
+    impl_->a = &A;
+    impl_->at = transpose(A);
+  }
+  factorise_s_ = seconds_since(t0);
+}
+
+namespace {
+// Runs f(j) for j in [0, k) on up to `threads` threads.
+template <class F>
+void parallel_columns(size_t k, int threads, F&& f) {
+  const size_t t = std::min<size_t>(static_cast<size_t>(std::max(1, threads)), k);
+  if (t <= 1) {
+    for (size_t j = 0; j < k; ++j) f(j);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::exception_ptr failure;
+  std::mutex mu;
+  for (size_t w = 0; w < t; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        for (size_t j = w; j < k; j += t) f(j);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!failure) failure = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+}
+}  // namespace
+
+namespace {
+void solve_impl(const LeontiefSolver::Impl& im, LeontiefSolver::Impl* /*unused*/, Method method, size_t n,
+                std::vector<double>& B, size_t k, bool transposed, int& iterations) {
+  if (B.size() != n * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
+  if (n == 0 || k == 0) return;
+  if (method == Method::Dense) {
+    // im.lu holds the LU of (I - A)^T: (I - A) X = B is its transposed solve.
+    const char trans = transposed ? 'N' : 'T';
+    const int ni = as_int(n), ki = as_int(k);
+    int info = 0;
+    dgetrs_(&trans, &ni, &ki, im.lu.data(), &ni, im.ipiv.data(), B.data(), &ni, &info);
+    if (info != 0) throw Error(ErrorCategory::Internal, "dgetrs failed: " + std::to_string(info));
+  } else if (method == Method::Sparse) {
+    // UMFPACK holds (I - A)^T: UMFPACK_A solves (I - A)^T x = b, UMFPACK_At solves (I - A) x = b.
+    const int sys = transposed ? UMFPACK_A : UMFPACK_At;
+    parallel_columns(k, im.threads, [&](size_t j) {
+      std::vector<double> b(B.begin() + static_cast<std::ptrdiff_t>(j * n),
+                            B.begin() + static_cast<std::ptrdiff_t>((j + 1) * n));
+      std::vector<SuiteSparse_long> wi(n);
+      std::vector<double> w(5 * n);
+      double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
+      umfpack_dl_defaults(control);
+      const auto status = umfpack_dl_wsolve(sys, im.ap.data(), im.ai.data(), im.ax.data(), B.data() + j * n, b.data(),
+                                            im.numeric, control, info, wi.data(), w.data());
+      if (status != UMFPACK_OK) throw Error(ErrorCategory::Internal, "UMFPACK solve failed: " + std::to_string(status));
+    });
+  } else {
+    const SparseRows& a = transposed ? im.at : *im.a;
+    std::vector<int> its(k, 0);
+    parallel_columns(k, im.threads, [&](size_t j) {
+      std::vector<double> y(B.begin() + static_cast<std::ptrdiff_t>(j * n),
+                            B.begin() + static_cast<std::ptrdiff_t>((j + 1) * n));
+      its[j] = power_series(a, y.data(), B.data() + j * n, n);
+    });
+    iterations = std::max(iterations, *std::max_element(its.begin(), its.end()));
+  }
+}
+}  // namespace
+
+void LeontiefSolver::solve(std::vector<double>& B, size_t k) const {
+  solve_impl(*impl_, nullptr, method_, n_, B, k, false, iterations_);
+}
+void LeontiefSolver::solve_transposed(std::vector<double>& B, size_t k) const {
+  solve_impl(*impl_, nullptr, method_, n_, B, k, true, iterations_);
+}
+
+std::vector<double> LeontiefSolver::leontief_inverse() const {
+  std::vector<double> l(n_ * n_, 0.0);
+  for (size_t i = 0; i < n_; ++i) l[i * n_ + i] = 1.0;
+  solve(l, n_);
+  return l;
+}
+
+double leontief_residual(const SparseRows& A, const double* x, const double* y) {
+  double r2 = 0, y2 = 0;
+  for (size_t i = 0; i < A.rows; ++i) {
+    double ax = 0;
+    for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) ax += A.value[p] * x[A.col[p]];
+    const double r = x[i] - ax - y[i];
+    r2 += r * r;
+    y2 += y[i] * y[i];
+  }
+  if (y2 == 0) return std::sqrt(r2);
+  return std::sqrt(r2 / y2);
+}
+
+double leontief_residual_transposed(const SparseRows& A, const double* x, const double* y) {
+  std::vector<double> atx(A.cols, 0.0);
+  for (size_t i = 0; i < A.rows; ++i)
+    for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) atx[A.col[p]] += A.value[p] * x[i];
+  double r2 = 0, y2 = 0;
+  for (size_t j = 0; j < A.cols; ++j) {
+    const double r = x[j] - atx[j] - y[j];
+    r2 += r * r;
+    y2 += y[j] * y[j];
+  }
+  if (y2 == 0) return std::sqrt(r2);
+  return std::sqrt(r2 / y2);
+}
+
+}  // namespace panocarbon::linalg

@@ -1,0 +1,64 @@
+// Solves with the Leontief matrix I - A, factorised once and reused for every right-hand side (bw2calc:
+// "matrix inversion is a sin"). Pure maths: no files, no logging.
+//
+//   solve:            (I - A) X = B        (X = L B, e.g. outputs x = L y)
+//   solve_transposed: (I - A)^T X = B      (X^T = B^T L, e.g. multipliers M = S L from B = S^T)
+//
+// Methods: dense LU with partial pivoting (LAPACK dgetrf/dgetrs from OpenBLAS), sparse LU (SuiteSparse
+// UMFPACK), or the Jacobi / power-series iteration x <- y + A x, which converges for a productive A
+// (spectral radius < 1) and needs no factorisation.
+//
+// A is given by rows (CSR). Its row-major dense copy of I - A is the column-major storage of (I - A)^T,
+// so the dense path factorises (I - A)^T in place without a transposed copy and swaps 'N'/'T' in dgetrs.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "panocarbon/matrix.hpp"
+
+namespace panocarbon::linalg {
+
+enum class Method { Dense, Sparse, Iterative };
+
+// The choice `auto` makes: dense below 2,000 sectors or above 5 % non-zeros (LU fill-in would make a
+// sparse factor dense anyway), else sparse. `why` says which rule applied.
+Method choose_method(size_t n, size_t nnz, std::string* why = nullptr);
+std::string describe(Method m);
+
+class LeontiefSolver {
+ public:
+  // Factorises I - A. Throws Error{Data} when I - A is singular (the message names the pivot's sector
+  // index; the caller maps it to labels) or, for the iteration, when A is not productive.
+  LeontiefSolver(const SparseRows& A, Method method, int threads = 0);
+  ~LeontiefSolver();
+  LeontiefSolver(LeontiefSolver&&) noexcept;
+
+  // B is column-major n x k; overwritten with the solution.
+  void solve(std::vector<double>& B, size_t k) const;
+  void solve_transposed(std::vector<double>& B, size_t k) const;
+
+  Method method() const { return method_; }
+  size_t n() const { return n_; }
+  int iterations() const { return iterations_; }  // most iterations any right-hand side needed
+  double factorise_seconds() const { return factorise_s_; }
+
+  // Builds L = (I - A)^-1 (column-major n x n) from the same factorisation. Only on request: n^2 memory.
+  std::vector<double> leontief_inverse() const;
+
+  struct Impl;
+
+ private:
+  Method method_;
+  size_t n_;
+  mutable int iterations_ = 0;
+  double factorise_s_ = 0;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ||(I - A) x - y||_2 / ||y||_2 (0 when y = 0 and x = 0).
+double leontief_residual(const SparseRows& A, const double* x, const double* y);
+// Same for the transposed system: ||(I - A)^T x - y|| / ||y||.
+double leontief_residual_transposed(const SparseRows& A, const double* x, const double* y);
+
+}  // namespace panocarbon::linalg

@@ -1,0 +1,353 @@
+// Regional accounts of an EE-MRIO (pymrio's calc_accounts semantics, without forming L or the n x n
+// diagonalised final demand): one factorisation of I - A, then
+//   X = L Y_reg              (n x regions: output needed by each region's final demand; R solves)
+//   bilateral[p][c] = sum_{i in p} s_i X[i][c]
+//   production_p  = sum_c bilateral[p][c] + F_Y_p           (pymrio D_pba_reg: S * (L y))
+//   consumption_c = sum_p bilateral[p][c] + F_Y_c           (D_cba_reg)
+//   imports_c = sum_{p != c} bilateral[p][c], exports_p = sum_{c != p} bilateral[p][c]  (D_imp_reg, D_exp_reg)
+//   M = S L from (I - A)^T M^T = S^T                          (k transposed solves)
+//   income: g = x^-1 L f (f = S x, Ghosh downstream multipliers G s), income_r = sum_{j in r} v_j g_j + F_Y_r
+//   EEBT: d_p = s_p (I - A_pp)^-1 (domestic intensities), eebt[p][c] = d_p (Z_pc 1 + Y_pc 1), eebt[p][p] = d_p Y_pp 1
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "io/mrio_common.hpp"
+#include "linalg/leontief.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/gwp.hpp"
+#include "panocarbon/mrio.hpp"
+#include "panocarbon/units.hpp"
+
+namespace panocarbon {
+
+namespace {
+
+struct Row {
+  std::string extension, stressor, unit;
+  std::vector<double> f;   // n: F row
+  std::vector<double> fy;  // regions*categories: F_Y row (zeros when none)
+};
+
+std::string gas_token(const std::string& stressor) {
+  std::string s = stressor.substr(0, stressor.find('|'));
+  const auto dash = s.find(" - ");
+  if (dash != std::string::npos) s = s.substr(0, dash);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  return canonical_gas(s);
+}
+
+bool stressor_matches(const std::string& name, const std::string& wanted) {
+  return name == wanted || name.substr(0, name.find('|')) == wanted;
+}
+
+std::vector<Row> select_rows(const MrioSystem& s, const AccountsOptions& o, std::vector<std::string>& notes) {
+  std::vector<Row> rows;
+  const size_t n = s.n(), ny = s.n_regions() * s.n_categories();
+  std::vector<bool> wanted_found(o.stressors.size(), false);
+  bool any_ext = false;
+  for (const auto& ext : s.extensions) {
+    if (!o.extensions.empty() && std::find(o.extensions.begin(), o.extensions.end(), ext.name) == o.extensions.end())
+      continue;
+    any_ext = true;
+    auto make = [&](size_t r) {
+      Row row{ext.name, ext.stressors[r], ext.units[r], std::vector<double>(n), std::vector<double>(ny, 0.0)};
+      for (size_t j = 0; j < n; ++j) row.f[j] = ext.F(r, j);
+      if (!ext.F_Y.empty())
+        for (size_t j = 0; j < ny; ++j) row.fy[j] = ext.F_Y(r, j);
+      return row;
+    };
+    for (size_t r = 0; r < ext.stressors.size(); ++r) {
+      bool take = o.stressors.empty();
+      for (size_t w = 0; w < o.stressors.size(); ++w)
+        if (stressor_matches(ext.stressors[r], o.stressors[w])) take = wanted_found[w] = true;
+      if (take) rows.push_back(make(r));
+    }
+    if (o.gwp) {
+      const GwpSet& set = GwpTable::builtin().set(*o.gwp);
+      Row ghg{ext.name, "GHG (CO2e, " + set.name + ")", "", std::vector<double>(n, 0.0), std::vector<double>(ny, 0.0)};
+      std::string common_unit;
+      bool same_unit = true;
+      std::vector<std::pair<size_t, double>> parts;  // stressor row, factor to t CO2e
+      for (size_t r = 0; r < ext.stressors.size(); ++r) {
+        const std::string gas = gas_token(ext.stressors[r]);
+        if (!set.has(gas)) continue;
+        const Unit* unit = nullptr;
+        try {
+          unit = &parse_unit(ext.units[r]);
+        } catch (const Error&) {
+        }
+        if (!unit || unit->dimension != Dimension::Mass) {
+          notes.push_back(fmt::format("{}: '{}' is a greenhouse gas but its unit '{}' is not a mass; left out of {}",
+                                      ext.name, ext.stressors[r], ext.units[r], ghg.stressor));
+          continue;
+        }
+        if (common_unit.empty()) common_unit = ext.units[r];
+        if (ext.units[r] != common_unit) same_unit = false;
+        parts.emplace_back(r, set.of(gas) * unit->to_base / 1000.0);
+      }
+      if (parts.empty()) {
+        notes.push_back(fmt::format("{}: no stressor is a gas of {} with a mass unit; nothing to characterise", ext.name, set.name));
+      } else {
+        // Keep the extension's own mass unit when all gases share it, else tonnes.
+        const double to_unit = same_unit ? 1000.0 / parse_unit(common_unit).to_base : 1.0;
+        ghg.unit = (same_unit ? common_unit : std::string("t")) + " CO2e";
+        std::string what;
+        for (auto [r, factor] : parts) {
+          const double k = factor * to_unit;
+          for (size_t j = 0; j < n; ++j) ghg.f[j] += k * ext.F(r, j);
+          if (!ext.F_Y.empty())
+            for (size_t j = 0; j < ny; ++j) ghg.fy[j] += k * ext.F_Y(r, j);
+          what += (what.empty() ? "" : ", ") + ext.stressors[r] + fmt::format(" x {:g}", set.of(gas_token(ext.stressors[r])));
+        }
+        notes.push_back(fmt::format("{}: {} = {} ({})", ext.name, ghg.stressor, what, set.document));
+        rows.push_back(std::move(ghg));
+      }
+    }
+  }
+  if (!o.extensions.empty() && !any_ext) {
+    std::string names;
+    for (const auto& e : s.extensions) names += (names.empty() ? "" : ", ") + e.name;
+    throw Error(ErrorCategory::NotFound, "no extension named " + o.extensions[0] + "; the system has: " +
+                                             (names.empty() ? std::string("none") : names),
+                {s.source, 0, 0, "extension"});
+  }
+  for (size_t w = 0; w < o.stressors.size(); ++w)
+    if (!wanted_found[w]) {
+      std::string names;
+      size_t shown = 0;
+      for (const auto& e : s.extensions)
+        for (const auto& st : e.stressors)
+          if (shown++ < 12) names += (names.empty() ? "" : ", ") + st;
+      throw Error(ErrorCategory::NotFound,
+                  "no stressor named '" + o.stressors[w] + "' in the selected extensions; stressors include: " + names,
+                  {s.source, 0, 0, "stressor"});
+    }
+  if (s.extensions.empty())
+    throw Error(ErrorCategory::InvalidInput,
+                "the system has no extension (no stressors such as emissions): accounts need one; add an extension "
+                "folder with F (and F_Y)",
+                {s.source});
+  return rows;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+linalg::Method to_method(SolverChoice c, size_t n, size_t nnz, std::string& why) {
+  switch (c) {
+    case SolverChoice::Dense: why = "chosen by the user"; return linalg::Method::Dense;
+    case SolverChoice::Sparse: why = "chosen by the user"; return linalg::Method::Sparse;
+    case SolverChoice::Iterative: why = "chosen by the user"; return linalg::Method::Iterative;
+    case SolverChoice::Auto: break;
+  }
+  return linalg::choose_method(n, nnz, &why);
+}
+
+}  // namespace
+
+MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
+  MrioAccounts out;
+  const size_t n = s.n(), R = s.n_regions(), ns = s.n_sectors(), nc = s.n_categories();
+  const std::vector<Row> rows = select_rows(s, o, out.notes);
+  const size_t k = rows.size();
+  if (k == 0) throw Error(ErrorCategory::NotFound, "no stressor selected", {s.source});
+
+  // Factorise I - A once.
+  SolveReport& rep = out.report;
+  rep.n = n;
+  rep.nnz = s.A.nnz();
+  const auto method = to_method(o.solver, n, rep.nnz, rep.why);
+  rep.solver = linalg::describe(method);
+  linalg::LeontiefSolver solver = [&] {
+    try {
+      return linalg::LeontiefSolver(s.A, method);
+    } catch (const Error& e) {
+      // Name the sector of a zero pivot.
+      const std::string msg = e.message();
+      const auto at = msg.find("sector index ");
+      if (at != std::string::npos) {
+        const size_t idx = std::stoul(msg.substr(at + 13));
+        throw Error(e.category(), msg + " (" + mrio_io::sector_label(s, idx) + ")", {s.source, 0, 0, mrio_io::sector_label(s, idx)});
+      }
+      throw e.with_context({s.source});
+    }
+  }();
+  rep.factorise_s = solver.factorise_seconds();
+  const auto t_solve = std::chrono::steady_clock::now();
+
+  // X = L Y_reg.
+  std::vector<double> yreg(n * R, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t r = 0; r < R; ++r)
+      for (size_t c = 0; c < nc; ++c) yreg[r * n + i] += s.Y(i, r * nc + c);
+  std::vector<double> X = yreg;
+  solver.solve(X, R);
+  for (size_t r = 0; r < R; ++r)
+    rep.max_residual = std::max(rep.max_residual, linalg::leontief_residual(s.A, &X[r * n], &yreg[r * n]));
+  std::vector<double> xcalc(n, 0.0);
+  for (size_t r = 0; r < R; ++r)
+    for (size_t i = 0; i < n; ++i) xcalc[i] += X[r * n + i];
+  const std::vector<double>& x = s.x.size() == n ? s.x : xcalc;
+  if (s.x_given) {
+    double d2 = 0, x2 = 0;
+    for (size_t i = 0; i < n; ++i) {
+      d2 += (s.x[i] - xcalc[i]) * (s.x[i] - xcalc[i]);
+      x2 += s.x[i] * s.x[i];
+    }
+    rep.output_balance = x2 > 0 ? std::sqrt(d2 / x2) : 0;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (xcalc[i] < -1e-9 * std::max(1.0, std::fabs(x[i])))
+      throw Error(ErrorCategory::Data,
+                  "(I - A)^-1 y gives a negative output for " + mrio_io::sector_label(s, i) +
+                      ": A is not productive (a column sum of A is 1 or more?); check the coefficients",
+                  {s.source, 0, 0, mrio_io::sector_label(s, i)});
+
+  // Intensities S = F x^-1 (x = 0 -> 0), column-major n x k for the transposed solve.
+  std::vector<double> St(n * k, 0.0);
+  for (size_t q = 0; q < k; ++q)
+    for (size_t j = 0; j < n; ++j) St[q * n + j] = x[j] != 0.0 ? rows[q].f[j] / x[j] : 0.0;
+  std::vector<double> Mt = St;
+  solver.solve_transposed(Mt, k);
+  for (size_t q = 0; q < k; ++q)
+    rep.max_residual = std::max(rep.max_residual, linalg::leontief_residual_transposed(s.A, &Mt[q * n], &St[q * n]));
+
+  // Income-based: W = L F_direct (F_direct = S x_calc), g = W / x.
+  std::vector<double> W;
+  std::vector<double> v(n, 0.0);
+  if (o.income) {
+    W.assign(n * k, 0.0);
+    for (size_t q = 0; q < k; ++q)
+      for (size_t j = 0; j < n; ++j) W[q * n + j] = St[q * n + j] * xcalc[j];
+    const std::vector<double> Fd = W;
+    solver.solve(W, k);
+    for (size_t q = 0; q < k; ++q)
+      rep.max_residual = std::max(rep.max_residual, linalg::leontief_residual(s.A, &W[q * n], &Fd[q * n]));
+    // v_j = x_j (1 - sum_i A_ij): primary inputs consistent with the solved outputs.
+    std::vector<double> colsum(n, 0.0);
+    for (size_t i = 0; i < n; ++i)
+      for (int64_t p = s.A.row_start[i]; p < s.A.row_start[i + 1]; ++p) colsum[s.A.col[p]] += s.A.value[p];
+    for (size_t j = 0; j < n; ++j) v[j] = xcalc[j] * (1.0 - colsum[j]);
+  }
+
+  // EEBT: exports of each sector to each region, E[i][c] = sum_{j in c, c != region(i)} A_ij x_j + Y_reg[i][c].
+  std::vector<double> E;
+  std::vector<double> D;  // n x k domestic multipliers d_p (row-major by sector)
+  if (o.eebt) {
+    E.assign(n * R, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      const size_t ri = i / ns;
+      for (int64_t p = s.A.row_start[i]; p < s.A.row_start[i + 1]; ++p) {
+        const size_t rj = s.A.col[p] / ns;
+        if (rj != ri) E[i * R + rj] += s.A.value[p] * xcalc[s.A.col[p]];
+      }
+      for (size_t r = 0; r < R; ++r) E[i * R + r] += yreg[r * n + i];
+    }
+    D.assign(n * k, 0.0);
+    for (size_t p = 0; p < R; ++p) {
+      SparseRows block;
+      block.rows = block.cols = ns;
+      block.row_start.assign(ns + 1, 0);
+      for (size_t a = 0; a < ns; ++a) {
+        const size_t i = p * ns + a;
+        for (int64_t q = s.A.row_start[i]; q < s.A.row_start[i + 1]; ++q) {
+          const size_t j = s.A.col[q];
+          if (j / ns == p) {
+            block.col.push_back(static_cast<uint32_t>(j - p * ns));
+            block.value.push_back(s.A.value[q]);
+          }
+        }
+        block.row_start[a + 1] = static_cast<int64_t>(block.value.size());
+      }
+      linalg::LeontiefSolver dom(block, linalg::Method::Dense, 1);
+      std::vector<double> b(ns * k);
+      for (size_t q = 0; q < k; ++q)
+        for (size_t a = 0; a < ns; ++a) b[q * ns + a] = St[q * n + p * ns + a];
+      dom.solve_transposed(b, k);
+      for (size_t q = 0; q < k; ++q)
+        for (size_t a = 0; a < ns; ++a) D[(p * ns + a) * k + q] = b[q * ns + a];
+    }
+  }
+  rep.solve_s = seconds_since(t_solve);
+
+  for (size_t q = 0; q < k; ++q) {
+    const Row& row = rows[q];
+    StressorAccounts acc;
+    acc.extension = row.extension;
+    acc.stressor = row.stressor;
+    acc.unit = row.unit;
+    acc.regions.resize(R);
+    acc.bilateral = DenseMatrix(R, R);
+    acc.multipliers.assign(Mt.begin() + static_cast<std::ptrdiff_t>(q * n), Mt.begin() + static_cast<std::ptrdiff_t>((q + 1) * n));
+    const double* sq = &St[q * n];
+    for (size_t c = 0; c < R; ++c) {
+      const double* xc = &X[c * n];
+      for (size_t i = 0; i < n; ++i) acc.bilateral(i / ns, c) += sq[i] * xc[i];
+    }
+    std::vector<double> fy(R, 0.0);
+    for (size_t r = 0; r < R; ++r)
+      for (size_t c = 0; c < nc; ++c) fy[r] += row.fy[r * nc + c];
+    double sum_cons = 0, sum_prod = 0, sum_abs = 0, sum_inc = 0, sum_eebt = 0;
+    if (o.eebt) acc.eebt = DenseMatrix(R, R);
+    for (size_t p = 0; p < R; ++p) {
+      RegionAccount& a = acc.regions[p];
+      for (size_t c = 0; c < R; ++c) {
+        a.production += acc.bilateral(p, c);
+        a.consumption += acc.bilateral(c, p);
+        if (c != p) {
+          a.exports += acc.bilateral(p, c);
+          a.imports += acc.bilateral(c, p);
+        }
+      }
+      a.direct_fd = fy[p];
+      a.production += fy[p];
+      a.consumption += fy[p];
+      a.shared = o.shared_weight * a.consumption + (1 - o.shared_weight) * a.production;
+      if (o.income) {
+        a.income = fy[p];
+        for (size_t j = p * ns; j < (p + 1) * ns; ++j)
+          if (xcalc[j] != 0.0) a.income += v[j] * W[q * n + j] / xcalc[j];
+      }
+      if (o.eebt)
+        for (size_t c = 0; c < R; ++c) {
+          double e = 0;
+          for (size_t i = p * ns; i < (p + 1) * ns; ++i) e += D[i * k + q] * E[i * R + c];
+          acc.eebt(p, c) = e;
+        }
+      if (!s.population.empty() && s.population[p] > 0) {
+        a.consumption_per_capita = a.consumption / s.population[p];
+        a.production_per_capita = a.production / s.population[p];
+      }
+      sum_cons += a.consumption;
+      sum_prod += a.production;
+      sum_abs += std::fabs(a.production);
+      sum_inc += a.income;
+    }
+    if (o.eebt)
+      for (size_t p = 0; p < R; ++p) {
+        for (size_t c = 0; c < R; ++c) {
+          acc.regions[c].eebt_consumption += acc.eebt(p, c);
+          if (c != p) acc.regions[p].eebt_exports += acc.eebt(p, c);
+        }
+      }
+    for (size_t p = 0; p < R; ++p) {
+      if (o.eebt) acc.regions[p].eebt_consumption += fy[p];
+      sum_eebt += acc.regions[p].eebt_consumption;
+    }
+    const double scale = sum_abs > 0 ? sum_abs : 1.0;
+    rep.identity_gap = std::max(rep.identity_gap, std::fabs(sum_cons - sum_prod) / scale);
+    if (o.income) rep.identity_gap = std::max(rep.identity_gap, std::fabs(sum_inc - sum_prod) / scale);
+    if (o.eebt) rep.identity_gap = std::max(rep.identity_gap, std::fabs(sum_eebt - sum_prod) / scale);
+    out.stressors.push_back(std::move(acc));
+  }
+  rep.iterations = solver.iterations();
+  return out;
+}
+
+}  // namespace panocarbon
