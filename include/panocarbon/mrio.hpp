@@ -74,14 +74,14 @@ void write_mrio_pymrio(const MrioSystem& system, const std::string& folder);
 
 // --- Solving -------------------------------------------------------------------------------------------
 
-enum class SolverChoice { Auto, Dense, Sparse, Iterative };
+enum class SolverChoice { Auto, Dense, Mixed, Sparse, Iterative };
 
 struct SolveReport {
   std::string solver;       // "dense LU (LAPACK dgetrf, OpenBLAS)", "sparse LU (UMFPACK)", ...
   std::string why;          // why auto picked it
   size_t n = 0, nnz = 0;
   double factorise_s = 0, solve_s = 0;
-  int iterations = 0;       // iterative solver only
+  int iterations = 0;       // iterative solver: iterations; mixed precision: refinement steps
   double max_residual = 0;  // max over right-hand sides of ||(I-A)x - y|| / ||y||
   double identity_gap = 0;  // max over stressors of |sum consumption - sum production| / sum |production|
   double output_balance = 0;  // x given: max |(I-A)x - y|_i / x_i, how far the given x is from Z1 + Y1

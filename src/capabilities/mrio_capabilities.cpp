@@ -30,6 +30,7 @@ ReadOptions read_options(const Params& p, bool progress) {
 SolverChoice solver_choice(const Params& p) {
   const std::string s = p.has("solver") ? p.str("solver") : "auto";
   if (s == "dense") return SolverChoice::Dense;
+  if (s == "mixed") return SolverChoice::Mixed;
   if (s == "sparse") return SolverChoice::Sparse;
   if (s == "iterative") return SolverChoice::Iterative;
   return SolverChoice::Auto;

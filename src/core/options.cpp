@@ -65,8 +65,10 @@ std::vector<CommandSpec> build_specs() {
                                "Also characterise each extension's greenhouse gases into one CO2e stressor "
                                "with this GWP100 set", "");
   mrio_gwp.default_value.reset();
-  const OptionSpec solver = choice("solver", {"auto", "dense", "sparse", "iterative"},
-                                   "Linear solver for I - A: auto picks by size and density", "auto");
+  const OptionSpec solver = choice("solver", {"auto", "dense", "mixed", "sparse", "iterative"},
+                                   "Linear solver for I - A: dense LU (double), mixed (single-precision LU refined "
+                                   "in double), sparse LU (UMFPACK), iterative (power series); auto picks by size "
+                                   "and density", "auto");
   const OptionSpec threads = bounded(opt("threads", T::Int, "Parser threads (0 = all cores)", "0"), 0, 1024);
   std::vector<CommandSpec> specs = {
       {"db init", "Create or migrate the database and load the project's factor library", {}},

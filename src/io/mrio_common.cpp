@@ -23,6 +23,13 @@ SparseRows sparse_from_dense(const DenseMatrix& m) {
   return s;
 }
 
+std::vector<bool> isolated_sectors(const SparseRows& m) {
+  std::vector<bool> isolated(m.rows, true);
+  for (size_t i = 0; i < m.rows; ++i)
+    for (int64_t p = m.row_start[i]; p < m.row_start[i + 1]; ++p) isolated[i] = isolated[m.col[p]] = false;
+  return isolated;
+}
+
 namespace {
 std::vector<double> y_total(const MrioSystem& s) {
   std::vector<double> y(s.Y.rows, 0.0);
@@ -31,13 +38,23 @@ std::vector<double> y_total(const MrioSystem& s) {
   return y;
 }
 
-void check_x(const MrioSystem& s, const std::string& file) {
+// A negative output is an error where the sector has intermediate flows (its coefficients would change
+// sign). A sector without any (only a negative final-demand entry, e.g. a rounded inventory change, as in
+// WIOD 2009 LUX 19 and 23) is a harmless rounding artefact: recorded as a warning in the provenance.
+void check_x(MrioSystem& s, const std::string& file, const std::vector<bool>* isolated = nullptr) {
   for (size_t k = 0; k < s.x.size(); ++k)
-    if (!(s.x[k] >= -1e-9 * std::max(1.0, std::fabs(s.x[k]))) || !std::isfinite(s.x[k]))
+    if (!(s.x[k] >= -1e-9 * std::max(1.0, std::fabs(s.x[k]))) || !std::isfinite(s.x[k])) {
+      if (isolated && (*isolated)[k] && std::isfinite(s.x[k])) {
+        s.provenance["warnings"].push_back("gross output of " + sector_label(s, k) + " is negative (" +
+                                           std::to_string(s.x[k]) +
+                                           ") but the sector has no intermediate flows: kept as given");
+        continue;
+      }
       throw Error(ErrorCategory::InvalidInput,
                   "gross output of " + sector_label(s, k) + " is negative (" + std::to_string(s.x[k]) +
                       "): an MRIO needs x >= 0; check the row's flows and final demand (or the given x)",
                   {file, 0, 0, sector_label(s, k)});
+    }
 }
 }  // namespace
 
@@ -62,7 +79,8 @@ void finish_from_flows(MrioSystem& s, SparseRows&& Z, const std::string& file) {
     for (size_t i = 0; i < n; ++i)
       for (int64_t p = Z.row_start[i]; p < Z.row_start[i + 1]; ++p) s.x[i] += Z.value[p];
   }
-  check_x(s, file);
+  const auto isolated = isolated_sectors(Z);
+  check_x(s, file, &isolated);
   for (size_t i = 0; i < n; ++i)
     for (int64_t p = Z.row_start[i]; p < Z.row_start[i + 1]; ++p) {
       const double xj = s.x[Z.col[p]];
@@ -87,7 +105,8 @@ void finish_from_coefficients(MrioSystem& s, SparseRows&& A, const std::string& 
     s.x.clear();
     return;
   }
-  check_x(s, file);
+  const auto isolated = isolated_sectors(s.A);
+  check_x(s, file, &isolated);
 }
 
 }  // namespace panocarbon::mrio_io
@@ -99,7 +118,8 @@ void ensure_gross_output(MrioSystem& s) {
   linalg::LeontiefSolver solver(s.A, method);
   s.x = mrio_io::y_total(s);
   solver.solve(s.x, 1);
-  mrio_io::check_x(s, s.source);
+  const auto isolated = mrio_io::isolated_sectors(s.A);
+  mrio_io::check_x(s, s.source, &isolated);
 }
 
 }  // namespace panocarbon

@@ -19,6 +19,9 @@ void finish_from_flows(MrioSystem& system, SparseRows&& Z, const std::string& fi
 // from its own factorisation, ensure_gross_output() does it for everything else.
 void finish_from_coefficients(MrioSystem& system, SparseRows&& A, const std::string& file);
 
+// Sectors with no intermediate flow in or out (row and column of Z or A empty).
+std::vector<bool> isolated_sectors(const SparseRows& m);
+
 // "region|sector" label of sector k, for messages.
 std::string sector_label(const MrioSystem& system, size_t k);
 

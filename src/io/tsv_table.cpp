@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <thread>
 
@@ -165,19 +166,30 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
       opt.threads > 0 ? static_cast<unsigned>(opt.threads) : std::max(1u, std::thread::hardware_concurrency());
   Progress progress("reading " + t.file, source.size(), opt.progress);
 
-  std::string buf;
-  size_t pos = 0;  // start of unparsed text in buf
+  // One reusable, uninitialised buffer: zero-filling or reallocating 32 MB per chunk cost more than parsing.
+  std::unique_ptr<char[]> storage;
+  size_t cap = 0, len = 0;
+  auto buf = [&] { return std::string_view(storage.get(), len); };
+  size_t pos = 0;  // start of unparsed text in the buffer
   bool eof = false;
   uint64_t consumed = 0;
   auto refill = [&] {
     if (eof) return false;
-    buf.erase(0, pos);
-    consumed += pos;
-    pos = 0;
-    const size_t old = buf.size();
-    buf.resize(old + chunk);
-    const size_t got = source.read(buf.data() + old, chunk);
-    buf.resize(old + got);
+    if (pos > 0) {
+      std::memmove(storage.get(), storage.get() + pos, len - pos);
+      len -= pos;
+      consumed += pos;
+      pos = 0;
+    }
+    if (cap < len + chunk) {
+      const size_t new_cap = std::max(2 * cap, len + chunk);
+      std::unique_ptr<char[]> bigger(new char[new_cap]);
+      if (len) std::memcpy(bigger.get(), storage.get(), len);
+      storage = std::move(bigger);
+      cap = new_cap;
+    }
+    const size_t got = source.read(storage.get() + len, chunk);
+    len += got;
     if (got == 0) eof = true;
     progress.update(consumed);
     return got > 0;
@@ -186,17 +198,17 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
   // Next whole line (false at the end).
   auto next_line = [&](std::string_view& line) {
     for (;;) {
-      const size_t nl = buf.find('\n', pos);
+      const size_t nl = buf().find('\n', pos);
       if (nl != std::string::npos) {
-        line = chomp(std::string_view(buf).substr(pos, nl - pos));
+        line = chomp(buf().substr(pos, nl - pos));
         pos = nl + 1;
         ++line_no;
         return true;
       }
       if (!refill()) {
-        if (pos < buf.size()) {
-          line = chomp(std::string_view(buf).substr(pos));
-          pos = buf.size();
+        if (pos < len) {
+          line = chomp(buf().substr(pos));
+          pos = len;
           ++line_no;
           return true;
         }
@@ -234,7 +246,7 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
 
   // Optional index-name row: labels, then only blanks.
   {
-    const size_t save_pos = pos;
+    const uint64_t save_at = consumed + pos;  // absolute: a refill may shift the buffer
     const long save_line = line_no;
     std::string_view l2;
     if (next_line(l2)) {
@@ -245,7 +257,7 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
       if (blank_values && !l2.empty()) {
         for (size_t l = 0; l < opt.nr_index_col && l < cells.size(); ++l) t.index_names.emplace_back(cells[l]);
       } else {
-        pos = save_pos;  // a data row: parse it below (buf was not refilled past save_pos: find() kept it)
+        pos = static_cast<size_t>(save_at - consumed);  // a data row: parse it below (a refill only drops text before pos, so it is still there)
         line_no = save_line;
       }
     }
@@ -255,10 +267,12 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
   SparseRows& m = t.values;
   m.cols = ncols;
   m.row_start.push_back(0);
+  std::vector<Piece> pieces;
+  bool reserved = false;
   for (;;) {
-    const size_t last_nl = buf.rfind('\n');
+    const size_t last_nl = buf().rfind('\n');
     size_t end = (last_nl == std::string::npos || last_nl < pos) ? pos : last_nl + 1;
-    if (eof) end = buf.size();
+    if (eof) end = len;
     if (end > pos) {
       const size_t len = end - pos;
       const unsigned parts = len < (size_t(1) << 20) ? 1u : threads;
@@ -266,19 +280,29 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
       for (unsigned k = 1; k < parts; ++k) {
         size_t c = pos + len * k / parts;
         c = std::max(c, cut.back());
-        const size_t nl = buf.find('\n', c);
+        const size_t nl = buf().find('\n', c);
         cut.push_back(nl == std::string::npos || nl >= end ? end : nl + 1);
       }
       cut.push_back(end);
-      std::vector<Piece> pieces(parts);
+      if (pieces.size() < parts) pieces.resize(parts);
+      for (auto& pc : pieces) {  // reuse the capacity of the previous chunk
+        pc.labels.clear();
+        pc.row_nnz.clear();
+        pc.col.clear();
+        pc.value.clear();
+        pc.row_offset.clear();
+        pc.lines = 0;
+        pc.failed = false;
+      }
       std::vector<std::thread> pool;
       for (unsigned k = 1; k < parts; ++k)
         pool.emplace_back([&, k] {
-          parse_piece(buf.data() + cut[k], buf.data() + cut[k + 1], opt.nr_index_col, ncols, opt.sep, pieces[k]);
+          parse_piece(storage.get() + cut[k], storage.get() + cut[k + 1], opt.nr_index_col, ncols, opt.sep, pieces[k]);
         });
-      parse_piece(buf.data() + cut[0], buf.data() + cut[1], opt.nr_index_col, ncols, opt.sep, pieces[0]);
+      parse_piece(storage.get() + cut[0], storage.get() + cut[1], opt.nr_index_col, ncols, opt.sep, pieces[0]);
       for (auto& th : pool) th.join();
-      for (auto& pc : pieces) {
+      for (unsigned k = 0; k < parts; ++k) {
+        Piece& pc = pieces[k];
         if (pc.failed) {
           std::string msg = "line " + std::to_string(line_no + 1 + pc.fail_offset);
           if (!pc.fail_label.empty()) msg += " (" + pc.fail_label + ")";
@@ -295,8 +319,14 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
         m.col.insert(m.col.end(), pc.col.begin(), pc.col.end());
         m.value.insert(m.value.end(), pc.value.begin(), pc.value.end());
         line_no += pc.lines;
-        std::vector<uint32_t>().swap(pc.col);
-        std::vector<double>().swap(pc.value);
+      }
+      // Reserve the whole matrix once, from the density of the first chunk, instead of growing by doubling.
+      if (!reserved && known > 0 && consumed + end > 0) {
+        reserved = true;
+        const double per_byte = double(m.value.size()) / double(consumed + end);
+        const auto estimate = static_cast<size_t>(per_byte * double(known) * 1.02) + 1024;
+        m.col.reserve(estimate);
+        m.value.reserve(estimate);
       }
       pos = end;
     }

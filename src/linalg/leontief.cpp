@@ -15,6 +15,9 @@ extern "C" {
 void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
 void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda, const int* ipiv,
              double* b, const int* ldb, int* info);
+void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
+void sgetrs_(const char* trans, const int* n, const int* nrhs, const float* a, const int* lda, const int* ipiv,
+             float* b, const int* ldb, int* info);
 }
 
 namespace panocarbon::linalg {
@@ -41,8 +44,9 @@ Method choose_method(size_t n, size_t nnz, std::string* why) {
     m = Method::Dense;
     reason = "n <= 2000: a dense LU takes milliseconds";
   } else if (density > 0.05) {
-    m = Method::Dense;
-    reason = "density above 5 %: a sparse LU would fill in to dense";
+    m = Method::DenseMixed;
+    reason = "n > 2000 and density above 5 %: a sparse LU would fill in to dense; single precision halves the "
+             "factor's memory and time, refinement restores double accuracy";
   } else {
     m = Method::Sparse;
     reason = "n > 2000 and density <= 5 %";
@@ -54,6 +58,8 @@ Method choose_method(size_t n, size_t nnz, std::string* why) {
 std::string describe(Method m) {
   switch (m) {
     case Method::Dense: return "dense LU (LAPACK dgetrf/dgetrs, OpenBLAS)";
+    case Method::DenseMixed:
+      return "dense LU in single precision with iterative refinement in double (LAPACK sgetrf/sgetrs, OpenBLAS)";
     case Method::Sparse: return "sparse LU (SuiteSparse UMFPACK)";
     case Method::Iterative: return "iterative (Jacobi power series x <- y + A x)";
   }
@@ -64,6 +70,7 @@ struct LeontiefSolver::Impl {
   // Dense: LU of (I - A)^T in column-major (= I - A row-major), pivots.
   std::vector<double> lu;
   std::vector<int> ipiv;
+  std::vector<float> lu32;  // DenseMixed
   // Sparse: I - A by rows = (I - A)^T by columns, as UMFPACK wants (compressed columns).
   std::vector<SuiteSparse_long> ap, ai;
   std::vector<double> ax;
@@ -136,6 +143,25 @@ LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads)
   impl_->threads = static_cast<int>(thread_count(threads));
   const auto t0 = std::chrono::steady_clock::now();
   const size_t n = n_;
+  if (method == Method::DenseMixed) {
+    impl_->a = &A;
+    auto& m = impl_->lu32;
+    m.assign(n * n, 0.0f);
+    for (size_t i = 0; i < n; ++i) {
+      float* row = m.data() + i * n;
+      for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) row[A.col[p]] = static_cast<float>(-A.value[p]);
+      row[i] += 1.0f;
+    }
+    impl_->ipiv.resize(n);
+    const int ni = as_int(n);
+    int info = 0;
+    if (n > 0) sgetrf_(&ni, &ni, m.data(), &ni, impl_->ipiv.data(), &info);
+    if (info != 0) {  // singular in single precision: try double
+      std::vector<float>().swap(m);
+      method_ = method = Method::Dense;
+      fell_back_ = true;
+    }
+  }
   if (method == Method::Dense) {
     auto& m = impl_->lu;
     m.assign(n * n, 0.0);
@@ -153,6 +179,8 @@ LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads)
                                            "): a sector's inputs equal its output, or rows are linearly dependent; "
                                            "check A's column sums (each must be below 1)");
     if (info < 0) throw Error(ErrorCategory::Internal, "dgetrf: bad argument " + std::to_string(-info));
+  } else if (method == Method::DenseMixed) {
+    // factorised above
   } else if (method == Method::Sparse) {
     // Compressed columns of (I - A)^T = compressed rows of I - A, with the diagonal merged in.
     auto& ap = impl_->ap;
@@ -268,11 +296,57 @@ void solve_impl(const LeontiefSolver::Impl& im, LeontiefSolver::Impl* /*unused*/
 }
 }  // namespace
 
-void LeontiefSolver::solve(std::vector<double>& B, size_t k) const {
-  solve_impl(*impl_, nullptr, method_, n_, B, k, false, iterations_);
+namespace {
+// x <- x + LU32^-1 (b - M x), M = I - A or its transpose, until the double residual stops falling.
+// Returns false when it does not reach 1e-12 (then the caller falls back to a double factorisation).
+bool refine_mixed(const LeontiefSolver::Impl& im, size_t n, std::vector<double>& B, size_t k, bool transposed,
+                  int& iterations) {
+  const char trans = transposed ? 'N' : 'T';  // lu32 holds the LU of (I - A)^T
+  const int ni = as_int(n), ki = as_int(k);
+  const std::vector<double> rhs = B;
+  std::vector<double> X(n * k, 0.0), R = B;
+  std::vector<float> r32(n * k);
+  std::vector<double> prev(k, INFINITY);
+  for (int it = 0; it < 30; ++it) {
+    for (size_t i = 0; i < n * k; ++i) r32[i] = static_cast<float>(R[i]);
+    int info = 0;
+    sgetrs_(&trans, &ni, &ki, im.lu32.data(), &ni, im.ipiv.data(), r32.data(), &ni, &info);
+    if (info != 0) throw Error(ErrorCategory::Internal, "sgetrs failed: " + std::to_string(info));
+    for (size_t i = 0; i < n * k; ++i) X[i] += static_cast<double>(r32[i]);
+    const auto rel = leontief_residuals(*im.a, X.data(), rhs.data(), k, transposed, im.threads, &R);
+    iterations = std::max(iterations, it + 1);
+    double worst = 0, worst_ratio = 0;
+    for (size_t j = 0; j < k; ++j) {
+      worst = std::max(worst, rel[j]);
+      worst_ratio = std::max(worst_ratio, prev[j] > 0 ? rel[j] / prev[j] : 0.0);
+      prev[j] = rel[j];
+    }
+    if (worst <= 1e-15 || (it > 0 && worst_ratio > 0.5)) {
+      if (worst > 1e-12) return false;
+      B.swap(X);
+      return true;
+    }
+  }
+  return false;
 }
-void LeontiefSolver::solve_transposed(std::vector<double>& B, size_t k) const {
-  solve_impl(*impl_, nullptr, method_, n_, B, k, true, iterations_);
+}  // namespace
+
+void LeontiefSolver::solve(std::vector<double>& B, size_t k) const { solve_any(B, k, false); }
+void LeontiefSolver::solve_transposed(std::vector<double>& B, size_t k) const { solve_any(B, k, true); }
+
+void LeontiefSolver::solve_any(std::vector<double>& B, size_t k, bool transposed) const {
+  if (method_ == Method::DenseMixed) {
+    if (B.size() != n_ * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
+    if (n_ == 0 || k == 0) return;
+    if (refine_mixed(*impl_, n_, B, k, transposed, iterations_)) return;
+    // Did not converge (I - A too ill-conditioned for single precision): factorise in double, once.
+    std::vector<float>().swap(impl_->lu32);
+    LeontiefSolver dense(*impl_->a, Method::Dense, impl_->threads);
+    impl_.swap(dense.impl_);
+    method_ = Method::Dense;
+    fell_back_ = true;
+  }
+  solve_impl(*impl_, nullptr, method_, n_, B, k, transposed, iterations_);
 }
 
 std::vector<double> LeontiefSolver::leontief_inverse() const {
@@ -280,6 +354,63 @@ std::vector<double> LeontiefSolver::leontief_inverse() const {
   for (size_t i = 0; i < n_; ++i) l[i * n_ + i] = 1.0;
   solve(l, n_);
   return l;
+}
+
+std::vector<double> leontief_residuals(const SparseRows& A, const double* X, const double* Y, size_t k, bool transposed,
+                                       int threads, std::vector<double>* R) {
+  const size_t n = A.rows;
+  // Row-major copies (k values per sector contiguous) so that each non-zero of A updates k values at once.
+  std::vector<double> xr(n * k);
+  for (size_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < n; ++i) xr[i * k + j] = X[j * n + i];
+  std::vector<double> ax(n * k, 0.0);  // A X, or A^T X
+  const unsigned t = std::max(1u, std::min<unsigned>(thread_count(threads), 8u));
+  std::vector<std::thread> pool;
+  if (!transposed) {
+    for (unsigned w = 0; w < t; ++w)
+      pool.emplace_back([&, w] {
+        for (size_t i = n * w / t; i < n * (w + 1) / t; ++i) {
+          double* out = &ax[i * k];
+          for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) {
+            const double a = A.value[p];
+            const double* xj = &xr[size_t(A.col[p]) * k];
+            for (size_t c = 0; c < k; ++c) out[c] += a * xj[c];
+          }
+        }
+      });
+    for (auto& th : pool) th.join();
+  } else {
+    std::vector<std::vector<double>> part(t);
+    for (unsigned w = 0; w < t; ++w)
+      pool.emplace_back([&, w] {
+        auto& out = part[w];
+        out.assign(n * k, 0.0);
+        for (size_t i = n * w / t; i < n * (w + 1) / t; ++i) {
+          const double* xi = &xr[i * k];
+          for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) {
+            const double a = A.value[p];
+            double* o = &out[size_t(A.col[p]) * k];
+            for (size_t c = 0; c < k; ++c) o[c] += a * xi[c];
+          }
+        }
+      });
+    for (auto& th : pool) th.join();
+    for (const auto& pw : part)
+      for (size_t i = 0; i < n * k; ++i) ax[i] += pw[i];
+  }
+  std::vector<double> r2(k, 0.0), y2(k, 0.0);
+  if (R) R->resize(n * k);
+  for (size_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < n; ++i) {
+      const double y = Y[j * n + i];
+      const double r = y - (X[j * n + i] - ax[i * k + j]);
+      if (R) (*R)[j * n + i] = r;
+      r2[j] += r * r;
+      y2[j] += y * y;
+    }
+  std::vector<double> rel(k);
+  for (size_t j = 0; j < k; ++j) rel[j] = y2[j] > 0 ? std::sqrt(r2[j] / y2[j]) : std::sqrt(r2[j]);
+  return rel;
 }
 
 double leontief_residual(const SparseRows& A, const double* x, const double* y) {

@@ -19,16 +19,23 @@
 
 namespace panocarbon::linalg {
 
-enum class Method { Dense, Sparse, Iterative };
+enum class Method { Dense, DenseMixed, Sparse, Iterative };
 
-// The choice `auto` makes: dense below 2,000 sectors or above 5 % non-zeros (LU fill-in would make a
-// sparse factor dense anyway), else sparse. `why` says which rule applied.
+// DenseMixed factorises in single precision (sgetrf: half the memory and about half the time of dgetrf)
+// and refines every solution in double precision against the exact sparse A (the classical mixed-
+// precision iterative refinement of LAPACK's dsgesv; Buttari et al. 2007): x <- x + U^-1 L^-1 (y - (I - A) x)
+// until the double residual stops falling. If it does not reach 1e-12 it falls back to a double LU.
+//
+// The choice `auto` makes: dense (double) up to 2,000 sectors; above that, mixed-precision dense when
+// more than 5 % of A is non-zero (LU fill-in would make a sparse factor dense anyway), else sparse.
+// `why` says which rule applied.
 Method choose_method(size_t n, size_t nnz, std::string* why = nullptr);
 std::string describe(Method m);
 
 class LeontiefSolver {
  public:
-  // Factorises I - A. Throws Error{Data} when I - A is singular (the message names the pivot's sector
+  // Factorises I - A. The Iterative and DenseMixed methods keep a reference to A: it must outlive the
+  // solver. Throws Error{Data} when I - A is singular (the message names the pivot's sector
   // index; the caller maps it to labels) or, for the iteration, when A is not productive.
   LeontiefSolver(const SparseRows& A, Method method, int threads = 0);
   ~LeontiefSolver();
@@ -40,7 +47,8 @@ class LeontiefSolver {
 
   Method method() const { return method_; }
   size_t n() const { return n_; }
-  int iterations() const { return iterations_; }  // most iterations any right-hand side needed
+  int iterations() const { return iterations_; }  // iterative / refinement steps of the hardest solve
+  bool fell_back() const { return fell_back_; }   // mixed precision did not converge: re-factorised in double
   double factorise_seconds() const { return factorise_s_; }
 
   // Builds L = (I - A)^-1 (column-major n x n) from the same factorisation. Only on request: n^2 memory.
@@ -49,12 +57,19 @@ class LeontiefSolver {
   struct Impl;
 
  private:
-  Method method_;
+  void solve_any(std::vector<double>& B, size_t k, bool transposed) const;
+  mutable Method method_;
   size_t n_;
   mutable int iterations_ = 0;
+  mutable bool fell_back_ = false;
   double factorise_s_ = 0;
-  std::unique_ptr<Impl> impl_;
+  mutable std::unique_ptr<Impl> impl_;
 };
+
+// Residuals of k right-hand sides at once (X, Y column-major n x k), one pass over A on `threads` threads:
+// per column ||(I - A) x - y|| / ||y|| (or with (I - A)^T). When R is given it receives y - (I - A) x.
+std::vector<double> leontief_residuals(const SparseRows& A, const double* X, const double* Y, size_t k, bool transposed,
+                                       int threads = 0, std::vector<double>* R = nullptr);
 
 // ||(I - A) x - y||_2 / ||y||_2 (0 when y = 0 and x = 0).
 double leontief_residual(const SparseRows& A, const double* x, const double* y);

@@ -142,6 +142,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 linalg::Method to_method(SolverChoice c, size_t n, size_t nnz, std::string& why) {
   switch (c) {
     case SolverChoice::Dense: why = "chosen by the user"; return linalg::Method::Dense;
+    case SolverChoice::Mixed: why = "chosen by the user"; return linalg::Method::DenseMixed;
     case SolverChoice::Sparse: why = "chosen by the user"; return linalg::Method::Sparse;
     case SolverChoice::Iterative: why = "chosen by the user"; return linalg::Method::Iterative;
     case SolverChoice::Auto: break;
@@ -188,8 +189,8 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t c = 0; c < nc; ++c) yreg[r * n + i] += s.Y(i, r * nc + c);
   std::vector<double> X = yreg;
   solver.solve(X, R);
-  for (size_t r = 0; r < R; ++r)
-    rep.max_residual = std::max(rep.max_residual, linalg::leontief_residual(s.A, &X[r * n], &yreg[r * n]));
+  for (double r : linalg::leontief_residuals(s.A, X.data(), yreg.data(), R, false))
+    rep.max_residual = std::max(rep.max_residual, r);
   std::vector<double> xcalc(n, 0.0);
   for (size_t r = 0; r < R; ++r)
     for (size_t i = 0; i < n; ++i) xcalc[i] += X[r * n + i];
@@ -202,8 +203,9 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     }
     rep.output_balance = x2 > 0 ? std::sqrt(d2 / x2) : 0;
   }
+  const auto isolated = mrio_io::isolated_sectors(s.A);
   for (size_t i = 0; i < n; ++i)
-    if (xcalc[i] < -1e-9 * std::max(1.0, std::fabs(x[i])))
+    if (xcalc[i] < -1e-9 * std::max(1.0, std::fabs(x[i])) && !isolated[i])
       throw Error(ErrorCategory::Data,
                   "(I - A)^-1 y gives a negative output for " + mrio_io::sector_label(s, i) +
                       ": A is not productive (a column sum of A is 1 or more?); check the coefficients",
@@ -215,8 +217,8 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     for (size_t j = 0; j < n; ++j) St[q * n + j] = x[j] != 0.0 ? rows[q].f[j] / x[j] : 0.0;
   std::vector<double> Mt = St;
   solver.solve_transposed(Mt, k);
-  for (size_t q = 0; q < k; ++q)
-    rep.max_residual = std::max(rep.max_residual, linalg::leontief_residual_transposed(s.A, &Mt[q * n], &St[q * n]));
+  for (double r : linalg::leontief_residuals(s.A, Mt.data(), St.data(), k, true))
+    rep.max_residual = std::max(rep.max_residual, r);
 
   // Income-based: W = L F_direct (F_direct = S x_calc), g = W / x.
   std::vector<double> W;
@@ -227,8 +229,8 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t j = 0; j < n; ++j) W[q * n + j] = St[q * n + j] * xcalc[j];
     const std::vector<double> Fd = W;
     solver.solve(W, k);
-    for (size_t q = 0; q < k; ++q)
-      rep.max_residual = std::max(rep.max_residual, linalg::leontief_residual(s.A, &W[q * n], &Fd[q * n]));
+    for (double r : linalg::leontief_residuals(s.A, W.data(), Fd.data(), k, false))
+      rep.max_residual = std::max(rep.max_residual, r);
     // v_j = x_j (1 - sum_i A_ij): primary inputs consistent with the solved outputs.
     std::vector<double> colsum(n, 0.0);
     for (size_t i = 0; i < n; ++i)
@@ -347,6 +349,9 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     out.stressors.push_back(std::move(acc));
   }
   rep.iterations = solver.iterations();
+  if (solver.fell_back()) {
+    rep.solver = linalg::describe(solver.method()) + ", after single precision did not converge";
+  }
   return out;
 }
 
