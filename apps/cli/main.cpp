@@ -257,12 +257,20 @@ std::map<std::string, Handler> handlers() {
     const std::string format = p.str("format");
     if (p.flag("verbose") || format == "table") print_report(run, format == "table" ? stdout : stderr);
     if (format == "csv") {
-      fmt::print("extension,stressor,region,production,consumption,imports,exports\n");
+      const bool all = p.flag("all-columns");
+      const bool per_capita = all && !s.population.empty();
+      fmt::print("extension,stressor,region,production,consumption,imports,exports{}{}\n",
+                 all ? ",direct_fd,income,shared,eebt_consumption,eebt_exports" : "",
+                 per_capita ? ",production_per_capita,consumption_per_capita" : "");
       for (const auto& st : run.accounts.stressors)
         for (size_t r = 0; r < s.n_regions(); ++r) {
           const auto& a = st.regions[r];
-          fmt::print("{},{},{},{},{},{},{}\n", pc::csv_field(st.extension), pc::csv_field(st.stressor),
+          fmt::print("{},{},{},{},{},{},{}", pc::csv_field(st.extension), pc::csv_field(st.stressor),
                      pc::csv_field(s.regions[r]), a.production, a.consumption, a.imports, a.exports);
+          if (all) fmt::print(",{},{},{},{},{}", a.direct_fd, a.income, a.shared, a.eebt_consumption, a.eebt_exports);
+          if (per_capita)
+            fmt::print(",{},{}", a.production_per_capita.value_or(NAN), a.consumption_per_capita.value_or(NAN));
+          fmt::print("\n");
         }
       return;
     }

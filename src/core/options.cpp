@@ -115,7 +115,11 @@ std::vector<CommandSpec> build_specs() {
        {mrio_path, extension, stressors, mrio_gwp, mrio_format, solver,
         bounded(opt("shared-weight", T::Double, "Consumer's share w in the shared-responsibility account "
                                                  "w * consumption + (1 - w) * production", "0.5"), 0, 1),
-        opt("verbose", T::Bool, "Report the solver, its residuals and timings on stderr", "false"), threads}},
+        opt("verbose", T::Bool, "Report the solver, its residuals and timings on stderr", "false"),
+        opt("all-columns", T::Bool,
+            "CSV: also direct_fd (F_Y), income, shared, eebt_consumption, eebt_exports and per-capita columns",
+            "false"),
+        threads}},
       {"mrio flows",
        "Bilateral embodied emissions (producing region x consuming region), by the MRIO model or EEBT",
        {mrio_path, extension, required_stressor, mrio_gwp,

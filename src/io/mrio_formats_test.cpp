@@ -180,10 +180,16 @@ TEST(Eora26, DropsTheRowRegionAndRecordsWhatWasLost) {
   append("labels_T.txt", "Rest of the World\tROW\tIndustries\tTOTAL\n", "");
   append("labels_FD.txt", "Rest of the World\tROW\tFinal Demand\tTOTAL\n", "");
   std::string row48;
-  for (int k = 0; k < 48; ++k) row48 += (k ? "\t" : "") + std::string("1");
+  for (int k = 0; k < 48; ++k) {
+    if (k) row48 += '\t';
+    row48 += '1';
+  }
   append("Eora26_2010_bp_T.txt", row48 + "\t1000\n", "2");  // 48 x 2 + 48 x 1 + 1000 lost
   std::string fd_row;
-  for (int k = 0; k < 42; ++k) fd_row += (k ? "\t" : "") + std::string("3");
+  for (int k = 0; k < 42; ++k) {
+    if (k) fd_row += '\t';
+    fd_row += '3';
+  }
   append("Eora26_2010_bp_FD.txt", fd_row + "\t5\n", "0");
   append("Eora26_2010_bp_Q.txt", "", "7");
   append("Eora26_2010_bp_QY.txt", "", "0");

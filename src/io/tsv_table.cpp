@@ -274,11 +274,11 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
     size_t end = (last_nl == std::string::npos || last_nl < pos) ? pos : last_nl + 1;
     if (eof) end = len;
     if (end > pos) {
-      const size_t len = end - pos;
-      const unsigned parts = len < (size_t(1) << 20) ? 1u : threads;
+      const size_t span = end - pos;
+      const unsigned parts = span < (size_t(1) << 20) ? 1u : threads;
       std::vector<size_t> cut{pos};
       for (unsigned k = 1; k < parts; ++k) {
-        size_t c = pos + len * k / parts;
+        size_t c = pos + span * k / parts;
         c = std::max(c, cut.back());
         const size_t nl = buf().find('\n', c);
         cut.push_back(nl == std::string::npos || nl >= end ? end : nl + 1);

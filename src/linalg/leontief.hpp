@@ -49,6 +49,9 @@ class LeontiefSolver {
   size_t n() const { return n_; }
   int iterations() const { return iterations_; }  // iterative / refinement steps of the hardest solve
   bool fell_back() const { return fell_back_; }   // mixed precision did not converge: re-factorised in double
+  // Mixed precision computes the exact double residual of every solution while refining: the relative
+  // residuals of the last solve's columns (empty for the other methods, which callers check themselves).
+  const std::vector<double>& last_residuals() const { return last_residuals_; }
   double factorise_seconds() const { return factorise_s_; }
 
   // Builds L = (I - A)^-1 (column-major n x n) from the same factorisation. Only on request: n^2 memory.
@@ -62,6 +65,7 @@ class LeontiefSolver {
   size_t n_;
   mutable int iterations_ = 0;
   mutable bool fell_back_ = false;
+  mutable std::vector<double> last_residuals_;
   double factorise_s_ = 0;
   mutable std::unique_ptr<Impl> impl_;
 };

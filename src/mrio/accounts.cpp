@@ -189,8 +189,13 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t c = 0; c < nc; ++c) yreg[r * n + i] += s.Y(i, r * nc + c);
   std::vector<double> X = yreg;
   solver.solve(X, R);
-  for (double r : linalg::leontief_residuals(s.A, X.data(), yreg.data(), R, false))
-    rep.max_residual = std::max(rep.max_residual, r);
+  // The residual of every solve: mixed precision has computed it exactly while refining; else one pass here.
+  auto residuals = [&](const std::vector<double>& sol, const std::vector<double>& rhs, size_t cols, bool transposed) {
+    const auto& known = solver.last_residuals();
+    for (double r : known.size() == cols ? known : linalg::leontief_residuals(s.A, sol.data(), rhs.data(), cols, transposed))
+      rep.max_residual = std::max(rep.max_residual, r);
+  };
+  residuals(X, yreg, R, false);
   std::vector<double> xcalc(n, 0.0);
   for (size_t r = 0; r < R; ++r)
     for (size_t i = 0; i < n; ++i) xcalc[i] += X[r * n + i];
@@ -217,8 +222,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     for (size_t j = 0; j < n; ++j) St[q * n + j] = x[j] != 0.0 ? rows[q].f[j] / x[j] : 0.0;
   std::vector<double> Mt = St;
   solver.solve_transposed(Mt, k);
-  for (double r : linalg::leontief_residuals(s.A, Mt.data(), St.data(), k, true))
-    rep.max_residual = std::max(rep.max_residual, r);
+  residuals(Mt, St, k, true);
 
   // Income-based: W = L F_direct (F_direct = S x_calc), g = W / x.
   std::vector<double> W;
@@ -229,8 +233,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t j = 0; j < n; ++j) W[q * n + j] = St[q * n + j] * xcalc[j];
     const std::vector<double> Fd = W;
     solver.solve(W, k);
-    for (double r : linalg::leontief_residuals(s.A, W.data(), Fd.data(), k, false))
-      rep.max_residual = std::max(rep.max_residual, r);
+    residuals(W, Fd, k, false);
     // v_j = x_j (1 - sum_i A_ij): primary inputs consistent with the solved outputs.
     std::vector<double> colsum(n, 0.0);
     for (size_t i = 0; i < n; ++i)

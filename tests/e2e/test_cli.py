@@ -26,9 +26,9 @@ def run(*args, env=None, expect=0):
 def db_init_creates_folders_and_loads_the_library(tmp):
     db = os.path.join(tmp, 'a', 'b', 'x.db')
     out = run('db', 'init', '--db', db).stdout
-    assert 'schema version 1' in out, out
+    assert 'schema version 2' in out, out
     info = json.loads(run('db', 'info', '--db', db).stdout)
-    assert info['schema_version'] == 1
+    assert info['schema_version'] == 2
     assert info['counts']['emission_factors'] >= 600, info['counts']
     assert info['counts']['fuels'] >= 50 and info['counts']['categories'] == 290
     assert {d['name'] for d in info['datasets']} == {'ipcc-defaults', 'gwp-ipcc', 'ipcc2006-categories'}

@@ -7,7 +7,8 @@ Case file format (one case per file; blocks start with '=== '):
     source: where the expected numbers come from (a table, an equation, the hand computation)
     === file NAME              the lines up to the next block are written to a temp file; {NAME} in a
     ...                        run line is replaced by its path
-    === run [exit N]           one line: panocarbon arguments; expected exit status (default 0)
+    === run [exit N]           one line: panocarbon arguments; expected exit status (default 0); {tmp} is
+                               the case's temp folder, {shared} ../shared/data, {repo} the repository
     inventory calc {NAME} --format csv
     === expect csv [tolerance REL]   stdout is CSV equal to the block: text cells exactly, numbers within
     ...                              REL relative (default 1e-9)
@@ -88,6 +89,7 @@ def run_case(binary, path):
         paths = {}
         for name, block in case['files'].items():
             p = os.path.join(tmp, name)
+            os.makedirs(os.path.dirname(p), exist_ok=True)  # NAME may be a path inside a folder: mb/Z.txt
             with open(p, 'w', encoding='utf-8') as f:
                 f.write('\n'.join(block['lines']).rstrip('\n') + '\n')
             paths[name] = p
@@ -96,6 +98,7 @@ def run_case(binary, path):
             line = step['run']['lines'][0]
             for name, p in paths.items():
                 line = line.replace('{' + name + '}', p)
+            line = line.replace('{tmp}', tmp).replace('{shared}', SHARED).replace('{repo}', REPO)
             want_exit = 0
             if step['run']['args'][:1] == ['exit']:
                 want_exit = int(step['run']['args'][1])
@@ -118,6 +121,11 @@ def run_case(binary, path):
                 else:
                     errors.append(f'unknown expectation {kind}')
     return case['name'], errors
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# ../shared/data beside the repository (the real datasets); {shared} in a run line.
+SHARED = os.environ.get('PANOCARBON_SHARED_DATA', os.path.join(os.path.dirname(REPO), 'shared', 'data'))
 
 
 def shlex_split(s):
