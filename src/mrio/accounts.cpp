@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 
@@ -135,6 +137,15 @@ std::vector<Row> select_rows(const MrioSystem& s, const AccountsOptions& o, std:
   return rows;
 }
 
+// PANOCARBON_TRACE=1 prints the time of each phase on stderr (for benchmarking).
+void trace(const char* what, std::chrono::steady_clock::time_point& t) {
+  static const bool on = std::getenv("PANOCARBON_TRACE") != nullptr;
+  if (!on) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::fprintf(stderr, "trace: %-28s %.3f s\n", what, std::chrono::duration<double>(now - t).count());
+  t = now;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -181,6 +192,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   }();
   rep.factorise_s = solver.factorise_seconds();
   const auto t_solve = std::chrono::steady_clock::now();
+  auto t_phase = t_solve;
 
   // X = L Y_reg.
   std::vector<double> yreg(n * R, 0.0);
@@ -195,6 +207,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     for (double r : known.size() == cols ? known : linalg::leontief_residuals(s.A, sol.data(), rhs.data(), cols, transposed))
       rep.max_residual = std::max(rep.max_residual, r);
   };
+  trace("X = L Y_reg", t_phase);
   residuals(X, yreg, R, false);
   std::vector<double> xcalc(n, 0.0);
   for (size_t r = 0; r < R; ++r)
@@ -221,7 +234,9 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   for (size_t q = 0; q < k; ++q)
     for (size_t j = 0; j < n; ++j) St[q * n + j] = x[j] != 0.0 ? rows[q].f[j] / x[j] : 0.0;
   std::vector<double> Mt = St;
+  trace("x checks, S", t_phase);
   solver.solve_transposed(Mt, k);
+  trace("M = S L", t_phase);
   residuals(Mt, St, k, true);
 
   // Income-based: W = L F_direct (F_direct = S x_calc), g = W / x.
@@ -233,6 +248,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t j = 0; j < n; ++j) W[q * n + j] = St[q * n + j] * xcalc[j];
     const std::vector<double> Fd = W;
     solver.solve(W, k);
+    trace("W = L f", t_phase);
     residuals(W, Fd, k, false);
     // v_j = x_j (1 - sum_i A_ij): primary inputs consistent with the solved outputs.
     std::vector<double> colsum(n, 0.0);
@@ -279,6 +295,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
         for (size_t a = 0; a < ns; ++a) D[(p * ns + a) * k + q] = b[q * ns + a];
     }
   }
+  trace("income v, EEBT", t_phase);
   rep.solve_s = seconds_since(t_solve);
 
   for (size_t q = 0; q < k; ++q) {
@@ -351,6 +368,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     if (o.eebt) rep.identity_gap = std::max(rep.identity_gap, std::fabs(sum_eebt - sum_prod) / scale);
     out.stressors.push_back(std::move(acc));
   }
+  trace("accounts per stressor", t_phase);
   rep.iterations = solver.iterations();
   if (solver.fell_back()) {
     rep.solver = linalg::describe(solver.method()) + ", after single precision did not converge";
