@@ -66,6 +66,9 @@ struct ReadOptions {
 // labels that disagree between files and negative gross output.
 MrioSystem read_mrio(const std::string& path, const ReadOptions& options = {});
 
+// Writes a sector x sector matrix (column-major, e.g. L) as a pymrio-layout table (L.txt).
+void write_sector_matrix(const MrioSystem& system, const std::vector<double>& column_major, const std::string& path);
+
 // Fills x = (I - A)^-1 y when it is empty (coefficient form without x); checks x >= 0.
 void ensure_gross_output(MrioSystem& system);
 
@@ -119,12 +122,14 @@ struct AccountsOptions {
   double shared_weight = 0.5;           // consumer's share in the shared-responsibility account
   bool eebt = true;
   bool income = true;
+  bool leontief = false;  // also form L = (I - A)^-1 from the same factorisation (n^2 memory; only on request)
 };
 
 struct MrioAccounts {
   SolveReport report;
   std::vector<StressorAccounts> stressors;
   std::vector<std::string> notes;  // what was characterised, which stressors had no GWP, ...
+  std::vector<double> L;           // n x n, column-major, when AccountsOptions::leontief
 };
 
 // Computes every account for the selected stressors with one factorisation of I - A. Consumes

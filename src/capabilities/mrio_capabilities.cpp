@@ -168,12 +168,14 @@ MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_
     if (p.has("stressor")) o.stressors = p.strs("stressor");
     if (p.has("gwp")) o.gwp = p.str("gwp");
     if (p.has("shared-weight")) o.shared_weight = p.number("shared-weight");
+    o.leontief = p.has("leontief-out");
     const auto t1 = std::chrono::steady_clock::now();
     out.accounts = compute_accounts(out.system, o);
     out.compute_s = since(t1);
     return 0;
   });
   const MrioSystem& s = out.system;
+  if (p.has("leontief-out")) write_sector_matrix(s, out.accounts.L, p.str("leontief-out"));
   MrioSystemRecord rec{s.name, s.format, fs::absolute(path).string(), fingerprint, s.monetary_unit,
                        s.n_regions(), s.n_sectors(), s.n_categories(), s.provenance};
   out.system_id = store.save_mrio_system(rec);

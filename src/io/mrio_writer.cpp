@@ -37,6 +37,26 @@ void write_json(const fs::path& p, const nlohmann::json& j) {
 
 }  // namespace
 
+void write_sector_matrix(const MrioSystem& s, const std::vector<double>& m, const std::string& path) {
+  const size_t n = s.n(), ns = s.n_sectors();
+  if (m.size() != n * n) throw Error(ErrorCategory::Internal, "write_sector_matrix: wrong size");
+  try {
+    auto out = fmt::output_file(path);
+    out.print("region\t");
+    for (size_t k = 0; k < n; ++k) out.print("\t{}", s.regions[k / ns]);
+    out.print("\nsector\t");
+    for (size_t k = 0; k < n; ++k) out.print("\t{}", s.sectors[k % ns]);
+    out.print("\nregion\tsector{}\n", std::string(n, '\t'));
+    for (size_t i = 0; i < n; ++i) {
+      out.print("{}\t{}", s.regions[i / ns], s.sectors[i % ns]);
+      for (size_t j = 0; j < n; ++j) out.print("\t{}", m[j * n + i]);
+      out.print("\n");
+    }
+  } catch (const std::system_error& e) {
+    throw Error(ErrorCategory::Io, std::string("writing failed: ") + e.what(), {path});
+  }
+}
+
 void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
   const size_t n = s.n(), ns = s.n_sectors(), nc = s.n_categories();
   std::error_code ec;

@@ -107,7 +107,11 @@ std::vector<Row> select_rows(const MrioSystem& s, const AccountsOptions& o, std:
           what += (what.empty() ? "" : ", ") + ext.stressors[r] + fmt::format(" x {:g}", set.of(gas_token(ext.stressors[r])));
         }
         notes.push_back(fmt::format("{}: {} = {} ({})", ext.name, ghg.stressor, what, set.document));
-        rows.push_back(std::move(ghg));
+        // Like any stressor, the CO2e row obeys --stressor (it is listed when no filter is given).
+        bool take = o.stressors.empty();
+        for (size_t w = 0; w < o.stressors.size(); ++w)
+          if (stressor_matches(ghg.stressor, o.stressors[w])) take = wanted_found[w] = true;
+        if (take) rows.push_back(std::move(ghg));
       }
     }
   }
@@ -369,6 +373,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     out.stressors.push_back(std::move(acc));
   }
   trace("accounts per stressor", t_phase);
+  if (o.leontief) out.L = solver.leontief_inverse();
   rep.iterations = solver.iterations();
   if (solver.fell_back()) {
     rep.solver = linalg::describe(solver.method()) + ", after single precision did not converge";

@@ -123,6 +123,19 @@ def numpy_reference(folder):
 
 
 @test
+def leontief_inverse_only_on_request_matches_numpy(tmp):
+    db = os.path.join(tmp, 'l.db')
+    folder = os.path.join(MRIO, 'exiobase3-mock')
+    out = os.path.join(tmp, 'L.txt')
+    run('mrio', 'multipliers', folder, '--format', 'csv', '--leontief-out', out, db=db)
+    L = pd.read_csv(out, sep='\t', index_col=[0, 1], header=[0, 1])
+    A = pd.read_csv(os.path.join(folder, 'A.txt'), sep='\t', index_col=[0, 1], header=[0, 1])
+    ref = np.linalg.inv(np.eye(len(A)) - A.values)
+    assert list(L.index) == list(A.index) and list(L.columns) == list(A.columns)
+    assert np.max(np.abs(L.values - ref) / np.maximum(np.abs(ref), 1e-300)) < 1e-10
+
+
+@test
 def exiobase3_mock_coefficient_form_matches_numpy(tmp):
     db = os.path.join(tmp, 'x.db')
     folder = os.path.join(MRIO, 'exiobase3-mock')

@@ -1,12 +1,68 @@
-// libFuzzer target for the activity-data and fuel-supply parsers and the whole calculation behind them.
+// libFuzzer target for the activity-data and fuel-supply parsers and the whole calculation behind them,
+// and for the MRIO table parser (pymrio/EXIOBASE layout) with the Leontief accounts behind it.
 // Build and run: cmake --preset fuzz && cmake --build --preset fuzz && build-fuzz/bin/fuzz_parsers CORPUS_DIR
 // Any exception other than panocarbon::Error, and any sanitizer report, is a bug.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "panocarbon/inventory.hpp"
+#include <cstring>
+
+#include "io/tsv_table.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/inventory.hpp"
+#include "panocarbon/mrio.hpp"
+
+namespace {
+class MemorySource final : public panocarbon::io::ByteSource {
+ public:
+  MemorySource(std::string_view t, size_t step) : text_(t), step_(step ? step : 1) {}
+  size_t read(char* buf, size_t n) override {
+    const size_t k = std::min({n, step_, text_.size() - pos_});
+    std::memcpy(buf, text_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  uint64_t size() const override { return text_.size(); }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string_view text_;
+  size_t step_, pos_ = 0;
+  std::string name_ = "fuzz.txt";
+};
+
+// The first bytes choose the layout (index columns, header rows, read size); the rest is the table. A square
+// table of up to 12 sectors is then used as A of a one-sector-per-region system, and its accounts computed.
+void fuzz_mrio_table(std::string_view text) {
+  using namespace panocarbon;
+  if (text.size() < 3) return;
+  io::TableOptions o;
+  o.nr_index_col = 1 + static_cast<unsigned char>(text[0]) % 2;
+  o.nr_header = 1 + static_cast<unsigned char>(text[1]) % 2;
+  o.threads = 1 + static_cast<unsigned char>(text[2]) % 2;
+  MemorySource src(text.substr(3), 1 + static_cast<unsigned char>(text[2]) % 64);
+  const auto t = io::read_labeled_table(src, o);
+  const size_t n = t.values.rows;
+  if (n == 0 || n != t.values.cols || n > 12) return;
+  MrioSystem s;
+  s.sectors = {"s"};
+  for (size_t i = 0; i < n; ++i) s.regions.push_back("r" + std::to_string(i));
+  s.fd_categories = {"hh"};
+  s.A = t.values;
+  s.Y = DenseMatrix(n, n);
+  for (size_t i = 0; i < n; ++i) s.Y(i, i) = 1.0;
+  MrioExtension e;
+  e.name = "em";
+  e.stressors = {"CO2"};
+  e.units = {"t"};
+  e.F = DenseMatrix(1, n);
+  for (size_t i = 0; i < n; ++i) e.F(0, i) = 1.0;
+  s.extensions.push_back(e);
+  compute_accounts(s);
+}
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -22,6 +78,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     read_fuel_supply_csv(text, "fuzz.csv");
+  } catch (const Error&) {
+  }
+  try {
+    fuzz_mrio_table(text);
   } catch (const Error&) {
   }
   return 0;
