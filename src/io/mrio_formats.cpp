@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string_view>
 #include <unordered_map>
 
@@ -86,7 +86,10 @@ void split_tabs(std::string_view line, std::vector<std::string_view>& out) {
 
 std::string in_quotes(std::string_view s) {
   constexpr size_t kMax = 100;  // long enough for labels, short for a runaway cell
-  return "'" + std::string(s.substr(0, kMax)) + (s.size() > kMax ? "...'" : "'");
+  std::string out(1, '\'');  // built by appending: GCC 12 misreports "'" + std::string as overlapping memcpy
+  out.append(s.substr(0, kMax));
+  out.append(s.size() > kMax ? "...'" : "'");
+  return out;
 }
 
 // Parses a cell; empty cells are 0 where the format leaves zeros blank (pymrio's fillna(0)).
@@ -256,14 +259,32 @@ struct EoraFile {
   std::string year, price;
 };
 
+// "Eora26_YYYY_bp_T.txt" or "..._pp_T.txt" (no std::regex: GCC 12 warns inside it under sanitizers).
+bool match_eora_t(const std::string& name, EoraFile& f) {
+  if (name.size() != 20 || name.compare(0, 7, "Eora26_") != 0 || name.compare(14, 6, "_T.txt") != 0 || name[11] != '_')
+    return false;
+  for (size_t i = 7; i < 11; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return false;
+  const std::string price = name.substr(12, 2);
+  if (price != "bp" && price != "pp") return false;
+  f = {name.substr(7, 4), price};
+  return true;
+}
+
+// "CN1", "MX2", ...: the split China/Mexico regions of older ICIO releases.
+bool is_split_region(const std::string& code, const char* prefix) {
+  if (code.size() < 3 || code.compare(0, 2, prefix) != 0) return false;
+  for (size_t i = 2; i < code.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(code[i]))) return false;
+  return true;
+}
+
 std::vector<EoraFile> find_eora_tables(const fs::path& folder) {
-  static const std::regex re(R"(Eora26_(\d{4})_(bp|pp)_T\.txt)");
   std::vector<EoraFile> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(folder, ec)) {
-    std::smatch m;
-    const std::string name = e.path().filename().string();
-    if (std::regex_match(name, m, re)) out.push_back({m[1].str(), m[2].str()});
+    EoraFile f;
+    if (match_eora_t(e.path().filename().string(), f)) out.push_back(f);
   }
   std::sort(out.begin(), out.end(),
             [](const EoraFile& a, const EoraFile& b) { return a.year + a.price < b.year + b.price; });
@@ -459,9 +480,8 @@ bool is_primary_input_row(std::string_view l) {
 // Older releases split China and Mexico into CN1, CN2, MX1, ... (processing exporters); pymrio folds them
 // into CHN and MEX, and so do we, so that every region has one block.
 std::string fold_region(const std::string& code, const std::map<std::string, size_t>& regions) {
-  static const std::regex cn("CN[0-9]+"), mx("MX[0-9]+");
-  if (std::regex_match(code, cn) && regions.count("CHN")) return "CHN";
-  if (std::regex_match(code, mx) && regions.count("MEX")) return "MEX";
+  if (is_split_region(code, "CN") && regions.count("CHN")) return "CHN";
+  if (is_split_region(code, "MX") && regions.count("MEX")) return "MEX";
   return code;
 }
 
@@ -537,11 +557,10 @@ MrioSystem read_oecd_icio(const std::string& csv_path) {
   // Regions and sectors from the industry rows in file order (region-major, as OECD writes them).
   MrioSystem s;
   std::map<std::string, size_t> region_index;
-  static const std::regex split_region("(CN|MX)[0-9]+");
   for (const auto& r : rows)
     if (r.kind == RowKind::Industry) {
       const std::string code = r.label.substr(0, r.label.find('_'));
-      if (!std::regex_match(code, split_region) && !region_index.count(code)) {
+      if (!is_split_region(code, "CN") && !is_split_region(code, "MX") && !region_index.count(code)) {
         region_index[code] = s.regions.size();
         s.regions.push_back(code);
       }

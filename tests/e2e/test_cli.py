@@ -98,7 +98,7 @@ def newer_schema_is_refused(tmp):
     con.commit()
     con.close()
     p = run('db', 'info', '--db', db, expect=7)
-    assert 'schema version 99 but this panocarbon knows up to 1' in p.stderr, p.stderr
+    assert 'schema version 99 but this panocarbon knows up to 2' in p.stderr, p.stderr
 
 
 @test
