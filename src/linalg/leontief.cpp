@@ -1,5 +1,4 @@
 #include "linalg/leontief.hpp"
-#include "linalg/huge_pages.hpp"
 
 #include <suitesparse/umfpack.h>
 
@@ -71,9 +70,9 @@ std::string describe(Method m) {
 
 struct LeontiefSolver::Impl {
   // Dense: LU of (I - A)^T in column-major (= I - A row-major), pivots.
-  std::vector<double, HugePageAllocator<double>> lu;
+  BigVector<double> lu;
   std::vector<int> ipiv;
-  std::vector<float, HugePageAllocator<float>> lu32;  // DenseMixed
+  BigVector<float> lu32;  // DenseMixed
   // Sparse: I - A by rows = (I - A)^T by columns, as UMFPACK wants (compressed columns).
   std::vector<SuiteSparse_long> ap, ai;
   std::vector<double> ax;
