@@ -238,8 +238,10 @@ std::map<std::string, Handler> handlers() {
                j["sectors"].size(), j["n"].get<size_t>(), j["final_demand_categories"].size());
     fmt::print("  A: {} non-zeros ({:.2f} % dense); monetary unit: {}; x {}\n", j["nonzeros_A"].get<size_t>(),
                j["density_A"].get<double>() * 100, j["monetary_unit"].get<std::string>(),
-               j["x_given"].get<bool>() ? "given" : "derived");
-    fmt::print("  total output {:.6g}, total final demand {:.6g}\n", j["total_output"].get<double>(),
+               j["x_given"].get<bool>() ? "given" : "from Z and Y, or from A on demand");
+    fmt::print("  total output {}, total final demand {:.6g}\n",
+               j["total_output"].is_null() ? std::string("(not given; derived when accounts are computed)")
+                                           : fmt::format("{:.6g}", j["total_output"].get<double>()),
                j["total_final_demand"].get<double>());
     std::string regions;
     for (const auto& r : j["regions"]) regions += (regions.empty() ? "" : " ") + r.get<std::string>();

@@ -113,8 +113,8 @@ std::string mrio_fingerprint(const std::string& path) {
 
 nlohmann::json mrio_info(const Params& p, bool progress) {
   const std::string path = p.str("path");
+  // No factorisation here: in coefficient form without x the total output is left out (it needs L).
   MrioSystem s = read_mrio(path, read_options(p, progress));
-  ensure_gross_output(s);
   nlohmann::json j;
   j["name"] = s.name;
   j["format"] = s.format;
@@ -130,7 +130,7 @@ nlohmann::json mrio_info(const Params& p, bool progress) {
   double xt = 0, yt = 0;
   for (double v : s.x) xt += v;
   for (double v : s.Y.data) yt += v;
-  j["total_output"] = xt;
+  j["total_output"] = s.x.empty() ? nlohmann::json(nullptr) : nlohmann::json(xt);
   j["total_final_demand"] = yt;
   j["population_given"] = !s.population.empty();
   auto exts = nlohmann::json::array();
