@@ -435,12 +435,13 @@ std::map<std::string, Handler> handlers() {
   h["mrio stored"] = [](const pc::Params& p) {
     pc::Store store = open_store(p);
     const auto rows = store.mrio_accounts(p.has("system") ? p.str("system") : "", p.has("region") ? p.str("region") : "",
-                                          p.has("stressor") ? p.str("stressor") : "");
+                                          p.has("stressor") ? p.str("stressor") : "",
+                                          p.has("year") ? static_cast<int>(p.integer("year")) : 0);
     const std::string format = p.str("format");
     if (format == "json") {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& a : rows)
-        arr.push_back({{"system", a.system}, {"run_id", a.run_id}, {"extension", a.extension}, {"stressor", a.stressor},
+        arr.push_back({{"system", a.system}, {"year", a.year}, {"run_id", a.run_id}, {"extension", a.extension}, {"stressor", a.stressor},
                        {"unit", a.unit}, {"region", a.region}, {"production", a.production},
                        {"consumption", a.consumption}, {"imports", a.imports}, {"exports", a.exports},
                        {"direct_final_demand", a.direct_fd}, {"income", a.income}, {"shared", a.shared},
@@ -448,9 +449,10 @@ std::map<std::string, Handler> handlers() {
       std::cout << arr.dump(2) << '\n';
       return;
     }
-    fmt::print("system,run_id,extension,stressor,unit,region,production,consumption,imports,exports\n");
+    fmt::print("system,year,run_id,extension,stressor,unit,region,production,consumption,imports,exports\n");
     for (const auto& a : rows)
-      fmt::print("{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(a.system), a.run_id, pc::csv_field(a.extension),
+      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(a.system), a.year ? std::to_string(a.year) : "",
+                 a.run_id, pc::csv_field(a.extension),
                  pc::csv_field(a.stressor), pc::csv_field(a.unit), pc::csv_field(a.region), a.production,
                  a.consumption, a.imports, a.exports);
     if (rows.empty()) fmt::print(stderr, "no stored accounts match; run `panocarbon mrio accounts PATH` first\n");

@@ -69,6 +69,9 @@ struct MrioRun {
 // file set in the store without hashing a gigabyte of text.
 std::string mrio_fingerprint(const std::string& path);
 
+// The table's year guessed from its path or name (0 when none): stored with the system for queries.
+int mrio_year(const MrioSystem& system);
+
 // `mrio info`: reads the system (no computation) and describes it.
 nlohmann::json mrio_info(const Params& params, bool progress);
 

@@ -42,6 +42,7 @@ struct ResultRecord {
 struct MrioSystemRecord {
   std::string name, format, source, fingerprint, monetary_unit;
   size_t regions = 0, sectors = 0, categories = 0;
+  int year = 0;  // 0 = unknown
   nlohmann::json provenance;
 };
 
@@ -49,6 +50,7 @@ struct MrioSystemRecord {
 struct MrioAccountRecord {
   std::string system;  // filled when read back
   int64_t run_id = 0;  // filled when read back
+  int year = 0;        // the system's year, filled when read back (0 = unknown)
   std::string extension, stressor, unit, region;
   double production = 0, consumption = 0, imports = 0, exports = 0, direct_fd = 0, income = 0, shared = 0,
          eebt_consumption = 0;
@@ -83,11 +85,11 @@ class Store {
 
   // MRIO: records a system (returns the existing id when the same source and fingerprint are there) and a
   // run's regional accounts; queries the latest accounts by system (name or source), region, stressor
-  // ("" = any; a stressor also matches by the part before '|').
+  // ("" = any; a stressor also matches by the part before '|') and year (0 = any).
   int64_t save_mrio_system(const MrioSystemRecord& system);
   void save_mrio_accounts(int64_t run_id, int64_t system_id, const std::vector<MrioAccountRecord>& rows);
   std::vector<MrioAccountRecord> mrio_accounts(const std::string& system, const std::string& region,
-                                               const std::string& stressor) const;
+                                               const std::string& stressor, int year = 0) const;
 
   struct Impl;
 

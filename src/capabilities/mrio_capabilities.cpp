@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 
@@ -91,6 +92,26 @@ std::vector<std::pair<std::string, std::string>> read_concordance(const std::str
 
 }  // namespace
 
+int mrio_year(const MrioSystem& s) {
+  // The year of the table: the last 4-digit number from 1950 to 2100 in the source path (EXIOBASE
+  // IOT_2011_pxp.zip, wiod2013-co2/2009) or else in the system's name.
+  for (const std::string& text : {s.source, s.name}) {
+    int found = 0;
+    for (size_t i = 0; i + 4 <= text.size(); ++i) {
+      const bool digits = std::isdigit(static_cast<unsigned char>(text[i])) && std::isdigit(static_cast<unsigned char>(text[i + 1])) &&
+                          std::isdigit(static_cast<unsigned char>(text[i + 2])) && std::isdigit(static_cast<unsigned char>(text[i + 3]));
+      const bool alone = (i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]))) &&
+                         (i + 4 == text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 4])));
+      if (digits && alone) {
+        const int y = std::stoi(text.substr(i, 4));
+        if (y >= 1950 && y <= 2100) found = y;
+      }
+    }
+    if (found) return found;
+  }
+  return 0;
+}
+
 std::string mrio_fingerprint(const std::string& path) {
   std::error_code ec;
   std::string text;
@@ -177,7 +198,7 @@ MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_
   const MrioSystem& s = out.system;
   if (p.has("leontief-out")) write_sector_matrix(s, out.accounts.L, p.str("leontief-out"));
   MrioSystemRecord rec{s.name, s.format, fs::absolute(path).string(), fingerprint, s.monetary_unit,
-                       s.n_regions(), s.n_sectors(), s.n_categories(), s.provenance};
+                       s.n_regions(), s.n_sectors(), s.n_categories(), mrio_year(s), s.provenance};
   out.system_id = store.save_mrio_system(rec);
   std::vector<MrioAccountRecord> rows;
   for (const auto& st : out.accounts.stressors)

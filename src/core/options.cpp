@@ -148,6 +148,7 @@ std::vector<CommandSpec> build_specs() {
        "Regional accounts stored by earlier `mrio accounts` runs, queried without recomputing",
        {opt("system", T::String, "System name or source path (default: all)"),
         opt("region", T::String, "Only this region"), opt("stressor", T::String, "Only this stressor"),
+        bounded(opt("year", T::Int, "Only systems of this year (from the path or name, e.g. IOT_2011_pxp)"), 1950, 2100),
         mrio_format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},

@@ -57,7 +57,7 @@ CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, titl
 CREATE TABLE mrio_systems(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL,
   regions INTEGER NOT NULL, sectors INTEGER NOT NULL, categories INTEGER NOT NULL, monetary_unit TEXT,
-  provenance TEXT, imported_at TEXT NOT NULL, UNIQUE(source, fingerprint));
+  year INTEGER, provenance TEXT, imported_at TEXT NOT NULL, UNIQUE(source, fingerprint));
 CREATE TABLE mrio_accounts(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   system_id INTEGER NOT NULL REFERENCES mrio_systems(id) ON DELETE CASCADE,
@@ -435,11 +435,16 @@ int64_t Store::save_mrio_system(const MrioSystemRecord& r) {
   }
   Stmt s(impl_->db.handle(),
          fmt::format("INSERT INTO mrio_systems(name, format, source, fingerprint, regions, sectors, categories, "
-                     "monetary_unit, provenance, imported_at) VALUES(?,?,?,?,?,?,?,?,?,{})",
+                     "monetary_unit, provenance, year, imported_at) VALUES(?,?,?,?,?,?,?,?,?,?,{})",
                      kNow));
   s.bind(1, r.name).bind(2, r.format).bind(3, r.source).bind(4, r.fingerprint)
       .bind(5, static_cast<long long>(r.regions)).bind(6, static_cast<long long>(r.sectors))
-      .bind(7, static_cast<long long>(r.categories)).bind(8, r.monetary_unit).bind(9, r.provenance.dump()).run();
+      .bind(7, static_cast<long long>(r.categories)).bind(8, r.monetary_unit).bind(9, r.provenance.dump());
+  if (r.year > 0)
+    s.bind(10, static_cast<long long>(r.year));
+  else
+    s.bind_null(10);
+  s.run();
   const int64_t id = sqlite3_last_insert_rowid(impl_->db.handle());
   t.commit();
   return id;
@@ -459,18 +464,18 @@ void Store::save_mrio_accounts(int64_t run_id, int64_t system_id, const std::vec
 }
 
 std::vector<MrioAccountRecord> Store::mrio_accounts(const std::string& system, const std::string& region,
-                                                    const std::string& stressor) const {
+                                                    const std::string& stressor, int year) const {
   // The latest run's accounts of each matching system.
   Stmt s(impl_->db.handle(),
          "SELECT m.name, a.run_id, a.extension, a.stressor, a.unit, a.region, a.production, a.consumption, a.imports, "
-         "a.exports, a.direct_fd, a.income, a.shared, a.eebt_consumption, a.population "
+         "a.exports, a.direct_fd, a.income, a.shared, a.eebt_consumption, a.population, coalesce(m.year, 0) "
          "FROM mrio_accounts a JOIN mrio_systems m ON m.id = a.system_id "
          "WHERE a.run_id = (SELECT max(b.run_id) FROM mrio_accounts b WHERE b.system_id = a.system_id "
          "                  AND b.stressor = a.stressor) "
          "AND (? = '' OR m.name = ? OR m.source = ?) AND (? = '' OR a.region = ?) AND (? = '' OR a.stressor = ? "
-         "OR substr(a.stressor, 1, length(?) + 1) = ? || '|') ORDER BY m.id, a.rowid");
+         "OR substr(a.stressor, 1, length(?) + 1) = ? || '|') AND (? = 0 OR m.year = ?) ORDER BY m.id, a.rowid");
   s.bind(1, system).bind(2, system).bind(3, system).bind(4, region).bind(5, region).bind(6, stressor)
-      .bind(7, stressor).bind(8, stressor).bind(9, stressor);
+      .bind(7, stressor).bind(8, stressor).bind(9, stressor).bind(10, year).bind(11, year);
   std::vector<MrioAccountRecord> out;
   while (s.step()) {
     MrioAccountRecord a;
@@ -489,6 +494,7 @@ std::vector<MrioAccountRecord> Store::mrio_accounts(const std::string& system, c
     a.shared = s.real(12);
     a.eebt_consumption = s.real(13);
     a.population = s.real(14);
+    a.year = static_cast<int>(s.integer(15));
     out.push_back(std::move(a));
   }
   return out;

@@ -168,9 +168,12 @@ def wiod_2009_co2_identities_and_store(tmp):
     assert abs(sum(r['income'] for r in regs.values()) - total) < 1e-9 * total
     assert abs(sum(r['eebt_consumption'] for r in regs.values()) - total) < 1e-9 * total
     # Stored: queried back without recomputing.
-    out = run('mrio', 'stored', '--region', 'CHN', '--stressor', 'CO2', '--format', 'csv', db=db).stdout
+    out = run('mrio', 'stored', '--region', 'CHN', '--stressor', 'CO2', '--year', '2009', '--format', 'csv', db=db).stdout
     stored = list(csv.DictReader(io.StringIO(out)))
     assert len(stored) == 1 and close(float(stored[0]['production']), regs['CHN']['production'], 1e-12), stored
+    assert stored[0]['year'] == '2009', stored
+    out = run('mrio', 'stored', '--year', '2011', '--format', 'csv', db=db).stdout
+    assert len(out.strip().splitlines()) == 1, out  # header only
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM mrio_systems").fetchone()[0] == 1
     assert con.execute("SELECT status FROM runs WHERE command = 'mrio accounts'").fetchone()[0] == 'ok'
