@@ -463,7 +463,7 @@ std::map<std::string, Handler> handlers() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories; MRIO, LCA and more to come)", "panocarbon"};
+  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories, MRIO; LCA and more to come)", "panocarbon"};
   app.set_version_flag("--version", std::string("panocarbon ") + pc::version());
   app.require_subcommand(1);
   const auto hs = handlers();
