@@ -123,6 +123,7 @@ struct AccountsOptions {
   bool eebt = true;
   bool income = true;
   bool leontief = false;  // also form L = (I - A)^-1 from the same factorisation (n^2 memory; only on request)
+  bool progress = false;  // say on stderr when the factorisation starts and how long it took (terminals)
 };
 
 struct MrioAccounts {

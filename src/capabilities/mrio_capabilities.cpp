@@ -190,6 +190,7 @@ MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_
     if (p.has("gwp")) o.gwp = p.str("gwp");
     if (p.has("shared-weight")) o.shared_weight = p.number("shared-weight");
     o.leontief = p.has("leontief-out");
+    o.progress = progress;
     const auto t1 = std::chrono::steady_clock::now();
     out.accounts = compute_accounts(out.system, o);
     out.compute_s = since(t1);

@@ -25,6 +25,12 @@ void Progress::update(uint64_t done) {
   std::fflush(stderr);
 }
 
+void Progress::start() {
+  if (!enabled_ || finished_) return;
+  std::fprintf(stderr, "%s ...", label_.c_str());
+  std::fflush(stderr);
+}
+
 void Progress::finish() {
   if (!enabled_ || finished_) return;
   finished_ = true;

@@ -12,6 +12,8 @@ class Progress {
   Progress(std::string label, uint64_t total, bool enabled);
   ~Progress();
   void update(uint64_t done);
+  // For one long call that reports nothing while it runs (a factorisation): the label now, "done in" later.
+  void start();
   void finish();
 
  private:

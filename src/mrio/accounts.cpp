@@ -17,6 +17,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/progress.hpp"
 #include "io/mrio_common.hpp"
 #include "linalg/leontief.hpp"
 #include "panocarbon/error.hpp"
@@ -180,6 +181,8 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   rep.nnz = s.A.nnz();
   const auto method = to_method(o.solver, n, rep.nnz, rep.why);
   rep.solver = linalg::describe(method);
+  Progress factorising(fmt::format("factorising I - A (n = {}, {})", n, rep.solver), 1, o.progress);
+  factorising.start();
   linalg::LeontiefSolver solver = [&] {
     try {
       return linalg::LeontiefSolver(s.A, method);
@@ -194,6 +197,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       throw e.with_context({s.source});
     }
   }();
+  factorising.finish();
   rep.factorise_s = solver.factorise_seconds();
   const auto t_solve = std::chrono::steady_clock::now();
   auto t_phase = t_solve;
