@@ -253,6 +253,9 @@ def bad_input_errors_name_file_line_and_label(tmp):
         ('negative', HEAD + 'r1\ts\t150\t500\nr2\ts\t200\t100\n', YHEAD + 'r1\ts\t300\t50\nr2\ts\t-900\t0\n', None, 2,
          ['gross output of r2|s is negative']),
         ('singular', None, GOOD_Y, HEAD + 'r1\ts\t1\t0\nr2\ts\t0\t0.5\n', 5, ['I - A is singular', 'r1|s']),
+        # Column sums of 1.8: I - A is invertible but (I - A)^-1 y is negative: not productive.
+        ('nonproductive', None, GOOD_Y, HEAD + 'r1\ts\t0.9\t0.9\nr2\ts\t0.9\t0.9\n', 5,
+         ['A is not productive', 'negative output']),
     ]
     for name, Z, Y, A, code, wants in cases:
         folder = os.path.join(tmp, name)
