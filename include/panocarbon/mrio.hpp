@@ -154,7 +154,8 @@ struct SpaResult {
 
 // Top-k paths of stressor `stressor_row` of extension `ext` for region `region`'s final demand: a
 // best-first search of the supply tree, pruning subtrees whose whole upstream total (m_i times the flow
-// into node i) is below threshold * total; max_depth bounds path length.
+// into node i) is below threshold * total; max_depth bounds path length. One factorisation gives m (and x
+// when the system has only A).
 SpaResult structural_paths(const MrioSystem& system, size_t ext, size_t stressor_row, size_t region,
                            size_t top_k, double threshold, size_t max_depth);
 

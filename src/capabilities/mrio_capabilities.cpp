@@ -237,7 +237,6 @@ SpaRun mrio_spa(Store& store, const Params& p, bool progress) {
   out.run_id = store.begin_run("mrio spa", inputs, p.json());
   logged(store, out.run_id, [&] {
     out.system = read_mrio(path, read_options(p, progress));
-    ensure_gross_output(out.system);
     const MrioSystem& s = out.system;
     out.region = find_region(s, p.str("region"));
     const std::string wanted = p.str("stressor");

@@ -27,15 +27,22 @@ SpaResult structural_paths(const MrioSystem& s, size_t ext, size_t stressor_row,
   const size_t n = s.n(), nc = s.n_categories();
   if (ext >= s.extensions.size() || stressor_row >= s.extensions[ext].stressors.size() || region >= s.n_regions())
     throw Error(ErrorCategory::Internal, "structural_paths: index out of range");
-  if (s.x.size() != n) throw Error(ErrorCategory::Internal, "structural_paths: x is not set (call ensure_gross_output)");
+  // One factorisation serves x (when the files gave only A) and the multipliers m = s L.
+  linalg::LeontiefSolver solver(s.A, linalg::choose_method(n, s.A.nnz()));
+  std::vector<double> x = s.x;
+  if (x.size() != n) {
+    x.assign(n, 0.0);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t c = 0; c < s.Y.cols; ++c) x[i] += s.Y(i, c);
+    solver.solve(x, 1);
+  }
   const auto& F = s.extensions[ext].F;
   std::vector<double> sv(n);
-  for (size_t j = 0; j < n; ++j) sv[j] = s.x[j] != 0.0 ? F(stressor_row, j) / s.x[j] : 0.0;
+  for (size_t j = 0; j < n; ++j) sv[j] = x[j] != 0.0 ? F(stressor_row, j) / x[j] : 0.0;
   std::vector<double> y(n, 0.0);
   for (size_t i = 0; i < n; ++i)
     for (size_t c = 0; c < nc; ++c) y[i] += s.Y(i, region * nc + c);
 
-  linalg::LeontiefSolver solver(s.A, linalg::choose_method(n, s.A.nnz()));
   std::vector<double> m = sv;
   solver.solve_transposed(m, 1);  // m = s L
 
