@@ -88,6 +88,27 @@ def eora26_mock_equals_the_pymrio_test_system(tmp):
             assert close(float(r[col]), float(other[col]), 1e-9), (k, col, r[col], other[col])
 
 
+@test
+def threads_and_solvers_do_not_change_the_answer(tmp):
+    """A synthetic MRIO big enough (A.txt > 1 MB) for the parser to split chunks across threads."""
+    gen = os.path.join(os.path.dirname(SHARED), 'bench', 'make_synthetic_mrio.py')
+    folder = os.path.join(tmp, 'syn')
+    subprocess.run([sys.executable, gen, folder, '--regions', '8', '--sectors', '60'], check=True,
+                   capture_output=True)
+    assert os.path.getsize(os.path.join(folder, 'A.txt')) > 1 << 20  # chunks above 1 MB are split
+    db = os.path.join(tmp, 's.db')
+    one = run('mrio', 'accounts', folder, '--format', 'csv', '--threads', '1', db=db).stdout
+    two = run('mrio', 'accounts', folder, '--format', 'csv', '--threads', '2', db=db).stdout
+    assert one == two
+    dense = list(csv.DictReader(io.StringIO(one)))
+    for solver in ('mixed', 'sparse', 'iterative'):
+        other = list(csv.DictReader(io.StringIO(
+            run('mrio', 'accounts', folder, '--format', 'csv', '--solver', solver, db=db).stdout)))
+        for a, b in zip(dense, other):
+            for col in ('production', 'consumption', 'imports', 'exports'):
+                assert close(float(a[col]), float(b[col]), 1e-12), (solver, a, b)
+
+
 def numpy_reference(folder):
     """pymrio calc_all on a coefficient-form (A) system with pandas + numpy: dense inverse, x = L y."""
     params = json.load(open(os.path.join(folder, 'file_parameters.json')))['files']
