@@ -56,6 +56,12 @@ def pymrio_reference_accounts_and_multipliers(tmp):
             assert close(ours[key], float(r['value']), 1e-9), (key, ours[key], r['value'])
             n += 1
     assert n == 216, n
+    # Per capita from population.txt (reg1: 780,000,000 people).
+    rows = list(csv.DictReader(io.StringIO(run('mrio', 'accounts', os.path.join(MRIO, 'pymrio-test'), '--format', 'csv',
+                                               '--all-columns', db=db).stdout)))
+    r1 = [r for r in rows if r['region'] == 'reg1'][0]
+    assert close(float(r1['consumption_per_capita']), float(r1['consumption']) / 780e6, 1e-12), r1
+    assert close(float(r1['production_per_capita']), float(r1['production']) / 780e6, 1e-12), r1
 
 
 @test
