@@ -380,9 +380,18 @@ void LeontiefSolver::solve_any(std::vector<double>& B, size_t k, bool transposed
 }
 
 std::vector<double> LeontiefSolver::leontief_inverse() const {
+  // Columns of the identity in blocks of 256, so the working memory of a solve (refinement keeps several
+  // copies of its right-hand sides) stays small next to L itself.
   std::vector<double> l(n_ * n_, 0.0);
-  for (size_t i = 0; i < n_; ++i) l[i * n_ + i] = 1.0;
-  solve(l, n_);
+  const size_t block = 256;
+  std::vector<double> b;
+  for (size_t j0 = 0; j0 < n_; j0 += block) {
+    const size_t k = std::min(block, n_ - j0);
+    b.assign(n_ * k, 0.0);
+    for (size_t j = 0; j < k; ++j) b[j * n_ + j0 + j] = 1.0;
+    solve(b, k);
+    std::copy(b.begin(), b.end(), l.begin() + static_cast<std::ptrdiff_t>(j0 * n_));
+  }
   return l;
 }
 
