@@ -66,8 +66,12 @@ struct MrioRun {
 };
 
 // SHA-256 over the tables' names, sizes and modification times (and file_parameters.json): identifies the
-// file set in the store without hashing a gigabyte of text.
-std::string mrio_fingerprint(const std::string& path);
+// file set in the store without hashing a gigabyte of text. Also the files' total size (for MB/s).
+struct MrioFiles {
+  std::string sha256;
+  uint64_t bytes = 0;
+};
+MrioFiles mrio_fingerprint(const std::string& path);
 
 // The table's year guessed from its path or name (0 when none): stored with the system for queries.
 int mrio_year(const MrioSystem& system);

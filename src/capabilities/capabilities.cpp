@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "capabilities/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
@@ -45,16 +46,6 @@ CalcOptions calc_options(const Params& p) {
   return o;
 }
 
-// Runs f; on an Error marks the run failed (with the message) and rethrows.
-template <class F>
-auto logged(Store& store, int64_t run, F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    store.finish_run(run, "failed", {{"error", e.what()}});
-    throw;
-  }
-}
 }  // namespace
 
 InventoryRun inventory_calc(Store& store, const Params& p, const NamedInput& input, std::string_view command) {

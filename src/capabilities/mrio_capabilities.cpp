@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "io/csv.hpp"
+#include "capabilities/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
@@ -37,24 +38,6 @@ SolverChoice solver_choice(const Params& p) {
   return SolverChoice::Auto;
 }
 
-uint64_t total_bytes(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_directory(path, ec)) return fs::file_size(path, ec);
-  uint64_t total = 0;
-  for (const auto& e : fs::recursive_directory_iterator(path, ec))
-    if (e.is_regular_file(ec)) total += e.file_size(ec);
-  return total;
-}
-
-template <class F>
-auto logged(Store& store, int64_t run, F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    store.finish_run(run, "failed", {{"error", e.what()}});
-    throw;
-  }
-}
 
 size_t find_region(const MrioSystem& s, const std::string& region) {
   for (size_t r = 0; r < s.n_regions(); ++r)
@@ -112,9 +95,10 @@ int mrio_year(const MrioSystem& s) {
   return 0;
 }
 
-std::string mrio_fingerprint(const std::string& path) {
+MrioFiles mrio_fingerprint(const std::string& path) {
   std::error_code ec;
   std::string text;
+  MrioFiles out;
   std::vector<fs::path> files;
   if (fs::is_directory(path, ec)) {
     for (const auto& e : fs::recursive_directory_iterator(path, ec))
@@ -125,11 +109,14 @@ std::string mrio_fingerprint(const std::string& path) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     const auto rel = fs::relative(f, fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path(), ec);
-    text += rel.string() + '\t' + std::to_string(fs::file_size(f, ec)) + '\t' +
+    const uint64_t size = fs::file_size(f, ec);
+    out.bytes += size;
+    text += rel.string() + '\t' + std::to_string(size) + '\t' +
             std::to_string(fs::last_write_time(f, ec).time_since_epoch().count()) + '\n';
     if (f.filename() == "file_parameters.json" || f.filename() == "metadata.json") text += read_file(f);
   }
-  return sha256_hex(text);
+  out.sha256 = sha256_hex(text);
+  return out;
 }
 
 nlohmann::json mrio_info(const Params& p, bool progress) {
@@ -174,8 +161,9 @@ MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_
   if (!fs::exists(path))
     throw Error(ErrorCategory::NotFound, "does not exist: give an MRIO folder, a .zip of one, an OECD ICIO CSV or a USEEIO folder",
                 {path});
-  out.input_bytes = total_bytes(path);
-  const std::string fingerprint = mrio_fingerprint(path);
+  const MrioFiles files = mrio_fingerprint(path);
+  out.input_bytes = files.bytes;
+  const std::string& fingerprint = files.sha256;
   const nlohmann::json inputs = nlohmann::json::array(
       {{{"path", path}, {"fingerprint", fingerprint}, {"bytes", out.input_bytes}}});
   out.run_id = store.begin_run(command, inputs, p.json());
@@ -233,7 +221,7 @@ MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_
 SpaRun mrio_spa(Store& store, const Params& p, bool progress) {
   SpaRun out;
   const std::string path = p.str("path");
-  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path)}}});
+  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path).sha256}}});
   out.run_id = store.begin_run("mrio spa", inputs, p.json());
   logged(store, out.run_id, [&] {
     out.system = read_mrio(path, read_options(p, progress));
@@ -274,7 +262,7 @@ nlohmann::json mrio_aggregate(Store& store, const Params& p, bool progress) {
   if (regions_map.empty() && sectors_map.empty())
     throw Error(ErrorCategory::InvalidInput, "give --regions MAP.csv and/or --sectors MAP.csv (lines 'from,to')",
                 {{}, 0, 0, "regions"});
-  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path)}}});
+  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path).sha256}}});
   const int64_t run = store.begin_run("mrio aggregate", inputs, p.json());
   return logged(store, run, [&] {
     const auto rmap = read_concordance(regions_map);

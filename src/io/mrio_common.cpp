@@ -65,16 +65,25 @@ std::string sector_label(const MrioSystem& system, size_t k) {
 }
 
 
+namespace {
+// The n x n table (Z or A) and a given x must match the system's labels.
+void check_shapes(const MrioSystem& s, const SparseRows& m, const char* name, const std::string& file) {
+  const size_t n = s.n();
+  if (m.rows != n || m.cols != n)
+    throw Error(ErrorCategory::InvalidInput, std::string(name) + " is " + std::to_string(m.rows) + " x " +
+                                                 std::to_string(m.cols) + ", expected " + std::to_string(n) + " x " +
+                                                 std::to_string(n),
+                {file});
+  if (s.x_given && s.x.size() != n)
+    throw Error(ErrorCategory::InvalidInput,
+                "x has " + std::to_string(s.x.size()) + " entries, expected " + std::to_string(n), {file});
+}
+}  // namespace
+
 void finish_from_flows(MrioSystem& s, SparseRows&& Z, const std::string& file) {
   const size_t n = s.n();
-  if (Z.rows != n || Z.cols != n)
-    throw Error(ErrorCategory::InvalidInput, "Z is " + std::to_string(Z.rows) + " x " + std::to_string(Z.cols) +
-                                                 ", expected " + std::to_string(n) + " x " + std::to_string(n),
-                {file});
-  if (s.x_given) {
-    if (s.x.size() != n)
-      throw Error(ErrorCategory::InvalidInput, "x has " + std::to_string(s.x.size()) + " entries, expected " + std::to_string(n), {file});
-  } else {
+  check_shapes(s, Z, "Z", file);
+  if (!s.x_given) {
     s.x = y_total(s);
     for (size_t i = 0; i < n; ++i)
       for (int64_t p = Z.row_start[i]; p < Z.row_start[i + 1]; ++p) s.x[i] += Z.value[p];
@@ -90,16 +99,9 @@ void finish_from_flows(MrioSystem& s, SparseRows&& Z, const std::string& file) {
 }
 
 void finish_from_coefficients(MrioSystem& s, SparseRows&& A, const std::string& file) {
-  const size_t n = s.n();
-  if (A.rows != n || A.cols != n)
-    throw Error(ErrorCategory::InvalidInput, "A is " + std::to_string(A.rows) + " x " + std::to_string(A.cols) +
-                                                 ", expected " + std::to_string(n) + " x " + std::to_string(n),
-                {file});
+  check_shapes(s, A, "A", file);
   s.A = std::move(A);
-  if (s.x_given) {
-    if (s.x.size() != n)
-      throw Error(ErrorCategory::InvalidInput, "x has " + std::to_string(s.x.size()) + " entries, expected " + std::to_string(n), {file});
-  } else {
+  if (!s.x_given) {
     // x = (I - A)^-1 y needs a factorisation: left to compute_accounts (which factorises anyway) or to
     // ensure_gross_output(), so that a big system is not factorised twice.
     s.x.clear();

@@ -313,6 +313,17 @@ bool looks_like_eora26(const std::string& folder) {
          !find_eora_tables(folder).empty();
 }
 
+// A cell sink for parse_eora_table: adds the value at the kept column, or to `lost` when the column was
+// dropped (the ROW region).
+auto into(DenseMatrix& m, const std::vector<long>& new_index, double& lost) {
+  return [&m, &new_index, &lost](size_t i, size_t j, double v) {
+    if (new_index[j] < 0)
+      lost += v;
+    else
+      m(i, static_cast<size_t>(new_index[j])) += v;
+  };
+}
+
 MrioSystem read_eora26(const std::string& folder) {
   const fs::path dir(folder);
   const auto tables = find_eora_tables(dir);
@@ -414,20 +425,10 @@ MrioSystem read_eora26(const std::string& folder) {
     double lost_q = 0, lost_qy = 0;
     parse_eora_table(load_required(dir / (stem + "Q.txt"), "it is the satellite account Q (F)", files),
                      path(stem + "Q.txt"), lQ.size(), lT.size(), "labels_Q.txt", "labels_T.txt", q_label, t_label,
-                     [&](size_t i, size_t j, double v) {
-                       if (T.new_index[j] < 0)
-                         lost_q += v;
-                       else
-                         q.F(i, static_cast<size_t>(T.new_index[j])) += v;
-                     });
+                     into(q.F, T.new_index, lost_q));
     parse_eora_table(load_required(dir / (stem + "QY.txt"), "it is the final demand satellite QY (F_Y)", files),
                      path(stem + "QY.txt"), lQ.size(), lFD.size(), "labels_Q.txt", "labels_FD.txt", q_label, fd_label,
-                     [&](size_t i, size_t j, double v) {
-                       if (FD.new_index[j] < 0)
-                         lost_qy += v;
-                       else
-                         q.F_Y(i, static_cast<size_t>(FD.new_index[j])) += v;
-                     });
+                     into(q.F_Y, FD.new_index, lost_qy));
     dropped["Q"] = lost_q;
     dropped["QY"] = lost_qy;
     s.extensions.push_back(std::move(q));
@@ -443,12 +444,7 @@ MrioSystem read_eora26(const std::string& folder) {
     double lost = 0;
     parse_eora_table(load_required(dir / (stem + "VA.txt"), "it is the value added (factor inputs) table VA", files),
                      path(stem + "VA.txt"), lVA.size(), lT.size(), "labels_VA.txt", "labels_T.txt", va_label, t_label,
-                     [&](size_t i, size_t j, double v) {
-                       if (T.new_index[j] < 0)
-                         lost += v;
-                       else
-                         va.F(i, static_cast<size_t>(T.new_index[j])) += v;
-                     });
+                     into(va.F, T.new_index, lost));
     dropped["VA"] = lost;
     s.extensions.push_back(std::move(va));
   }

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <mutex>
 #include <thread>
@@ -172,7 +170,6 @@ LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads)
     impl_->ipiv.resize(n);
     const int ni = as_int(n);
     int info = 0;
-    if (std::getenv("PANOCARBON_TRACE")) std::fprintf(stderr, "trace: dense single built %.3f s\n", seconds_since(t0));
     if (n > 0) sgetrf_(&ni, &ni, m.data(), &ni, impl_->ipiv.data(), &info);
     if (info != 0) {  // singular in single precision: try double
       decltype(impl_->lu32)().swap(m);
@@ -277,7 +274,7 @@ void parallel_columns(size_t k, int threads, F&& f) {
 }  // namespace
 
 namespace {
-void solve_impl(const LeontiefSolver::Impl& im, LeontiefSolver::Impl* /*unused*/, Method method, size_t n,
+void solve_impl(const LeontiefSolver::Impl& im, Method method, size_t n,
                 std::vector<double>& B, size_t k, bool transposed, int& iterations) {
   if (B.size() != n * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
   if (n == 0 || k == 0) return;
@@ -319,7 +316,7 @@ namespace {
 // x <- x + LU32^-1 (b - M x), M = I - A or its transpose, until the double residual stops falling.
 // Returns false when it does not reach 1e-12 (then the caller falls back to a double factorisation).
 bool refine_mixed(const LeontiefSolver::Impl& im, size_t n, std::vector<double>& B, size_t k, bool transposed,
-                  int& iterations, std::vector<double>& residuals) {
+                  int& iterations, std::vector<double>& residuals, std::vector<RefinementStep>& log) {
   const char trans = transposed ? 'N' : 'T';  // lu32 holds the LU of (I - A)^T
   const int ni = as_int(n), ki = as_int(k);
   const std::vector<double> rhs = B;
@@ -331,23 +328,17 @@ bool refine_mixed(const LeontiefSolver::Impl& im, size_t n, std::vector<double>&
     for (size_t i = 0; i < n * k; ++i) r32[i] = static_cast<float>(R[i]);
     int info = 0;
     sgetrs_(&trans, &ni, &ki, im.lu32.data(), &ni, im.ipiv.data(), r32.data(), &ni, &info);
-    const double t_trs = seconds_since(t0);
     if (info != 0) throw Error(ErrorCategory::Internal, "sgetrs failed: " + std::to_string(info));
     for (size_t i = 0; i < n * k; ++i) X[i] += static_cast<double>(r32[i]);
     const auto rel = leontief_residuals(*im.a, X.data(), rhs.data(), k, transposed, im.threads, &R);
     iterations = std::max(iterations, it + 1);
-    if (std::getenv("PANOCARBON_TRACE")) {
-      double w = 0;
-      for (double r : rel) w = std::max(w, r);
-      std::fprintf(stderr, "refine k=%zu step %d residual %.3e (sgetrs %.3f s, total %.3f s)\n", k, it + 1, w, t_trs,
-                   seconds_since(t0));
-    }
     double worst = 0, worst_ratio = 0;
     for (size_t j = 0; j < k; ++j) {
       worst = std::max(worst, rel[j]);
       worst_ratio = std::max(worst_ratio, prev[j] > 0 ? rel[j] / prev[j] : 0.0);
       prev[j] = rel[j];
     }
+    log.push_back({k, it + 1, worst, seconds_since(t0)});
     // 1e-14 relative is at the level of a double LU's own backward error for these systems.
     if (worst <= 1e-14 || (it > 0 && worst_ratio > 0.5)) {
       if (worst > 1e-12) return false;
@@ -368,7 +359,7 @@ void LeontiefSolver::solve_any(std::vector<double>& B, size_t k, bool transposed
   if (method_ == Method::DenseMixed) {
     if (B.size() != n_ * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
     if (n_ == 0 || k == 0) return;
-    if (refine_mixed(*impl_, n_, B, k, transposed, iterations_, last_residuals_)) return;
+    if (refine_mixed(*impl_, n_, B, k, transposed, iterations_, last_residuals_, refinement_log_)) return;
     // Did not converge (I - A too ill-conditioned for single precision): factorise in double, once.
     decltype(impl_->lu32)().swap(impl_->lu32);
     LeontiefSolver dense(*impl_->a, Method::Dense, impl_->threads);
@@ -376,7 +367,7 @@ void LeontiefSolver::solve_any(std::vector<double>& B, size_t k, bool transposed
     method_ = Method::Dense;
     fell_back_ = true;
   }
-  solve_impl(*impl_, nullptr, method_, n_, B, k, transposed, iterations_);
+  solve_impl(*impl_, method_, n_, B, k, transposed, iterations_);
 }
 
 std::vector<double> LeontiefSolver::leontief_inverse() const {
@@ -462,33 +453,6 @@ std::vector<double> leontief_residuals(const SparseRows& A, const double* X, con
   std::vector<double> rel(k);
   for (size_t j = 0; j < k; ++j) rel[j] = y2[j] > 0 ? std::sqrt(r2[j] / y2[j]) : std::sqrt(r2[j]);
   return rel;
-}
-
-double leontief_residual(const SparseRows& A, const double* x, const double* y) {
-  double r2 = 0, y2 = 0;
-  for (size_t i = 0; i < A.rows; ++i) {
-    double ax = 0;
-    for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) ax += A.value[p] * x[A.col[p]];
-    const double r = x[i] - ax - y[i];
-    r2 += r * r;
-    y2 += y[i] * y[i];
-  }
-  if (y2 == 0) return std::sqrt(r2);
-  return std::sqrt(r2 / y2);
-}
-
-double leontief_residual_transposed(const SparseRows& A, const double* x, const double* y) {
-  std::vector<double> atx(A.cols, 0.0);
-  for (size_t i = 0; i < A.rows; ++i)
-    for (int64_t p = A.row_start[i]; p < A.row_start[i + 1]; ++p) atx[A.col[p]] += A.value[p] * x[i];
-  double r2 = 0, y2 = 0;
-  for (size_t j = 0; j < A.cols; ++j) {
-    const double r = x[j] - atx[j] - y[j];
-    r2 += r * r;
-    y2 += y[j] * y[j];
-  }
-  if (y2 == 0) return std::sqrt(r2);
-  return std::sqrt(r2 / y2);
 }
 
 }  // namespace panocarbon::linalg

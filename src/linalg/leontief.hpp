@@ -21,6 +21,15 @@ namespace panocarbon::linalg {
 
 enum class Method { Dense, DenseMixed, Sparse, Iterative };
 
+// One refinement step of a mixed-precision solve: how many right-hand sides, the step, the largest relative
+// residual after it, and its time (sgetrs + the double residual pass). Callers may report them.
+struct RefinementStep {
+  size_t rhs = 0;
+  int step = 0;
+  double residual = 0;
+  double seconds = 0;
+};
+
 // DenseMixed factorises in single precision (sgetrf: half the memory and about half the time of dgetrf)
 // and refines every solution in double precision against the exact sparse A (the classical mixed-
 // precision iterative refinement of LAPACK's dsgesv; Buttari et al. 2007): x <- x + U^-1 L^-1 (y - (I - A) x)
@@ -52,6 +61,7 @@ class LeontiefSolver {
   // Mixed precision computes the exact double residual of every solution while refining: the relative
   // residuals of the last solve's columns (empty for the other methods, which callers check themselves).
   const std::vector<double>& last_residuals() const { return last_residuals_; }
+  const std::vector<RefinementStep>& refinement_log() const { return refinement_log_; }
   double factorise_seconds() const { return factorise_s_; }
 
   // Builds L = (I - A)^-1 (column-major n x n) from the same factorisation. Only on request: n^2 memory.
@@ -66,6 +76,7 @@ class LeontiefSolver {
   mutable int iterations_ = 0;
   mutable bool fell_back_ = false;
   mutable std::vector<double> last_residuals_;
+  mutable std::vector<RefinementStep> refinement_log_;
   double factorise_s_ = 0;
   mutable std::unique_ptr<Impl> impl_;
 };
@@ -74,10 +85,5 @@ class LeontiefSolver {
 // per column ||(I - A) x - y|| / ||y|| (or with (I - A)^T). When R is given it receives y - (I - A) x.
 std::vector<double> leontief_residuals(const SparseRows& A, const double* X, const double* Y, size_t k, bool transposed,
                                        int threads = 0, std::vector<double>* R = nullptr);
-
-// ||(I - A) x - y||_2 / ||y||_2 (0 when y = 0 and x = 0).
-double leontief_residual(const SparseRows& A, const double* x, const double* y);
-// Same for the transposed system: ||(I - A)^T x - y|| / ||y||.
-double leontief_residual_transposed(const SparseRows& A, const double* x, const double* y);
 
 }  // namespace panocarbon::linalg

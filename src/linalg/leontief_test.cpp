@@ -62,9 +62,9 @@ TEST(Leontief, AllMethodsAgreeOnARandomSystem) {
     s.solve_transposed(XT, k);
     for (double r : leontief_residuals(A, X.data(), B.data(), k, false)) EXPECT_LT(r, 1e-13) << describe(m);
     for (double r : leontief_residuals(A, XT.data(), B.data(), k, true)) EXPECT_LT(r, 1e-13) << describe(m);
-    EXPECT_NEAR(leontief_residual(A, X.data(), B.data()), leontief_residuals(A, X.data(), B.data(), 1, false)[0], 1e-15);
-    EXPECT_NEAR(leontief_residual_transposed(A, XT.data(), B.data()),
-                leontief_residuals(A, XT.data(), B.data(), 1, true)[0], 1e-15);
+    // One column at a time gives the same residuals as the block of k.
+    EXPECT_NEAR(leontief_residuals(A, X.data() + n, B.data() + n, 1, false)[0],
+                leontief_residuals(A, X.data(), B.data(), k, false)[1], 1e-15);
     sols.push_back(X);
     tsols.push_back(XT);
   }
@@ -96,6 +96,31 @@ TEST(Leontief, SingularAndNonProductiveSystemsAreClearErrors) {
     FAIL() << "expected divergence";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("not productive"), std::string::npos) << e.what();
+  }
+}
+
+// Mixed precision never fails where double works: when single precision cannot hold I - A (singular in
+// float) or refinement stalls (condition number near 1/eps_single), it re-factorises in double.
+TEST(Leontief, MixedPrecisionFallsBackToDoubleOnIllConditionedSystems) {
+  for (double delta : {1e-8, 2e-8, 1e-6}) {
+    // I - A = [0.5, -(0.5 - delta); -(0.5 - delta), 0.5]: eigenvalues delta and 1 - delta.
+    const auto A = from_dense({{0.5, 0.5 - delta}, {0.5 - delta, 0.5}});
+    LeontiefSolver dense(A, Method::Dense), mixed(A, Method::DenseMixed);
+    std::vector<double> xd{1.0, 2.0}, xm = xd;
+    const std::vector<double> y = xd;
+    dense.solve(xd, 1);
+    mixed.solve(xm, 1);
+    EXPECT_LT(leontief_residuals(A, xm.data(), y.data(), 1, false)[0], 1e-12) << delta;
+    for (size_t i = 0; i < 2; ++i) EXPECT_NEAR(xm[i], xd[i], 1e-9 * std::fabs(xd[i])) << delta;
+    if (delta == 1e-8) {  // 0.5 - 1e-8 rounds to 0.5 in single precision: singular there
+      EXPECT_TRUE(mixed.fell_back());
+      EXPECT_EQ(mixed.method(), Method::Dense);
+    }
+    if (delta == 1e-6) {  // well enough conditioned: refined, no fallback, steps logged
+      EXPECT_FALSE(mixed.fell_back());
+      ASSERT_FALSE(mixed.refinement_log().empty());
+      EXPECT_LT(mixed.refinement_log().back().residual, 1e-12);
+    }
   }
 }
 

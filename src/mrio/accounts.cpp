@@ -377,6 +377,10 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     out.stressors.push_back(std::move(acc));
   }
   trace("accounts per stressor", t_phase);
+  if (std::getenv("PANOCARBON_TRACE"))
+    for (const auto& r : solver.refinement_log())
+      std::fprintf(stderr, "trace: refinement, %zu right-hand sides, step %d: residual %.3e in %.3f s\n", r.rhs, r.step,
+                   r.residual, r.seconds);
   if (o.leontief) out.L = solver.leontief_inverse();
   rep.iterations = solver.iterations();
   if (solver.fell_back()) {

@@ -1,16 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end tests of the panocarbon CLI against real database files: default paths, the run log and
 its hashes, search, failures that must not corrupt the database. Prints 'N passed, M failed'."""
-import argparse, csv, hashlib, io, json, os, shutil, sqlite3, subprocess, sys, tempfile, traceback
+import csv, hashlib, io, json, os, sqlite3, subprocess
+
+from harness import parse_bin, run_all, test
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = None
-TESTS = []
-
-
-def test(f):
-    TESTS.append(f)
-    return f
 
 
 def run(*args, env=None, expect=0):
@@ -199,24 +195,8 @@ def gwp_list(tmp):
 
 def main():
     global BIN
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--bin', required=True)
-    BIN = os.path.abspath(ap.parse_args().bin)
-    passed = failed = 0
-    for t in TESTS:
-        tmp = tempfile.mkdtemp(prefix='pc-e2e-')
-        try:
-            t(tmp)
-            passed += 1
-            print(f'ok   {t.__name__}')
-        except Exception:
-            failed += 1
-            print(f'FAIL {t.__name__}')
-            traceback.print_exc()
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f'{passed} passed, {failed} failed')
-    sys.exit(1 if failed else 0)
+    BIN = parse_bin()
+    run_all('pc-e2e-')
 
 
 if __name__ == '__main__':

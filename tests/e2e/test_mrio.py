@@ -2,21 +2,17 @@
 """End-to-end tests of `panocarbon mrio ...` on the real and mock MRIO datasets in ../shared/data/mrio:
 pymrio's own results, zip vs folder, the other formats, the WIOD 2009 CO2 account, aggregation, the store,
 and every bad-input error. Prints 'N passed, M failed'; exits 77 (skipped) without ../shared/data."""
-import argparse, csv, io, json, os, shutil, sqlite3, subprocess, sys, tempfile, traceback, zipfile
+import csv, io, json, os, sqlite3, subprocess, sys, zipfile
 
 import numpy as np
 import pandas as pd
+
+from harness import parse_bin, run_all, test
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get('PANOCARBON_SHARED_DATA', os.path.join(os.path.dirname(ROOT), 'shared', 'data'))
 MRIO = os.path.join(SHARED, 'mrio')
 BIN = None
-TESTS = []
-
-
-def test(f):
-    TESTS.append(f)
-    return f
 
 
 def run(*args, db, expect=0):
@@ -306,6 +302,14 @@ def bad_input_errors_name_file_line_and_label(tmp):
     os.remove(os.path.join(good, 'Y.txt'))
     err = run('mrio', 'accounts', good, db=db, expect=2).stderr
     assert 'Y.txt is named in file_parameters.json but is missing' in err, err
+    # F_Y listing other stressors than F.
+    write_system(good, Z=HEAD + 'r1\ts\t150\t500\nr2\ts\t200\t100\n', Y=GOOD_Y)
+    json.dump({'files': {'F': {'name': 'F.txt', 'nr_index_col': '1', 'nr_header': '2'},
+                         'F_Y': {'name': 'F_Y.txt', 'nr_index_col': '1', 'nr_header': '2'}}, 'systemtype': 'Extension'},
+              open(os.path.join(good, 'em', 'file_parameters.json'), 'w'))
+    open(os.path.join(good, 'em', 'F_Y.txt'), 'w').write('region\tr1\tr2\ncategory\thh\thh\nCH4\t1\t0\n')
+    err = run('mrio', 'accounts', good, db=db, expect=2).stderr
+    assert "stressor 1 is 'CH4' but F has 'CO2'" in err and 'F_Y.txt' in err, err
     # A concordance that forgets a region.
     write_system(good, Z=HEAD + 'r1\ts\t150\t500\nr2\ts\t200\t100\n', Y=GOOD_Y)
     cmap = os.path.join(tmp, 'map.csv')
@@ -317,27 +321,11 @@ def bad_input_errors_name_file_line_and_label(tmp):
 
 def main():
     global BIN
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--bin', required=True)
-    BIN = os.path.abspath(ap.parse_args().bin)
+    BIN = parse_bin()
     if not os.path.isdir(MRIO):
         print(f'skipped: {MRIO} not found')
         sys.exit(77)
-    passed = failed = 0
-    for t in TESTS:
-        tmp = tempfile.mkdtemp(prefix='pc-mrio-')
-        try:
-            t(tmp)
-            passed += 1
-            print(f'ok   {t.__name__}')
-        except Exception:
-            failed += 1
-            print(f'FAIL {t.__name__}')
-            traceback.print_exc()
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(f'{passed} passed, {failed} failed')
-    sys.exit(1 if failed else 0)
+    run_all('pc-mrio-')
 
 
 if __name__ == '__main__':
