@@ -487,7 +487,8 @@ def main():
     def run_ours(folder, tag):
         out_csv = os.path.join(args.workdir, f"{tag}.panocarbon.csv")
         err = os.path.join(args.workdir, f"{tag}.panocarbon.err")
-        cmd = [binary, "mrio", "accounts", folder, "--format", "csv"]
+        # its own database in the work folder: the benchmark must not depend on (or write to) the user's
+        cmd = [binary, "mrio", "accounts", folder, "--format", "csv", "--db", os.path.join(args.workdir, "bench.db")]
         rc, wall, rss, cpu = run_child(cmd, out_csv, err, args.timeout)
         if rc != 0:
             raise SystemExit(f"mrio_bench: FAIL: `{' '.join(cmd)}` exited {rc}:\n{tail(err)}")

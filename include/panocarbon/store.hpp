@@ -59,7 +59,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the

@@ -57,7 +57,7 @@ CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, titl
 CREATE TABLE mrio_systems(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL,
   regions INTEGER NOT NULL, sectors INTEGER NOT NULL, categories INTEGER NOT NULL, monetary_unit TEXT,
-  year INTEGER, provenance TEXT, imported_at TEXT NOT NULL, UNIQUE(source, fingerprint));
+  provenance TEXT, imported_at TEXT NOT NULL, UNIQUE(source, fingerprint));
 CREATE TABLE mrio_accounts(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   system_id INTEGER NOT NULL REFERENCES mrio_systems(id) ON DELETE CASCADE,
@@ -66,7 +66,21 @@ CREATE TABLE mrio_accounts(
   eebt_consumption REAL, population REAL);
 CREATE INDEX mrio_accounts_query ON mrio_accounts(system_id, stressor, region);
 )sql",
+    // 3: the table's year with each MRIO system. (Development builds briefly created this column in
+    // migration 2; the store skips the ALTER where the column is already there.)
+    R"sql(
+ALTER TABLE mrio_systems ADD COLUMN year INTEGER;
+)sql",
 };
+
+// A migration whose only effect is already present (see entry 3) is skipped rather than failing.
+bool already_applied(Db& db, int index) {
+  if (index != 2)
+    return false;
+  Stmt s(db.handle(), "SELECT count(*) FROM pragma_table_info('mrio_systems') WHERE name = 'year'");
+  s.step();
+  return s.integer(0) > 0;
+}
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion);
 
@@ -116,7 +130,8 @@ struct Store::Impl {
                   ErrorContext{path.string()});
     for (; v < Store::kSchemaVersion; ++v) {
       Transaction t(db);
-      db.exec(kMigrations[v]);
+      if (!already_applied(db, v))
+        db.exec(kMigrations[v]);
       db.exec(fmt::format("PRAGMA user_version = {}", v + 1));
       t.commit();
     }

@@ -112,3 +112,37 @@ TEST(Store, DefaultPathRule) {
   EXPECT_EQ(Store::default_path(), "/data/panocarbon/panocarbon.db");
   unsetenv("XDG_DATA_HOME");
 }
+
+// A database written by the released schema 2 (no year column) and one written by a development build that
+// had the column in migration 2 both upgrade to the current schema and accept a system with its year.
+TEST(Store, SchemaTwoDatabasesUpgradeWithOrWithoutTheYearColumn) {
+  for (bool dev_build : {false, true}) {
+    const auto path = temp_db(dev_build ? "v2dev" : "v2");
+    { Store s = Store::open(path); }
+    {
+      store::Db db(path.string());
+      if (!dev_build)
+        db.exec("ALTER TABLE mrio_systems DROP COLUMN year");
+      db.exec("PRAGMA user_version = 2");
+    }
+    Store s = Store::open(path);
+    EXPECT_EQ(s.schema_version(), Store::kSchemaVersion);
+    MrioSystemRecord r;
+    r.name = "wiod";
+    r.format = "pymrio";
+    r.source = "/x";
+    r.fingerprint = "f";
+    r.regions = 1;
+    r.year = 2009;
+    const int64_t id = s.save_mrio_system(r);
+    const int64_t run = s.begin_run("mrio accounts", nlohmann::json::array(), nlohmann::json::object());
+    MrioAccountRecord a;
+    a.extension = "e";
+    a.stressor = "CO2";
+    a.region = "AUS";
+    s.save_mrio_accounts(run, id, {a});
+    const auto back = s.mrio_accounts("", "", "", 2009);
+    ASSERT_EQ(back.size(), 1u) << dev_build;
+    EXPECT_EQ(back[0].year, 2009);
+  }
+}
