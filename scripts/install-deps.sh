@@ -5,7 +5,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  libopenblas-dev libsuitesparse-dev libzip-dev
+  libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev
   python3 python3-yaml python3-numpy python3-pandas
 )
 missing=()

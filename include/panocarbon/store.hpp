@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,17 @@
 #include "panocarbon/factors.hpp"
 
 namespace panocarbon {
+namespace lca {
+struct Database;
+struct Method;
+}  // namespace lca
+
+// An LCA database as recorded in the store.
+struct LcaDatabaseRecord {
+  std::string name, format, source, imported_at;
+  size_t processes = 0, flows = 0, exchanges = 0;
+  nlohmann::json provenance;
+};
 
 struct SearchHit {
   std::string kind;  // "factor", "fuel", "category"
@@ -59,7 +71,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the
@@ -90,6 +102,16 @@ class Store {
   void save_mrio_accounts(int64_t run_id, int64_t system_id, const std::vector<MrioAccountRecord>& rows);
   std::vector<MrioAccountRecord> mrio_accounts(const std::string& system, const std::string& region,
                                                const std::string& stressor, int year = 0) const;
+
+  // LCA: databases (replacing one of the same name, in one transaction), their full-text index over
+  // processes and flows, and LCIA methods (stored as their definition).
+  void save_lca_database(const lca::Database& db);
+  lca::Database load_lca_database(const std::string& name) const;  // throws NotFound listing the names
+  std::vector<LcaDatabaseRecord> lca_databases() const;
+  std::vector<SearchHit> lca_search(std::string_view query, const std::string& database, int limit) const;
+  void save_lca_method(const lca::Method& method);
+  std::optional<lca::Method> load_lca_method(const std::string& name) const;
+  std::vector<std::string> lca_methods() const;
 
   struct Impl;
 

@@ -85,6 +85,15 @@ class FolderSet final : public FileSet {
     auto s = open_member(rel);
     return drain(*s);
   }
+  std::vector<std::string> all_files() const override {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (it->is_regular_file()) out.push_back(fs::relative(it->path(), root_).generic_string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
   std::vector<std::string> subfolders(const std::string& rel) const override {
     std::vector<std::string> out;
     const fs::path dir = rel.empty() ? root_ : root_ / rel;
@@ -140,6 +149,12 @@ class ZipSet final : public FileSet {
     auto s = open_member(rel);
     return drain(*s);
   }
+  std::vector<std::string> all_files() const override {
+    std::vector<std::string> out;
+    for (const auto& nm : names_)
+      if (nm.compare(0, root_.size(), root_) == 0 && !nm.empty() && nm.back() != '/') out.push_back(nm.substr(root_.size()));
+    return out;  // names_ is a sorted set
+  }
   std::vector<std::string> subfolders(const std::string& rel) const override {
     const std::string prefix = root_ + (rel.empty() ? "" : rel + "/");
     std::set<std::string> out;
@@ -164,11 +179,10 @@ class ZipSet final : public FileSet {
 
 std::unique_ptr<ByteSource> open_file_source(const std::string& path) { return std::make_unique<FileSource>(path); }
 
-std::unique_ptr<FileSet> FileSet::open(const std::string& path) {
+std::unique_ptr<FileSet> FileSet::open(const std::string& path, const std::string& what) {
   if (fs::is_directory(path)) return std::make_unique<FolderSet>(path);
   if (!fs::exists(path))
-    throw Error(ErrorCategory::NotFound, path + " does not exist: give an MRIO folder, a .zip of one, or a table file",
-                {path});
+    throw Error(ErrorCategory::NotFound, path + " does not exist: give " + what, {path});
   return std::make_unique<ZipSet>(path);
 }
 

@@ -25,11 +25,13 @@ class FileSet {
  public:
   // `path` is a folder or a .zip; inside a zip, `root` becomes the folder holding file_parameters.json
   // (EXIOBASE zips keep everything under one top folder).
-  static std::unique_ptr<FileSet> open(const std::string& path);
+  static std::unique_ptr<FileSet> open(const std::string& path, const std::string& what = "an MRIO folder, a .zip of one, or a table file");
   virtual ~FileSet() = default;
   virtual bool exists(const std::string& rel) const = 0;
   virtual std::unique_ptr<ByteSource> open_member(const std::string& rel) const = 0;
   virtual std::string read_all(const std::string& rel) const = 0;
+  // Every file under the root, as relative paths with '/' (sorted).
+  virtual std::vector<std::string> all_files() const = 0;
   // Immediate subfolders (relative names) of `rel` ("" = top).
   virtual std::vector<std::string> subfolders(const std::string& rel) const = 0;
   virtual std::string display(const std::string& rel) const = 0;  // path for messages

@@ -1,0 +1,538 @@
+// openLCA JSON-LD (olca-schema 1.x and 2.x) into the LCA model: a folder or a .zip holding processes/,
+// flows/, categories/, flow_properties/, unit_groups/ (and lcia_methods/, lcia_categories/ for methods).
+// Every exchange amount is converted to its flow's reference unit:
+//   amount_ref = amount × unit.conversionFactor / flowPropertyFactor(flow, exchange's flow property).
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "io/byte_source.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/lca.hpp"
+
+namespace panocarbon::lca {
+namespace {
+
+using nlohmann::json;
+
+// One JSON-LD package: its files grouped by folder ("processes" -> ids -> relative path).
+struct Package {
+  std::unique_ptr<io::FileSet> set;
+  std::string prefix;  // folder inside the set holding processes/ etc. ("" or "x/")
+  std::map<std::string, std::vector<std::string>> folders;
+
+  json load(const std::string& rel) const {
+    const std::string text = set->read_all(rel);
+    try {
+      return json::parse(text);
+    } catch (const json::parse_error& e) {
+      // byte offset -> line for the message
+      const size_t off = std::min<size_t>(e.byte, text.size());
+      const long line = 1 + static_cast<long>(std::count(text.begin(), text.begin() + static_cast<long>(off), '\n'));
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("{} is not valid JSON ({}): fix or re-export the file", set->display(rel), e.what()),
+                  ErrorContext{set->display(rel), line});
+    }
+  }
+  const std::vector<std::string>& files(const std::string& folder) const {
+    static const std::vector<std::string> none;
+    const auto it = folders.find(folder);
+    return it == folders.end() ? none : it->second;
+  }
+};
+
+const char* const kFolders[] = {"processes",  "flows",       "categories",      "flow_properties",
+                                "unit_groups", "lcia_methods", "lcia_categories", "locations"};
+
+Package open_package(const std::string& path, bool need_processes) {
+  Package p;
+  p.set = io::FileSet::open(path, "an openLCA JSON-LD folder or .zip, or EcoSpold2 .spold files");
+  const auto files = p.set->all_files();
+  // The package root: the shallowest folder holding a known subfolder.
+  size_t best = std::string::npos;
+  for (const auto& f : files) {
+    for (const char* folder : kFolders) {
+      const std::string marker = std::string(folder) + "/";
+      const auto pos = f.find(marker);
+      if (pos == std::string::npos || (pos > 0 && f[pos - 1] != '/')) continue;
+      const size_t depth = static_cast<size_t>(std::count(f.begin(), f.begin() + static_cast<long>(pos), '/'));
+      if (best == std::string::npos || depth < best) {
+        best = depth;
+        p.prefix = f.substr(0, pos);
+      }
+    }
+  }
+  for (const auto& f : files) {
+    if (f.size() < 5 || f.compare(f.size() - 5, 5, ".json") != 0) continue;
+    if (f.compare(0, p.prefix.size(), p.prefix) != 0) continue;
+    const std::string rest = f.substr(p.prefix.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos || rest.find('/', slash + 1) != std::string::npos) continue;
+    p.folders[rest.substr(0, slash)].push_back(f);
+  }
+  if (need_processes && p.files("processes").empty())
+    throw Error(ErrorCategory::InvalidInput,
+                path + " holds no openLCA JSON-LD processes (no processes/*.json) and no EcoSpold2 .spold files: "
+                       "give the folder or .zip exported by openLCA, or an EcoSpold2 export",
+                ErrorContext{path});
+  return p;
+}
+
+// A field under its 2.x or 1.x name.
+const json* field(const json& j, const char* v2, const char* v1 = nullptr) {
+  auto it = j.find(v2);
+  if (it != j.end() && !it->is_null()) return &*it;
+  if (v1) {
+    it = j.find(v1);
+    if (it != j.end() && !it->is_null()) return &*it;
+  }
+  return nullptr;
+}
+bool flag(const json& j, const char* v2, const char* v1) {
+  const json* f = field(j, v2, v1);
+  return f && f->is_boolean() && f->get<bool>();
+}
+std::string str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+double num(const json& j, const char* key, double dflt = 0) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : dflt;
+}
+std::string ref_id(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_object()) return {};
+  return str(*it, "@id");
+}
+
+struct UnitInfo {
+  std::string group, name;
+  double factor = 1;
+};
+
+struct Units {
+  std::unordered_map<std::string, UnitInfo> by_id;                      // unit id -> info
+  std::unordered_map<std::string, std::string> group_ref_unit;          // group id -> reference unit name
+  std::unordered_map<std::string, std::map<std::string, double>> group_by_name;  // group id -> unit name -> factor
+  std::unordered_map<std::string, std::string> property_group;          // flow property id -> unit group id
+  std::unordered_map<std::string, std::string> property_name;           // flow property id -> name
+};
+
+Units read_units(const Package& p) {
+  Units u;
+  for (const auto& rel : p.files("unit_groups")) {
+    const json g = p.load(rel);
+    const std::string gid = str(g, "@id");
+    const auto units = g.find("units");
+    if (units == g.end() || !units->is_array()) continue;
+    for (const auto& un : *units) {
+      UnitInfo info{gid, str(un, "name"), num(un, "conversionFactor", 1)};
+      if (flag(un, "isRefUnit", "referenceUnit")) u.group_ref_unit[gid] = info.name;
+      u.group_by_name[gid][info.name] = info.factor;
+      const auto syn = un.find("synonyms");
+      if (syn != un.end() && syn->is_array())
+        for (const auto& s : *syn)
+          if (s.is_string()) u.group_by_name[gid].emplace(s.get<std::string>(), info.factor);
+      u.by_id.emplace(str(un, "@id"), std::move(info));
+    }
+  }
+  for (const auto& rel : p.files("flow_properties")) {
+    const json fp = p.load(rel);
+    u.property_group[str(fp, "@id")] = ref_id(fp, "unitGroup");
+    u.property_name[str(fp, "@id")] = str(fp, "name");
+  }
+  return u;
+}
+
+std::unordered_map<std::string, std::string> read_category_paths(const Package& p) {
+  std::unordered_map<std::string, std::pair<std::string, std::string>> raw;  // id -> (name, parent id)
+  for (const auto& rel : p.files("categories")) {
+    const json c = p.load(rel);
+    raw[str(c, "@id")] = {str(c, "name"), ref_id(c, "category")};
+  }
+  std::unordered_map<std::string, std::string> paths;
+  for (const auto& [id, v] : raw) {
+    std::vector<std::string> parts{v.first};
+    std::string parent = v.second;
+    for (int guard = 0; !parent.empty() && guard < 64; ++guard) {
+      const auto it = raw.find(parent);
+      if (it == raw.end()) break;
+      parts.push_back(it->second.first);
+      parent = it->second.second;
+    }
+    std::string path;
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) path += (path.empty() ? "" : "/") + *it;
+    paths[id] = path;
+  }
+  return paths;
+}
+
+// The category of an entity: a reference (1.x) resolved to its path, or a path string (2.x).
+std::string category_of(const json& j, const std::unordered_map<std::string, std::string>& paths) {
+  const auto it = j.find("category");
+  if (it == j.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_object()) {
+    const auto p = paths.find(str(*it, "@id"));
+    if (p != paths.end()) return p->second;
+    return str(*it, "name");
+  }
+  return {};
+}
+
+FlowType flow_type(const std::string& t) {
+  if (t == "PRODUCT_FLOW") return FlowType::Product;
+  if (t == "WASTE_FLOW") return FlowType::Waste;
+  return FlowType::Elementary;
+}
+
+Uncertainty read_uncertainty(const json& e) {
+  Uncertainty u;
+  const auto it = e.find("uncertainty");
+  if (it == e.end() || !it->is_object()) return u;
+  const std::string t = str(*it, "distributionType");
+  if (t == "LOG_NORMAL_DISTRIBUTION") {
+    u.kind = Uncertainty::Lognormal;
+    u.a = num(*it, "geomMean");
+    u.b = num(*it, "geomSd");
+  } else if (t == "NORMAL_DISTRIBUTION") {
+    u.kind = Uncertainty::Normal;
+    u.a = num(*it, "mean");
+    u.b = num(*it, "sd");
+  } else if (t == "TRIANGLE_DISTRIBUTION") {
+    u.kind = Uncertainty::Triangle;
+    u.a = num(*it, "minimum", num(*it, "min"));
+    u.b = num(*it, "mode");
+    u.c = num(*it, "maximum", num(*it, "max"));
+  } else if (t == "UNIFORM_DISTRIBUTION") {
+    u.kind = Uncertainty::Uniform;
+    u.a = num(*it, "minimum", num(*it, "min"));
+    u.b = num(*it, "maximum", num(*it, "max"));
+  }
+  // "dqEntry": "(1;2;3;1;2)" (2.x) or "pedigreeUncertainty" (1.x) with the five indicators
+  std::string dq = str(e, "dqEntry");
+  if (dq.empty()) dq = str(e, "pedigreeUncertainty");
+  int k = 0;
+  for (char c : dq)
+    if (c >= '0' && c <= '9' && k < 5) u.pedigree[k++] = c - '0';
+  u.basic_variance = num(e, "baseUncertainty");
+  return u;
+}
+
+}  // namespace
+
+Database read_jsonld(const std::string& path) {
+  const Package p = open_package(path, true);
+  const Units units = read_units(p);
+  const auto paths = read_category_paths(p);
+  Database db;
+  db.format = "openlca-jsonld";
+  db.name = std::filesystem::path(path).stem().string();
+
+  // Flows with their reference unit and the factors of their flow properties.
+  std::unordered_map<std::string, std::unordered_map<std::string, double>> property_factor;  // flow -> fp -> factor
+  db.flows.reserve(p.files("flows").size());
+  for (const auto& rel : p.files("flows")) {
+    const json j = p.load(rel);
+    Flow f;
+    f.id = str(j, "@id");
+    if (f.id.empty())
+      throw Error(ErrorCategory::InvalidInput, p.set->display(rel) + " has no \"@id\": re-export the package",
+                  ErrorContext{p.set->display(rel), 0, 0, "@id"});
+    f.name = str(j, "name");
+    f.type = flow_type(str(j, "flowType"));
+    f.compartment = category_of(j, paths);
+    f.cas = str(j, "cas");
+    f.location = ref_id(j, "location");
+    const auto fps = j.find("flowProperties");
+    if (fps != j.end() && fps->is_array()) {
+      for (const auto& fp : *fps) {
+        const std::string fpid = ref_id(fp, "flowProperty");
+        const double factor = num(fp, "conversionFactor", 1);
+        property_factor[f.id][fpid] = factor;
+        const auto pn = units.property_name.find(fpid);
+        const std::string pname = pn != units.property_name.end() ? pn->second : fp["flowProperty"].value("name", "");
+        if (flag(fp, "isRefFlowProperty", "referenceFlowProperty")) {
+          f.property = pname;
+          const auto g = units.property_group.find(fpid);
+          if (g != units.property_group.end()) {
+            const auto ru = units.group_ref_unit.find(g->second);
+            if (ru != units.group_ref_unit.end()) f.unit = ru->second;
+          }
+        }
+        if (!pname.empty()) f.properties[pname] = factor;
+      }
+    }
+    db.flows.push_back(std::move(f));
+  }
+  std::unordered_map<std::string, int32_t> flow_ix;
+  for (size_t i = 0; i < db.flows.size(); ++i) flow_ix.emplace(db.flows[i].id, static_cast<int32_t>(i));
+
+  std::unordered_map<std::string, std::string> location_code;
+  for (const auto& rel : p.files("locations")) {
+    const json l = p.load(rel);
+    location_code[str(l, "@id")] = str(l, "code").empty() ? str(l, "name") : str(l, "code");
+  }
+
+  size_t converted = 0, missing_flows = 0;
+  db.processes.reserve(p.files("processes").size());
+  for (const auto& rel : p.files("processes")) {
+    const json j = p.load(rel);
+    const std::string where = p.set->display(rel);
+    Process pr;
+    pr.id = str(j, "@id");
+    pr.name = str(j, "name");
+    pr.category = category_of(j, paths);
+    pr.type = str(j, "processType");
+    if (const auto loc = j.find("location"); loc != j.end() && loc->is_object()) {
+      const auto lc = location_code.find(str(*loc, "@id"));
+      pr.location = lc != location_code.end() ? lc->second : str(*loc, "name");
+    }
+    if (const json* doc = field(j, "processDocumentation"); doc) {
+      for (const char* k : {"timeDescription", "validFrom", "validUntil", "geographyDescription", "technologyDescription",
+                            "samplingDescription", "dataTreatmentDescription", "completenessDescription"})
+        if (doc->contains(k) && (*doc)[k].is_string()) pr.documentation[k] = (*doc)[k];
+      if (const auto s = doc->find("sources"); s != doc->end() && s->is_array())
+        for (const auto& src : *s) pr.documentation["sources"].push_back(str(src, "name"));
+    }
+    if (const std::string dam = str(j, "defaultAllocationMethod"); !dam.empty())
+      pr.default_allocation = parse_allocation(dam);
+    const auto exs = j.find("exchanges");
+    if (exs == j.end() || !exs->is_array())
+      throw Error(ErrorCategory::InvalidInput, where + " has no \"exchanges\" array: re-export the process",
+                  ErrorContext{where, 0, 0, "exchanges"});
+    std::unordered_map<long long, int32_t> by_internal;  // 2.x internalId -> exchange index
+    long row = 0;
+    for (const auto& e : *exs) {
+      ++row;
+      Exchange x;
+      const auto fl = e.find("flow");
+      const std::string fid = fl != e.end() && fl->is_object() ? str(*fl, "@id") : std::string();
+      const auto fit = flow_ix.find(fid);
+      if (fit == flow_ix.end()) {
+        // a flow that is not in flows/: build it from the reference (name and type only)
+        if (fid.empty())
+          throw Error(ErrorCategory::InvalidInput,
+                      fmt::format("{}: exchange {} has no flow reference: fix or re-export the process", where, row),
+                      ErrorContext{where, 0, 0, "exchanges[" + std::to_string(row - 1) + "].flow"});
+        Flow f;
+        f.id = fid;
+        f.name = str(*fl, "name");
+        f.type = flow_type(str(*fl, "flowType"));
+        f.unit = e.contains("unit") ? str(e["unit"], "name") : "";
+        flow_ix.emplace(fid, static_cast<int32_t>(db.flows.size()));
+        db.flows.push_back(std::move(f));
+        ++missing_flows;
+        x.flow = static_cast<int32_t>(db.flows.size() - 1);
+      } else {
+        x.flow = fit->second;
+      }
+      const Flow& flow = db.flows[static_cast<size_t>(x.flow)];
+      const json* amount = field(e, "amount");
+      if (!amount || !amount->is_number())
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("{}: exchange {} ({}) has no numeric \"amount\": fix or re-export the process", where,
+                                row, flow.name),
+                    ErrorContext{where, 0, 0, "exchanges[" + std::to_string(row - 1) + "].amount"});
+      x.amount = amount->get<double>();
+      // unit conversion to the flow's reference unit
+      const std::string uid = ref_id(e, "unit");
+      const std::string uname = e.contains("unit") && e["unit"].is_object() ? str(e["unit"], "name") : "";
+      const std::string fpid = ref_id(e, "flowProperty");
+      double ufactor = 1;
+      const auto ui = units.by_id.find(uid);
+      if (ui != units.by_id.end()) {
+        ufactor = ui->second.factor;
+      } else if (!uname.empty() && uname != flow.unit) {
+        bool found = false;
+        const auto g = units.property_group.find(fpid);
+        if (g != units.property_group.end()) {
+          const auto byname = units.group_by_name.find(g->second);
+          if (byname != units.group_by_name.end()) {
+            const auto u = byname->second.find(uname);
+            if (u != byname->second.end()) {
+              ufactor = u->second;
+              found = true;
+            }
+          }
+        }
+        if (!found && !flow.unit.empty())
+          throw Error(ErrorCategory::Unit,
+                      fmt::format("{}: exchange {} ({}) is in unit '{}' which the package's unit groups do not "
+                                  "define for the flow's reference unit '{}': add the unit group or fix the unit",
+                                  where, row, flow.name, uname, flow.unit),
+                      ErrorContext{where, 0, 0, "exchanges[" + std::to_string(row - 1) + "].unit"});
+      }
+      double pfactor = 1;
+      if (!fpid.empty()) {
+        const auto pf = property_factor.find(flow.id);
+        if (pf != property_factor.end()) {
+          const auto f = pf->second.find(fpid);
+          if (f != pf->second.end() && f->second != 0) pfactor = f->second;
+        }
+      }
+      if (ufactor != 1 || pfactor != 1) {
+        x.amount = x.amount * ufactor / pfactor;
+        ++converted;
+      }
+      x.input = flag(e, "isInput", "input");
+      x.avoided = flag(e, "isAvoidedProduct", "avoidedProduct");
+      x.reference = flag(e, "isQuantitativeReference", "quantitativeReference");
+      x.provider = ref_id(e, "defaultProvider");
+      x.id = str(e, "@id");
+      if (const json* iid = field(e, "internalId"); iid && iid->is_number_integer()) {
+        by_internal[iid->get<long long>()] = static_cast<int32_t>(pr.exchanges.size());
+        if (x.id.empty()) x.id = std::to_string(iid->get<long long>());
+      }
+      x.formula = str(e, "amountFormula");
+      x.description = str(e, "description");
+      x.uncertainty = read_uncertainty(e);
+      pr.exchanges.push_back(std::move(x));
+    }
+    if (const auto afs = j.find("allocationFactors"); afs != j.end() && afs->is_array()) {
+      for (const auto& a : *afs) {
+        AllocationFactor af;
+        const std::string t = str(a, "allocationType");
+        af.method = t == "CAUSAL_ALLOCATION"     ? AllocationMethod::Causal
+                    : t == "ECONOMIC_ALLOCATION" ? AllocationMethod::Economic
+                                                 : AllocationMethod::Physical;
+        af.value = num(a, "value");
+        const auto pf = flow_ix.find(ref_id(a, "product"));
+        af.product = pf == flow_ix.end() ? -1 : pf->second;
+        if (const auto ex = a.find("exchange"); ex != a.end() && ex->is_object()) {
+          if (const json* iid = field(*ex, "internalId"); iid && iid->is_number_integer()) {
+            const auto bi = by_internal.find(iid->get<long long>());
+            if (bi != by_internal.end()) af.exchange = bi->second;
+          } else {
+            // 1.x: the exchange is identified by its flow (and @id when given)
+            const std::string xid = str(*ex, "@id");
+            const std::string xf = ex->contains("flow") ? ref_id(*ex, "flow") : std::string();
+            for (size_t k = 0; k < pr.exchanges.size(); ++k) {
+              const auto& x = pr.exchanges[k];
+              if ((!xid.empty() && x.id == xid) ||
+                  (xid.empty() && !xf.empty() && db.flows[static_cast<size_t>(x.flow)].id == xf)) {
+                af.exchange = static_cast<int32_t>(k);
+                break;
+              }
+            }
+          }
+          if (af.exchange < 0) continue;  // a causal factor for an exchange the process does not have
+        }
+        pr.allocation.push_back(af);
+      }
+    }
+    db.processes.push_back(std::move(pr));
+  }
+  std::sort(db.processes.begin(), db.processes.end(), [](const Process& a, const Process& b) { return a.id < b.id; });
+  db.index();
+  db.provenance = {{"path", path},
+                   {"format", db.format},
+                   {"processes", db.processes.size()},
+                   {"flows", db.flows.size()},
+                   {"converted_exchanges", converted}};
+  if (missing_flows)
+    db.warnings.push_back(fmt::format("{} flows referenced by exchanges are missing from flows/: built from the "
+                                      "references (no compartment, no CAS)",
+                                      missing_flows));
+  return db;
+}
+
+Database read_database(const std::string& path) {
+  // EcoSpold2 when the set holds .spold files and no JSON-LD processes.
+  auto set = io::FileSet::open(path, "an openLCA JSON-LD folder or .zip, or EcoSpold2 .spold files");
+  bool spold = false, jsonld = false;
+  for (const auto& f : set->all_files()) {
+    if (f.size() > 6 && f.compare(f.size() - 6, 6, ".spold") == 0) spold = true;
+    if (f.find("processes/") != std::string::npos && f.size() > 5 && f.compare(f.size() - 5, 5, ".json") == 0)
+      jsonld = true;
+  }
+  if (spold && !jsonld) return read_ecospold2(path);
+  return read_jsonld(path);
+}
+
+// ---- LCIA methods in JSON-LD -----------------------------------------------------------------------------
+Method read_method_jsonld(const std::string& path, const std::string& name) {
+  const Package p = open_package(path, false);
+  if (p.files("lcia_methods").empty())
+    throw Error(ErrorCategory::InvalidInput,
+                path + " holds no lcia_methods/*.json: give an openLCA JSON-LD package that contains LCIA methods",
+                ErrorContext{path});
+  const auto paths = read_category_paths(p);
+  std::unordered_map<std::string, json> categories;
+  for (const auto& rel : p.files("lcia_categories")) {
+    json c = p.load(rel);
+    categories[str(c, "@id")] = std::move(c);
+  }
+  // flows of the package, for names, compartments and CAS of the factors
+  std::unordered_map<std::string, json> flows;
+  for (const auto& rel : p.files("flows")) {
+    json f = p.load(rel);
+    flows[str(f, "@id")] = std::move(f);
+  }
+  std::vector<json> methods;
+  std::vector<std::string> names;
+  for (const auto& rel : p.files("lcia_methods")) {
+    methods.push_back(p.load(rel));
+    names.push_back(str(methods.back(), "name"));
+  }
+  size_t pick = methods.size();
+  for (size_t i = 0; i < methods.size(); ++i)
+    if (names[i] == name || str(methods[i], "@id") == name) pick = i;
+  if (pick == methods.size()) {
+    if (methods.size() == 1 && name.empty()) {
+      pick = 0;
+    } else {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : "; ") + n;
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("{} has {} LCIA methods; choose one with --name (one of: {})", path, methods.size(), list),
+                  ErrorContext{path, 0, 0, "name"});
+    }
+  }
+  const json& m = methods[pick];
+  Method out;
+  out.name = names[pick];
+  out.source = path;
+  const auto cats = m.find("impactCategories");
+  if (cats == m.end() || !cats->is_array()) return out;
+  for (const auto& cref : *cats) {
+    const std::string cid = str(cref, "@id");
+    const auto cit = categories.find(cid);
+    if (cit == categories.end())
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("method '{}' refers to impact category {} ({}) which is not in lcia_categories/: "
+                              "export the method with its categories",
+                              out.name, cid, str(cref, "name")),
+                  ErrorContext{path});
+    const json& c = cit->second;
+    ImpactCategory ic;
+    ic.name = str(c, "name");
+    ic.unit = str(c, "referenceUnitName").empty() ? str(c, "referenceUnit") : str(c, "referenceUnitName");
+    const auto fs = c.find("impactFactors");
+    if (fs != c.end() && fs->is_array()) {
+      for (const auto& f : *fs) {
+        CharacterisationFactor cf;
+        cf.flow_id = ref_id(f, "flow");
+        cf.flow_name = f.contains("flow") ? str(f["flow"], "name") : "";
+        cf.value = num(f, "value");
+        const auto fl = flows.find(cf.flow_id);
+        if (fl != flows.end()) {
+          cf.compartment = compartment_kind(category_of(fl->second, paths));
+          cf.cas = str(fl->second, "cas");
+          if (cf.flow_name.empty()) cf.flow_name = str(fl->second, "name");
+        } else if (f.contains("flow") && f["flow"].contains("category")) {
+          cf.compartment = compartment_kind(category_of(f["flow"], paths));
+        }
+        ic.factors.push_back(std::move(cf));
+      }
+    }
+    out.categories.push_back(std::move(ic));
+  }
+  return out;
+}
+
+}  // namespace panocarbon::lca
