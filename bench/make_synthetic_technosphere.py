@@ -6,16 +6,20 @@ and next to it the same system as matrices (OUT.npz) for a reference implementat
   bench/make_synthetic_technosphere.py OUT.zip --processes 500 --seed 7
   bench/make_synthetic_technosphere.py OUT.zip --stats               # also: spectral radius, scipy splu fill-in
 
-Structure (deterministic from --seed; Python's `random`, whose stream does not change between versions):
+Structure (deterministic from --seed; Python's `random`, whose streams do not change between versions):
   * processes in tiers: raw materials (15 %), three tiers of intermediates, final products (15 %); each
     process has one reference product (its own product flow, one provider per product, so linking is
-    unambiguous) and its inputs come mostly from lower tiers (a supplier is drawn with a heavy-tailed,
-    Zipf-like popularity, so some intermediates are used by thousands of processes, most by a few);
+    unambiguous; every input also names its default provider); ordinary inputs come from lower tiers, 60 %
+    of them from the consumer's own sector (~100 processes), the rest from anywhere, each supplier drawn
+    with a heavy-tailed, Zipf-like popularity (some intermediates are used by a thousand processes, most by
+    a few);
   * hubs in tier 1: electricity (one market per location), freight transport and heat, used by most
-    processes; electricity uses fuels and (upstream) equipment and imports from another grid, transport
-    uses vehicles from the last tiers: together with ~1 % of ordinary links drawn upstream these make loops;
-  * 1 to 30 product inputs per process (log-normal count, heavy tail), about 300,000 non-zeros in A for
-    20,000 processes;
+    processes (raw materials included); electricity uses fuels, equipment (tier 1) and imports from
+    another grid, transport uses fuels, vehicles (tier 1) and electricity, heat fuels and electricity:
+    with 0.5 % of the drawn inputs taken from the same or the next tier of the sector (about 1 % of the
+    links in the end) these make loops;
+  * 1 to 30 product inputs per process (log-normal count clipped at 30, heavy tail), about 300,000
+    non-zeros in A for 20,000 processes;
   * ~1,000 elementary flows, about 20 per process, including the five that the default GWP method
     characterises: "Carbon dioxide, fossil", "Methane, fossil", "Dinitrogen monoxide",
     "Carbon dioxide, biogenic" (air) and "Carbon dioxide, in air" (a resource taken as an input).
@@ -81,11 +85,14 @@ GHG = [
 ]
 # Probability that a process has each GHG (same order)
 GHG_P = [0.85, 0.5, 0.35, 0.3, 0.25]
-UPSTREAM_P = 0.01
-RAW_UPSTREAM = False
-ZIPF = 1.1
-SECTOR_SIZE = 100
-SECTOR_P = 0.6
+# Shape of the technosphere (chosen so that the structure is ecoinvent-like and scipy's splu fill-in stays
+# moderate; see docs/benchmarks.md, "LCA"):
+INPUTS_LOG_MEAN, INPUTS_LOG_SD = 2.7, 0.75  # product inputs per process: exp(N(mu, sd)), clipped to 1..30
+ZIPF = 1.4            # supplier popularity ~ 1 / (rank + 5)^ZIPF over a random permutation of the processes
+SECTOR_SIZE = 100     # processes per sector (on average)
+SECTOR_P = 0.6        # share of ordinary inputs drawn from the consumer's own sector
+UPSTREAM_P = 0.005    # chance per drawn input that it comes from the same or the next tier (a loop); ~1 %
+PRICE_SIGMA = 0.5     # log-normal sd of the prices of ordinary products
 OTHER_COMPARTMENTS = [  # (path, input?, weight)
     (("Elementary flows", "air", "unspecified"), False, 3),
     (("Elementary flows", "air", "urban air close to ground"), False, 2),
@@ -147,7 +154,7 @@ def generate(n, seed, n_elem, per_process):
     for k, j in enumerate(elec):
         location[j] = LOCATIONS[k % len(LOCATIONS)]
     elec_by_loc = {location[j]: j for j in elec}
-    price = [math.exp(rng.gauss(0.0, 1.5)) for _ in range(n)]
+    price = [math.exp(rng.gauss(0.0, PRICE_SIGMA)) for _ in range(n)]
     for j in elec + heat:
         price[j] = math.exp(rng.gauss(-3.0, 0.3))  # about 0.05 per MJ: MJ amounts per kg of product
     for j in trans:
@@ -207,43 +214,47 @@ def generate(n, seed, n_elem, per_process):
         chosen = []
         if j in elec:
             chosen += [draw(0, bounds[1]) for _ in range(rng.randint(3, 8))]          # fuels
-            chosen += [draw(bounds[2], bounds[4]) for _ in range(rng.randint(1, 4))]  # equipment (upstream)
+            chosen += [draw(bounds[1], bounds[2]) for _ in range(rng.randint(1, 4))]  # equipment (a loop)
             other = [e for e in elec if e != j]
             chosen.append(rng.choice(other))                                            # imports
         elif j in trans:
             chosen += [draw(0, bounds[1]) for _ in range(rng.randint(2, 4))]
-            chosen += [draw(bounds[3], n) for _ in range(rng.randint(1, 3))]          # vehicles (upstream)
+            chosen += [draw(bounds[1], bounds[2]) for _ in range(rng.randint(1, 3))]  # vehicles (a loop)
             chosen.append(elec_by_loc.get(location[j], elec[0]))
         elif j in heat:
             chosen += [draw(0, bounds[1]) for _ in range(rng.randint(2, 5))]
             chosen.append(elec_by_loc.get(location[j], elec[0]))
         else:
-            if t == 0:
-                k = rng.randint(0, 3)
-            else:
-                k = min(30, max(1, int(math.exp(rng.gauss(2.35, 0.75)))))
+            # hubs: electricity of the process's location, freight transport, heat (raw materials too)
             if rng.random() < 0.8:
                 chosen.append(elec_by_loc.get(location[j], rng.choice(elec)))
             if rng.random() < 0.6:
                 chosen.append(rng.choice(trans))
             if rng.random() < 0.35:
                 chosen.append(rng.choice(heat))
-            lo_hi = (0, bounds[t]) if t > 0 else (0, 0)
-            while len(chosen) < k:
-                if t == 0 and not RAW_UPSTREAM:
-                    break
-                if t == 0 or rng.random() < UPSTREAM_P:
-                    s = draw(bounds[t], n)  # an upstream link: a loop through a later tier
-                    upstream_links += s is not None
+            # raw materials take nothing else; the others 1..30 inputs in all
+            k = 0 if t == 0 else min(30, max(1, int(math.exp(rng.gauss(INPUTS_LOG_MEAN, INPUTS_LOG_SD)))))
+            taken = set(chosen)
+            tries = 0
+            while len(taken) < k and tries < 4 * k + 10:
+                tries += 1
+                if rng.random() < UPSTREAM_P:
+                    # a link to the same or the next tier of the sector: may close a loop
+                    s = draw(bounds[t], bounds[min(t + 2, len(bounds) - 1)], sector_pools[sector[j]])
+                    upstream = True
                 elif rng.random() < SECTOR_P:
-                    s = draw(*lo_hi, sector_pools[sector[j]])  # a supplier of the same sector
+                    s = draw(0, bounds[t], sector_pools[sector[j]])
                     if s is None:
-                        s = draw(*lo_hi)
+                        s = draw(0, bounds[t])
+                    upstream = False
                 else:
-                    s = draw(*lo_hi)
-                if s is None:
-                    break
+                    s = draw(0, bounds[t])
+                    upstream = False
+                if s is None or s in taken or s == j:
+                    continue
+                taken.add(s)
                 chosen.append(s)
+                upstream_links += upstream
         seen = set()
         sup = []
         for s in chosen:

@@ -12,17 +12,29 @@
 
 #include <unistd.h>
 
+#include "cli.hpp"
 #include "panocarbon/panocarbon.hpp"
 
 namespace pc = panocarbon;
 
-namespace {
-
-using Handler = std::function<void(const pc::Params&)>;
-
+namespace cli {
 pc::Store open_store(const pc::Params& p) {
   return pc::Store::open(p.has("db") ? std::filesystem::path(p.str("db")) : pc::Store::default_path());
 }
+bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
+// The store of a command; kept alive for the process (a handler's run record refers to it).
+pc::Store& store_for(const pc::Params& p) {
+  static std::unique_ptr<pc::Store> store;
+  store = std::make_unique<pc::Store>(open_store(p));
+  return *store;
+}
+}  // namespace cli
+
+namespace {
+using cli::Handler;
+using cli::open_store;
+using cli::stderr_is_terminal;
+using cli::store_for;
 
 void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::string& format) {
   if (format == "json") {
@@ -73,15 +85,6 @@ void print_inventory(const pc::Params& p, const pc::InventoryRun& run) {
     for (const auto& w : run.result.warnings) fmt::print(stderr, "warning: {}\n", w);
 }
 
-
-bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
-
-// The store of a command; kept alive for the process (a handler's run record refers to it).
-pc::Store& store_for(const pc::Params& p) {
-  static std::unique_ptr<pc::Store> store;
-  store = std::make_unique<pc::Store>(open_store(p));
-  return *store;
-}
 
 void print_report(const pc::MrioRun& run, FILE* to) {
   const auto& rep = run.accounts.report;
@@ -457,13 +460,14 @@ std::map<std::string, Handler> handlers() {
                  a.consumption, a.imports, a.exports);
     if (rows.empty()) fmt::print(stderr, "no stored accounts match; run `panocarbon mrio accounts PATH` first\n");
   };
+  cli::add_lca_handlers(h);
   return h;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories, MRIO; LCA and more to come)", "panocarbon"};
+  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories, MRIO, LCA and product carbon footprints)", "panocarbon"};
   app.set_version_flag("--version", std::string("panocarbon ") + pc::version());
   app.require_subcommand(1);
   const auto hs = handlers();

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstdint>
 
-#include "capabilities/run_log.hpp"
+#include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"

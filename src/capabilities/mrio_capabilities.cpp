@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "io/csv.hpp"
-#include "capabilities/run_log.hpp"
+#include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"

@@ -37,6 +37,59 @@ OptionSpec bounded(OptionSpec o, double lo, double hi) {
   return o;
 }
 
+OptionSpec opt_required(std::string name, T type, std::string description) {
+  OptionSpec o = opt(std::move(name), type, std::move(description));
+  o.required = true;
+  return o;
+}
+OptionSpec allocation() {
+  return choice("allocation", {"as-stored", "none", "physical", "economic", "causal"},
+                "Allocation of multi-output processes: as stored in the data (default method, else stored "
+                "physical, economic or causal factors), none (the reference product carries all), or one method",
+                "as-stored");
+}
+OptionSpec provider_rule() {
+  return choice("provider-rule", {"same-location", "first", "fail"},
+                "When a product has several providers and no default: prefer the consumer's location, take the "
+                "first (by id), or fail listing them",
+                "same-location");
+}
+OptionSpec providers() {
+  OptionSpec o = opt("provider", T::String, "FLOW_ID=PROCESS_ID: link this product to this provider; repeatable");
+  o.multiple = true;
+  return o;
+}
+// Options of the commands that calculate a product system.
+std::vector<OptionSpec> lca_common(bool many) {
+  OptionSpec process = opt("process", T::String,
+                           many ? "Process id or name whose reference product is the functional unit; repeatable "
+                                  "(several give a table of results from one factorisation)"
+                                : "Process id or name whose reference product is the functional unit");
+  process.required = true;
+  process.multiple = many;
+  return {opt_required("database", T::String, "Stored LCA database (see `lca databases`)"),
+          process,
+          opt("amount", T::Double, "Amount of the reference product (its reference unit)", "1"),
+          opt("method", T::String, "LCIA method: the built-in IPCC 2021 GWP100, or a stored method's name",
+              "IPCC 2021 GWP100"),
+          choice("gwp", {"AR4", "AR5", "AR6"}, "GWP100 values of the built-in method", "AR6"),
+          allocation(),
+          provider_rule(),
+          providers(),
+          opt("waive-unmapped", T::Bool,
+              "Go on when greenhouse-gas flows of the inventory have no factor in the method (they are listed)",
+              "false"),
+          choice("format", {"table", "csv", "json"}, "Output format", "table")};
+}
+std::vector<OptionSpec> with(std::vector<OptionSpec> a, std::vector<OptionSpec> b) {
+  // the extra options go before --format, which stays last
+  const OptionSpec f = a.back();
+  a.pop_back();
+  a.insert(a.end(), b.begin(), b.end());
+  a.push_back(f);
+  return a;
+}
+
 std::vector<CommandSpec> build_specs() {
   const OptionSpec gwp = choice("gwp", {"AR4", "AR5", "AR6"},
                                 "GWP100 set used for CO2e (IPCC AR4, AR5 or AR6; AR6 separates fossil and "
@@ -150,6 +203,39 @@ std::vector<CommandSpec> build_specs() {
         opt("region", T::String, "Only this region"), opt("stressor", T::String, "Only this stressor"),
         bounded(opt("year", T::Int, "Only systems of this year (from the path or name, e.g. IOT_2011_pxp)"), 1950, 2100),
         mrio_format}},
+      {"lca import",
+       "Import an LCA database (openLCA JSON-LD folder or .zip, EcoSpold2 .spold folder or .zip) into the store",
+       {positional("path", T::Path, "JSON-LD or EcoSpold2 folder or .zip"),
+        opt("name", T::String, "Name of the database in the store (default: the file or folder name)"), format}},
+      {"lca import-method",
+       "Import an LCIA method: openLCA's factor CSV (LCIA category,Flow,...,Factor) or a JSON-LD method package",
+       {positional("path", T::Path, "Factor CSV, or JSON-LD folder or .zip with lcia_methods/"),
+        opt("name", T::String, "Method name (a JSON-LD package with several methods: which one)"), format}},
+      {"lca databases", "LCA databases in the store", {format}},
+      {"lca search",
+       "Full-text search over the processes and flows of the stored LCA databases",
+       {positional("query", T::String, "Words to find (all must match; prefixes match)"),
+        opt("database", T::String, "Only this database"),
+        bounded(opt("limit", T::Int, "At most this many hits", "20"), 1, 100000), format}},
+      {"lca calc", "Life cycle impact of one or more processes' products (matrix LCA, one factorisation)",
+       lca_common(true)},
+      {"lca inventory", "Life cycle inventory: the elementary flows of one process's product", lca_common(false)},
+      {"lca contributions", "Direct contribution of each process (or location, or category) to one impact category",
+       with(lca_common(false),
+            {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
+             choice("by", {"process", "location", "category"}, "Group the contributions by", "process"),
+             bounded(opt("top", T::Int, "Only the largest N (0 = all)", "0"), 0, 1e9)})},
+      {"lca tree", "Upstream tree of one process's product for one impact category, pruned by a cut-off",
+       with(lca_common(false),
+            {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
+             bounded(opt("cutoff", T::Double, "Prune branches below this share of the total", "0.01"), 0, 1),
+             bounded(opt("max-depth", T::Int, "Deepest level shown", "8"), 0, 1000)})},
+      {"lca matrices", "Write the technosphere and biosphere matrices (triplets) and their indices as CSV",
+       {opt_required("database", T::String, "Stored LCA database"), required_out, allocation(), provider_rule(),
+        providers()}},
+      {"lca footprint",
+       "Product carbon footprint (ISO 14067): run a study file end to end; write report.md, report.html and pact.json",
+       {positional("study", T::Path, "Study JSON (see docs/lca-footprint.md)"), required_out}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
   };

@@ -587,8 +587,12 @@ void Store::save_lca_database(const lca::Database& d) {
     if (old.step()) {
       const long long id = old.integer(0);
       old.reset();
-      Stmt del(db.handle(), "DELETE FROM lca_databases WHERE id = ?");
-      del.bind(1, id).run();
+      // foreign keys are not enforced on this connection: delete the rows of each table
+      for (const char* sql : {"DELETE FROM lca_exchanges WHERE db_id = ?", "DELETE FROM lca_processes WHERE db_id = ?",
+                              "DELETE FROM lca_flows WHERE db_id = ?", "DELETE FROM lca_databases WHERE id = ?"}) {
+        Stmt del(db.handle(), sql);
+        del.bind(1, id).run();
+      }
       Stmt fts(db.handle(), "DELETE FROM lca_search WHERE db = ?");
       fts.bind(1, d.name).run();
     }

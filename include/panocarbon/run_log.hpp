@@ -1,5 +1,6 @@
 // Shared by the capabilities: runs one logged calculation.
 #pragma once
+// (public: front ends that run several library steps in one logged run use it too)
 #include <cstdint>
 
 #include "panocarbon/error.hpp"

@@ -1,0 +1,207 @@
+// Capabilities of the LCA module: `lca import|import-method|calc|contributions|tree|inventory|matrices`.
+#include "panocarbon/lca_capabilities.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "panocarbon/run_log.hpp"
+#include "panocarbon/capabilities.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/provenance.hpp"
+
+namespace panocarbon {
+
+namespace fs = std::filesystem;
+
+namespace {
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+lca::ProviderRule provider_rule(const Params& p) {
+  const std::string r = p.has("provider-rule") ? p.str("provider-rule") : "same-location";
+  if (r == "first") return lca::ProviderRule::First;
+  if (r == "fail") return lca::ProviderRule::Fail;
+  return lca::ProviderRule::SameLocation;
+}
+
+lca::LinkOptions link_options(const Params& p) {
+  lca::LinkOptions o;
+  o.allocation = lca::parse_allocation(p.has("allocation") ? p.str("allocation") : "as-stored");
+  o.rule = provider_rule(p);
+  if (p.has("provider"))
+    for (const auto& c : p.strs("provider")) {
+      const auto eq = c.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == c.size())
+        throw Error(ErrorCategory::InvalidInput,
+                    "--provider '" + c + "' must be FLOW_ID=PROCESS_ID (the product flow and the process to link it to)",
+                    ErrorContext{"", 0, 0, "provider"});
+      o.choices[c.substr(0, eq)] = c.substr(eq + 1);
+    }
+  return o;
+}
+
+nlohmann::json link_summary(const lca::ProductSystem& sys) {
+  std::map<std::string, size_t> how;
+  for (const auto& l : sys.links) how[l.how.rfind("first of", 0) == 0 ? "first of several" : l.how]++;
+  return {{"providers", sys.providers.size()},
+          {"elementary_flows", sys.elementary.size()},
+          {"technosphere_entries", sys.technosphere.size()},
+          {"biosphere_entries", sys.biosphere.size()},
+          {"links", how},
+          {"cutoffs", sys.cutoffs},
+          {"allocation_notes", sys.notes.size()}};
+}
+}  // namespace
+
+nlohmann::json lca_import(Store& store, const Params& p) {
+  const std::string path = p.str("path");
+  if (!fs::exists(path))
+    throw Error(ErrorCategory::NotFound,
+                path + " does not exist: give an openLCA JSON-LD folder or .zip, or a folder or .zip of EcoSpold2 .spold files",
+                ErrorContext{path});
+  const MrioFiles files = mrio_fingerprint(path);
+  const nlohmann::json inputs =
+      nlohmann::json::array({{{"path", path}, {"fingerprint", files.sha256}, {"bytes", files.bytes}}});
+  const int64_t run = store.begin_run("lca import", inputs, p.json());
+  return logged(store, run, [&] {
+    const auto t0 = std::chrono::steady_clock::now();
+    lca::Database db = lca::read_database(path);
+    const double read_s = since(t0);
+    if (p.has("name")) db.name = p.str("name");
+    db.provenance["fingerprint"] = files.sha256;
+    const auto t1 = std::chrono::steady_clock::now();
+    store.save_lca_database(db);
+    const double save_s = since(t1);
+    size_t exchanges = 0, uncertain = 0, multi = 0, allocation = 0;
+    for (const auto& pr : db.processes) {
+      exchanges += pr.exchanges.size();
+      size_t outputs = 0;
+      for (const auto& e : pr.exchanges) {
+        if (e.uncertainty.kind != lca::Uncertainty::None) ++uncertain;
+        const auto t = db.flows[static_cast<size_t>(e.flow)].type;
+        if (!e.avoided && e.amount != 0 &&
+            ((t == lca::FlowType::Product && !e.input) || (t == lca::FlowType::Waste && e.input)))
+          ++outputs;
+      }
+      if (outputs > 1) ++multi;
+      if (!pr.allocation.empty()) ++allocation;
+    }
+    const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
+    nlohmann::json out = {{"name", db.name},
+                          {"format", db.format},
+                          {"path", path},
+                          {"processes", db.processes.size()},
+                          {"flows", db.flows.size()},
+                          {"exchanges", exchanges},
+                          {"exchanges_with_uncertainty", uncertain},
+                          {"multi_output_processes", multi},
+                          {"processes_with_allocation_factors", allocation},
+                          {"read_s", read_s},
+                          {"store_s", save_s},
+                          {"linking", link_summary(sys)},
+                          {"notes", sys.notes},
+                          {"warnings", db.warnings},
+                          {"run_id", run}};
+    store.finish_run(run, "ok", {{"name", db.name}, {"processes", db.processes.size()}, {"exchanges", exchanges}});
+    return out;
+  });
+}
+
+nlohmann::json lca_import_method(Store& store, const Params& p) {
+  const std::string path = p.str("path");
+  const std::string name = p.has("name") ? p.str("name") : "";
+  const int64_t run = store.begin_run("lca import-method", nlohmann::json::array({{{"path", path}}}), p.json());
+  return logged(store, run, [&] {
+    lca::Method m;
+    if (fs::is_regular_file(path) && fs::path(path).extension() == ".csv")
+      m = lca::read_method_csv(path, name);
+    else
+      m = lca::read_method_jsonld(path, name);
+    if (!name.empty()) m.name = name;
+    store.save_lca_method(m);
+    size_t factors = 0;
+    for (const auto& c : m.categories) factors += c.factors.size();
+    store.finish_run(run, "ok", {{"method", m.name}, {"categories", m.categories.size()}, {"factors", factors}});
+    return nlohmann::json{{"name", m.name}, {"categories", m.categories.size()}, {"factors", factors}, {"run_id", run}};
+  });
+}
+
+LcaSession lca_prepare(Store& store, const Params& p, const std::string& command) {
+  LcaSession s;
+  const std::string dbname = p.str("database");
+  s.run_id = store.begin_run(command, nlohmann::json::array({{{"database", dbname}}}), p.json());
+  logged(store, s.run_id, [&] {
+    auto t0 = std::chrono::steady_clock::now();
+    s.db = store.load_lca_database(dbname);
+    s.load_s = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    s.sys = lca::build_system(s.db, link_options(p));
+    s.build_s = since(t0);
+    s.solver = std::make_unique<lca::Solver>(s.sys);
+    const std::string method = p.has("method") ? p.str("method") : "";
+    if (method.empty() || method == "IPCC 2021 GWP100" || method == "ipcc2021") {
+      s.method = lca::builtin_gwp_method(p.has("gwp") ? p.str("gwp") : "AR6");
+    } else if (auto m = store.load_lca_method(method)) {
+      s.method = std::move(*m);
+    } else {
+      std::string list = "IPCC 2021 GWP100 (built in)";
+      for (const auto& n : store.lca_methods()) list += "; " + n;
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("no LCIA method '{}'; the methods are: {} (import one with `panocarbon lca import-method`)",
+                              method, list),
+                  ErrorContext{"", 0, 0, "method"});
+    }
+    s.mapping = lca::map_flows(s.db, s.method);
+    const double amount = p.has("amount") ? p.number("amount") : 1.0;
+    if (p.has("process"))
+      for (const auto& q : p.strs("process")) s.demands.push_back({s.sys.find_provider(q), amount});
+    return 0;
+  });
+  return s;
+}
+
+std::vector<std::pair<int32_t, double>> lca_check_unmapped(const LcaSession& s, const std::vector<double>& inventory,
+                                                           bool waive) {
+  std::unordered_map<int32_t, size_t> row;
+  for (size_t r = 0; r < s.sys.elementary.size(); ++r) row[s.sys.elementary[r]] = r;
+  std::vector<std::pair<int32_t, double>> found;
+  for (int32_t f : s.mapping.unmapped_ghg) {
+    const auto it = row.find(f);
+    if (it != row.end() && inventory[it->second] != 0) found.emplace_back(f, inventory[it->second]);
+  }
+  if (!found.empty() && !waive) {
+    std::string list;
+    for (const auto& [f, v] : found) {
+      const auto& fl = s.db.flows[static_cast<size_t>(f)];
+      list += fmt::format("\n  {} ({}, {}): {:.6g} {}", fl.name, fl.compartment, fl.id, v, fl.unit);
+    }
+    throw Error(ErrorCategory::Data,
+                fmt::format("{} greenhouse-gas flows of the inventory have no factor in method '{}'; the footprint "
+                            "would miss them. Import a method that covers them, or pass --waive-unmapped to accept "
+                            "the gap:{}",
+                            found.size(), s.method.name, list),
+                ErrorContext{"", 0, 0, "method"});
+  }
+  return found;
+}
+
+std::vector<std::pair<int32_t, double>> lca_unmapped_mass(const LcaSession& s, const std::vector<double>& inventory) {
+  std::vector<std::pair<int32_t, double>> out;
+  for (size_t r = 0; r < s.sys.elementary.size(); ++r) {
+    const int32_t f = s.sys.elementary[r];
+    const auto& fl = s.db.flows[static_cast<size_t>(f)];
+    if (inventory[r] == 0 || (fl.property != "Mass" && fl.unit != "kg")) continue;
+    bool mapped = false;
+    for (const auto& cat : s.mapping.factors) mapped = mapped || cat[static_cast<size_t>(f)] != 0;
+    if (!mapped) out.emplace_back(f, inventory[r]);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return std::abs(a.second) > std::abs(b.second); });
+  return out;
+}
+
+}  // namespace panocarbon
