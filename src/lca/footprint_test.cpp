@@ -418,9 +418,11 @@ TEST(Footprint, PactFiguresAreTheReportsAsStrings) {
   EXPECT_EQ(make_footprint(s, db).pact["id"], id);
   // PACT Decimal strings
   const std::regex decimal(R"(^[+-]?\d+(\.\d+)?$)");
-  for (const auto& [k, v] : pcf.items())
-    if (v.is_string() && k.find("Ghg") != std::string::npos)
+  for (const auto& [k, v] : pcf.items()) {
+    if (v.is_string() && k.find("Ghg") != std::string::npos) {
       EXPECT_TRUE(std::regex_match(v.get<std::string>(), decimal)) << k << " " << v;
+    }
+  }
 }
 
 // Two kg per functional unit: the report doubles, the PACT figures (per kilogram) stay.
