@@ -397,11 +397,11 @@ void matrices(const pc::Params& p) {
   }
   {
     auto f = open("flows.csv");
-    f << "index,flow_id,flow,compartment,unit\n";
+    f << "index,flow_id,flow,compartment,unit,cas\n";
     for (size_t i = 0; i < sys.elementary.size(); ++i) {
       const auto& fl = db.flows[static_cast<size_t>(sys.elementary[i])];
       f << i << ',' << pc::csv_field(fl.id) << ',' << pc::csv_field(fl.name) << ',' << pc::csv_field(fl.compartment)
-        << ',' << pc::csv_field(fl.unit) << '\n';
+        << ',' << pc::csv_field(fl.unit) << ',' << pc::csv_field(fl.cas) << '\n';
     }
   }
   fmt::print("wrote {}: {} providers, {} elementary flows, {} technosphere and {} biosphere entries, {} cut-off inputs\n",

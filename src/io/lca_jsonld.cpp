@@ -465,13 +465,15 @@ Method read_method_jsonld(const std::string& path, const std::string& name) {
   std::unordered_map<std::string, json> categories;
   for (const auto& rel : p.files("lcia_categories")) {
     json c = p.load(rel);
-    categories[str(c, "@id")] = std::move(c);
+    const std::string id = str(c, "@id");  // before the move: json's operator= takes its argument by value
+    categories[id] = std::move(c);
   }
   // flows of the package, for names, compartments and CAS of the factors
   std::unordered_map<std::string, json> flows;
   for (const auto& rel : p.files("flows")) {
     json f = p.load(rel);
-    flows[str(f, "@id")] = std::move(f);
+    const std::string id = str(f, "@id");
+    flows[id] = std::move(f);
   }
   std::vector<json> methods;
   std::vector<std::string> names;
@@ -519,6 +521,7 @@ Method read_method_jsonld(const std::string& path, const std::string& name) {
         cf.flow_id = ref_id(f, "flow");
         cf.flow_name = f.contains("flow") ? str(f["flow"], "name") : "";
         cf.value = num(f, "value");
+        cf.match_by_cas = false;  // CAS alone cannot tell fossil from biogenic CO2: name + compartment (+ CAS)
         const auto fl = flows.find(cf.flow_id);
         if (fl != flows.end()) {
           cf.compartment = compartment_kind(category_of(fl->second, paths));

@@ -144,7 +144,8 @@ FlowMapping map_flows(const Database& db, const Method& method) {
       if (!h)
         if (const auto it = by_name.find(nname[i]); it != by_name.end())
           for (const auto* cf : it->second)
-            if (compatible(cf->compartment, kind[i])) {
+            if (compatible(cf->compartment, kind[i]) &&
+                (cf->cas.empty() || cas[i].empty() || normalise_cas(cf->cas) == cas[i])) {
               v = cf->value;
               h = 2;
               break;
