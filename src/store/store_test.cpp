@@ -121,6 +121,9 @@ TEST(Store, SchemaTwoDatabasesUpgradeWithOrWithoutTheYearColumn) {
     { Store s = Store::open(path); }
     {
       store::Db db(path.string());
+      // back to what schema 2 created (later migrations' tables removed)
+      db.exec("DROP TABLE lca_exchanges; DROP TABLE lca_processes; DROP TABLE lca_flows; DROP TABLE lca_databases; "
+              "DROP TABLE lca_methods; DROP TABLE lca_search");
       if (!dev_build)
         db.exec("ALTER TABLE mrio_systems DROP COLUMN year");
       db.exec("PRAGMA user_version = 2");
