@@ -91,7 +91,7 @@ TEST(FootprintStudy, EachErrorNamesTheFileTheFieldAndWhatToDo) {
       {R"({"pact": {"created": "2024-05-01"}})", "pact.created", "is not a UTC date-time like 2024-05-01T00:00:00Z"},
       {R"({"pact": {"version": -1}})", "pact.version", "must be a whole number from 0 to 2^31-1"},
       {R"({"pact": {"biogenicCarbonContent": -0.1}})", "pact.biogenicCarbonContent", "must be 0 or more"},
-      {R"({"pact": {"dqi": {"coveragePercent": 80, "technologicalDQR": 2}})", "pact.dqi.temporalDQR", "missing: PACT DataQualityIndicators need all six"},
+      {R"({"pact": {"dqi": {"coveragePercent": 80, "technologicalDQR": 2}}})", "pact.dqi.temporalDQR", "missing: PACT DataQualityIndicators need all six"},
       {R"({"pact": {"dqi": {"coveragePercent": 80, "technologicalDQR": 4, "temporalDQR": 2, "geographicalDQR": 2, "completenessDQR": 2, "reliabilityDQR": 2}}})",
        "pact.dqi.technologicalDQR", "must be from 1 to 3 (PACT DQR)"},
       {R"({"pact": {"crossSectoralStandardsUsed": ["PAS 2050"]}})", "pact.crossSectoralStandardsUsed[0]", "'PAS 2050' is not a PACT v2 cross-sectoral standard"},
