@@ -36,6 +36,7 @@ if [ "$fuzz_seconds" -gt 0 ]; then
   cmake --build --preset fuzz -- -j"$jobs"
   corpus="$(mktemp -d)"
   cp examples/*.csv tests/golden/*.test "$corpus"/
+  for f in tests/fixtures/lca/*/processes/*.json; do cp "$f" "$corpus/$(echo "$f" | tr / _)"; done
   if build-fuzz/bin/fuzz_parsers -max_total_time="$fuzz_seconds" -max_len=4096 -artifact_prefix=build-fuzz/ \
        "$corpus" > build-fuzz/fuzz.log 2>&1; then
     echo "fuzz: passed ($(grep -o "Done [0-9]* runs in [0-9]* second(s)" build-fuzz/fuzz.log))"

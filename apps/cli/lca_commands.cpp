@@ -253,8 +253,19 @@ void contributions(const pc::Params& p) {
     double amount = 0;
   };
   std::map<std::string, Row> groups;
+  // --upstream: each provider's total output s_j·A_jj with everything upstream of it (λ_j per unit)
+  std::vector<double> upstream;
+  if (p.flag("upstream")) {
+    const auto q = lca::characterised_columns(s.sys, s.mapping);
+    const auto lambda = s.solver->solve_transposed(q[k]);
+    std::vector<double> diag(s.sys.providers.size(), 0.0);
+    for (const auto& t : s.sys.technosphere)
+      if (t.row == t.col) diag[static_cast<size_t>(t.col)] += t.value;
+    upstream.resize(lambda.size());
+    for (size_t j = 0; j < lambda.size(); ++j) upstream[j] = lambda[j] * diag[j] * r.scaling[j];
+  }
   for (size_t j = 0; j < s.sys.providers.size(); ++j) {
-    const double v = r.direct[k][j];
+    const double v = upstream.empty() ? r.direct[k][j] : upstream[j];
     if (v == 0) continue;
     const auto& pr = process_of(s, static_cast<int32_t>(j));
     const std::string key = by == "process" ? pr.id : by == "location" ? pr.location : pr.category;
@@ -297,8 +308,8 @@ void contributions(const pc::Params& p) {
     return;
   }
   print_header(s, r.demand.provider, r.demand.amount);
-  fmt::print("direct contributions to {} (total {:.6g} {}), by {}:\n", s.method.categories[k].name, total,
-             s.method.categories[k].unit, by);
+  fmt::print("{} contributions to {} (total {:.6g} {}), by {}:\n", upstream.empty() ? "direct" : "upstream",
+             s.method.categories[k].name, total, s.method.categories[k].unit, by);
   for (const auto& row : rows)
     fmt::print("  {:>8.3f} %  {:>14.6g}  {}{}\n", share(row.amount) * 100, row.amount, row.name.substr(0, 70),
                row.location.empty() ? "" : " (" + row.location + ")");

@@ -93,6 +93,8 @@ struct Database {
 Database read_database(const std::string& path);
 Database read_jsonld(const std::string& path);
 Database read_ecospold2(const std::string& path);
+// JSON-LD from memory: relative path ("processes/x.json") -> contents (tests and fuzzing).
+Database read_jsonld_files(const std::map<std::string, std::string>& files, const std::string& name);
 
 // "000124-38-9" -> "124-38-9"; "" stays "".
 std::string normalise_cas(const std::string& cas);

@@ -47,13 +47,26 @@ lca::LinkOptions link_options(const Params& p) {
 
 nlohmann::json link_summary(const lca::ProductSystem& sys) {
   std::map<std::string, size_t> how;
-  for (const auto& l : sys.links) how[l.how.rfind("first of", 0) == 0 ? "first of several" : l.how]++;
+  std::map<int32_t, size_t> cut;  // cut-off flow -> inputs
+  for (const auto& l : sys.links) {
+    how[l.how.rfind("first of", 0) == 0 ? "first of several" : l.how]++;
+    if (l.provider < 0)
+      cut[sys.db->processes[static_cast<size_t>(l.process)].exchanges[static_cast<size_t>(l.exchange)].flow]++;
+  }
+  std::vector<std::pair<size_t, int32_t>> order;
+  for (const auto& [f, n] : cut) order.emplace_back(n, f);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  nlohmann::json cut_flows = nlohmann::json::array();
+  for (const auto& [n, f] : order)
+    cut_flows.push_back({{"flow", sys.db->flows[static_cast<size_t>(f)].name}, {"flow_id", sys.db->flows[static_cast<size_t>(f)].id},
+                         {"inputs", n}});
   return {{"providers", sys.providers.size()},
           {"elementary_flows", sys.elementary.size()},
           {"technosphere_entries", sys.technosphere.size()},
           {"biosphere_entries", sys.biosphere.size()},
           {"links", how},
           {"cutoffs", sys.cutoffs},
+          {"cutoff_flows", cut_flows},
           {"allocation_notes", sys.notes.size()}};
 }
 }  // namespace

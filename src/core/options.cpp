@@ -224,6 +224,10 @@ std::vector<CommandSpec> build_specs() {
        with(lca_common(false),
             {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
              choice("by", {"process", "location", "category"}, "Group the contributions by", "process"),
+             opt("upstream", T::Bool,
+                 "Upstream totals instead of direct contributions: each process's total output with its whole "
+                 "supply chain (they overlap, so they do not add up to the total)",
+                 "false"),
              bounded(opt("top", T::Int, "Only the largest N (0 = all)", "0"), 0, 1e9)})},
       {"lca tree", "Upstream tree of one process's product for one impact category, pruned by a cut-off",
        with(lca_common(false),

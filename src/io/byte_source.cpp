@@ -175,7 +175,65 @@ class ZipSet final : public FileSet {
   std::set<std::string> names_;
   std::string root_;
 };
+class MemoryBytes final : public ByteSource {
+ public:
+  MemoryBytes(const std::string& text, std::string name) : text_(text), name_(std::move(name)) {}
+  size_t read(char* buf, size_t n) override {
+    const size_t k = std::min(n, text_.size() - pos_);
+    std::copy(text_.data() + pos_, text_.data() + pos_ + k, buf);
+    pos_ += k;
+    return k;
+  }
+  uint64_t size() const override { return text_.size(); }
+  const std::string& name() const override { return name_; }
+
+ private:
+  const std::string& text_;
+  std::string name_;
+  size_t pos_ = 0;
+};
+
+class MemorySet final : public FileSet {
+ public:
+  MemorySet(std::map<std::string, std::string> files, std::string name) : files_(std::move(files)), name_(std::move(name)) {}
+  bool exists(const std::string& rel) const override { return files_.count(rel) > 0; }
+  std::unique_ptr<ByteSource> open_member(const std::string& rel) const override {
+    const auto it = files_.find(rel);
+    if (it == files_.end()) throw Error(ErrorCategory::Io, display(rel) + " does not exist", {display(rel)});
+    return std::make_unique<MemoryBytes>(it->second, display(rel));
+  }
+  std::string read_all(const std::string& rel) const override {
+    const auto it = files_.find(rel);
+    if (it == files_.end()) throw Error(ErrorCategory::Io, display(rel) + " does not exist", {display(rel)});
+    return it->second;
+  }
+  std::vector<std::string> all_files() const override {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : files_) out.push_back(k);
+    return out;
+  }
+  std::vector<std::string> subfolders(const std::string& rel) const override {
+    const std::string prefix = rel.empty() ? "" : rel + "/";
+    std::set<std::string> out;
+    for (const auto& [nm, v] : files_) {
+      if (nm.compare(0, prefix.size(), prefix) != 0) continue;
+      const auto slash = nm.find('/', prefix.size());
+      if (slash != std::string::npos) out.insert(prefix + nm.substr(prefix.size(), slash - prefix.size()));
+    }
+    return {out.begin(), out.end()};
+  }
+  std::string display(const std::string& rel) const override { return name_ + ":" + rel; }
+  bool is_zip() const override { return false; }
+
+ private:
+  std::map<std::string, std::string> files_;
+  std::string name_;
+};
 }  // namespace
+
+std::unique_ptr<FileSet> FileSet::from_memory(std::map<std::string, std::string> files, std::string name) {
+  return std::make_unique<MemorySet>(std::move(files), std::move(name));
+}
 
 std::unique_ptr<ByteSource> open_file_source(const std::string& path) { return std::make_unique<FileSource>(path); }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ class FileSet {
   // `path` is a folder or a .zip; inside a zip, `root` becomes the folder holding file_parameters.json
   // (EXIOBASE zips keep everything under one top folder).
   static std::unique_ptr<FileSet> open(const std::string& path, const std::string& what = "an MRIO folder, a .zip of one, or a table file");
+  // In memory: relative path -> contents (tests, fuzzing).
+  static std::unique_ptr<FileSet> from_memory(std::map<std::string, std::string> files, std::string name);
   virtual ~FileSet() = default;
   virtual bool exists(const std::string& rel) const = 0;
   virtual std::unique_ptr<ByteSource> open_member(const std::string& rel) const = 0;

@@ -47,9 +47,9 @@ struct Package {
 const char* const kFolders[] = {"processes",  "flows",       "categories",      "flow_properties",
                                 "unit_groups", "lcia_methods", "lcia_categories", "locations"};
 
-Package open_package(const std::string& path, bool need_processes) {
+Package open_package(std::unique_ptr<io::FileSet> set, const std::string& path, bool need_processes) {
   Package p;
-  p.set = io::FileSet::open(path, "an openLCA JSON-LD folder or .zip, or EcoSpold2 .spold files");
+  p.set = std::move(set);
   const auto files = p.set->all_files();
   // The package root: the shallowest folder holding a known subfolder.
   size_t best = std::string::npos;
@@ -79,6 +79,10 @@ Package open_package(const std::string& path, bool need_processes) {
                        "give the folder or .zip exported by openLCA, or an EcoSpold2 export",
                 ErrorContext{path});
   return p;
+}
+Package open_package(const std::string& path, bool need_processes) {
+  return open_package(io::FileSet::open(path, "an openLCA JSON-LD folder or .zip, or EcoSpold2 .spold files"), path,
+                      need_processes);
 }
 
 // A field under its 2.x or 1.x name.
@@ -225,8 +229,18 @@ Uncertainty read_uncertainty(const json& e) {
 
 }  // namespace
 
-Database read_jsonld(const std::string& path) {
-  const Package p = open_package(path, true);
+namespace {
+Database read_package(const Package& p, const std::string& path);
+}  // namespace
+
+Database read_jsonld(const std::string& path) { return read_package(open_package(path, true), path); }
+
+Database read_jsonld_files(const std::map<std::string, std::string>& files, const std::string& name) {
+  return read_package(open_package(io::FileSet::from_memory(files, name), name, true), name);
+}
+
+namespace {
+Database read_package(const Package& p, const std::string& path) {
   const Units units = read_units(p);
   const auto paths = read_category_paths(p);
   Database db;
@@ -255,7 +269,10 @@ Database read_jsonld(const std::string& path) {
         const double factor = num(fp, "conversionFactor", 1);
         property_factor[f.id][fpid] = factor;
         const auto pn = units.property_name.find(fpid);
-        const std::string pname = pn != units.property_name.end() ? pn->second : fp["flowProperty"].value("name", "");
+        const auto fpr = fp.find("flowProperty");
+        const std::string pname = pn != units.property_name.end()             ? pn->second
+                                  : fpr != fp.end() && fpr->is_object() ? str(*fpr, "name")
+                                                                        : std::string();
         if (flag(fp, "isRefFlowProperty", "referenceFlowProperty")) {
           f.property = pname;
           const auto g = units.property_group.find(fpid);
@@ -440,6 +457,7 @@ Database read_jsonld(const std::string& path) {
                                       missing_flows));
   return db;
 }
+}  // namespace
 
 Database read_database(const std::string& path) {
   // EcoSpold2 when the set holds .spold files and no JSON-LD processes.

@@ -604,6 +604,18 @@ struct Split {
   }
 };
 
+Split split_of(const json& j) {
+  Split s;
+  s.total = j["total"].get<double>();
+  s.fossil = j["fossil"].get<double>();
+  s.biogenic = j["biogenic"].get<double>();
+  s.luc = j["luc"].get<double>();
+  s.bio_co2_emissions = j["biogenic_co2_emissions"].get<double>();
+  s.bio_co2_removals = j["biogenic_co2_removals"].get<double>();
+  s.bio_other = j["biogenic_other"].get<double>();
+  return s;
+}
+
 // One run of the product system: the demands (product first, then stage demands), their results.
 struct Run {
   Run() = default;
@@ -678,14 +690,14 @@ void run_system(Run& run, const Study& study, const Database& db, const Method& 
     for (size_t j = 0; j < np && j < r.scaling.size(); ++j) run.scaling[j] += r.scaling[j];
     for (size_t i = 0; i < run.inventory.size() && i < r.inventory.size(); ++i) run.inventory[i] += r.inventory[i];
   }
-  // biogenic CO2 emissions and removals: the biogenic category restricted to CO2 flows, split by the sign of
-  // the factor (emission +, uptake −), solved with the same conventions as the totals
-  FlowMapping co2;
-  co2.factors.assign(2, std::vector<double>(db.flows.size(), 0.0));
+  // the biogenic category split into CO2 emissions, CO2 uptake (by the sign of the factor) and other gases,
+  // solved with the same conventions as the totals
+  FlowMapping co2;  // rows: biogenic CO2 emissions, biogenic CO2 uptake, other biogenic GHGs
+  co2.factors.assign(3, std::vector<double>(db.flows.size(), 0.0));
   for (size_t f = 0; f < db.flows.size(); ++f) {
     const double c = mapping.factors[cats.biogenic][f];
-    if (c == 0 || !is_co2(db.flows[f])) continue;
-    co2.factors[c > 0 ? 0 : 1][f] = c;
+    if (c == 0) continue;
+    co2.factors[!is_co2(db.flows[f]) ? 2 : c > 0 ? 0 : 1][f] = c;
   }
   const auto co2_rows = calculate_many(sys, *run.solver, co2, run.demands);
   for (size_t d = 0; d < run.demands.size(); ++d) {
@@ -697,7 +709,7 @@ void run_system(Run& run, const Study& study, const Database& db, const Method& 
     s.luc = r.impacts[cats.luc];
     s.bio_co2_emissions = co2_rows[d][0];
     s.bio_co2_removals = co2_rows[d][1];
-    s.bio_other = s.biogenic - s.bio_co2_emissions - s.bio_co2_removals;
+    s.bio_other = co2_rows[d][2];
     if (d == 0) run.product = s;
     run.all.total += s.total;
     run.all.fossil += s.fossil;
@@ -834,7 +846,7 @@ json doc_summary(const Process& p) {
           items.push_back(t);
       if (!items.empty()) o[k] = join(items, "; ");
     } else if (const std::string t = trim(text(v)); !t.empty()) {
-      o[k] = t.size() > 400 ? t.substr(0, 397) + "..." : t;
+      o[k] = t.size() > 200 ? t.substr(0, 197) + "..." : t;
     }
   }
   return o;
@@ -879,9 +891,19 @@ struct Section {
   }
 };
 
-std::string md_cell(std::string s) {
+// Text in Markdown: '<' and '>' as entities (no raw HTML from the study or the data), '|' escaped in tables.
+std::string md_text(const std::string& s) {
   std::string o;
   for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else o += c;
+  }
+  return o;
+}
+std::string md_cell(const std::string& s) {
+  std::string o;
+  for (char c : md_text(s)) {
     if (c == '|') o += "\\|";
     else if (c == '\n' || c == '\r') o += ' ';
     else o += c;
@@ -890,12 +912,12 @@ std::string md_cell(std::string s) {
 }
 
 std::string render_markdown(const std::string& title, const std::vector<Section>& doc) {
-  std::string o = "# " + title + "\n\n";
+  std::string o = "# " + md_text(title) + "\n\n";
   for (const auto& s : doc) {
-    o += std::string(static_cast<size_t>(s.level), '#') + " " + s.title + "\n\n";
+    o.append(static_cast<size_t>(s.level), '#').append(" ").append(md_text(s.title)).append("\n\n");
     for (const auto& b : s.blocks) {
       switch (b.kind) {
-        case Block::Para: o += b.text + "\n\n"; break;
+        case Block::Para: o.append(md_text(b.text)).append("\n\n"); break;
         case Block::List:
           for (const auto& i : b.items) o.append("- ").append(md_cell(i)).append("\n");
           o += "\n";
@@ -1003,15 +1025,12 @@ std::string num(double v) {
   }
   return fmt::format("{:.3e}", v);
 }
+// Amounts: up to six significant digits, no trailing zeros.
+std::string qty(double v) { return fmt::format("{:.6g}", v); }
 std::string pct(double fraction) { return std::isfinite(fraction) ? fmt::format("{:.1f} %", fraction * 100) : "n/a"; }
 
-}  // namespace
-
-FootprintReport make_footprint(const Study& study, const Database& db) {
-  return make_footprint(study, db, builtin_gwp_method(study.gwp_set));
-}
-
-FootprintReport make_footprint(const Study& study, const Database& db, const Method& method) {
+// Solves the study and collects everything the report shows (numbers unrounded).
+json analyse(const Study& study, const Database& db, const Method& method) {
   const Categories cats = find_categories(method);
   const FlowMapping mapping = map_flows(db, method);
   std::vector<std::string> warnings;
@@ -1145,6 +1164,16 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
   std::set<int32_t> active;  // processes with a non-zero scaling
   for (size_t j = 0; j < np; ++j)
     if (run.scaling[j] != 0) active.insert(sys.providers[j].process);
+  // the linking and allocation notes of the processes in the system ("<process name>: <note>")
+  std::vector<std::string> notes_in_system;
+  {
+    std::set<std::string> names;
+    for (int32_t p : active) names.insert(db.processes[static_cast<size_t>(p)].name);
+    for (const auto& n : sys.notes) {
+      const size_t colon = n.find(": ");
+      if (colon != std::string::npos && names.count(n.substr(0, colon))) notes_in_system.push_back(n);
+    }
+  }
   json unlinked = json::array();
   size_t unlinked_count = 0;
   for (const Link& l : sys.links) {
@@ -1201,10 +1230,124 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     }
   }
 
-  // ---- PACT: the product demand (cradle-to-gate), per declared unit ----
+  // ---- data ----
+  const std::string ref_unit = study.unit.empty() ? product_flow.unit : study.unit;
+  json data;
+  data["study"] = {{"name", study.name},
+                   {"file", study.file},
+                   {"goal", study.goal},
+                   {"functional_unit", study.functional_unit},
+                   {"reference_flow", {{"amount", study.amount}, {"unit", ref_unit}}},
+                   {"product",
+                    {{"process_id", product_process.id},
+                     {"process", product_process.name},
+                     {"location", product_process.location},
+                     {"flow", product_flow.name},
+                     {"amount", run.demands[0].amount},
+                     {"unit", product_flow.unit}}},
+                   {"database", {{"name", db.name}, {"format", db.format}, {"processes", db.processes.size()},
+                                 {"flows", db.flows.size()}}},
+                   {"system_boundary", study.system_boundary},
+                   {"allocation", alloc_name(study.allocation)},
+                   {"gwp_set", study.gwp_set},
+                   {"method", {{"name", method.name}, {"source", method.source}}},
+                   {"cutoff", study.cutoff},
+                   {"reference_period", {{"start", study.period_start}, {"end", study.period_end}}},
+                   {"geography", study.geography}};
+  json stages_def = json::array();
+  for (const auto& st : study.stages) {
+    json d = json::array();
+    for (const auto& x : st.demands) d.push_back({{"process", x.process}, {"amount", x.amount}});
+    stages_def.push_back({{"name", st.name}, {"processes", st.processes}, {"demands", d}});
+  }
+  data["study"]["stages"] = stages_def;
+  json unmapped_j = json::array();
+  for (const auto& u : unmapped) unmapped_j.push_back(u);
+  data["inventory"] = {
+      {"providers", np},
+      {"processes_in_system", active.size()},
+      {"elementary_flows", sys.elementary.size()},
+      {"solver", {{"name", run.solver->stats().solver}, {"residual", run.solver->stats().residual}}},
+      {"database_provenance", db.provenance},
+      {"data_sources", sources},
+      {"unlinked_inputs", {{"count", unlinked_count}, {"items", unlinked}}},
+      {"linking_notes", notes_in_system},
+      {"data_quality",
+       {{"exchanges", exchanges},
+        {"with_pedigree", with_pedigree},
+        {"with_uncertainty", with_uncertainty},
+        {"pedigree", pedigree}}},
+      {"flow_mapping",
+       {{"by_id", mapping.by_id},
+        {"by_name", mapping.by_name},
+        {"by_cas", mapping.by_cas},
+        {"unmapped_ghg_in_system", unmapped_j},
+        {"waived", study.waive_unmapped}}}};
+  data["impact"] = S.to_json();
+  data["impact"]["unit"] = unit;
+  data["gate"] = run.product.to_json();  // the product demand alone: what PACT reports
+  json by_demand = json::array();
+  for (size_t d = 0; d < run.demands.size(); ++d) {
+    const LcaResult& r = run.results[d];
+    const Provider& pv = sys.providers[static_cast<size_t>(run.demands[d].provider)];
+    by_demand.push_back({{"field", demand_fields[d]},
+                         {"process", db.processes[static_cast<size_t>(pv.process)].name},
+                         {"amount", run.demands[d].amount},
+                         {"unit", db.flows[static_cast<size_t>(pv.flow)].unit},
+                         {"total", r.impacts[cats.total]}});
+  }
+  json stages_j = json::array();
+  for (size_t st = 0; st < nst; ++st) {
+    if (st == nst - 1 && stage_processes[st].empty() && stage_split[st].total == 0) continue;
+    std::vector<std::string> names;
+    for (int32_t p : stage_processes[st]) names.push_back(db.processes[static_cast<size_t>(p)].name);
+    stages_j.push_back({{"stage", stage_name(st)},
+                        {"total", stage_split[st].total},
+                        {"fossil", stage_split[st].fossil},
+                        {"biogenic", stage_split[st].biogenic},
+                        {"luc", stage_split[st].luc},
+                        {"share", S.total != 0 ? stage_split[st].total / S.total : 0.0},
+                        {"processes", stage_processes[st].size()},
+                        {"process_names", names}});
+  }
+  data["interpretation"] = {
+      {"hot_spots", hot},
+      {"hot_spots_total", hot_sum},
+      {"stages", stages_j},
+      {"demands", by_demand},
+      {"tree", tree},
+      {"allocation_sensitivity", sensitivity},
+      {"uncertainty", "Uncertainty analysis (Monte Carlo sampling of the exchanges' distributions) is not yet "
+                      "available; the data-quality summary above indicates the reliability of the data."}};
+  std::vector<std::string> limitations = study.limitations;
+  limitations.push_back("The footprint covers climate change only (GWP100); it is not a full LCA and does not "
+                        "support comparative assertions disclosed to the public.");
+  if (unlinked_count)
+    limitations.push_back(fmt::format("{} input(s) of processes in the system have no provider in the database and "
+                                      "are cut off (their upstream emissions are missing).",
+                                      unlinked_count));
+  if (!unmapped.empty())
+    limitations.push_back(fmt::format("{} greenhouse-gas flow(s) have no characterisation factor and were waived.",
+                                      unmapped.size()));
+  if (!notes_in_system.empty())
+    limitations.push_back(fmt::format("{} allocation or linking choice(s) in the system were made by rule (see the "
+                                      "linking notes).",
+                                      notes_in_system.size()));
+  limitations.push_back("Emissions are not time-weighted; biogenic carbon is counted by the -1/+1 approach "
+                        "(uptake as a removal, release as an emission).");
+  data["limitations"] = limitations;
+  data["warnings"] = warnings;
+  return data;
+}
+
+// The PACT ProductFootprint of the product demand (cradle-to-gate), per declared unit; records the figures,
+// the missing mandatory fields and the notes in data["pact"].
+json make_pact(const Study& study, const Database& db, const Method& method, json& data) {
   const json& pp = study.pact;
   std::vector<std::string> pact_missing, pact_notes;
-  const std::string ref_unit = study.unit.empty() ? product_flow.unit : study.unit;
+  const std::string ref_unit = data["study"]["reference_flow"]["unit"].get<std::string>();
+  const json& product = data["study"]["product"];
+  const size_t unlinked_count = data["inventory"]["unlinked_inputs"]["count"].get<size_t>();
   std::string declared_unit = pp.value("declaredUnit", declared_unit_of(ref_unit));
   double declared_amount = study.amount;  // the reference flow in declared units
   if (declared_unit.empty()) {
@@ -1226,7 +1369,7 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
       declared_amount = study.amount * conversion_factor(*from, *to, ErrorContext{study.file, 0, 0, "pact.declaredUnit"});
     }
   }
-  const Split& G = run.product;
+  const Split G = split_of(data["gate"]);
   const double du = declared_amount;
   json per_du = {{"declared_unit", declared_unit.empty() ? ref_unit : declared_unit},
                  {"declared_units_per_functional_unit", du},
@@ -1269,12 +1412,15 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
   }
   pact["productDescription"] =
       pp.value("productDescription", fmt::format("{} ({}), modelled with '{}' of database '{}'", study.functional_unit,
-                                                 product_flow.name, product_process.name, db.name));
+                                                 product["flow"].get<std::string>(),
+                                                 product["process"].get<std::string>(), db.name));
   if (pp.contains("productIds")) pact["productIds"] = pp["productIds"];
   else pact_missing.push_back("productIds");
   if (pp.contains("productCategoryCpc")) pact["productCategoryCpc"] = pp["productCategoryCpc"];
   else pact_missing.push_back("productCategoryCpc");
-  pact["productNameCompany"] = pp.value("productNameCompany", product_flow.name.empty() ? study.name : product_flow.name);
+  pact["productNameCompany"] = pp.value("productNameCompany", product["flow"].get<std::string>().empty()
+                                                           ? study.name
+                                                           : product["flow"].get<std::string>());
   pact["comment"] = pp.value(
       "comment", fmt::format("{}. Calculated by panocarbon {} from the unit processes of '{}' with {} ({}); allocation: "
                              "{}; biogenic CO2 by the -1/+1 approach; figures are cradle-to-gate per declared unit.",
@@ -1307,19 +1453,16 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
       boundary = pp["boundaryProcessesDescription"].get<std::string>();
     } else {
       std::vector<std::string> parts;
-      for (size_t st = 0; st < nst; ++st) {
-        if (stage_processes[st].empty()) continue;
+      for (const auto& st : data["interpretation"]["stages"]) {
+        const auto& all = st["process_names"];
+        if (all.empty()) continue;
         std::vector<std::string> names;
-        for (int32_t p : stage_processes[st]) {
-          if (names.size() == 5) {
-            names.push_back(fmt::format("and {} more", stage_processes[st].size() - 5));
-            break;
-          }
-          names.push_back(db.processes[static_cast<size_t>(p)].name);
-        }
-        parts.push_back(fmt::format("{}: {}", stage_name(st), join(names, "; ")));
+        for (size_t k = 0; k < all.size() && k < 5; ++k) names.push_back(all[k].get<std::string>());
+        if (all.size() > 5) names.push_back(fmt::format("and {} more", all.size() - 5));
+        parts.push_back(fmt::format("{}: {}", st["stage"].get<std::string>(), join(names, "; ")));
       }
-      boundary = fmt::format("{} of {} ({} processes). ", study.system_boundary, study.functional_unit, active.size()) +
+      boundary = fmt::format("{} of {} ({} processes). ", study.system_boundary, study.functional_unit,
+                             data["inventory"]["processes_in_system"].get<size_t>()) +
                  join(parts, ". ");
     }
     pcf["boundaryProcessesDescription"] = boundary;
@@ -1368,114 +1511,36 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
                                        k, pcf[k].get<std::string>()));
   pact["pcf"] = pcf;
   if (!pact_missing.empty())
-    warnings.push_back("pact.json lacks mandatory PACT fields the study does not give: " + join(pact_missing, ", ") +
+    data["warnings"].push_back("pact.json lacks mandatory PACT fields the study does not give: " + join(pact_missing, ", ") +
                        " (set them in the study's \"pact\" object)");
 
-  // ---- data ----
-  json data;
-  data["study"] = {{"name", study.name},
-                   {"file", study.file},
-                   {"goal", study.goal},
-                   {"functional_unit", study.functional_unit},
-                   {"reference_flow", {{"amount", study.amount}, {"unit", ref_unit}}},
-                   {"product",
-                    {{"process_id", product_process.id},
-                     {"process", product_process.name},
-                     {"location", product_process.location},
-                     {"flow", product_flow.name},
-                     {"amount", run.demands[0].amount},
-                     {"unit", product_flow.unit}}},
-                   {"database", {{"name", db.name}, {"format", db.format}, {"processes", db.processes.size()},
-                                 {"flows", db.flows.size()}}},
-                   {"system_boundary", study.system_boundary},
-                   {"allocation", alloc_name(study.allocation)},
-                   {"gwp_set", study.gwp_set},
-                   {"method", {{"name", method.name}, {"source", method.source}}},
-                   {"cutoff", study.cutoff},
-                   {"reference_period", {{"start", study.period_start}, {"end", study.period_end}}},
-                   {"geography", study.geography}};
-  json stages_def = json::array();
-  for (const auto& st : study.stages) {
-    json d = json::array();
-    for (const auto& x : st.demands) d.push_back({{"process", x.process}, {"amount", x.amount}});
-    stages_def.push_back({{"name", st.name}, {"processes", st.processes}, {"demands", d}});
-  }
-  data["study"]["stages"] = stages_def;
-  json unmapped_j = json::array();
-  for (const auto& u : unmapped) unmapped_j.push_back(u);
-  data["inventory"] = {
-      {"providers", np},
-      {"processes_in_system", active.size()},
-      {"elementary_flows", sys.elementary.size()},
-      {"solver", {{"name", run.solver->stats().solver}, {"residual", run.solver->stats().residual}}},
-      {"database_provenance", db.provenance},
-      {"data_sources", sources},
-      {"unlinked_inputs", {{"count", unlinked_count}, {"items", unlinked}}},
-      {"linking_notes", sys.notes},
-      {"data_quality",
-       {{"exchanges", exchanges},
-        {"with_pedigree", with_pedigree},
-        {"with_uncertainty", with_uncertainty},
-        {"pedigree", pedigree}}},
-      {"flow_mapping",
-       {{"by_id", mapping.by_id},
-        {"by_name", mapping.by_name},
-        {"by_cas", mapping.by_cas},
-        {"unmapped_ghg_in_system", unmapped_j},
-        {"waived", study.waive_unmapped}}}};
-  data["impact"] = S.to_json();
-  data["impact"]["unit"] = unit;
-  json by_demand = json::array();
-  for (size_t d = 0; d < run.demands.size(); ++d) {
-    const LcaResult& r = run.results[d];
-    const Provider& pv = sys.providers[static_cast<size_t>(run.demands[d].provider)];
-    by_demand.push_back({{"field", demand_fields[d]},
-                         {"process", db.processes[static_cast<size_t>(pv.process)].name},
-                         {"amount", run.demands[d].amount},
-                         {"unit", db.flows[static_cast<size_t>(pv.flow)].unit},
-                         {"total", r.impacts[cats.total]}});
-  }
-  json stages_j = json::array();
-  for (size_t st = 0; st < nst; ++st) {
-    if (st == nst - 1 && stage_processes[st].empty() && stage_split[st].total == 0) continue;
-    stages_j.push_back({{"stage", stage_name(st)},
-                        {"total", stage_split[st].total},
-                        {"fossil", stage_split[st].fossil},
-                        {"biogenic", stage_split[st].biogenic},
-                        {"luc", stage_split[st].luc},
-                        {"share", S.total != 0 ? stage_split[st].total / S.total : 0.0},
-                        {"processes", stage_processes[st].size()}});
-  }
-  data["interpretation"] = {
-      {"hot_spots", hot},
-      {"hot_spots_total", hot_sum},
-      {"stages", stages_j},
-      {"demands", by_demand},
-      {"tree", tree},
-      {"allocation_sensitivity", sensitivity},
-      {"uncertainty", "Uncertainty analysis (Monte Carlo sampling of the exchanges' distributions) is not yet "
-                      "available; the data-quality summary above indicates the reliability of the data."}};
-  std::vector<std::string> limitations = study.limitations;
-  limitations.push_back("The footprint covers climate change only (GWP100); it is not a full LCA and does not "
-                        "support comparative assertions disclosed to the public without further study (ISO 14067 6.3.4).");
-  if (unlinked_count)
-    limitations.push_back(fmt::format("{} inputs of processes in the system have no provider in the database and are "
-                                      "cut off (their upstream emissions are missing).",
-                                      unlinked_count));
-  if (!unmapped.empty())
-    limitations.push_back(fmt::format("{} greenhouse-gas flow(s) have no characterisation factor and were waived.",
-                                      unmapped.size()));
-  if (!sys.notes.empty())
-    limitations.push_back(fmt::format("{} allocation or linking choices were made by rule (see the linking notes).",
-                                      sys.notes.size()));
-  limitations.push_back("Emissions are not time-weighted; biogenic carbon is counted by the -1/+1 approach "
-                        "(uptake as a removal, release as an emission).");
-  data["limitations"] = limitations;
   data["pact"] = {{"spec_version", kPactSpecVersion}, {"per_declared_unit", per_du}, {"missing", pact_missing},
                   {"notes", pact_notes}};
-  data["warnings"] = warnings;
+  return pact;
+}
 
-  // ---- the document ----
+// The report as sections, from the analysis and the PACT footprint.
+std::vector<Section> make_document(const Study& study, const json& data, const json& pact) {
+  const Split S = split_of(data["impact"]);
+  const std::string unit = data["impact"]["unit"].get<std::string>();
+  const json& st_ = data["study"];
+  const json& inv = data["inventory"];
+  const json& itp = data["interpretation"];
+  const std::string ref_unit = st_["reference_flow"]["unit"].get<std::string>();
+  const json& product = st_["product"];
+  const json& dbj = st_["database"];
+  const json& pcf = pact["pcf"];
+  const json& per_du = data["pact"]["per_declared_unit"];
+  const size_t unlinked_count = inv["unlinked_inputs"]["count"].get<size_t>();
+  const json& unlinked = inv["unlinked_inputs"]["items"];
+  const json& dq_j = inv["data_quality"];
+  const std::vector<std::string> unmapped = inv["flow_mapping"]["unmapped_ghg_in_system"];
+  const std::vector<std::string> notes_in_system = inv["linking_notes"];
+  const std::vector<std::string> warnings = data["warnings"];
+  const std::vector<std::string> pact_notes = data["pact"]["notes"];
+  const std::vector<std::string> pact_missing = data["pact"]["missing"];
+  const size_t active = inv["processes_in_system"].get<size_t>();
+  const double hot_sum = itp["hot_spots_total"].get<double>();
   std::vector<Section> doc;
   const std::string fu = study.functional_unit;
   {
@@ -1484,13 +1549,16 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     s.table({{"Item", "Value"},
              {false, false},
              {{"Functional unit", fu},
-              {"Reference flow", fmt::format("{} {} of {}", num(study.amount), ref_unit, product_flow.name)},
-              {"Product system", fmt::format("{} ({}, {})", product_process.name, product_process.location,
-                                             product_process.id)},
-              {"Database", fmt::format("{} ({}; {} processes)", db.name, db.format, db.processes.size())},
+              {"Reference flow", fmt::format("{} {} of {}", qty(study.amount), ref_unit, product["flow"].get<std::string>())},
+              {"Product system", fmt::format("{} ({}, {})", product["process"].get<std::string>(),
+                                             product["location"].get<std::string>(),
+                                             product["process_id"].get<std::string>())},
+              {"Database", fmt::format("{} ({}; {} processes)", dbj["name"].get<std::string>(),
+                                       dbj["format"].get<std::string>(), dbj["processes"].get<size_t>())},
               {"System boundary", study.system_boundary},
               {"Allocation", alloc_name(study.allocation) + ": " + alloc_description(study.allocation)},
-              {"Impact method", fmt::format("{}, GWP100, {} ({})", method.name, study.gwp_set, method.source)},
+              {"Impact method", fmt::format("{}; GWP set {} ({})", st_["method"]["name"].get<std::string>(), study.gwp_set,
+                                            st_["method"]["source"].get<std::string>())},
               {"Cut-off (hot spots and tree)", pct(study.cutoff)},
               {"Reference period",
                study.period_start.empty() ? std::string("not given") : study.period_start + " to " + study.period_end},
@@ -1515,11 +1583,11 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     if (std::fabs(S.total - S.fossil - S.biogenic - S.luc) > 1e-9 * std::max(1.0, std::fabs(S.total)))
       s.para(fmt::format("Note: {} {} of the total is in no fossil, biogenic or dLUC category.",
                          num(S.total - S.fossil - S.biogenic - S.luc), unit));
-    if (run.demands.size() > 1) {
+    if (itp["demands"].size() > 1) {
       Table d{{"Demand", "Process", "Amount", unit}, {false, false, true, true}, {}};
-      for (const auto& x : by_demand)
+      for (const auto& x : itp["demands"])
         d.rows.push_back({x["field"].get<std::string>(), x["process"].get<std::string>(),
-                          num(x["amount"].get<double>()) + " " + x["unit"].get<std::string>(),
+                          qty(x["amount"].get<double>()) + " " + x["unit"].get<std::string>(),
                           num(x["total"].get<double>())});
       s.para("Results by demand (each with its whole upstream):");
       s.table(d);
@@ -1530,9 +1598,10 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     Section s{"Inventory", 2, {}};
     s.para(fmt::format("The product system links {} providers of database '{}'; {} processes contribute (non-zero "
                        "scaling). Solver: {}, relative residual {}.",
-                       np, db.name, active.size(), run.solver->stats().solver, num(run.solver->stats().residual)));
+                       inv["providers"].get<size_t>(), dbj["name"].get<std::string>(), active,
+                       inv["solver"]["name"].get<std::string>(), num(inv["solver"]["residual"].get<double>())));
     std::vector<std::string> src;
-    for (const auto& x : sources) {
+    for (const auto& x : inv["data_sources"]) {
       std::string line = x["process"].get<std::string>();
       if (!x["location"].get<std::string>().empty()) line += " (" + x["location"].get<std::string>() + ")";
       std::vector<std::string> parts;
@@ -1542,7 +1611,7 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     }
     Section sub{"Data sources", 3, {}};
     sub.para(fmt::format("Database '{}' ({}). Documentation of the product's process and of the main contributors:",
-                         db.name, db.format));
+                         dbj["name"].get<std::string>(), dbj["format"].get<std::string>()));
     sub.list(src);
     doc.push_back(std::move(s));
     doc.push_back(std::move(sub));
@@ -1550,24 +1619,25 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     if (unlinked_count == 0) {
       ul.para("Every product input of the processes in the system is linked to a provider.");
     } else {
-      ul.para(fmt::format("{} product inputs of processes in the system have no provider in the database; they are "
+      ul.para(fmt::format("{} product input(s) of processes in the system have no provider in the database; they are "
                           "cut off (amounts per unit of the consuming process's reference product){}.",
                           unlinked_count, unlinked_count > unlinked.size() ? ", the first 100 shown" : ""));
       Table t{{"Process", "Input", "Amount"}, {false, false, true}, {}};
       for (const auto& x : unlinked)
         t.rows.push_back({x["process"].get<std::string>(), x["flow"].get<std::string>(),
-                          num(x["amount"].get<double>()) + " " + x["unit"].get<std::string>()});
+                          qty(x["amount"].get<double>()) + " " + x["unit"].get<std::string>()});
       ul.table(t);
     }
     doc.push_back(std::move(ul));
     Section dq{"Data quality", 3, {}};
     dq.para(fmt::format("{} exchanges in the contributing processes; {} carry pedigree scores, {} an uncertainty "
                         "distribution.",
-                        exchanges, with_pedigree, with_uncertainty));
-    if (with_pedigree) {
+                        dq_j["exchanges"].get<size_t>(), dq_j["with_pedigree"].get<size_t>(),
+                        dq_j["with_uncertainty"].get<size_t>()));
+    if (dq_j["with_pedigree"].get<size_t>() > 0) {
       Table t{{"Pedigree indicator (1 best - 5 worst)", "Exchanges", "Mean", "Min", "Max"},
               {false, true, true, true, true}, {}};
-      for (const auto& x : pedigree)
+      for (const auto& x : dq_j["pedigree"])
         t.rows.push_back({x["indicator"].get<std::string>(), std::to_string(x["exchanges"].get<size_t>()),
                           x["mean"].is_null() ? "-" : fmt::format("{:.2f}", x["mean"].get<double>()),
                           x["min"].is_null() ? "-" : std::to_string(x["min"].get<int>()),
@@ -1580,10 +1650,11 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
       dq.para("Greenhouse-gas flows without a characterisation factor (waived by the study):");
       dq.list(unmapped);
     }
-    if (!sys.notes.empty()) {
-      std::vector<std::string> notes(sys.notes.begin(), sys.notes.begin() + std::min<std::ptrdiff_t>(30, std::ssize(sys.notes)));
-      if (sys.notes.size() > 30) notes.push_back(fmt::format("... and {} more", sys.notes.size() - 30));
-      dq.para("Linking and allocation notes:");
+    if (!notes_in_system.empty()) {
+      std::vector<std::string> notes(notes_in_system.begin(),
+                                     notes_in_system.begin() + std::min<std::ptrdiff_t>(30, std::ssize(notes_in_system)));
+      if (notes_in_system.size() > 30) notes.push_back(fmt::format("... and {} more", notes_in_system.size() - 30));
+      dq.para("Linking and allocation notes of the processes in the system:");
       dq.list(notes);
     }
     doc.push_back(std::move(dq));
@@ -1598,15 +1669,15 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
             {false, true, true, true, true, true, true}, {}};
     std::vector<Bar> bars;
     double maxabs = 0;
-    for (const auto& x : stages_j) maxabs = std::max(maxabs, std::fabs(x["total"].get<double>()));
-    for (const auto& x : stages_j) {
+    for (const auto& x : itp["stages"]) maxabs = std::max(maxabs, std::fabs(x["total"].get<double>()));
+    for (const auto& x : itp["stages"]) {
       t.rows.push_back({x["stage"].get<std::string>(), std::to_string(x["processes"].get<size_t>()),
                         num(x["total"].get<double>()), num(x["fossil"].get<double>()), num(x["biogenic"].get<double>()),
                         num(x["luc"].get<double>()), pct(x["share"].get<double>())});
       bars.push_back({x["stage"].get<std::string>(), num(x["total"].get<double>()) + " " + unit,
                       maxabs > 0 ? x["total"].get<double>() / maxabs : 0.0});
     }
-    t.rows.push_back({"Total", std::to_string(active.size()), num(S.total), num(S.fossil), num(S.biogenic), num(S.luc),
+    t.rows.push_back({"Total", std::to_string(active), num(S.total), num(S.fossil), num(S.biogenic), num(S.luc),
                       pct(S.total != 0 ? 1.0 : 0.0)});
     st.table(t);
     st.bars(bars);
@@ -1615,7 +1686,7 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     hs.para(fmt::format("Processes whose direct contribution is at least {} of the total, largest first (at most 50).",
                         pct(study.cutoff)));
     Table h{{"Process", "Location", "Stage", unit, "Share"}, {false, false, false, true, true}, {}};
-    for (const auto& x : hot)
+    for (const auto& x : itp["hot_spots"])
       h.rows.push_back({x["process"].get<std::string>(), x["location"].get<std::string>(), x["stage"].get<std::string>(),
                         num(x["amount"].get<double>()), pct(x["share"].get<double>())});
     h.rows.push_back({"All other processes", "", "", num(S.total - hot_sum), pct(S.total != 0 ? (S.total - hot_sum) / S.total : 0.0)});
@@ -1626,10 +1697,10 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
                         "levels. Totals include each branch's upstream.",
                         pct(study.cutoff), study.max_depth));
     Table tt{{"Level", "Process", "Amount", "Total " + unit, "Share"}, {true, false, true, true, true}, {}};
-    for (const auto& x : tree)
+    for (const auto& x : itp["tree"])
       tt.rows.push_back({std::to_string(x["depth"].get<int>()),
                          std::string(static_cast<size_t>(2 * x["depth"].get<int>()), ' ') + x["process"].get<std::string>(),
-                         num(x["amount"].get<double>()) + " " + x["unit"].get<std::string>(), num(x["total"].get<double>()),
+                         qty(x["amount"].get<double>()) + " " + x["unit"].get<std::string>(), num(x["total"].get<double>()),
                          pct(x["share"].get<double>())});
     tr.table(tt);
     doc.push_back(std::move(tr));
@@ -1637,10 +1708,10 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     if (study.allocation_sensitivity.empty()) {
       sa.para("The study names no alternative allocation methods (allocation_sensitivity).");
     } else {
-      sa.para("The whole system re-run with each alternative allocation method (ISO 14067 6.4.6.1 asks for a "
-              "sensitivity analysis where several allocation procedures seem applicable).");
+      sa.para("The whole system re-run with each alternative allocation method (a sensitivity analysis is required "
+              "where several allocation procedures seem applicable: ISO 14044:2006 4.3.4.1, applied by ISO 14067).");
       Table a{{"Allocation", "Total " + unit, "Fossil", "Biogenic", "dLUC", "Change"}, {false, true, true, true, true, true}, {}};
-      for (const auto& x : sensitivity) {
+      for (const auto& x : itp["allocation_sensitivity"]) {
         const std::string name = x["allocation"].get<std::string>() + (x["base"].get<bool>() ? " (study)" : "");
         if (x.contains("error")) {
           a.rows.push_back({name, "-", "-", "-", "-", "failed: " + x["error"].get<std::string>()});
@@ -1659,7 +1730,7 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
   }
   {
     Section s{"Limitations", 2, {}};
-    s.list(limitations);
+    s.list(data["limitations"].get<std::vector<std::string>>());
     doc.push_back(std::move(s));
   }
   {
@@ -1674,7 +1745,8 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
       if (pcf.contains(k)) t.rows.push_back({k, pcf[k].get<std::string>()});
     s.table(t);
     std::vector<std::string> notes = pact_notes;
-    if (!pact_missing.empty()) notes.insert(notes.begin(), warnings.back());
+    if (!pact_missing.empty())
+      notes.insert(notes.begin(), "pact.json lacks mandatory fields: " + join(pact_missing, ", "));
     if (!notes.empty()) s.list(notes);
     doc.push_back(std::move(s));
   }
@@ -1684,12 +1756,23 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
     doc.push_back(std::move(s));
   }
 
+  return doc;
+}
+
+}  // namespace
+
+FootprintReport make_footprint(const Study& study, const Database& db) {
+  return make_footprint(study, db, builtin_gwp_method(study.gwp_set));
+}
+
+FootprintReport make_footprint(const Study& study, const Database& db, const Method& method) {
   FootprintReport rep;
+  rep.data = analyse(study, db, method);
+  rep.pact = make_pact(study, db, method, rep.data);
+  const std::vector<Section> doc = make_document(study, rep.data, rep.pact);
   const std::string title = "Product carbon footprint: " + study.name;
   rep.markdown = render_markdown(title, doc);
   rep.html = render_html(title, doc);
-  rep.data = std::move(data);
-  rep.pact = std::move(pact);
   return rep;
 }
 

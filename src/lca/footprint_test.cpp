@@ -521,7 +521,7 @@ TEST(Footprint, ReportsAreSelfContainedAndEscaped) {
   j["pact"].erase("companyIds");
   const FootprintReport r = make_footprint(parse_study(j, "board.json"), db);
   // Markdown: the sections and the figures
-  for (const char* s : {"# Product carbon footprint: Particle board <test> & co", "## Goal and scope", "## Results",
+  for (const char* s : {"# Product carbon footprint: Particle board &lt;test&gt; & co", "## Goal and scope", "## Results",
                         "## Inventory", "### Data quality", "### Contribution by life-cycle stage", "### Hot spots",
                         "### Sensitivity to the allocation method", "### Uncertainty", "## Limitations",
                         "| Total carbon footprint (including biogenic CO2) | 0.9352 |", "not yet available"})
@@ -529,6 +529,7 @@ TEST(Footprint, ReportsAreSelfContainedAndEscaped) {
   // HTML: escaped, no scripts, no external assets
   EXPECT_NE(r.html.find("<h1>Product carbon footprint: Particle board &lt;test&gt; &amp; co</h1>"), std::string::npos);
   EXPECT_EQ(r.html.find("<test>"), std::string::npos);
+  EXPECT_EQ(r.markdown.find("<test>"), std::string::npos);
   for (const char* s : {"<script", "src=", "href=", "@import", "url("}) EXPECT_EQ(r.html.find(s), std::string::npos) << s;
   EXPECT_NE(r.html.find("<style>"), std::string::npos);
   EXPECT_NE(r.html.find("class=\"bar neg\""), std::string::npos);  // raw materials are negative

@@ -152,6 +152,9 @@ def inventory_is_b_times_s_and_contributions_sum_to_the_total(tmp):
     top = contrib[0]
     # its own CO2 (0.374 + 0.553 kg) and 3.95e-5 kg methane (unspecified: fossil, 29.8)
     assert top['process'] == name and close(float(top['amount']), 0.374 + 0.553 + 3.95e-5 * 29.8, 1e-12), top
+    up = rows(run('lca', 'contributions', '--database', 'uslci', '--process', name, '--upstream', '--format', 'csv').stdout)
+    assert up[0]['process'] == name and close(float(up[0]['amount']), total, 1e-12), up[0]  # the product's whole chain
+    assert all(abs(float(r['amount'])) <= abs(total) * (1 + 1e-12) for r in up)
     by_loc = rows(run('lca', 'contributions', '--database', 'uslci', '--process', name, '--by', 'location', '--format',
                       'csv').stdout)
     assert close(sum(float(r['amount']) for r in by_loc), total, 1e-12)

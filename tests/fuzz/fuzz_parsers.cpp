@@ -1,5 +1,6 @@
 // libFuzzer target for the activity-data and fuel-supply parsers and the whole calculation behind them,
-// and for the MRIO table parser (pymrio/EXIOBASE layout) with the Leontief accounts behind it.
+// for the MRIO table parser (pymrio/EXIOBASE layout) with the Leontief accounts behind it, and for an
+// openLCA JSON-LD process file with the whole matrix LCA behind it.
 // Build and run: cmake --preset fuzz && cmake --build --preset fuzz && build-fuzz/bin/fuzz_parsers CORPUS_DIR
 // Any exception other than panocarbon::Error, and any sanitizer report, is a bug.
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "io/tsv_table.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/inventory.hpp"
+#include "panocarbon/lca.hpp"
 #include "panocarbon/mrio.hpp"
 
 namespace {
@@ -62,6 +64,29 @@ void fuzz_mrio_table(std::string_view text) {
   s.extensions.push_back(e);
   compute_accounts(s);
 }
+// The input is a JSON-LD process file beside a fixed supplier process and flows; every provider of the
+// resulting system is then calculated with the built-in GWP method.
+void fuzz_lca_process(std::string_view text) {
+  using namespace panocarbon;
+  static const std::string supplier = R"({"@type":"Process","@id":"s","name":"supplier","location":{"@id":"l","name":"GLO"},
+    "exchanges":[{"input":false,"amount":1,"quantitativeReference":true,"flow":{"@id":"p","flowType":"PRODUCT_FLOW"}},
+                 {"input":true,"amount":0.1,"flow":{"@id":"p2","flowType":"PRODUCT_FLOW"}},
+                 {"input":false,"amount":2,"flow":{"@id":"co2","flowType":"ELEMENTARY_FLOW"}}]})";
+  static const std::string co2 = R"({"@type":"Flow","@id":"co2","name":"Carbon dioxide, fossil","flowType":"ELEMENTARY_FLOW",
+    "category":"Elementary flows/air/unspecified"})";
+  const std::map<std::string, std::string> files = {
+      {"processes/s.json", supplier}, {"processes/x.json", std::string(text)}, {"flows/co2.json", co2}};
+  const lca::Database db = lca::read_jsonld_files(files, "fuzz");
+  const lca::ProductSystem sys = lca::build_system(db, {});
+  if (sys.providers.empty() || sys.providers.size() > 64) return;
+  const lca::Solver solver(sys);
+  const lca::Method m = lca::builtin_gwp_method("AR6");
+  const lca::FlowMapping map = lca::map_flows(db, m);
+  for (size_t j = 0; j < sys.providers.size(); ++j) {
+    const auto r = lca::calculate(sys, solver, m, map, {static_cast<int32_t>(j), 1.0});
+    lca::upstream_tree(r, solver, map, 0, 0.01, 4);
+  }
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -82,6 +107,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     fuzz_mrio_table(text);
+  } catch (const Error&) {
+  }
+  try {
+    fuzz_lca_process(text);
   } catch (const Error&) {
   }
   return 0;
