@@ -364,6 +364,7 @@ struct FlowInfo {
   bool elementary = false;
   bool negative_reference = false;  // ecoinvent-style treatment: a negative reference product somewhere
   bool waste_output = false;        // outputGroup 3 somewhere
+  bool from_environment = false, to_environment = false;  // elementary: inputGroup 4 / outputGroup 4 seen
   std::map<std::string, size_t> units;  // unit -> exchanges
   std::string first_unit;
 };
@@ -470,6 +471,7 @@ Database read_ecospold2(const std::string& path) {
       ++fi.units[e.unit];
       if (!e.elementary && e.output_group == 0 && e.amount < 0) fi.negative_reference = true;
       if (!e.elementary && e.output_group == 3) fi.waste_output = true;
+      if (e.elementary) (e.input_group >= 0 ? fi.from_environment : fi.to_environment) = true;
     }
   }
   if (kind_conflicts)
@@ -512,7 +514,7 @@ Database read_ecospold2(const std::string& path) {
   }
 
   // the Flow records, from the first exchange of each flow (files sorted by name)
-  size_t without_compartment = 0, waste_flows = 0;
+  size_t without_compartment = 0, resources_by_direction = 0, waste_flows = 0;
   for (const auto& rp : raw) {
     for (const auto& e : rp.exchanges) {
       FlowInfo& fi = info[e.flow_id];
@@ -541,8 +543,16 @@ Database read_ecospold2(const std::string& path) {
           }
         }
         f.compartment = "Elementary flows";
-        if (!comp.empty()) f.compartment += "/" + comp + (sub.empty() ? "" : "/" + sub);
-        else ++without_compartment;
+        if (!comp.empty()) {
+          f.compartment += "/" + comp + (sub.empty() ? "" : "/" + sub);
+        } else {
+          ++without_compartment;
+          // only ever taken from the environment (inputGroup 4): a natural resource by the schema's definition
+          if (fi.from_environment && !fi.to_environment) {
+            f.compartment += "/natural resource";
+            ++resources_by_direction;
+          }
+        }
       } else {
         f.type = fi.negative_reference || fi.waste_output ? FlowType::Waste : FlowType::Product;
         if (f.type == FlowType::Waste) ++waste_flows;
@@ -555,8 +565,9 @@ Database read_ecospold2(const std::string& path) {
   if (without_compartment)
     db.warnings.push_back(fmt::format(
         "{} elementary flows have no compartment in the files (openLCA's EcoSpold2 export writes one only for flows "
-        "it maps to ecoinvent): their compartment is \"Elementary flows\", matched to LCIA factors by name",
-        without_compartment));
+        "it maps to ecoinvent): {} only taken from the environment are \"Elementary flows/natural resource\", the "
+        "others \"Elementary flows\" (LCIA factors are matched by name)",
+        without_compartment, resources_by_direction));
 
   // 4. processes and exchanges
   std::unordered_map<std::string, std::string> provider_of;  // "<activity>_<product>" or activity -> process id
@@ -722,6 +733,7 @@ Database read_ecospold2(const std::string& path) {
                    {"treatment_processes", treatments},
                    {"without_reference", without_reference},
                    {"elementary_without_compartment", without_compartment},
+                   {"resources_by_direction", resources_by_direction},
                    {"processes_with_allocation", with_allocation},
                    {"invalid_lognormal", invalid_lognormal},
                    {"notes", notes}};

@@ -3,6 +3,7 @@
 // error messages, and the real USLCI export in ../shared/data (counts and values checked by hand).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -42,8 +43,8 @@ class TempDir {
 // A producer with a reference product (kg), a by-product (given in g: converted), prices and masses for
 // allocation, a linked technosphere input with lognormal uncertainty and a pedigree matrix, a waste given
 // in ecoinvent style (negative input), an openLCA-style waste output (outputGroup 3), an emission with a
-// compartment and CAS number (normal uncertainty), a resource (triangular) and an emission whose compartment
-// is only in the master data (uniform).
+// compartment and CAS number (normal uncertainty), a resource (triangular), a resource without compartment
+// and an emission whose compartment is only in the master data.
 const char* kProducer = R"(<?xml version="1.0" encoding="UTF-8"?>
 <ecoSpold xmlns="http://www.EcoInvent.org/EcoSpold02">
   <activityDataset>
@@ -114,6 +115,10 @@ const char* kProducer = R"(<?xml version="1.0" encoding="UTF-8"?>
         <uncertainty><triangular minValue="2.0" mostLikelyValue="3.0" maxValue="5.0"/></uncertainty>
         <inputGroup>4</inputGroup>
       </elementaryExchange>
+      <elementaryExchange id="x-water" elementaryExchangeId="e-water" amount="0.7">
+        <name xml:lang="en">Water, well, in ground</name><unitName xml:lang="en">m3</unitName>
+        <inputGroup>4</inputGroup>
+      </elementaryExchange>
       <elementaryExchange id="x-ch4" elementaryExchangeId="e-ch4" amount="0.25">
         <name xml:lang="en">Methane, fossil</name><unitName xml:lang="en">kg</unitName>
         <outputGroup>4</outputGroup>
@@ -173,7 +178,7 @@ TEST(EcoSpold2, ReadsEveryField) {
   EXPECT_EQ(db.format, "ecospold2");
   ASSERT_EQ(db.processes.size(), 2u);
   EXPECT_EQ(db.provenance["files"], 2);
-  EXPECT_EQ(db.provenance["exchanges"], 10);
+  EXPECT_EQ(db.provenance["exchanges"], 11);
   EXPECT_EQ(db.provenance["treatment_processes"], 1);
 
   const int32_t pi = db.find_process("act-producer");
@@ -188,7 +193,7 @@ TEST(EcoSpold2, ReadsEveryField) {
   EXPECT_EQ(p.documentation["geographyDescription"], "Switzerland.");
   EXPECT_EQ(p.documentation["technologyDescription"], "Modern.");
   EXPECT_EQ(p.documentation["generalComment"], "Made by hand.");
-  ASSERT_EQ(p.exchanges.size(), 8u);
+  ASSERT_EQ(p.exchanges.size(), 9u);
 
   // reference product
   const Exchange& ref = by_id(p, "x-ref");
@@ -280,6 +285,12 @@ TEST(EcoSpold2, ReadsEveryField) {
   EXPECT_DOUBLE_EQ(ore.uncertainty.b, 3.0);
   EXPECT_DOUBLE_EQ(ore.uncertainty.c, 5.0);
 
+  // no compartment anywhere, only taken from the environment: a natural resource
+  const Exchange& water = by_id(p, "x-water");
+  EXPECT_TRUE(water.input);
+  EXPECT_EQ(flow_of(db, water).compartment, "Elementary flows/natural resource");
+  EXPECT_EQ(flow_of(db, water).property, "Volume");
+
   // compartment and CAS from the master data
   const Flow& ch4 = flow_of(db, by_id(p, "x-ch4"));
   EXPECT_EQ(ch4.compartment, "Elementary flows/air/unspecified");
@@ -305,7 +316,8 @@ TEST(EcoSpold2, ReadsEveryField) {
   EXPECT_DOUBLE_EQ(lch4.uncertainty.b, std::exp(0.5));
   EXPECT_DOUBLE_EQ(lch4.uncertainty.sigma_ln, 0.5);
   EXPECT_EQ(db.provenance["converted_exchanges"], 1);
-  EXPECT_EQ(db.provenance["flows"], 8);
+  EXPECT_EQ(db.provenance["flows"], 9);
+  EXPECT_EQ(db.provenance["resources_by_direction"], 1);
   EXPECT_EQ(db.provenance["waste_flows"], 2);
 }
 
@@ -313,7 +325,9 @@ TEST(EcoSpold2, MalformedXmlNamesFileAndLine) {
   TempDir dir;
   dir.write("good.spold", kLandfill);
   std::string bad = kProducer;
-  bad.replace(bad.find("</flowData>"), 11, "</flowDatum>");
+  const size_t at = bad.find("</flowData>");
+  bad.replace(at, 11, "</flowDatum>");
+  const long line = 1 + static_cast<long>(std::count(bad.begin(), bad.begin() + static_cast<long>(at), '\n'));
   dir.write("bad.spold", bad);
   try {
     read_ecospold2(dir.path().string());
@@ -322,8 +336,8 @@ TEST(EcoSpold2, MalformedXmlNamesFileAndLine) {
     const std::string m = e.what();
     EXPECT_NE(m.find("bad.spold"), std::string::npos) << m;
     EXPECT_NE(m.find("not well-formed XML"), std::string::npos) << m;
-    EXPECT_EQ(e.context().line, 75) << m;  // the line of </flowDatum>
-    EXPECT_NE(m.find("line 75"), std::string::npos) << m;
+    EXPECT_EQ(e.context().line, line) << m;  // the line of </flowDatum>
+    EXPECT_NE(m.find("line " + std::to_string(line) + ","), std::string::npos) << m;
   }
 }
 
@@ -440,6 +454,7 @@ TEST_F(Uslci, Counts) {
   EXPECT_EQ(db.provenance["without_reference"], 21);
   EXPECT_EQ(db.provenance["treatment_processes"], 0);
   EXPECT_EQ(db.provenance["elementary_without_compartment"], 2887);
+  EXPECT_EQ(db.provenance["resources_by_direction"], 485);  // of those, only ever inputGroup 4
   EXPECT_EQ(db.provenance["flows_with_mixed_units"], 103);
   EXPECT_EQ(db.provenance["converted_exchanges"], 1212);
   EXPECT_EQ(db.provenance["invalid_lognormal"], 4811);

@@ -35,6 +35,10 @@ struct Package {
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("{} is not valid JSON ({}): fix or re-export the file", set->display(rel), e.what()),
                   ErrorContext{set->display(rel), line});
+    } catch (const json::exception& e) {  // e.g. a number out of range (1e400)
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("{} cannot be read as JSON ({}): fix or re-export the file", set->display(rel), e.what()),
+                  ErrorContext{set->display(rel)});
     }
   }
   const std::vector<std::string>& files(const std::string& folder) const {
@@ -408,6 +412,19 @@ Database read_package(const Package& p, const std::string& path) {
       x.formula = str(e, "amountFormula");
       x.description = str(e, "description");
       x.uncertainty = read_uncertainty(e);
+      if (ufactor != 1 || pfactor != 1) {
+        // the distribution's location (and, for normal, spread) parameters move with the amount; a geometric
+        // standard deviation does not
+        const double f = ufactor / pfactor;
+        auto& u = x.uncertainty;
+        switch (u.kind) {
+          case Uncertainty::Lognormal: u.a *= f; break;
+          case Uncertainty::Normal:
+          case Uncertainty::Uniform: u.a *= f; u.b *= f; break;
+          case Uncertainty::Triangle: u.a *= f; u.b *= f; u.c *= f; break;
+          case Uncertainty::None: break;
+        }
+      }
       pr.exchanges.push_back(std::move(x));
     }
     if (const auto afs = j.find("allocationFactors"); afs != j.end() && afs->is_array()) {

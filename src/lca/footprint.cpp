@@ -29,8 +29,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kPactSpecVersion = "2.2.0";
-// RFC 4122 name-based UUIDs of footprints live in this namespace (itself uuid_v5(URL namespace,
-// "https://github.com/panocarbon/lca-footprint")), so ids of other tools cannot collide with ours.
+// Footprint ids are RFC 4122 name-based (version 5) UUIDs in the standard URL namespace (RFC 4122 appendix C);
+// every name starts with "panocarbon lca footprint".
 constexpr const char* kUrlNamespace = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 // Molar masses (IUPAC 2021 standard atomic weights, conventional values): C 12.011, O 15.999.
 constexpr double kCarbonToCo2 = 44.009 / 12.011;
@@ -1398,7 +1398,6 @@ json make_pact(const Study& study, const Database& db, const Method& method, jso
   if (pp.contains("fossilCarbonContent")) per_du["fossilCarbonContent"] = pp["fossilCarbonContent"].get<double>();
 
   json pact;
-  pact["id"] = uuid_v5(kUrlNamespace, "panocarbon lca footprint\n" + study.source.dump() + "\n" + db.name);
   pact["specVersion"] = kPactSpecVersion;
   if (pp.contains("precedingPfIds")) pact["precedingPfIds"] = pp["precedingPfIds"];
   pact["version"] = pp.value("version", int64_t{0});
@@ -1510,6 +1509,10 @@ json make_pact(const Study& study, const Database& db, const Method& method, jso
                                        "products and removals in the data",
                                        k, pcf[k].get<std::string>()));
   pact["pcf"] = pcf;
+  // the same study on the same data gives the same id; new data (other figures) give a new one
+  pact["id"] = uuid_v5(kUrlNamespace, "panocarbon lca footprint\n" + study.source.dump() + "\n" + db.name + "\n" +
+                                          pcf["pCfExcludingBiogenic"].get<std::string>() + "\n" +
+                                          pcf["pCfIncludingBiogenic"].get<std::string>());
   if (!pact_missing.empty())
     data["warnings"].push_back("pact.json lacks mandatory PACT fields the study does not give: " + join(pact_missing, ", ") +
                        " (set them in the study's \"pact\" object)");
@@ -1769,6 +1772,11 @@ FootprintReport make_footprint(const Study& study, const Database& db, const Met
   FootprintReport rep;
   rep.data = analyse(study, db, method);
   rep.pact = make_pact(study, db, method, rep.data);
+  // the figures the run log keeps
+  rep.data["results"] = rep.data["impact"];
+  rep.data["results"]["pact_id"] = rep.pact["id"];
+  rep.data["results"]["pCfExcludingBiogenic"] = rep.pact["pcf"]["pCfExcludingBiogenic"];
+  rep.data["results"]["pCfIncludingBiogenic"] = rep.pact["pcf"]["pCfIncludingBiogenic"];
   const std::vector<Section> doc = make_document(study, rep.data, rep.pact);
   const std::string title = "Product carbon footprint: " + study.name;
   rep.markdown = render_markdown(title, doc);

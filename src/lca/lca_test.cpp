@@ -283,6 +283,8 @@ TEST(Lca, FlowMappingByIdNameAndCas) {
   b.db.flows[static_cast<size_t>(by_cas)].cas = "000124-38-9";
   const int32_t ch4_water = b.flow("Methane", FlowType::Elementary, "Elementary flows/water/river");
   const int32_t unknown = b.flow("Carbon dioxide, weird", FlowType::Elementary, kAir);
+  const int32_t bio = b.flow("Carbon dioxide, biogenic", FlowType::Elementary, kAir);
+  b.db.flows[static_cast<size_t>(bio)].cas = "124-38-9";
   b.process("x").exchanges = {Builder::ex(p, 1, false, true)};
   const Database db = b.done();
   const Method m = builtin_gwp_method("AR6");
@@ -292,9 +294,14 @@ TEST(Lca, FlowMappingByIdNameAndCas) {
   EXPECT_EQ(map.factors[0][static_cast<size_t>(by_cas)], 1.0);  // CAS 124-38-9 → fossil CO2
   EXPECT_EQ(map.factors[2][static_cast<size_t>(by_cas)], 0.0);  // not biogenic
   EXPECT_EQ(map.factors[0][static_cast<size_t>(ch4_water)], 0.0);  // methane to water is not an air emission
+  // a biogenic CO2 flow with CO2's CAS: known by name to the biogenic category, so the fossil category's CAS
+  // row must not claim it (found by the golden cases)
+  EXPECT_EQ(map.factors[1][static_cast<size_t>(bio)], 0.0);
+  EXPECT_EQ(map.factors[2][static_cast<size_t>(bio)], 1.0);
+  EXPECT_EQ(map.factors[0][static_cast<size_t>(bio)], 1.0);
   ASSERT_EQ(map.unmapped_ghg.size(), 1u);
   EXPECT_EQ(map.unmapped_ghg[0], unknown);
-  EXPECT_EQ(map.by_name, 1u);
+  EXPECT_EQ(map.by_name, 2u);
   EXPECT_EQ(map.by_cas, 1u);
   // by id
   Method byid;

@@ -125,46 +125,53 @@ FlowMapping map_flows(const Database& db, const Method& method) {
     return flow_kind.empty() && factor_kind == "air";
   };
   std::vector<char> any(nf, 0), how(nf, 0);  // how: 1 id, 2 name, 3 cas
-  for (size_t k = 0; k < method.categories.size(); ++k) {
-    std::unordered_map<std::string, double> by_id;
-    std::unordered_map<std::string, std::vector<const CharacterisationFactor*>> by_name, by_cas;
-    for (const auto& cf : method.categories[k].factors) {
-      if (!cf.flow_id.empty()) by_id[cf.flow_id] = cf.value;
-      if (!cf.flow_name.empty()) by_name[normalise_name(cf.flow_name)].push_back(&cf);
-      if (!cf.cas.empty() && cf.match_by_cas) by_cas[normalise_cas(cf.cas)].push_back(&cf);
-    }
-    for (size_t i = 0; i < nf; ++i) {
-      if (db.flows[i].type != FlowType::Elementary) continue;
-      double v = 0;
-      char h = 0;
-      if (const auto it = by_id.find(db.flows[i].id); it != by_id.end()) {
-        v = it->second;
-        h = 1;
+  // Pass 0 matches by id and by name in every category; pass 1 by CAS, only the flows that no category knows
+  // by id or name (a biogenic CO2 flow known to the biogenic category must not get the fossil category's
+  // CAS factor).
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t k = 0; k < method.categories.size(); ++k) {
+      std::unordered_map<std::string, double> by_id;
+      std::unordered_map<std::string, std::vector<const CharacterisationFactor*>> by_name, by_cas;
+      for (const auto& cf : method.categories[k].factors) {
+        if (!cf.flow_id.empty()) by_id[cf.flow_id] = cf.value;
+        if (!cf.flow_name.empty()) by_name[normalise_name(cf.flow_name)].push_back(&cf);
+        if (!cf.cas.empty() && cf.match_by_cas) by_cas[normalise_cas(cf.cas)].push_back(&cf);
       }
-      if (!h)
-        if (const auto it = by_name.find(nname[i]); it != by_name.end())
-          for (const auto* cf : it->second)
-            if (compatible(cf->compartment, kind[i]) &&
-                (cf->cas.empty() || cas[i].empty() || normalise_cas(cf->cas) == cas[i])) {
-              v = cf->value;
-              h = 2;
-              break;
+      for (size_t i = 0; i < nf; ++i) {
+        if (db.flows[i].type != FlowType::Elementary) continue;
+        double v = 0;
+        char h = 0;
+        if (pass == 0) {
+          if (const auto it = by_id.find(db.flows[i].id); it != by_id.end()) {
+            v = it->second;
+            h = 1;
+          }
+          if (!h)
+            if (const auto it = by_name.find(nname[i]); it != by_name.end())
+              for (const auto* cf : it->second)
+                if (compatible(cf->compartment, kind[i]) &&
+                    (cf->cas.empty() || cas[i].empty() || normalise_cas(cf->cas) == cas[i])) {
+                  v = cf->value;
+                  h = 2;
+                  break;
+                }
+        } else if ((how[i] == 0 || how[i] == 3) && !cas[i].empty()) {
+          if (const auto it = by_cas.find(cas[i]); it != by_cas.end()) {
+            // only when every CAS candidate of a compatible compartment agrees
+            std::set<double> values;
+            for (const auto* cf : it->second)
+              if (compatible(cf->compartment, kind[i])) values.insert(cf->value);
+            if (values.size() == 1) {
+              v = *values.begin();
+              h = 3;
             }
-      if (!h && !cas[i].empty())
-        if (const auto it = by_cas.find(cas[i]); it != by_cas.end()) {
-          // only when every CAS candidate of a compatible compartment agrees
-          std::set<double> values;
-          for (const auto* cf : it->second)
-            if (compatible(cf->compartment, kind[i])) values.insert(cf->value);
-          if (values.size() == 1) {
-            v = *values.begin();
-            h = 3;
           }
         }
-      if (h) {
-        out.factors[k][i] = v;
-        any[i] = 1;
-        if (!how[i]) how[i] = h;
+        if (h) {
+          out.factors[k][i] = v;
+          any[i] = 1;
+          if (!how[i]) how[i] = h;
+        }
       }
     }
   }
