@@ -269,7 +269,7 @@ TEST(Lca, UnknownProcessSuggestsCloseNames) {
     sys.find_provider("steel, blast furnac");
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("Did you mean:\n  steel, blast furnace"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("did you mean:\n  steel, blast furnace"), std::string::npos) << e.what();
   }
 }
 

@@ -202,7 +202,7 @@ int32_t ProductSystem::find_provider(const std::string& query) const {
   std::string sugg;
   for (size_t i = 0; i < close.size() && i < 5; ++i) sugg += "\n  " + close[i].second;
   throw Error(ErrorCategory::NotFound,
-              fmt::format("no process '{}' in database '{}'; `panocarbon lca search` finds processes. Did you mean:{}",
+              fmt::format("no process '{}' in database '{}' (`panocarbon lca search WORDS` finds processes); did you mean:{}",
                           query, db->name, sugg),
               ErrorContext{"", 0, 0, "process"});
 }

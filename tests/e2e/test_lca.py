@@ -272,7 +272,7 @@ def bad_inputs_are_clear_errors(tmp):
     p = run('lca', 'calc', '--database', 'nope', '--process', 'x', db=db, expect=3)
     assert "no LCA database 'nope'" in p.stderr and 'lca import' in p.stderr, p.stderr
     p = run('lca', 'calc', '--database', 'uslci', '--process', 'Portland cement at plant', expect=3)
-    assert 'Did you mean' in p.stderr and 'Portland cement, at plant' in p.stderr, p.stderr
+    assert 'did you mean' in p.stderr and 'Portland cement, at plant' in p.stderr, p.stderr
     p = run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--method', 'ReCiPe', expect=3)
     assert "no LCIA method 'ReCiPe'" in p.stderr, p.stderr
     p = run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--provider', 'nonsense', expect=2)
