@@ -346,13 +346,19 @@ def main():
         for suffix in ("", "-wal", "-shm", "-journal"):
             if os.path.exists(db + suffix):
                 os.remove(db + suffix)
-        cmd = [binary, "lca", "import", z, "--name", "bench", "--db", db]
+        cmd = [binary, "lca", "import", z, "--name", "bench", "--db", db, "--format", "json"]
         imp_out, imp_err = (os.path.join(args.workdir, f"{tag}.import.{s}") for s in ("out", "err"))
         rc, wall, rss, cpu = run_child(cmd, imp_out, imp_err, args.timeout)
         if rc != 0:
             print(f"lca_bench: FAIL: `{' '.join(cmd)}` exited {rc}:\n{tail(imp_err)}")
             return 1
         summary["panocarbon_import"] = {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu}
+        try:  # the reader's and the store's shares, when the CLI reports them
+            with open(imp_out) as f:
+                info = json.load(f)
+            summary["panocarbon_import"].update({k: info[k] for k in ("read_s", "store_s") if k in info})
+        except (OSError, ValueError):
+            pass
 
         calc_csv, calc_err = (os.path.join(args.workdir, f"{tag}.calc.{s}") for s in ("csv", "err"))
         cmd = [binary, "lca", "calc", "--database", "bench", "--db", db, "--format", "csv"]
@@ -446,7 +452,9 @@ def main():
     row("process wall time (s)", ref["wall_s"], o.get("wall_s"), ".2f")
     if o:
         imp = summary["panocarbon_import"]
-        print(f"  panocarbon: import {imp['wall_s']:.2f} s ({imp['peak_rss_mb']:.0f} MB peak); calc phases: load "
+        split = (f": read {imp['read_s']:.2f} s, store {imp['store_s']:.2f} s" if "read_s" in imp and "store_s" in imp
+                 else "")
+        print(f"  panocarbon: import {imp['wall_s']:.2f} s ({imp['peak_rss_mb']:.0f} MB peak{split}); calc phases: load "
               f"{fmt(o['load_s'], '.3f')} s, build {fmt(o['build_s'], '.3f')} s, factorise "
               f"{fmt(o['factorise_s'], '.3f')} s, {len(demands)} separate solves {fmt(o['solve_many_s'], '.3f')} s")
         print(f"  answers: {summary['values_compared']} totals, max rel diff {summary['max_rel_diff']:.3g} "

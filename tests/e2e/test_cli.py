@@ -27,7 +27,7 @@ def db_init_creates_folders_and_loads_the_library(tmp):
     out = run('db', 'init', '--db', db).stdout
     assert f'schema version {SCHEMA}' in out, out
     info = json.loads(run('db', 'info', '--db', db).stdout)
-    assert info['schema_version'] == 2
+    assert info['schema_version'] == SCHEMA
     assert info['counts']['emission_factors'] >= 600, info['counts']
     assert info['counts']['fuels'] >= 50 and info['counts']['categories'] == 290
     assert {d['name'] for d in info['datasets']} == {'ipcc-defaults', 'gwp-ipcc', 'ipcc2006-categories'}
