@@ -10,7 +10,8 @@ SuperLU with its default COLAMD ordering and partial pivoting), and the 100 GWP 
   bench/lca_bench.py --reference-only                 # the reference alone (no binary needed)
 
 The database is written once by bench/make_synthetic_technosphere.py into --workdir (OUT.zip, the openLCA
-JSON-LD, and OUT.npz, the same matrices) and reused by later runs of the same size and seed.
+JSON-LD, and OUT.npz, the same matrices) and reused by later runs of the same size, seed and generator
+(the file name holds a hash of the generator).
 
 Each side runs as its own child process, waited for with os.wait4, so its wall time and peak RSS (ru_maxrss)
 are its own:
@@ -37,6 +38,7 @@ script lacks them and /usr/bin/python3 has them, the script re-runs itself with 
 """
 import argparse
 import csv
+import hashlib
 import json
 import math
 import os
@@ -205,33 +207,35 @@ def read_totals(path, names, ids, category="total"):
     return out
 
 
-def compare(ours, ref, rtol):
+def compare(ours, ref, rtol, label=lambda i: f"process #{i}"):
     """(disagreements as text, max relative difference). ref: {index: value}, ours likewise."""
     bad = []
     scale = max((abs(v) for v in ref.values()), default=0.0)
     worst = 0.0
     for i in sorted(ref):
         if i not in ours:
-            bad.append(f"process #{i}: missing from panocarbon's output")
+            bad.append(f"{label(i)}: missing from panocarbon's output")
             worst = math.inf
             continue
         a, b = ours[i], ref[i]
         if not (math.isfinite(a) and math.isfinite(b)):
-            bad.append(f"process #{i}: panocarbon {a!r} vs reference {b!r}")
+            bad.append(f"{label(i)}: panocarbon {a!r} vs reference {b!r}")
             worst = math.inf
             continue
         rel = abs(a - b) / max(abs(a), abs(b), 1e-12 * scale, 1e-300)
         worst = max(worst, rel)
         if rel > rtol:
-            bad.append(f"process #{i}: panocarbon {a!r} vs reference {b!r} (rel {rel:.3g})")
+            bad.append(f"{label(i)}: panocarbon {a!r} vs reference {b!r} (rel {rel:.3g})")
     for i in sorted(set(ours) - set(ref)):
-        bad.append(f"process #{i}: printed by panocarbon but not asked for")
+        bad.append(f"{label(i)}: printed by panocarbon but not asked for")
     return bad, worst
 
 
 def synthetic(args):
     """(zip path, npz path, generation seconds or None when reused) of the system for these arguments."""
-    name = f"synthetic_{args.processes}_seed{args.seed}"
+    with open(GENERATOR, "rb") as f:  # a new generator writes a new file
+        version = hashlib.sha1(f.read()).hexdigest()[:8]
+    name = f"synthetic_{args.processes}_seed{args.seed}_{version}"
     z = os.path.join(args.workdir, name + ".zip")
     npz = os.path.join(args.workdir, name + ".npz")
     if os.path.isfile(z) and os.path.isfile(npz):
@@ -367,6 +371,7 @@ def main():
         env = dict(os.environ, PANOCARBON_TRACE="1")
         runs = []
         worst = 0.0
+        agree = True
         for _ in range(args.repeat):
             rc, wall, rss, cpu = run_child(cmd, calc_csv, calc_err, args.timeout, env=env)
             if rc != 0:
@@ -384,16 +389,17 @@ def main():
             except ValueError as e:
                 print(f"lca_bench: FAIL: {e}")
                 return 1
-            bad, w = compare(got, ref_totals, args.rtol)
+            bad, w = compare(got, ref_totals, args.rtol, lambda i: f"'{names[i]}' ({ids[i]})")
             worst = max(worst, w)
             if bad:
+                agree = False
                 failures.append(f"panocarbon vs reference: {len(bad)} of {len(ref_totals)} totals disagree, "
                                 f"first: {bad[0]}")
                 break
         ours = best(runs)
         ours["trace_last_run"] = tr
         summary["panocarbon"] = ours
-        summary.update(max_rel_diff=worst, values_compared=len(ref_totals), agree=not failures)
+        summary.update(max_rel_diff=worst, values_compared=len(ref_totals), agree=agree)
 
         def ratio(a, b):
             return a / b if a is not None and b else None

@@ -251,6 +251,27 @@ def jsonld_method_package_maps_by_name_and_cas(tmp):
 
 
 @test
+def footprint_study_writes_reports_consistent_with_calc(tmp):
+    """The example ISO 14067 study end to end: three files; the PACT figures equal `lca calc` of the same
+    product with the study's allocation (cradle-to-gate, 1 m3), and with/without biogenic are consistent."""
+    out = os.path.join(tmp, 'pcf')
+    run('lca', 'footprint', os.path.join(ROOT, 'examples', 'lca', 'footprint-study.json'), '--out', out)
+    for f in ('report.md', 'report.html', 'pact.json'):
+        assert os.path.getsize(os.path.join(out, f)) > 500, f
+    pact = json.load(open(os.path.join(out, 'pact.json')))
+    study = json.load(open(os.path.join(ROOT, 'examples', 'lca', 'footprint-study.json')))
+    ours = calc(study['product'], '--allocation', study['allocation'])
+    pcf = pact['pcf']
+    assert close(float(pcf['pCfIncludingBiogenic']), ours['total'], 1e-9), (pcf['pCfIncludingBiogenic'], ours)
+    assert close(float(pcf['fossilGhgEmissions']), ours['fossil'], 1e-9), (pcf['fossilGhgEmissions'], ours)
+    assert float(pcf['pCfExcludingBiogenic']) >= ours['fossil'] + ours['luc'] - 1e-9, pcf
+    html = open(os.path.join(out, 'report.html')).read()
+    assert '<script' not in html and 'http' not in html.split('</head>')[0].replace('http-equiv', ''), 'self-contained'
+    md = open(os.path.join(out, 'report.md')).read()
+    assert study['name'] in md and 'Limitations' in md, md[:500]
+
+
+@test
 def bad_inputs_are_clear_errors(tmp):
     db = os.path.join(tmp, 'e.db')
     p = run('lca', 'import', os.path.join(tmp, 'nope'), db=db, expect=3)
