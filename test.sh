@@ -28,6 +28,7 @@ echo "== tier 3: benchmark smoke run (answers checked) =="
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" bench/inventory_bench.py --rows 20000 --smoke || failed=1
 "$py" bench/mrio_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-mrio-smoke" || failed=1
+"$py" bench/lca_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-lca-smoke" || failed=1
 
 fuzz_seconds="${PANOCARBON_FUZZ_SECONDS:-60}"
 if [ "$fuzz_seconds" -gt 0 ]; then

@@ -358,10 +358,16 @@ def write_zip(sysd, path):
 
     zf = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
 
-    def put(name, obj):
-        zf.writestr(name, dumps(obj))
+    def write(name, text):  # fixed time stamps: the same seed gives the same bytes
+        info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        zf.writestr(info, text, compresslevel=1)
 
-    zf.writestr("context.json", dumps({
+    def put(name, obj):
+        write(name, dumps(obj))
+
+    write("context.json", dumps({
         "@vocab": "http://openlca.org/schema/v1.0/", "@base": "http://openlca.org/schema/v1.0/",
         "modelType": {"@type": "@vocab"}, "flowPropertyType": {"@type": "@vocab"},
         "flowType": {"@type": "@vocab"}, "processType": {"@type": "@vocab"}}))
