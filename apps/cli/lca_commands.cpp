@@ -27,6 +27,11 @@ bool tracing() { return std::getenv("PANOCARBON_TRACE") != nullptr; }
 void trace(const std::string& what, double seconds) {
   if (tracing()) fmt::print(stderr, "trace: {:<28} {:.6f} s\n", what, seconds);
 }
+void trace_solver(const lca::SolveStats& st) {
+  if (tracing())
+    fmt::print(stderr, "trace: lca solver {}: nnz(A) = {}, nnz(L+U) = {} ({:.2f} x)\n", st.solver, st.nnz,
+               st.lu_nnz, st.nnz ? double(st.lu_nnz) / double(st.nnz) : 0.0);
+}
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -53,11 +58,12 @@ size_t category_index(const pc::LcaSession& s, const pc::Params& p) {
 
 // One full LCI of the session's first demand, with the unmapped-flow check and the trace lines.
 lca::LcaResult single(pc::Store& store, const pc::Params& p, pc::LcaSession& s) {
-  trace("lca load", s.load_s);
+  trace(s.cached_system ? "lca load (cached system)" : "lca load", s.load_s);
   trace("lca build", s.build_s);
   trace("lca factorise", s.solver->stats().factorise_s);
+  trace_solver(s.solver->stats());
   return pc::logged(store, s.run_id, [&] {
-    lca::LcaResult r = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front());
+    lca::LcaResult r = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front(), &s.characterised);
     trace("lca lci per demand", r.stats.solve_s + r.stats.lcia_s);
     pc::lca_check_unmapped(s, r.inventory, p.flag("waive-unmapped"));
     return r;
@@ -67,6 +73,9 @@ lca::LcaResult single(pc::Store& store, const pc::Params& p, pc::LcaSession& s) 
 nlohmann::json checks_json(const pc::LcaSession& s, const lca::SolveStats& st) {
   return {{"solver", st.solver},
           {"factorise_s", st.factorise_s},
+          {"nnz", s.solver->stats().nnz},
+          {"lu_nnz", s.solver->stats().lu_nnz},
+          {"cached_system", s.cached_system},
           {"max_relative_residual", s.solver->stats().residual},
           {"providers", s.sys.providers.size()},
           {"cutoffs", s.sys.cutoffs}};
@@ -84,19 +93,21 @@ void print_header(const pc::LcaSession& s, int32_t provider, double amount) {
 
 void calc(const pc::Params& p) {
   pc::Store& store = store_for(p);
-  pc::LcaSession s = pc::lca_prepare(store, p, "lca calc");
+  const auto session = pc::lca_prepare(store, p, "lca calc");
+  pc::LcaSession& s = *session;
   const std::string format = p.str("format");
   if (s.demands.size() > 1) {
-    trace("lca load", s.load_s);
+    trace(s.cached_system ? "lca load (cached system)" : "lca load", s.load_s);
     trace("lca build", s.build_s);
     trace("lca factorise", s.solver->stats().factorise_s);
+    trace_solver(s.solver->stats());
     const auto res = pc::logged(store, s.run_id, [&] {
       auto t0 = std::chrono::steady_clock::now();
-      auto many = lca::calculate_many(s.sys, *s.solver, s.mapping, s.demands);
+      auto many = lca::calculate_many(s.sys, *s.solver, s.mapping, s.demands, &s.characterised);
       const double t_many = since(t0);
       trace(fmt::format("lca lcia ({} demands)", s.demands.size()), t_many);
       // the identity check: the transposed route equals the full LCI of the first demand
-      const lca::LcaResult first = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front());
+      const lca::LcaResult first = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front(), &s.characterised);
       pc::lca_check_unmapped(s, first.inventory, p.flag("waive-unmapped"));
       double gap = 0;
       for (size_t k = 0; k < first.impacts.size(); ++k)
@@ -108,7 +119,7 @@ void calc(const pc::Params& p) {
         // full LCIs (s = A⁻¹f, g = Bs, h = Cg) of up to 20 demands, for the per-demand time
         const size_t m = std::min<size_t>(20, s.demands.size());
         t0 = std::chrono::steady_clock::now();
-        for (size_t d = 0; d < m; ++d) lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands[d]);
+        for (size_t d = 0; d < m; ++d) lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands[d], &s.characterised);
         trace("lca lci per demand", since(t0) / static_cast<double>(m));
         t0 = std::chrono::steady_clock::now();
         std::vector<std::vector<double>> S;
@@ -205,9 +216,10 @@ void calc(const pc::Params& p) {
 
 void inventory(const pc::Params& p) {
   pc::Store& store = store_for(p);
-  pc::LcaSession s = pc::lca_prepare(store, p, "lca inventory");
+  const auto session = pc::lca_prepare(store, p, "lca inventory");
+  pc::LcaSession& s = *session;
   const lca::LcaResult r = pc::logged(store, s.run_id, [&] {
-    return lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front());
+    return lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front(), &s.characterised);
   });
   store.finish_run(s.run_id, "ok", {{"flows", r.inventory.size()}});
   std::vector<size_t> order;
@@ -242,7 +254,8 @@ void inventory(const pc::Params& p) {
 
 void contributions(const pc::Params& p) {
   pc::Store& store = store_for(p);
-  pc::LcaSession s = pc::lca_prepare(store, p, "lca contributions");
+  const auto session = pc::lca_prepare(store, p, "lca contributions");
+  pc::LcaSession& s = *session;
   const size_t k = category_index(s, p);
   const lca::LcaResult r = single(store, p, s);
   store.finish_run(s.run_id, "ok", {{"category", s.method.categories[k].name}, {"total", r.impacts[k]}});
@@ -256,8 +269,7 @@ void contributions(const pc::Params& p) {
   // --upstream: each provider's total output s_j·A_jj with everything upstream of it (λ_j per unit)
   std::vector<double> upstream;
   if (p.flag("upstream")) {
-    const auto q = lca::characterised_columns(s.sys, s.mapping);
-    const auto lambda = s.solver->solve_transposed(q[k]);
+    const auto lambda = s.solver->solve_transposed(s.characterised[k]);
     std::vector<double> diag(s.sys.providers.size(), 0.0);
     for (const auto& t : s.sys.technosphere)
       if (t.row == t.col) diag[static_cast<size_t>(t.col)] += t.value;
@@ -317,11 +329,13 @@ void contributions(const pc::Params& p) {
 
 void tree(const pc::Params& p) {
   pc::Store& store = store_for(p);
-  pc::LcaSession s = pc::lca_prepare(store, p, "lca tree");
+  const auto session = pc::lca_prepare(store, p, "lca tree");
+  pc::LcaSession& s = *session;
   const size_t k = category_index(s, p);
   const lca::LcaResult r = single(store, p, s);
   const auto nodes = pc::logged(store, s.run_id, [&] {
-    return lca::upstream_tree(r, *s.solver, s.mapping, k, p.number("cutoff"), static_cast<int>(p.integer("max-depth")));
+    return lca::upstream_tree(r, *s.solver, s.mapping, k, p.number("cutoff"), static_cast<int>(p.integer("max-depth")),
+                              &s.characterised);
   });
   store.finish_run(s.run_id, "ok", {{"category", s.method.categories[k].name}, {"nodes", nodes.size()}});
   const double total = nodes.empty() ? 0 : nodes.front().total;

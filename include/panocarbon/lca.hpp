@@ -187,7 +187,9 @@ struct Demand {
 struct SolveStats {
   double factorise_s = 0, solve_s = 0, lcia_s = 0;
   double residual = 0;  // max over solves of ||A s − f||∞ / ||f||∞
-  std::string solver;   // "KLU" / "UMFPACK" / "dense LU (fallback)"
+  std::string solver;   // "KLU" / "UMFPACK (KLU failed)"
+  size_t nnz = 0;       // non-zeros of A
+  size_t lu_nnz = 0;    // entries stored in the LU factors (KLU: L + U + off-diagonal blocks), the fill-in
 };
 
 // One sparse factorisation of A, reused for every demand and every transposed solve.
@@ -219,12 +221,15 @@ struct LcaResult {
 // biosphere column, per category.
 std::vector<std::vector<double>> characterised_columns(const ProductSystem& sys, const FlowMapping& mapping);
 // Solves one demand and characterises it. mapping.factors gives the characterisation.
+// `characterised` (optional) is characterised_columns(sys, mapping) computed once for many calls.
 LcaResult calculate(const ProductSystem& sys, const Solver& solver, const Method& method,
-                    const FlowMapping& mapping, const Demand& demand);
+                    const FlowMapping& mapping, const Demand& demand,
+                    const std::vector<std::vector<double>>* characterised = nullptr);
 // Impacts of many demands at once (rows = demands, columns = categories) by one transposed solve per
 // category: h_k(f) = (c_k B A⁻¹) f.
 std::vector<std::vector<double>> calculate_many(const ProductSystem& sys, const Solver& solver,
-                                                const FlowMapping& mapping, const std::vector<Demand>& demands);
+                                                const FlowMapping& mapping, const std::vector<Demand>& demands,
+                                                const std::vector<std::vector<double>>* characterised = nullptr);
 
 // Upstream tree of a result for one category: each node is a provider reached through a chain of links,
 // with the amount it supplies to its parent and the total (upstream) impact of that amount.
@@ -237,6 +242,7 @@ struct TreeNode {
   int32_t parent = -1;  // index into the returned vector
 };
 std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, const FlowMapping& mapping,
-                                    size_t category, double cutoff, int max_depth);
+                                    size_t category, double cutoff, int max_depth,
+                                    const std::vector<std::vector<double>>* characterised = nullptr);
 
 }  // namespace panocarbon::lca

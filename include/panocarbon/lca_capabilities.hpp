@@ -27,14 +27,20 @@ struct LcaSession {
   lca::ProductSystem sys;
   std::unique_ptr<lca::Solver> solver;
   lca::FlowMapping mapping;
+  std::vector<std::vector<double>> characterised;  // lca::characterised_columns(sys, mapping), once
   std::vector<lca::Demand> demands;  // from --process (and --amount)
   double load_s = 0, build_s = 0;
+  bool cached_system = false;  // the linked system came from the store's cache (no exchanges loaded)
   int64_t run_id = 0;
 };
 // Loads the database named by --database, builds the product system with --allocation, --provider-rule and
 // --provider choices, factorises it, resolves --method (a stored method, or the built-in IPCC 2021 GWP100
 // with --gwp) and the demands of --process. Starts a run in the store (finished by the caller).
-LcaSession lca_prepare(Store& store, const Params& params, const std::string& command);
+// The session refers to itself (the system to its database): it is returned on the heap.
+std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& params, const std::string& command);
+
+// The cache key of a system's linking options ("allocation=...;rule=...;choices=...").
+std::string lca_system_key(const lca::LinkOptions& options);
 
 // The unmapped greenhouse-gas flows that carry an amount in `inventory` (one per row of sys.elementary);
 // throws Error listing them unless `waive`.

@@ -20,6 +20,7 @@ namespace panocarbon {
 namespace lca {
 struct Database;
 struct Method;
+struct ProductSystem;
 }  // namespace lca
 
 // An LCA database as recorded in the store.
@@ -71,7 +72,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the
@@ -106,7 +107,13 @@ class Store {
   // LCA: databases (replacing one of the same name, in one transaction), their full-text index over
   // processes and flows, and LCIA methods (stored as their definition).
   void save_lca_database(const lca::Database& db);
-  lca::Database load_lca_database(const std::string& name) const;  // throws NotFound listing the names
+  // Without `exchanges`: processes and flows only (enough to present a cached system's results).
+  lca::Database load_lca_database(const std::string& name, bool exchanges = true) const;  // NotFound lists the names
+  // A linked product system cached per linking options `key` (replaced on re-import of the database);
+  // load returns nothing when there is none for the key. The loaded system refers to `db`.
+  void save_lca_system(const std::string& database, const std::string& key, const lca::ProductSystem& sys);
+  std::optional<lca::ProductSystem> load_lca_system(const std::string& database, const std::string& key,
+                                                    const lca::Database& db) const;
   std::vector<LcaDatabaseRecord> lca_databases() const;
   std::vector<SearchHit> lca_search(std::string_view query, const std::string& database, int limit) const;
   void save_lca_method(const lca::Method& method);

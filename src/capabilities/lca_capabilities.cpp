@@ -105,6 +105,7 @@ nlohmann::json lca_import(Store& store, const Params& p) {
       if (!pr.allocation.empty()) ++allocation;
     }
     const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
+    store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
     nlohmann::json out = {{"name", db.name},
                           {"format", db.format},
                           {"path", path},
@@ -144,16 +145,35 @@ nlohmann::json lca_import_method(Store& store, const Params& p) {
   });
 }
 
-LcaSession lca_prepare(Store& store, const Params& p, const std::string& command) {
-  LcaSession s;
+std::string lca_system_key(const lca::LinkOptions& o) {
+  std::string key = fmt::format("allocation={};rule={}", lca::to_string(o.allocation), static_cast<int>(o.rule));
+  for (const auto& [flow, process] : o.choices) key += ";" + flow + "=" + process;
+  return key;
+}
+
+std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& p, const std::string& command) {
+  auto sp = std::make_unique<LcaSession>();
+  LcaSession& s = *sp;
   const std::string dbname = p.str("database");
   s.run_id = store.begin_run(command, nlohmann::json::array({{{"database", dbname}}}), p.json());
   logged(store, s.run_id, [&] {
     auto t0 = std::chrono::steady_clock::now();
-    s.db = store.load_lca_database(dbname);
-    s.load_s = since(t0);
-    t0 = std::chrono::steady_clock::now();
-    s.sys = lca::build_system(s.db, link_options(p));
+    const lca::LinkOptions options = link_options(p);
+    const std::string key = lca_system_key(options);
+    // the linked system from the cache when there is one: no exchanges to load, nothing to link
+    s.db = store.load_lca_database(dbname, false);
+    if (auto cached = store.load_lca_system(dbname, key, s.db)) {
+      s.sys = std::move(*cached);
+      s.sys.db = &s.db;
+      s.cached_system = true;
+      s.load_s = since(t0);
+    } else {
+      s.db = store.load_lca_database(dbname, true);
+      s.load_s = since(t0);
+      t0 = std::chrono::steady_clock::now();
+      s.sys = lca::build_system(s.db, options);
+      store.save_lca_system(dbname, key, s.sys);
+    }
     s.build_s = since(t0);
     s.solver = std::make_unique<lca::Solver>(s.sys);
     const std::string method = p.has("method") ? p.str("method") : "";
@@ -170,12 +190,13 @@ LcaSession lca_prepare(Store& store, const Params& p, const std::string& command
                   ErrorContext{"", 0, 0, "method"});
     }
     s.mapping = lca::map_flows(s.db, s.method);
+    s.characterised = lca::characterised_columns(s.sys, s.mapping);
     const double amount = p.has("amount") ? p.number("amount") : 1.0;
     if (p.has("process"))
       for (const auto& q : p.strs("process")) s.demands.push_back({s.sys.find_provider(q), amount});
     return 0;
   });
-  return s;
+  return sp;
 }
 
 std::vector<std::pair<int32_t, double>> lca_check_unmapped(const LcaSession& s, const std::vector<double>& inventory,

@@ -36,7 +36,7 @@ std::vector<std::vector<double>> characterised_columns(const ProductSystem& sys,
 }
 
 LcaResult calculate(const ProductSystem& sys, const Solver& solver, const Method& method, const FlowMapping& mapping,
-                    const Demand& demand) {
+                    const Demand& demand, const std::vector<std::vector<double>>* characterised) {
   if (demand.provider < 0 || static_cast<size_t>(demand.provider) >= sys.providers.size())
     throw Error(ErrorCategory::Internal, "demand for a provider outside the system");
   LcaResult r;
@@ -50,7 +50,9 @@ LcaResult calculate(const ProductSystem& sys, const Solver& solver, const Method
   auto t1 = std::chrono::steady_clock::now();
   r.inventory.assign(sys.elementary.size(), 0.0);
   for (const auto& t : sys.biosphere) r.inventory[static_cast<size_t>(t.row)] += t.value * r.scaling[static_cast<size_t>(t.col)];
-  const auto q = characterised_columns(sys, mapping);
+  std::vector<std::vector<double>> own;
+  if (!characterised) own = characterised_columns(sys, mapping);
+  const auto& q = characterised ? *characterised : own;
   r.impacts.assign(q.size(), 0.0);
   r.direct.assign(q.size(), std::vector<double>(sys.providers.size(), 0.0));
   for (size_t k = 0; k < q.size(); ++k)
@@ -66,8 +68,11 @@ LcaResult calculate(const ProductSystem& sys, const Solver& solver, const Method
 }
 
 std::vector<std::vector<double>> calculate_many(const ProductSystem& sys, const Solver& solver,
-                                                const FlowMapping& mapping, const std::vector<Demand>& demands) {
-  const auto q = characterised_columns(sys, mapping);
+                                                const FlowMapping& mapping, const std::vector<Demand>& demands,
+                                                const std::vector<std::vector<double>>* characterised) {
+  std::vector<std::vector<double>> own;
+  if (!characterised) own = characterised_columns(sys, mapping);
+  const auto& q = characterised ? *characterised : own;
   std::vector<std::vector<double>> lambda;
   lambda.reserve(q.size());
   for (const auto& qk : q) lambda.push_back(solver.solve_transposed(qk));  // λ_k = A⁻ᵀ q_k
@@ -79,11 +84,14 @@ std::vector<std::vector<double>> calculate_many(const ProductSystem& sys, const 
 }
 
 std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, const FlowMapping& mapping,
-                                    size_t category, double cutoff, int max_depth) {
+                                    size_t category, double cutoff, int max_depth,
+                                    const std::vector<std::vector<double>>* characterised) {
   const ProductSystem& sys = *r.sys;
   const size_t n = sys.providers.size();
   if (category >= mapping.factors.size()) throw Error(ErrorCategory::Internal, "category outside the method");
-  const auto q = characterised_columns(sys, mapping);
+  std::vector<std::vector<double>> own;
+  if (!characterised) own = characterised_columns(sys, mapping);
+  const auto& q = characterised ? *characterised : own;
   const std::vector<double> lambda = solver.solve_transposed(q[category]);
   // columns of A with duplicates summed
   std::vector<std::vector<std::pair<int32_t, double>>> col(n);

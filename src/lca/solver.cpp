@@ -135,8 +135,10 @@ Solver::Solver(const ProductSystem& sys) : impl_(new Impl) {
   klu_defaults(&m.common);
   m.symbolic = klu_analyze(m.n, m.Ap.data(), m.Ai.data(), &m.common);
   if (m.symbolic) m.numeric = klu_factor(m.Ap.data(), m.Ai.data(), m.Ax.data(), m.symbolic, &m.common);
+  m.stats.nnz = m.Ax.size();
   if (m.numeric && m.common.status == KLU_OK) {
     m.stats.solver = "KLU";
+    m.stats.lu_nnz = static_cast<size_t>(m.numeric->lnz + m.numeric->unz + m.numeric->nzoff);
   } else {
     if (m.numeric) klu_free_numeric(&m.numeric, &m.common);
     // UMFPACK's threshold partial pivoting may succeed where KLU's static pivoting did not
@@ -146,6 +148,9 @@ Solver::Solver(const ProductSystem& sys) : impl_(new Impl) {
     if (sym) umfpack_di_free_symbolic(&sym);
     if (st != UMFPACK_OK) singular(sys, m.Ap, m.Ai, m.Ax, "neither KLU nor UMFPACK");
     m.stats.solver = "UMFPACK (KLU failed)";
+    int lnz = 0, unz = 0, nr = 0, nc = 0, nzud = 0;
+    if (umfpack_di_get_lunz(&lnz, &unz, &nr, &nc, &nzud, m.umf_numeric) == UMFPACK_OK)
+      m.stats.lu_nnz = static_cast<size_t>(lnz + unz);
   }
   m.stats.factorise_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

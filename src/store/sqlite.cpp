@@ -52,6 +52,17 @@ Stmt& Stmt::bind(int i, long long v) {
   sqlite3_bind_int64(s_, i, v);
   return *this;
 }
+Stmt& Stmt::bind_blob(int i, const void* data, size_t bytes) {
+  sqlite3_bind_blob64(s_, i, data, static_cast<sqlite3_uint64>(bytes), SQLITE_TRANSIENT);
+  return *this;
+}
+
+std::string_view Stmt::blob(int col) const {
+  const void* p = sqlite3_column_blob(s_, col);
+  const int n = sqlite3_column_bytes(s_, col);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string_view();
+}
+
 Stmt& Stmt::bind_null(int i) {
   sqlite3_bind_null(s_, i);
   return *this;

@@ -22,6 +22,8 @@ class Stmt {
   Stmt& bind(int i, long long v);
   Stmt& bind(int i, int v) { return bind(i, static_cast<long long>(v)); }
   Stmt& bind_null(int i);
+  Stmt& bind_blob(int i, const void* data, size_t bytes);
+  std::string_view blob(int col) const;  // valid until the next step
   bool step();  // true while a row is available
   void run();   // step to completion, then reset
   void reset();

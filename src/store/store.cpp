@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
+#include <type_traits>
 
 #include "core/embedded.hpp"
 #include "panocarbon/categories.hpp"
@@ -12,6 +14,12 @@
 #include "panocarbon/lca.hpp"
 #include "panocarbon/provenance.hpp"
 #include "store/sqlite.hpp"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PANOCARBON_ENDIAN_TAG "be"
+#else
+#define PANOCARBON_ENDIAN_TAG "le"
+#endif
 
 namespace panocarbon {
 
@@ -96,6 +104,14 @@ CREATE TABLE lca_methods(
   id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, source TEXT, definition TEXT NOT NULL, imported_at TEXT NOT NULL);
 CREATE VIRTUAL TABLE lca_search USING fts5(db UNINDEXED, kind UNINDEXED, ref UNINDEXED, title, body,
   tokenize='porter unicode61');
+)sql",
+    // 5: linked product systems of an LCA database, per linking options (what `lca calc` loads instead of
+    // the exchanges): providers, elementary flows and the matrices as binary arrays.
+    R"sql(
+CREATE TABLE lca_systems(
+  db_id INTEGER NOT NULL REFERENCES lca_databases(id) ON DELETE CASCADE, options TEXT NOT NULL,
+  format TEXT NOT NULL, providers BLOB NOT NULL, elementary BLOB NOT NULL, technosphere BLOB NOT NULL,
+  biosphere BLOB NOT NULL, cutoffs INTEGER NOT NULL, notes TEXT NOT NULL, PRIMARY KEY(db_id, options));
 )sql",
 };
 
@@ -588,7 +604,8 @@ void Store::save_lca_database(const lca::Database& d) {
       const long long id = old.integer(0);
       old.reset();
       // foreign keys are not enforced on this connection: delete the rows of each table
-      for (const char* sql : {"DELETE FROM lca_exchanges WHERE db_id = ?", "DELETE FROM lca_processes WHERE db_id = ?",
+      for (const char* sql : {"DELETE FROM lca_systems WHERE db_id = ?", "DELETE FROM lca_exchanges WHERE db_id = ?",
+                              "DELETE FROM lca_processes WHERE db_id = ?",
                               "DELETE FROM lca_flows WHERE db_id = ?", "DELETE FROM lca_databases WHERE id = ?"}) {
         Stmt del(db.handle(), sql);
         del.bind(1, id).run();
@@ -655,7 +672,7 @@ void Store::save_lca_database(const lca::Database& d) {
   t.commit();
 }
 
-lca::Database Store::load_lca_database(const std::string& name) const {
+lca::Database Store::load_lca_database(const std::string& name, bool exchanges) const {
   store::Db& db = impl_->db;
   lca::Database d;
   long long id = 0;
@@ -720,7 +737,7 @@ lca::Database Store::load_lca_database(const std::string& name) const {
       d.processes.push_back(std::move(p));
     }
   }
-  {
+  if (exchanges) {
     Stmt s(db.handle(), "SELECT process, flow, amount, flags, provider, xid, formula, description, unc_kind, unc_a, "
                         "unc_b, unc_c, unc_sigma_ln, unc_basic, pedigree FROM lca_exchanges WHERE db_id = ? ORDER BY rowid");
     s.bind(1, id);
@@ -825,6 +842,74 @@ std::vector<std::string> Store::lca_methods() const {
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
   return out;
+}
+
+namespace {
+// Binary layout of the cached systems: little-endian int32 and IEEE double as laid out by this build.
+constexpr const char* kSystemFormat = "pc-lca-system-1/" PANOCARBON_ENDIAN_TAG;
+template <class T>
+std::string_view bytes_of(const std::vector<T>& v) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  return {reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)};
+}
+template <class T>
+std::vector<T> vector_of(std::string_view b) {
+  std::vector<T> v(b.size() / sizeof(T));
+  if (!v.empty()) std::memcpy(v.data(), b.data(), v.size() * sizeof(T));
+  return v;
+}
+long long lca_db_id(store::Db& db, const std::string& name) {
+  Stmt s(db.handle(), "SELECT id FROM lca_databases WHERE name = ?");
+  s.bind(1, name);
+  return s.step() ? s.integer(0) : -1;
+}
+}  // namespace
+
+void Store::save_lca_system(const std::string& database, const std::string& key, const lca::ProductSystem& sys) {
+  store::Db& db = impl_->db;
+  Transaction t(db);
+  const long long id = lca_db_id(db, database);
+  if (id < 0) throw Error(ErrorCategory::NotFound, "no LCA database '" + database + "' to store a system for");
+  Stmt s(db.handle(), "INSERT OR REPLACE INTO lca_systems(db_id, options, format, providers, elementary, technosphere, "
+                      "biosphere, cutoffs, notes) VALUES(?,?,?,?,?,?,?,?,?)");
+  const auto p = bytes_of(sys.providers), e = bytes_of(sys.elementary), a = bytes_of(sys.technosphere),
+             b = bytes_of(sys.biosphere);
+  s.bind(1, id).bind(2, key).bind(3, std::string(kSystemFormat));
+  s.bind_blob(4, p.data(), p.size()).bind_blob(5, e.data(), e.size()).bind_blob(6, a.data(), a.size());
+  s.bind_blob(7, b.data(), b.size()).bind(8, static_cast<long long>(sys.cutoffs)).bind(9, nlohmann::json(sys.notes).dump());
+  s.run();
+  t.commit();
+}
+
+std::optional<lca::ProductSystem> Store::load_lca_system(const std::string& database, const std::string& key,
+                                                         const lca::Database& d) const {
+  store::Db& db = impl_->db;
+  const long long id = lca_db_id(db, database);
+  Stmt s(db.handle(), "SELECT format, providers, elementary, technosphere, biosphere, cutoffs, notes FROM lca_systems "
+                      "WHERE db_id = ? AND options = ?");
+  s.bind(1, id).bind(2, key);
+  if (!s.step() || s.text(0) != kSystemFormat) return std::nullopt;
+  lca::ProductSystem sys;
+  sys.db = &d;
+  sys.providers = vector_of<lca::Provider>(s.blob(1));
+  sys.elementary = vector_of<int32_t>(s.blob(2));
+  sys.technosphere = vector_of<lca::Triplet>(s.blob(3));
+  sys.biosphere = vector_of<lca::Triplet>(s.blob(4));
+  sys.cutoffs = static_cast<size_t>(s.integer(5));
+  for (const auto& n : nlohmann::json::parse(s.text(6), nullptr, false)) sys.notes.push_back(n.get<std::string>());
+  // a cache that does not fit the database (it cannot, unless the file was edited) is ignored
+  for (const auto& pv : sys.providers)
+    if (pv.process < 0 || static_cast<size_t>(pv.process) >= d.processes.size() || pv.flow < 0 ||
+        static_cast<size_t>(pv.flow) >= d.flows.size())
+      return std::nullopt;
+  for (const int32_t f : sys.elementary)
+    if (f < 0 || static_cast<size_t>(f) >= d.flows.size()) return std::nullopt;
+  const auto n = static_cast<int32_t>(sys.providers.size()), m = static_cast<int32_t>(sys.elementary.size());
+  for (const auto& t : sys.technosphere)
+    if (t.row < 0 || t.row >= n || t.col < 0 || t.col >= n) return std::nullopt;
+  for (const auto& t : sys.biosphere)
+    if (t.row < 0 || t.row >= m || t.col < 0 || t.col >= n) return std::nullopt;
+  return sys;
 }
 
 }  // namespace panocarbon

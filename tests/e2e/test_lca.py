@@ -199,7 +199,15 @@ def import_report_and_reimport_replaces(tmp):
     assert j['processes'] == 766 and j['flows'] == 4601 and j['exchanges'] == 32526, j
     assert j['exchanges_with_uncertainty'] == 5539 and j['multi_output_processes'] == 132, j
     assert j['linking']['providers'] == 766 and j['linking']['cutoffs'] > 0, j
+    # `lca calc` loads the system linked at import; other options are linked once and then cached too
+    calc_json = lambda *extra: json.loads(run('lca', 'calc', '--database', 'u', '--process', FIVE[3], '--format', 'json',
+                                              *extra, db=db).stdout)
+    first, again = calc_json('--allocation', 'none'), calc_json('--allocation', 'none')
+    assert not first['checks']['cached_system'] and again['checks']['cached_system'], (first['checks'], again['checks'])
+    assert first['results'] == again['results'] == calc_json()['results'], (first['results'], again['results'])
+    assert calc_json()['checks']['cached_system']
     run('lca', 'import', USLCI, '--name', 'u', db=db)
+    assert calc_json('--allocation', 'none')['checks']['cached_system'] is False  # re-import dropped the cache
     dbs = json.loads(run('lca', 'databases', '--format', 'json', db=db).stdout)
     assert [d['name'] for d in dbs] == ['u'] and dbs[0]['exchanges'] == 32526, dbs
 
