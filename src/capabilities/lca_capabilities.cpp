@@ -167,6 +167,7 @@ std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& p, const std
       s.sys.db = &s.db;
       s.cached_system = true;
       s.load_s = since(t0);
+      t0 = std::chrono::steady_clock::now();
     } else {
       s.db = store.load_lca_database(dbname, true);
       s.load_s = since(t0);
