@@ -29,15 +29,14 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import use_debian_python  # noqa: E402
+
 try:
     import numpy as np
     import pandas as pd
 except ImportError:  # e.g. a pyenv/venv python3 first on PATH; Debian's has the packages
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") \
-            and not os.environ.get("PANOCARBON_BENCH_REEXEC"):
-        os.environ["PANOCARBON_BENCH_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
-    sys.exit("inventory_bench.py: needs numpy and pandas (apt-get install python3-numpy python3-pandas)")
+    use_debian_python(__file__, "numpy and pandas (apt-get install python3-numpy python3-pandas)")
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTOL = 1e-9

@@ -46,19 +46,17 @@ import random
 import re
 import subprocess
 import sys
-import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import run_child, tail, use_debian_python  # noqa: E402
 
 try:
     import numpy as np
     import scipy.sparse as sp
     import scipy.sparse.linalg as sla
 except ImportError:  # e.g. a pyenv/venv python3 first on PATH; Debian's has the packages
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") \
-            and not os.environ.get("PANOCARBON_BENCH_REEXEC"):
-        os.environ["PANOCARBON_BENCH_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
-    sys.exit("lca_bench.py: needs numpy and scipy (apt-get install python3-numpy python3-scipy)")
+    use_debian_python(__file__, "numpy and scipy (apt-get install python3-numpy python3-scipy)")
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(REPO, "bench", "make_synthetic_technosphere.py")
@@ -133,33 +131,6 @@ def reference(npz_path, demands_path, out_path):
 
 
 # --- Measuring ---------------------------------------------------------------------------------------------------
-
-def run_child(argv, stdout_path, stderr_path, timeout=None, env=None):
-    """Runs argv with stdout and stderr to files, waits for it with os.wait4 so that the peak RSS is this
-    child's own; returns (exit code, wall s, peak RSS MB, cpu s)."""
-    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
-        timer = threading.Timer(timeout, p.kill) if timeout else None
-        if timer:
-            timer.start()
-        try:
-            _, status, ru = os.wait4(p.pid, 0)
-        finally:
-            if timer:
-                timer.cancel()
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen consistent
-    return p.returncode, wall, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
-
-
-def tail(path, n=20):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:]).rstrip()
-    except OSError:
-        return ""
-
 
 def read_trace(path):
     """{phase: [seconds, ...]} from the `trace:` lines of a stderr file."""

@@ -47,18 +47,16 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import run_child, tail, use_debian_python  # noqa: E402
 
 try:
     import numpy as np
     import pandas as pd
 except ImportError:  # e.g. a pyenv/venv python3 first on PATH; Debian's has the packages
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") \
-            and not os.environ.get("PANOCARBON_BENCH_REEXEC"):
-        os.environ["PANOCARBON_BENCH_REEXEC"] = "1"
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", os.path.abspath(__file__)] + sys.argv[1:])
-    sys.exit("mrio_bench.py: needs numpy and pandas (apt-get install python3-numpy python3-pandas)")
+    use_debian_python(__file__, "numpy and pandas (apt-get install python3-numpy python3-pandas)")
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = ["extension", "stressor", "region", "production", "consumption", "imports", "exports"]
@@ -265,33 +263,6 @@ def reference(folder, out_csv, times_json):
 
 
 # --- Measuring, reading and comparing ------------------------------------------------------------------------
-
-def run_child(argv, stdout_path, stderr_path, timeout=None):
-    """Runs argv with stdout and stderr to files, waits for it with os.wait4 so that the peak RSS is this
-    child's own; returns (exit code, wall s, peak RSS MB, cpu s)."""
-    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=out, stderr=err)
-        timer = threading.Timer(timeout, p.kill) if timeout else None
-        if timer:
-            timer.start()
-        try:
-            _, status, ru = os.wait4(p.pid, 0)
-        finally:
-            if timer:
-                timer.cancel()
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen consistent
-    return p.returncode, wall, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
-
-
-def tail(path, n=20):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:]).rstrip()
-    except OSError:
-        return ""
-
 
 def read_accounts(path):
     """{(extension, stressor, region): [production, consumption, imports, exports]} from the CLI's CSV."""

@@ -376,18 +376,7 @@ void tree(const pc::Params& p) {
 void matrices(const pc::Params& p) {
   pc::Store store = open_store(p);
   const lca::Database db = store.load_lca_database(p.str("database"));
-  lca::LinkOptions o;
-  o.allocation = lca::parse_allocation(p.str("allocation"));
-  const std::string rule = p.str("provider-rule");
-  o.rule = rule == "first" ? lca::ProviderRule::First : rule == "fail" ? lca::ProviderRule::Fail : lca::ProviderRule::SameLocation;
-  if (p.has("provider"))
-    for (const auto& c : p.strs("provider")) {
-      const auto eq = c.find('=');
-      if (eq == std::string::npos)
-        throw pc::Error(pc::ErrorCategory::InvalidInput, "--provider '" + c + "' must be FLOW_ID=PROCESS_ID",
-                        pc::ErrorContext{"", 0, 0, "provider"});
-      o.choices[c.substr(0, eq)] = c.substr(eq + 1);
-    }
+  const lca::LinkOptions o = pc::lca_link_options(p);
   const lca::ProductSystem sys = lca::build_system(db, o);
   const std::filesystem::path out = p.str("out");
   std::error_code ec;

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -204,7 +205,7 @@ class Solver {
   const SolveStats& stats() const;
  private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;  // freed also when the constructor throws (a singular matrix)
 };
 
 struct LcaResult {

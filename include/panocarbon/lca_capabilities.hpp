@@ -39,6 +39,9 @@ struct LcaSession {
 // The session refers to itself (the system to its database): it is returned on the heap.
 std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& params, const std::string& command);
 
+// Linking options from --allocation, --provider-rule and --provider (FLOW_ID=PROCESS_ID, checked).
+lca::LinkOptions lca_link_options(const Params& params);
+
 // The cache key of a system's linking options ("allocation=...;rule=...;choices=...").
 std::string lca_system_key(const lca::LinkOptions& options);
 

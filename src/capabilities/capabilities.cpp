@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "core/text.hpp"
 #include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
@@ -12,17 +13,11 @@
 namespace panocarbon {
 
 namespace {
-bool io_iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 }  // namespace
 
 bool NamedInput::is_json() const {
   auto ends = [&](std::string_view ext) {
-    return name.size() >= ext.size() && io_iequal(std::string_view(name).substr(name.size() - ext.size()), ext);
+    return name.size() >= ext.size() && iequals(std::string_view(name).substr(name.size() - ext.size()), ext);
   };
   if (ends(".json")) return true;
   if (ends(".csv")) return false;

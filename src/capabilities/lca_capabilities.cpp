@@ -29,7 +29,9 @@ lca::ProviderRule provider_rule(const Params& p) {
   return lca::ProviderRule::SameLocation;
 }
 
-lca::LinkOptions link_options(const Params& p) {
+}  // namespace
+
+lca::LinkOptions lca_link_options(const Params& p) {
   lca::LinkOptions o;
   o.allocation = lca::parse_allocation(p.has("allocation") ? p.str("allocation") : "as-stored");
   o.rule = provider_rule(p);
@@ -45,6 +47,7 @@ lca::LinkOptions link_options(const Params& p) {
   return o;
 }
 
+namespace {
 nlohmann::json link_summary(const lca::ProductSystem& sys) {
   std::map<std::string, size_t> how;
   std::map<int32_t, size_t> cut;  // cut-off flow -> inputs
@@ -158,7 +161,7 @@ std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& p, const std
   s.run_id = store.begin_run(command, nlohmann::json::array({{{"database", dbname}}}), p.json());
   logged(store, s.run_id, [&] {
     auto t0 = std::chrono::steady_clock::now();
-    const lca::LinkOptions options = link_options(p);
+    const lca::LinkOptions options = lca_link_options(p);
     const std::string key = lca_system_key(options);
     // the linked system from the cache when there is one: no exchanges to load, nothing to link
     s.db = store.load_lca_database(dbname, false);

@@ -6,6 +6,8 @@
 #include <array>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace panocarbon {
 
 const char* to_string(Dimension d) noexcept {
@@ -63,11 +65,6 @@ constexpr std::array kAliases = {
     Alias{"tg", "Tg"},        Alias{"units", "count"},  Alias{"number", "count"},  Alias{"head", "count"},
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 const Unit* exact(std::string_view s) noexcept {
   for (const auto& u : kUnits)

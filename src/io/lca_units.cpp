@@ -1,5 +1,7 @@
 #include "io/lca_units.hpp"
 
+#include "core/text.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -55,12 +57,6 @@ constexpr std::array kUnits = {
     LcaUnit{"items", "Number of items", 1}, LcaUnit{"p", "Number of items", 1},
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 }  // namespace
 
 const LcaUnit* find(std::string_view name) noexcept {

@@ -795,16 +795,6 @@ std::vector<size_t> assign_stages(const Study& study, const Database& db, const 
   return stage;
 }
 
-std::string alloc_name(AllocationMethod m) {
-  switch (m) {
-    case AllocationMethod::AsStored: return "as-stored";
-    case AllocationMethod::None: return "none";
-    case AllocationMethod::Physical: return "physical";
-    case AllocationMethod::Economic: return "economic";
-    case AllocationMethod::Causal: return "causal";
-  }
-  return "?";
-}
 std::string alloc_description(AllocationMethod m) {
   switch (m) {
     case AllocationMethod::AsStored:
@@ -1136,7 +1126,7 @@ json analyse(const Study& study, const Database& db, const Method& method) {
 
   // ---- allocation sensitivity ----
   json sensitivity = json::array();
-  sensitivity.push_back({{"allocation", alloc_name(study.allocation)},
+  sensitivity.push_back({{"allocation", std::string(to_string(study.allocation))},
                          {"base", true},
                          {"total", S.total},
                          {"fossil", S.fossil},
@@ -1147,7 +1137,7 @@ json analyse(const Study& study, const Database& db, const Method& method) {
     try {
       Run alt;
       run_system(alt, study, db, method, mapping, cats, m, nullptr);
-      sensitivity.push_back({{"allocation", alloc_name(m)},
+      sensitivity.push_back({{"allocation", std::string(to_string(m))},
                              {"base", false},
                              {"total", alt.all.total},
                              {"fossil", alt.all.fossil},
@@ -1156,7 +1146,7 @@ json analyse(const Study& study, const Database& db, const Method& method) {
                              {"change_percent", S.total != 0 ? (alt.all.total - S.total) / std::fabs(S.total) * 100 : 0.0},
                              {"notes", alt.sys.notes.size()}});
     } catch (const Error& e) {
-      sensitivity.push_back({{"allocation", alloc_name(m)}, {"base", false}, {"error", e.message()}});
+      sensitivity.push_back({{"allocation", std::string(to_string(m))}, {"base", false}, {"error", e.message()}});
     }
   }
 
@@ -1248,7 +1238,7 @@ json analyse(const Study& study, const Database& db, const Method& method) {
                    {"database", {{"name", db.name}, {"format", db.format}, {"processes", db.processes.size()},
                                  {"flows", db.flows.size()}}},
                    {"system_boundary", study.system_boundary},
-                   {"allocation", alloc_name(study.allocation)},
+                   {"allocation", std::string(to_string(study.allocation))},
                    {"gwp_set", study.gwp_set},
                    {"method", {{"name", method.name}, {"source", method.source}}},
                    {"cutoff", study.cutoff},
@@ -1424,7 +1414,7 @@ json make_pact(const Study& study, const Database& db, const Method& method, jso
       "comment", fmt::format("{}. Calculated by panocarbon {} from the unit processes of '{}' with {} ({}); allocation: "
                              "{}; biogenic CO2 by the -1/+1 approach; figures are cradle-to-gate per declared unit.",
                              study.name, PANOCARBON_VERSION, db.name, method.name, study.gwp_set,
-                             alloc_name(study.allocation)));
+                             std::string(to_string(study.allocation))));
   json pcf;
   pcf["declaredUnit"] = declared_unit;
   if (declared_unit.empty()) pcf.erase("declaredUnit");
@@ -1559,7 +1549,7 @@ std::vector<Section> make_document(const Study& study, const json& data, const j
               {"Database", fmt::format("{} ({}; {} processes)", dbj["name"].get<std::string>(),
                                        dbj["format"].get<std::string>(), dbj["processes"].get<size_t>())},
               {"System boundary", study.system_boundary},
-              {"Allocation", alloc_name(study.allocation) + ": " + alloc_description(study.allocation)},
+              {"Allocation", std::string(to_string(study.allocation)) + ": " + alloc_description(study.allocation)},
               {"Impact method", fmt::format("{}; GWP set {} ({})", st_["method"]["name"].get<std::string>(), study.gwp_set,
                                             st_["method"]["source"].get<std::string>())},
               {"Cut-off (hot spots and tree)", pct(study.cutoff)},

@@ -112,7 +112,7 @@ namespace {
 }
 }  // namespace
 
-Solver::Solver(const ProductSystem& sys) : impl_(new Impl) {
+Solver::Solver(const ProductSystem& sys) : impl_(std::make_unique<Impl>()) {
   const auto t0 = std::chrono::steady_clock::now();
   Impl& m = *impl_;
   m.n = static_cast<int>(sys.providers.size());
@@ -155,7 +155,7 @@ Solver::Solver(const ProductSystem& sys) : impl_(new Impl) {
   m.stats.factorise_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-Solver::~Solver() { delete impl_; }
+Solver::~Solver() = default;
 size_t Solver::size() const { return static_cast<size_t>(impl_->n); }
 const SolveStats& Solver::stats() const { return impl_->stats; }
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
 
@@ -29,23 +30,7 @@ double sign_of(const Flow& f, const Exchange& e) {
   return e.input ? -1.0 : 1.0;
 }
 
-std::string lower(const std::string& s) {
-  std::string o;
-  for (char c : s) o += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  std::iota(prev.begin(), prev.end(), size_t{0});
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 // The allocation factor of exchange `e` in the column of functional exchange `q` of process `p`.
 struct Allocator {
@@ -168,8 +153,8 @@ int32_t ProductSystem::find_provider(const std::string& query) const {
   };
   std::vector<int32_t> hits = pick([&](const Process& p) { return p.id == query; });
   if (hits.empty()) hits = pick([&](const Process& p) { return p.name == query; });
-  const std::string q = lower(query);
-  if (hits.empty()) hits = pick([&](const Process& p) { return lower(p.name) == q; });
+  const std::string q = to_lower(query);
+  if (hits.empty()) hits = pick([&](const Process& p) { return to_lower(p.name) == q; });
   if (!hits.empty()) {
     std::vector<int32_t> processes;
     for (int32_t h : hits) processes.push_back(providers[static_cast<size_t>(h)].process);
@@ -194,7 +179,7 @@ int32_t ProductSystem::find_provider(const std::string& query) const {
   // suggestions: names containing the query, else the closest by edit distance
   std::vector<std::pair<size_t, std::string>> close;
   for (const auto& p : db->processes) {
-    const std::string n = lower(p.name);
+    const std::string n = to_lower(p.name);
     const size_t d = n.find(q) != std::string::npos ? 0 : edit_distance(q, n.substr(0, std::min(n.size(), q.size() + 8)));
     close.emplace_back(d, p.name);
   }
