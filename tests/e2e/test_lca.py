@@ -193,6 +193,20 @@ def zip_import_equals_folder_import(tmp):
 
 
 @test
+def ecospold2_copy_gives_the_same_five_products(tmp):
+    """The EcoSpold2 export of USLCI through the same CLI: the five products agree with the JSON-LD copy to
+    1e-9 (electricity is per kWh there, per MJ in JSON-LD: a factor 3.6)."""
+    db = os.path.join(tmp, 'es2.db')
+    out = json.loads(run('lca', 'import', os.path.join(SHARED, 'lca', 'uslci-fy18q1-ecospold2.zip'), '--name', 'uslci',
+                         '--format', 'json', db=db).stdout)
+    assert out['format'] == 'ecospold2' and out['processes'] == 767, out
+    for name in FIVE:
+        a, b = calc(name, db=db), calc(name)
+        scale = 3.6 if name.startswith('Electricity') else 1.0
+        assert all(close(a[k], b[k] * scale, 1e-9) for k in a), (name, a, b)
+
+
+@test
 def import_report_and_reimport_replaces(tmp):
     db = os.path.join(tmp, 'r.db')
     j = json.loads(run('lca', 'import', USLCI, '--name', 'u', '--format', 'json', db=db).stdout)
