@@ -173,7 +173,7 @@ struct ProductSystem {
   std::vector<Provider> providers;             // columns of A and B (and rows of A)
   std::vector<int32_t> elementary;             // rows of B: database flow indices
   std::vector<Triplet> technosphere, biosphere;  // duplicates summed when solving
-  std::vector<Link> links;                     // one per linked or cut-off input
+  std::vector<Link> links;                     // one per linked or cut-off input (empty when loaded from the store)
   std::vector<std::string> notes;              // allocation fallbacks and other choices made
   size_t cutoffs = 0;
   int32_t find_provider(const std::string& process_id_or_name) const;  // throws Error with suggestions
