@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "io/lca_units.hpp"
 #include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
@@ -197,7 +198,22 @@ std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& p, const std
     s.characterised = lca::characterised_columns(s.sys, s.mapping);
     const double amount = p.has("amount") ? p.number("amount") : 1.0;
     if (p.has("process"))
-      for (const auto& q : p.strs("process")) s.demands.push_back({s.sys.find_provider(q), amount});
+      for (const auto& q : p.strs("process")) {
+        lca::Demand d{s.sys.find_provider(q), amount};
+        if (p.has("unit")) {
+          // --amount in another unit of the product's quantity (kWh for an MJ flow, t for kg, ...)
+          const auto& flow = s.db.flows[static_cast<size_t>(s.sys.providers[static_cast<size_t>(d.provider)].flow)];
+          const double f = lca::units::factor(p.str("unit"), flow.unit);
+          if (!(f > 0))
+            throw Error(ErrorCategory::Unit,
+                        fmt::format("--unit {} cannot be converted to {}, the reference unit of '{}': give the amount "
+                                    "in {} or in a unit of the same quantity",
+                                    p.str("unit"), flow.unit, flow.name, flow.unit),
+                        ErrorContext{"", 0, 0, "unit"});
+          d.amount *= f;
+        }
+        s.demands.push_back(d);
+      }
     return 0;
   });
   return sp;

@@ -69,7 +69,8 @@ std::vector<OptionSpec> lca_common(bool many) {
   process.multiple = many;
   return {opt_required("database", T::String, "Stored LCA database (see `lca databases`)"),
           process,
-          opt("amount", T::Double, "Amount of the reference product (its reference unit)", "1"),
+          opt("amount", T::Double, "Amount of the reference product (in its reference unit, or in --unit)", "1"),
+          opt("unit", T::String, "Unit of --amount when not the product's reference unit (kWh for an MJ flow, t, ...)"),
           opt("method", T::String, "LCIA method: the built-in IPCC 2021 GWP100, or a stored method's name",
               "IPCC 2021 GWP100"),
           choice("gwp", {"AR4", "AR5", "AR6"}, "GWP100 values of the built-in method", "AR6"),

@@ -132,7 +132,10 @@ def five_uslci_products_agree_with_scipy(tmp):
         for r in many:
             if r['process'] == name:
                 assert close(float(r['amount']), ours[r['category']]), (name, r)
-    # the published-style sanity figures documented in docs/lca-uslci.md (rounded to 4 significant digits)
+    # --unit: 1 kWh of coal electricity (an MJ flow) is 3.6 MJ; 2 t of cement is 2000 kg
+    assert close(calc(FIVE[1], '--unit', 'kWh')['total'], 3.6 * calc(FIVE[1])['total'], 1e-12)
+    assert close(calc(FIVE[0], '--amount', '2', '--unit', 't')['total'], 2000 * calc(FIVE[0])['total'], 1e-12)
+    # the figures documented in docs/lca.md (rounded)
     assert round(calc(FIVE[0])['total'], 3) == 1.376
     assert round(calc(FIVE[3])['biogenic'], 4) == -0.0462
 
@@ -318,6 +321,8 @@ def bad_inputs_are_clear_errors(tmp):
     assert 'did you mean' in p.stderr and 'Portland cement, at plant' in p.stderr, p.stderr
     p = run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--method', 'ReCiPe', expect=3)
     assert "no LCIA method 'ReCiPe'" in p.stderr, p.stderr
+    p = run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--unit', 'kWh', expect=4)
+    assert '--unit kWh cannot be converted to kg' in p.stderr, p.stderr
     p = run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--provider', 'nonsense', expect=2)
     assert 'FLOW_ID=PROCESS_ID' in p.stderr, p.stderr
     p = run('lca', 'contributions', '--database', 'uslci', '--process', FIVE[0], '--category', 'acid', expect=3)
