@@ -231,6 +231,36 @@ def main():
             if e['category'] not in codes:
                 info(f'{e["id"]}: category {e["category"]} not listed in ipcc2006_categories.csv')
 
+    # The built-in LCIA method: every gas has an AR6 GWP (AR4/AR5 fall back to CH4 for CH4_fossil/_nonfossil),
+    # categories and signs are valid, a CAS number always names the same gas, at most one row per CAS may be
+    # matched by CAS alone, and no name appears twice in one compartment.
+    with open(os.path.join(HERE, 'gwp.csv'), newline='', encoding='utf-8') as f:
+        gwp = {(r['set'], r['gas']) for r in csv.DictReader(f)}
+    with open(os.path.join(HERE, 'lcia_ipcc2021_gwp100.csv'), newline='', encoding='utf-8') as f:
+        method = list(csv.DictReader(f))
+    gas_of_cas, by_cas, names = {}, {}, set()
+    for i, r in enumerate(method, start=2):
+        where = f'lcia_ipcc2021_gwp100.csv line {i}'
+        if ('AR6', r['gas']) not in gwp:
+            errors.append(f'{where}: gas {r["gas"]} has no AR6 value in gwp.csv')
+        for ar in ('AR4', 'AR5'):
+            if (ar, r['gas']) not in gwp and (ar, r['gas'].split('_')[0]) not in gwp:
+                errors.append(f'{where}: gas {r["gas"]} has no {ar} value (nor its base gas) in gwp.csv')
+        if r['category'] not in ('fossil', 'biogenic', 'luc') or r['sign'] not in ('1', '-1') \
+                or r['match_by_cas'] not in ('0', '1') or r['compartment'] not in ('air', 'resource', 'soil'):
+            errors.append(f'{where}: category/sign/match_by_cas/compartment out of range: {r}')
+        family = r['gas'].split('_')[0]
+        if gas_of_cas.setdefault(r['cas'], family) != family:
+            errors.append(f'{where}: CAS {r["cas"]} is {gas_of_cas[r["cas"]]} elsewhere but {family} here')
+        if r['match_by_cas'] == '1' and by_cas.setdefault(r['cas'], i) != i:
+            errors.append(f'{where}: CAS {r["cas"]} is already matched by CAS on line {by_cas[r["cas"]]}')
+        key = (r['flow_name'].lower(), r['compartment'])
+        if key in names:
+            errors.append(f'{where}: {r["flow_name"]} ({r["compartment"]}) appears twice')
+        names.add(key)
+    if set(by_cas) != set(gas_of_cas):
+        errors.append(f'lcia_ipcc2021_gwp100.csv: CAS numbers without a row matched by CAS: {set(gas_of_cas) - set(by_cas)}')
+
     print(f'fuels.csv: {len(fuels)} rows; emission_factors.csv: {len(efs)} rows '
           f'({sum(1 for e in efs if e["edition"] == "2006")} edition 2006, '
           f'{sum(1 for e in efs if e["edition"] == "2019")} edition 2019)')

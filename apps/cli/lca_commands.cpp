@@ -130,8 +130,6 @@ void calc(const pc::Params& p) {
         }
         trace(fmt::format("lca solve ({} demands)", s.demands.size()), since(t0));
       }
-      nlohmann::json summary = nlohmann::json::array();
-      for (size_t d = 0; d < s.demands.size(); ++d) summary.push_back(many[d]);
       store.finish_run(s.run_id, "ok", {{"demands", s.demands.size()}, {"identity_gap", gap}});
       return many;
     });
@@ -270,9 +268,7 @@ void contributions(const pc::Params& p) {
   std::vector<double> upstream;
   if (p.flag("upstream")) {
     const auto lambda = s.solver->solve_transposed(s.characterised[k]);
-    std::vector<double> diag(s.sys.providers.size(), 0.0);
-    for (const auto& t : s.sys.technosphere)
-      if (t.row == t.col) diag[static_cast<size_t>(t.col)] += t.value;
+    const std::vector<double> diag = lca::technosphere_matrix(s.sys).diagonal;
     upstream.resize(lambda.size());
     for (size_t j = 0; j < lambda.size(); ++j) upstream[j] = lambda[j] * diag[j] * r.scaling[j];
   }

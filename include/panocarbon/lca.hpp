@@ -180,6 +180,16 @@ struct ProductSystem {
 };
 ProductSystem build_system(const Database& db, const LinkOptions& opt);
 
+// A in compressed columns with duplicate entries summed: what the solver factorises, and what the upstream
+// tree walks. diagonal[j] is A[j, j] (the provider's net output per unit of scaling).
+struct CscMatrix {
+  int n = 0;
+  std::vector<int> p, i;  // column starts (n + 1), row indices
+  std::vector<double> x;
+  std::vector<double> diagonal;
+};
+CscMatrix technosphere_matrix(const ProductSystem& sys);
+
 // ---- results -----------------------------------------------------------------------------------------------
 struct Demand {
   int32_t provider = -1;

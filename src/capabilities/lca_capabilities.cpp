@@ -76,11 +76,7 @@ nlohmann::json link_summary(const lca::ProductSystem& sys) {
 }  // namespace
 
 nlohmann::json lca_import(Store& store, const Params& p) {
-  const std::string path = p.str("path");
-  if (!fs::exists(path))
-    throw Error(ErrorCategory::NotFound,
-                path + " does not exist: give an openLCA JSON-LD folder or .zip, or a folder or .zip of EcoSpold2 .spold files",
-                ErrorContext{path});
+  const std::string path = p.str("path");  // read_database names a missing path
   const MrioFiles files = mrio_fingerprint(path);
   const nlohmann::json inputs =
       nlohmann::json::array({{{"path", path}, {"fingerprint", files.sha256}, {"bytes", files.bytes}}});

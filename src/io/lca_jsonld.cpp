@@ -486,7 +486,7 @@ Database read_database(const std::string& path) {
       jsonld = true;
   }
   if (spold && !jsonld) return read_ecospold2(path);
-  return read_jsonld(path);
+  return read_package(open_package(std::move(set), path, true), path);  // the set already open
 }
 
 // ---- LCIA methods in JSON-LD -----------------------------------------------------------------------------

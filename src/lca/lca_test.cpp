@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
@@ -324,4 +326,64 @@ TEST(Lca, NormalisationHelpers) {
   EXPECT_EQ(compartment_kind("Elementary Flows"), "");
   EXPECT_EQ(parse_allocation("CAUSAL_ALLOCATION"), AllocationMethod::Causal);
   EXPECT_THROW(parse_allocation("mass"), Error);
+}
+
+namespace {
+std::string csv_error(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / "pc-lca-method-test.csv";
+  std::ofstream(path) << text;
+  try {
+    read_method_csv(path.string(), "m");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+// openLCA's factor CSV: factors per g or t become per kg; each broken line is named.
+TEST(Lca, MethodCsvUnitsAndErrors) {
+  const auto path = std::filesystem::temp_directory_path() / "pc-lca-method-ok.csv";
+  std::ofstream(path) << "LCIA category,Flow,Flow property,Flow unit,Location,Factor\n"
+                         "c1,f-co2,Mass,g,,0.001\nc1,f-ch4,Mass,t,,27900\n";
+  const Method m = read_method_csv(path.string(), "GWP");
+  ASSERT_EQ(m.categories.size(), 1u);
+  EXPECT_EQ(m.categories[0].name, "GWP");
+  EXPECT_DOUBLE_EQ(m.categories[0].factors[0].value, 1.0);   // 0.001 per g = 1 per kg
+  EXPECT_DOUBLE_EQ(m.categories[0].factors[1].value, 27.9);  // 27,900 per t = 27.9 per kg
+  EXPECT_NE(csv_error("Category,Flow\nc,f\n").find("is not an openLCA factor CSV"), std::string::npos);
+  const std::string bad = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,abc\n");
+  EXPECT_NE(bad.find("line 2"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("factor 'abc' is not a number"), std::string::npos) << bad;
+  const std::string unit = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,furlong,,1\n");
+  EXPECT_NE(unit.find("unit 'furlong' is not a known LCA unit"), std::string::npos) << unit;
+}
+
+TEST(Lca, ChosenProviderMustProvideTheFlowAndEmptySystemsAreRefused) {
+  Builder b;
+  const int32_t el = b.flow("electricity", FlowType::Product, "", "MJ"), al = b.flow("aluminium", FlowType::Product);
+  b.process("grid").exchanges = {Builder::ex(el, 1, false, true)};
+  b.process("smelter").exchanges = {Builder::ex(al, 1, false, true), Builder::ex(el, 50, true)};
+  const Database db = b.done();
+  LinkOptions o;
+  o.choices[db.flows[static_cast<size_t>(el)].id] = "p-smelter";
+  try {
+    build_system(db, o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the chosen provider p-smelter does not provide 'electricity'"), std::string::npos)
+        << e.what();
+  }
+  Builder empty;
+  empty.process("nothing").exchanges = {Builder::ex(empty.flow("Carbon dioxide, fossil", FlowType::Elementary, kAir), 1, false)};
+  const Database e = empty.done();
+  const ProductSystem sys = build_system(e, {});
+  ASSERT_EQ(sys.notes.size(), 1u);
+  EXPECT_NE(sys.notes[0].find("provides nothing"), std::string::npos);
+  try {
+    Solver s(sys);
+    FAIL() << "expected an error";
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find("the database provides no products"), std::string::npos) << err.what();
+  }
 }

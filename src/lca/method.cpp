@@ -2,18 +2,18 @@
 // factors to a database's elementary flows: by flow id, then by name + compartment, then by CAS.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "core/embedded.hpp"
 #include "io/csv.hpp"
+#include "io/lca_units.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/lca.hpp"
+#include "panocarbon/provenance.hpp"
 
 namespace panocarbon::lca {
 
@@ -49,25 +49,6 @@ Method builtin_gwp_method(const std::string& gwp_set) {
   return m;
 }
 
-namespace {
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Error(ErrorCategory::NotFound, "cannot read " + path + ": check the path", ErrorContext{path});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-// Units a factor may be given in, per reference unit of the same property (kg, MJ, m3).
-double unit_to_reference(const std::string& u) {
-  static const std::map<std::string, double> k = {{"kg", 1},    {"g", 1e-3},  {"mg", 1e-6},    {"t", 1e3},
-                                                  {"MJ", 1},    {"kJ", 1e-3}, {"GJ", 1e3},     {"kWh", 3.6},
-                                                  {"m3", 1},    {"l", 1e-3},  {"Item(s)", 1},  {"m2", 1},
-                                                  {"m2*a", 1},  {"kBq", 1},   {"Bq", 1e-3}};
-  const auto it = k.find(u);
-  return it == k.end() ? 0 : it->second;
-}
-}  // namespace
 
 Method read_method_csv(const std::string& path, const std::string& name) {
   const std::string text = read_file(path);
@@ -88,11 +69,13 @@ Method read_method_csv(const std::string& path, const std::string& name) {
     double v = 0;
     if (!io::parse_double(f[5], v))
       throw Error(ErrorCategory::InvalidInput, "factor '" + std::string(f[5]) + "' is not a number", r.context(6, "Factor"));
-    const double scale = unit_to_reference(std::string(f[3]));
-    if (scale == 0)
+    // factors per g, t, kWh, ... to per canonical unit (kg, MJ, m3, ...), as the readers store amounts
+    const units::LcaUnit* unit = units::find(f[3]);
+    if (!unit)
       throw Error(ErrorCategory::Unit,
-                  "unit '" + std::string(f[3]) + "' is not one the factor reader converts (kg, g, t, MJ, kWh, m3, l, ...)",
+                  "unit '" + std::string(f[3]) + "' is not a known LCA unit (kg, g, t, MJ, kWh, m3, l, ...)",
                   r.context(4, "Flow unit"));
+    const double scale = unit->factor;
     const std::string cat(f[0]);
     auto [it, fresh] = cat_ix.emplace(cat, m.categories.size());
     if (fresh) m.categories.push_back({cat, "kg CO2e", {}});

@@ -93,18 +93,8 @@ std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, co
   if (!characterised) own = characterised_columns(sys, mapping);
   const auto& q = characterised ? *characterised : own;
   const std::vector<double> lambda = solver.solve_transposed(q[category]);
-  // columns of A with duplicates summed
-  std::vector<std::vector<std::pair<int32_t, double>>> col(n);
-  for (const auto& t : sys.technosphere) {
-    auto& c = col[static_cast<size_t>(t.col)];
-    auto it = std::find_if(c.begin(), c.end(), [&](const auto& e) { return e.first == t.row; });
-    if (it == c.end()) c.emplace_back(t.row, t.value);
-    else it->second += t.value;
-  }
-  std::vector<double> diag(n, 0.0);
-  for (size_t j = 0; j < n; ++j)
-    for (const auto& [i, v] : col[j])
-      if (static_cast<size_t>(i) == j) diag[j] = v;
+  const CscMatrix a = technosphere_matrix(sys);
+  const auto& diag = a.diagonal;
   std::vector<TreeNode> nodes;
   const int32_t root = r.demand.provider;
   const double root_total = lambda[static_cast<size_t>(root)] * r.demand.amount;
@@ -121,7 +111,9 @@ std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, co
     nodes[ni].direct = q[category][j] * s;
     if (node.depth >= max_depth) continue;
     std::vector<TreeNode> kids;
-    for (const auto& [i, v] : col[j]) {
+    for (int k = a.p[j]; k < a.p[j + 1]; ++k) {
+      const int32_t i = a.i[static_cast<size_t>(k)];
+      const double v = a.x[static_cast<size_t>(k)];
       if (static_cast<size_t>(i) == j) continue;
       const double amount = -v * s;
       const double total = lambda[static_cast<size_t>(i)] * amount;

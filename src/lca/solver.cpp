@@ -117,19 +117,10 @@ Solver::Solver(const ProductSystem& sys) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.n = static_cast<int>(sys.providers.size());
   // CSC with duplicates summed
-  std::vector<Triplet> t = sys.technosphere;
-  std::sort(t.begin(), t.end(), [](const Triplet& a, const Triplet& b) { return a.col != b.col ? a.col < b.col : a.row < b.row; });
-  m.Ap.assign(static_cast<size_t>(m.n) + 1, 0);
-  for (size_t k = 0; k < t.size(); ++k) {
-    if (k > 0 && t[k].row == t[k - 1].row && t[k].col == t[k - 1].col) {
-      m.Ax.back() += t[k].value;
-      continue;
-    }
-    m.Ai.push_back(t[k].row);
-    m.Ax.push_back(t[k].value);
-    ++m.Ap[static_cast<size_t>(t[k].col) + 1];
-  }
-  std::partial_sum(m.Ap.begin(), m.Ap.end(), m.Ap.begin());
+  CscMatrix a = technosphere_matrix(sys);
+  m.Ap = std::move(a.p);
+  m.Ai = std::move(a.i);
+  m.Ax = std::move(a.x);
   if (m.n == 0) throw Error(ErrorCategory::InvalidInput, "the database provides no products: nothing to calculate");
 
   klu_defaults(&m.common);

@@ -320,4 +320,25 @@ ProductSystem build_system(const Database& db, const LinkOptions& opt) {
   return sys;
 }
 
+CscMatrix technosphere_matrix(const ProductSystem& sys) {
+  CscMatrix a;
+  a.n = static_cast<int>(sys.providers.size());
+  std::vector<Triplet> t = sys.technosphere;
+  std::sort(t.begin(), t.end(), [](const Triplet& u, const Triplet& v) { return u.col != v.col ? u.col < v.col : u.row < v.row; });
+  a.p.assign(static_cast<size_t>(a.n) + 1, 0);
+  a.diagonal.assign(static_cast<size_t>(a.n), 0.0);
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (k > 0 && t[k].row == t[k - 1].row && t[k].col == t[k - 1].col) {
+      a.x.back() += t[k].value;
+    } else {
+      a.i.push_back(t[k].row);
+      a.x.push_back(t[k].value);
+      ++a.p[static_cast<size_t>(t[k].col) + 1];
+    }
+    if (t[k].row == t[k].col) a.diagonal[static_cast<size_t>(t[k].col)] += t[k].value;
+  }
+  std::partial_sum(a.p.begin(), a.p.end(), a.p.begin());
+  return a;
+}
+
 }  // namespace panocarbon::lca

@@ -29,8 +29,14 @@ using store::Transaction;
 
 namespace {
 // Migrations: entry i upgrades schema version i to i+1. Never edit a released entry; append a new one.
-const char* const kMigrations[] = {
-    R"sql(
+// A migration and, optionally, a query that returns non-zero when its effect is already present (then it is
+// skipped rather than failing).
+struct Migration {
+  const char* sql;
+  const char* done_if = nullptr;
+};
+const Migration kMigrations[] = {
+    {R"sql(
 CREATE TABLE datasets(
   id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, source TEXT, edition TEXT, table_ref TEXT,
   licence TEXT, retrieved TEXT, imported_at TEXT NOT NULL, content_sha256 TEXT);
@@ -60,9 +66,9 @@ CREATE TABLE results(
   value REAL NOT NULL, unit TEXT NOT NULL);
 CREATE INDEX results_run ON results(run_id);
 CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, title, body, tokenize='porter unicode61');
-)sql",
+)sql"},
     // 2: MRIO systems and their regional accounts (consumption side).
-    R"sql(
+    {R"sql(
 CREATE TABLE mrio_systems(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL,
   regions INTEGER NOT NULL, sectors INTEGER NOT NULL, categories INTEGER NOT NULL, monetary_unit TEXT,
@@ -74,14 +80,15 @@ CREATE TABLE mrio_accounts(
   production REAL, consumption REAL, imports REAL, exports REAL, direct_fd REAL, income REAL, shared REAL,
   eebt_consumption REAL, population REAL);
 CREATE INDEX mrio_accounts_query ON mrio_accounts(system_id, stressor, region);
-)sql",
+)sql"},
     // 3: the table's year with each MRIO system. (Development builds briefly created this column in
     // migration 2; the store skips the ALTER where the column is already there.)
-    R"sql(
+    {R"sql(
 ALTER TABLE mrio_systems ADD COLUMN year INTEGER;
 )sql",
+     "SELECT count(*) FROM pragma_table_info('mrio_systems') WHERE name = 'year'"},
     // 4: LCA databases (processes, flows, exchanges with their uncertainty), LCIA methods, full-text search.
-    R"sql(
+    {R"sql(
 CREATE TABLE lca_databases(
   id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL,
   processes INTEGER NOT NULL, flows INTEGER NOT NULL, exchanges INTEGER NOT NULL, provenance TEXT,
@@ -104,24 +111,21 @@ CREATE TABLE lca_methods(
   id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, source TEXT, definition TEXT NOT NULL, imported_at TEXT NOT NULL);
 CREATE VIRTUAL TABLE lca_search USING fts5(db UNINDEXED, kind UNINDEXED, ref UNINDEXED, title, body,
   tokenize='porter unicode61');
-)sql",
+)sql"},
     // 5: linked product systems of an LCA database, per linking options (what `lca calc` loads instead of
     // the exchanges): providers, elementary flows and the matrices as binary arrays.
-    R"sql(
+    {R"sql(
 CREATE TABLE lca_systems(
   db_id INTEGER NOT NULL REFERENCES lca_databases(id) ON DELETE CASCADE, options TEXT NOT NULL,
   format TEXT NOT NULL, providers BLOB NOT NULL, elementary BLOB NOT NULL, technosphere BLOB NOT NULL,
   biosphere BLOB NOT NULL, cutoffs INTEGER NOT NULL, notes TEXT NOT NULL, PRIMARY KEY(db_id, options));
-)sql",
+)sql"},
 };
 
-// A migration whose only effect is already present (see entry 3) is skipped rather than failing.
-bool already_applied(Db& db, int index) {
-  if (index != 2)
-    return false;
-  Stmt s(db.handle(), "SELECT count(*) FROM pragma_table_info('mrio_systems') WHERE name = 'year'");
-  s.step();
-  return s.integer(0) > 0;
+bool already_applied(Db& db, const Migration& m) {
+  if (!m.done_if) return false;
+  Stmt s(db.handle(), m.done_if);
+  return s.step() && s.integer(0) > 0;
 }
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion);
@@ -172,8 +176,8 @@ struct Store::Impl {
                   ErrorContext{path.string()});
     for (; v < Store::kSchemaVersion; ++v) {
       Transaction t(db);
-      if (!already_applied(db, v))
-        db.exec(kMigrations[v]);
+      if (!already_applied(db, kMigrations[v]))
+        db.exec(kMigrations[v].sql);
       db.exec(fmt::format("PRAGMA user_version = {}", v + 1));
       t.commit();
     }
