@@ -87,7 +87,6 @@ std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, co
                                     size_t category, double cutoff, int max_depth,
                                     const std::vector<std::vector<double>>* characterised) {
   const ProductSystem& sys = *r.sys;
-  const size_t n = sys.providers.size();
   if (category >= mapping.factors.size()) throw Error(ErrorCategory::Internal, "category outside the method");
   std::vector<std::vector<double>> own;
   if (!characterised) own = characterised_columns(sys, mapping);
@@ -120,7 +119,7 @@ std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, co
       if (total == 0 || std::abs(total) < threshold) continue;
       kids.push_back({i, node.depth + 1, amount, total, 0, static_cast<int32_t>(ni)});
     }
-    std::sort(kids.begin(), kids.end(), [](const TreeNode& a, const TreeNode& b) { return std::abs(a.total) > std::abs(b.total); });
+    std::sort(kids.begin(), kids.end(), [](const TreeNode& u, const TreeNode& v) { return std::abs(u.total) > std::abs(v.total); });
     for (auto& k : kids) {
       if (nodes.size() >= kMaxNodes) break;
       todo.push_back(nodes.size());
