@@ -6,6 +6,7 @@ pkgs=(
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev
+  librandom123-dev openmpi-bin libopenmpi-dev
   python3 python3-yaml python3-numpy python3-pandas python3-scipy
 )
 missing=()

@@ -9,17 +9,26 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <cstdio>
 
 #include <unistd.h>
 
 #include "cli.hpp"
 #include "panocarbon/panocarbon.hpp"
+#include "panocarbon/parallel.hpp"
 
 namespace pc = panocarbon;
 
 namespace cli {
 pc::Store open_store(const pc::Params& p) {
-  return pc::Store::open(p.has("db") ? std::filesystem::path(p.str("db")) : pc::Store::default_path());
+  const auto path = p.has("db") ? std::filesystem::path(p.str("db")) : pc::Store::default_path();
+  if (pc::parallel::size() == 1) return pc::Store::open(path);
+  // MPI: rank 0 creates or migrates the database first; the others open it after (and log nothing).
+  std::optional<pc::Store> first;
+  if (pc::parallel::is_root()) first.emplace(pc::Store::open(path));
+  pc::parallel::barrier();
+  return first ? std::move(*first) : pc::Store::open(path);
 }
 bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
 // The store of a command; kept alive for the process (a handler's run record refers to it).
@@ -461,12 +470,16 @@ std::map<std::string, Handler> handlers() {
     if (rows.empty()) fmt::print(stderr, "no stored accounts match; run `panocarbon mrio accounts PATH` first\n");
   };
   cli::add_lca_handlers(h);
+  cli::add_inventory_uncertainty_handlers(h);
+  cli::add_mrio_montecarlo_handlers(h);
+  cli::add_sensitivity_handlers(h);
   return h;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run_cli(int argc, char** argv) {
   CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories, MRIO, LCA and product carbon footprints)", "panocarbon"};
   app.set_version_flag("--version", std::string("panocarbon ") + pc::version());
   app.require_subcommand(1);
@@ -544,7 +557,7 @@ int main(int argc, char** argv) {
       return 0;
     } catch (const pc::Error& e) {
       std::cout.flush();
-      fmt::print(stderr, "panocarbon: {}\n", e.what());
+      if (pc::parallel::is_root()) fmt::print(stderr, "panocarbon: {}\n", e.what());
       return e.exit_code();
     } catch (const std::exception& e) {
       std::cout.flush();
@@ -553,4 +566,18 @@ int main(int argc, char** argv) {
     }
   }
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Under mpirun every rank runs the same command on its share of the draws; only rank 0 writes output.
+  pc::parallel::init(&argc, &argv);
+  if (!pc::parallel::is_root() && !std::freopen("/dev/null", "w", stdout)) return 6;
+  const int rc = run_cli(argc, argv);
+  std::cout.flush();
+  std::fflush(stdout);
+  // A rank that failed may leave the others waiting in a collective: stop them all.
+  if (rc != 0 && pc::parallel::size() > 1) pc::parallel::abort_all(rc);
+  pc::parallel::finalize();
+  return rc;
 }

@@ -124,6 +124,14 @@ std::vector<CommandSpec> build_specs() {
                                    "in double), sparse LU (UMFPACK), iterative (power series); auto picks by size "
                                    "and density", "auto");
   const OptionSpec threads = bounded(opt("threads", T::Int, "Parser threads (0 = all cores)", "0"), 0, 1024);
+  // Monte Carlo: every command takes the same three (recorded in the run log with the other options).
+  const OptionSpec draws = bounded(opt("draws", T::Int, "Monte Carlo draws", "1000"), 1, 1e10);
+  const OptionSpec seed = bounded(opt("seed", T::Int,
+                                      "Seed of the random numbers (default: a new one, printed and recorded in the "
+                                      "run log; the same seed gives the same numbers on any threads or MPI ranks)"),
+                                  0, 9007199254740991.0);
+  const OptionSpec mc_threads = bounded(opt("threads", T::Int, "Threads per process (0 = all cores)", "0"), 0, 1024);
+  const OptionSpec progress = opt("progress", T::Bool, "Progress bar with draws/s on stderr (default: when a terminal)");
   std::vector<CommandSpec> specs = {
       {"db init", "Create or migrate the database and load the project's factor library", {}},
       {"db info", "Show the database: path, schema version, datasets, counts, recent runs", {}},
@@ -160,6 +168,22 @@ std::vector<CommandSpec> build_specs() {
                                     "stock_change[,excluded] (see docs/inventory.md)"),
         opt("compare", T::Path, "Activity-data file of the sectoral approach for the same country and year"),
         edition, format}},
+      {"inventory uncertainty",
+       "Uncertainty of an inventory: IPCC Approach 1 (error propagation, with trend uncertainty) or Approach 2 "
+       "(Monte Carlo, factors shared across rows drawn once)",
+       {positional("file", T::Path, "Activity data (as `inventory calc`); uncertainty_pct per row, else the factor "
+                                    "library's 95 % bounds"),
+        choice("approach", {"1", "2"}, "IPCC Vol 1 Ch 3 Approach 1 (propagation) or 2 (Monte Carlo)", "2"),
+        gwp, edition, draws, seed, mc_threads, progress,
+        opt("by", T::String, "Rows of the report: category (every level), level=N, or gas", "category"),
+        bounded(opt("base-year", T::Int, "Approach 1: base year of the trend uncertainty (the file holds both years)"),
+                1750, 2200),
+        bounded(opt("year", T::Int, "Year reported (default: the file's only or latest year)"), 1750, 2200),
+        opt("country", T::String, "Only rows of this country"),
+        bounded(opt("activity-uncertainty", T::Double,
+                    "Default uncertainty of activity data (half-width of the 95 % interval, %) for rows without "
+                    "uncertainty_pct", "5"), 0, 1000),
+        opt("skip-missing", T::Bool, "As `inventory calc`", "false"), format}},
       {"mrio info",
        "Describe an MRIO system: format, regions, sectors, final-demand categories, extensions",
        {mrio_path, mrio_format, threads}},
@@ -193,6 +217,19 @@ std::vector<CommandSpec> build_specs() {
         bounded(opt("threshold", T::Double, "Prune subtrees below this share of the total", "1e-4"), 0, 1),
         bounded(opt("max-depth", T::Int, "Longest path (tiers upstream of final demand)", "8"), 0, 50), mrio_format,
         threads}},
+      {"mrio montecarlo",
+       "Monte Carlo over Z, Y and F with relative standard errors; percentiles of every region's production and "
+       "consumption accounts",
+       {mrio_path, extension, stressors, mrio_gwp,
+        bounded(opt("rse-z", T::Double, "Relative standard error of Z (or A) cells", "0.1"), 0, 10),
+        bounded(opt("rse-y", T::Double, "Relative standard error of final demand cells", "0.1"), 0, 10),
+        bounded(opt("rse-f", T::Double, "Relative standard error of stressor cells", "0.1"), 0, 10),
+        choice("rse-model", {"constant", "lenzen"},
+               "constant: the RSEs above for every cell; lenzen: RSE falls with cell size as in Lenzen et al. "
+               "(2010), the given RSE at the median cell", "constant"),
+        choice("distribution", {"lognormal", "normal"}, "Distribution of each cell (lognormal keeps signs)",
+               "lognormal"),
+        draws, seed, mc_threads, progress, mrio_format}},
       {"mrio aggregate",
        "Aggregate regions and sectors by concordance CSV files (from,to) and write the pymrio text layout",
        {mrio_path, opt("regions", T::Path, "Region concordance CSV: header line, then 'from,to' lines"),
@@ -238,9 +275,31 @@ std::vector<CommandSpec> build_specs() {
       {"lca matrices", "Write the technosphere and biosphere matrices (triplets) and their indices as CSV",
        {opt_required("database", T::String, "Stored LCA database"), required_out, allocation(), provider_rule(),
         providers()}},
+      {"lca montecarlo",
+       "Monte Carlo LCA from the database's uncertainty (distributions and pedigree); one symbolic factorisation "
+       "reused by every draw; percentiles per impact category and the processes that contribute most to the variance",
+       with(lca_common(false),
+            {draws, seed, mc_threads, progress,
+             choice("pedigree", {"ciroth2016", "ecoinvent3"},
+                    "Pedigree scores without a stated distribution become a lognormal σ by this convention",
+                    "ciroth2016"),
+             bounded(opt("top", T::Int, "Processes listed as contributors to the variance", "10"), 0, 1e9)})},
       {"lca footprint",
        "Product carbon footprint (ISO 14067): run a study file end to end; write report.md, report.html and pact.json",
        {positional("study", T::Path, "Study JSON (see docs/lca-footprint.md)"), required_out}},
+      {"sensitivity sobol",
+       "Global sensitivity: Sobol first- and total-order indices (Saltelli 2010, Jansen) with bootstrap confidence "
+       "intervals, of a model whose parameters are named in a JSON file",
+       {positional("model", T::Path, "Model file (JSON, see docs/uncertainty.md): an inventory, LCA or MRIO "
+                                      "calculation or a test function, and its named parameters"),
+        bounded(opt("samples", T::Int, "Base sample size N (model runs: N x (parameters + 2))", "1024"), 2, 1e9),
+        bounded(opt("bootstrap", T::Int, "Bootstrap resamples for the confidence intervals", "200"), 0, 1e6),
+        seed, mc_threads, progress, format}},
+      {"sensitivity morris",
+       "Global sensitivity screening: Morris elementary effects (mu, mu*, sigma) of a model file's parameters",
+       {positional("model", T::Path, "Model file (JSON, see docs/uncertainty.md)"),
+        bounded(opt("trajectories", T::Int, "Trajectories r (model runs: r x (parameters + 1))", "20"), 2, 1e9),
+        bounded(opt("levels", T::Int, "Grid levels p", "4"), 2, 1000), seed, mc_threads, progress, format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
   };

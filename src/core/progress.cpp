@@ -4,8 +4,8 @@
 
 namespace panocarbon {
 
-Progress::Progress(std::string label, uint64_t total, bool enabled)
-    : label_(std::move(label)), total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
+Progress::Progress(std::string label, uint64_t total, bool enabled, std::string unit, double per_unit)
+    : label_(std::move(label)), unit_(std::move(unit)), per_unit_(per_unit), total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 Progress::~Progress() { finish(); }
 
@@ -20,8 +20,8 @@ void Progress::update(uint64_t done) {
   const int filled = static_cast<int>(frac * width);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(width, '.');
-  std::fprintf(stderr, "\r%s [%s] %3.0f%% %7.1f MB/s", label_.c_str(), bar.c_str(), frac * 100,
-               secs > 0 ? double(done) / 1e6 / secs : 0.0);
+  std::fprintf(stderr, "\r%s [%s] %3.0f%% %9.1f %s/s", label_.c_str(), bar.c_str(), frac * 100,
+               secs > 0 ? double(done) / per_unit_ / secs : 0.0, unit_.c_str());
   std::fflush(stderr);
 }
 

@@ -9,7 +9,8 @@ namespace panocarbon {
 
 class Progress {
  public:
-  Progress(std::string label, uint64_t total, bool enabled);
+  // The rate is shown as done / per_unit per second in `unit`/s (bytes as MB/s by default; draws/s).
+  Progress(std::string label, uint64_t total, bool enabled, std::string unit = "MB", double per_unit = 1e6);
   ~Progress();
   void update(uint64_t done);
   // For one long call that reports nothing while it runs (a factorisation): the label now, "done in" later.
@@ -17,7 +18,8 @@ class Progress {
   void finish();
 
  private:
-  std::string label_;
+  std::string label_, unit_;
+  double per_unit_ = 1e6;
   uint64_t total_;
   bool enabled_;
   bool finished_ = false;

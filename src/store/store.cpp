@@ -1,4 +1,5 @@
 #include "panocarbon/store.hpp"
+#include "panocarbon/parallel.hpp"
 
 #include <fmt/format.h>
 
@@ -463,6 +464,7 @@ std::vector<SearchHit> Store::search(std::string_view query, int limit) const {
 }
 
 int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params) {
+  if (!parallel::is_root()) return 0;  // MPI: rank 0 keeps the run log
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(),
          fmt::format("INSERT INTO runs(command, inputs, params, version, started_at, status) VALUES(?,?,?,?,{},'running')", kNow));
@@ -473,6 +475,7 @@ int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs,
 }
 
 void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary) {
+  if (!parallel::is_root()) return;
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(), fmt::format("UPDATE runs SET finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
   s.bind(1, status).bind(2, summary.dump()).bind(3, static_cast<long long>(run_id)).run();
@@ -480,6 +483,7 @@ void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::
 }
 
 void Store::save_results(int64_t run_id, const std::vector<ResultRecord>& results) {
+  if (!parallel::is_root()) return;
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(), "INSERT INTO results(run_id, key, gas, value, unit) VALUES(?,?,?,?,?)");
   for (const auto& r : results) s.bind(1, static_cast<long long>(run_id)).bind(2, r.key).bind(3, r.gas).bind(4, r.value).bind(5, r.unit).run();

@@ -1,0 +1,745 @@
+// Distributions, pedigree matrix, Philox streams and their transforms (see panocarbon/uncertainty.hpp).
+#include <Random123/philox.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/text.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/uncertainty.hpp"
+
+namespace panocarbon::unc {
+
+namespace {
+constexpr double kZ975 = 1.959963984540054;  // Φ⁻¹(0.975)
+
+Error bad(const std::string& where, const std::string& what) {
+  return Error(ErrorCategory::InvalidInput, what, ErrorContext(where));
+}
+bool given(double v) { return !std::isnan(v); }
+
+struct KindName {
+  DistKind kind;
+  const char* name;
+};
+constexpr KindName kKinds[] = {
+    {DistKind::Undefined, "undefined"},     {DistKind::None, "none"},
+    {DistKind::Lognormal, "lognormal"},     {DistKind::Normal, "normal"},
+    {DistKind::Uniform, "uniform"},         {DistKind::Triangular, "triangular"},
+    {DistKind::Bernoulli, "bernoulli"},     {DistKind::DiscreteUniform, "discrete-uniform"},
+    {DistKind::Weibull, "weibull"},         {DistKind::Gamma, "gamma"},
+    {DistKind::Beta, "beta"},               {DistKind::GeneralizedExtremeValue, "gev"},
+    {DistKind::StudentT, "student-t"},      {DistKind::BetaPert, "beta-pert"},
+};
+
+// Sequential uniforms of one draw: block `base`, `base + 1`, ... four at a time. Rejection samplers take
+// as many as they need; separate bases keep the streams of a draw's components (Beta's two gammas) apart.
+class UniformStream {
+ public:
+  UniformStream(uint64_t seed, uint64_t param, uint64_t draw, uint64_t base)
+      : seed_(seed), param_(param), draw_(draw), block_(base) {}
+  double next() {
+    if (i_ == 4) {
+      uniforms4(seed_, param_, draw_, block_++, buf_);
+      i_ = 0;
+    }
+    return buf_[i_++];
+  }
+
+ private:
+  uint64_t seed_, param_, draw_, block_;
+  double buf_[4] = {0, 0, 0, 0};
+  int i_ = 4;
+};
+
+// Gamma(k, 1) by Marsaglia & Tsang (2000); k < 1 through Gamma(k + 1)·U^(1/k).
+double gamma_draw(double k, UniformStream& s) {
+  double boost = 1;
+  if (k < 1) {
+    boost = std::pow(s.next(), 1 / k);
+    k += 1;
+  }
+  const double d = k - 1.0 / 3, c = 1 / std::sqrt(9 * d);
+  for (int tries = 0; tries < 1000; ++tries) {
+    const double x = normal_quantile(s.next());
+    double v = 1 + c * x;
+    if (v <= 0) continue;
+    v = v * v * v;
+    const double u = s.next();
+    if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v * boost;
+  }
+  return d * boost;  // unreachable in practice (acceptance > 95 % per try)
+}
+
+// ln Γ without the sign (all arguments here are positive).
+double lgam(double x) { return std::lgamma(x); }
+
+// Regularised lower incomplete gamma P(a, x): series for x < a + 1, continued fraction (Lentz) otherwise.
+double gamma_p(double a, double x) {
+  if (x <= 0) return 0;
+  if (x < a + 1) {
+    double sum = 1 / a, term = sum;
+    for (int n = 1; n < 1000; ++n) {
+      term *= x / (a + n);
+      sum += term;
+      if (std::fabs(term) < std::fabs(sum) * 1e-16) break;
+    }
+    return sum * std::exp(-x + a * std::log(x) - lgam(a));
+  }
+  double b = x + 1 - a, c = 1e300, d = 1 / b, h = d;
+  for (int i = 1; i < 1000; ++i) {
+    const double an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (std::fabs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (std::fabs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::fabs(del - 1) < 1e-16) break;
+  }
+  return 1 - std::exp(-x + a * std::log(x) - lgam(a)) * h;
+}
+
+// Continued fraction of the incomplete beta function (modified Lentz).
+double beta_cf(double a, double b, double x) {
+  const double qab = a + b, qap = a + 1, qam = a - 1;
+  double c = 1, d = 1 - qab * x / qap;
+  if (std::fabs(d) < 1e-300) d = 1e-300;
+  d = 1 / d;
+  double h = d;
+  for (int m = 1; m < 1000; ++m) {
+    const int m2 = 2 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (std::fabs(d) < 1e-300) d = 1e-300;
+    c = 1 + aa / c;
+    if (std::fabs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (std::fabs(d) < 1e-300) d = 1e-300;
+    c = 1 + aa / c;
+    if (std::fabs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::fabs(del - 1) < 1e-16) break;
+  }
+  return h;
+}
+// Regularised incomplete beta I_x(a, b).
+double beta_i(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const double front = std::exp(lgam(a + b) - lgam(a) - lgam(b) + a * std::log(x) + b * std::log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return front * beta_cf(a, b, x) / a;
+  return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
+// Student t CDF: ½ ± ½ I_{t²/(ν+t²)}(½, ν/2), accurate near t = 0 (the other form loses digits there).
+double student_t_cdf(double t, double nu) {
+  const double half = 0.5 * beta_i(0.5, 0.5 * nu, t * t / (nu + t * t));
+  return t < 0 ? 0.5 - half : 0.5 + half;
+}
+
+// x with cdf(x) = u by bisection on [lo, hi] (widened until it brackets u).
+template <class F>
+double invert(F cdf_of, double u, double lo, double hi) {
+  for (int i = 0; i < 200 && cdf_of(hi) < u; ++i) hi = hi > 0 ? hi * 2 : 1;
+  for (int i = 0; i < 200 && cdf_of(lo) > u; ++i) lo = lo < 0 ? lo * 2 : -1;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (cdf_of(mid) < u)
+      lo = mid;
+    else
+      hi = mid;
+    if (hi - lo <= 1e-14 * std::max(1.0, std::fabs(mid))) break;
+  }
+  return 0.5 * (lo + hi);
+}
+
+double pert_alpha(const Distribution& d) { return 1 + 4 * (d.loc - d.minimum) / (d.maximum - d.minimum); }
+double pert_beta(const Distribution& d) { return 1 + 4 * (d.maximum - d.loc) / (d.maximum - d.minimum); }
+double beta_lo(const Distribution& d) { return given(d.minimum) ? d.minimum : 0.0; }
+double beta_hi(const Distribution& d) { return given(d.maximum) ? d.maximum : 1.0; }
+double offset(const Distribution& d) { return given(d.loc) ? d.loc : 0.0; }
+}  // namespace
+
+const char* to_string(DistKind k) noexcept {
+  for (const auto& e : kKinds)
+    if (e.kind == k) return e.name;
+  return "?";
+}
+
+DistKind dist_kind(std::string_view s) {
+  const std::string t = to_lower(s);
+  for (const auto& e : kKinds)
+    if (t == e.name || t == std::to_string(static_cast<int>(e.kind))) return e.kind;
+  if (t == "log-normal") return DistKind::Lognormal;
+  if (t == "triangle") return DistKind::Triangular;
+  if (t == "pert" || t == "betapert") return DistKind::BetaPert;
+  if (t == "t" || t == "studentt") return DistKind::StudentT;
+  if (t == "discreteuniform") return DistKind::DiscreteUniform;
+  std::string names;
+  for (const auto& e : kKinds) names += std::string(names.empty() ? "" : ", ") + e.name;
+  throw Error(ErrorCategory::InvalidInput,
+              fmt::format("unknown distribution '{}': use one of {} (or a stats_arrays id 0-12)", s, names));
+}
+
+bool is_constant(const Distribution& d) {
+  switch (d.kind) {
+    case DistKind::Undefined:
+    case DistKind::None:
+      return true;
+    case DistKind::Lognormal:
+    case DistKind::Normal:
+      return !(d.scale > 0);
+    case DistKind::Uniform:
+    case DistKind::Triangular:
+    case DistKind::BetaPert:
+      return d.minimum == d.maximum;
+    default:
+      return false;
+  }
+}
+
+void validate(const Distribution& d, const std::string& where) {
+  auto need = [&](double v, const char* name) {
+    if (!given(v) || !std::isfinite(v))
+      throw bad(where, fmt::format("{} distribution needs a finite {}", to_string(d.kind), name));
+  };
+  auto positive = [&](double v, const char* name) {
+    need(v, name);
+    if (!(v > 0)) throw bad(where, fmt::format("{} distribution needs {} > 0 (got {})", to_string(d.kind), name, v));
+  };
+  auto ordered = [&] {
+    need(d.minimum, "minimum");
+    need(d.maximum, "maximum");
+    if (d.minimum > d.maximum)
+      throw bad(where, fmt::format("{} distribution: minimum {} is above maximum {}", to_string(d.kind), d.minimum,
+                                   d.maximum));
+  };
+  switch (d.kind) {
+    case DistKind::Undefined:
+    case DistKind::None:
+      return;
+    case DistKind::Lognormal:
+    case DistKind::Normal:
+      need(d.loc, "loc");
+      need(d.scale, "scale (σ)");
+      if (d.scale < 0)
+        throw bad(where, fmt::format("{} distribution: σ is negative ({}); use σ ≥ 0", to_string(d.kind), d.scale));
+      return;
+    case DistKind::Uniform:
+      ordered();
+      return;
+    case DistKind::Triangular:
+    case DistKind::BetaPert:
+      ordered();
+      need(d.loc, "mode (loc)");
+      if (d.loc < d.minimum || d.loc > d.maximum)
+        throw bad(where, fmt::format("{} distribution: mode {} is outside [{}, {}]", to_string(d.kind), d.loc,
+                                     d.minimum, d.maximum));
+      return;
+    case DistKind::Bernoulli:
+      need(d.loc, "p (loc)");
+      if (d.loc < 0 || d.loc > 1) throw bad(where, fmt::format("bernoulli distribution: p = {} is outside [0, 1]", d.loc));
+      return;
+    case DistKind::DiscreteUniform:
+      ordered();
+      if (!(d.maximum > d.minimum))
+        throw bad(where, "discrete-uniform distribution: maximum (exclusive) must be above minimum");
+      return;
+    case DistKind::Weibull:
+    case DistKind::Gamma:
+      positive(d.scale, "scale");
+      positive(d.shape, "shape");
+      return;
+    case DistKind::Beta:
+      positive(d.loc, "alpha (loc)");
+      positive(d.shape, "beta (shape)");
+      if (given(d.minimum) && given(d.maximum) && !(d.maximum > d.minimum))
+        throw bad(where, "beta distribution: maximum must be above minimum");
+      return;
+    case DistKind::GeneralizedExtremeValue:
+      need(d.loc, "loc (μ)");
+      positive(d.scale, "scale (σ)");
+      need(d.shape, "shape (ξ)");
+      return;
+    case DistKind::StudentT:
+      positive(d.shape, "shape (degrees of freedom ν)");
+      positive(d.scale, "scale");
+      need(d.loc, "loc");
+      return;
+  }
+  throw bad(where, "unknown distribution id");
+}
+
+Distribution constant(double amount) {
+  Distribution d;
+  d.amount = amount;
+  return d;
+}
+Distribution lognormal(double amount, double sigma_ln) {
+  if (amount == 0 || !(sigma_ln > 0)) return constant(amount);
+  Distribution d;
+  d.kind = DistKind::Lognormal;
+  d.amount = amount;
+  d.negative = amount < 0;
+  d.loc = std::log(std::fabs(amount));
+  d.scale = sigma_ln;
+  return d;
+}
+Distribution lognormal_gsd(double geometric_mean, double gsd) {
+  return lognormal(geometric_mean, gsd > 0 ? std::log(gsd) : 0.0);
+}
+Distribution normal(double mean_, double sd) {
+  if (!(sd > 0)) return constant(mean_);
+  Distribution d;
+  d.kind = DistKind::Normal;
+  d.amount = d.loc = mean_;
+  d.scale = sd;
+  return d;
+}
+Distribution uniform(double minimum, double maximum) {
+  Distribution d;
+  d.kind = DistKind::Uniform;
+  d.minimum = minimum;
+  d.maximum = maximum;
+  d.amount = 0.5 * (minimum + maximum);
+  return d;
+}
+Distribution triangular(double minimum, double mode, double maximum) {
+  Distribution d;
+  d.kind = DistKind::Triangular;
+  d.minimum = minimum;
+  d.maximum = maximum;
+  d.amount = d.loc = mode;
+  return d;
+}
+
+Distribution from_ipcc_percent(double value, double pct_low, double pct_high) {
+  if (value == 0 || !(pct_low > 0 || pct_high > 0)) return constant(value);
+  if (!(pct_low >= 0) || !(pct_high >= 0))
+    throw Error(ErrorCategory::InvalidInput, fmt::format("uncertainty must be ≥ 0 % (got -{} %, +{} %)", pct_low, pct_high));
+  if (pct_low == pct_high && pct_high < 50) return normal(value, std::fabs(value) * pct_high / 100 / kZ975);
+  const double low = std::min(pct_low, 99.9);
+  const double lo = 1 - low / 100, hi = 1 + pct_high / 100;
+  const double sigma = std::log(hi / lo) / (2 * kZ975);
+  const double median = std::fabs(value) * std::sqrt(lo * hi);
+  Distribution d = lognormal(value < 0 ? -median : median, sigma);
+  d.amount = value;
+  return d;
+}
+
+double mean(const Distribution& d) {
+  switch (d.kind) {
+    case DistKind::Undefined:
+    case DistKind::None:
+      return d.amount;
+    case DistKind::Lognormal: {
+      const double m = std::exp(d.loc + 0.5 * d.scale * d.scale);
+      return d.negative ? -m : m;
+    }
+    case DistKind::Normal:
+      return d.loc;
+    case DistKind::Uniform:
+      return 0.5 * (d.minimum + d.maximum);
+    case DistKind::Triangular:
+      return (d.minimum + d.loc + d.maximum) / 3;
+    case DistKind::BetaPert:
+      return (d.minimum + 4 * d.loc + d.maximum) / 6;
+    case DistKind::Bernoulli:
+      return given(d.minimum) && given(d.maximum) ? d.minimum + d.loc * (d.maximum - d.minimum) : d.loc;
+    case DistKind::DiscreteUniform:
+      return 0.5 * (std::ceil(d.minimum) + std::ceil(d.maximum) - 1);
+    case DistKind::Weibull:
+      return offset(d) + d.scale * std::tgamma(1 + 1 / d.shape);
+    case DistKind::Gamma:
+      return offset(d) + d.scale * d.shape;
+    case DistKind::Beta:
+      return beta_lo(d) + (beta_hi(d) - beta_lo(d)) * d.loc / (d.loc + d.shape);
+    case DistKind::GeneralizedExtremeValue: {
+      constexpr double kEulerGamma = 0.5772156649015329;
+      if (d.shape == 0) return d.loc + d.scale * kEulerGamma;
+      if (d.shape >= 1) return std::numeric_limits<double>::infinity();
+      return d.loc + d.scale * (std::tgamma(1 - d.shape) - 1) / d.shape;
+    }
+    case DistKind::StudentT:
+      return d.shape > 1 ? d.loc : kNone;
+  }
+  return kNone;
+}
+
+double cdf(const Distribution& d, double x) {
+  switch (d.kind) {
+    case DistKind::Undefined:
+    case DistKind::None:
+      return x < d.amount ? 0 : 1;
+    case DistKind::Lognormal: {
+      if (d.negative) return 1 - cdf(Distribution{DistKind::Lognormal, -d.amount, d.loc, d.scale, kNone, kNone, kNone, false}, -x);
+      if (x <= 0) return 0;
+      return normal_cdf((std::log(x) - d.loc) / d.scale);
+    }
+    case DistKind::Normal:
+      return normal_cdf((x - d.loc) / d.scale);
+    case DistKind::Uniform:
+      return std::clamp((x - d.minimum) / (d.maximum - d.minimum), 0.0, 1.0);
+    case DistKind::Triangular: {
+      const double a = d.minimum, c = d.loc, b = d.maximum;
+      if (x <= a) return 0;
+      if (x >= b) return 1;
+      if (x <= c) return (x - a) * (x - a) / ((b - a) * (c - a));
+      return 1 - (b - x) * (b - x) / ((b - a) * (b - c));
+    }
+    case DistKind::BetaPert:
+      return beta_i(pert_alpha(d), pert_beta(d), std::clamp((x - d.minimum) / (d.maximum - d.minimum), 0.0, 1.0));
+    case DistKind::Bernoulli: {
+      const double lo = given(d.minimum) ? d.minimum : 0, hi = given(d.maximum) ? d.maximum : 1;
+      return x < lo ? 0 : x < hi ? 1 - d.loc : 1;
+    }
+    case DistKind::DiscreteUniform: {
+      const double lo = std::ceil(d.minimum), n = std::ceil(d.maximum) - lo;
+      return std::clamp((std::floor(x) - lo + 1) / n, 0.0, 1.0);
+    }
+    case DistKind::Weibull:
+      return x <= offset(d) ? 0 : 1 - std::exp(-std::pow((x - offset(d)) / d.scale, d.shape));
+    case DistKind::Gamma:
+      return gamma_p(d.shape, (x - offset(d)) / d.scale);
+    case DistKind::Beta:
+      return beta_i(d.loc, d.shape, std::clamp((x - beta_lo(d)) / (beta_hi(d) - beta_lo(d)), 0.0, 1.0));
+    case DistKind::GeneralizedExtremeValue: {
+      const double z = (x - d.loc) / d.scale;
+      if (d.shape == 0) return std::exp(-std::exp(-z));
+      const double t = 1 + d.shape * z;
+      if (t <= 0) return d.shape > 0 ? 0 : 1;
+      return std::exp(-std::pow(t, -1 / d.shape));
+    }
+    case DistKind::StudentT: {
+      return student_t_cdf((x - d.loc) / d.scale, d.shape);
+    }
+  }
+  return kNone;
+}
+
+double quantile(const Distribution& d, double u) {
+  switch (d.kind) {
+    case DistKind::Undefined:
+    case DistKind::None:
+      return d.amount;
+    case DistKind::Lognormal: {
+      if (!(d.scale > 0)) return d.amount;
+      if (d.negative) return -std::exp(d.loc + d.scale * normal_quantile(1 - u));
+      return std::exp(d.loc + d.scale * normal_quantile(u));
+    }
+    case DistKind::Normal:
+      return d.scale > 0 ? d.loc + d.scale * normal_quantile(u) : d.loc;
+    case DistKind::Uniform:
+      return d.minimum + (d.maximum - d.minimum) * u;
+    case DistKind::Triangular: {
+      const double a = d.minimum, c = d.loc, b = d.maximum;
+      if (b == a) return a;
+      const double fc = (c - a) / (b - a);
+      return u < fc ? a + std::sqrt(u * (b - a) * (c - a)) : b - std::sqrt((1 - u) * (b - a) * (b - c));
+    }
+    case DistKind::Bernoulli: {
+      const double lo = given(d.minimum) ? d.minimum : 0, hi = given(d.maximum) ? d.maximum : 1;
+      return u < d.loc ? hi : lo;
+    }
+    case DistKind::DiscreteUniform: {
+      const double lo = std::ceil(d.minimum), n = std::ceil(d.maximum) - lo;
+      return lo + std::min(std::floor(u * n), n - 1);
+    }
+    case DistKind::Weibull:
+      return offset(d) + d.scale * std::pow(-std::log1p(-u), 1 / d.shape);
+    case DistKind::GeneralizedExtremeValue: {
+      const double l = -std::log(u);
+      if (d.shape == 0) return d.loc - d.scale * std::log(l);
+      return d.loc + d.scale * (std::pow(l, -d.shape) - 1) / d.shape;
+    }
+    case DistKind::Gamma:
+      return offset(d) + d.scale * invert([&](double x) { return gamma_p(d.shape, x); }, u, 0.0, d.shape + 10);
+    case DistKind::Beta: {
+      const double x = invert([&](double t) { return beta_i(d.loc, d.shape, std::clamp(t, 0.0, 1.0)); }, u, 0.0, 1.0);
+      return beta_lo(d) + (beta_hi(d) - beta_lo(d)) * x;
+    }
+    case DistKind::BetaPert: {
+      const double a = pert_alpha(d), b = pert_beta(d);
+      const double x = invert([&](double t) { return beta_i(a, b, std::clamp(t, 0.0, 1.0)); }, u, 0.0, 1.0);
+      return d.minimum + (d.maximum - d.minimum) * x;
+    }
+    case DistKind::StudentT: {
+      return d.loc + d.scale * invert([&](double t) { return student_t_cdf(t, d.shape); }, u, -10.0, 10.0);
+    }
+  }
+  return kNone;
+}
+
+// ---- pedigree ---------------------------------------------------------------------------------------
+
+PedigreeConvention pedigree_convention(std::string_view name) {
+  const std::string t = to_lower(name);
+  if (t == "ciroth2016" || t == "ciroth") return PedigreeConvention::Ciroth2016;
+  if (t == "ecoinvent3" || t == "ecoinvent") return PedigreeConvention::EcoinventV3;
+  throw Error(ErrorCategory::InvalidInput,
+              fmt::format("unknown pedigree convention '{}': use ciroth2016 or ecoinvent3", name));
+}
+
+double pedigree_sigma(const int scores[5], double basic, PedigreeConvention convention) {
+  // Ciroth et al. (2016) Table 6, uncertainty factors (GSD²) for scores 1..5 (score 5 where the study
+  // had no data takes score 4's value, as in the paper).
+  static constexpr double kCiroth[5][5] = {
+      {1.00, 1.54, 1.61, 1.69, 1.69},  // reliability
+      {1.00, 1.03, 1.04, 1.08, 1.08},  // completeness
+      {1.00, 1.03, 1.10, 1.19, 1.29},  // temporal correlation
+      {1.00, 1.04, 1.08, 1.11, 1.11},  // geographical correlation
+      {1.00, 1.18, 1.65, 2.08, 2.80},  // further technological correlation
+  };
+  // Weidema et al. (2013), ecoinvent v3 data quality guideline, Table 10.5: variances of ln.
+  static constexpr double kEcoinvent[5][5] = {
+      {0.0, 0.0006, 0.002, 0.008, 0.04},
+      {0.0, 0.0001, 0.0006, 0.002, 0.008},
+      {0.0, 0.0002, 0.002, 0.008, 0.04},
+      {0.0, 0.000025, 0.0001, 0.0006, 0.002},
+      {0.0, 0.0006, 0.008, 0.04, 0.12},
+  };
+  for (int i = 0; i < 5; ++i)
+    if (scores[i] < 0 || scores[i] > 5)
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("pedigree score {} of indicator {} is outside 1..5", scores[i], i + 1));
+  if (convention == PedigreeConvention::Ciroth2016) {
+    const double b = basic > 0 ? basic : 1.0;
+    double s = std::log(b) * std::log(b);
+    for (int i = 0; i < 5; ++i) {
+      const double u = kCiroth[i][std::max(scores[i], 1) - 1];
+      s += std::log(u) * std::log(u);
+    }
+    return 0.5 * std::sqrt(s);
+  }
+  double var = std::max(basic, 0.0);
+  for (int i = 0; i < 5; ++i) var += kEcoinvent[i][std::max(scores[i], 1) - 1];
+  return std::sqrt(var);
+}
+
+// ---- random numbers ---------------------------------------------------------------------------------
+
+uint64_t parameter_id(std::string_view name) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]) {
+  using G = r123::Philox4x64;
+  G g;
+  const G::ctr_type ctr = {{draw, block, 0, 0}};
+  const G::key_type key = {{seed, param}};
+  const G::ctr_type r = g(ctr, key);
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<double>(r.v[i] >> 11) * 0x1p-53 + 0x1p-54;
+}
+
+double uniform01(uint64_t seed, uint64_t param, uint64_t draw) {
+  double u[4];
+  uniforms4(seed, param, draw, 0, u);
+  return u[0];
+}
+
+double normal_quantile(double p) {
+  // Wichura, M.J. (1988) Algorithm AS 241: The percentage points of the normal distribution.
+  // Applied Statistics 37(3):477-484, PPND16.
+  const double q = p - 0.5;
+  if (std::fabs(q) <= 0.425) {
+    const double r = 0.180625 - q * q;
+    return q *
+           (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
+                45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r +
+             133.14166789178437745) * r + 3.387132872796366608) /
+           (((((((5226.495278852545561 * r + 28729.085735721942674) * r + 39307.89580009271061) * r +
+                21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r +
+             42.313330701600911252) * r + 1.0);
+  }
+  double r = q < 0 ? p : 1 - p;
+  if (r <= 0) return q < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  r = std::sqrt(-std::log(r));
+  double v;
+  if (r <= 5) {
+    r -= 1.6;
+    v = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
+             1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
+          4.6303378461565452959) * r + 1.42343711074968357734) /
+        (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
+             0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r +
+          2.05319162663775882187) * r + 1.0);
+  } else {
+    r -= 5;
+    v = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
+             0.026532189526576123093) * r + 0.29656057182850489123) * r + 1.7848265399172913358) * r +
+          5.4637849111641143699) * r + 6.6579046435011037772) /
+        (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+             7.868691311456132591e-4) * r + 0.0148753612908506148525) * r + 0.13692988092273580531) * r +
+          0.59983220655588793769) * r + 1.0);
+  }
+  return q < 0 ? -v : v;
+}
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+// ---- sampler ----------------------------------------------------------------------------------------
+
+Sampler::Sampler(const Distribution& d, uint64_t seed, uint64_t param) : d_(d), seed_(seed), param_(param) {
+  constant_ = is_constant(d);
+  value_ = d.kind == DistKind::Lognormal || d.kind == DistKind::Normal ? d.amount
+           : (d.kind == DistKind::Uniform || d.kind == DistKind::Triangular || d.kind == DistKind::BetaPert)
+               ? d.minimum
+               : d.amount;
+  if (constant_ && (d.kind == DistKind::Lognormal) && given(d.loc))
+    value_ = d.negative ? -std::exp(d.loc) : std::exp(d.loc);
+  if (constant_ && d.kind == DistKind::Normal && given(d.loc)) value_ = d.loc;
+  if (d.kind == DistKind::Triangular && !constant_) {
+    c0_ = (d.loc - d.minimum) / (d.maximum - d.minimum);
+    c1_ = (d.maximum - d.minimum) * (d.loc - d.minimum);
+    c2_ = (d.maximum - d.minimum) * (d.maximum - d.loc);
+  }
+}
+
+double Sampler::operator()(uint64_t draw) const {
+  if (constant_) return value_;
+  double u[4];
+  uniforms4(seed_, param_, draw, 0, u);
+  const Distribution& d = d_;
+  switch (d.kind) {
+    case DistKind::Lognormal: {
+      const double v = std::exp(d.loc + d.scale * normal_quantile(u[0]));
+      return d.negative ? -v : v;
+    }
+    case DistKind::Normal:
+      return d.loc + d.scale * normal_quantile(u[0]);
+    case DistKind::Uniform:
+      return d.minimum + (d.maximum - d.minimum) * u[0];
+    case DistKind::Triangular:
+      return u[0] < c0_ ? d.minimum + std::sqrt(u[0] * c1_) : d.maximum - std::sqrt((1 - u[0]) * c2_);
+    case DistKind::Gamma: {
+      UniformStream s(seed_, param_, draw, 1);
+      return offset(d) + d.scale * gamma_draw(d.shape, s);
+    }
+    case DistKind::Beta: {
+      UniformStream sx(seed_, param_, draw, 1), sy(seed_, param_, draw, uint64_t(1) << 32);
+      const double x = gamma_draw(d.loc, sx), y = gamma_draw(d.shape, sy);
+      return beta_lo(d) + (beta_hi(d) - beta_lo(d)) * x / (x + y);
+    }
+    case DistKind::BetaPert: {
+      UniformStream sx(seed_, param_, draw, 1), sy(seed_, param_, draw, uint64_t(1) << 32);
+      const double x = gamma_draw(pert_alpha(d), sx), y = gamma_draw(pert_beta(d), sy);
+      return d.minimum + (d.maximum - d.minimum) * x / (x + y);
+    }
+    case DistKind::StudentT: {
+      UniformStream s(seed_, param_, draw, 1);
+      const double chi2 = 2 * gamma_draw(0.5 * d.shape, s);
+      return d.loc + d.scale * normal_quantile(u[0]) / std::sqrt(chi2 / d.shape);
+    }
+    default:
+      return quantile(d, u[0]);  // Bernoulli, discrete uniform, Weibull, GEV: closed-form inverse CDF
+  }
+}
+
+void Sampler::fill(uint64_t first, size_t n, double* out) const {
+  if (constant_) {
+    std::fill(out, out + n, value_);
+    return;
+  }
+  if (d_.kind == DistKind::Lognormal || d_.kind == DistKind::Normal) {
+    const bool logn = d_.kind == DistKind::Lognormal;
+    for (size_t i = 0; i < n; ++i) {
+      double u[4];
+      uniforms4(seed_, param_, first + i, 0, u);
+      const double z = d_.loc + d_.scale * normal_quantile(u[0]);
+      out[i] = logn ? (d_.negative ? -std::exp(z) : std::exp(z)) : z;
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) out[i] = (*this)(first + i);
+}
+
+// ---- statistics -------------------------------------------------------------------------------------
+
+double percentile_sorted(const double* s, size_t n, double q) {
+  if (n == 0) return kNone;
+  const double h = q * double(n - 1);
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, n - 1);
+  return s[lo] + (h - double(lo)) * (s[hi] - s[lo]);
+}
+
+Summary summarize(const double* v, size_t n) {
+  Summary s;
+  s.n = n;
+  if (n == 0) {
+    s.mean = s.sd = s.median = s.p2_5 = s.p97_5 = s.min = s.max = kNone;
+    return s;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += v[i];
+  s.mean = sum / double(n);
+  double ss = 0;
+  for (size_t i = 0; i < n; ++i) ss += (v[i] - s.mean) * (v[i] - s.mean);
+  s.sd = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
+  std::vector<double> sorted(v, v + n);
+  std::sort(sorted.begin(), sorted.end());
+  s.min = sorted.front();
+  s.max = sorted.back();
+  s.median = percentile_sorted(sorted.data(), n, 0.5);
+  s.p2_5 = percentile_sorted(sorted.data(), n, 0.025);
+  s.p97_5 = percentile_sorted(sorted.data(), n, 0.975);
+  return s;
+}
+
+namespace {
+std::vector<double> ranks(const double* x, size_t n) {
+  std::vector<size_t> idx(n);
+  std::iota(idx.begin(), idx.end(), size_t{0});
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return x[a] < x[b]; });
+  std::vector<double> r(n);
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j + 1 < n && x[idx[j + 1]] == x[idx[i]]) ++j;
+    const double avg = 0.5 * double(i + j) + 1;
+    for (size_t k = i; k <= j; ++k) r[idx[k]] = avg;
+    i = j + 1;
+  }
+  return r;
+}
+}  // namespace
+
+double pearson(const double* x, const double* y, size_t n) {
+  if (n < 2) return kNone;
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= double(n);
+  my /= double(n);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  if (sxx == 0 || syy == 0) return 0;
+  return sxy / std::sqrt(sxx * syy);
+}
+
+double spearman(const double* x, const double* y, size_t n) {
+  const auto rx = ranks(x, n), ry = ranks(y, n);
+  return pearson(rx.data(), ry.data(), n);
+}
+
+}  // namespace panocarbon::unc
