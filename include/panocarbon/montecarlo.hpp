@@ -17,7 +17,8 @@ struct MonteCarloSetup {
   parallel::RunOptions run;
   // The options as given, plus the seed actually used and the ranks: pass to Store::begin_run as params.
   nlohmann::json params;
-  // {"draws", "seed", "threads", "ranks"}: put in every result so that it can be repeated.
+  // {"draws", "seed"}: put in every result so that it can be repeated. Threads and ranks stay out of the
+  // output (it must be byte-identical for any of them); they are in `params`, for the run log.
   nlohmann::json record() const;
 };
 
