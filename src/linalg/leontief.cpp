@@ -370,6 +370,13 @@ void LeontiefSolver::solve_any(std::vector<double>& B, size_t k, bool transposed
   solve_impl(*impl_, method_, n_, B, k, transposed, iterations_);
 }
 
+void LeontiefSolver::solve_shared(std::vector<double>& B, size_t k, bool transposed) const {
+  if (method_ == Method::DenseMixed)
+    throw Error(ErrorCategory::Internal, "solve_shared: the mixed-precision solver cannot be shared between threads");
+  int iterations = 0;
+  solve_impl(*impl_, method_, n_, B, k, transposed, iterations);
+}
+
 std::vector<double> LeontiefSolver::leontief_inverse() const {
   // Columns of the identity in blocks of 256, so the working memory of a solve (refinement keeps several
   // copies of its right-hand sides) stays small next to L itself.

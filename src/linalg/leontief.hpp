@@ -64,6 +64,13 @@ class LeontiefSolver {
   const std::vector<RefinementStep>& refinement_log() const { return refinement_log_; }
   double factorise_seconds() const { return factorise_s_; }
 
+  // The same solve without touching the solver's state (no residual or iteration bookkeeping), so that
+  // several threads may share one factorisation: B = (I - A)^-1 B, or (I - A)^-T B when transposed. For
+  // Dense, Sparse (built with threads = 1, else its columns use threads of their own) and Iterative;
+  // DenseMixed refines and may re-factorise, so it throws Error{Internal}. Dense calls LAPACK from the
+  // calling thread: callers running several at once keep OpenBLAS to one thread.
+  void solve_shared(std::vector<double>& B, size_t k, bool transposed) const;
+
   // Builds L = (I - A)^-1 (column-major n x n) from the same factorisation. Only on request: n^2 memory.
   std::vector<double> leontief_inverse() const;
 

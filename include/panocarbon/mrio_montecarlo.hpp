@@ -1,0 +1,102 @@
+// Monte Carlo uncertainty of the regional MRIO accounts (`panocarbon mrio montecarlo`), after Lenzen, Wood
+// & Wiedmann (2010), Economic Systems Research 22(1):43-63: every non-zero cell of Z (or A when only A is
+// known), Y and the selected stressor rows of F and F_Y is drawn independently around its value with a
+// relative standard error (RSE); each draw recomputes x, A, S and the production, consumption, import and
+// export accounts of every region. See docs/uncertainty-mrio.md for the equations.
+//
+// Reproducibility: cell c of block b (Z, A, Y, F and F_Y of one stressor) has the parameter id
+// parameter_id("mrio:<b>") + c, c its row-major index in the full (dense) block, so its draws depend only
+// on (seed, cell, draw): not on the thread, MPI rank, the other cells or which stressors are listed.
+//
+// Reuse: I - A is factorised once. Each draw solves (I - A') X = Y' by the iteration
+// X <- X + (I - A)^-1 (Y' - (I - A') X) (preconditioned Richardson, from X = (I - A)^-1 Y'), which converges
+// at a rate of about ||(I - A)^-1 (A' - A)||, i.e. fast for moderate RSEs; a draw that has not converged in
+// max_iterations factorises its own I - A' (counted in `fallbacks`).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "panocarbon/mrio.hpp"
+#include "panocarbon/options.hpp"
+#include "panocarbon/parallel.hpp"
+#include "panocarbon/store.hpp"
+#include "panocarbon/uncertainty.hpp"
+
+namespace panocarbon {
+
+enum class RseModel {
+  Constant,  // every cell of a block has the block's RSE
+  Lenzen     // RSE falls with cell size: rse(v) = rse_b * sqrt(median_b / |v|), clamped to [rse_b/10, 10 rse_b]
+};
+
+// The RSE of a cell of size |v| in a block whose non-zero cells have the median size `median`, for the
+// block RSE `rse` (the RSE of a median cell). Constant: rse.
+double cell_rse(RseModel model, double rse, double v, double median);
+
+struct MrioMonteCarloOptions {
+  std::vector<std::string> extensions;  // empty = all
+  std::vector<std::string> stressors;   // empty = all; as AccountsOptions::stressors
+  std::optional<std::string> gwp;       // also the characterised "GHG (CO2e, SET)" row (from the drawn gases)
+  double rse_z = 0.1, rse_y = 0.1, rse_f = 0.1;
+  RseModel rse_model = RseModel::Constant;
+  bool lognormal = true;  // else normal (may change signs)
+  uint64_t seed = 0;
+  parallel::RunOptions run;
+  bool refactorise = false;  // factorise I - A' in every draw instead of the preconditioned iteration (reference)
+  int max_iterations = 40;   // of the preconditioned iteration before a draw factorises its own I - A'
+  double tolerance = 1e-13;  // relative residual ||Y' - (I - A') X|| / ||Y'|| per column
+};
+
+// The four accounts of a region (RegionAccount's production, consumption, imports, exports).
+constexpr std::array<const char*, 4> kMrioMcAccounts = {"production", "consumption", "imports", "exports"};
+
+struct MrioAccountUncertainty {
+  double deterministic = 0;  // compute_accounts() (`mrio accounts`) on the unperturbed system
+  unc::Summary summary;      // of the draws
+};
+
+struct MrioMonteCarloStressor {
+  std::string extension, stressor, unit;
+  std::vector<std::array<MrioAccountUncertainty, 4>> regions;  // MrioSystem::regions x kMrioMcAccounts
+};
+
+struct MrioMonteCarloResult {
+  std::vector<MrioMonteCarloStressor> stressors;
+  std::vector<std::string> notes;
+  std::string perturbed;  // "Z" (x known: flows, rebalanced per draw) or "A" (coefficients only)
+  size_t cells_z = 0, cells_y = 0, cells_f = 0;  // non-zero cells drawn per draw (F includes F_Y)
+  std::string solver;     // the factorisation shared by the draws
+  double mean_iterations = 0;  // preconditioned iterations per draw (0 with refactorise)
+  int max_iterations = 0;
+  uint64_t fallbacks = 0;  // draws that factorised their own I - A'
+  uint64_t draws = 0;
+  double seconds = 0;      // wall time of the draws on this rank (not in the output: it varies)
+  double setup_seconds = 0;
+};
+
+// Runs the Monte Carlo on `system` as read by read_mrio(). Throws Error{InvalidInput} for RSEs that are
+// negative or not finite (naming rse-z, rse-y or rse-f), the errors of compute_accounts() for unknown
+// extensions and stressors, and Error{Data} naming the draw and sector when a draw gives a negative gross
+// output (normal cells with a large RSE) or a singular I - A'.
+MrioMonteCarloResult mrio_montecarlo(const MrioSystem& system, const MrioMonteCarloOptions& options);
+
+// --- capability -------------------------------------------------------------------------------------------
+
+struct MrioMonteCarloRun {
+  MrioSystem system;
+  MrioMonteCarloResult result;
+  nlohmann::json record;  // MonteCarloSetup::record(): {"draws", "seed"}
+  int64_t run_id = 0;
+  double read_s = 0;
+};
+
+// `mrio montecarlo`: reads the system, runs the draws over threads and MPI ranks and logs the run (options,
+// the seed used, ranks; input fingerprint; draws/s and fallbacks in the summary). Stores nothing else.
+MrioMonteCarloRun mrio_montecarlo_run(Store& store, const Params& params, bool progress);
+
+}  // namespace panocarbon
