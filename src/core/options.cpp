@@ -227,8 +227,14 @@ std::vector<CommandSpec> build_specs() {
         choice("rse-model", {"constant", "lenzen"},
                "constant: the RSEs above for every cell; lenzen: RSE falls with cell size as in Lenzen et al. "
                "(2010), the given RSE at the median cell", "constant"),
-        choice("distribution", {"lognormal", "normal"}, "Distribution of each cell (lognormal keeps signs)",
+        choice("distribution", {"lognormal", "normal"},
+               "Distribution of each cell, mean-preserving (lognormal keeps signs; normal may flip them)",
                "lognormal"),
+        choice("solve", {"refine", "factorise"},
+               "refine: every draw reuses the factorisation of I - A (preconditioned iteration, a fresh "
+               "factorisation only when it does not converge); factorise: factorise I - A' in every draw (reference)",
+               "refine"),
+        opt("verbose", T::Bool, "Report the solver, iterations, fallbacks and draws/s on stderr", "false"),
         draws, seed, mc_threads, progress, mrio_format}},
       {"mrio aggregate",
        "Aggregate regions and sectors by concordance CSV files (from,to) and write the pymrio text layout",
