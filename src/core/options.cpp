@@ -296,16 +296,17 @@ std::vector<CommandSpec> build_specs() {
       {"sensitivity sobol",
        "Global sensitivity: Sobol first- and total-order indices (Saltelli 2010, Jansen) with bootstrap confidence "
        "intervals, of a model whose parameters are named in a JSON file",
-       {positional("model", T::Path, "Model file (JSON, see docs/uncertainty.md): an inventory, LCA or MRIO "
-                                      "calculation or a test function, and its named parameters"),
+       {positional("model", T::Path, "Model file (JSON, see docs/sensitivity.md): an inventory or LCA calculation "
+                                      "or a test function (ishigami, g-function, linear), and its named parameters"),
         bounded(opt("samples", T::Int, "Base sample size N (model runs: N x (parameters + 2))", "1024"), 2, 1e9),
         bounded(opt("bootstrap", T::Int, "Bootstrap resamples for the confidence intervals", "200"), 0, 1e6),
         seed, mc_threads, progress, format}},
       {"sensitivity morris",
        "Global sensitivity screening: Morris elementary effects (mu, mu*, sigma) of a model file's parameters",
-       {positional("model", T::Path, "Model file (JSON, see docs/uncertainty.md)"),
+       {positional("model", T::Path, "Model file (JSON, see docs/sensitivity.md)"),
         bounded(opt("trajectories", T::Int, "Trajectories r (model runs: r x (parameters + 1))", "20"), 2, 1e9),
-        bounded(opt("levels", T::Int, "Grid levels p", "4"), 2, 1000), seed, mc_threads, progress, format}},
+        bounded(opt("levels", T::Int, "Grid levels p (even; step p/(2(p-1)))", "4"), 2, 1000), seed, mc_threads,
+        progress, format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
   };
