@@ -168,11 +168,20 @@ struct Triplet {
   int32_t row, col;
   double value;
 };
+// Where a matrix entry comes from: entry value = scale × the exchange's amount, scale = the sign of the
+// convention × the allocation factor (1 for a provider's own output). Monte Carlo scales a draw of the
+// amount by the same number.
+struct EntrySource {
+  int32_t process = -1, exchange = -1;  // indices into Database::processes and Process::exchanges
+  double scale = 1;
+};
 struct ProductSystem {
   const Database* db = nullptr;
   std::vector<Provider> providers;             // columns of A and B (and rows of A)
   std::vector<int32_t> elementary;             // rows of B: database flow indices
   std::vector<Triplet> technosphere, biosphere;  // duplicates summed when solving
+  // one per triplet, in the same order, when built from exchanges (empty when loaded from the store)
+  std::vector<EntrySource> technosphere_source, biosphere_source;
   std::vector<Link> links;                     // one per linked or cut-off input (empty when loaded from the store)
   std::vector<std::string> notes;              // allocation fallbacks and other choices made
   size_t cutoffs = 0;
@@ -201,6 +210,8 @@ struct SolveStats {
   std::string solver;   // "KLU" / "UMFPACK (KLU failed)"
   size_t nnz = 0;       // non-zeros of A
   size_t lu_nnz = 0;    // entries stored in the LU factors (KLU: L + U + off-diagonal blocks), the fill-in
+  size_t refactors = 0;           // numeric refactorisations with new values (Monte Carlo)
+  size_t refactor_fallbacks = 0;  // of those, full factorisations (klu_refactor failed or lost accuracy)
 };
 
 // One sparse factorisation of A, reused for every demand and every transposed solve.
@@ -213,6 +224,12 @@ class Solver {
   std::vector<double> solve(const std::vector<double>& f) const;             // A s = f
   std::vector<double> solve_transposed(const std::vector<double>& c) const;  // Aᵀ y = c
   const SolveStats& stats() const;
+  // New numeric values of A on the same pattern: `values` in the order of technosphere_matrix(sys).x.
+  // Reuses the symbolic analysis and the pivot order (klu_refactor); when that fails or the new pivots are
+  // ill-conditioned (klu_rcond < 1e-14), a full factorisation (KLU with the same analysis, else UMFPACK).
+  // Throws Error naming `label` (e.g. "draw 17") and the providers with a zero net output when singular.
+  // The ProductSystem given to the constructor must still exist (for the names).
+  void refactor(const std::vector<double>& values, const std::string& label = "");
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;  // freed also when the constructor throws (a singular matrix)

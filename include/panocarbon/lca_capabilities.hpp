@@ -39,6 +39,11 @@ struct LcaSession {
 // The session refers to itself (the system to its database): it is returned on the heap.
 std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& params, const std::string& command);
 
+// `lca montecarlo`: Monte Carlo of the first --process's impacts from the database's exchange uncertainty
+// (see panocarbon/lca_montecarlo.hpp). Returns the result as JSON (byte-stable for a --seed, whatever
+// --threads); its "_timing" member (draw seconds, refactor fallbacks) is for stderr, not for the output.
+nlohmann::json lca_montecarlo(Store& store, const Params& params, bool progress_default);
+
 // Linking options from --allocation, --provider-rule and --provider (FLOW_ID=PROCESS_ID, checked).
 lca::LinkOptions lca_link_options(const Params& params);
 

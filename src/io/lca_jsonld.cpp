@@ -201,8 +201,8 @@ FlowType flow_type(const std::string& t) {
 Uncertainty read_uncertainty(const json& e) {
   Uncertainty u;
   const auto it = e.find("uncertainty");
-  if (it == e.end() || !it->is_object()) return u;
-  const std::string t = str(*it, "distributionType");
+  // (pedigree scores without a distribution are read too: `lca montecarlo --pedigree` turns them into one)
+  const std::string t = it != e.end() && it->is_object() ? str(*it, "distributionType") : "";
   if (t == "LOG_NORMAL_DISTRIBUTION") {
     u.kind = Uncertainty::Lognormal;
     u.a = num(*it, "geomMean");

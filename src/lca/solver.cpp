@@ -24,7 +24,13 @@ struct Solver::Impl {
   klu_symbolic* symbolic = nullptr;
   klu_numeric* numeric = nullptr;
   void* umf_numeric = nullptr;
+  const ProductSystem* sys = nullptr;
+  std::vector<double> Ax0;      // the values of the first factorisation (its pivot order is the one refactor keeps)
+  bool pivots_changed = false;  // the last refactor fell back to a full factorisation with new pivots
   mutable SolveStats stats;
+
+  // A full numeric factorisation of Ax: KLU on the symbolic analysis, else UMFPACK, else an Error.
+  void factor_full(const std::string& label);
 
   ~Impl() {
     if (numeric) klu_free_numeric(&numeric, &common);
@@ -92,7 +98,7 @@ struct Solver::Impl {
 
 namespace {
 [[noreturn]] void singular(const ProductSystem& sys, const std::vector<int>& Ap, const std::vector<int>& Ai,
-                           const std::vector<double>& Ax, const char* solver) {
+                           const std::vector<double>& Ax, const char* solver, const std::string& label) {
   // name the providers whose diagonal entry is zero (structurally or after summing duplicates)
   std::string list;
   size_t count = 0;
@@ -106,15 +112,41 @@ namespace {
     }
   }
   throw Error(ErrorCategory::Data,
-              fmt::format("the technosphere matrix is singular ({} could not factorise it){}{}: a provider's net output "
-                          "is zero, e.g. it consumes all it produces; fix the process data or cut the loop",
-                          solver, count ? fmt::format("; {} providers have a zero net output, e.g.:", count) : "", list));
+              fmt::format("the technosphere matrix{} is singular ({} could not factorise it){}{}: a provider's net "
+                          "output is zero, e.g. it consumes all it produces; fix the process data or cut the loop",
+                          label.empty() ? "" : " of " + label, solver, count ? fmt::format("; {} providers have a zero net output, e.g.:", count) : "", list));
 }
 }  // namespace
+
+void Solver::Impl::factor_full(const std::string& label) {
+  if (numeric) klu_free_numeric(&numeric, &common);
+  if (umf_numeric) umfpack_di_free_numeric(&umf_numeric);
+  if (symbolic) numeric = klu_factor(Ap.data(), Ai.data(), Ax.data(), symbolic, &common);
+  if (numeric && common.status == KLU_OK) {
+    stats.solver = "KLU";
+    stats.lu_nnz = static_cast<size_t>(numeric->lnz + numeric->unz + numeric->nzoff);
+    return;
+  }
+  if (numeric) klu_free_numeric(&numeric, &common);
+  // UMFPACK's threshold partial pivoting may succeed where KLU's static pivoting did not
+  void* sym = nullptr;
+  int st = umfpack_di_symbolic(n, n, Ap.data(), Ai.data(), Ax.data(), &sym, nullptr, nullptr);
+  if (st == UMFPACK_OK) st = umfpack_di_numeric(Ap.data(), Ai.data(), Ax.data(), sym, &umf_numeric, nullptr, nullptr);
+  if (sym) umfpack_di_free_symbolic(&sym);
+  if (st != UMFPACK_OK) {
+    if (umf_numeric) umfpack_di_free_numeric(&umf_numeric);
+    singular(*sys, Ap, Ai, Ax, "neither KLU nor UMFPACK", label);
+  }
+  stats.solver = "UMFPACK (KLU failed)";
+  int lnz = 0, unz = 0, nr = 0, nc = 0, nzud = 0;
+  if (umfpack_di_get_lunz(&lnz, &unz, &nr, &nc, &nzud, umf_numeric) == UMFPACK_OK)
+    stats.lu_nnz = static_cast<size_t>(lnz + unz);
+}
 
 Solver::Solver(const ProductSystem& sys) : impl_(std::make_unique<Impl>()) {
   const auto t0 = std::chrono::steady_clock::now();
   Impl& m = *impl_;
+  m.sys = &sys;
   m.n = static_cast<int>(sys.providers.size());
   // CSC with duplicates summed
   CscMatrix a = technosphere_matrix(sys);
@@ -125,27 +157,39 @@ Solver::Solver(const ProductSystem& sys) : impl_(std::make_unique<Impl>()) {
 
   klu_defaults(&m.common);
   m.symbolic = klu_analyze(m.n, m.Ap.data(), m.Ai.data(), &m.common);
-  if (m.symbolic) m.numeric = klu_factor(m.Ap.data(), m.Ai.data(), m.Ax.data(), m.symbolic, &m.common);
   m.stats.nnz = m.Ax.size();
-  if (m.numeric && m.common.status == KLU_OK) {
-    m.stats.solver = "KLU";
-    m.stats.lu_nnz = static_cast<size_t>(m.numeric->lnz + m.numeric->unz + m.numeric->nzoff);
-  } else {
-    if (m.numeric) klu_free_numeric(&m.numeric, &m.common);
-    // UMFPACK's threshold partial pivoting may succeed where KLU's static pivoting did not
-    void* sym = nullptr;
-    int st = umfpack_di_symbolic(m.n, m.n, m.Ap.data(), m.Ai.data(), m.Ax.data(), &sym, nullptr, nullptr);
-    if (st == UMFPACK_OK) st = umfpack_di_numeric(m.Ap.data(), m.Ai.data(), m.Ax.data(), sym, &m.umf_numeric, nullptr, nullptr);
-    if (sym) umfpack_di_free_symbolic(&sym);
-    if (st != UMFPACK_OK) singular(sys, m.Ap, m.Ai, m.Ax, "neither KLU nor UMFPACK");
-    m.stats.solver = "UMFPACK (KLU failed)";
-    int lnz = 0, unz = 0, nr = 0, nc = 0, nzud = 0;
-    if (umfpack_di_get_lunz(&lnz, &unz, &nr, &nc, &nzud, m.umf_numeric) == UMFPACK_OK)
-      m.stats.lu_nnz = static_cast<size_t>(lnz + unz);
-  }
+  m.factor_full("");
+  m.Ax0 = m.Ax;
   m.stats.factorise_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+void Solver::refactor(const std::vector<double>& values, const std::string& label) {
+  Impl& m = *impl_;
+  if (values.size() != m.Ax.size())
+    throw Error(ErrorCategory::Internal, fmt::format("refactor with {} values for a pattern of {} entries",
+                                                     values.size(), m.Ax.size()));
+  if (m.pivots_changed) {
+    // back to the pivot order of the first factorisation, so that a draw's result does not depend on which
+    // draws this solver saw before (the same bytes for any number of threads)
+    m.Ax = m.Ax0;
+    m.factor_full(label);
+    m.pivots_changed = false;
+  }
+  std::copy(values.begin(), values.end(), m.Ax.begin());
+  ++m.stats.refactors;
+  bool ok = false;
+  if (m.numeric && m.symbolic) {
+    ok = klu_refactor(m.Ap.data(), m.Ai.data(), m.Ax.data(), m.symbolic, m.numeric, &m.common) &&
+         m.common.status == KLU_OK;
+    // the pivot order was chosen for the first values: a pivot that became tiny loses accuracy
+    if (ok) ok = klu_rcond(m.symbolic, m.numeric, &m.common) && std::isfinite(m.common.rcond) && m.common.rcond >= 1e-14;
+  }
+  if (!ok) {
+    ++m.stats.refactor_fallbacks;
+    m.factor_full(label);
+    m.pivots_changed = true;
+  }
+}
 Solver::~Solver() = default;
 size_t Solver::size() const { return static_cast<size_t>(impl_->n); }
 const SolveStats& Solver::stats() const { return impl_->stats; }

@@ -302,15 +302,21 @@ ProductSystem build_system(const Database& db, const LinkOptions& opt) {
         const Exchange& e = pr.exchanges[i];
         if (e.amount == 0) continue;
         const Flow& f = db.flows[static_cast<size_t>(e.flow)];
+        const int32_t pi = static_cast<int32_t>(p), ei = static_cast<int32_t>(i);
         if (i == q) {
           sys.technosphere.push_back({col, col, e.amount});
+          sys.technosphere_source.push_back({pi, ei, 1.0});
           continue;
         }
         if (is_functional(f, e)) continue;  // another co-product: its own column
         if (f.type == FlowType::Elementary) {
-          sys.biosphere.push_back({row_of_flow(e.flow), col, sign_of(f, e) * e.amount * a.factor(k, i)});
+          const double scale = sign_of(f, e) * a.factor(k, i);
+          sys.biosphere.push_back({row_of_flow(e.flow), col, scale * e.amount});
+          sys.biosphere_source.push_back({pi, ei, scale});
         } else if (link_of[i] >= 0) {
-          sys.technosphere.push_back({link_of[i], col, sign_of(f, e) * e.amount * a.factor(k, i)});
+          const double scale = sign_of(f, e) * a.factor(k, i);
+          sys.technosphere.push_back({link_of[i], col, scale * e.amount});
+          sys.technosphere_source.push_back({pi, ei, scale});
         } else if (!is_linkable(f, e)) {
           // a co-product dropped by "no allocation": not provided, nothing to link
         }
