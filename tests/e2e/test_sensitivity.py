@@ -1,4 +1,191 @@
 #!/usr/bin/env python3
-"""Placeholder while the tests of this module are written (issue 5)."""
-import sys
-sys.exit(77)
+"""End-to-end tests of `panocarbon sensitivity sobol|morris` (issue 5): the Ishigami example against its closed
+form, the inventory example against a numpy recomputation of the linear part, output bytes independent of
+--threads, the run log, and errors with clear messages. Prints 'N passed, M failed'."""
+import csv, io, json, math, os, sqlite3, subprocess
+
+from harness import parse_bin, run_all, test
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EX = os.path.join(ROOT, 'examples', 'sensitivity')
+BIN = None
+
+
+def run(*args, expect=0, db=None):
+    e = dict(os.environ)
+    e.pop('PANOCARBON_DB', None)
+    e.pop('PANOCARBON_THREADS', None)
+    cmd = [BIN, *args] + (['--db', db] if db else [])
+    p = subprocess.run(cmd, capture_output=True, text=True, env=e, cwd=ROOT)
+    assert p.returncode == expect, f'{args} exited {p.returncode}, expected {expect}\nstdout: {p.stdout[-2000:]}\nstderr: {p.stderr}'
+    return p
+
+
+def ishigami_exact(a=7.0, b=0.1):
+    """Closed forms (Ishigami & Homma 1990; Saltelli et al. 2008 §4.4)."""
+    pi = math.pi
+    V = a * a / 8 + b * pi ** 4 / 5 + b * b * pi ** 8 / 18 + 0.5
+    V1 = 0.5 * (1 + b * pi ** 4 / 5) ** 2
+    V2 = a * a / 8
+    V13 = b * b * pi ** 8 * (1 / 18 - 1 / 50)
+    return [V1 / V, V2 / V, 0.0], [(V1 + V13) / V, V2 / V, V13 / V]
+
+
+def rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@test
+def sobol_ishigami_csv_matches_the_closed_form(tmp):
+    db = os.path.join(tmp, 's.db')
+    out = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '16384', '--seed', '42',
+              '--format', 'csv', db=db).stdout
+    assert out.splitlines()[0] == 'parameter,S1,S1_low,S1_high,ST,ST_low,ST_high', out
+    r = rows(out)
+    assert [x['parameter'] for x in r] == ['x1', 'x2', 'x3']
+    S1, ST = ishigami_exact()
+    # N = 2^14: standard errors of the estimators are at most 0.011 (30 replications), so 0.04 is > 3.5 SE
+    for x, s1, st in zip(r, S1, ST):
+        assert abs(float(x['S1']) - s1) < 0.04, (x, s1)
+        assert abs(float(x['ST']) - st) < 0.04, (x, st)
+        assert float(x['S1_low']) <= float(x['S1']) <= float(x['S1_high']), x
+        assert float(x['ST_low']) <= float(x['ST']) <= float(x['ST_high']), x
+    # the run is logged with the seed and the model file's hash; the summary has the runs per second
+    con = sqlite3.connect(db)
+    cmd, inputs, params, status, summary = con.execute(
+        'SELECT command, inputs, params, status, summary FROM runs ORDER BY id DESC LIMIT 1').fetchone()
+    assert cmd == 'sensitivity sobol' and status == 'ok', (cmd, status)
+    assert json.loads(params)['seed'] == 42
+    assert json.loads(inputs)[0]['sha256']
+    s = json.loads(summary)
+    assert s['model_runs'] == 16384 * 5 and s['model_runs_per_s'] > 0, s
+
+
+@test
+def sobol_json_records_seed_and_model_runs(tmp):
+    db = os.path.join(tmp, 's.db')
+    j = json.loads(run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '256', '--seed', '7',
+                       '--bootstrap', '0', '--format', 'json', db=db).stdout)
+    assert j['seed'] == 7 and j['draws'] == 256 * 5 and j['model_runs'] == 256 * 5, j
+    assert j['method'] == 'sobol' and j['model_kind'] == 'ishigami'
+    assert j['indices'][0]['S1_low'] is None  # no bootstrap, no interval
+    assert 'threads' not in j and 'seconds' not in j and 'ranks' not in j
+    # csv leaves the intervals empty without a bootstrap
+    out = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '256', '--seed', '7',
+              '--bootstrap', '0', '--format', 'csv', db=db).stdout
+    assert rows(out)[0]['S1_low'] == '', out
+
+
+@test
+def same_bytes_for_one_and_two_threads(tmp):
+    db = os.path.join(tmp, 's.db')
+    for args in (['sobol', os.path.join(EX, 'ishigami.json'), '--samples', '2000'],
+                 ['sobol', os.path.join(EX, 'inventory.json'), '--samples', '512', '--bootstrap', '50'],
+                 ['morris', os.path.join(EX, 'g-function.json'), '--trajectories', '30']):
+        for fmt in ('csv', 'json', 'table'):
+            a = run('sensitivity', *args, '--seed', '5', '--threads', '1', '--format', fmt, db=db).stdout
+            b = run('sensitivity', *args, '--seed', '5', '--threads', '2', '--format', fmt, db=db).stdout
+            assert a == b, (args, fmt)
+    c = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '2000', '--seed', '6',
+            '--format', 'csv', db=db).stdout
+    assert c != a
+
+
+@test
+def inventory_model_on_the_example(tmp):
+    db = os.path.join(tmp, 's.db')
+    model = os.path.join(EX, 'inventory.json')
+    r = rows(run('sensitivity', 'sobol', model, '--samples', '4096', '--seed', '3', '--format', 'csv', db=db).stdout)
+    names = [x['parameter'] for x in r]
+    assert names[0] == 'coal_power_amount' and len(names) == 8, names
+    S1 = {x['parameter']: float(x['S1']) for x in r}
+    ST = {x['parameter']: float(x['ST']) for x in r}
+    # Independent check: the example's total by `inventory calc`, and the first-order index of the BOF steel amount
+    # from the row's own emissions c (a file with that row alone): the output is linear in that multiplier m ~
+    # N(1, 0.05102) and the row shares no other parameter, so V_bof = (c σ)² and S1 = ST = V_bof / V.
+    total = float(rows(run('inventory', 'calc', os.path.join(ROOT, 'examples', 'inventory.csv'), '--gwp', 'AR6',
+                           '--format', 'csv', '--by', 'category', db=db).stdout)[-1]['co2e_t'])
+    lines = open(os.path.join(ROOT, 'examples', 'inventory.csv')).read().splitlines()
+    bof = write(tmp, 'bof.csv', lines[0] + '\n' + lines[18] + '\n')
+    assert ',BOF,' in lines[18], lines[18]
+    c = float(rows(run('inventory', 'calc', bof, '--gwp', 'AR6', '--format', 'csv', '--by', 'category',
+                       db=db).stdout)[-1]['co2e_t'])
+    j = json.loads(run('sensitivity', 'sobol', model, '--samples', '4096', '--seed', '3', '--format', 'json',
+                       db=db).stdout)
+    # the mean differs from the nominal total by the skew of the gas factor's triangle (mean 56233 vs mode 56100)
+    assert abs(j['output_mean'] - total) < 0.002 * total, (j['output_mean'], total)
+    assert j['unit'] == 't CO2e' and j['output'] == 'total'
+    s_bof = (c * 0.05102) ** 2 / j['output_variance']
+    # N = 4096: the bootstrap half-width is about 0.03 (≈ 2 SE), so 0.06 is about 4 SE
+    assert abs(S1['bof_steel_amount'] - s_bof) < 0.06 and abs(ST['bof_steel_amount'] - s_bof) < 0.06, (S1, ST, s_bof)
+    # BOF steel (±10 % of 3 Mt × 1.46 t CO2/t) dominates; the Tier 2 plant factor is negligible
+    assert max(S1, key=S1.get) == 'bof_steel_amount', S1
+    assert S1['plant_cems_factor'] < 0.01 and ST['plant_cems_factor'] < 0.01
+    assert abs(sum(S1.values()) - 1) < 0.1, sum(S1.values())  # nearly additive model
+    # Morris ranks the same inputs first
+    m = rows(run('sensitivity', 'morris', model, '--seed', '3', '--format', 'csv', db=db).stdout)
+    assert m[0].keys() == {'parameter', 'mu', 'mu_star', 'sigma'}
+    ms = {x['parameter']: float(x['mu_star']) for x in m}
+    assert min(ms, key=ms.get) == 'plant_cems_factor', ms
+
+
+@test
+def morris_g_function_ranking(tmp):
+    db = os.path.join(tmp, 's.db')
+    m = rows(run('sensitivity', 'morris', os.path.join(EX, 'g-function.json'), '--trajectories', '100', '--levels',
+                 '6', '--seed', '1', '--format', 'csv', db=db).stdout)
+    mu_star = [float(x['mu_star']) for x in m]
+    assert mu_star[0] > mu_star[1] > mu_star[2] > mu_star[3] > max(mu_star[4:]), mu_star
+
+
+def write(tmp, name, obj):
+    path = os.path.join(tmp, name)
+    with open(path, 'w') as f:
+        f.write(obj if isinstance(obj, str) else json.dumps(obj))
+    return path
+
+
+@test
+def errors_exit_non_zero_with_clear_messages(tmp):
+    db = os.path.join(tmp, 's.db')
+    U = {'kind': 'uniform', 'minimum': 0.9, 'maximum': 1.1}
+    inv = os.path.join(ROOT, 'examples', 'inventory.csv')
+    cases = [
+        ({'model': 'ishigami'}, "field 'parameters'", 'missing "parameters"'),
+        ({'model': 'nope', 'parameters': []}, "field 'model'", "unknown model 'nope'"),
+        ({'model': 'linear', 'coefficients': [1], 'parameters': [{'name': 'x', 'distribution': {'kind': 'uniform', 'minimum': 3, 'maximum': 1}}]},
+         "field 'parameters[0].distribution'", 'minimum 3 is above maximum 1'),
+        ({'model': 'inventory', 'file': inv, 'parameters': [{'name': 'x', 'distribution': U, 'target': {'row': 500}}]},
+         "field 'parameters[0].target.row'", 'no activity row on line 500'),
+        ({'model': 'inventory', 'file': inv, 'parameters': [{'name': 'x', 'distribution': U, 'target': {'factor': 'ipcc.nothing'}}]},
+         "field 'parameters[0].target.factor'", "unknown factor id 'ipcc.nothing'"),
+    ]
+    for i, (obj, field, words) in enumerate(cases):
+        path = write(tmp, f'bad{i}.json', obj)
+        p = run('sensitivity', 'sobol', path, '--samples', '16', db=db, expect=p_code(words))
+        assert path in p.stderr and field in p.stderr and words in p.stderr, p.stderr
+        assert p.stdout == '', p.stdout
+    p = run('sensitivity', 'sobol', write(tmp, 'notjson.json', '{"model": '), db=db, expect=2)
+    assert 'not valid JSON' in p.stderr, p.stderr
+    p = run('sensitivity', 'morris', os.path.join(EX, 'ishigami.json'), '--levels', '5', db=db, expect=2)
+    assert '--levels must be an even number' in p.stderr, p.stderr
+    p = run('sensitivity', 'sobol', os.path.join(tmp, 'missing.json'), db=db, expect=6)
+    assert 'missing.json' in p.stderr, p.stderr
+    # the failed runs that got as far as the run log are marked failed
+    con = sqlite3.connect(db)
+    statuses = {s for (s,) in con.execute("SELECT status FROM runs WHERE command LIKE 'sensitivity%'")}
+    assert 'ok' not in statuses, statuses
+
+
+def p_code(words):
+    return 3 if words.startswith('no activity row') or words.startswith('unknown factor') else 2
+
+
+def main():
+    global BIN
+    BIN = parse_bin()
+    run_all('pc-e2e-sens-')
+
+
+if __name__ == '__main__':
+    main()
