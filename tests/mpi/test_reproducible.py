@@ -75,7 +75,7 @@ def another_seed_gives_other_numbers(tmp):
 def lca_montecarlo_is_identical_for_1_2_3_ranks(tmp):
     db = os.path.join(tmp, 'db.sqlite')
     plain(['lca', 'import', 'tests/fixtures/lca/uncertainty', '--name', 'unc'], db)
-    out = same_bytes_everywhere(['lca', 'montecarlo', '--database', 'unc', '--process', 'p-product',
+    out = same_bytes_everywhere(['lca', 'montecarlo', '--database', 'unc', '--process', 'electricity from coal',
                                  '--draws', '701', '--seed', '9', '--format', 'csv'], db)
     assert 'total' in out
 
