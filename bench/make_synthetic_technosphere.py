@@ -23,6 +23,14 @@ Structure (deterministic from --seed; Python's `random`, whose streams do not ch
   * ~1,000 elementary flows, about 20 per process, including the five that the default GWP method
     characterises: "Carbon dioxide, fossil", "Methane, fossil", "Dinitrogen monoxide",
     "Carbon dioxide, biogenic" (air) and "Carbon dioxide, in air" (a resource taken as an input).
+Uncertainty (ecoinvent-like; its own random stream, so the matrices do not depend on it): every input and
+elementary exchange gets five pedigree scores (openLCA's "dqEntry", 1..5 drawn with ecoinvent-like
+frequencies) and a basic uncertainty (variance of ln: 0.0006 for combustion CO2 and the product inputs'
+amounts, 0.04 or 0.12 for other emissions, as in Weidema et al. 2013 Table 10.4); then 70 % carry a lognormal
+(geomMean = amount, geomSd = exp(sigma), sigma from the basic variance and the pedigree by Ciroth et al. 2016,
+the default of `lca montecarlo`), 20 % the pedigree alone ("baseUncertainty" + "dqEntry", no distribution:
+`lca montecarlo --pedigree ciroth2016` gives them the same sigma), 10 % nothing. Reference outputs are certain.
+
 Productivity: every product i has a price p_i (log-normal); process j spends a share b_j in [0.30, 0.85] of
 the value of its output on its product inputs: sum_i p_i a_ij = b_j p_j o_j (o_j its output amount). The
 value-weighted input matrix D A_in D^-1 (D = diag(p), per unit of output) then has column sums b_j <= 0.85,
@@ -36,6 +44,9 @@ The matrices in OUT.npz (numpy, no pickles):
                                  product input -. Rows and columns are both in process order (row i = the
                                  product of process i).
   B_row, B_col, B_val, B_shape   biosphere triplets (elementary flows x processes): outputs +, inputs -.
+  A_sigma, B_sigma               sigma of ln of each triplet's lognormal (0 = constant); a draw of an entry v is
+                                 sign(v) exp(ln|v| + sigma z), z standard normal (the lognormal of a negative
+                                 amount keeps its sign)
   c                              GWP100 (AR6) characterisation of the default method's `total` category,
                                  as a row vector to apply to the SIGNED inventory: h = c . (B s). CO2 fossil 1,
                                  CH4 fossil 29.8, N2O 273, CO2 biogenic 1, and +1 for "Carbon dioxide, in air":
@@ -310,6 +321,8 @@ def generate(n, seed, n_elem, per_process):
             seen.add(f)
             elem[j].append((f, scale * math.exp(rng.gauss(-8.0, 3.0))))
 
+    unc_in, unc_elem = uncertainty(seed, inputs, elem)
+
     names = []
     for j in range(n):
         if j in elec:
@@ -328,8 +341,50 @@ def generate(n, seed, n_elem, per_process):
         "n": n, "seed": seed, "ids": ids, "tier_of": tier_of, "bounds": bounds, "location": location,
         "out_amount": out_amount, "energy_product": energy_product, "inputs": inputs, "elem": elem,
         "flows": flows, "names": names, "hubs": {"electricity": elec, "transport": trans, "heat": heat},
-        "upstream_links": upstream_links, "price": price,
+        "upstream_links": upstream_links, "price": price, "unc_in": unc_in, "unc_elem": unc_elem,
     }
+
+
+# Ciroth et al. (2016) Table 6: uncertainty factors (GSD^2) per indicator and score 1..5
+CIROTH = [[1.00, 1.54, 1.61, 1.69, 1.69], [1.00, 1.03, 1.04, 1.08, 1.08], [1.00, 1.03, 1.10, 1.19, 1.29],
+          [1.00, 1.04, 1.08, 1.11, 1.11], [1.00, 1.18, 1.65, 2.08, 2.80]]
+SCORE_P = [0.25, 0.35, 0.2, 0.12, 0.08]  # frequencies of the scores 1..5
+
+
+def ciroth_sigma(scores, basic_variance):
+    """sigma of ln: 1/2 sqrt(ln^2 U_basic + sum ln^2 U_i), U_basic = exp(2 sqrt(basic variance))."""
+    s = (2 * math.sqrt(basic_variance)) ** 2
+    for i, k in enumerate(scores):
+        s += math.log(CIROTH[i][k - 1]) ** 2
+    return 0.5 * math.sqrt(s)
+
+
+def uncertainty(seed, inputs, elem):
+    """Per input and per elementary exchange: (kind, sigma, scores, basic variance), kind "lognormal",
+    "pedigree" or "" (none); from a random stream of its own."""
+    rng = random.Random(f"uncertainty/{seed}")
+
+    def one(basic):
+        scores = rng.choices(range(1, 6), SCORE_P, k=5)
+        u = rng.random()
+        kind = "lognormal" if u < 0.7 else ("pedigree" if u < 0.9 else "")
+        return (kind, ciroth_sigma(scores, basic) if kind else 0.0, scores, basic)
+
+    unc_in = [[one(0.0006) for _ in inputs[j]] for j in range(len(inputs))]
+    unc_elem = [[one(0.0006 if f in (0, 3, 4) else (0.04 if f < len(GHG) else 0.12)) for f, _ in elem[j]]
+                for j in range(len(elem))]
+    return unc_in, unc_elem
+
+
+def uncertainty_json(u, amount):
+    kind, sigma, scores, basic = u
+    if not kind:
+        return {}
+    out = {"dqEntry": "(" + ";".join(str(k) for k in scores) + ")", "baseUncertainty": basic}
+    if kind == "lognormal":
+        out["uncertainty"] = {"@type": "Uncertainty", "distributionType": "LOG_NORMAL_DISTRIBUTION",
+                              "geomMean": amount, "geomSd": math.exp(sigma)}
+    return out
 
 
 def write_zip(sysd, path):
@@ -420,16 +475,17 @@ def write_zip(sysd, path):
         ex = [{"@type": "Exchange", "@id": ids(f"exchange/{j}/out"), "avoidedProduct": False, "input": False,
                "amount": sysd["out_amount"][j], "quantitativeReference": True, "flow": prod_refs[j],
                "unit": unit, "flowProperty": prop}]
-        for s, a in sysd["inputs"][j]:
+        for (s, a), u in zip(sysd["inputs"][j], sysd["unc_in"][j]):
             sprop, sunit = unit_of(s)
-            ex.append({"@type": "Exchange", "@id": ids(f"exchange/{j}/in/{s}"), "avoidedProduct": False,
-                       "input": True, "amount": a, "quantitativeReference": False, "flow": prod_refs[s],
-                       "unit": sunit, "flowProperty": sprop,
-                       "defaultProvider": ref("Process", proc_id[s], sysd["names"][s][0])})
-        for f, a in sysd["elem"][j]:
-            ex.append({"@type": "Exchange", "@id": ids(f"exchange/{j}/elem/{f}"), "avoidedProduct": False,
-                       "input": sysd["flows"][f][3], "amount": a, "quantitativeReference": False,
-                       "flow": elem_refs[f], "unit": KG, "flowProperty": MASS})
+            ex.append(dict({"@type": "Exchange", "@id": ids(f"exchange/{j}/in/{s}"), "avoidedProduct": False,
+                            "input": True, "amount": a, "quantitativeReference": False, "flow": prod_refs[s],
+                            "unit": sunit, "flowProperty": sprop,
+                            "defaultProvider": ref("Process", proc_id[s], sysd["names"][s][0])},
+                           **uncertainty_json(u, a)))
+        for (f, a), u in zip(sysd["elem"][j], sysd["unc_elem"][j]):
+            ex.append(dict({"@type": "Exchange", "@id": ids(f"exchange/{j}/elem/{f}"), "avoidedProduct": False,
+                            "input": sysd["flows"][f][3], "amount": a, "quantitativeReference": False,
+                            "flow": elem_refs[f], "unit": KG, "flowProperty": MASS}, **uncertainty_json(u, a)))
         put(f"processes/{proc_id[j]}.json", {
             "@context": CONTEXT, "@type": "Process", "@id": proc_id[j], "name": pname, "version": "00.00.000",
             "category": category(("Synthetic technosphere", TIER_NAMES[sysd["tier_of"][j]]), "PROCESS"),
@@ -445,25 +501,29 @@ def write_zip(sysd, path):
 def matrices(sysd, proc_id, elem_id):
     import numpy as np
     n = sysd["n"]
-    ar, ac, av = [], [], []
+    ar, ac, av, asg = [], [], [], []
     for j in range(n):
         ar.append(j)
         ac.append(j)
         av.append(sysd["out_amount"][j])
-        for s, a in sysd["inputs"][j]:
+        asg.append(0.0)
+        for (s, a), u in zip(sysd["inputs"][j], sysd["unc_in"][j]):
             ar.append(s)
             ac.append(j)
             av.append(-a)
-    br, bc, bv = [], [], []
+            asg.append(u[1])
+    br, bc, bv, bsg = [], [], [], []
     for j in range(n):
-        for f, a in sysd["elem"][j]:
+        for (f, a), u in zip(sysd["elem"][j], sysd["unc_elem"][j]):
             br.append(f)
             bc.append(j)
             bv.append(-a if sysd["flows"][f][3] else a)
+            bsg.append(u[1])
     flows = sysd["flows"]
     return {
         "A_row": np.array(ar, dtype=np.int32), "A_col": np.array(ac, dtype=np.int32),
         "A_val": np.array(av, dtype=np.float64), "A_shape": np.array([n, n], dtype=np.int64),
+        "A_sigma": np.array(asg, dtype=np.float64), "B_sigma": np.array(bsg, dtype=np.float64),
         "B_row": np.array(br, dtype=np.int32), "B_col": np.array(bc, dtype=np.int32),
         "B_val": np.array(bv, dtype=np.float64), "B_shape": np.array([len(flows), n], dtype=np.int64),
         "c": np.array([f[4] for f in flows], dtype=np.float64),
