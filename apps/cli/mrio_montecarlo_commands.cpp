@@ -50,8 +50,9 @@ void print_montecarlo(const pc::Params& p, const pc::MrioMonteCarloRun& run) {
                   {"distribution", p.str("distribution")},
                   {"cells", {{"Z", r.cells_z}, {"Y", r.cells_y}, {"F", r.cells_f}}}};
     // Iterations and fallbacks are functions of the draws (not of threads or ranks), so they may stand here.
-    j["solver"] = {{"method", r.solver}, {"solve", p.str("solve")}, {"mean_iterations", r.mean_iterations},
-                   {"max_iterations", r.max_iterations}, {"fallbacks", r.fallbacks}};
+    j["solver"] = {{"method", r.solver}, {"solve", r.solve}, {"mean_iterations", r.mean_iterations},
+                   {"max_iterations", r.max_iterations}, {"fallbacks", r.fallbacks},
+                   {"kept_outputs", r.kept_outputs}, {"draws_with_kept_outputs", r.draws_with_kept_outputs}};
     j["notes"] = r.notes;
     auto arr = nlohmann::json::array();
     for (const auto& st : r.stressors) {
@@ -99,14 +100,16 @@ void add_mrio_montecarlo_handlers(std::map<std::string, Handler>& h) {
                    run.record["seed"].get<uint64_t>(), run.record["seed"].get<uint64_t>());
       if (p.flag("verbose"))
         fmt::print(stderr,
-                   "mrio montecarlo: {} ({} perturbed; {} Z/A, {} Y, {} F cells per draw); {:.2f} preconditioned "
+                   "mrio montecarlo: {}; {} per draw ({} perturbed; {} Z/A, {} Y, {} F cells per draw); {:.2f} preconditioned "
                    "iterations per draw on average (max {}), {} of {} draws factorised their own I - A'; {} draws in "
                    "{:.3f} s = {:.1f} draws/s on {} rank(s) x {} thread(s); setup {:.3f} s, read {:.3f} s\n",
-                   r.solver, r.perturbed, r.cells_z, r.cells_y, r.cells_f, r.mean_iterations, r.max_iterations,
+                   r.solver, r.solve, r.perturbed, r.cells_z, r.cells_y, r.cells_f, r.mean_iterations, r.max_iterations,
                    r.fallbacks, r.draws, r.draws, r.seconds, r.seconds > 0 ? double(r.draws) / r.seconds : 0.0,
                    pc::parallel::size(), pc::parallel::thread_count(static_cast<int>(p.integer("threads"))),
                    r.setup_seconds, run.read_s);
     }
+    if (pc::parallel::is_root() && p.str("format") != "json")
+      for (const auto& note : r.notes) fmt::print(stderr, "note: {}\n", note);
     print_montecarlo(p, run);
   };
 }

@@ -47,7 +47,11 @@ struct MrioMonteCarloOptions {
   bool lognormal = true;  // else normal (may change signs)
   uint64_t seed = 0;
   parallel::RunOptions run;
-  bool refactorise = false;  // factorise I - A' in every draw instead of the preconditioned iteration (reference)
+  // How each draw solves (I - A') X = Y'_reg: Refine reuses the factorisation of I - A (preconditioned
+  // iteration); Factorise factorises I - A' (the reference); Auto runs draw 0 with Refine and keeps it when
+  // its iterations cost fewer flops than a dense factorisation (a deterministic choice: draw 0 is a pure
+  // function of the seed), else Factorise.
+  enum class Solve { Auto, Refine, Factorise } solve = Solve::Auto;
   int max_iterations = 40;   // of the preconditioned iteration before a draw factorises its own I - A'
   double tolerance = 1e-13;  // relative residual ||Y' - (I - A') X|| / ||Y'|| per column
 };
@@ -71,9 +75,13 @@ struct MrioMonteCarloResult {
   std::string perturbed;  // "Z" (x known: flows, rebalanced per draw) or "A" (coefficients only)
   size_t cells_z = 0, cells_y = 0, cells_f = 0;  // non-zero cells drawn per draw (F includes F_Y)
   std::string solver;     // the factorisation shared by the draws
+  std::string solve;      // "refine" or "factorise" (what Auto chose)
   double mean_iterations = 0;  // preconditioned iterations per draw (0 with refactorise)
   int max_iterations = 0;
   uint64_t fallbacks = 0;  // draws that factorised their own I - A'
+  // Flow form: sectors (summed over draws) whose drawn uses Z'1 + Y'1 were not positive, so kept their
+  // given output in that draw, and the draws with at least one.
+  uint64_t kept_outputs = 0, draws_with_kept_outputs = 0;
   uint64_t draws = 0;
   double seconds = 0;      // wall time of the draws on this rank (not in the output: it varies)
   double setup_seconds = 0;
@@ -81,8 +89,8 @@ struct MrioMonteCarloResult {
 
 // Runs the Monte Carlo on `system` as read by read_mrio(). Throws Error{InvalidInput} for RSEs that are
 // negative or not finite (naming rse-z, rse-y or rse-f), the errors of compute_accounts() for unknown
-// extensions and stressors, and Error{Data} naming the draw and sector when a draw gives a negative gross
-// output (normal cells with a large RSE) or a singular I - A'.
+// extensions and stressors, and Error{Data} naming the draw and sector when, in the coefficient form, a
+// draw gives a negative gross output (normal cells with a large RSE), or I - A' is singular.
 MrioMonteCarloResult mrio_montecarlo(const MrioSystem& system, const MrioMonteCarloOptions& options);
 
 // --- capability -------------------------------------------------------------------------------------------

@@ -32,7 +32,10 @@ MrioMonteCarloRun mrio_montecarlo_run(Store& store, const Params& p, bool progre
     o.rse_f = p.number("rse-f");
     o.rse_model = p.str("rse-model") == "lenzen" ? RseModel::Lenzen : RseModel::Constant;
     o.lognormal = p.str("distribution") != "normal";
-    o.refactorise = p.has("solve") && p.str("solve") == "factorise";
+    const std::string solve = p.has("solve") ? p.str("solve") : "auto";
+    o.solve = solve == "refine"      ? MrioMonteCarloOptions::Solve::Refine
+              : solve == "factorise" ? MrioMonteCarloOptions::Solve::Factorise
+                                     : MrioMonteCarloOptions::Solve::Auto;
     o.seed = setup.seed;
     o.run = setup.run;
     const auto t0 = std::chrono::steady_clock::now();
@@ -45,7 +48,7 @@ MrioMonteCarloRun mrio_montecarlo_run(Store& store, const Params& p, bool progre
   });
   const auto& r = out.result;
   store.finish_run(out.run_id, "ok",
-                   {{"draws", r.draws}, {"seed", setup.seed}, {"perturbed", r.perturbed},
+                   {{"draws", r.draws}, {"seed", setup.seed}, {"perturbed", r.perturbed}, {"solve", r.solve},
                     {"mean_iterations", r.mean_iterations}, {"max_iterations", r.max_iterations},
                     {"fallbacks", r.fallbacks}, {"read_s", out.read_s}, {"setup_s", r.setup_seconds},
                     {"draws_s", r.seconds}, {"draws_per_s", r.seconds > 0 ? double(r.draws) / r.seconds : 0.0}});

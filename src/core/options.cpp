@@ -230,10 +230,10 @@ std::vector<CommandSpec> build_specs() {
         choice("distribution", {"lognormal", "normal"},
                "Distribution of each cell, mean-preserving (lognormal keeps signs; normal may flip them)",
                "lognormal"),
-        choice("solve", {"refine", "factorise"},
+        choice("solve", {"auto", "refine", "factorise"},
                "refine: every draw reuses the factorisation of I - A (preconditioned iteration, a fresh "
-               "factorisation only when it does not converge); factorise: factorise I - A' in every draw (reference)",
-               "refine"),
+               "factorisation only when it does not converge); factorise: factorise I - A' in every draw; auto: "
+               "refine unless draw 0's iterations cost more than a factorisation", "auto"),
         opt("verbose", T::Bool, "Report the solver, iterations, fallbacks and draws/s on stderr", "false"),
         draws, seed, mc_threads, progress, mrio_format}},
       {"mrio aggregate",

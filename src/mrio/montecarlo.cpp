@@ -257,13 +257,13 @@ struct Model {
   std::vector<OutRow> rows;
   std::unique_ptr<linalg::LeontiefSolver> base;
   std::vector<bool> isolated;
-  size_t outputs() const { return rows.size() * R * 4 + 2; }
+  size_t outputs() const { return rows.size() * R * 4 + 3; }
 };
 
 class DrawWorker : public parallel::Worker {
  public:
-  explicit DrawWorker(const Model& m)
-      : m_(m), solver_(*m.base, m.o.max_iterations, m.o.tolerance), a_(m.s->A) {}
+  DrawWorker(const Model& m, bool refactorise)
+      : m_(m), solver_(*m.base, m.o.max_iterations, m.o.tolerance), a_(m.s->A), refactorise_(refactorise) {}
 
   void run(uint64_t draw, double* out) override {
     const Model& m = m_;
@@ -303,11 +303,20 @@ class DrawWorker : public parallel::Worker {
         }
     // x' and A' = Z' x'^-1 (flow form).
     xd_.resize(n);
+    double kept = 0;
     if (m.flows) {
       const auto& x = *m.x;
       for (size_t i = 0; i < n; ++i) {
         xd_[i] = x[i] + (dz_[i] + dy_[i]);
-        if (xd_[i] < -1e-9 * std::max(1.0, std::fabs(x[i])) && !m.isolated[i]) negative_output(draw, i, xd_[i]);
+        // A sector whose drawn uses no longer add up to a positive output (a large negative final-demand
+        // cell, e.g. a fall in inventories, against similar positive ones) keeps its output in this draw:
+        // its row identity stays open, as in a table whose given x does not balance. Counted and reported.
+        if (!(xd_[i] > 0) && x[i] > 0) {
+          xd_[i] = x[i];
+          ++kept;
+        } else if (!(x[i] > 0)) {
+          xd_[i] = x[i];  // no output to rebalance (its column of A is zero)
+        }
       }
       ratio_.resize(n);
       for (size_t j = 0; j < n; ++j) ratio_[j] = xd_[j] != 0.0 ? x[j] / xd_[j] : 0.0;
@@ -317,7 +326,7 @@ class DrawWorker : public parallel::Worker {
     X_ = yreg_;
     mrio_mc::SolveStats st;
     try {
-      st = solver_.solve(a_, X_, R, false, o.refactorise);
+      st = solver_.solve(a_, X_, R, false, refactorise_);
     } catch (const Error& e) {
       throw Error(e.category(), fmt::format("draw {}: {} (lower --rse-z?)", draw, e.message()), {s.source, 0, 0, "rse-z"});
     }
@@ -406,14 +415,16 @@ class DrawWorker : public parallel::Worker {
     }
     out[m.rows.size() * R * 4] = st.iterations;
     out[m.rows.size() * R * 4 + 1] = st.fell_back ? 1.0 : 0.0;
+    out[m.rows.size() * R * 4 + 2] = kept;
   }
 
  private:
   [[noreturn]] void negative_output(uint64_t draw, size_t i, double value) const {
     const MrioSystem& s = *m_.s;
     throw Error(ErrorCategory::Data,
-                fmt::format("draw {}: the gross output of {} became negative ({}) with the drawn Z and Y; {} cells "
-                            "change sign at large RSEs: use --distribution lognormal or smaller --rse-z/--rse-y",
+                fmt::format("draw {}: the gross output (I - A')^-1 y' of {} became negative ({}) with the drawn A and "
+                            "Y ({} cells); A' is not productive or y' negative there: use --distribution lognormal "
+                            "or smaller --rse-z/--rse-y",
                             draw, mrio_io::sector_label(s, i), value, m_.o.lognormal ? "lognormal" : "normal"),
                 {s.source, 0, 0, "distribution"});
   }
@@ -421,6 +432,7 @@ class DrawWorker : public parallel::Worker {
   const Model& m_;
   mrio_mc::PreconditionedSolver solver_;
   SparseRows a_;
+  bool refactorise_;
   std::vector<double> dz_, dy_, yreg_, xd_, ratio_, X_, f_, fy_, sq_, bil_, fyr_;
   std::vector<std::vector<double>> rawf_, rawfy_;
 };
@@ -546,7 +558,19 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
   parallel::Draws draws;
   {
     BlasThreads one;
-    draws = parallel::run_draws(m.outputs(), o.run, [&m] { return std::make_unique<DrawWorker>(m); });
+    bool refactorise = o.solve == MrioMonteCarloOptions::Solve::Factorise;
+    if (o.solve == MrioMonteCarloOptions::Solve::Auto && method == linalg::Method::Dense) {
+      // Flops of one draw: refine = (iterations + 1) x (LU solves + residual) of R columns; factorise =
+      // 2/3 n^3 + one such pass. Draw 0 tells the iterations (a fallback counts as max_iterations + a
+      // factorisation).
+      std::vector<double> probe(m.outputs());
+      DrawWorker(m, false).run(0, probe.data());
+      const double its = probe[m.rows.size() * m.R * 4] + (probe[m.rows.size() * m.R * 4 + 1] != 0 ? o.max_iterations : 0);
+      const double nn = double(n), pass = double(m.R) * (2 * nn * nn + 2 * double(s.A.nnz()));
+      refactorise = (its + 1) * pass > 2.0 / 3.0 * nn * nn * nn + pass;
+    }
+    res.solve = refactorise ? "factorise" : "refine";
+    draws = parallel::run_draws(m.outputs(), o.run, [&m, refactorise] { return std::make_unique<DrawWorker>(m, refactorise); });
   }
   res.seconds = draws.seconds;
   res.draws = draws.draws;
@@ -559,8 +583,16 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
     it_sum += its;
     res.max_iterations = std::max(res.max_iterations, static_cast<int>(its));
     res.fallbacks += draws.at(k, diag + 1) != 0;
+    const double kept = draws.at(k, diag + 2);
+    res.kept_outputs += static_cast<uint64_t>(kept);
+    res.draws_with_kept_outputs += kept > 0;
   }
   res.mean_iterations = draws.draws ? it_sum / double(draws.draws) : 0;
+  if (res.kept_outputs)
+    res.notes.push_back(fmt::format(
+        "{} sector outputs in {} of {} draws kept their given value: their drawn uses Z'1 + Y'1 were not positive "
+        "(negative final-demand cells such as inventory changes against similar positive ones)",
+        res.kept_outputs, res.draws_with_kept_outputs, res.draws));
   for (size_t q = 0; q < m.rows.size(); ++q) {
     MrioMonteCarloStressor st;
     st.extension = m.rows[q].extension;
