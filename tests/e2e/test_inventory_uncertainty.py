@@ -140,7 +140,7 @@ def errors_exit_non_zero_with_clear_messages(tmp):
     with open(bad, 'w') as f:
         f.write('category,activity,amount,unit,uncertainty_pct\n1.A.1.a.i,Natural Gas,10,TJ,-4\n')
     p = run('inventory', 'uncertainty', bad, db=db, expect=2)
-    assert 'neg.csv' in p.stderr and ':2' in p.stderr and 'uncertainty_pct' in p.stderr and 'negative' in p.stderr, p.stderr
+    assert 'neg.csv' in p.stderr and 'line 2' in p.stderr and 'uncertainty_pct' in p.stderr and 'negative' in p.stderr, p.stderr
     p = run('inventory', 'uncertainty', EXAMPLE, '--approach', '1', '--base-year', '1990', db=db, expect=2)
     assert 'base year 1990 is not in' in p.stderr and '2022' in p.stderr, p.stderr
     p = run('inventory', 'uncertainty', EXAMPLE, '--by', 'row', db=db, expect=2)
