@@ -257,6 +257,15 @@ int reported_year(const ActivityData& data, const UncertaintyOptions& o) {
   return ys.empty() ? 0 : ys.back();
 }
 
+// Without --year, a file of several years reports the latest: say so (the other rows are left out).
+void note_year(const ActivityData& data, const UncertaintyOptions& o, int year, InventoryUncertainty& out) {
+  if (o.calc.year) return;
+  const auto ys = years_of(data, o.calc.country);
+  if (ys.size() > 1 + (o.base_year ? 1 : 0))
+    out.warnings.push_back(fmt::format("{} holds the years {}: reporting {} (the latest); choose another with --year",
+                                       data.source, fmt::join(ys, ", "), year));
+}
+
 // ---- Approach 1 -------------------------------------------------------------------------------------------
 
 struct EntrySums {
@@ -309,6 +318,7 @@ InventoryUncertainty uncertainty_approach1(const ActivityData& data, const Facto
   }
   const Model m = build_model(data, lib, tree, o, year);
   InventoryUncertainty out = header(data, o, m, 1, year);
+  note_year(data, o, year, out);
   const Report rep = make_report(m, tree, by);
 
   // Table 3.2 entries, in order of first appearance (year t, then base-year-only entries).
@@ -472,7 +482,8 @@ class Worker final : public parallel::Worker {
         gbuf_(p.groups.size() * kBlock),
         abuf_(kBlock),
         acc_(p.outputs * kBlock),
-        block_(p.outputs * kBlock) {
+        block_(p.outputs * kBlock),
+        group_(p.groups.size()) {
     end_ = parallel::block_of(p.draws, parallel::rank(), parallel::size()).end;
   }
 
@@ -484,6 +495,7 @@ class Worker final : public parallel::Worker {
  private:
   const Plan& p_;
   std::vector<double> fbuf_, nbuf_, gbuf_, abuf_, acc_, block_;
+  std::vector<const double*> group_;  // per group: its block of multipliers
   uint64_t first_ = 0, n_ = 0, end_ = 0;
 
   void compute(uint64_t first) {
@@ -492,7 +504,7 @@ class Worker final : public parallel::Worker {
     n_ = n;
     for (size_t f = 0; f < p_.factors.size(); ++f) p_.factors[f].fill(first, n, fbuf_.data() + f * kBlock);
     for (size_t f = 0; f < p_.fuels.size(); ++f) p_.fuels[f].fill(first, n, nbuf_.data() + f * kBlock);
-    std::vector<const double*> group(p_.groups.size());
+    std::vector<const double*>& group = group_;
     for (size_t g = 0; g < p_.groups.size(); ++g) {
       const auto& gr = p_.groups[g];
       const double* f = fbuf_.data() + static_cast<size_t>(gr.factor) * kBlock;
@@ -593,6 +605,7 @@ InventoryUncertainty uncertainty_approach2(const ActivityData& data, const Facto
   const int year = reported_year(data, o);
   const Model m = build_model(data, lib, tree, o, year);
   InventoryUncertainty out = header(data, o, m, 2, year);
+  note_year(data, o, year, out);
   const Report rep = make_report(m, tree, by);
 
   Plan plan;
