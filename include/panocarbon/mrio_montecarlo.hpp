@@ -53,7 +53,7 @@ struct MrioMonteCarloOptions {
   // function of the seed), else Factorise.
   enum class Solve { Auto, Refine, Factorise } solve = Solve::Auto;
   int max_iterations = 40;   // of the preconditioned iteration before a draw factorises its own I - A'
-  double tolerance = 1e-13;  // relative residual ||Y' - (I - A') X|| / ||Y'|| per column
+  double tolerance = 1e-12;  // relative residual ||Y' - (I - A') X|| / ||Y'|| per column
 };
 
 // The four accounts of a region (RegionAccount's production, consumption, imports, exports).

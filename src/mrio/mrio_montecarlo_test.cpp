@@ -312,8 +312,10 @@ TEST(MrioMonteCarlo, PreconditionedIterationEqualsAFreshSolve) {
       SparseRows Ap = A;
       for (auto& v : Ap.value) v *= std::exp(rse * (2 * u(rng) - 1));  // within ±rse in log
       const linalg::LeontiefSolver fresh(Ap, linalg::Method::Dense, 1);
-      for (bool transposed : {false, true}) {
-        mrio_mc::PreconditionedSolver pre(base, 40, 1e-13);
+      const std::vector<double> inverse = base.leontief_inverse();
+      for (bool transposed : {false, true})
+        for (const std::vector<double>* inv : {static_cast<const std::vector<double>*>(nullptr), &inverse}) {
+        mrio_mc::PreconditionedSolver pre(base, 40, 1e-13, inv);
         std::vector<double> X = B, W = B;
         const auto st = pre.solve(Ap, X, k, transposed);
         if (transposed)
@@ -322,7 +324,8 @@ TEST(MrioMonteCarlo, PreconditionedIterationEqualsAFreshSolve) {
           fresh.solve_shared(W, k, false);
         double worst = 0;
         for (size_t i = 0; i < n * k; ++i) worst = std::max(worst, std::fabs(X[i] - W[i]) / std::max(1e-300, std::fabs(W[i])));
-        EXPECT_LT(worst, 1e-10) << linalg::describe(method) << " rse " << rse << " transposed " << transposed;
+        EXPECT_LT(worst, 1e-10) << linalg::describe(method) << " rse " << rse << " transposed " << transposed
+                                << " inverse " << (inv != nullptr);
         EXPECT_FALSE(st.fell_back);
         EXPECT_GT(st.iterations, 0);
         EXPECT_LE(st.residual, 1e-13);
