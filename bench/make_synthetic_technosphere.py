@@ -25,7 +25,7 @@ Structure (deterministic from --seed; Python's `random`, whose streams do not ch
     "Carbon dioxide, biogenic" (air) and "Carbon dioxide, in air" (a resource taken as an input).
 Uncertainty (ecoinvent-like; its own random stream, so the matrices do not depend on it): every input and
 elementary exchange gets five pedigree scores (openLCA's "dqEntry", 1..5 drawn with ecoinvent-like
-frequencies) and a basic uncertainty (variance of ln: 0.0006 for combustion CO2 and the product inputs'
+frequencies) and a basic uncertainty ("baseUncertainty", written as the factor exp(2 sqrt(v)) of a variance of ln v: 0.0006 for combustion CO2 and the product inputs'
 amounts, 0.04 or 0.12 for other emissions, as in Weidema et al. 2013 Table 10.4); then 70 % carry a lognormal
 (geomMean = amount, geomSd = exp(sigma), sigma from the basic variance and the pedigree by Ciroth et al. 2016,
 the default of `lca montecarlo`), 20 % the pedigree alone ("baseUncertainty" + "dqEntry", no distribution:
@@ -380,7 +380,8 @@ def uncertainty_json(u, amount):
     kind, sigma, scores, basic = u
     if not kind:
         return {}
-    out = {"dqEntry": "(" + ";".join(str(k) for k in scores) + ")", "baseUncertainty": basic}
+    # openLCA's baseUncertainty: the basic uncertainty factor U = GSD^2 = exp(2 sqrt(variance of ln))
+    out = {"dqEntry": "(" + ";".join(str(k) for k in scores) + ")", "baseUncertainty": math.exp(2 * math.sqrt(basic))}
     if kind == "lognormal":
         out["uncertainty"] = {"@type": "Uncertainty", "distributionType": "LOG_NORMAL_DISTRIBUTION",
                               "geomMean": amount, "geomSd": math.exp(sigma)}

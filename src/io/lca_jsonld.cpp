@@ -3,6 +3,7 @@
 // Every exchange amount is converted to its flow's reference unit:
 //   amount_ref = amount × unit.conversionFactor / flowPropertyFactor(flow, exchange's flow property).
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -227,7 +228,10 @@ Uncertainty read_uncertainty(const json& e) {
   int k = 0;
   for (char c : dq)
     if (c >= '0' && c <= '9' && k < 5) u.pedigree[k++] = c - '0';
-  u.basic_variance = num(e, "baseUncertainty");
+  // openLCA's "baseUncertainty" is the basic uncertainty factor of the pedigree approach (a GSD², 1 = none,
+  // as the data quality factors; USLCI writes 1.0): stored as the variance of ln it stands for, (ln U / 2)²
+  const double base = num(e, "baseUncertainty");
+  u.basic_variance = base > 0 && std::isfinite(base) ? std::pow(std::log(base) / 2, 2) : 0;
   return u;
 }
 

@@ -301,7 +301,7 @@ TEST(LcaMonteCarlo, SignsScalesAndZeroAmounts) {
   const int32_t ash = b.flow("ash", FlowType::Waste);
   const int32_t co2 = b.flow("Carbon dioxide, fossil", FlowType::Elementary, kAir);
   Process& p1 = b.process("P1");  // two co-products, physical allocation 0.25 / 0.75
-  p1.exchanges = {McBuilder::ex(x, 1, false, true), McBuilder::ex(y, 3, false),
+  p1.exchanges = {McBuilder::ln(McBuilder::ex(x, 1, false, true), 1.5), McBuilder::ex(y, 3, false),
                   McBuilder::ln(McBuilder::ex(co2, 4, false), 1.2), McBuilder::ln(McBuilder::ex(ash, 0.5, false), 1.3),
                   McBuilder::ln(McBuilder::ex(co2, 0, false), 1.3)};
   p1.exchanges[4].id = "zero";
@@ -314,7 +314,8 @@ TEST(LcaMonteCarlo, SignsScalesAndZeroAmounts) {
   MonteCarloOptions o;
   o.seed = 5;
   r.model = montecarlo_model(r.sys, r.mapping, o);
-  // parameters: P1's CO2 (one for both columns), P1's ash, the landfill's negative CO2; not the zero amount
+  // parameters: P1's CO2 (one for both columns), P1's ash, the landfill's negative CO2; not the zero amount,
+  // and not P1's reference output (a provider's own output defines its unit: never drawn)
   ASSERT_EQ(r.model.parameters.size(), 3u);
   for (const auto& p : r.model.parameters) EXPECT_EQ(p.name.find("zero"), std::string::npos);
   std::map<std::string, std::vector<double>> scales;

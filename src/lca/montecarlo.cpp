@@ -195,7 +195,14 @@ MonteCarloModel montecarlo_model(const ProductSystem& sys, const FlowMapping& ma
     const size_t col = static_cast<size_t>(tr.col);
     const auto b = m.a.i.begin() + m.a.p[col], e = m.a.i.begin() + m.a.p[col + 1];
     const size_t pos = static_cast<size_t>(std::lower_bound(b, e, tr.row) - m.a.i.begin());
-    const int64_t par = parameter(sys.technosphere_source[t]);
+    // a provider's own output (its quantitative reference or co-product) defines the unit of its column: it
+    // is not drawn, whatever uncertainty the data give it (USLCI puts pedigree scores on reference flows)
+    const EntrySource& src = sys.technosphere_source[t];
+    const Exchange& ex = db.processes[static_cast<size_t>(src.process)].exchanges[static_cast<size_t>(src.exchange)];
+    const FlowType ft = db.flows[static_cast<size_t>(ex.flow)].type;
+    const bool functional = tr.row == tr.col && ex.flow == sys.providers[col].flow && !ex.avoided &&
+                            ((ft == FlowType::Product && !ex.input) || (ft == FlowType::Waste && ex.input));
+    const int64_t par = functional ? -1 : parameter(src);
     if (par < 0) {
       m.a.x[pos] += tr.value;
     } else {
