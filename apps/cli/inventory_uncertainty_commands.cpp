@@ -21,8 +21,8 @@ void add_inventory_uncertainty_handlers(std::map<std::string, Handler>& h) {
     else
       text = pc::read_file(path);
     pc::Store& store = store_for(p);
-    const auto run = pc::inventory_uncertainty(store, p, pc::NamedInput{path == "-" ? "stdin" : path, text},
-                                               stderr_is_terminal());
+    const auto run =
+        pc::inventory_uncertainty(store, p, pc::NamedInput{path == "-" ? "stdin" : path, text}, stderr_is_terminal());
     const std::string format = p.has("format") ? p.str("format") : "table";
     pc::write_inventory_uncertainty(std::cout, run.result, format, run.extra);
     std::cout.flush();

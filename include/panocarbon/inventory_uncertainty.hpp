@@ -16,12 +16,11 @@
 #pragma once
 #include <cstdint>
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/inventory.hpp"
@@ -41,17 +40,17 @@ struct UncertaintyOptions {
 // a Tier 2 factor counting as one factor "tier2". Percentages are half-widths of 95 % intervals.
 struct Table32Entry {
   std::string category, activity, gas, factor_id;
-  double base_t = 0;         // C: base-year emissions, t CO2e
-  double year_t = 0;         // D: year-t emissions, t CO2e
-  double ad_pct = 0;         // E: activity data (rows independent: √Σ(E_r x_r)² / |Σx|)
-  double ef_pct = 0;         // F: factor and NCV, √(EF² + NCV²) (one factor: correlated, Σ F_r x_r / Σx)
-  double combined_pct = 0;   // G = √(E² + F²)                                                    (Eq 3.1)
-  double variance_share = 0; // H = (G·D)² / (ΣD)², contribution to the variance of the total in year t
-  double type_a = 0;         // I: type A sensitivity (trend)
-  double type_b = 0;         // J = D / ΣC: type B sensitivity
-  double trend_ef_pct = 0;   // K = I·F: trend uncertainty from the factor (correlated between years)
-  double trend_ad_pct = 0;   // L = J·E·√2: trend uncertainty from activity data (uncorrelated)
-  double trend_pct = 0;      // M = √(K² + L²)
+  double base_t = 0;          // C: base-year emissions, t CO2e
+  double year_t = 0;          // D: year-t emissions, t CO2e
+  double ad_pct = 0;          // E: activity data (rows independent: √Σ(E_r x_r)² / |Σx|)
+  double ef_pct = 0;          // F: factor and NCV, √(EF² + NCV²) (one factor: correlated, Σ F_r x_r / Σx)
+  double combined_pct = 0;    // G = √(E² + F²)                                                    (Eq 3.1)
+  double variance_share = 0;  // H = (G·D)² / (ΣD)², contribution to the variance of the total in year t
+  double type_a = 0;          // I: type A sensitivity (trend)
+  double type_b = 0;          // J = D / ΣC: type B sensitivity
+  double trend_ef_pct = 0;    // K = I·F: trend uncertainty from the factor (correlated between years)
+  double trend_ad_pct = 0;    // L = J·E·√2: trend uncertainty from activity data (uncorrelated)
+  double trend_pct = 0;       // M = √(K² + L²)
 };
 
 struct TrendUncertainty {
@@ -76,7 +75,7 @@ struct InventoryUncertainty {
   std::vector<UncertaintyLine> lines;  // reported categories (Guidelines' order) or gases, then "total"
   std::vector<Table32Entry> table;     // Approach 1
   std::optional<TrendUncertainty> trend;
-  uint64_t draws = 0, seed = 0;        // Approach 2
+  uint64_t draws = 0, seed = 0;                        // Approach 2
   size_t rows = 0, terms = 0, factors = 0, fuels = 0;  // model size (Approach 2: rows = AD parameters)
   std::vector<std::string> warnings;
 };
@@ -90,9 +89,8 @@ InventoryUncertainty uncertainty_approach1(const ActivityData& data, const Facto
 // and "activity:<line>:<category>:<activity>" (independent of the file's path). `run.chunk` is ignored
 // (blocks of draws are computed together). `keep`, when given, receives the draws (outputs = lines).
 InventoryUncertainty uncertainty_approach2(const ActivityData& data, const FactorLibrary& library,
-                                           const CategoryTree& tree, const UncertaintyOptions& options,
-                                           uint64_t seed, const parallel::RunOptions& run,
-                                           parallel::Draws* keep = nullptr);
+                                           const CategoryTree& tree, const UncertaintyOptions& options, uint64_t seed,
+                                           const parallel::RunOptions& run, parallel::Draws* keep = nullptr);
 
 // table | csv | json. CSV: category,mean_t_co2e,p2_5,p97_5,uncertainty_pct_low,uncertainty_pct_high.
 // `extra` is merged into the JSON object (the Monte Carlo record, provenance).

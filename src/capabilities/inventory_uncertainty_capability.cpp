@@ -36,9 +36,8 @@ InventoryUncertaintyRun inventory_uncertainty(Store& store, const Params& p, con
   if (approach == 2) {
     const MonteCarloSetup setup = montecarlo_setup(p, "inventory uncertainty", progress_default);
     out.run_id = store.begin_run("inventory uncertainty", inputs, setup.params);
-    out.result = logged(store, out.run_id, [&] {
-      return uncertainty_approach2(data, library, tree, o, setup.seed, setup.run);
-    });
+    out.result =
+        logged(store, out.run_id, [&] { return uncertainty_approach2(data, library, tree, o, setup.seed, setup.run); });
     out.extra["montecarlo"] = setup.record();
   } else {
     out.run_id = store.begin_run("inventory uncertainty", inputs, p.json());
@@ -53,10 +52,17 @@ InventoryUncertaintyRun inventory_uncertainty(Store& store, const Params& p, con
   }
   store.save_results(out.run_id, records);
   const UncertaintyLine& total = r.lines.back();
-  nlohmann::json summary = {{"approach", r.approach}, {"year", r.year}, {"gwp", r.gwp_set}, {"edition", r.edition},
-                            {"terms", r.terms}, {"total_mean_t_co2e", total.mean}, {"total_p2_5", total.p2_5},
-                            {"total_p97_5", total.p97_5}, {"uncertainty_pct_low", total.pct_low},
-                            {"uncertainty_pct_high", total.pct_high}, {"warnings", r.warnings.size()}};
+  nlohmann::json summary = {{"approach", r.approach},
+                            {"year", r.year},
+                            {"gwp", r.gwp_set},
+                            {"edition", r.edition},
+                            {"terms", r.terms},
+                            {"total_mean_t_co2e", total.mean},
+                            {"total_p2_5", total.p2_5},
+                            {"total_p97_5", total.p97_5},
+                            {"uncertainty_pct_low", total.pct_low},
+                            {"uncertainty_pct_high", total.pct_high},
+                            {"warnings", r.warnings.size()}};
   if (r.approach == 2) {
     summary["draws"] = r.draws;
     summary["seed"] = r.seed;

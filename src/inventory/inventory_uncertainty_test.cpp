@@ -1,6 +1,8 @@
 // `inventory uncertainty` on a small hand-written factor library (independent of data/). The Approach 1
 // numbers come from tests/fixtures/inventory_uncertainty/approach1_table32.py, an independent computation of
 // IPCC 2006 Vol 1 Ch 3 Eq 3.1, Eq 3.2 and Table 3.2 (run it to see them).
+#include "panocarbon/inventory_uncertainty.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <sstream>
 
 #include "panocarbon/error.hpp"
-#include "panocarbon/inventory_uncertainty.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/uncertainty.hpp"
 
@@ -91,8 +92,8 @@ TEST(InventoryUncertainty, Approach1LevelMatchesEq31Eq32) {
   near(line(r, "1.A").pct_high, 4.275626075127392);
   near(line(r, "2").pct_high, 22.360679774997898);  // asymmetric -10/+20 %: the larger side
   const auto& e2 = entry(r, "1.A.4.a", "tg.co2");
-  near(e2.ad_pct, 5);                                // --activity-uncertainty default
-  near(e2.ef_pct, std::sqrt(50.0));                  // factor and NCV (the row is in kt)
+  near(e2.ad_pct, 5);                // --activity-uncertainty default
+  near(e2.ef_pct, std::sqrt(50.0));  // factor and NCV (the row is in kt)
   near(e2.combined_pct, 8.660254037844387);
   near(e2.variance_share, 9.453450509435946);
   const auto& t2 = entry(r, "1.A.1.a.i", "tier2");
@@ -101,8 +102,8 @@ TEST(InventoryUncertainty, Approach1LevelMatchesEq31Eq32) {
   EXPECT_FALSE(r.trend);
   std::vector<std::string> keys;
   for (const auto& l : r.lines) keys.push_back(l.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"1", "1.A", "1.A.1", "1.A.1.a", "1.A.1.a.i", "1.A.4", "1.A.4.a", "2",
-                                            "2.A", "2.A.4", "total"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"1", "1.A", "1.A.1", "1.A.1.a", "1.A.1.a.i", "1.A.4", "1.A.4.a", "2", "2.A",
+                                            "2.A.4", "total"}));
 }
 
 TEST(InventoryUncertainty, Approach1TrendMatchesTable32) {

@@ -1,5 +1,7 @@
 // Uncertainty of an inventory: IPCC 2006 Vol 1 Ch 3 Approach 1 (Eq 3.1, 3.2, Table 3.2 with the trend) and
 // Approach 2 (Monte Carlo). See include/panocarbon/inventory_uncertainty.hpp and docs/uncertainty-inventory.md.
+#include "panocarbon/uncertainty.hpp"
+
 #include <Random123/philox.h>
 #include <fmt/format.h>
 
@@ -16,7 +18,6 @@
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
 #include "panocarbon/inventory_uncertainty.hpp"
-#include "panocarbon/uncertainty.hpp"
 #include "panocarbon/units.hpp"
 
 namespace panocarbon {
@@ -78,10 +79,10 @@ struct Term {
   int category = -1;
   std::string gas;
   double x = 0, c = 0;
-  double ad_pct = 0;   // symmetric
-  int factor = -1;     // index into Model::factors (-1: none, a Tier 2 row)
-  int fuel = -1;       // index into Model::fuels (-1: no NCV conversion)
-  std::string entry;   // Table 3.2 key
+  double ad_pct = 0;  // symmetric
+  int factor = -1;    // index into Model::factors (-1: none, a Tier 2 row)
+  int fuel = -1;      // index into Model::fuels (-1: no NCV conversion)
+  std::string entry;  // Table 3.2 key
   std::string activity, factor_id;
 };
 
@@ -119,12 +120,12 @@ Model build_model(const ActivityData& data, const FactorLibrary& lib, const Cate
   m.result = calculate_inventory(data, lib, tree, co);
   const InventoryResult& r = m.result;
   if (r.country_years.size() > 1)
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the rows{} cover {} countries or years ({}); an uncertainty is computed for one "
-                            "inventory: choose one with --country (and --year)",
-                            year ? fmt::format(" of {}", year) : "", r.country_years.size(),
-                            fmt::join(r.country_years, ", ")),
-                ErrorContext{data.source, 0, 0, "country"});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("the rows{} cover {} countries or years ({}); an uncertainty is computed for one "
+                    "inventory: choose one with --country (and --year)",
+                    year ? fmt::format(" of {}", year) : "", r.country_years.size(), fmt::join(r.country_years, ", ")),
+        ErrorContext{data.source, 0, 0, "country"});
   m.warnings = r.warnings;
   std::unordered_map<std::string, int> factor_index, fuel_index;
   for (const EmissionLine& l : r.lines) {
@@ -137,7 +138,8 @@ Model build_model(const ActivityData& data, const FactorLibrary& lib, const Cate
     if (!std::isnan(row.uncertainty_pct) && row.uncertainty_pct < 0)  // the reader refuses these; kept for JSON
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("uncertainty_pct {} is negative; give the half-width of the 95 % interval in % of the "
-                              "amount (e.g. 5)", row.uncertainty_pct),
+                              "amount (e.g. 5)",
+                              row.uncertainty_pct),
                   data.where(row, "uncertainty_pct"));
     t.ad_pct = std::isnan(row.uncertainty_pct) ? o.activity_uncertainty_pct : row.uncertainty_pct;
     const std::string fid(r.str(l.factor));
@@ -158,8 +160,10 @@ Model build_model(const ActivityData& data, const FactorLibrary& lib, const Cate
       if (added) {
         m.factors.push_back(Param{f->id, pct_of_bounds(f->value, f->lower, f->upper)});
         if (std::isnan(f->lower) || std::isnan(f->upper))
-          m.warnings.push_back(fmt::format("factor {} has no 95 % bounds in the library: its uncertainty is taken "
-                                           "as 0", f->id));
+          m.warnings.push_back(
+              fmt::format("factor {} has no 95 % bounds in the library: its uncertainty is taken "
+                          "as 0",
+                          f->id));
       }
       t.factor = it->second;
       // The NCV of Table 1.2 converted the fuel's mass to energy (calc.cpp activity_scale).
@@ -169,7 +173,8 @@ Model build_model(const ActivityData& data, const FactorLibrary& lib, const Cate
         const Unit& au = parse_unit(data.str(row.unit), data.where(row, "unit"));
         if (au.dimension == Dimension::Mass && fu.denominator->dimension == Dimension::Energy) {
           auto [jt, fadded] = fuel_index.try_emplace(fuel->id, static_cast<int>(m.fuels.size()));
-          if (fadded) m.fuels.push_back(Param{fuel->id, pct_of_bounds(fuel->ncv_tj_per_gg, fuel->ncv_lower, fuel->ncv_upper)});
+          if (fadded)
+            m.fuels.push_back(Param{fuel->id, pct_of_bounds(fuel->ncv_tj_per_gg, fuel->ncv_lower, fuel->ncv_upper)});
           t.fuel = jt->second;
         }
       }
@@ -216,8 +221,8 @@ Report make_report(const Model& m, const CategoryTree& tree, const By& by) {
       if (by.kind == ByKind::Level && c.level != by.level) continue;
       slot[static_cast<size_t>(i)] = static_cast<int>(rep.lines.size());
       rep.lines.push_back(UncertaintyLine{c.code, c.title, c.level});
-      rep.parent.push_back(by.kind == ByKind::Category && tree.parent(i) >= 0 ? slot[static_cast<size_t>(tree.parent(i))]
-                                                                              : -1);
+      rep.parent.push_back(
+          by.kind == ByKind::Category && tree.parent(i) >= 0 ? slot[static_cast<size_t>(tree.parent(i))] : -1);
     }
     for (const auto& t : m.terms) {
       int c = t.category;
@@ -252,7 +257,8 @@ int reported_year(const ActivityData& data, const UncertaintyOptions& o) {
   if (o.base_year && ys.empty())
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("--base-year {} needs rows of two years, but {} has no year column (or no years); add a "
-                            "year column with both years", o.base_year, data.source),
+                            "year column with both years",
+                            o.base_year, data.source),
                 ErrorContext{data.source, 0, 0, "base-year"});
   return ys.empty() ? 0 : ys.back();
 }
@@ -424,8 +430,7 @@ struct Stream {
   uint64_t seed = 0, param = 0;
   bool fast = false, constant = true;
 
-  Stream(const unc::Distribution& dist, uint64_t s, uint64_t p)
-      : sampler(dist, s, p), d(dist), seed(s), param(p) {
+  Stream(const unc::Distribution& dist, uint64_t s, uint64_t p) : sampler(dist, s, p), d(dist), seed(s), param(p) {
     constant = unc::is_constant(dist);
     fast = !constant && (dist.kind == unc::DistKind::Normal || dist.kind == unc::DistKind::Lognormal);
   }
@@ -682,23 +687,35 @@ void write_inventory_uncertainty(std::ostream& out, const InventoryUncertainty& 
     return;
   }
   if (format == "json") {
-    nlohmann::json j = {{"approach", r.approach}, {"source", r.source}, {"gwp", r.gwp_set}, {"edition", r.edition},
-                        {"by", r.by}};
+    nlohmann::json j = {
+        {"approach", r.approach}, {"source", r.source}, {"gwp", r.gwp_set}, {"edition", r.edition}, {"by", r.by}};
     if (r.year) j["year"] = r.year;
     auto lines = nlohmann::json::array();
     for (const auto& l : r.lines)
-      lines.push_back({{"category", l.key}, {"title", l.title}, {"level", l.level}, {"mean_t_co2e", l.mean},
-                       {"median", l.median}, {"sd", l.sd}, {"p2_5", l.p2_5}, {"p97_5", l.p97_5},
-                       {"uncertainty_pct_low", l.pct_low}, {"uncertainty_pct_high", l.pct_high}});
+      lines.push_back({{"category", l.key},
+                       {"title", l.title},
+                       {"level", l.level},
+                       {"mean_t_co2e", l.mean},
+                       {"median", l.median},
+                       {"sd", l.sd},
+                       {"p2_5", l.p2_5},
+                       {"p97_5", l.p97_5},
+                       {"uncertainty_pct_low", l.pct_low},
+                       {"uncertainty_pct_high", l.pct_high}});
     j["lines"] = lines;
     j["model"] = {{"terms", r.terms}, {"factors", r.factors}, {"fuels_ncv", r.fuels}};
     if (r.approach == 2) j["model"]["activity_parameters"] = r.rows;
     if (r.approach == 1) {
       auto t = nlohmann::json::array();
       for (const auto& e : r.table) {
-        nlohmann::json x = {{"category", e.category}, {"activity", e.activity}, {"gas", e.gas},
-                            {"factor_id", e.factor_id}, {"D_year_t_co2e", e.year_t}, {"E_ad_pct", e.ad_pct},
-                            {"F_ef_pct", e.ef_pct}, {"G_combined_pct", e.combined_pct},
+        nlohmann::json x = {{"category", e.category},
+                            {"activity", e.activity},
+                            {"gas", e.gas},
+                            {"factor_id", e.factor_id},
+                            {"D_year_t_co2e", e.year_t},
+                            {"E_ad_pct", e.ad_pct},
+                            {"F_ef_pct", e.ef_pct},
+                            {"G_combined_pct", e.combined_pct},
                             {"H_variance_share_pct2", e.variance_share}};
         if (r.trend) {
           x["C_base_t_co2e"] = e.base_t;
@@ -713,9 +730,9 @@ void write_inventory_uncertainty(std::ostream& out, const InventoryUncertainty& 
       j["table_3_2"] = t;
     }
     if (r.trend)
-      j["trend"] = {{"base_year", r.trend->base_year},   {"year", r.trend->year},
-                    {"base_t_co2e", r.trend->base_t},    {"year_t_co2e", r.trend->year_t},
-                    {"trend_pct", r.trend->trend_pct},   {"trend_uncertainty_pct", r.trend->uncertainty_pct}};
+      j["trend"] = {{"base_year", r.trend->base_year}, {"year", r.trend->year},
+                    {"base_t_co2e", r.trend->base_t},  {"year_t_co2e", r.trend->year_t},
+                    {"trend_pct", r.trend->trend_pct}, {"trend_uncertainty_pct", r.trend->uncertainty_pct}};
     j["warnings"] = r.warnings;
     if (extra.is_object()) j.update(extra);
     out << j.dump(2) << '\n';
@@ -726,14 +743,15 @@ void write_inventory_uncertainty(std::ostream& out, const InventoryUncertainty& 
                      r.source, r.year ? fmt::format(" ({})", r.year) : "", r.approach,
                      r.approach == 1 ? "error propagation, Eq 3.1-3.2" : "Monte Carlo", r.gwp_set, r.edition);
   if (r.approach == 2) buf += fmt::format("{} draws, seed {}\n", r.draws, r.seed);
-  buf += fmt::format("{:<16} {:>14} {:>14} {:>14} {:>8} {:>8}  {}\n", "category", "mean", "p2.5", "p97.5", "-%",
-                     "+%", "title");
+  buf += fmt::format("{:<16} {:>14} {:>14} {:>14} {:>8} {:>8}  {}\n", "category", "mean", "p2.5", "p97.5", "-%", "+%",
+                     "title");
   for (const auto& l : r.lines)
     buf += fmt::format("{:<16} {:>14.6g} {:>14.6g} {:>14.6g} {:>8.2f} {:>8.2f}  {}\n", l.key, l.mean, l.p2_5, l.p97_5,
                        l.pct_low, l.pct_high, l.title);
   if (r.trend)
-    buf += fmt::format("trend {} to {}: {:+.2f} % of the base year, uncertainty ±{:.2f} percentage points (Table 3.2)\n",
-                       r.trend->base_year, r.trend->year, r.trend->trend_pct, r.trend->uncertainty_pct);
+    buf +=
+        fmt::format("trend {} to {}: {:+.2f} % of the base year, uncertainty ±{:.2f} percentage points (Table 3.2)\n",
+                    r.trend->base_year, r.trend->year, r.trend->trend_pct, r.trend->uncertainty_pct);
   for (const auto& w : r.warnings) buf += fmt::format("warning: {}\n", w);
   out << buf;
 }
