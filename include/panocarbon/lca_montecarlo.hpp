@@ -78,23 +78,29 @@ MonteCarloModel montecarlo_model(const ProductSystem& sys, const FlowMapping& ma
                                  const MonteCarloOptions& options);
 
 // One per thread: its own factorisation (analysed and factorised once from the system, refactorised per draw).
+// Only what can change the demand's result is drawn: the entries of the providers upstream of the demand (the
+// columns reachable from it through A's pattern); the others keep their amounts (s is 0 there, whatever A).
 class McEvaluator {
  public:
   McEvaluator(const MonteCarloModel& model, const Demand& demand);
   // The impacts (one per category) of draw `draw`. Throws Error naming the draw when A is singular or a
   // result is not finite.
   void run_draw(uint64_t draw, double* out);
-  // The impacts with the given parameter values (one per model parameter); `label` names them in errors.
+  // The impacts with the given parameter values (one per model parameter; those outside the demand's supply
+  // chain are taken at their amounts); `label` names them in errors.
   // Also leaves the scaling vector in scaling().
   void run_values(const double* values, double* out, const std::string& label);
   const std::vector<double>& scaling() const { return s_; }
   const Solver& solver() const { return solver_; }
+  const std::vector<uint32_t>& active() const { return active_; }  // the parameters drawn, in model order
 
  private:
   const MonteCarloModel& m_;
   Demand demand_;
   Solver solver_;
-  std::vector<double> x_, ax_, f_, s_;
+  std::vector<double> x_, ax_, f_, s_, base_;
+  std::vector<uint32_t> active_;
+  std::vector<MonteCarloModel::AEntry> a_entries_;  // the model's, upstream of the demand
 };
 
 // Processes that contribute most to the variance of one category (see docs/uncertainty-lca.md).

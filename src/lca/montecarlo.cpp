@@ -243,21 +243,53 @@ McEvaluator::McEvaluator(const MonteCarloModel& model, const Demand& demand)
   const size_t n = model.sys->providers.size();
   if (demand.provider < 0 || static_cast<size_t>(demand.provider) >= n)
     throw Error(ErrorCategory::Internal, "demand for a provider outside the system");
-  x_.resize(model.parameters.size());
   f_.assign(n, 0.0);
   f_[static_cast<size_t>(demand.provider)] = demand.amount;
+  // the providers upstream of the demand: column d's non-zero rows, recursively
+  std::vector<char> up(n, 0);
+  std::vector<int> stack{demand.provider};
+  up[static_cast<size_t>(demand.provider)] = 1;
+  while (!stack.empty()) {
+    const size_t j = static_cast<size_t>(stack.back());
+    stack.pop_back();
+    for (int k = model.a.p[j]; k < model.a.p[j + 1]; ++k) {
+      const int i = model.a.i[static_cast<size_t>(k)];
+      if (!up[static_cast<size_t>(i)]) {
+        up[static_cast<size_t>(i)] = 1;
+        stack.push_back(i);
+      }
+    }
+  }
+  std::vector<char> used(model.parameters.size(), 0);
+  base_ = model.a.x;
+  for (const auto& e : model.a_entries)
+    if (up[static_cast<size_t>(e.col)]) {
+      a_entries_.push_back(e);
+      used[e.param] = 1;
+    } else {
+      base_[e.pos] += e.scale * model.parameters[e.param].amount;  // outside the supply chain: its amount
+    }
+  for (const auto& e : model.b_entries)
+    if (up[static_cast<size_t>(e.col)]) used[e.param] = 1;
+  x_.resize(model.parameters.size());
+  for (size_t p = 0; p < x_.size(); ++p) {
+    x_[p] = model.parameters[p].amount;
+    if (used[p]) active_.push_back(static_cast<uint32_t>(p));
+  }
 }
 
 void McEvaluator::run_draw(uint64_t draw, double* out) {
-  for (size_t p = 0; p < x_.size(); ++p) x_[p] = m_.samplers[p](draw);
+  for (uint32_t p : active_) x_[p] = m_.samplers[p](draw);
   run_values(x_.data(), out, fmt::format("draw {}", draw));
 }
 
 void McEvaluator::run_values(const double* x, double* out, const std::string& label) {
   try {
     if (!m_.a_entries.empty()) {
-      ax_ = m_.a.x;
-      for (const auto& e : m_.a_entries) ax_[e.pos] += e.scale * x[e.param];
+      // entries outside the demand's supply chain cannot change s (their columns' s is 0): they keep their
+      // amounts (in base_), only the upstream ones take x
+      ax_ = base_;
+      for (const auto& e : a_entries_) ax_[e.pos] += e.scale * x[e.param];
       solver_.refactor(ax_, label);
     }
     s_ = solver_.solve(f_);
