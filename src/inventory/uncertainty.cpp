@@ -743,11 +743,11 @@ void write_inventory_uncertainty(std::ostream& out, const InventoryUncertainty& 
                      r.source, r.year ? fmt::format(" ({})", r.year) : "", r.approach,
                      r.approach == 1 ? "error propagation, Eq 3.1-3.2" : "Monte Carlo", r.gwp_set, r.edition);
   if (r.approach == 2) buf += fmt::format("{} draws, seed {}\n", r.draws, r.seed);
-  buf += fmt::format("{:<16} {:>14} {:>14} {:>14} {:>8} {:>8}  {}\n", "category", "mean", "p2.5", "p97.5", "-%", "+%",
-                     "title");
+  buf += fmt::format("{:<16} {:>14} {:>14} {:>14} {:>14} {:>8} {:>8}  {}\n", "category", "mean", "median", "p2.5",
+                     "p97.5", "-%", "+%", "title");
   for (const auto& l : r.lines)
-    buf += fmt::format("{:<16} {:>14.6g} {:>14.6g} {:>14.6g} {:>8.2f} {:>8.2f}  {}\n", l.key, l.mean, l.p2_5, l.p97_5,
-                       l.pct_low, l.pct_high, l.title);
+    buf += fmt::format("{:<16} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>8.2f} {:>8.2f}  {}\n", l.key, l.mean,
+                       l.median, l.p2_5, l.p97_5, l.pct_low, l.pct_high, l.title);
   if (r.trend)
     buf +=
         fmt::format("trend {} to {}: {:+.2f} % of the base year, uncertainty ±{:.2f} percentage points (Table 3.2)\n",
