@@ -43,9 +43,10 @@ from benchlib import run_child, tail, use_debian_python  # noqa: E402
 
 try:
     import numpy as np
-    import inventory_bench as ib  # the data tables' Library and its combinations of rows
+    import pandas  # noqa: F401  (inventory_bench needs it; checked here so that the switch re-runs this script)
 except ImportError:
     use_debian_python(__file__, "numpy and pandas (apt-get install python3-numpy python3-pandas)")
+import inventory_bench as ib  # noqa: E402  the data tables' Library and its combinations of rows
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 Z975 = 1.959963984540054
