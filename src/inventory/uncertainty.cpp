@@ -161,9 +161,7 @@ Model build_model(const ActivityData& data, const FactorLibrary& lib, const Cate
         m.factors.push_back(Param{f->id, pct_of_bounds(f->value, f->lower, f->upper)});
         if (std::isnan(f->lower) || std::isnan(f->upper))
           m.warnings.push_back(
-              fmt::format("factor {} has no 95 % bounds in the library: its uncertainty is taken "
-                          "as 0",
-                          f->id));
+              fmt::format("factor {} has no 95 % bounds in the library: its uncertainty is taken as 0", f->id));
       }
       t.factor = it->second;
       // The NCV of Table 1.2 converted the fuel's mass to energy (calc.cpp activity_scale).
