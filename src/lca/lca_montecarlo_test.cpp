@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <map>
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
@@ -228,6 +230,16 @@ TEST(LcaMonteCarlo, SingularDrawNamesTheDrawAndTheProcesses) {
     const std::string m = e.message();
     EXPECT_NE(m.find("draw 5"), std::string::npos) << m;
     EXPECT_NE(m.find("power (p-power)"), std::string::npos) << m;
+  }
+  // a result that is not finite names the draw
+  for (size_t p = 0; p < x.size(); ++p) x[p] = model.parameters[p].amount;
+  for (size_t p = 0; p < x.size(); ++p)
+    if (model.parameters[p].name == "p-power/e2") x[p] = std::numeric_limits<double>::infinity();  // its CO2
+  try {
+    ev.run_values(x.data(), out.data(), "draw 9");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.message()).find("draw 9: the result is not finite"), std::string::npos) << e.message();
   }
 }
 
