@@ -18,12 +18,14 @@ x' = x + (Z' − Z)1 + (Y' − Y)1, A' = Z' x'^-1 (a sector whose x' is not posi
 x' = (I − A')^-1 Y'1; X' = (I − A')^-1 Y'_reg, S' = F' x'^-1, per region production, consumption, imports,
 exports. numpy draws with its own generator, so the two are compared as distributions: the deterministic
 values to --rtol (1e-8); our 2.5/50/97.5 % percentiles between numpy's order statistics at ranks
-qN -+ 4.5 sqrt(2Nq(1-q)) (distribution-free); means within 4.5 standard errors of the difference of two
+qN -+ 4.5 sqrt(Nq(1-q)(1 + N/N_ours)) (distribution-free; only with 10 draws beyond the percentile); means within 4.5 standard errors of the difference of two
 means and sds within 4.5 standard errors (+2 %), except for heavy-tailed accounts (excess kurtosis > 3,
 listed), where a handful of draws decide the moments.
 
 Timing: draws/s of panocarbon is what it reports on stderr (--verbose: the draws alone, not reading the
-files); numpy's is its loop of draws alone (not reading). numpy uses --threads BLAS threads
+files); numpy's is its loop of draws alone (not reading). Both also report CPU time per draw (panocarbon:
+its draw threads' CPU clocks; numpy: the process's, BLAS threads included), which a machine shared with
+other jobs disturbs far less than wall time. numpy uses --threads BLAS threads
 (OPENBLAS_NUM_THREADS, set before it is imported); panocarbon uses --threads draw threads, one BLAS thread each.
 """
 import argparse
@@ -169,7 +171,7 @@ def numpy_montecarlo(d, draws, rse, seed):
         return np.exp(sigma * rng.standard_normal(shape) - sigma * sigma / 2)
 
     out = np.zeros((draws, R, 4))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for k in range(draws):
         Md = np.where(nzM, M * factor(M.shape), 0.0)
         Yd = np.where(nzY, Y * factor(Y.shape), 0.0)
@@ -182,7 +184,7 @@ def numpy_montecarlo(d, draws, rse, seed):
             out[k] = accounts(Ad, Yd, xd, fd, fyd, R, True)
         else:
             out[k] = accounts(Md, Yd, None, fd, fyd, R, False)
-    return det, out, time.perf_counter() - t0
+    return det, out, time.perf_counter() - t0, time.process_time() - c0
 
 
 def ours(a, path, stressor, solve, db):
@@ -195,8 +197,10 @@ def ours(a, path, stressor, solve, db):
     if p.returncode != 0:
         raise SystemExit(f"mrio_montecarlo_bench: panocarbon exited {p.returncode}:\n{p.stderr[-3000:]}")
     m = re.search(r"= ([0-9.]+) draws/s", p.stderr)
+    cpu = re.search(r"([0-9.]+) ms CPU per draw", p.stderr)
     it = re.search(r"([0-9.]+) preconditioned iterations per draw on average \(max (\d+)\), (\d+) of", p.stderr)
     return dict(rows=list(csv.DictReader(io.StringIO(p.stdout))), draws_per_s=float(m.group(1)) if m else float("nan"),
+                cpu_ms=float(cpu.group(1)) if cpu else float("nan"),
                 wall_s=wall, mean_iterations=float(it.group(1)) if it else None,
                 max_iterations=int(it.group(2)) if it else None, fallbacks=int(it.group(3)) if it else None,
                 stdout=p.stdout)
@@ -221,9 +225,13 @@ def compare(rows, regions, det, draws, n_ours, rtol, heavy):
                 continue
             both = math.sqrt(1.0 / n_ours + 1.0 / n_np)
             # Quantiles, free of any assumption on the distribution: ours must lie between numpy's order
-            # statistics at ranks q N -+ 4.5 sqrt(2 N q (1 - q)) (numpy's sampling error and ours).
+            # statistics at ranks q N -+ 4.5 sqrt(N q (1 - q) (1 + N/N_ours)) (numpy's sampling error and ours),
+            # for quantiles with at least 10 draws beyond them on both sides (tails of small samples are not
+            # checked: a sample's 2.5 % point needs 400 draws).
             for name, q in (("p2_5", 0.025), ("median", 0.5), ("p97_5", 0.975)):
-                half = 4.5 * math.sqrt(2 * n_np * q * (1 - q)) + 1
+                if min(q, 1 - q) * min(n_np, n_ours) < 10:
+                    continue
+                half = 4.5 * math.sqrt(n_np * q * (1 - q) * (1 + n_np / n_ours)) + 1
                 lo = v[max(0, int(math.floor(q * (n_np - 1) - half)))]
                 hi = v[min(n_np - 1, int(math.ceil(q * (n_np - 1) + half)))]
                 o = float(r[name])
@@ -258,8 +266,9 @@ def main():
     db = os.path.join(tempfile.mkdtemp(prefix="pc-mc-bench-"), "bench.db")
     refine = ours(a, path, d["stressor"], "refine", db)
     fact = None if a.no_factorise else ours(a, path, d["stressor"], "factorise", db)
-    det, draws, np_s = numpy_montecarlo(d, a.numpy_draws, a.rse, a.seed)
+    det, draws, np_s, np_cpu = numpy_montecarlo(d, a.numpy_draws, a.rse, a.seed)
     np_rate = a.numpy_draws / np_s
+    np_cpu_ms = np_cpu / a.numpy_draws * 1000
     heavy = []
     bad, worst = compare(refine["rows"], d["regions"], det, draws, a.draws, a.rtol, heavy)
     if fact:
@@ -274,11 +283,15 @@ def main():
                    panocarbon_refine_draws_per_s=refine["draws_per_s"], mean_iterations=refine["mean_iterations"],
                    max_iterations=refine["max_iterations"], fallbacks=refine["fallbacks"],
                    panocarbon_factorise_draws_per_s=fact["draws_per_s"] if fact else None,
-                   numpy_draws_per_s=np_rate, read_s_numpy=read_s, deterministic_worst_rel=worst,
+                   panocarbon_refine_cpu_ms_per_draw=refine["cpu_ms"],
+                   panocarbon_factorise_cpu_ms_per_draw=fact["cpu_ms"] if fact else None,
+                   numpy_cpu_ms_per_draw=np_cpu_ms, numpy_draws_per_s=np_rate, read_s_numpy=read_s, deterministic_worst_rel=worst,
                    mismatches=len(bad), heavy_tailed_accounts=heavy)
     if fact:
         summary["speedup_refine_vs_factorise"] = refine["draws_per_s"] / fact["draws_per_s"]
+        summary["cpu_ratio_factorise_over_refine"] = fact["cpu_ms"] / refine["cpu_ms"]
     summary["speedup_vs_numpy"] = refine["draws_per_s"] / np_rate
+    summary["cpu_ratio_numpy_over_refine"] = np_cpu_ms / refine["cpu_ms"]
     if a.json:
         with open(a.json, "w") as fh:
             json.dump(summary, fh, indent=2)
@@ -290,16 +303,18 @@ def main():
     else:
         print(f"system {path}: n = {n} ({R} regions), {summary['nnz']} non-zero {summary['form']} cells, "
               f"stressor {d['stressor']}, RSE {a.rse}, {a.threads} threads")
-        print(f"{'':34} {'draws':>7} {'draws/s':>10}")
-        print(f"{'panocarbon, refine (reuse LU)':34} {a.draws:>7} {refine['draws_per_s']:>10.2f}   "
+        print(f"{'':34} {'draws':>7} {'draws/s':>10} {'CPU ms/draw':>12}")
+        print(f"{'panocarbon, refine (reuse LU)':34} {a.draws:>7} {refine['draws_per_s']:>10.2f} {refine['cpu_ms']:>12.1f}   "
               f"{refine['mean_iterations']} iterations/draw (max {refine['max_iterations']}), "
               f"{refine['fallbacks']} fallbacks")
         if fact:
-            print(f"{'panocarbon, factorise per draw':34} {a.draws:>7} {fact['draws_per_s']:>10.2f}")
-        print(f"{'numpy, np.linalg.solve per draw':34} {a.numpy_draws:>7} {np_rate:>10.2f}")
+            print(f"{'panocarbon, factorise per draw':34} {a.draws:>7} {fact['draws_per_s']:>10.2f} {fact['cpu_ms']:>12.1f}")
+        print(f"{'numpy, np.linalg.solve per draw':34} {a.numpy_draws:>7} {np_rate:>10.2f} {np_cpu_ms:>12.1f}")
         if fact:
-            print(f"refine / factorise: {summary['speedup_refine_vs_factorise']:.2f}x;  ", end="")
-        print(f"refine / numpy: {summary['speedup_vs_numpy']:.2f}x;  deterministic worst rel {worst:.2g}; "
+            print(f"refine vs factorise: {summary['speedup_refine_vs_factorise']:.2f}x draws/s, "
+                  f"{summary['cpu_ratio_factorise_over_refine']:.2f}x less CPU;  ", end="")
+        print(f"refine vs numpy: {summary['speedup_vs_numpy']:.2f}x draws/s, "
+              f"{summary['cpu_ratio_numpy_over_refine']:.2f}x less CPU;  deterministic worst rel {worst:.2g}; "
               f"answers {'agree' if not bad else 'DISAGREE'}")
         if heavy:
             print(f"  heavy-tailed (quantiles compared, not mean and sd): {', '.join(heavy)}")

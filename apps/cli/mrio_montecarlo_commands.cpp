@@ -102,11 +102,12 @@ void add_mrio_montecarlo_handlers(std::map<std::string, Handler>& h) {
         fmt::print(stderr,
                    "mrio montecarlo: {}; {} per draw ({} perturbed; {} Z/A, {} Y, {} F cells per draw); {:.2f} preconditioned "
                    "iterations per draw on average (max {}), {} of {} draws factorised their own I - A'; {} draws in "
-                   "{:.3f} s = {:.1f} draws/s on {} rank(s) x {} thread(s); setup {:.3f} s, read {:.3f} s\n",
+                   "{:.3f} s = {:.1f} draws/s on {} rank(s) x {} thread(s), {:.2f} ms CPU per draw; setup {:.3f} s, read "
+                   "{:.3f} s\n",
                    r.solver, r.solve, r.perturbed, r.cells_z, r.cells_y, r.cells_f, r.mean_iterations, r.max_iterations,
                    r.fallbacks, r.draws, r.draws, r.seconds, r.seconds > 0 ? double(r.draws) / r.seconds : 0.0,
                    pc::parallel::size(), pc::parallel::thread_count(static_cast<int>(p.integer("threads"))),
-                   r.setup_seconds, run.read_s);
+                   r.draws ? r.cpu_seconds / double(r.draws) * 1000 : 0.0, r.setup_seconds, run.read_s);
     }
     if (pc::parallel::is_root() && p.str("format") != "json")
       for (const auto& note : r.notes) fmt::print(stderr, "note: {}\n", note);

@@ -84,6 +84,7 @@ struct MrioMonteCarloResult {
   uint64_t kept_outputs = 0, draws_with_kept_outputs = 0;
   uint64_t draws = 0;
   double seconds = 0;      // wall time of the draws on this rank (not in the output: it varies)
+  double cpu_seconds = 0;  // CPU time of the draws on this rank, summed over its threads
   double setup_seconds = 0;
 };
 

@@ -51,7 +51,7 @@ MrioMonteCarloRun mrio_montecarlo_run(Store& store, const Params& p, bool progre
                    {{"draws", r.draws}, {"seed", setup.seed}, {"perturbed", r.perturbed}, {"solve", r.solve},
                     {"mean_iterations", r.mean_iterations}, {"max_iterations", r.max_iterations},
                     {"fallbacks", r.fallbacks}, {"read_s", out.read_s}, {"setup_s", r.setup_seconds},
-                    {"draws_s", r.seconds}, {"draws_per_s", r.seconds > 0 ? double(r.draws) / r.seconds : 0.0}});
+                    {"draws_s", r.seconds}, {"draws_cpu_s", r.cpu_seconds}, {"draws_per_s", r.seconds > 0 ? double(r.draws) / r.seconds : 0.0}});
   return out;
 }
 

@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <map>
 
@@ -353,6 +355,7 @@ struct Model {
   std::unique_ptr<linalg::LeontiefSolver> base;
   std::vector<double> inverse;  // (I - A)^-1 for the corrections (dense and n <= kInverseMax)
   std::vector<bool> isolated;
+  mutable std::atomic<uint64_t> cpu_ns{0};  // CPU time of the draws, summed over the threads
   size_t outputs() const { return rows.size() * R * 4 + 3; }
 };
 
@@ -365,6 +368,15 @@ class DrawWorker : public parallel::Worker {
         refactorise_(refactorise) {}
 
   void run(uint64_t draw, double* out) override {
+    timespec t0{}, t1{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    draw_one(draw, out);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    m_.cpu_ns += static_cast<uint64_t>((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+  }
+
+ private:
+  void draw_one(uint64_t draw, double* out) {
     const Model& m = m_;
     const MrioSystem& s = *m.s;
     const auto& o = m.o;
@@ -517,7 +529,6 @@ class DrawWorker : public parallel::Worker {
     out[m.rows.size() * R * 4 + 2] = kept;
   }
 
- private:
   [[noreturn]] void negative_output(uint64_t draw, size_t i, double value) const {
     const MrioSystem& s = *m_.s;
     throw Error(ErrorCategory::Data,
@@ -601,15 +612,16 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
   m.base = std::make_unique<linalg::LeontiefSolver>(s.A, method, 1);
   // Corrections by a product with (I - A)^-1 (dgemm) rather than two triangular solves: n^2 doubles, shared
   // by the threads; up to n = 6,000 (288 MB) and only when draws iterate.
-  constexpr size_t kInverseMax = 6000;
-  if (method == linalg::Method::Dense && n <= kInverseMax && o.solve != MrioMonteCarloOptions::Solve::Factorise &&
-      o.rse_z > 0)
-    m.inverse = m.base->leontief_inverse();
   res.solver = fmt::format("{}, shared by every draw as the preconditioner of I - A'", linalg::describe(method));
   m.isolated = mrio_io::isolated_sectors(s.A);
   m.flows = s.x.size() == n;
   res.perturbed = std::string(1, m.flows ? 'Z' : 'A');
   m.param_a = unc::parameter_id(m.flows ? "mrio:Z" : "mrio:A");
+  // A' moves with Z (or A) and, in the flow form, with Y through x'.
+  constexpr size_t kInverseMax = 6000;
+  if (method == linalg::Method::Dense && n <= kInverseMax && o.solve != MrioMonteCarloOptions::Solve::Factorise &&
+      (o.rse_z > 0 || (m.flows && o.rse_y > 0)))
+    m.inverse = m.base->leontief_inverse();
   m.param_y = unc::parameter_id("mrio:Y");
   // Cell sizes (flows): Z_ij = A_ij x_j; coefficient form: A_ij x0_j with x0 = L Y1 (for the Lenzen model).
   std::vector<double> x0;
@@ -670,6 +682,7 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
       // factorisation).
       std::vector<double> probe(m.outputs());
       DrawWorker(m, false).run(0, probe.data());
+      m.cpu_ns = 0;
       const double its = probe[m.rows.size() * m.R * 4] + (probe[m.rows.size() * m.R * 4 + 1] != 0 ? o.max_iterations : 0);
       // A pass over the sparse A' costs about 4 times a dense BLAS flop per flop (memory-bound), so 8 nnz.
       const double nn = double(n), pass = double(m.R) * (2 * nn * nn + 8 * double(s.A.nnz()));
@@ -680,6 +693,7 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
   }
   res.seconds = draws.seconds;
   res.draws = draws.draws;
+  res.cpu_seconds = double(m.cpu_ns.load()) * 1e-9;
 
   const size_t R = m.R;
   const size_t diag = m.rows.size() * R * 4;
