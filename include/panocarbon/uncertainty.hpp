@@ -8,6 +8,7 @@
 // So a Monte Carlo run gives the same numbers however its draws are split over threads or MPI ranks.
 #pragma once
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -94,10 +95,16 @@ double pedigree_sigma(const int scores[5], double basic, PedigreeConvention conv
 // the other parameters. Two inputs that share a name share their draws (perfect correlation: one fuel's
 // emission factor used by several categories).
 uint64_t parameter_id(std::string_view name);
-// Four independent uniforms in the open interval (0, 1) (53 bits, never 0 or 1) of (seed, param, draw,
-// block). Transforms use block 0; rejection samplers continue with blocks 1, 2, ...
-void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]);
+// The primary uniform of a draw, in the open interval (0, 1) (53 bits, never 0 or 1): word k mod 4 of the
+// Philox block of counter (⌊k/4⌋, 0, 0, 0) under key (seed, param), so one block serves four draws.
+// Every transform of one uniform (inverse CDFs) uses it.
 double uniform01(uint64_t seed, uint64_t param, uint64_t draw);
+// uniform01 of draws first .. first + n − 1 (one Philox call per four draws).
+void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, double* out);
+// Four further uniforms of (seed, param, counter, block), the Philox block of counter (counter, block, 0, 0):
+// rejection samplers (gamma, beta, PERT, t) take theirs from blocks 1, 2, ... of counter = the draw number.
+// (Block 0 of counter c holds the primary uniforms of draws 4c .. 4c + 3.)
+void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]);
 // Φ⁻¹(u): Wichura (1988) AS 241 PPND16, relative accuracy about 1e-16.
 double normal_quantile(double u);
 double normal_cdf(double x);

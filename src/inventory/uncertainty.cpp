@@ -2,7 +2,6 @@
 // Approach 2 (Monte Carlo). See include/panocarbon/inventory_uncertainty.hpp and docs/uncertainty-inventory.md.
 #include "panocarbon/uncertainty.hpp"
 
-#include <Random123/philox.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -419,35 +418,11 @@ InventoryUncertainty uncertainty_approach1(const ActivityData& data, const Facto
 
 namespace {
 
-// A sampler with its seed and parameter: normal and lognormal draws are made here by the same arithmetic as
-// unc::Sampler::fill (Philox4x64 block 0, first word, AS 241), inlined so that a block of draws pipelines;
-// the unit tests check the numbers are identical to Sampler::fill.
+// One input's draws (unc::Sampler::fill: one Philox block per four draws for normal and lognormal).
 struct Stream {
   unc::Sampler sampler;
-  unc::Distribution d;
-  uint64_t seed = 0, param = 0;
-  bool fast = false, constant = true;
-
-  Stream(const unc::Distribution& dist, uint64_t s, uint64_t p) : sampler(dist, s, p), d(dist), seed(s), param(p) {
-    constant = unc::is_constant(dist);
-    fast = !constant && (dist.kind == unc::DistKind::Normal || dist.kind == unc::DistKind::Lognormal);
-  }
-  void fill(uint64_t first, size_t n, double* out) const {
-    if (!fast) return sampler.fill(first, n, out);
-    using G = r123::Philox4x64;
-    G g;
-    const G::key_type key = {{seed, param}};
-    for (size_t i = 0; i < n; ++i) {
-      const G::ctr_type ctr = {{first + i, 0, 0, 0}};
-      const G::ctr_type r = g(ctr, key);
-      out[i] = static_cast<double>(r.v[0] >> 11) * 0x1p-53 + 0x1p-54;
-    }
-    const bool logn = d.kind == unc::DistKind::Lognormal;
-    for (size_t i = 0; i < n; ++i) {
-      const double z = d.loc + d.scale * unc::normal_quantile(out[i]);
-      out[i] = logn ? (d.negative ? -std::exp(z) : std::exp(z)) : z;
-    }
-  }
+  Stream(const unc::Distribution& dist, uint64_t s, uint64_t p) : sampler(dist, s, p) {}
+  void fill(uint64_t first, size_t n, double* out) const { sampler.fill(first, n, out); }
 };
 
 constexpr size_t kBlock = 256;  // draws computed together by a worker

@@ -543,13 +543,32 @@ void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, dou
   const G::ctr_type ctr = {{draw, block, 0, 0}};
   const G::key_type key = {{seed, param}};
   const G::ctr_type r = g(ctr, key);
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<double>(r.v[i] >> 11) * 0x1p-53 + 0x1p-54;
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<double>(r.v[i] >> 11) * 0x1p-53 + 0x1p-54;  // as to_unit
 }
 
+namespace {
+inline double to_unit(uint64_t w) { return static_cast<double>(w >> 11) * 0x1p-53 + 0x1p-54; }
+}  // namespace
+
 double uniform01(uint64_t seed, uint64_t param, uint64_t draw) {
-  double u[4];
-  uniforms4(seed, param, draw, 0, u);
-  return u[0];
+  // the primary uniform of draw k: word k mod 4 of the block of counter (⌊k/4⌋, 0)
+  using G = r123::Philox4x64;
+  G g;
+  const G::ctr_type ctr = {{draw >> 2, 0, 0, 0}};
+  const G::key_type key = {{seed, param}};
+  return to_unit(g(ctr, key).v[draw & 3]);
+}
+
+void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, double* out) {
+  using G = r123::Philox4x64;
+  G g;
+  const G::key_type key = {{seed, param}};
+  size_t i = 0;
+  while (i < n) {
+    const uint64_t k = first + i;
+    const G::ctr_type r = g(G::ctr_type{{k >> 2, 0, 0, 0}}, key);
+    for (uint64_t w = k & 3; w < 4 && i < n; ++w, ++i) out[i] = to_unit(r.v[w]);
+  }
 }
 
 double normal_quantile(double p) {
@@ -612,8 +631,7 @@ Sampler::Sampler(const Distribution& d, uint64_t seed, uint64_t param) : d_(d), 
 
 double Sampler::operator()(uint64_t draw) const {
   if (constant_) return value_;
-  double u[4];
-  uniforms4(seed_, param_, draw, 0, u);
+  double u[1] = {uniform01(seed_, param_, draw)};
   const Distribution& d = d_;
   switch (d.kind) {
     case DistKind::Lognormal: {
@@ -656,12 +674,13 @@ void Sampler::fill(uint64_t first, size_t n, double* out) const {
     return;
   }
   if (d_.kind == DistKind::Lognormal || d_.kind == DistKind::Normal) {
-    const bool logn = d_.kind == DistKind::Lognormal;
-    for (size_t i = 0; i < n; ++i) {
-      double u[4];
-      uniforms4(seed_, param_, first + i, 0, u);
-      const double z = d_.loc + d_.scale * normal_quantile(u[0]);
-      out[i] = logn ? (d_.negative ? -std::exp(z) : std::exp(z)) : z;
+    uniform01_fill(seed_, param_, first, n, out);
+    const double loc = d_.loc, scale = d_.scale;
+    if (d_.kind == DistKind::Normal) {
+      for (size_t i = 0; i < n; ++i) out[i] = loc + scale * normal_quantile(out[i]);
+    } else {
+      const double sign = d_.negative ? -1.0 : 1.0;
+      for (size_t i = 0; i < n; ++i) out[i] = sign * std::exp(loc + scale * normal_quantile(out[i]));
     }
     return;
   }

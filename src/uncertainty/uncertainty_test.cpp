@@ -178,10 +178,10 @@ TEST(Pedigree, BothConventionsByHand) {
 
 TEST(Streams, DrawsArePureFunctionsOfSeedParameterAndDrawNumber) {
   double a[4], b[4], c[4], d[4];
-  unc::uniforms4(1, 2, 3, 0, a);
-  unc::uniforms4(1, 2, 3, 0, b);
-  unc::uniforms4(1, 3, 3, 0, c);  // another parameter
-  unc::uniforms4(2, 2, 3, 0, d);  // another seed
+  unc::uniforms4(1, 2, 3, 1, a);
+  unc::uniforms4(1, 2, 3, 1, b);
+  unc::uniforms4(1, 3, 3, 1, c);  // another parameter
+  unc::uniforms4(2, 2, 3, 1, d);  // another seed
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(a[i], b[i]);
     EXPECT_NE(a[i], c[i]);
@@ -190,14 +190,17 @@ TEST(Streams, DrawsArePureFunctionsOfSeedParameterAndDrawNumber) {
     EXPECT_LT(a[i], 1);
   }
   EXPECT_NE(unc::parameter_id("factor:a"), unc::parameter_id("factor:b"));
+  // the primary uniforms: one Philox block serves draws 4c .. 4c + 3; fill equals one-at-a-time
+  double block0[4], filled[11];
+  unc::uniforms4(1, 2, 5, 0, block0);
+  for (int w = 0; w < 4; ++w) EXPECT_EQ(unc::uniform01(1, 2, 20 + uint64_t(w)), block0[w]);
+  unc::uniform01_fill(1, 2, 19, 11, filled);
+  for (int i = 0; i < 11; ++i) EXPECT_EQ(filled[i], unc::uniform01(1, 2, 19 + uint64_t(i)));
+  EXPECT_NE(unc::uniform01(1, 2, 20), unc::uniform01(1, 2, 21));
   EXPECT_EQ(unc::parameter_id(""), 1469598103934665603ULL);  // FNV-1a offset basis
   // uniformity: chi-square over 100 bins of 1e6 uniforms (99 dof: 99.9 % quantile 148.2)
   std::vector<double> bins(100, 0);
-  for (uint64_t k = 0; k < 250000; ++k) {
-    double u[4];
-    unc::uniforms4(99, 5, k, 0, u);
-    for (double x : u) bins[static_cast<size_t>(x * 100)] += 1;
-  }
+  for (uint64_t k = 0; k < 1000000; ++k) bins[static_cast<size_t>(unc::uniform01(99, 5, k) * 100)] += 1;
   double chi2 = 0;
   for (double o : bins) chi2 += (o - 1e4) * (o - 1e4) / 1e4;
   EXPECT_LT(chi2, 148.2);
