@@ -571,20 +571,26 @@ void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, dou
   }
 }
 
+namespace {
+// AS 241's central region (|p − ½| ≤ 0.425, 85 % of draws): one rational function, no branch, so loops
+// over it vectorise.
+inline double as241_central(double q) {
+  const double r = 0.180625 - q * q;
+  return q *
+         (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
+              45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r +
+           133.14166789178437745) * r + 3.387132872796366608) /
+         (((((((5226.495278852545561 * r + 28729.085735721942674) * r + 39307.89580009271061) * r +
+              21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r +
+           42.313330701600911252) * r + 1.0);
+}
+}  // namespace
+
 double normal_quantile(double p) {
   // Wichura, M.J. (1988) Algorithm AS 241: The percentage points of the normal distribution.
   // Applied Statistics 37(3):477-484, PPND16.
   const double q = p - 0.5;
-  if (std::fabs(q) <= 0.425) {
-    const double r = 0.180625 - q * q;
-    return q *
-           (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
-                45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r +
-             133.14166789178437745) * r + 3.387132872796366608) /
-           (((((((5226.495278852545561 * r + 28729.085735721942674) * r + 39307.89580009271061) * r +
-                21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r +
-             42.313330701600911252) * r + 1.0);
-  }
+  if (std::fabs(q) <= 0.425) return as241_central(q);
   double r = q < 0 ? p : 1 - p;
   if (r <= 0) return q < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   r = std::sqrt(-std::log(r));
@@ -674,13 +680,22 @@ void Sampler::fill(uint64_t first, size_t n, double* out) const {
     return;
   }
   if (d_.kind == DistKind::Lognormal || d_.kind == DistKind::Normal) {
-    uniform01_fill(seed_, param_, first, n, out);
-    const double loc = d_.loc, scale = d_.scale;
-    if (d_.kind == DistKind::Normal) {
-      for (size_t i = 0; i < n; ++i) out[i] = loc + scale * normal_quantile(out[i]);
-    } else {
-      const double sign = d_.negative ? -1.0 : 1.0;
-      for (size_t i = 0; i < n; ++i) out[i] = sign * std::exp(loc + scale * normal_quantile(out[i]));
+    // In chunks: uniforms, the central rational for all (vectorised), the tails again exactly, then the
+    // affine map and exp. The numbers are those of operator() (the same functions of the same uniforms).
+    constexpr size_t kChunk = 256;
+    double u[kChunk];
+    const double loc = d_.loc, scale = d_.scale, sign = d_.negative ? -1.0 : 1.0;
+    const bool logn = d_.kind == DistKind::Lognormal;
+    for (size_t at = 0; at < n; at += kChunk) {
+      const size_t m = std::min(kChunk, n - at);
+      double* o = out + at;
+      uniform01_fill(seed_, param_, first + at, m, u);
+      for (size_t i = 0; i < m; ++i) o[i] = as241_central(u[i] - 0.5);
+      for (size_t i = 0; i < m; ++i)
+        if (std::fabs(u[i] - 0.5) > 0.425) o[i] = normal_quantile(u[i]);
+      for (size_t i = 0; i < m; ++i) o[i] = loc + scale * o[i];
+      if (logn)
+        for (size_t i = 0; i < m; ++i) o[i] = sign * std::exp(o[i]);
     }
     return;
   }
