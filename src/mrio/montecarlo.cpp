@@ -689,6 +689,12 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
       refactorise = (its + 1) * pass > 2.0 / 3.0 * nn * nn * nn + pass;
     }
     res.solve = refactorise ? "factorise" : "refine";
+    if (refactorise)
+      res.solver = fmt::format("{} of I - A' in every draw", linalg::describe(method));
+    else if (!m.inverse.empty())
+      res.solver += "; corrections by the explicit (I - A)^-1 (dgemm), GCR-accelerated";
+    else
+      res.solver += "; GCR-accelerated";
     draws = parallel::run_draws(m.outputs(), o.run, [&m, refactorise] { return std::make_unique<DrawWorker>(m, refactorise); });
   }
   res.seconds = draws.seconds;
