@@ -2,7 +2,7 @@
 # Command 2: installs what is missing, builds with warnings as errors, and runs every test tier:
 #   1. unit, golden and CLI tests (ctest) on the test build (build/)
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
-#   3. a benchmark smoke run that checks its answers (numbers are not judged here)
+#   3. a benchmark smoke run that checks its answers (numbers are not judged here), MPI scaling included
 #   4. coverage-guided fuzzing of the parsers (libFuzzer, ASan, UBSan) for PANOCARBON_FUZZ_SECONDS (60)
 # Set PANOCARBON_SKIP_ASAN=1 or PANOCARBON_FUZZ_SECONDS=0 to skip tiers 2 or 4 locally.
 set -euo pipefail
@@ -29,6 +29,10 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" bench/inventory_bench.py --rows 20000 --smoke || failed=1
 "$py" bench/mrio_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-mrio-smoke" || failed=1
 "$py" bench/lca_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-lca-smoke" || failed=1
+"$py" bench/inventory_uncertainty_bench.py --smoke || failed=1
+"$py" bench/lca_montecarlo_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-lca-mc-smoke" || failed=1
+"$py" bench/mrio_montecarlo_bench.py --smoke --bin build/bin/panocarbon || failed=1
+"$py" bench/mpi_scaling.py --smoke || failed=1
 
 fuzz_seconds="${PANOCARBON_FUZZ_SECONDS:-60}"
 if [ "$fuzz_seconds" -gt 0 ]; then
