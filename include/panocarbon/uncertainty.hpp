@@ -141,6 +141,8 @@ struct Summary {
 // Percentiles by linear interpolation between order statistics (numpy's default, Hyndman & Fan type 7).
 // Summing in draw order makes the result independent of how the draws were computed.
 Summary summarize(const double* values, size_t n);
+// The same with a caller's scratch vector (no allocation per call when summarising many outputs).
+Summary summarize(const double* values, size_t n, std::vector<double>& work);
 inline Summary summarize(const std::vector<double>& v) { return summarize(v.data(), v.size()); }
 // q in [0, 1] of already sorted values.
 double percentile_sorted(const double* sorted, size_t n, double q);

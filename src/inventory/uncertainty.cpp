@@ -541,35 +541,6 @@ class Worker final : public parallel::Worker {
   }
 };
 
-// unc::summarize's numbers (same sums in the same order, type 7 percentiles) with selection instead of a
-// full sort: three nth_element calls per output.
-unc::Summary summarize_fast(const double* v, size_t n, std::vector<double>& work) {
-  unc::Summary s;
-  s.n = n;
-  double sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += v[i];
-  s.mean = sum / double(n);
-  double ss = 0;
-  for (size_t i = 0; i < n; ++i) ss += (v[i] - s.mean) * (v[i] - s.mean);
-  s.sd = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
-  work.assign(v, v + n);
-  auto pct = [&](double q) {
-    const double h = q * double(n - 1);
-    const size_t lo = static_cast<size_t>(std::floor(h));
-    const size_t hi = std::min(lo + 1, n - 1);
-    std::nth_element(work.begin(), work.begin() + static_cast<long>(lo), work.end());
-    const double a = work[lo];
-    const double b = hi == lo ? a : *std::min_element(work.begin() + static_cast<long>(lo) + 1, work.end());
-    return a + (h - double(lo)) * (b - a);
-  };
-  s.p2_5 = pct(0.025);
-  s.median = pct(0.5);
-  s.p97_5 = pct(0.975);
-  s.min = *std::min_element(v, v + n);
-  s.max = *std::max_element(v, v + n);
-  return s;
-}
-
 }  // namespace
 
 InventoryUncertainty uncertainty_approach2(const ActivityData& data, const FactorLibrary& lib, const CategoryTree& tree,
@@ -633,7 +604,7 @@ InventoryUncertainty uncertainty_approach2(const ActivityData& data, const Facto
   std::vector<double> column(d.draws), work;
   for (size_t oi = 0; oi < plan.outputs; ++oi) {
     for (uint64_t k = 0; k < d.draws; ++k) column[k] = d.values[k * plan.outputs + oi];
-    const unc::Summary s = summarize_fast(column.data(), column.size(), work);
+    const unc::Summary s = unc::summarize(column.data(), column.size(), work);
     UncertaintyLine& l = out.lines[oi];
     l.mean = s.mean;
     l.median = s.median;

@@ -4,6 +4,7 @@
 
 #include "linalg/leontief.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/gwp.hpp"
 
 namespace panocarbon::mrio_io {
 
@@ -109,6 +110,19 @@ void finish_from_coefficients(MrioSystem& s, SparseRows&& A, const std::string& 
   }
   const auto isolated = isolated_sectors(s.A);
   check_x(s, file, &isolated);
+}
+
+std::string gas_token(const std::string& stressor) {
+  std::string s = stressor.substr(0, stressor.find('|'));
+  const auto dash = s.find(" - ");
+  if (dash != std::string::npos) s = s.substr(0, dash);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  return canonical_gas(s);
+}
+
+bool stressor_matches(const std::string& name, const std::string& wanted) {
+  return name == wanted || name.substr(0, name.find('|')) == wanted;
 }
 
 }  // namespace panocarbon::mrio_io

@@ -25,4 +25,9 @@ std::vector<bool> isolated_sectors(const SparseRows& m);
 // "region|sector" label of sector k, for messages.
 std::string sector_label(const MrioSystem& system, size_t k);
 
+// A stressor's gas: the part before '|', before " - ", trimmed, as a canonical gas name (CO2, CH4, ...).
+std::string gas_token(const std::string& stressor);
+// A stressor name matches a wanted one exactly or by the part before '|'.
+bool stressor_matches(const std::string& name, const std::string& wanted);
+
 }  // namespace panocarbon::mrio_io

@@ -35,18 +35,8 @@ struct Row {
   std::vector<double> fy;  // regions*categories: F_Y row (zeros when none)
 };
 
-std::string gas_token(const std::string& stressor) {
-  std::string s = stressor.substr(0, stressor.find('|'));
-  const auto dash = s.find(" - ");
-  if (dash != std::string::npos) s = s.substr(0, dash);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  return canonical_gas(s);
-}
-
-bool stressor_matches(const std::string& name, const std::string& wanted) {
-  return name == wanted || name.substr(0, name.find('|')) == wanted;
-}
+using mrio_io::gas_token;
+using mrio_io::stressor_matches;
 
 std::vector<Row> select_rows(const MrioSystem& s, const AccountsOptions& o, std::vector<std::string>& notes) {
   std::vector<Row> rows;

@@ -257,19 +257,8 @@ struct OutRow {
   std::vector<std::pair<size_t, double>> parts;   // raw row index, factor (characterised row)
 };
 
-std::string gas_token(const std::string& stressor) {
-  // As compute_accounts: the part before '|', before " - ", trimmed, as a canonical gas name.
-  std::string s = stressor.substr(0, stressor.find('|'));
-  const auto dash = s.find(" - ");
-  if (dash != std::string::npos) s = s.substr(0, dash);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  return canonical_gas(s);
-}
-
-bool stressor_matches(const std::string& name, const std::string& wanted) {
-  return name == wanted || name.substr(0, name.find('|')) == wanted;
-}
+using mrio_io::gas_token;
+using mrio_io::stressor_matches;
 
 // The rows compute_accounts() selects (it has already validated the names; the caller checks that the two
 // lists agree), as combinations of raw extension rows.

@@ -712,7 +712,7 @@ double percentile_sorted(const double* s, size_t n, double q) {
   return s[lo] + (h - double(lo)) * (s[hi] - s[lo]);
 }
 
-Summary summarize(const double* v, size_t n) {
+Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   Summary s;
   s.n = n;
   if (n == 0) {
@@ -725,14 +725,28 @@ Summary summarize(const double* v, size_t n) {
   double ss = 0;
   for (size_t i = 0; i < n; ++i) ss += (v[i] - s.mean) * (v[i] - s.mean);
   s.sd = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
-  std::vector<double> sorted(v, v + n);
-  std::sort(sorted.begin(), sorted.end());
-  s.min = sorted.front();
-  s.max = sorted.back();
-  s.median = percentile_sorted(sorted.data(), n, 0.5);
-  s.p2_5 = percentile_sorted(sorted.data(), n, 0.025);
-  s.p97_5 = percentile_sorted(sorted.data(), n, 0.975);
+  // Order statistics by selection (nth_element), not a full sort: the same numbers, O(n).
+  work.assign(v, v + n);
+  auto pct = [&](double q) {
+    const double h = q * double(n - 1);
+    const size_t lo = static_cast<size_t>(std::floor(h));
+    std::nth_element(work.begin(), work.begin() + static_cast<long>(lo), work.end());
+    const double a = work[lo];
+    const double b = lo + 1 < n ? *std::min_element(work.begin() + static_cast<long>(lo) + 1, work.end()) : a;
+    return a + (h - double(lo)) * (b - a);
+  };
+  s.p2_5 = pct(0.025);
+  s.median = pct(0.5);
+  s.p97_5 = pct(0.975);
+  const auto [mn, mx] = std::minmax_element(v, v + n);
+  s.min = *mn;
+  s.max = *mx;
   return s;
+}
+
+Summary summarize(const double* v, size_t n) {
+  std::vector<double> work;
+  return summarize(v, n, work);
 }
 
 namespace {
