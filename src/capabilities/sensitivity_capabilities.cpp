@@ -46,6 +46,16 @@ SensitivityRun run_analysis(Store& store, const Params& p, bool progress_default
 
 std::string num(double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); }
 
+// The run log's summary: the result, and how long its model runs took on how many threads and ranks.
+nlohmann::json run_summary(const SensitivityRun& run, double seconds, uint64_t runs) {
+  nlohmann::json summary = sensitivity_json(run);
+  summary["seconds"] = seconds;
+  summary["model_runs_per_s"] = seconds > 0 ? double(runs) / seconds : 0.0;
+  summary["threads"] = parallel::thread_count(run.setup.run.threads);
+  summary["ranks"] = parallel::size();
+  return summary;
+}
+
 }  // namespace
 
 SensitivityRun sensitivity_sobol(Store& store, const Params& p, bool progress_default) {
@@ -57,12 +67,7 @@ SensitivityRun sensitivity_sobol(Store& store, const Params& p, bool progress_de
     o.run = run.setup.run;
     run.setup.run.draws = o.samples * (model.parameters().size() + 2);
     run.sobol = sobol(model, o);
-    nlohmann::json summary = sensitivity_json(run);
-    summary["seconds"] = run.sobol.seconds;
-    summary["model_runs_per_s"] = run.sobol.seconds > 0 ? double(run.sobol.runs) / run.sobol.seconds : 0.0;
-    summary["threads"] = parallel::thread_count(run.setup.run.threads);
-    summary["ranks"] = parallel::size();
-    return summary;
+    return run_summary(run, run.sobol.seconds, run.sobol.runs);
   });
 }
 
@@ -75,12 +80,7 @@ SensitivityRun sensitivity_morris(Store& store, const Params& p, bool progress_d
     o.run = run.setup.run;
     run.setup.run.draws = o.trajectories * (model.parameters().size() + 1);
     run.morris = morris(model, o);
-    nlohmann::json summary = sensitivity_json(run);
-    summary["seconds"] = run.morris.seconds;
-    summary["model_runs_per_s"] = run.morris.seconds > 0 ? double(run.morris.runs) / run.morris.seconds : 0.0;
-    summary["threads"] = parallel::thread_count(run.setup.run.threads);
-    summary["ranks"] = parallel::size();
-    return summary;
+    return run_summary(run, run.morris.seconds, run.morris.runs);
   });
 }
 
