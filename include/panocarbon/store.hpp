@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "panocarbon/factors.hpp"
+#include "panocarbon/natural_fluxes.hpp"
 
 namespace panocarbon {
 namespace lca {
@@ -72,7 +73,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the
@@ -119,6 +120,13 @@ class Store {
   void save_lca_method(const lca::Method& method);
   std::optional<lca::Method> load_lca_method(const std::string& name) const;
   std::vector<std::string> lca_methods() const;
+
+  // Natural side (issue 6, table natural_fluxes; include/panocarbon/natural_fluxes.hpp): appends a run's
+  // fluxes in one transaction; queries the latest run's fluxes of each module ("" = any) by region ("" = any)
+  // and year (0 = any).
+  void save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows);
+  std::vector<NaturalFluxRecord> natural_fluxes(const std::string& module, const std::string& region,
+                                                int year = 0) const;
 
   struct Impl;
 

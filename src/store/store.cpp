@@ -121,6 +121,19 @@ CREATE TABLE lca_systems(
   format TEXT NOT NULL, providers BLOB NOT NULL, elementary BLOB NOT NULL, technosphere BLOB NOT NULL,
   biosphere BLOB NOT NULL, cutoffs INTEGER NOT NULL, notes TEXT NOT NULL, PRIMARY KEY(db_id, options));
 )sql"},
+    // 6: the natural side of the account (issue 6), one generic table for every natural module (fires, natural
+    // methane, forest land, ocean and land sinks): one flux per run, region (country or GFED basis region),
+    // year, month (0 = annual), species, with its range and tags. value > 0 is an emission to the
+    // atmosphere, < 0 a removal (sink); unit as written ("t", "t C", ...). origin: natural | direct
+    // anthropogenic | indirect anthropogenic; management: managed | unmanaged | "" (unknown).
+    {R"sql(
+CREATE TABLE natural_fluxes(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, module TEXT NOT NULL, source TEXT NOT NULL,
+  region TEXT NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL DEFAULT 0, species TEXT NOT NULL,
+  value REAL NOT NULL, lower REAL, upper REAL, unit TEXT NOT NULL, origin TEXT NOT NULL,
+  management TEXT NOT NULL DEFAULT '', method TEXT, note TEXT);
+CREATE INDEX natural_fluxes_query ON natural_fluxes(module, region, year, species);
+)sql"},
 };
 
 bool already_applied(Db& db, const Migration& m) {
@@ -920,4 +933,50 @@ std::optional<lca::ProductSystem> Store::load_lca_system(const std::string& data
   return sys;
 }
 
+}  // namespace panocarbon
+
+// Natural side (issue 6): table natural_fluxes of migration 6.
+namespace panocarbon {
+void Store::save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows) {
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(),
+         "INSERT INTO natural_fluxes(run_id, module, source, region, year, month, species, value, lower, upper, unit, "
+         "origin, management, method, note) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (const auto& r : rows)
+    s.bind(1, static_cast<long long>(run_id)).bind(2, r.module).bind(3, r.source).bind(4, r.region).bind(5, r.year)
+        .bind(6, r.month).bind(7, r.species).bind(8, r.value).bind(9, r.lower).bind(10, r.upper).bind(11, r.unit)
+        .bind(12, r.origin).bind(13, r.management).bind(14, r.method).bind(15, r.note).run();
+  t.commit();
+}
+
+std::vector<NaturalFluxRecord> Store::natural_fluxes(const std::string& module, const std::string& region,
+                                                     int year) const {
+  Stmt s(impl_->db.handle(),
+         "SELECT run_id, module, source, region, year, month, species, value, lower, upper, unit, origin, management, "
+         "coalesce(method, ''), coalesce(note, '') FROM natural_fluxes f "
+         "WHERE f.run_id = (SELECT max(g.run_id) FROM natural_fluxes g WHERE g.module = f.module) "
+         "AND (? = '' OR f.module = ?) AND (? = '' OR f.region = ?) AND (? = 0 OR f.year = ?) ORDER BY f.rowid");
+  s.bind(1, module).bind(2, module).bind(3, region).bind(4, region).bind(5, year).bind(6, year);
+  std::vector<NaturalFluxRecord> out;
+  while (s.step()) {
+    NaturalFluxRecord r;
+    r.run_id = s.integer(0);
+    r.module = s.text(1);
+    r.source = s.text(2);
+    r.region = s.text(3);
+    r.year = static_cast<int>(s.integer(4));
+    r.month = static_cast<int>(s.integer(5));
+    r.species = s.text(6);
+    r.value = s.real(7);
+    r.lower = s.real(8);
+    r.upper = s.real(9);
+    r.unit = s.text(10);
+    r.origin = s.text(11);
+    r.management = s.text(12);
+    r.method = s.text(13);
+    r.note = s.text(14);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
 }  // namespace panocarbon
