@@ -7,6 +7,7 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev
   librandom123-dev openmpi-bin libopenmpi-dev
+  libhdf5-dev hdf5-tools python3-h5py
   python3 python3-yaml python3-numpy python3-pandas python3-scipy
 )
 missing=()

@@ -20,4 +20,6 @@ void add_lca_handlers(std::map<std::string, Handler>& h);
 void add_inventory_uncertainty_handlers(std::map<std::string, Handler>& h);
 void add_mrio_montecarlo_handlers(std::map<std::string, Handler>& h);
 void add_sensitivity_handlers(std::map<std::string, Handler>& h);
+// Natural fires (issue 6): `natural fire`, `natural fire-tier1` (natural_fire_commands.cpp).
+void add_natural_fire_handlers(std::map<std::string, Handler>& h);
 }  // namespace cli

@@ -307,6 +307,40 @@ std::vector<CommandSpec> build_specs() {
         bounded(opt("trajectories", T::Int, "Trajectories r (model runs: r x (parameters + 1))", "20"), 2, 1e9),
         bounded(opt("levels", T::Int, "Grid levels p (even; step p/(2(p-1)))", "4"), 2, 1000), seed, mc_threads,
         progress, format}},
+      // --- natural fires (issue 6; docs/natural-fires.md) ---
+      {"natural fire",
+       "Fire emissions from a GFED4.1s HDF5 file: dry matter burned x GFED4 emission factors by fire type, summed "
+       "by GFED basis region (or country with --mask), species and month",
+       {positional("file", T::Path, "GFED4.1s HDF5 file (/emissions/MM/DM, /emissions/MM/partitioning/DM_<TYPE>, "
+                                    "/ancill/grid_cell_area, /ancill/basis_regions)"),
+        [] {
+          OptionSpec o = bounded(opt("year", T::Int, "Year of the file (checked against a year in its name)"), 1900,
+                                 2200);
+          o.required = true;
+          return o;
+        }(),
+        opt("mask", T::Path, "Country mask on the same grid: HDF5 / NetCDF-4 integer variable /mask (or /country, "
+                             "/countries, /country_code), 0 = no country; regions are named by the codes"),
+        [] {
+          OptionSpec o = opt("species", T::String, "Species, comma-separated (default: every row of the table)");
+          o.multiple = true;
+          return o;
+        }(),
+        opt("months", T::String, "Months 1..12, comma-separated (default: all twelve)"),
+        opt("emission-factors", T::Path, "GFED4_Emission_Factors.txt (default: $PANOCARBON_GFED_EF, else "
+                                         "../shared/data/natural/GFED4_Emission_Factors.txt)"),
+        format}},
+      {"natural fire-tier1",
+       "Fire emissions by IPCC 2006 Vol 4 Ch 2 Eq 2.27 from area burned per vegetation type (Tables 2.4, 2.5)",
+       {positional("file", T::Path, "CSV vegetation,area_ha[,mb_cf_t_per_ha] (vegetation types of "
+                                    "data/ipcc2006_fire.csv)"),
+        [] {
+          OptionSpec o = opt("species", T::String, "Species, comma-separated (default CO2,CH4,N2O,CO,NOx)");
+          o.multiple = true;
+          return o;
+        }(),
+        bounded(opt("year", T::Int, "Year stored with the results"), 1900, 2200),
+        opt("region", T::String, "Country or region stored with the results", "World"), format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
   };

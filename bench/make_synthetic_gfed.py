@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes a synthetic GFED4.1s-layout HDF5 file (h5py from Debian's python3-h5py; numpy).
+
+Layout (van der Werf et al. 2017, GFED4.1s):
+  /ancill/grid_cell_area            m2, float64, rows x cols (spherical cells of a regular lat-lon grid)
+  /ancill/basis_regions             int32 0..14 (0 = none, 1..14 = BONA ... AUST)
+  /emissions/MM/DM                  kg DM m-2 month-1, float32, MM = 01..12
+  /emissions/MM/partitioning/DM_T   fraction of DM by fire type T in SAVA BORF TEMF DEFO PEAT AGRI, float32
+
+Also a country mask (--mask FILE): int32 /mask on the same grid (0 = no country).
+Usage: make_synthetic_gfed.py OUT.hdf5 [--res 0.25] [--seed 1] [--burn 0.05] [--mask MASK.h5]
+       [--months 12] [--compress]
+"""
+import argparse
+
+import numpy as np
+
+TYPES = ["SAVA", "BORF", "TEMF", "DEFO", "PEAT", "AGRI"]
+
+
+def grid_cell_area(rows, cols):
+    r = 6371007.181  # m, the GFED/MODIS sphere radius
+    lat_edges = np.linspace(90.0, -90.0, rows + 1)
+    band = np.abs(np.sin(np.radians(lat_edges[:-1])) - np.sin(np.radians(lat_edges[1:])))
+    return np.repeat((r * r * np.radians(360.0 / cols) * band)[:, None], cols, axis=1)
+
+
+def make(path, res=0.25, seed=1, burn=0.05, mask=None, months=12, compress=False):
+    import h5py
+    rows, cols = int(round(180 / res)), int(round(360 / res))
+    rng = np.random.default_rng(seed)
+    kw = {"compression": "gzip", "compression_opts": 1} if compress else {}
+    regions = (np.arange(rows)[:, None] * 7 // rows * 2 + np.arange(cols)[None, :] * 2 // cols + 1) % 15
+    regions = regions.astype(np.int32)
+    with h5py.File(path, "w") as f:
+        f.create_dataset("/ancill/grid_cell_area", data=grid_cell_area(rows, cols), **kw)
+        f.create_dataset("/ancill/basis_regions", data=regions, **kw)
+        for m in range(1, months + 1):
+            burning = rng.random((rows, cols)) < burn
+            dm = np.where(burning, rng.gamma(0.5, 0.2, (rows, cols)), 0.0).astype(np.float32)
+            w = rng.random((6, rows, cols)) ** 3
+            frac = (w / w.sum(axis=0)).astype(np.float32)
+            g = "/emissions/%02d" % m
+            f.create_dataset(g + "/DM", data=dm, **kw)
+            for t, name in enumerate(TYPES):
+                f.create_dataset(g + "/partitioning/DM_" + name, data=frac[t], **kw)
+    if mask:
+        with h5py.File(mask, "w") as f:
+            codes = np.array([0, 36, 76, 124, 156, 356, 840], dtype=np.int32)  # ISO 3166-1 numeric
+            f.create_dataset("/mask", data=codes[(np.arange(rows)[:, None] + 3 * np.arange(cols)[None, :]) % 7])
+    return rows, cols
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--res", type=float, default=0.25)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--burn", type=float, default=0.05, help="fraction of cells burning per month")
+    ap.add_argument("--mask")
+    ap.add_argument("--months", type=int, default=12)
+    ap.add_argument("--compress", action="store_true")
+    a = ap.parse_args()
+    print(make(a.out, a.res, a.seed, a.burn, a.mask, a.months, a.compress))
