@@ -1,0 +1,128 @@
+// Natural sources and sinks (issue 6): the Global Carbon Budget's sinks with its budget identity, the Global
+// Methane Budget's natural CH4 sources, and IPCC 2006 Tier 1 forest land remaining forest land. Every land flux
+// carries a tag (natural / direct anthropogenic / indirect anthropogenic; managed / unmanaged land) so that the
+// national-inventory view and the global-budget view come from the same records (docs/natural-sinks.md).
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace panocarbon::natural {
+
+constexpr double kCo2PerC = 44.0 / 12.0;
+
+// ---- tags ---------------------------------------------------------------------------------------------------
+enum class Driver { Natural, DirectAnthropogenic, IndirectAnthropogenic, Mixed };
+const char* to_string(Driver d) noexcept;
+struct LandTag {
+  Driver driver = Driver::Natural;
+  bool managed = false;
+  bool in_national_inventory() const { return managed; }  // IPCC managed-land proxy
+  bool in_global_budget_anthropogenic() const { return driver == Driver::DirectAnthropogenic; }
+};
+
+// ---- Global Carbon Budget 2019 (Friedlingstein et al. 2019, ESSD 11, 1783-1838) ------------------------------
+struct BudgetYear {
+  int year = 0;
+  double fossil = 0, land_use_change = 0, atmospheric_growth = 0, ocean_sink = 0, land_sink = 0, imbalance = 0;
+  // E_FF + E_LUC - (G_ATM + S_OCEAN + S_LAND + B_IM), GtC/yr
+  double residual() const {
+    return fossil + land_use_change - (atmospheric_growth + ocean_sink + land_sink + imbalance);
+  }
+};
+struct CarbonBudget {
+  std::string folder;
+  std::vector<BudgetYear> years;
+  // Spread of the model ensembles (per year: min and max over the individual models of each file).
+  std::map<int, std::pair<double, double>> luc_range, ocean_range, land_range;
+  std::vector<std::string> notes;  // cross-file checks
+};
+// Reads global-carbon-budget.csv (required) and land-use-change.csv, ocean-sink.csv, terrestrial-sink.csv
+// (optional; for ensemble ranges and cross-checks). Values in GtC/yr.
+CarbonBudget read_carbon_budget(const std::string& folder);
+// Largest |residual| the data's rounding allows: six terms each rounded to `decimals` places.
+double rounding_tolerance(int decimals = 3);
+
+// ---- Global Methane Budget 2000-2017 (Saunois et al. 2020, ESSD 12, 1561-1623, Table 3) ----------------------
+struct MethaneEstimate {
+  double mean = 0, min = 0, max = 0;
+  bool has_range = false;
+  std::string cell;  // A1 reference
+  std::string raw;   // the cell as written
+};
+struct MethaneSource {
+  std::string name;       // label without footnote letters
+  std::string group;      // "natural", "anthropogenic", "sinks", "budget"
+  std::string parent;     // "" or the row it is part of (e.g. Freshwaters -> Other land sources)
+  int row = 0;
+  // (period, approach) -> estimate; period "2000-2009" | "2008-2017" | "2017" | "2000-2009 (Saunois 2016)"
+  std::map<std::pair<std::string, std::string>, MethaneEstimate> values;
+  std::string note;       // footnote-only cells (e.g. "k": included elsewhere)
+};
+struct MethaneBudget {
+  std::string file;
+  std::vector<MethaneSource> rows;
+  const MethaneSource* find(const std::string& name) const;
+};
+MethaneBudget read_methane_budget(const std::string& xlsx_path);
+// Per-region scaling: the user's regional fluxes F(r, s) of source s (CSV region,source,flux, any one unit)
+// share out the global prior P(s) = mean [min, max] of the chosen period and approach:
+// share(r, s) = F(r, s) / sum_r F(r, s); prior(r, s) = share(r, s) * P(s) (mean, min and max alike).
+// factor(s) = P_mean(s) / sum_r F(r, s) says how the user's total compares with the budget.
+struct RegionalPrior {
+  std::string region, source;
+  double user_flux = 0, share = 0, mean = 0, min = 0, max = 0, factor = 0;
+  std::string cell;
+};
+std::vector<RegionalPrior> scale_to_regions(const MethaneBudget& mb, const std::string& period,
+                                            const std::string& approach, const std::string& csv_text,
+                                            const std::string& name);
+// Parses "183 [151–222]c", "505h [459–516]", "3 [−10–38]h", "514e", "–"; false when no number.
+bool parse_methane_cell(const std::string& text, MethaneEstimate& out);
+
+// ---- IPCC 2006 Vol 4 Ch 2/4: forest land remaining forest land ------------------------------------------------
+struct DefaultValue {
+  std::string id, table, key, note;
+  double value = 0, lower = 0, upper = 0;
+  bool confirmed = false;
+};
+struct AfoluDefaults {
+  std::vector<DefaultValue> carbon_fraction, root_shoot, growth, bcef;
+  static const AfoluDefaults& builtin();
+  const DefaultValue* find(const std::string& id) const;
+};
+struct ForestRow {
+  std::string id, method = "gain-loss", climate, zone, forest_type;
+  double area_ha = 0;
+  // gain-loss inputs (NaN = not given -> default table, or 0 for optional losses)
+  double growth = 0, r = 0, cf = 0, wood_removals_m3 = 0, bcef_r = 0, fuelwood_trees_m3 = 0, fuelwood_parts_t = 0,
+         disturbance_area_ha = 0, disturbance_biomass_t_ha = 0, disturbance_fraction = 0;
+  // stock-difference inputs
+  double stock_t1_m3_ha = 0, stock_t2_m3_ha = 0, year_t1 = 0, year_t2 = 0, bcef_s = 0;
+  // ids of rows of data/afolu_forest_defaults.csv used where the value is not given
+  std::string cf_id, r_id, bcef_r_id, bcef_s_id;
+  LandTag tag{Driver::DirectAnthropogenic, true};
+  long line = 0;
+};
+struct ForestResult {
+  std::string id, method;
+  double gains_tc = 0, losses_tc = 0, delta_c_tc = 0;  // t C/yr (ΔC_G, ΔC_L, ΔC_B)
+  double co2_t = 0;                                     // t CO2/yr, emissions positive, removals negative
+  LandTag tag;
+  std::vector<std::string> defaults_used;  // ids of default-table rows, or "input"
+};
+std::vector<ForestRow> read_forest_rows(const std::string& text, const std::string& name);
+ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d);
+ForestResult forest_stock_difference(const ForestRow& row, const AfoluDefaults& d);
+ForestResult forest_calc(const ForestRow& row, const AfoluDefaults& d);
+
+// Equations as plain functions (unit tests check them by hand).
+double eq2_9_gain(double area_ha, double g_total, double cf);                      // t C/yr
+double eq2_10_g_total(double g_w, double r);                                         // t d.m./ha/yr
+double eq2_12_wood_removals(double h_m3, double bcef_r, double r, double cf);        // t C/yr
+double eq2_13_fuelwood(double fg_trees_m3, double bcef_r, double r, double fg_part_t, double cf);
+double eq2_14_disturbance(double area_ha, double b_w, double r, double cf, double fd);
+double eq2_8_stock(double area_ha, double v_m3_ha, double bcef_s, double r, double cf);  // t C
+
+}  // namespace panocarbon::natural
