@@ -112,10 +112,10 @@ TEST(GfedEmissionFactors, CarbonRowIsTheCarbonInCo2CoCh4) {
 }
 
 TEST(GfedEmissionFactors, ErrorsNameLineAndColumn) {
-  EXPECT_NE(err([] { parse_gfed_emission_factors("# x\nCO2 1 2 3 4 5\n", "f.txt"); }).find("f.txt:2"),
+  EXPECT_NE(err([] { parse_gfed_emission_factors("# x\nCO2 1 2 3 4 5\n", "f.txt"); }).find("f.txt:line 2"),
             std::string::npos);
   const auto e = err([] { parse_gfed_emission_factors("CO2   1 2 x 4 5 6\n", "f.txt"); });
-  EXPECT_NE(e.find("f.txt:1:11"), std::string::npos) << e;
+  EXPECT_NE(e.find("f.txt:line 1, column 11"), std::string::npos) << e;
   EXPECT_NE(e.find("TEMF"), std::string::npos) << e;
   EXPECT_NE(err([] { parse_gfed_emission_factors("CO2 1 2 3 4 5 6\nco2 1 2 3 4 5 6\n", "f"); }).find("twice"),
             std::string::npos);
