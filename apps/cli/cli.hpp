@@ -14,6 +14,8 @@ panocarbon::Store& store_for(const panocarbon::Params& p);
 bool stderr_is_terminal();
 // `lca ...` commands (apps/cli/lca_commands.cpp).
 void add_lca_handlers(std::map<std::string, Handler>& h);
+// Natural sinks, methane and forest land (issue 6): `natural sinks|methane|afolu` (natural_commands.cpp).
+void add_natural_handlers(std::map<std::string, Handler>& h);
 // Uncertainty (issue 5): `inventory uncertainty` (inventory_uncertainty_commands.cpp), `mrio montecarlo`
 // (mrio_montecarlo_commands.cpp), `lca montecarlo` (lca_commands.cpp), `sensitivity sobol|morris`
 // (sensitivity_commands.cpp).

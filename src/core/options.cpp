@@ -293,6 +293,34 @@ std::vector<CommandSpec> build_specs() {
       {"lca footprint",
        "Product carbon footprint (ISO 14067): run a study file end to end; write report.md, report.html and pact.json",
        {positional("study", T::Path, "Study JSON (see docs/lca-footprint.md)"), required_out}},
+      // --- natural sinks, methane, forest land (issue 6; docs/natural-sinks.md, natural-methane.md, afolu.md) ---
+      {"natural sinks",
+       "Global Carbon Budget 2019 (Friedlingstein et al. 2019): fossil, land-use change, atmospheric growth, ocean "
+       "and land sinks, budget imbalance per year, with the budget identity's residual and the models' ranges",
+       {opt("data", T::Path, "Folder of the GCB 2019 CSV files (global-carbon-budget.csv, land-use-change.csv, "
+                             "ocean-sink.csv, terrestrial-sink.csv)", "../shared/data/natural/gcb2019"),
+        bounded(opt("year", T::Int, "Only this year"), 1750, 2200),
+        bounded(opt("from", T::Int, "First year"), 1750, 2200), bounded(opt("to", T::Int, "Last year"), 1750, 2200),
+        choice("unit", {"GtC", "GtCO2"}, "Unit of the fluxes (GtCO2 = GtC x 44/12)", "GtC"),
+        opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
+      {"natural methane",
+       "Natural CH4 sources from the Global Methane Budget (Saunois et al. 2020, Table 3): prior global totals "
+       "with min-max ranges, optionally shared out over regions in proportion to the user's regional fluxes",
+       {opt("data", T::Path, "The Table 3 workbook (.xlsx)",
+            "../shared/data/natural/global-methane-budget-2020-table3.xlsx"),
+        choice("period", {"2008-2017", "2000-2009", "2017"}, "Period of the estimates", "2008-2017"),
+        choice("approach", {"bottom-up", "top-down", "both"}, "Bottom-up (inventories, models) or top-down "
+                                                               "(inversions) estimates", "both"),
+        opt("all", T::Bool, "Also the anthropogenic sources, the sinks and the budget rows", "false"),
+        opt("scale-file", T::Path, "CSV region,source,flux: the user's regional fluxes (any consistent unit); the "
+                                   "global prior of each source is shared out in proportion (docs/natural-methane.md)"),
+        opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
+      {"natural afolu",
+       "IPCC 2006 Vol 4 Tier 1 forest land remaining forest land: biomass carbon by gain-loss (Eq 2.7, 2.9-2.14) "
+       "or stock-difference (Eq 2.8), CO2 per row, national-inventory (managed land) and direct-anthropogenic totals",
+       {positional("file", T::Path, "Activity data CSV (see docs/afolu.md): id,method,climate,forest_type,area_ha,"
+                                    "growth,r|r_id,cf|cf_id,wood_removals_m3,bcef_r|bcef_r_id,...,managed,driver"),
+        opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
       {"sensitivity sobol",
        "Global sensitivity: Sobol first- and total-order indices (Saltelli 2010, Jansen) with bootstrap confidence "
        "intervals, of a model whose parameters are named in a JSON file",
