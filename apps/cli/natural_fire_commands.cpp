@@ -61,13 +61,16 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     o.months = parse_months(p);
     if (p.has("species")) o.species = p.strs("species");
     if (p.has("mask")) o.mask = p.str("mask");
-    auto& store = store_for(p);
-    const int64_t run = store.begin_run("natural fire", {{"file", file}, {"emission_factors", ef.source}}, p.json());
-    const auto r = pc::logged(store, run, [&] { return nat::compute_gfed_fire(file, ef, o); });
+    const bool no_store = p.flag("no-store");
+    pc::Store* store = no_store ? nullptr : &store_for(p);
+    const int64_t run =
+        store ? store->begin_run("natural fire", {{"file", file}, {"emission_factors", ef.source}}, p.json()) : 0;
+    const auto r = store ? pc::logged(*store, run, [&] { return nat::compute_gfed_fire(file, ef, o); })
+                         : nat::compute_gfed_fire(file, ef, o);
     // Database: per region, month, species, split natural (SAVA BORF TEMF PEAT) / direct anthropogenic (DEFO AGRI).
     std::vector<pc::NaturalFluxRecord> recs;
     const size_t nr = r.regions.size();
-    for (size_t m = 0; m < r.months.size(); ++m)
+    for (size_t m = 0; store && m < r.months.size(); ++m)
       for (size_t g = 0; g < r.regions.size(); ++g)
         for (size_t s = 0; s < r.species.size(); ++s) {
           const int si = ef.find(r.species[s]);
@@ -92,9 +95,11 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
             recs.push_back(std::move(x));
           }
         }
-    store.save_natural_fluxes(run, recs);
-    store.finish_run(run, "ok", {{"regions", nr}, {"species", r.species.size()}, {"months", r.months.size()},
-                                 {"grid", fmt::format("{}x{}", r.rows, r.cols)}});
+    if (store) {
+      store->save_natural_fluxes(run, recs);
+      store->finish_run(run, "ok", {{"regions", nr}, {"species", r.species.size()}, {"months", r.months.size()},
+                                    {"grid", fmt::format("{}x{}", r.rows, r.cols)}});
+    }
     // Rows of the "none" region (cells outside every basis region / country) only when something burned there.
     auto region_used = [&](size_t g) {
       if (r.regions[g] != "none") return true;

@@ -357,6 +357,7 @@ std::vector<CommandSpec> build_specs() {
         opt("months", T::String, "Months 1..12, comma-separated (default: all twelve)"),
         opt("emission-factors", T::Path, "GFED4_Emission_Factors.txt (default: $PANOCARBON_GFED_EF, else "
                                          "../shared/data/natural/GFED4_Emission_Factors.txt)"),
+        opt("no-store", T::Bool, "Do not open the database (no run log, nothing in natural_fluxes)", "false"),
         format}},
       {"natural fire-tier1",
        "Fire emissions by IPCC 2006 Vol 4 Ch 2 Eq 2.27 from area burned per vegetation type (Tables 2.4, 2.5)",
