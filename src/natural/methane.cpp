@@ -17,12 +17,20 @@ namespace {
 const std::string kEnDash = "\xE2\x80\x93";
 const std::string kMinus = "\xE2\x88\x92";
 
-std::string normalise(std::string s) {
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{kMinus, "-"}, {"\xC2\xA0", " "}}) {
-    for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p)) s.replace(p, from.size(), to);
+// Builds a new string (in-place std::string::replace trips GCC 12's -Wrestrict at -O3).
+std::string replace_all(const std::string& s, const std::string& from, const std::string& to) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, i)) {
+    out.append(s, i, p - i);
+    out += to;
+    i = p + from.size();
   }
-  return s;
+  out.append(s, i, std::string::npos);
+  return out;
 }
+std::string normalise(const std::string& s) { return replace_all(replace_all(s, kMinus, "-"), "\xC2\xA0", " "); }
 // A number at s[i..] (optional '-'); advances i.
 bool read_number(const std::string& s, size_t& i, double& out) {
   while (i < s.size() && s[i] == ' ') ++i;
@@ -113,7 +121,7 @@ MethaneBudget read_methane_budget(const std::string& path) {
   for (int c = 2; c <= 16; ++c) {
     if (!text(2, c).empty()) {
       period = text(2, c);
-      for (size_t p = period.find(kEnDash); p != std::string::npos; p = period.find(kEnDash)) period.replace(p, kEnDash.size(), "-");
+      period = replace_all(period, kEnDash, "-");
       if (c == 2) period += " (Saunois 2016)";
     }
     const std::string a = text(3, c);

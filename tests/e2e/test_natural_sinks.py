@@ -123,11 +123,14 @@ def methane_regional_scaling(tmp):
     sf = os.path.join(tmp, 'regions.csv')
     with open(sf, 'w') as f:
         f.write('region,source,flux\nBOREAL,Wetlands,20\nTROPICS,Wetlands,60\nTROPICS,Termites,5\n')
-    out = list(csv.DictReader(io.StringIO(run('natural', 'methane', '--data', GMB, '--approach', 'top-down',
+    out = list(csv.DictReader(io.StringIO(run('natural', 'methane', '--data', GMB, '--approach', 'bottom-up',
                                               '--period', '2000-2009', '--scale-file', sf, '--no-store').stdout)))
     assert len(out) == 3
-    bor = out[0]
-    assert abs(float(bor['share']) - 0.25) < 1e-12 and abs(float(bor['mean_tg']) - 0.25 * 180) < 1e-9, bor
+    bor, trop, term = out
+    # Wetlands bottom-up 2000-2009: 147 [102-179] (cell D5); termites 9 [3-15] (D11), all in TROPICS
+    assert abs(float(bor['share']) - 0.25) < 1e-12 and abs(float(bor['mean_tg']) - 0.25 * 147) < 1e-9, bor
+    assert abs(float(trop['max_tg']) - 0.75 * 179) < 1e-9 and bor['cell'] == 'D5', trop
+    assert float(term['share']) == 1 and float(term['mean_tg']) == 9 and abs(float(bor['budget_over_user_total']) - 147 / 80) < 1e-12
     # termites have no top-down estimate in the table
     e = run('natural', 'methane', '--data', GMB, '--approach', 'top-down', '--scale-file', sf, '--no-store',
             expect=3).stderr
