@@ -235,7 +235,7 @@ void methane(const pc::Params& p) {
                                 {"unit", "Tg CH4/yr"}, {"period", period}, {"rows", arr}}.dump(2)
               << '\n';
   } else {
-    fmt::print("Global Methane Budget (Saunois et al. 2020, ESSD 12, 1561-1623, Table 3), {} , Tg CH4/yr, mean "
+    fmt::print("Global Methane Budget (Saunois et al. 2020, ESSD 12, 1561-1623, Table 3), {}, Tg CH4/yr, mean "
                "[min-max]\n", period);
     for (const auto& l : lines)
       fmt::print("{:<50} {:<10} {:>6.0f} [{:.0f}-{:.0f}]{}\n",

@@ -160,9 +160,8 @@ MethaneBudget read_methane_budget(const std::string& path) {
         // a footnote letter alone or a dash: no number in the table for this cell
         if (t == kEnDash || t == "-" || (t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0])))) {
           if (src.note.empty() && t != kEnDash && t != "-")
-            src.note = fmt::format("cell {} holds only footnote '{}' (Saunois et al. 2020: {})", cell->ref, t,
-                                   t == "k" ? "wildfires are counted with biomass burning" :
-                                   t == "j" ? "vegetation emissions not estimated separately" : "see the table's notes");
+            src.note = fmt::format("cell {} holds only footnote '{}' (no number; see footnote {} of Saunois et al. 2020 "
+                                   "Table 3)", cell->ref, t, t);
           continue;
         }
         throw Error(ErrorCategory::InvalidInput,
