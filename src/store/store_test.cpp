@@ -123,7 +123,7 @@ TEST(Store, SchemaTwoDatabasesUpgradeWithOrWithoutTheYearColumn) {
       store::Db db(path.string());
       // back to what schema 2 created (later migrations' tables removed)
       db.exec("DROP TABLE lca_systems; DROP TABLE lca_exchanges; DROP TABLE lca_processes; DROP TABLE lca_flows; DROP TABLE lca_databases; "
-              "DROP TABLE lca_methods; DROP TABLE lca_search");
+              "DROP TABLE lca_methods; DROP TABLE lca_search; DROP TABLE natural_fluxes");
       if (!dev_build)
         db.exec("ALTER TABLE mrio_systems DROP COLUMN year");
       db.exec("PRAGMA user_version = 2");
