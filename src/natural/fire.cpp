@@ -7,7 +7,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <cctype>
 
@@ -241,13 +240,24 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
   res.year = opt.year;
   // The year in a GFED file name (GFED4.1s_2010.hdf5) must match --year.
   {
-    static const std::regex yr(R"((?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$))");
-    std::smatch m;
+    // the first run of exactly four digits 19xx or 20xx (no std::regex: GCC 12 warns inside it under ASan)
     const std::string stem = file.stem().string();
-    if (opt.year != 0 && std::regex_search(stem, m, yr) && std::stoi(m[1].str()) != opt.year)
+    int found = 0;
+    for (size_t i = 0; i < stem.size() && !found;) {
+      if (!std::isdigit(static_cast<unsigned char>(stem[i]))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < stem.size() && std::isdigit(static_cast<unsigned char>(stem[j]))) ++j;
+      if (j - i == 4 && (stem.compare(i, 2, "19") == 0 || stem.compare(i, 2, "20") == 0))
+        found = std::stoi(stem.substr(i, 4));
+      i = j;
+    }
+    if (opt.year != 0 && found != 0 && found != opt.year)
       throw input_error(fmt::format("the file name says year {} but --year is {}; pass the file of year {} or "
                                     "correct --year",
-                                    m[1].str(), opt.year, opt.year),
+                                    found, opt.year, opt.year),
                         ErrorContext{file.string(), 0, 0, "year"});
   }
   // Species and months.
