@@ -181,7 +181,7 @@ TEST(GfedFire, BadInputNamesTheDataset) {
 
 TEST(FireTier1, Eq227) {
   const auto p = (std::filesystem::temp_directory_path() / "pc-tier1.csv").string();
-  std::ofstream(p) << "vegetation,area_ha,mb_cf_t_per_ha\nsavanna_grassland_mid_late_dry_season,1000,\n"
+  std::ofstream(p) << "vegetation,area_ha,mb_cf_t_per_ha\nsavanna_grasslands_mid_late_grassland,1000,\n"
                       "wheat_residues,200,5\n";
   const auto rows = compute_fire_tier1(p, {"CO2,CH4"});
   ASSERT_EQ(rows.size(), 4u);
