@@ -87,6 +87,115 @@ def check_range(where, lo, v, hi, label):
         err(f'{where}: {label} has only one of lower/upper')
 
 
+FIRE_HEADER = ['table', 'vegetation', 'ef_category', 'species', 'value', 'unit', 'sd', 'document', 'volume', 'chapter',
+               'table_ref', 'confirmed', 'note']
+AFOLU_HEADER = ['id', 'table', 'key', 'value', 'lower', 'upper', 'unit', 'document', 'volume', 'chapter', 'confirmed',
+                'note']
+FIRE_UNITS = {'2.4': 't dm/ha', '2.5': 'g/kg dm', '2.6': 'fraction'}
+FIRE_SPECIES = {'CO2', 'CO', 'CH4', 'N2O', 'NOx'}
+# id prefix -> (tables of Vol 4 Ch 4 it may come from, unit)
+AFOLU_PREFIX = {'cf': ({'4.3'}, 't C/t d.m.'), 'r': ({'4.4'}, 't root d.m./t shoot d.m.'),
+                'g': ({'4.9', '4.10'}, 't d.m./ha/yr'), 'bcef_s': ({'4.5'}, 't d.m./m3'),
+                'bcef_r': ({'4.5'}, 't d.m./m3 removed')}
+
+
+def edition_of(doc, where):
+    """2006 or 2019 from the document column; an error for anything else."""
+    for ed, d in DOCS.items():
+        if doc == d:
+            return ed
+    err(f'{where}: document {doc!r} is neither of {list(DOCS.values())}')
+    return None
+
+
+def check_natural():
+    """data/ipcc2006_fire.csv (Vol 4 Ch 2 Tables 2.4-2.6) and data/afolu_forest_defaults.csv (Vol 4 Ch 4)."""
+    fire = read(os.path.join(HERE, 'ipcc2006_fire.csv'), FIRE_HEADER)
+    keys, veg24, cats25 = set(), set(), set()
+    for r in fire:
+        if r['table'] == '2.5':
+            cats25.add(r['ef_category'])
+    for n, r in enumerate(fire, start=2):
+        where = f'ipcc2006_fire.csv line {n}'
+        t = r['table']
+        if t not in FIRE_UNITS:
+            err(f'{where}: table {t!r} is not 2.4, 2.5 or 2.6')
+            continue
+        if r['unit'] != FIRE_UNITS[t]:
+            err(f'{where}: unit {r["unit"]!r}, expected {FIRE_UNITS[t]!r} for Table {t}')
+        v = num(r['value'], where, 'value', allow_empty=False)
+        sd = num(r['sd'], where, 'sd')
+        if v is not None and v <= 0:
+            err(f'{where}: value {v} is not positive')
+        if sd is not None and sd < 0:
+            err(f'{where}: sd {sd} is negative')
+        if r['confirmed'] not in ('yes', 'no'):
+            err(f'{where}: confirmed must be yes or no')
+        if r['volume'] != '4' or r['chapter'] != '2':
+            err(f'{where}: volume/chapter must be 4/2')
+        ed = edition_of(r['document'], where)
+        if not r['table_ref'].startswith(t):
+            err(f'{where}: table_ref {r["table_ref"]!r} does not name Table {t}')
+        if ed == '2019' and t in ('2.4', '2.6') and not r['table_ref'].endswith('(Updated)'):
+            err(f'{where}: a 2019 Table {t} row must say "(Updated)" in table_ref')
+        if r['ef_category'] not in cats25:
+            err(f'{where}: ef_category {r["ef_category"]!r} has no Table 2.5 rows')
+        if t == '2.5':
+            if r['species'] not in FIRE_SPECIES or r['vegetation'] != '':
+                err(f'{where}: a Table 2.5 row needs a species of {sorted(FIRE_SPECIES)} and no vegetation')
+        elif r['species'] != '' or not re.match(r'^[a-z0-9_]+$', r['vegetation']):
+            err(f'{where}: a Table {t} row needs a snake_case vegetation and no species')
+        if t == '2.4':
+            veg24.add(r['vegetation'])
+        if t == '2.6' and v is not None and not 0 < v <= 1:
+            err(f'{where}: combustion factor {v} outside (0, 1]')
+        k = (t, r['vegetation'], r['ef_category'], r['species'])
+        if k in keys:
+            err(f'{where}: duplicate table/vegetation/ef_category/species {k}')
+        keys.add(k)
+    for n, r in enumerate(fire, start=2):
+        if r['table'] == '2.6' and r['vegetation'] not in veg24:
+            err(f'ipcc2006_fire.csv line {n}: Table 2.6 vegetation {r["vegetation"]!r} has no Table 2.4 row')
+
+    afolu = read(os.path.join(HERE, 'afolu_forest_defaults.csv'), AFOLU_HEADER)
+    ids = set()
+    for r in afolu:
+        where = f"afolu_forest_defaults.csv {r['id']}"
+        if not ID_RE.match(r['id']):
+            err(f'{where}: id has characters outside [a-z0-9_.]')
+        if r['id'] in ids:
+            err(f'{where}: duplicate id')
+        ids.add(r['id'])
+        prefix = r['id'].split('.')[0]
+        if prefix not in AFOLU_PREFIX:
+            err(f'{where}: id prefix {prefix!r} is not one of {sorted(AFOLU_PREFIX)}')
+            continue
+        tables, unit = AFOLU_PREFIX[prefix]
+        ed = edition_of(r['document'], where)
+        base = r['table'][:-len(' (Updated)')] if r['table'].endswith(' (Updated)') else r['table']
+        if base not in tables:
+            err(f'{where}: table {r["table"]!r} does not fit the id prefix {prefix!r} ({sorted(tables)})')
+        if ed == '2019' and not r['table'].endswith(' (Updated)'):
+            err(f'{where}: a 2019 Refinement row must say "(Updated)" in table')
+        if ed == '2006' and r['table'] != base:
+            err(f'{where}: a 2006 row cannot be "(Updated)"')
+        if r['unit'] != unit:
+            err(f'{where}: unit {r["unit"]!r}, expected {unit!r}')
+        if r['volume'] != '4' or r['chapter'] != '4':
+            err(f'{where}: volume/chapter must be 4/4')
+        if r['confirmed'] not in ('yes', 'no'):
+            err(f'{where}: confirmed must be yes or no')
+        v = num(r['value'], where, 'value', allow_empty=False)
+        check_range(where, num(r['lower'], where, 'lower'), v, num(r['upper'], where, 'upper'), 'default')
+        if v is not None and not v > 0:
+            err(f'{where}: value {v} is not positive')
+        if prefix == 'cf' and v is not None and not v < 1:
+            err(f'{where}: carbon fraction {v} is not below 1')
+        if r['note'] == '':
+            err(f'{where}: note is empty (it must say where the value was confirmed, or that it was not)')
+    return len(fire), len(afolu)
+
+
 def main():
     fuels = read(os.path.join(HERE, 'fuels.csv'), FUEL_HEADER)
     efs = read(os.path.join(HERE, 'emission_factors.csv'), EF_HEADER)
@@ -261,6 +370,9 @@ def main():
     if set(by_cas) != set(gas_of_cas):
         errors.append(f'lcia_ipcc2021_gwp100.csv: CAS numbers without a row matched by CAS: {set(gas_of_cas) - set(by_cas)}')
 
+    n_fire, n_afolu = check_natural()
+
+    print(f'ipcc2006_fire.csv: {n_fire} rows; afolu_forest_defaults.csv: {n_afolu} rows')
     print(f'fuels.csv: {len(fuels)} rows; emission_factors.csv: {len(efs)} rows '
           f'({sum(1 for e in efs if e["edition"] == "2006")} edition 2006, '
           f'{sum(1 for e in efs if e["edition"] == "2019")} edition 2019)')
