@@ -101,7 +101,7 @@ struct ForestRow {
   // stock-difference inputs
   double stock_t1_m3_ha = 0, stock_t2_m3_ha = 0, year_t1 = 0, year_t2 = 0, bcef_s = 0;
   // ids of rows of data/afolu_forest_defaults.csv used where the value is not given
-  std::string cf_id, r_id, bcef_r_id, bcef_s_id;
+  std::string cf_id, r_id, bcef_r_id, bcef_s_id, growth_id;
   LandTag tag{Driver::DirectAnthropogenic, true};
   long line = 0;
 };

@@ -319,7 +319,8 @@ std::vector<CommandSpec> build_specs() {
        "IPCC 2006 Vol 4 Tier 1 forest land remaining forest land: biomass carbon by gain-loss (Eq 2.7, 2.9-2.14) "
        "or stock-difference (Eq 2.8), CO2 per row, national-inventory (managed land) and direct-anthropogenic totals",
        {positional("file", T::Path, "Activity data CSV (see docs/afolu.md): id,method,climate,forest_type,area_ha,"
-                                    "growth,r|r_id,cf|cf_id,wood_removals_m3,bcef_r|bcef_r_id,...,managed,driver"),
+                                    "growth|growth_id,r|r_id,cf|cf_id,wood_removals_m3,bcef_r|bcef_r_id,...,"
+                                    "managed,driver"),
         opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
       {"sensitivity sobol",
        "Global sensitivity: Sobol first- and total-order indices (Saltelli 2010, Jansen) with bootstrap confidence "

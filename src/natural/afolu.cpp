@@ -47,7 +47,10 @@ const AfoluDefaults& AfoluDefaults::builtin() {
       v.confirmed = f[10] == "yes";
       v.note = std::string(f[11]);
       const std::string prefix = v.id.substr(0, v.id.find('.'));
-      auto& dst = prefix == "cf" ? out.carbon_fraction : prefix == "r" ? out.root_shoot : out.bcef;
+      auto& dst = prefix == "cf"  ? out.carbon_fraction
+                  : prefix == "r" ? out.root_shoot
+                  : prefix == "g" ? out.growth  // g.<zone>.<continent>.<status>: Table 4.9 G_W
+                                  : out.bcef;
       dst.push_back(std::move(v));
     }
     return out;
@@ -116,14 +119,15 @@ ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
   const Ids id = row_ids(row);
   const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used);
   const double r = pick(row, row.r, id.r, "", d, "r", out.defaults_used);
-  if (std::isnan(row.growth))
+  if (std::isnan(row.growth) && row.growth_id.empty())
     throw Error(ErrorCategory::InvalidInput,
-                fmt::format("row '{}' needs growth (G_W, above-ground biomass growth in t d.m./ha/yr, IPCC 2006 Vol 4 "
-                            "Tables 4.9-4.10 or national data); panocarbon does not ship those tables yet",
+                fmt::format("row '{}' needs growth (G_W, above-ground biomass growth in t d.m./ha/yr, national data) "
+                            "or growth_id (a g.* row of data/afolu_forest_defaults.csv: Table 4.9 of the 2019 "
+                            "Refinement, tropical natural forests only)",
                             row.id),
                 ErrorContext{{}, row.line, 0, "growth"});
-  out.defaults_used.push_back("growth=input");
-  out.gains_tc = eq2_9_gain(row.area_ha, eq2_10_g_total(row.growth, r), cf);
+  const double g_w = pick(row, row.growth, row.growth_id, "", d, "growth", out.defaults_used);
+  out.gains_tc = eq2_9_gain(row.area_ha, eq2_10_g_total(g_w, r), cf);
   const bool needs_bcef_r = row.wood_removals_m3 > 0 || row.fuelwood_trees_m3 > 0;
   const double bcef_r = needs_bcef_r ? pick(row, row.bcef_r, id.bcef_r, "", d, "bcef_r", out.defaults_used) : 0.0;
   const double l_wood = eq2_12_wood_removals(row.wood_removals_m3, bcef_r, r, cf);
@@ -169,8 +173,8 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < r.fields().size(); ++i) col[io::to_lower(io::trim(r.fields()[i]))] = i;
   static const char* known[] = {"id", "method", "climate", "zone", "forest_type", "area_ha", "growth", "r", "cf",
-                                "r_id", "cf_id", "bcef_r", "bcef_r_id", "bcef_s", "bcef_s_id", "wood_removals_m3",
-                                "fuelwood_trees_m3", "fuelwood_parts_t", "disturbance_area_ha",
+                                "r_id", "cf_id", "growth_id", "bcef_r", "bcef_r_id", "bcef_s", "bcef_s_id",
+                                "wood_removals_m3", "fuelwood_trees_m3", "fuelwood_parts_t", "disturbance_area_ha",
                                 "disturbance_biomass_t_ha", "disturbance_fraction", "stock_t1_m3_ha",
                                 "stock_t2_m3_ha", "year_t1", "year_t2", "managed", "driver"};
   for (const auto& [c, i] : col) {
@@ -256,6 +260,7 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.r_id = get("r_id");
     row.bcef_r_id = get("bcef_r_id");
     row.bcef_s_id = get("bcef_s_id");
+    row.growth_id = get("growth_id");
     rows.push_back(std::move(row));
   }
   if (rows.empty())

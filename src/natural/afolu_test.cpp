@@ -64,3 +64,47 @@ TEST(Afolu, DefaultsFromTheTableAndErrors) {
     EXPECT_EQ(e.context().field, "area_ha");
   }
 }
+
+TEST(Afolu, GrowthIdLooksUpTable49) {
+  const auto& d = nat::AfoluDefaults::builtin();
+  // g.* rows load into the growth list (2019 Refinement Table 4.9 (Updated), tropical natural forests)
+  EXPECT_EQ(d.growth.size(), 24u);
+  const auto* g = d.find("g.tropical_rain_forest.africa.secondary_le20");
+  ASSERT_NE(g, nullptr);
+  EXPECT_DOUBLE_EQ(g->value, 7.6);
+  EXPECT_TRUE(g->confirmed);
+  EXPECT_EQ(g->table, "4.9 (Updated)");
+  const auto rows = nat::read_forest_rows(
+      "id,climate,area_ha,growth,growth_id,r,cf\n"
+      "a,tropical,100,,g.tropical_rain_forest.africa.secondary_le20,0.24,0.47\n"
+      "b,tropical,100,5,g.tropical_rain_forest.africa.secondary_le20,0.24,0.47\n",
+      "t.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].growth_id, "g.tropical_rain_forest.africa.secondary_le20");
+  // Eq 2.10: G_TOTAL = 7.6 x (1 + 0.24) = 9.424 t d.m./ha/yr; Eq 2.9: 100 ha x 9.424 x 0.47 = 442.928 t C/yr
+  const auto a = nat::forest_calc(rows[0], d);
+  EXPECT_NEAR(a.gains_tc, 442.928, 1e-9);
+  EXPECT_NEAR(a.delta_c_tc, 442.928, 1e-9);
+  EXPECT_NEAR(a.co2_t, -442.928 * 44.0 / 12.0, 1e-9);
+  bool named = false;
+  for (const auto& u : a.defaults_used) named = named || u == "growth=g.tropical_rain_forest.africa.secondary_le20";
+  EXPECT_TRUE(named);
+  // a value in the growth column wins over growth_id: 100 x 5 x 1.24 x 0.47 = 291.4
+  const auto b = nat::forest_calc(rows[1], d);
+  EXPECT_NEAR(b.gains_tc, 291.4, 1e-9);
+  // an unknown id names growth_id; neither growth nor growth_id names growth
+  const auto bad = nat::read_forest_rows("id,area_ha,growth_id,r,cf\ny,5,g.nowhere,0.2,0.47\n", "t.csv");
+  try {
+    nat::forest_calc(bad[0], d);
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_EQ(e.context().field, "growth_id");
+  }
+  const auto none = nat::read_forest_rows("id,area_ha,r,cf\ny,5,0.2,0.47\n", "t.csv");
+  try {
+    nat::forest_calc(none[0], d);
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_EQ(e.context().field, "growth");
+  }
+}
