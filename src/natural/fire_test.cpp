@@ -514,4 +514,22 @@ TEST(GfedFireMask, ErrorsNameTheFileAndWhatIsWrong) {
   std::ofstream(names) << "76,\n";
   has(run(ok, "", names), "code 76 has no name");
   has(run(ok, "", tmp("pc-no-such-names.csv")), "cannot read the mask names file");
+  // Missing file; right magic but damaged; a 1-D variable.
+  has(run(tmp("pc-no-such-mask.tif")), "cannot read the country mask file");
+  const auto broken_tif = tmp("pc-mask-broken.tif"), broken_nc = tmp("pc-mask-broken.nc");
+  std::ofstream(broken_tif, std::ios::binary) << std::string("II*\0", 4) << "garbage";
+  has(run(broken_tif), "GDAL cannot open the country mask");
+  std::ofstream(broken_nc, std::ios::binary) << std::string("CDF\x01", 4);  // the magic alone
+  has(run(broken_nc), "libnetcdf cannot open this NetCDF classic file");
+  const auto one_d = tmp("pc-mask-1d.nc");
+  {
+    int nc = -1, d = -1, v = -1;
+    nc_create(one_d.c_str(), NC_CLOBBER, &nc);
+    nc_def_dim(nc, "cell", 12, &d);
+    nc_def_var(nc, "mask", NC_INT, 1, &d, &v);
+    nc_enddef(nc);
+    nc_put_var_int(nc, v, kMask);
+    nc_close(nc);
+  }
+  has(run(one_d), "variable 'mask' has 1 dimensions; expected 2");
 }
