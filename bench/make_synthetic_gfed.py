@@ -7,9 +7,12 @@ Layout (van der Werf et al. 2017, GFED4.1s):
   /emissions/MM/DM                  kg DM m-2 month-1, float32, MM = 01..12
   /emissions/MM/partitioning/DM_T   fraction of DM by fire type T in SAVA BORF TEMF DEFO PEAT AGRI, float32
 
-Also a country mask (--mask FILE): int32 /mask on the same grid (0 = no country).
+Also a country mask (--mask FILE): int32 /mask on the same grid (0 = no country), ISO 3166-1 numeric codes;
+and the same mask as NetCDF classic (--mask-nc FILE; python3-netcdf4): int32 `country` with lat/lon
+coordinate variables, latitude ascending (south first) as many NetCDF files are, _FillValue -1.
+`gdal_translate FILE.nc FILE.tif` turns the latter into a north-up GeoTIFF.
 Usage: make_synthetic_gfed.py OUT.hdf5 [--res 0.25] [--seed 1] [--burn 0.05] [--mask MASK.h5]
-       [--months 12] [--compress]
+       [--mask-nc MASK.nc] [--months 12] [--compress]
 """
 import argparse
 
@@ -25,7 +28,29 @@ def grid_cell_area(rows, cols):
     return np.repeat((r * r * np.radians(360.0 / cols) * band)[:, None], cols, axis=1)
 
 
-def make(path, res=0.25, seed=1, burn=0.05, mask=None, months=12, compress=False):
+def mask_codes(rows, cols):
+    codes = np.array([0, 36, 76, 124, 156, 356, 840], dtype=np.int32)  # ISO 3166-1 numeric
+    return codes[(np.arange(rows)[:, None] + 3 * np.arange(cols)[None, :]) % 7]
+
+
+def write_mask_nc(path, rows, cols):
+    """NetCDF classic, latitude ascending (row 0 = south), int32 `country`, -1 = fill."""
+    import netCDF4
+    res_y, res_x = 180.0 / rows, 360.0 / cols
+    with netCDF4.Dataset(path, "w", format="NETCDF3_CLASSIC") as d:
+        d.createDimension("lat", rows)
+        d.createDimension("lon", cols)
+        lat = d.createVariable("lat", "f8", ("lat",))
+        lat.units, lat.standard_name = "degrees_north", "latitude"
+        lon = d.createVariable("lon", "f8", ("lon",))
+        lon.units, lon.standard_name = "degrees_east", "longitude"
+        lat[:] = -90 + res_y / 2 + res_y * np.arange(rows)
+        lon[:] = -180 + res_x / 2 + res_x * np.arange(cols)
+        v = d.createVariable("country", "i4", ("lat", "lon"), fill_value=-1)
+        v[:] = mask_codes(rows, cols)[::-1]
+
+
+def make(path, res=0.25, seed=1, burn=0.05, mask=None, months=12, compress=False, mask_nc=None):
     import h5py
     rows, cols = int(round(180 / res)), int(round(360 / res))
     rng = np.random.default_rng(seed)
@@ -46,8 +71,9 @@ def make(path, res=0.25, seed=1, burn=0.05, mask=None, months=12, compress=False
                 f.create_dataset(g + "/partitioning/DM_" + name, data=frac[t], **kw)
     if mask:
         with h5py.File(mask, "w") as f:
-            codes = np.array([0, 36, 76, 124, 156, 356, 840], dtype=np.int32)  # ISO 3166-1 numeric
-            f.create_dataset("/mask", data=codes[(np.arange(rows)[:, None] + 3 * np.arange(cols)[None, :]) % 7])
+            f.create_dataset("/mask", data=mask_codes(rows, cols))
+    if mask_nc:
+        write_mask_nc(mask_nc, rows, cols)
     return rows, cols
 
 
@@ -58,7 +84,8 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--burn", type=float, default=0.05, help="fraction of cells burning per month")
     ap.add_argument("--mask")
+    ap.add_argument("--mask-nc")
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--compress", action="store_true")
     a = ap.parse_args()
-    print(make(a.out, a.res, a.seed, a.burn, a.mask, a.months, a.compress))
+    print(make(a.out, a.res, a.seed, a.burn, a.mask, a.months, a.compress, a.mask_nc))

@@ -8,6 +8,7 @@ pkgs=(
   libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev
   librandom123-dev openmpi-bin libopenmpi-dev
   libhdf5-dev hdf5-tools python3-h5py
+  libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4
   python3 python3-yaml python3-numpy python3-pandas python3-scipy
 )
 missing=()

@@ -2,6 +2,7 @@
 // docs/natural-fires.md. Results also go to the database table natural_fluxes.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -50,6 +51,25 @@ std::vector<int> parse_months(const pc::Params& p) {
 // GFED fire types: deforestation and agricultural waste burning are direct anthropogenic on managed land; the
 // others are reported as natural (the same split as docs/natural-fires.md states, a convention of ours).
 bool anthropogenic_type(size_t t) { return t == 3 || t == 5; }
+constexpr unsigned kNaturalTypes = 0b010111, kAnthropogenicTypes = 0b101000;  // bit t = kGfedFireTypes[t]
+
+// A range bound for CSV: empty when there is none.
+std::string bound(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
+nlohmann::json jbound(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+std::string tbound(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string("-"); }
+
+// Fire types of species s without an emission factor spread that burned in the selection (for notes).
+std::string types_without_spread(const nat::FireResult& r, const std::vector<size_t>& months, size_t g, size_t s,
+                                 unsigned mask) {
+  std::string out;
+  for (size_t t = 0; t < 6; ++t) {
+    if (!(mask >> t & 1u) || std::isfinite(r.ef_relative_sd[s][t])) continue;
+    double d = 0;
+    for (size_t m : months) d += r.dm_kg[(m * r.regions.size() + g) * 6 + t];
+    if (d != 0) out += (out.empty() ? "" : " ") + std::string(nat::kGfedFireTypes[t]);
+  }
+  return out;
+}
 }  // namespace
 
 void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
@@ -61,6 +81,9 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     o.months = parse_months(p);
     if (p.has("species")) o.species = p.strs("species");
     if (p.has("mask")) o.mask = p.str("mask");
+    if (p.has("mask-variable")) o.mask_variable = p.str("mask-variable");
+    if (p.has("mask-names")) o.mask_names = p.str("mask-names");
+    if (p.has("dm-uncertainty")) o.dm_uncertainty_pct = p.number("dm-uncertainty");
     const bool no_store = p.flag("no-store");
     pc::Store* store = no_store ? nullptr : &store_for(p);
     const int64_t run =
@@ -80,6 +103,9 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
                 r.dm_kg[(m * nr + g) * 6 + t] * ef.g_per_kg[static_cast<size_t>(si)][t] * 1e-6;
           for (int k = 0; k < 2; ++k) {
             if (part[k] == 0) continue;
+            const unsigned types = k ? kAnthropogenicTypes : kNaturalTypes;
+            const auto range = r.range({m}, g, s, types);
+            const std::string missing = types_without_spread(r, {m}, g, s, types);
             pc::NaturalFluxRecord x;
             x.module = "fire-gfed";
             x.source = file;
@@ -88,6 +114,14 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
             x.month = r.months[m];
             x.species = r.species[s];
             x.value = part[k];
+            x.lower = range.lower;
+            x.upper = range.upper;
+            x.note = !std::isfinite(range.lower)
+                         ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
+                         : fmt::format("95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the "
+                                       "largest of the others), dry matter +-{} %{}",
+                                       o.dm_uncertainty_pct,
+                                       missing.empty() ? "" : "; excludes " + missing + " (no SD)");
             x.origin = k ? "direct anthropogenic" : "natural";
             x.management = k ? "managed" : "unmanaged";
             x.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
@@ -110,42 +144,57 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     };
     const std::string format = p.str("format");
     if (format == "csv") {
-      std::string out = "region,species,month,emission_t\n";
+      std::string out = "region,species,month,emission_t,emission_low_t,emission_high_t\n";
       for (size_t g = 0; g < nr; ++g) {
         if (!region_used(g)) continue;
         for (size_t s = 0; s < r.species.size(); ++s)
-          for (size_t m = 0; m < r.months.size(); ++m)
-            out += fmt::format("{},{},{},{}\n", r.regions[g], r.species[s], r.months[m], r.emission(m, g, s));
+          for (size_t m = 0; m < r.months.size(); ++m) {
+            const auto rg = r.range({m}, g, s);
+            out += fmt::format("{},{},{},{},{},{}\n", r.regions[g], r.species[s], r.months[m], r.emission(m, g, s),
+                               bound(rg.lower), bound(rg.upper));
+          }
       }
       std::cout << out;
       return;
     }
+    std::vector<size_t> all_months(r.months.size());
+    for (size_t m = 0; m < all_months.size(); ++m) all_months[m] = m;
     if (format == "json") {
-      nlohmann::json rows = nlohmann::json::array();
+      nlohmann::json rows = nlohmann::json::array(), annual = nlohmann::json::array();
       for (size_t g = 0; g < nr; ++g) {
         if (!region_used(g)) continue;
-        for (size_t s = 0; s < r.species.size(); ++s)
-          for (size_t m = 0; m < r.months.size(); ++m)
+        for (size_t s = 0; s < r.species.size(); ++s) {
+          for (size_t m = 0; m < r.months.size(); ++m) {
+            const auto rg = r.range({m}, g, s);
             rows.push_back({{"region", r.regions[g]}, {"species", r.species[s]}, {"month", r.months[m]},
-                            {"emission_t", r.emission(m, g, s)}});
+                            {"emission_t", r.emission(m, g, s)}, {"emission_low_t", jbound(rg.lower)},
+                            {"emission_high_t", jbound(rg.upper)}});
+          }
+          const auto ya = r.range(all_months, g, s);
+          annual.push_back({{"region", r.regions[g]}, {"species", r.species[s]}, {"emission_t", ya.mean},
+                            {"emission_low_t", jbound(ya.lower)}, {"emission_high_t", jbound(ya.upper)}});
+        }
       }
       const auto id = nat::check_carbon_identity(ef);
       std::cout << nlohmann::json({{"file", r.file}, {"year", r.year}, {"grid", {r.rows, r.cols}},
                                    {"emission_factors", ef.source},
                                    {"carbon_identity_max_relative_difference", id.max_abs_relative_difference},
-                                   {"rows", rows}})
+                                   {"dm_uncertainty_pct", o.dm_uncertainty_pct},
+                                   {"range", "95 %; IPCC 2006 Vol 4 Table 2.5 relative SD per fire type, months "
+                                             "correlated (docs/natural-fires.md)"},
+                                   {"rows", rows}, {"annual", annual}})
                        .dump(2)
                 << '\n';
       return;
     }
     // Table: annual totals per region and species.
-    fmt::print("{:<8} {:<14} {:>18}\n", "region", "species", "emission_t");
+    fmt::print("{:<8} {:<14} {:>18} {:>14} {:>14}\n", "region", "species", "emission_t", "low_t", "high_t");
     for (size_t g = 0; g < nr; ++g) {
       if (!region_used(g)) continue;
       for (size_t s = 0; s < r.species.size(); ++s) {
-        double tot = 0;
-        for (size_t m = 0; m < r.months.size(); ++m) tot += r.emission(m, g, s);
-        fmt::print("{:<8} {:<14} {:>18.6g}\n", r.regions[g], r.species[s], tot);
+        const auto ya = r.range(all_months, g, s);  // months correlated: types summed over the year first
+        fmt::print("{:<8} {:<14} {:>18.6g} {:>14} {:>14}\n", r.regions[g], r.species[s], ya.mean, tbound(ya.lower),
+                   tbound(ya.upper));
       }
     }
     fmt::print("{} {}: {} months, grid {} x {}, t per year\n", r.file, r.year, r.months.size(), r.rows, r.cols);
@@ -157,7 +206,9 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     if (p.has("species")) species = p.strs("species");
     auto& store = store_for(p);
     const int64_t run = store.begin_run("natural fire-tier1", {{"file", file}}, p.json());
-    const auto rows = pc::logged(store, run, [&] { return nat::compute_fire_tier1(file, species); });
+    const double area_pct = p.has("area-uncertainty") ? p.number("area-uncertainty") : 0.0;
+    const auto rows = pc::logged(store, run, [&] { return nat::compute_fire_tier1(file, species, area_pct); });
+    const auto totals = nat::tier1_totals(rows);
     const int year = p.has("year") ? static_cast<int>(p.integer("year")) : 0;
     const std::string region = p.has("region") ? p.str("region") : std::string("World");
     std::vector<pc::NaturalFluxRecord> recs;
@@ -169,21 +220,27 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
       f.year = year;
       f.species = x.species;
       f.value = x.emission_t;
+      f.lower = x.range.lower;
+      f.upper = x.range.upper;
       const bool agri = x.ef_category == "agricultural_residues";
       f.origin = agri ? "direct anthropogenic" : "natural";
       f.management = agri ? "managed" : "";
       f.method = "IPCC 2006 Vol 4 Ch 2 Eq 2.27, Tables 2.4 and 2.5";
-      f.note = x.vegetation;
+      f.note = x.vegetation + (x.uncertainty_note.empty() ? "" : "; " + x.uncertainty_note);
       recs.push_back(std::move(f));
     }
     store.save_natural_fluxes(run, recs);
     store.finish_run(run, "ok", {{"rows", rows.size()}});
     const std::string format = p.str("format");
     if (format == "csv") {
-      std::string out = "vegetation,species,area_ha,mb_cf_t_per_ha,gef_g_per_kg,emission_t\n";
+      std::string out =
+          "vegetation,species,area_ha,mb_cf_t_per_ha,gef_g_per_kg,emission_t,emission_low_t,emission_high_t,"
+          "uncertainty_note\n";
+      auto quote = [](const std::string& t) { return t.find(',') == std::string::npos ? t : "\"" + t + "\""; };
       for (const auto& x : rows)
-        out += fmt::format("{},{},{},{},{},{}\n", x.vegetation, x.species, x.area_ha, x.fuel_t_per_ha, x.g_per_kg,
-                           x.emission_t);
+        out += fmt::format("{},{},{},{},{},{},{},{},{}\n", x.vegetation, x.species, x.area_ha, x.fuel_t_per_ha,
+                           x.g_per_kg, x.emission_t, bound(x.range.lower), bound(x.range.upper),
+                           quote(x.uncertainty_note));
       std::cout << out;
       return;
     }
@@ -192,15 +249,28 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
       for (const auto& x : rows)
         a.push_back({{"vegetation", x.vegetation}, {"ef_category", x.ef_category}, {"species", x.species},
                      {"area_ha", x.area_ha}, {"mb_cf_t_per_ha", x.fuel_t_per_ha}, {"gef_g_per_kg", x.g_per_kg},
-                     {"emission_t", x.emission_t}});
-      std::cout << a.dump(2) << '\n';
+                     {"emission_t", x.emission_t}, {"emission_low_t", jbound(x.range.lower)},
+                     {"emission_high_t", jbound(x.range.upper)}, {"uncertainty_note", x.uncertainty_note}});
+      nlohmann::json tj = nlohmann::json::array();
+      for (const auto& t : totals)
+        tj.push_back({{"species", t.species}, {"emission_t", t.emission_t}, {"emission_low_t", jbound(t.range.lower)},
+                      {"emission_high_t", jbound(t.range.upper)}, {"uncertainty_note", t.uncertainty_note}});
+      std::cout << nlohmann::json({{"area_uncertainty_pct", area_pct}, {"rows", a}, {"totals", tj}}).dump(2) << '\n';
       return;
     }
-    fmt::print("{:<42} {:<6} {:>14} {:>10} {:>10} {:>16}\n", "vegetation", "gas", "area_ha", "MB*Cf", "Gef",
-               "emission_t");
+    fmt::print("{:<42} {:<6} {:>14} {:>10} {:>10} {:>16} {:>14} {:>14}\n", "vegetation", "gas", "area_ha", "MB*Cf",
+               "Gef", "emission_t", "low_t", "high_t");
     for (const auto& x : rows)
-      fmt::print("{:<42} {:<6} {:>14.6g} {:>10.6g} {:>10.6g} {:>16.6g}\n", x.vegetation, x.species, x.area_ha,
-                 x.fuel_t_per_ha, x.g_per_kg, x.emission_t);
+      fmt::print("{:<42} {:<6} {:>14.6g} {:>10.6g} {:>10.6g} {:>16.6g} {:>14} {:>14}{}\n", x.vegetation, x.species,
+                 x.area_ha, x.fuel_t_per_ha, x.g_per_kg, x.emission_t, tbound(x.range.lower), tbound(x.range.upper),
+                 x.uncertainty_note.empty() ? "" : "  (" + x.uncertainty_note + ")");
+    for (const auto& t : totals)
+      fmt::print("{:<42} {:<6} {:>14} {:>10} {:>10} {:>16.6g} {:>14} {:>14}{}\n", "total", t.species, "", "", "",
+                 t.emission_t, tbound(t.range.lower), tbound(t.range.upper),
+                 t.uncertainty_note.empty() ? "" : "  (" + t.uncertainty_note + ")");
+    fmt::print("95 % ranges: IPCC 2006 Vol 1 Eq 3.1 on the SDs of Tables 2.4 and 2.5, area +-{} %; totals treat rows "
+               "sharing a factor as correlated (docs/natural-fires.md)\n",
+               area_pct);
   };
 }
 }  // namespace cli

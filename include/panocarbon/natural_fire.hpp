@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,12 +39,35 @@ struct CarbonIdentity {
 };
 CarbonIdentity check_carbon_identity(const GfedEmissionFactors& ef);
 
+// A mean with its 95 % range (docs/natural-fires.md, "Uncertainty"). With r = sd / mean:
+//   r <= 0.3: mean +- 1.96 sd (normal; IPCC 2006 Vol 1 Ch 3 uses Approach 1 up to about this spread);
+//   r >  0.3: the 2.5 and 97.5 percentiles of the lognormal with that mean and sd:
+//             s2 = ln(1 + r^2), mu = ln(mean) - s2 / 2, bounds exp(mu -+ 1.96 sqrt(s2)).
+// sd NaN (no spread known) gives NaN bounds; mean 0 gives 0, 0.
+struct Range95 {
+  double mean = 0;
+  double sd = std::numeric_limits<double>::quiet_NaN();
+  double lower = std::numeric_limits<double>::quiet_NaN(), upper = std::numeric_limits<double>::quiet_NaN();
+};
+Range95 range_95(double mean, double sd);
+
+// Relative 1-sigma spread of the emission factor of `species` for the six GFED fire types, from the SDs of
+// IPCC 2006 Vol 4 Table 2.5 (Andreae and Merlet 2001) in data/ipcc2006_fire.csv: SAVA <- savanna and grassland,
+// BORF and TEMF <- extra-tropical forest, DEFO <- tropical forest, AGRI <- agricultural residues, PEAT (no
+// Table 2.5 row) <- the largest of the other five. NaN where the table gives no SD (and for species it lacks).
+std::array<double, 6> gfed_ef_relative_sd(std::string_view species);
+
 struct FireOptions {
   int year = 0;                      // 0 = not checked against the file name
   std::vector<int> months;           // empty = 1..12
   std::vector<std::string> species;  // empty = every species of the table
-  std::filesystem::path mask;        // HDF5 / NetCDF-4 country mask; empty = GFED basis regions
+  // Country mask on the emissions grid, empty = GFED basis regions. GeoTIFF (GDAL), NetCDF classic or
+  // NetCDF-4 (libnetcdf), or HDF5 with an integer /mask, told apart by their first bytes.
+  std::filesystem::path mask;
+  std::string mask_variable;          // NetCDF / HDF5 variable; empty = /mask, else the first 2-D integer one
+  std::filesystem::path mask_names;   // CSV code,name; empty = ISO 3166-1 numeric -> alpha-3 (data/iso3166.csv)
   double partition_tolerance = 0.01;  // |sum of the six fractions - 1| allowed where DM > 0
+  double dm_uncertainty_pct = 0;      // dry matter: 95 % half-width in percent of DM (one systematic error)
 };
 
 struct FireResult {
@@ -58,6 +82,16 @@ struct FireResult {
   // Emissions, t, per month index, region, species: emission_t[(m * regions + r) * species + s].
   std::vector<double> emission_t;
   double emission(size_t m, size_t r, size_t s) const { return emission_t[(m * regions.size() + r) * species.size() + s]; }
+  // Per result species: GFED4 factor (g/kg) and relative 1-sigma spread (gfed_ef_relative_sd) per fire type.
+  std::vector<std::array<double, 6>> ef_g_per_kg, ef_relative_sd;
+  double dm_relative_sd = 0;  // 1 sigma, from FireOptions::dm_uncertainty_pct / 1.96
+  // Emission of species s in region r over the months `month_index` (indices into `months`) and the fire
+  // types of `type_mask` (bit t = kGfedFireTypes[t]), with its 95 % range. Each type's factor is one error
+  // shared by every cell and month (D_t = DM of type t summed over cells and months first) and independent
+  // of the other types'; DM is one systematic error:
+  //   E = sum_t D_t e_t,  var = sum_t (D_t e_t r_t)^2 + (E r_DM)^2.
+  // No range (NaN) when no burning type of the selection has an EF spread; types without one add nothing.
+  Range95 range(const std::vector<size_t>& month_index, size_t r, size_t s, unsigned type_mask = 0x3f) const;
 };
 
 // Streams the file month by month (one month's seven layers in memory). Errors name the dataset path.
@@ -67,12 +101,33 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
 // IPCC Tier 1 (Eq 2.27): L_fire = A x M_B x C_f x G_ef x 1e-3 (t), A in ha, M_B C_f in t dm/ha (Table 2.4),
 // G_ef in g/kg dm (Table 2.5). Input CSV: vegetation,area_ha[,mb_cf_t_per_ha] (the third column overrides
 // Table 2.4). data/ipcc2006_fire.csv holds the tables.
+//
+// Uncertainty (IPCC 2006 Vol 1 Ch 3 Eq 3.1, Approach 1 for a product): relative 1-sigma
+//   r = sqrt(r_A^2 + r_F^2 + r_G^2), r_A = area_uncertainty_pct / 100 / 1.96, r_F = SD/M_B C_f (Table 2.4),
+//   r_G = SD/G_ef (Table 2.5); a factor without an SD (or M_B C_f from the input) adds nothing and is named in
+//   `uncertainty_note`; no factor with a spread -> no range. Range: range_95.
 struct Tier1Row {
   std::string vegetation, ef_category, species;
   double area_ha = 0, fuel_t_per_ha = 0, g_per_kg = 0, emission_t = 0;
+  double area_rel_sd = 0;                                       // 1 sigma
+  double fuel_sd = std::numeric_limits<double>::quiet_NaN();    // t/ha, NaN = none
+  double gef_sd = std::numeric_limits<double>::quiet_NaN();     // g/kg, NaN = none
+  Range95 range;
+  std::string uncertainty_note;
 };
 std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& activity_csv,
-                                         const std::vector<std::string>& species);
+                                         const std::vector<std::string>& species,
+                                         double area_uncertainty_pct = 0);
+// Total per species over rows. Area errors are independent per row; rows of one vegetation type share its
+// Table 2.4 M_B C_f error and rows of one Table 2.5 category share its G_ef error (fully correlated):
+//   var = sum_i (E_i r_A)^2 + sum_veg (sum_{i in veg} E_i r_F)^2 + sum_cat (sum_{i in cat} E_i r_G)^2.
+struct Tier1Total {
+  std::string species;
+  double emission_t = 0;
+  Range95 range;
+  std::string uncertainty_note;
+};
+std::vector<Tier1Total> tier1_totals(const std::vector<Tier1Row>& rows);
 // Vegetation types of Table 2.4 known to the project (for error messages and docs).
 std::vector<std::string> tier1_vegetation_types();
 

@@ -348,8 +348,15 @@ std::vector<CommandSpec> build_specs() {
           o.required = true;
           return o;
         }(),
-        opt("mask", T::Path, "Country mask on the same grid: HDF5 / NetCDF-4 integer variable /mask (or /country, "
-                             "/countries, /country_code), 0 = no country; regions are named by the codes"),
+        opt("mask", T::Path, "Country mask on the emissions grid: GeoTIFF, NetCDF classic / NetCDF-4, or HDF5 with an "
+                             "integer /mask; ISO 3166-1 numeric codes (reported as alpha-3), 0 / nodata = none"),
+        opt("mask-variable", T::String, "Variable of a NetCDF / HDF5 mask (default: mask, country, countries, "
+                                        "country_code, else the first 2-D integer variable)"),
+        opt("mask-names", T::Path, "CSV code,name naming the mask codes (replaces the ISO 3166-1 alpha-3 names; codes "
+                                   "not listed are reported as numbers)"),
+        bounded(opt("dm-uncertainty", T::Double, "Dry matter burned: 95 % half-width in percent, one systematic "
+                                                 "error for all cells, months and types (0 = none)", "0"),
+                0, 1000),
         [] {
           OptionSpec o = opt("species", T::String, "Species, comma-separated (default: every row of the table)");
           o.multiple = true;
@@ -370,6 +377,8 @@ std::vector<CommandSpec> build_specs() {
           return o;
         }(),
         bounded(opt("year", T::Int, "Year stored with the results"), 1900, 2200),
+        bounded(opt("area-uncertainty", T::Double, "Area burned: 95 % half-width in percent (0 = exact)", "0"), 0,
+                1000),
         opt("region", T::String, "Country or region stored with the results", "World"), format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},

@@ -9,8 +9,11 @@
 #include <map>
 #include <sstream>
 #include <cctype>
+#include <limits>
+#include <set>
 
 #include "core/embedded.hpp"
+#include "natural/country_mask.hpp"
 #include "io/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural_fire.hpp"
@@ -136,6 +139,103 @@ CarbonIdentity check_carbon_identity(const GfedEmissionFactors& ef) {
   return r;
 }
 
+// ---------------------------------------------------------------- uncertainty
+Range95 range_95(double mean, double sd) {
+  Range95 r;
+  r.mean = mean;
+  r.sd = sd;
+  if (!std::isfinite(sd)) return r;
+  if (mean == 0 || sd == 0) {
+    r.lower = r.upper = mean;
+    return r;
+  }
+  const double rel = sd / std::abs(mean);
+  if (rel <= 0.3) {
+    r.lower = mean - 1.96 * sd;
+    r.upper = mean + 1.96 * sd;
+    return r;
+  }
+  const double s2 = std::log1p(rel * rel), s = std::sqrt(s2), mu = std::log(std::abs(mean)) - s2 / 2;
+  r.lower = std::exp(mu - 1.96 * s);
+  r.upper = std::exp(mu + 1.96 * s);
+  if (mean < 0) {  // a removal: mirror
+    const double lo = -r.upper;
+    r.upper = -r.lower;
+    r.lower = lo;
+  }
+  return r;
+}
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+struct Tier1Tables {
+  struct Fuel {
+    std::string category;
+    double value = 0, sd = kNaN;
+  };
+  std::map<std::string, Fuel> fuel;                                             // vegetation -> Table 2.4
+  std::map<std::pair<std::string, std::string>, std::pair<double, double>> gef;  // (category, species) -> value, sd
+};
+const Tier1Tables& tier1_tables() {
+  static const Tier1Tables t = [] {
+    Tier1Tables tb;
+    io::CsvReader r(panocarbon::detail::embedded_file("ipcc2006_fire.csv"), "<embedded>/ipcc2006_fire.csv");
+    r.next();  // header: table,vegetation,ef_category,species,value,unit,sd,...
+    while (r.next()) {
+      const auto& f = r.fields();
+      double v = 0, sd = kNaN;
+      io::parse_double(f[4], v);
+      if (!io::trim(f[6]).empty()) io::parse_double(f[6], sd);
+      if (f[0] == "2.4") tb.fuel[std::string(f[1])] = {std::string(f[2]), v, sd};
+      else if (f[0] == "2.5") tb.gef[{std::string(f[2]), std::string(f[3])}] = {v, sd};
+    }
+    return tb;
+  }();
+  return t;
+}
+}  // namespace
+
+std::array<double, 6> gfed_ef_relative_sd(std::string_view species) {
+  // SAVA BORF TEMF DEFO PEAT AGRI -> Table 2.5 category; PEAT: the largest of the others.
+  static constexpr std::array<const char*, 6> kCategory = {"savanna_grassland",     "extra_tropical_forest",
+                                                           "extra_tropical_forest", "tropical_forest",
+                                                           "",                      "agricultural_residues"};
+  std::array<double, 6> out;
+  out.fill(kNaN);
+  const auto& tb = tier1_tables();
+  for (size_t t = 0; t < 6; ++t) {
+    if (!*kCategory[t]) continue;
+    for (const auto& [key, v] : tb.gef)
+      if (key.first == kCategory[t] && upper(key.second) == upper(species) && v.first > 0 && std::isfinite(v.second))
+        out[t] = v.second / v.first;
+  }
+  for (size_t t = 0; t < 6; ++t)
+    if (t != 4 && std::isfinite(out[t]) && !(out[4] >= out[t])) out[4] = out[t];
+  return out;
+}
+
+Range95 FireResult::range(const std::vector<size_t>& month_index, size_t r, size_t s, unsigned type_mask) const {
+  const size_t nr = regions.size();
+  std::array<double, 6> d{};
+  for (size_t m : month_index)
+    for (size_t t = 0; t < 6; ++t)
+      if (type_mask >> t & 1u) d[t] += dm_kg[(m * nr + r) * 6 + t];
+  double e = 0, var = 0;
+  bool species_spread = false, spread = false;  // the species has one / a burning type has one
+  for (size_t t = 0; t < 6; ++t) {
+    const double et = d[t] * ef_g_per_kg[s][t] * 1e-6;
+    e += et;
+    if ((type_mask >> t & 1u) && std::isfinite(ef_relative_sd[s][t])) {
+      species_spread = true;
+      var += (et * ef_relative_sd[s][t]) * (et * ef_relative_sd[s][t]);
+      if (et != 0) spread = true;
+    }
+  }
+  if (!species_spread || (!spread && e != 0)) return range_95(e, kNaN);
+  var += (e * dm_relative_sd) * (e * dm_relative_sd);
+  return range_95(e, std::sqrt(var));
+}
+
 // ---------------------------------------------------------------- HDF5
 namespace {
 struct H5Handle {
@@ -179,7 +279,7 @@ struct H5File {
   // Reads a 2-D dataset converted to T; checks or sets the shape.
   template <typename T>
   void read2d(const std::string& dataset, std::vector<T>& out, size_t& rows, size_t& cols, hid_t mem_type,
-              const char* what) const {
+              const char* what, bool integer_only = false) const {
     if (!has(dataset))
       throw input_error(fmt::format("dataset {} is missing ({}); a GFED4.1s file has /emissions/MM/DM, "
                                     "/emissions/MM/partitioning/DM_<TYPE>, /ancill/grid_cell_area and "
@@ -213,6 +313,10 @@ struct H5File {
     const H5T_class_t cls = H5Tget_class(ft.id);
     if (cls != H5T_FLOAT && cls != H5T_INTEGER)
       throw input_error(fmt::format("dataset {} is not numeric ({})", dataset, what), ErrorContext{path, 0, 0, dataset});
+    if (integer_only && cls != H5T_INTEGER)
+      throw input_error(fmt::format("dataset {} is floating point, not an integer type ({} must be integers)", dataset,
+                                    what),
+                        ErrorContext{path, 0, 0, dataset});
     if (H5Dread(d.id, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
       throw Error(ErrorCategory::Io, fmt::format("reading dataset {} failed", dataset), ErrorContext{path, 0, 0, dataset});
   }
@@ -230,6 +334,42 @@ std::vector<std::string> split_list(const std::vector<std::string>& in) {
     }
   }
   return out;
+}
+}  // namespace
+
+namespace {
+// The country mask on the emissions grid (row 0 north), by the file's first bytes.
+std::vector<int> read_mask(const FireOptions& opt, size_t rows, size_t cols) {
+  const auto fmt_ = detail::detect_mask_format(opt.mask);
+  if (fmt_ == detail::MaskFormat::GeoTiff) return detail::read_mask_gdal(opt.mask, rows, cols);
+  if (fmt_ == detail::MaskFormat::Unknown)
+    throw input_error("the country mask is neither GeoTIFF, NetCDF nor HDF5 (by its first bytes); give a GeoTIFF, a "
+                      "NetCDF classic / NetCDF-4 or an HDF5 file with an integer /mask",
+                      ErrorContext{opt.mask.string()});
+  if (auto m = detail::read_mask_netcdf(opt.mask, rows, cols, opt.mask_variable)) return std::move(*m);
+  if (fmt_ == detail::MaskFormat::NetcdfClassic)
+    throw input_error("libnetcdf cannot open this NetCDF classic file; check that it is complete",
+                      ErrorContext{opt.mask.string()});
+  // A plain HDF5 file that libnetcdf does not read: the dataset /mask (or --mask-variable).
+  H5File mk(opt.mask);
+  std::string ds;
+  if (!opt.mask_variable.empty()) {
+    ds = opt.mask_variable[0] == '/' ? opt.mask_variable : "/" + opt.mask_variable;
+  } else {
+    for (const char* cand : {"/mask", "/country", "/countries", "/country_code"})
+      if (mk.has(cand)) {
+        ds = cand;
+        break;
+      }
+  }
+  if (ds.empty())
+    throw input_error("no country mask dataset: expected an integer variable /mask (or /country, /countries, "
+                      "/country_code, or --mask-variable) on the emissions grid, 0 = no country",
+                      ErrorContext{opt.mask.string()});
+  std::vector<int> m;
+  size_t mr = rows, mc = cols;
+  mk.read2d(ds, m, mr, mc, H5T_NATIVE_INT, "country codes", true);
+  return m;
 }
 }  // namespace
 
@@ -284,6 +424,11 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
       throw input_error(fmt::format("month {} is out of range 1..12 (datasets /emissions/01 ... /emissions/12)", m),
                         ErrorContext{file.string(), 0, 0, "months"});
 
+  if (!std::isfinite(opt.dm_uncertainty_pct) || opt.dm_uncertainty_pct < 0)
+    throw input_error(fmt::format("--dm-uncertainty {} must be a percentage >= 0 (95 % half-width of dry matter "
+                                  "burned)",
+                                  opt.dm_uncertainty_pct),
+                      ErrorContext{"", 0, 0, "dm-uncertainty"});
   H5File h5(file);
   std::vector<double> area;
   std::vector<int> region;
@@ -305,26 +450,27 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
     }
     res.regions.emplace_back("none");  // cells outside every basis region (code 0)
   } else {
-    H5File mk(opt.mask);
-    std::string ds;
-    for (const char* cand : {"/mask", "/country", "/countries", "/country_code"})
-      if (mk.has(cand)) {
-        ds = cand;
-        break;
-      }
-    if (ds.empty())
-      throw input_error("no country mask dataset: expected an integer variable /mask (or /country, /countries, "
-                        "/country_code) on the emissions grid, 0 = no country",
-                        ErrorContext{opt.mask.string()});
-    std::vector<int> m;
-    size_t mr = rows, mc = cols;
-    mk.read2d(ds, m, mr, mc, H5T_NATIVE_INT, "country codes");
+    const std::vector<int> m = read_mask(opt, rows, cols);
+    const auto names = detail::load_mask_names(opt.mask_names);
+    // Regions by name: codes that share a name (--mask-names) are summed together; "none" last.
     std::map<int, int> codes;
     for (int c : m) codes[c] = 0;
+    std::map<std::string, int> by_name;
+    bool none = false;
     for (auto& [c, s] : codes) {
-      s = static_cast<int>(res.regions.size());
-      res.regions.push_back(c <= 0 ? std::string("none") : std::to_string(c));
+      const std::string name = detail::mask_region_name(c, names);
+      if (name == "none") {
+        none = true;
+        continue;
+      }
+      auto [it, added] = by_name.emplace(name, static_cast<int>(res.regions.size()));
+      if (added) res.regions.push_back(name);
+      s = it->second;
     }
+    const int none_slot = static_cast<int>(res.regions.size());
+    if (none) res.regions.emplace_back("none");
+    for (auto& [c, s] : codes)
+      if (c <= 0) s = none_slot;
     for (size_t i = 0; i < n; ++i) slot[i] = codes[m[i]];
   }
   const size_t nr = res.regions.size(), ns = sidx.size(), nm = res.months.size();
@@ -366,6 +512,11 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
       a[5] += w * f5;
     }
   }
+  for (int si : sidx) {
+    res.ef_g_per_kg.push_back(ef.g_per_kg[static_cast<size_t>(si)]);
+    res.ef_relative_sd.push_back(gfed_ef_relative_sd(ef.species[static_cast<size_t>(si)]));
+  }
+  res.dm_relative_sd = opt.dm_uncertainty_pct / 100.0 / 1.96;
   // g/kg x kg = g; 1e-6 t per g.
   res.emission_t.assign(nm * nr * ns, 0.0);
   for (size_t mi = 0; mi < nm; ++mi)
@@ -379,37 +530,20 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
 }
 
 // ---------------------------------------------------------------- IPCC Tier 1
-namespace {
-struct Tier1Tables {
-  std::map<std::string, std::pair<std::string, double>> fuel;  // vegetation -> (ef category, M_B C_f t/ha)
-  std::map<std::pair<std::string, std::string>, double> gef;    // (category, species) -> g/kg
-};
-const Tier1Tables& tier1_tables() {
-  static const Tier1Tables t = [] {
-    Tier1Tables tb;
-    io::CsvReader r(detail::embedded_file("ipcc2006_fire.csv"), "<embedded>/ipcc2006_fire.csv");
-    r.next();  // header
-    while (r.next()) {
-      const auto& f = r.fields();
-      double v = 0;
-      io::parse_double(f[4], v);
-      if (f[0] == "2.4") tb.fuel[std::string(f[1])] = {std::string(f[2]), v};
-      else if (f[0] == "2.5") tb.gef[{std::string(f[2]), std::string(f[3])}] = v;
-    }
-    return tb;
-  }();
-  return t;
-}
-}  // namespace
-
 std::vector<std::string> tier1_vegetation_types() {
   std::vector<std::string> v;
   for (const auto& [k, _] : tier1_tables().fuel) v.push_back(k);
   return v;
 }
 
-std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, const std::vector<std::string>& species_in) {
+std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, const std::vector<std::string>& species_in,
+                                         double area_uncertainty_pct) {
   const auto& tb = tier1_tables();
+  if (!std::isfinite(area_uncertainty_pct) || area_uncertainty_pct < 0)
+    throw input_error(fmt::format("--area-uncertainty {} must be a percentage >= 0 (95 % half-width of the area "
+                                  "burned)",
+                                  area_uncertainty_pct),
+                      ErrorContext{"", 0, 0, "area-uncertainty"});
   auto species = split_list(species_in);
   if (species.empty()) species = {"CO2", "CH4", "N2O", "CO", "NOx"};
   for (auto& s : species) {
@@ -436,6 +570,7 @@ std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, cons
   if (head.size() < 2 || head[0] != "vegetation" || head[1] != "area_ha" ||
       (head.size() > 2 && head[2] != "mb_cf_t_per_ha"))
     throw input_error("header must be vegetation,area_ha[,mb_cf_t_per_ha]", r.context(1));
+  const double r_area = area_uncertainty_pct / 100.0 / 1.96;
   std::vector<Tier1Row> out;
   while (r.next()) {
     const auto& f = r.fields();
@@ -447,21 +582,92 @@ std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, cons
                   fmt::format("unknown vegetation type '{}'; data/ipcc2006_fire.csv (Table 2.4) has {}", veg,
                               join(tier1_vegetation_types())),
                   r.context(1, "vegetation"));
-    double area = 0, fuel = it->second.second;
+    double area = 0, fuel = it->second.value, fuel_sd = it->second.sd;
+    bool own_fuel = false;
     if (!io::parse_double(f[1], area) || !std::isfinite(area) || area < 0)
       throw input_error(fmt::format("area_ha '{}' is not a non-negative number (hectares burned)", f[1]),
                         r.context(2, "area_ha"));
-    if (f.size() > 2 && !io::trim(f[2]).empty() &&
-        (!io::parse_double(f[2], fuel) || !std::isfinite(fuel) || fuel < 0))
-      throw input_error(fmt::format("mb_cf_t_per_ha '{}' is not a non-negative number (t dry matter per ha)", f[2]),
-                        r.context(3, "mb_cf_t_per_ha"));
-    for (const auto& s : species) {
-      auto g = tb.gef.find({it->second.first, s});
-      if (g == tb.gef.end()) continue;
-      Tier1Row row{veg, it->second.first, s, area, fuel, g->second, 0};
-      row.emission_t = area * fuel * g->second * 1e-3;  // Eq 2.27
-      out.push_back(row);
+    if (f.size() > 2 && !io::trim(f[2]).empty()) {
+      if (!io::parse_double(f[2], fuel) || !std::isfinite(fuel) || fuel < 0)
+        throw input_error(fmt::format("mb_cf_t_per_ha '{}' is not a non-negative number (t dry matter per ha)", f[2]),
+                          r.context(3, "mb_cf_t_per_ha"));
+      own_fuel = true;
+      fuel_sd = kNaN;
     }
+    for (const auto& s : species) {
+      auto g = tb.gef.find({it->second.category, s});
+      if (g == tb.gef.end()) continue;
+      Tier1Row row;
+      row.vegetation = veg;
+      row.ef_category = it->second.category;
+      row.species = s;
+      row.area_ha = area;
+      row.fuel_t_per_ha = fuel;
+      row.g_per_kg = g->second.first;
+      row.emission_t = area * fuel * row.g_per_kg * 1e-3;  // Eq 2.27
+      row.area_rel_sd = r_area;
+      row.fuel_sd = fuel_sd;
+      row.gef_sd = g->second.second;
+      // Eq 3.1 for a product: relative variances add.
+      double var = r_area * r_area;
+      bool spread = r_area > 0;
+      std::vector<std::string> missing;
+      if (std::isfinite(fuel_sd) && fuel > 0) {
+        var += (fuel_sd / fuel) * (fuel_sd / fuel);
+        spread = true;
+      } else {
+        missing.emplace_back(own_fuel ? "M_B*C_f (from the input; no SD)" : "M_B*C_f (no SD in Table 2.4)");
+      }
+      if (std::isfinite(row.gef_sd) && row.g_per_kg > 0) {
+        var += (row.gef_sd / row.g_per_kg) * (row.gef_sd / row.g_per_kg);
+        spread = true;
+      } else {
+        missing.emplace_back("G_ef (no SD in Table 2.5)");
+      }
+      row.range = range_95(row.emission_t, spread ? row.emission_t * std::sqrt(var) : kNaN);
+      if (!missing.empty())
+        row.uncertainty_note = (spread ? "range excludes " : "no range: ") + join(missing);
+      out.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+std::vector<Tier1Total> tier1_totals(const std::vector<Tier1Row>& rows) {
+  std::vector<Tier1Total> out;
+  std::vector<std::string> order;
+  for (const auto& x : rows)
+    if (std::find(order.begin(), order.end(), x.species) == order.end()) order.push_back(x.species);
+  for (const auto& sp : order) {
+    Tier1Total t;
+    t.species = sp;
+    double var = 0;
+    bool spread = false;
+    std::map<std::string, double> by_veg, by_cat;  // correlated sums E_i r
+    std::set<std::string> missing;
+    for (const auto& x : rows) {
+      if (x.species != sp) continue;
+      t.emission_t += x.emission_t;
+      var += (x.emission_t * x.area_rel_sd) * (x.emission_t * x.area_rel_sd);
+      if (x.area_rel_sd > 0) spread = true;
+      if (std::isfinite(x.fuel_sd) && x.fuel_t_per_ha > 0) {
+        by_veg[x.vegetation] += x.emission_t * x.fuel_sd / x.fuel_t_per_ha;
+        spread = true;
+      } else {
+        missing.insert("M_B*C_f of " + x.vegetation);
+      }
+      if (std::isfinite(x.gef_sd) && x.g_per_kg > 0) {
+        by_cat[x.ef_category] += x.emission_t * x.gef_sd / x.g_per_kg;
+        spread = true;
+      } else {
+        missing.insert("G_ef of " + x.ef_category);
+      }
+    }
+    for (const auto& [_, v] : by_veg) var += v * v;
+    for (const auto& [_, v] : by_cat) var += v * v;
+    t.range = range_95(t.emission_t, spread ? std::sqrt(var) : kNaN);
+    if (!missing.empty()) t.uncertainty_note = (spread ? "range excludes " : "no range: ") + join(missing);
+    out.push_back(std::move(t));
   }
   return out;
 }

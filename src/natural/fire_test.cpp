@@ -1,11 +1,14 @@
 // GFED emission factor parser (and the table's carbon identity), the GFED4.1s HDF5 reader on tiny files
 // written here with the HDF5 C API, its errors, and IPCC Tier 1 fires.
 #include <gtest/gtest.h>
+#include <gdal.h>
 #include <hdf5.h>
+#include <netcdf.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural_fire.hpp"
@@ -189,4 +192,344 @@ TEST(FireTier1, Eq227) {
   EXPECT_DOUBLE_EQ(rows[3].emission_t, 200 * 5.0 * 2.7 * 1e-3);    // override 5 t/ha, CH4 2.7 g/kg
   std::ofstream(p) << "vegetation,area_ha\nmoon_forest,1\n";
   EXPECT_NE(err([&] { compute_fire_tier1(p, {}); }).find("moon_forest"), std::string::npos);
+}
+
+// ------------------------------------------------------------------ uncertainty ranges
+TEST(FireRange, NormalUpToThirtyPercentLognormalAbove) {
+  // r = 0.1: 100 +- 1.96 x 10.
+  auto a = range_95(100, 10);
+  EXPECT_NEAR(a.lower, 80.4, 1e-12);
+  EXPECT_NEAR(a.upper, 119.6, 1e-12);
+  // r = 0.5: s2 = ln 1.25 = 0.2231436, mu = ln 100 - s2/2 = 4.4935979, exp(mu -+ 1.96 sqrt(s2)).
+  auto b = range_95(100, 50);
+  EXPECT_NEAR(b.lower, 35.43613935976506, 1e-9);
+  EXPECT_NEAR(b.upper, 225.75822718101648, 1e-9);
+  // r = 0.3 exactly is still normal: 100 +- 58.8.
+  EXPECT_NEAR(range_95(100, 30).lower, 41.2, 1e-12);
+  EXPECT_TRUE(std::isnan(range_95(5, std::nan("")).lower));
+  EXPECT_EQ(range_95(0, 0).upper, 0);
+}
+
+TEST(FireTier1, RangesByEq31AndTheTableSds) {
+  const auto p = (std::filesystem::temp_directory_path() / "pc-tier1-unc.csv").string();
+  std::ofstream(p) << "vegetation,area_ha,mb_cf_t_per_ha\nsavanna_grasslands_mid_late_grassland,1000,\n"
+                      "primary_tropical_forest_slash_and_burn_all,10,100\nwheat_residues,200,\n";
+  // No area uncertainty. Savanna CO2: r = sqrt((3.1/4.1)^2 + (95/1613)^2) = 0.75839 > 0.3 -> lognormal.
+  auto rows = compute_fire_tier1(p, {"CO2,CH4"});
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_NEAR(rows[0].range.sd / rows[0].emission_t, 0.7583879715854746, 1e-12);
+  EXPECT_NEAR(rows[0].range.lower, 1406.0105828305034, 1e-9 * 1406);
+  EXPECT_NEAR(rows[0].range.upper, 19748.099317333472, 1e-9 * 19748);
+  EXPECT_TRUE(rows[0].uncertainty_note.empty());
+  // Wheat CH4: no SD in Table 2.4 nor in Table 2.5 and an exact area: no range, said so.
+  EXPECT_EQ(rows[5].vegetation, "wheat_residues");
+  EXPECT_TRUE(std::isnan(rows[5].range.lower));
+  EXPECT_NE(rows[5].uncertainty_note.find("no range"), std::string::npos) << rows[5].uncertainty_note;
+  // +-20 % area (95 %): r_A = 0.2/1.96. Primary forest CO2 with the input's fuel (no SD):
+  // r = sqrt(r_A^2 + (90/1580)^2) = 0.11686 -> normal, 1580 +- 1.96 x 0.11686 x 1580.
+  rows = compute_fire_tier1(p, {"CO2,CH4"}, 20);
+  EXPECT_NEAR(rows[2].range.lower, 1218.0981348486857, 1e-9 * 1218);
+  EXPECT_NEAR(rows[2].range.upper, 1941.9018651513143, 1e-9 * 1941);
+  EXPECT_NE(rows[2].uncertainty_note.find("M_B*C_f (from the input; no SD)"), std::string::npos);
+  // Wheat CH4: the area alone, 2.16 +- 20 %.
+  EXPECT_NEAR(rows[5].range.lower, 1.728, 1e-12);
+  EXPECT_NEAR(rows[5].range.upper, 2.592, 1e-12);
+  EXPECT_NE(rows[5].uncertainty_note.find("range excludes"), std::string::npos);
+  EXPECT_NE(err([&] { compute_fire_tier1(p, {}, -1); }).find("--area-uncertainty -1 must be a percentage >= 0"),
+            std::string::npos);
+}
+
+TEST(FireTier1, TotalsCorrelateRowsSharingAFactor) {
+  const auto p = (std::filesystem::temp_directory_path() / "pc-tier1-tot.csv").string();
+  // Two Table 2.4 rows of the same Table 2.5 category (savanna_grassland): their G_ef errors are one error.
+  std::ofstream(p) << "vegetation,area_ha\nsavanna_grasslands_mid_late_grassland,1000\n"
+                      "savanna_grasslands_mid_late_tropical_subtropical_grassland,500\n";
+  const auto rows = compute_fire_tier1(p, {"CO2"});
+  const auto tot = tier1_totals(rows);
+  ASSERT_EQ(tot.size(), 1u);
+  // Ea = 1000 x 4.1 x 1.613 = 6613.3, Eb = 500 x 5.2 x 1.613 = 4193.8;
+  // var = (Ea 3.1/4.1)^2 + (Eb 1.7/5.2)^2 + ((Ea + Eb) 95/1613)^2 -> r = 0.483366 -> lognormal.
+  EXPECT_NEAR(tot[0].emission_t, 10807.1, 1e-9);
+  EXPECT_NEAR(tot[0].range.sd / tot[0].emission_t, 0.48336585709745744, 1e-12);
+  EXPECT_NEAR(tot[0].range.lower, 3963.369057925896, 1e-9 * 3963);
+  EXPECT_NEAR(tot[0].range.upper, 23887.158136628164, 1e-9 * 23887);
+}
+
+TEST(GfedFire, EmissionFactorSpreadsFromTable25) {
+  const auto co2 = gfed_ef_relative_sd("co2");
+  EXPECT_DOUBLE_EQ(co2[0], 95.0 / 1613);   // SAVA <- savanna and grassland
+  EXPECT_DOUBLE_EQ(co2[1], 131.0 / 1569);  // BORF <- extra-tropical forest
+  EXPECT_DOUBLE_EQ(co2[2], 131.0 / 1569);  // TEMF <- extra-tropical forest
+  EXPECT_DOUBLE_EQ(co2[3], 90.0 / 1580);   // DEFO <- tropical forest
+  EXPECT_DOUBLE_EQ(co2[5], 177.0 / 1515);  // AGRI <- agricultural residues
+  EXPECT_DOUBLE_EQ(co2[4], 177.0 / 1515);  // PEAT: the largest of the others
+  const auto n2o = gfed_ef_relative_sd("N2O");
+  EXPECT_TRUE(std::isnan(n2o[3]));  // tropical forest N2O: no SD in Table 2.5
+  EXPECT_TRUE(std::isnan(n2o[5]));
+  EXPECT_DOUBLE_EQ(n2o[4], 0.10 / 0.21);
+  for (double v : gfed_ef_relative_sd("BC")) EXPECT_TRUE(std::isnan(v));
+}
+
+TEST(GfedFire, RangesMatchAnIndependentCellSum) {
+  const Tiny g;
+  const auto path = g.write("unc");
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.species = {"CO2,N2O,BC"};
+  o.months = {1, 2};
+  o.dm_uncertainty_pct = 10;
+  const auto r = compute_gfed_fire(path, ef, o);
+  const double rdm = 0.1 / 1.96;
+  for (size_t s = 0; s < 2; ++s) {
+    const auto& e = ef.g_per_kg[static_cast<size_t>(ef.find(r.species[s]))];
+    const auto rel = gfed_ef_relative_sd(r.species[s]);
+    for (size_t k = 0; k < 15; ++k) {
+      double annual_d[6] = {};
+      for (size_t m = 0; m < 2; ++m) {
+        double d[6] = {};
+        for (size_t i = 0; i < g.rows * g.cols; ++i) {
+          const int reg = g.regions[i];
+          if (static_cast<size_t>(reg == 0 ? 14 : reg - 1) != k) continue;
+          for (size_t t = 0; t < 6; ++t) d[t] += double(g.dm[m][i]) * g.area[i] * double(g.frac[m][t][i]);
+        }
+        double mean = 0, var = 0;
+        for (size_t t = 0; t < 6; ++t) {
+          annual_d[t] += d[t];
+          mean += d[t] * e[t] * 1e-6;
+          if (std::isfinite(rel[t])) var += std::pow(d[t] * e[t] * 1e-6 * rel[t], 2);
+        }
+        var += std::pow(mean * rdm, 2);
+        const auto got = r.range({m}, k, s);
+        EXPECT_NEAR(got.mean, mean, 1e-9 * mean + 1e-12);
+        if (mean > 0) {
+          EXPECT_NEAR(got.sd, std::sqrt(var), 1e-9 * std::sqrt(var)) << s << " " << k << " " << m;
+        }
+      }
+      // Annual: each type's D summed over the months before squaring (months correlated).
+      double mean = 0, var = 0;
+      for (size_t t = 0; t < 6; ++t) {
+        mean += annual_d[t] * e[t] * 1e-6;
+        if (std::isfinite(rel[t])) var += std::pow(annual_d[t] * e[t] * 1e-6 * rel[t], 2);
+      }
+      var += std::pow(mean * rdm, 2);
+      const auto got = r.range({0, 1}, k, s);
+      if (mean > 0) {
+        EXPECT_NEAR(got.sd, std::sqrt(var), 1e-9 * std::sqrt(var));
+        EXPECT_LT(got.lower, mean);
+        EXPECT_GT(got.upper, mean);
+      }
+    }
+  }
+  // BC: no spread in Table 2.5 -> no range even with a DM uncertainty.
+  EXPECT_TRUE(std::isnan(r.range({0}, 0, 2).lower));
+  o.dm_uncertainty_pct = -5;
+  EXPECT_NE(err([&] { compute_gfed_fire(path, ef, o); }).find("--dm-uncertainty -5 must be a percentage >= 0"),
+            std::string::npos);
+}
+
+// ------------------------------------------------------------------ country masks
+namespace {
+// 3 x 4 mask, row 0 north: ISO 3166-1 numeric 36 AUS, 76 BRA, 840 USA; 999 unknown; 0 none; -1 nodata.
+const int kMask[12] = {76, 76, 840, 0, 840, 999, 76, -1, 36, 36, 840, 76};
+std::string tmp(const std::string& name) { return (std::filesystem::temp_directory_path() / name).string(); }
+
+std::string write_tif(const std::string& name, size_t rows = 3, size_t cols = 4, GDALDataType type = GDT_Int32,
+                      bool south_up = false, double x0 = -180, bool georef = true) {
+  GDALAllRegister();
+  const auto p = tmp(name);
+  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), p.c_str(), static_cast<int>(cols),
+                               static_cast<int>(rows), 1, type, nullptr);
+  double gt[6] = {x0, 360.0 / double(cols), 0, south_up ? -90.0 : 90.0, 0, (south_up ? 180.0 : -180.0) / double(rows)};
+  if (georef) GDALSetGeoTransform(ds, gt);
+  std::vector<int> v(rows * cols, 0);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c)
+      if (r < 3 && c < 4) v[r * cols + c] = kMask[(south_up ? 2 - r : r) * 4 + c];
+  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+  GDALSetRasterNoDataValue(b, -1);
+  EXPECT_EQ(GDALRasterIO(b, GF_Write, 0, 0, static_cast<int>(cols), static_cast<int>(rows), v.data(),
+                         static_cast<int>(cols), static_cast<int>(rows), GDT_Int32, 0, 0),
+            CE_None);
+  GDALClose(ds);
+  return p;
+}
+
+// NetCDF: variable `var` (lat x lon unless transposed), with lat/lon coordinates; lat ascending flips the rows.
+std::string write_nc(const std::string& name, int mode, nc_type type = NC_INT, const char* var = "mask",
+                     bool lat_ascending = false, double lon0 = -135, bool transposed = false, bool extra_float = false) {
+  const auto p = tmp(name);
+  int nc = -1, dlat = -1, dlon = -1, vlat = -1, vlon = -1, v = -1, vf = -1;
+  EXPECT_EQ(nc_create(p.c_str(), mode | NC_CLOBBER, &nc), NC_NOERR);
+  nc_def_dim(nc, "lat", transposed ? 4 : 3, &dlat);
+  nc_def_dim(nc, "lon", transposed ? 3 : 4, &dlon);
+  nc_def_var(nc, "lat", NC_DOUBLE, 1, &dlat, &vlat);
+  nc_def_var(nc, "lon", NC_DOUBLE, 1, &dlon, &vlon);
+  const int dims[2] = {dlat, dlon};
+  if (extra_float) nc_def_var(nc, "burnable", NC_FLOAT, 2, dims, &vf);
+  nc_def_var(nc, var, type, 2, dims, &v);
+  const int fill = -1;
+  if (type == NC_INT) nc_put_att_int(nc, v, "_FillValue", NC_INT, 1, &fill);
+  nc_enddef(nc);
+  if (!transposed) {
+    const double lat_n[3] = {60, 0, -60}, lat_s[3] = {-60, 0, 60};
+    const double lon[4] = {lon0, lon0 + 90, lon0 + 180, lon0 + 270};
+    nc_put_var_double(nc, vlat, lat_ascending ? lat_s : lat_n);
+    nc_put_var_double(nc, vlon, lon);
+    int m[12];
+    for (size_t r = 0; r < 3; ++r)
+      for (size_t c = 0; c < 4; ++c) m[r * 4 + c] = kMask[(lat_ascending ? 2 - r : r) * 4 + c];
+    if (type == NC_INT) nc_put_var_int(nc, v, m);
+    if (type == NC_FLOAT) {
+      float f[12];
+      for (size_t i = 0; i < 12; ++i) f[i] = static_cast<float>(m[i]);
+      nc_put_var_float(nc, v, f);
+    }
+    if (extra_float) {
+      float f[12] = {};
+      nc_put_var_float(nc, vf, f);
+    }
+  }
+  nc_close(nc);
+  return p;
+}
+
+// CO2 of month 1 by region name, summed cell by cell from the Tiny grid and kMask.
+std::map<std::string, double> expected_co2(const Tiny& g, const GfedEmissionFactors& ef,
+                                           const std::map<int, std::string>& names) {
+  std::map<std::string, double> out;
+  const auto& e = ef.g_per_kg[static_cast<size_t>(ef.find("CO2"))];
+  for (size_t i = 0; i < 12; ++i) {
+    double x = 0;
+    for (size_t t = 0; t < 6; ++t) x += double(g.frac[0][t][i]) * e[t];
+    const int c = kMask[i];
+    const std::string name = c <= 0 ? "none" : names.count(c) ? names.at(c) : std::to_string(c);
+    out[name] += double(g.dm[0][i]) * g.area[i] * x * 1e-6;
+  }
+  return out;
+}
+std::map<std::string, double> got_co2(const FireResult& r) {
+  std::map<std::string, double> out;
+  for (size_t k = 0; k < r.regions.size(); ++k) out[r.regions[k]] = r.emission(0, k, 0);
+  return out;
+}
+}  // namespace
+
+TEST(GfedFireMask, GeoTiffNetcdfAndHdf5GiveTheSameCountries) {
+  const Tiny g;
+  const auto path = g.write("maskgrid");
+  const auto ef = load_gfed_emission_factors(kEf);
+  const auto expect = expected_co2(g, ef, {{36, "AUS"}, {76, "BRA"}, {840, "USA"}});
+  ASSERT_EQ(expect.size(), 5u);  // AUS BRA USA 999 none
+  ASSERT_GT(expect.at("BRA"), 0);
+  FireOptions o;
+  o.months = {1};
+  o.species = {"CO2"};
+  const auto h5 = tmp("pc-mask.h5");
+  {
+    hid_t f = H5Fcreate(h5.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    Tiny::put(f, "/mask", H5T_NATIVE_INT, kMask, 3, 4);
+    H5Fclose(f);
+  }
+  const std::vector<std::string> masks = {
+      h5,
+      write_tif("pc-mask.tif"),
+      write_tif("pc-mask-southup.tif", 3, 4, GDT_Int16, true),
+      write_nc("pc-mask-classic.nc", 0, NC_INT, "mask", true),            // CDF-1, latitude ascending
+      write_nc("pc-mask-64.nc", NC_64BIT_OFFSET, NC_INT, "codes"),       // CDF-2, another name
+      write_nc("pc-mask-nc4.nc", NC_NETCDF4, NC_INT, "codes", false, -135, false, true),  // HDF5, float first
+  };
+  for (const auto& m : masks) {
+    o.mask = m;
+    const auto got = got_co2(compute_gfed_fire(path, ef, o));
+    ASSERT_EQ(got.size(), expect.size()) << m;
+    for (const auto& [name, v] : expect) {
+      ASSERT_TRUE(got.count(name)) << m << " " << name;
+      EXPECT_NEAR(got.at(name), v, 1e-9 * v + 1e-12) << m << " " << name;
+    }
+  }
+  // --mask-names replaces the ISO names; codes sharing a name are summed.
+  const auto names = tmp("pc-mask-names.csv");
+  std::ofstream(names) << "code,name\n76,South America\n36,Oceania\n840,North America\n999,North America\n";
+  o.mask = masks[1];
+  o.mask_names = names;
+  const auto got = got_co2(compute_gfed_fire(path, ef, o));
+  EXPECT_NEAR(got.at("North America"), expect.at("USA") + expect.at("999"), 1e-9 * expect.at("USA"));
+  EXPECT_NEAR(got.at("South America"), expect.at("BRA"), 1e-9 * expect.at("BRA"));
+  EXPECT_EQ(got.size(), 4u);
+}
+
+TEST(GfedFireMask, ErrorsNameTheFileAndWhatIsWrong) {
+  const Tiny g;
+  const auto path = g.write("maskerr");
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1};
+  o.species = {"CO2"};
+  auto run = [&](const std::string& mask, const std::string& var = "", const std::string& names = "") {
+    o.mask = mask;
+    o.mask_variable = var;
+    o.mask_names = names;
+    return err([&] { compute_gfed_fire(path, ef, o); });
+  };
+  auto has = [](const std::string& e, const std::string& what) {
+    EXPECT_NE(e.find(what), std::string::npos) << e;
+  };
+  // GeoTIFF
+  auto p = write_tif("pc-mask-shape.tif", 3, 3);
+  auto e = run(p);
+  has(e, p);
+  has(e, "3 rows x 3 columns but the emissions grid is 3 x 4");
+  has(run(write_tif("pc-mask-gt.tif", 3, 4, GDT_Int32, false, -170)), "geotransform (origin -170, 90");
+  has(run(write_tif("pc-mask-float.tif", 3, 4, GDT_Float32)), "type Float32, not an integer type");
+  has(run(write_tif("pc-mask-nogt.tif", 3, 4, GDT_Int32, false, -180, false)), "no geotransform");
+  // NetCDF
+  p = write_nc("pc-mask-float.nc", 0, NC_FLOAT);
+  e = run(p);
+  has(e, p);
+  has(e, "variable 'mask' is float, not an integer type");
+  has(run(write_nc("pc-mask-360.nc", 0, NC_INT, "mask", false, 45)), "this file runs 0..360");
+  has(run(write_nc("pc-mask-t.nc", 0, NC_INT, "mask", false, -135, true)), "it looks transposed");
+  has(run(write_nc("pc-mask-var.nc", 0), "country_id"), "no variable 'country_id' (--mask-variable)");
+  has(run(write_nc("pc-mask-nomask.nc", 0, NC_FLOAT, "burnable")), "no 2-D integer variable");
+  // HDF5 with a floating-point /mask, a text file, names
+  const auto h5 = tmp("pc-mask-float.h5");
+  {
+    const float fm[12] = {};
+    hid_t f = H5Fcreate(h5.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    Tiny::put(f, "/mask", H5T_NATIVE_FLOAT, fm, 3, 4);
+    H5Fclose(f);
+  }
+  has(run(h5), "not an integer type");
+  const auto txt = tmp("pc-mask.txt");
+  std::ofstream(txt) << "76,76,840\n";
+  has(run(txt), "neither GeoTIFF, NetCDF nor HDF5");
+  const auto ok = write_tif("pc-mask-ok.tif");
+  const auto names = tmp("pc-mask-badnames.csv");
+  std::ofstream(names) << "code,name\n76,BRA\nX1,Somewhere\n";
+  e = run(ok, "", names);
+  has(e, names + ":line 3");
+  has(e, "code 'X1' is not an integer");
+  std::ofstream(names) << "76,BRA\n76,Brazil\n";
+  has(run(ok, "", names), "code 76 appears twice");
+  std::ofstream(names) << "76,\n";
+  has(run(ok, "", names), "code 76 has no name");
+  has(run(ok, "", tmp("pc-no-such-names.csv")), "cannot read the mask names file");
+  // Missing file; right magic but damaged; a 1-D variable.
+  has(run(tmp("pc-no-such-mask.tif")), "cannot read the country mask file");
+  const auto broken_tif = tmp("pc-mask-broken.tif"), broken_nc = tmp("pc-mask-broken.nc");
+  std::ofstream(broken_tif, std::ios::binary) << std::string("II*\0", 4) << "garbage";
+  has(run(broken_tif), "GDAL cannot open the country mask");
+  std::ofstream(broken_nc, std::ios::binary) << std::string("CDF\x01", 4);  // the magic alone
+  has(run(broken_nc), "libnetcdf cannot open this NetCDF classic file");
+  const auto one_d = tmp("pc-mask-1d.nc");
+  {
+    int nc = -1, d = -1, v = -1;
+    nc_create(one_d.c_str(), NC_CLOBBER, &nc);
+    nc_def_dim(nc, "cell", 12, &d);
+    nc_def_var(nc, "mask", NC_INT, 1, &d, &v);
+    nc_enddef(nc);
+    nc_put_var_int(nc, v, kMask);
+    nc_close(nc);
+  }
+  has(run(one_d), "variable 'mask' has 1 dimensions; expected 2");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end: a synthetic GFED4.1s file (bench/make_synthetic_gfed.py) through `panocarbon natural fire`,
-compared with numpy sums of the same equation (bench/gfed_numpy.py); country mask; errors name the dataset."""
-import csv, io, os, subprocess, sys
+compared with numpy sums of the same equation (bench/gfed_numpy.py) and a numpy computation of the 95 % ranges;
+country masks (HDF5, NetCDF classic, GeoTIFF made by gdal_translate) named by ISO 3166-1 alpha-3; errors."""
+import csv, io, json, math, os, shutil, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..')
@@ -35,10 +36,57 @@ def run(tmp, *args, ok=True):
     return p
 
 
-def rows_of(out):
+def rows_of(out, ranges=False):
     r = list(csv.reader(io.StringIO(out)))
-    assert r[0] == ['region', 'species', 'month', 'emission_t'], r[0]
-    return {(a, b, int(c)): float(d) for a, b, c, d in r[1:]}
+    # The required four columns first and unchanged, then the 95 % range (empty = none).
+    assert r[0] == ['region', 'species', 'month', 'emission_t', 'emission_low_t', 'emission_high_t'], r[0]
+    if ranges:
+        return {(a, b, int(c)): (float(d), float(lo) if lo else None, float(hi) if hi else None)
+                for a, b, c, d, lo, hi in r[1:]}
+    return {(a, b, int(c)): float(d) for a, b, c, d, _, _ in r[1:]}
+
+
+# Relative SD of each GFED type's factor, computed here from data/ipcc2006_fire.csv (Table 2.5 mean, sd).
+TYPE_CATEGORY = ['savanna_grassland', 'extra_tropical_forest', 'extra_tropical_forest', 'tropical_forest', None,
+                 'agricultural_residues']
+
+
+def relative_sd(species):
+    t25 = {}
+    with open(os.path.join(ROOT, 'data', 'ipcc2006_fire.csv'), newline='') as f:
+        for row in csv.DictReader(f):
+            if row['table'] == '2.5' and row['sd']:
+                t25[(row['ef_category'], row['species'].upper())] = float(row['sd']) / float(row['value'])
+    r = [t25.get((c, species.upper()), math.nan) if c else math.nan for c in TYPE_CATEGORY]
+    known = [x for x in r if not math.isnan(x)]
+    r[4] = max(known) if known else math.nan  # PEAT: the largest of the others
+    return r
+
+
+def bounds(mean, sd):
+    r = sd / mean
+    if r <= 0.3:
+        return mean - 1.96 * sd, mean + 1.96 * sd
+    s2 = math.log1p(r * r)
+    mu = math.log(mean) - s2 / 2
+    return math.exp(mu - 1.96 * math.sqrt(s2)), math.exp(mu + 1.96 * math.sqrt(s2))
+
+
+def type_sums(path, codes_grid, months):
+    """{(code, month): D_t (kg) per type}, numpy bincounts."""
+    import h5py
+    out = {}
+    with h5py.File(path, 'r') as f:
+        area = f['/ancill/grid_cell_area'][:].astype(np.float64)
+        codes, inv = np.unique(codes_grid.ravel(), return_inverse=True)
+        for m in months:
+            g = '/emissions/%02d' % m
+            dma = (f[g + '/DM'][:].astype(np.float64) * area).ravel()
+            d = np.stack([np.bincount(inv, weights=dma * f[g + '/partitioning/DM_' + t][:].astype(np.float64).ravel(),
+                                      minlength=len(codes)) for t in gfed_numpy.TYPES], 1)
+            for i, c in enumerate(codes):
+                out[(int(c), m)] = d[i]
+    return out
 
 
 @test
@@ -64,20 +112,116 @@ def basis_regions_match_numpy(tmp):
 
 
 @test
+def ranges_match_numpy(tmp):
+    import h5py
+    f = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    make_synthetic_gfed.make(f, res=5.0, seed=5, burn=0.3, months=3)
+    args = (f, '--year', '2015', '--months', '1,2,3', '--species', 'CO2,CH4,N2O,BC', '--dm-uncertainty', '10')
+    got = rows_of(run(tmp, *args, '--format', 'csv').stdout, ranges=True)
+    species, ef = gfed_numpy.read_ef(EF)
+    with h5py.File(f, 'r') as h:
+        reg = h['/ancill/basis_regions'][:]
+    sums = type_sums(f, reg, [1, 2, 3])
+    rdm = 0.10 / 1.96
+    n = 0
+    for sp in ['CO2', 'CH4', 'N2O']:
+        e = ef[species.index(sp)] * 1e-6
+        rel = np.array(relative_sd(sp))
+        ok = ~np.isnan(rel)
+        for code in range(1, 15):
+            annual = np.zeros(6)
+            for m in [1, 2, 3]:
+                d = sums[(code, m)]
+                annual += d
+                mean = float(d @ e)
+                sd = math.sqrt(float(np.sum((d * e * np.where(ok, rel, 0)) ** 2)) + (mean * rdm) ** 2)
+                lo, hi = bounds(mean, sd)
+                v, glo, ghi = got[(REGIONS[code - 1], sp, m)]
+                assert abs(v - mean) <= 1e-9 * mean, (code, m, sp)
+                assert abs(glo - lo) <= 1e-9 * mean and abs(ghi - hi) <= 1e-9 * mean, (code, m, sp, glo, lo, ghi, hi)
+                n += 1
+    assert n == 3 * 14 * 3
+    # BC has no spread in IPCC Table 2.5: no range.
+    assert all(lo is None and hi is None for (r, sp, m), (v, lo, hi) in got.items() if sp == 'BC')
+    # Annual totals (json): months correlated, each type's D summed over the months before squaring.
+    js = json.loads(run(tmp, *args, '--format', 'json').stdout)
+    ann = {(a['region'], a['species']): a for a in js['annual']}
+    e = ef[species.index('CO2')] * 1e-6
+    rel = np.nan_to_num(np.array(relative_sd('CO2')))
+    for code in range(1, 15):
+        d = sum(sums[(code, m)] for m in [1, 2, 3])
+        mean = float(d @ e)
+        sd = math.sqrt(float(np.sum((d * e * rel) ** 2)) + (mean * rdm) ** 2)
+        lo, hi = bounds(mean, sd)
+        a = ann[(REGIONS[code - 1], 'CO2')]
+        assert abs(a['emission_low_t'] - lo) <= 1e-9 * mean and abs(a['emission_high_t'] - hi) <= 1e-9 * mean
+        # Wider, relative to the mean, than independent months would give.
+        sd_ind = math.sqrt(sum(float(np.sum((sums[(code, m)] * e * rel) ** 2)) for m in [1, 2, 3]) + (mean * rdm) ** 2)
+        assert sd >= sd_ind
+    # The stored records carry the range.
+    import sqlite3
+    run(tmp, *args, '--format', 'csv')
+    db = sqlite3.connect(os.path.join(tmp, 'db.sqlite'))
+    rows = db.execute("SELECT lower, upper, value FROM natural_fluxes WHERE module='fire-gfed' AND species='CO2'").fetchall()
+    assert rows and all(lo is not None and lo < v < hi for lo, hi, v in rows), rows[:3]
+    rows = db.execute("SELECT lower FROM natural_fluxes WHERE module='fire-gfed' AND species='BC'").fetchall()
+    assert rows and all(lo is None for (lo,) in rows)
+
+
+@test
 def country_mask_and_species(tmp):
     f = os.path.join(tmp, 'fires.hdf5')
-    mk = os.path.join(tmp, 'mask.nc')
-    make_synthetic_gfed.make(f, res=5.0, seed=4, burn=0.3, mask=mk)
-    got = rows_of(run(tmp, f, '--year', '2015', '--mask', mk, '--species', 'CO2,CH4,N2O,CO', '--format', 'csv').stdout)
-    assert {k[1] for k in got} == {'CO2', 'CH4', 'N2O', 'CO'}
+    mk = os.path.join(tmp, 'mask.h5')
+    nc = os.path.join(tmp, 'mask.nc')
+    make_synthetic_gfed.make(f, res=5.0, seed=4, burn=0.3, mask=mk, mask_nc=nc)
+    masks = [mk, nc]
+    if shutil.which('gdal_translate'):
+        tif = os.path.join(tmp, 'mask.tif')
+        subprocess.run(['gdal_translate', '-q', nc, tif], check=True)
+        masks.append(tif)
+    else:
+        print('note: no gdal_translate (gdal-bin); GeoTIFF mask not tried here')
     species, ef = gfed_numpy.read_ef(EF)
     ref = gfed_numpy.fire_sums(f, ef, mask=mk, literal=False)
-    for (code, m), v in ref.items():
-        name = str(code) if code > 0 else 'none'
-        for sp in ['CO2', 'CH4', 'N2O', 'CO']:
-            s = species.index(sp)
-            assert abs(got[(name, sp, m)] - v[s]) <= 1e-9 * abs(v[s]) + 1e-9
-    assert '840' in {k[0] for k in got}
+    iso = {0: 'none', 36: 'AUS', 76: 'BRA', 124: 'CAN', 156: 'CHN', 356: 'IND', 840: 'USA'}
+    for m_file in masks:
+        got = rows_of(run(tmp, f, '--year', '2015', '--mask', m_file, '--species', 'CO2,CH4,N2O,CO',
+                          '--format', 'csv').stdout)
+        assert {k[1] for k in got} == {'CO2', 'CH4', 'N2O', 'CO'}
+        for (code, m), v in ref.items():
+            for sp in ['CO2', 'CH4', 'N2O', 'CO']:
+                s = species.index(sp)
+                assert abs(got[(iso[code], sp, m)] - v[s]) <= 1e-9 * abs(v[s]) + 1e-9, (m_file, code, m, sp)
+        assert {k[0] for k in got} == set(iso.values()), (m_file, {k[0] for k in got})
+    # --mask-names: the user's names; codes not listed stay numbers.
+    names = os.path.join(tmp, 'names.csv')
+    with open(names, 'w') as fh:
+        fh.write('code,name\n76,Brasil\n840,Estados Unidos\n')
+    got = rows_of(run(tmp, f, '--year', '2015', '--mask', nc, '--mask-names', names, '--species', 'CO2',
+                      '--format', 'csv').stdout)
+    assert {k[0] for k in got} == {'none', '36', 'Brasil', '124', '156', '356', 'Estados Unidos'}
+
+
+@test
+def mask_errors_name_the_file(tmp):
+    import netCDF4
+    f = os.path.join(tmp, 'fires.hdf5')
+    make_synthetic_gfed.make(f, res=10.0, months=1)
+    bad = os.path.join(tmp, 'wrong.nc')
+    make_synthetic_gfed.write_mask_nc(bad, 36, 72)  # a 5 degree mask for a 10 degree grid
+    p = run(tmp, f, '--year', '2015', '--months', '1', '--mask', bad, ok=False)
+    assert p.returncode == 2 and bad in p.stderr and '36 x 72 but the emissions grid is 18 x 36' in p.stderr, p.stderr
+    fl = os.path.join(tmp, 'float.nc')
+    with netCDF4.Dataset(fl, 'w', format='NETCDF3_CLASSIC') as d:
+        d.createDimension('y', 18)
+        d.createDimension('x', 36)
+        d.createVariable('mask', 'f4', ('y', 'x'))[:] = np.zeros((18, 36))
+    p = run(tmp, f, '--year', '2015', '--months', '1', '--mask', fl, ok=False)
+    assert p.returncode == 2 and "variable 'mask' is float, not an integer type" in p.stderr, p.stderr
+    p = run(tmp, f, '--year', '2015', '--months', '1', '--mask', fl, '--mask-variable', 'iso', ok=False)
+    assert p.returncode == 2 and "no variable 'iso' (--mask-variable)" in p.stderr, p.stderr
+    p = run(tmp, f, '--year', '2015', '--months', '1', '--dm-uncertainty', '-3', ok=False)
+    assert p.returncode == 2 and 'dm-uncertainty' in p.stderr, p.stderr
 
 
 @test
