@@ -182,5 +182,10 @@ TEST(Afolu, RegionYearAndFireErrors) {
     EXPECT_NE(std::string(e.what()).find("unknown vegetation type 'peat_bog'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("wheat_residues"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(nat::forest_calc(rows[0], nat::AfoluDefaults::builtin()), panocarbon::Error);
+  try {
+    nat::forest_calc(rows[0], nat::AfoluDefaults::builtin());
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("row 'y' is a fire row: use afolu_fire"), std::string::npos) << e.what();
+  }
 }

@@ -193,6 +193,24 @@ def account_errors_say_which_command_to_run(tmp):
     assert 'AR9' in e, e
 
 
+@test
+def afolu_fire_row_errors_name_file_line_and_field(tmp):
+    db = os.path.join(tmp, 'acct.db')
+    f = os.path.join(tmp, 'fires.csv')
+    with open(f, 'w') as fh:
+        fh.write('id,method,vegetation,area_ha\nok,fire,wheat_residues,5\nbad,fire,peat_bog,5\n')
+    e = run('natural', 'afolu', f, '--no-store', db=db, expect=3).stderr
+    assert 'fires.csv' in e and 'line 3' in e and "unknown vegetation type 'peat_bog'" in e and 'wheat_residues' in e, e
+    with open(f, 'w') as fh:
+        fh.write('id,method,area_ha,year\nx,fire,5,2020\n')
+    e = run('natural', 'afolu', f, '--no-store', db=db, expect=2).stderr
+    assert 'line 2' in e and 'a fire row needs a vegetation type' in e, e
+    with open(f, 'w') as fh:
+        fh.write('id,area_ha,growth,r,year\nx,5,1,0.2,20.5\n')
+    e = run('natural', 'afolu', f, '--no-store', db=db, expect=2).stderr
+    assert 'year' in e and 'whole year between 1750 and 2200' in e, e
+
+
 if __name__ == '__main__':
     BIN = parse_bin()
     if not os.path.exists(GCB):
