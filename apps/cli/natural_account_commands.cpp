@@ -49,8 +49,8 @@ void account(const pc::Params& p) {
   if (records.empty()) {
     const auto every = store.natural_fluxes("", "", 0, true);
     if (every.empty())
-      throw pc::Error(pc::ErrorCategory::NotFound,
-                      fmt::format("the database has no natural fluxes yet; {}", kRunFirst), pc::ErrorContext{});
+      throw pc::Error(pc::ErrorCategory::NotFound, fmt::format("the database has no natural fluxes yet; {}", kRunFirst),
+                      pc::ErrorContext{});
     std::set<std::string> regions;
     std::set<int> years;
     for (const auto& r : every) {
@@ -59,11 +59,11 @@ void account(const pc::Params& p) {
     }
     throw pc::Error(
         pc::ErrorCategory::NotFound,
-        fmt::format("no natural fluxes for {}{}{} in the database (it has regions {} and years {}); {} (`natural afolu` "
-                    "takes region and year columns, `natural fire-tier1` --region and --year)",
-                    region.empty() ? "" : "region '" + region + "'", !region.empty() && year ? " and " : "",
-                    year ? "year " + std::to_string(year) : "", fmt::join(regions, ", "), fmt::join(years, ", "),
-                    kRunFirst),
+        fmt::format(
+            "no natural fluxes for {}{}{} in the database (it has regions {} and years {}); {} (`natural afolu` "
+            "takes region and year columns, `natural fire-tier1` --region and --year)",
+            region.empty() ? "" : "region '" + region + "'", !region.empty() && year ? " and " : "",
+            year ? "year " + std::to_string(year) : "", fmt::join(regions, ", "), fmt::join(years, ", "), kRunFirst),
         pc::ErrorContext{{}, 0, 0, region.empty() ? "year" : "region"});
   }
   const nat::NaturalAccount acc = nat::natural_account(records, gwp);
@@ -71,29 +71,32 @@ void account(const pc::Params& p) {
   if (format == "json") {
     auto mods = nlohmann::json::array();
     for (const auto& l : acc.modules) mods.push_back(line_json(l));
-    std::cout << nlohmann::json{
-                     {"unit", "t CO2-e"},
-                     {"gwp", acc.gwp_set},
-                     {"gwp_document", acc.gwp_document},
-                     {"region", region},
-                     {"year", year},
-                     {"runs", all_runs ? "all" : "latest of each command"},
-                     {"views",
-                      {{"national_inventory", "records on managed land, any origin (IPCC managed-land proxy)"},
-                       {"global_carbon_budget", "direct anthropogenic records only (GCB E_LUC)"},
-                       {"inventory_minus_budget", "national_inventory - global_carbon_budget (Grassi et al. 2018)"},
-                       {"natural_remainder", "records neither on managed land nor direct anthropogenic"}}},
-                     {"ranges", "sums of the records' lower and upper ends (fully correlated); a record without a "
-                                "range adds its value to both"},
-                     {"modules", mods},
-                     {"total", line_json(acc.total)},
-                     {"skipped", acc.skipped}}
+    std::cout << nlohmann::json{{"unit", "t CO2-e"},
+                                {"gwp", acc.gwp_set},
+                                {"gwp_document", acc.gwp_document},
+                                {"region", region},
+                                {"year", year},
+                                {"runs", all_runs ? "all" : "latest of each command"},
+                                {"views",
+                                 {{"national_inventory",
+                                   "records on managed land, any origin (IPCC managed-land proxy)"},
+                                  {"global_carbon_budget", "direct anthropogenic records only (GCB E_LUC)"},
+                                  {"inventory_minus_budget",
+                                   "national_inventory - global_carbon_budget (Grassi et al. 2018)"},
+                                  {"natural_remainder", "records neither on managed land nor direct anthropogenic"}}},
+                                {"ranges",
+                                 "sums of the records' lower and upper ends (fully correlated); a record without a "
+                                 "range adds its value to both"},
+                                {"modules", mods},
+                                {"total", line_json(acc.total)},
+                                {"skipped", acc.skipped}}
                      .dump(2)
               << '\n';
   } else if (format == "csv") {
-    fmt::print("module,records,records_with_range,inventory_t_co2e,inventory_lower,inventory_upper,budget_t_co2e,"
-               "budget_lower,budget_upper,difference_t_co2e,difference_lower,difference_upper,remainder_t_co2e,"
-               "remainder_lower,remainder_upper,total_t_co2e,total_lower,total_upper,gwp\n");
+    fmt::print(
+        "module,records,records_with_range,inventory_t_co2e,inventory_lower,inventory_upper,budget_t_co2e,"
+        "budget_lower,budget_upper,difference_t_co2e,difference_lower,difference_upper,remainder_t_co2e,"
+        "remainder_lower,remainder_upper,total_t_co2e,total_lower,total_upper,gwp\n");
     auto row = [&](const nat::AccountLine& l, const std::string& name) {
       fmt::print("{},{},{}", pc::csv_field(name), l.records, l.with_range);
       for (const auto* s : {&l.inventory, &l.budget, &l.difference, &l.remainder, &l.total})
@@ -114,8 +117,9 @@ void account(const pc::Params& p) {
     };
     for (const auto& l : acc.modules) row(l, l.module);
     row(acc.total, "total");
-    fmt::print("national inventory: managed land, any origin; global carbon budget: direct anthropogenic only "
-               "(Grassi et al. 2018); ranges [lower, upper] add as fully correlated\n");
+    fmt::print(
+        "national inventory: managed land, any origin; global carbon budget: direct anthropogenic only "
+        "(Grassi et al. 2018); ranges [lower, upper] add as fully correlated\n");
     for (const auto& s : acc.skipped) fmt::print("not in CO2-e: {}\n", s);
   }
 }

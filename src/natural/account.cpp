@@ -1,12 +1,12 @@
 // The natural side of the account: natural_fluxes records in t CO2-e, in the national-inventory view, the
 // global-carbon-budget view, the remainder, and the difference (include/panocarbon/natural_account.hpp).
-#include "panocarbon/natural_account.hpp"
-
 #include <fmt/format.h>
 
 #include <cmath>
 #include <limits>
 #include <map>
+
+#include "panocarbon/natural_account.hpp"
 
 namespace panocarbon::natural {
 
@@ -33,8 +33,8 @@ NaturalAccount natural_account(const std::vector<NaturalFluxRecord>& records, co
     const double k = in_tonnes(r.unit) ? record_gwp(r, set) : std::numeric_limits<double>::quiet_NaN();
     if (std::isnan(k)) {
       const auto key = std::make_pair(r.module, r.species);
-      auto [it, fresh] = skipped.try_emplace(key, 0, in_tonnes(r.unit) ? "no GWP100 in " + set.name
-                                                                         : "unit '" + r.unit + "' is not tonnes");
+      auto [it, fresh] = skipped.try_emplace(
+          key, 0, in_tonnes(r.unit) ? "no GWP100 in " + set.name : "unit '" + r.unit + "' is not tonnes");
       if (fresh) skipped_order.push_back(key);
       ++it->second.first;
       continue;

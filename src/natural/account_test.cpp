@@ -28,8 +28,8 @@ NaturalFluxRecord rec(const std::string& module, const std::string& species, dou
 TEST(NaturalAccount, ViewsDifferenceAndRangesByHand) {
   const double n = std::nan("");
   const std::vector<NaturalFluxRecord> rs = {
-      rec("forest", "CO2", -100, -150, -50, "direct anthropogenic", "managed"),   // I and B
-      rec("forest", "CO2", -40, n, n, "indirect anthropogenic", "managed"),        // I only
+      rec("forest", "CO2", -100, -150, -50, "direct anthropogenic", "managed"),  // I and B
+      rec("forest", "CO2", -40, n, n, "indirect anthropogenic", "managed"),      // I only
       rec("forest", "CO2", -7, -9, -5, "natural", "unmanaged"),                  // remainder
       rec("afolu-fire", "CH4", 2, 1, 4, "natural", "managed"),                   // I only: 2 x 28 = 56 [28, 112]
       rec("afolu-fire", "N2O", 0.1, n, n, "direct anthropogenic", "unmanaged"),  // B only: 26.5

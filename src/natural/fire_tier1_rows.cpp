@@ -32,11 +32,14 @@ const Tables& tables() {
       const auto& f = r.fields();
       if (f.size() < 7) throw Error(ErrorCategory::Data, "expected at least 7 fields", r.context());
       Factor x;
-      if (!io::parse_double(f[4], x.value)) throw Error(ErrorCategory::Data, "value is not a number", r.context(5, "value"));
+      if (!io::parse_double(f[4], x.value))
+        throw Error(ErrorCategory::Data, "value is not a number", r.context(5, "value"));
       if (!io::trim(f[6]).empty() && !io::parse_double(f[6], x.sd))
         throw Error(ErrorCategory::Data, "sd is not a number", r.context(7, "sd"));
-      if (f[0] == "2.4") tb.fuel[std::string(f[1])] = {std::string(f[2]), x};
-      else if (f[0] == "2.5") tb.gef[{std::string(f[2]), std::string(f[3])}] = x;
+      if (f[0] == "2.4")
+        tb.fuel[std::string(f[1])] = {std::string(f[2]), x};
+      else if (f[0] == "2.5")
+        tb.gef[{std::string(f[2]), std::string(f[3])}] = x;
     }
     return tb;
   }();
