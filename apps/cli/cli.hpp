@@ -24,4 +24,6 @@ void add_mrio_montecarlo_handlers(std::map<std::string, Handler>& h);
 void add_sensitivity_handlers(std::map<std::string, Handler>& h);
 // Natural fires (issue 6): `natural fire`, `natural fire-tier1` (natural_fire_commands.cpp).
 void add_natural_fire_handlers(std::map<std::string, Handler>& h);
+// The natural side of the account (issue 6): `natural account` (natural_account_commands.cpp).
+void add_natural_account_handlers(std::map<std::string, Handler>& h);
 }  // namespace cli

@@ -475,6 +475,7 @@ std::map<std::string, Handler> handlers() {
   cli::add_mrio_montecarlo_handlers(h);
   cli::add_sensitivity_handlers(h);
   cli::add_natural_fire_handlers(h);
+  cli::add_natural_account_handlers(h);
   return h;
 }
 

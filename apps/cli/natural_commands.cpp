@@ -266,7 +266,25 @@ void methane(const pc::Params& p) {
   store_fluxes(p, "natural methane", {{"data", file}}, rows, {{"rows", rows.size()}});
 }
 
-// ---- forest land --------------------------------------------------------------------------------------------
+// ---- forest land and fires on it ----------------------------------------------------------------------------
+std::string origin_of(nat::Driver d) {
+  return d == nat::Driver::Natural                 ? "natural"
+         : d == nat::Driver::DirectAnthropogenic   ? "direct anthropogenic"
+         : d == nat::Driver::IndirectAnthropogenic ? "indirect anthropogenic"
+                                                   : "natural+indirect anthropogenic";
+}
+
+// One output line of `natural afolu`: a forest row's CO2, or one gas of a fire row.
+struct AfoluLine {
+  std::string id, method, region, species;
+  int year = 0;
+  bool forest = false;
+  double gains_tc = 0, losses_tc = 0, delta_c_tc = 0, t = 0, lower = std::nan(""), upper = std::nan("");
+  nat::LandTag tag;
+  std::vector<std::string> defaults;
+  bool memo = false;  // CO2 of a forest fire: shown, not counted (Eq 2.14 counts it)
+};
+
 void afolu(const pc::Params& p) {
   const std::string file = p.str("file");
   const std::string text = pc::read_file(file);
@@ -277,75 +295,124 @@ void afolu(const pc::Params& p) {
     throw e.with_context(pc::ErrorContext{file});
   }
   const auto& d = nat::AfoluDefaults::builtin();
-  std::vector<nat::ForestResult> res;
+  std::vector<AfoluLine> lines;
   for (const auto& r : rows) {
     try {
-      res.push_back(nat::forest_calc(r, d));
+      if (r.method == "fire") {
+        const auto f = nat::afolu_fire(r);
+        for (const auto& g : f.gases)
+          lines.push_back({f.id, "fire", f.region, g.species, f.year, false, 0, 0, 0, g.t, g.lower_t, g.upper_t, f.tag,
+                           f.defaults_used, false});
+        if (f.co2_memo_t > 0)
+          lines.push_back({f.id, "fire", f.region, "CO2_memo", f.year, false, 0, 0, 0, f.co2_memo_t, std::nan(""),
+                           std::nan(""), f.tag, {"not counted: forest biomass CO2 is the Eq 2.14 disturbance loss"},
+                           true});
+      } else {
+        const auto x = nat::forest_calc(r, d);
+        lines.push_back({x.id, x.method, x.region, "CO2", x.year, true, x.gains_tc, x.losses_tc, x.delta_c_tc, x.co2_t,
+                         x.co2_lower_t, x.co2_upper_t, x.tag, x.defaults_used, false});
+      }
     } catch (const pc::Error& e) {
       throw e.with_context(pc::ErrorContext{file, r.line});
     }
   }
-  double total = 0, managed = 0, direct = 0;
-  for (const auto& r : res) {
-    total += r.co2_t;
-    if (r.tag.in_national_inventory()) managed += r.co2_t;
-    if (r.tag.in_global_budget_anthropogenic()) direct += r.co2_t;
+  // Totals per species (t gas/yr): all rows, national inventory (managed land), direct anthropogenic only.
+  struct Sums {
+    double total = 0, managed = 0, direct = 0;
+  };
+  std::map<std::string, Sums> sums;
+  for (const auto& l : lines) {
+    auto& s = sums[l.species];
+    s.total += l.t;
+    if (l.memo) continue;
+    if (l.tag.in_national_inventory()) s.managed += l.t;
+    if (l.tag.in_global_budget_anthropogenic()) s.direct += l.t;
   }
+  const Sums co2 = sums["CO2"];
   const std::string format = p.str("format");
   if (format == "json") {
     auto arr = nlohmann::json::array();
-    for (const auto& r : res)
-      arr.push_back({{"id", r.id}, {"method", r.method}, {"gains_tc", r.gains_tc}, {"losses_tc", r.losses_tc},
-                     {"delta_c_tc", r.delta_c_tc}, {"co2_t", r.co2_t}, {"driver", nat::to_string(r.tag.driver)},
-                     {"managed", r.tag.managed}, {"defaults", r.defaults_used}});
-    std::cout << nlohmann::json{{"unit", "t C/yr and t CO2/yr (emissions > 0, removals < 0)"},
-                                {"rows", arr}, {"total_co2_t", total}, {"national_inventory_co2_t", managed},
-                                {"direct_anthropogenic_co2_t", direct},
-                                {"inventory_minus_direct_co2_t", managed - direct}}.dump(2)
+    for (const auto& l : lines) {
+      nlohmann::json j = {{"id", l.id}, {"method", l.method}, {"region", l.region}, {"year", l.year},
+                          {"species", l.species}, {"emission_t", l.t}, {"driver", nat::to_string(l.tag.driver)},
+                          {"managed", l.tag.managed}, {"counted", !l.memo}, {"defaults", l.defaults}};
+      if (l.forest) {
+        j["gains_tc"] = l.gains_tc;
+        j["losses_tc"] = l.losses_tc;
+        j["delta_c_tc"] = l.delta_c_tc;
+      }
+      if (!std::isnan(l.lower)) j["range_t"] = {l.lower, l.upper};
+      arr.push_back(j);
+    }
+    nlohmann::json totals = nlohmann::json::object();
+    for (const auto& [sp, s] : sums)
+      totals[sp] = {{"total_t", s.total}, {"national_inventory_t", s.managed}, {"direct_anthropogenic_t", s.direct},
+                    {"inventory_minus_direct_t", s.managed - s.direct}};
+    std::cout << nlohmann::json{{"unit", "t C/yr and t gas/yr (emissions > 0, removals < 0)"},
+                                {"rows", arr}, {"totals", totals}, {"total_co2_t", co2.total},
+                                {"national_inventory_co2_t", co2.managed}, {"direct_anthropogenic_co2_t", co2.direct},
+                                {"inventory_minus_direct_co2_t", co2.managed - co2.direct}}.dump(2)
               << '\n';
   } else if (format == "csv") {
-    fmt::print("id,method,gains_tc,losses_tc,delta_c_tc,co2_t,driver,managed,defaults\n");
-    for (const auto& r : res)
-      fmt::print("{},{},{},{},{},{},{},{},{}\n", pc::csv_field(r.id), r.method, r.gains_tc, r.losses_tc, r.delta_c_tc,
-                 r.co2_t, nat::to_string(r.tag.driver), r.tag.managed ? "yes" : "no",
-                 pc::csv_field(fmt::format("{}", fmt::join(r.defaults_used, ";"))));
-    fmt::print("total,,,,,{},,,\n", total);
+    fmt::print("id,method,region,year,species,gains_tc,losses_tc,delta_c_tc,emission_t,lower_t,upper_t,driver,managed,"
+               "defaults\n");
+    for (const auto& l : lines)
+      fmt::print("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(l.id), l.method, pc::csv_field(l.region),
+                 l.year ? std::to_string(l.year) : "", l.species, l.forest ? num(l.gains_tc) : "",
+                 l.forest ? num(l.losses_tc) : "", l.forest ? num(l.delta_c_tc) : "", l.t, num(l.lower), num(l.upper),
+                 nat::to_string(l.tag.driver), l.tag.managed ? "yes" : "no",
+                 pc::csv_field(fmt::format("{}", fmt::join(l.defaults, ";"))));
+    for (const auto& [sp, s] : sums) fmt::print("total,,,,{},,,,{},,,,,\n", sp, s.total);
   } else {
-    fmt::print("IPCC 2006 Vol 4 Tier 1, forest land remaining forest land (t C/yr; CO2 t/yr, removals < 0)\n");
-    fmt::print("{:<16} {:<17} {:>14} {:>14} {:>14} {:>16}  {}\n", "id", "method", "gains", "losses", "delta_C",
-               "CO2", "tag");
-    for (const auto& r : res)
-      fmt::print("{:<16} {:<17} {:>14.6g} {:>14.6g} {:>14.6g} {:>16.8g}  {}, {}\n", r.id, r.method, r.gains_tc,
-                 r.losses_tc, r.delta_c_tc, r.co2_t, nat::to_string(r.tag.driver),
-                 r.tag.managed ? "managed" : "unmanaged");
+    fmt::print("IPCC 2006 Vol 4 Tier 1: forest land remaining forest land (t C/yr) and fires (Eq 2.27); t gas/yr, "
+               "removals < 0, [95 % range]\n");
+    fmt::print("{:<16} {:<17} {:<8} {:>14} {:>14} {:>14} {:>16}  {:<29} {}\n", "id", "method", "gas", "gains",
+               "losses", "delta_C", "emission_t", "range", "tag");
+    for (const auto& l : lines)
+      fmt::print("{:<16} {:<17} {:<8} {:>14} {:>14} {:>14} {:>16.8g}  {:<29} {}, {}{}\n", l.id, l.method, l.species,
+                 l.forest ? fmt::format("{:.6g}", l.gains_tc) : "", l.forest ? fmt::format("{:.6g}", l.losses_tc) : "",
+                 l.forest ? fmt::format("{:.6g}", l.delta_c_tc) : "", l.t,
+                 std::isnan(l.lower) ? "" : fmt::format("[{:.6g}, {:.6g}]", l.lower, l.upper),
+                 nat::to_string(l.tag.driver), l.tag.managed ? "managed" : "unmanaged",
+                 l.memo ? " (memo, not counted)" : "");
     fmt::print("total {:.8g} t CO2/yr; national inventory (managed land) {:.8g}; direct anthropogenic only (global "
                "budget's E_LUC view) {:.8g}; difference {:.8g} (Grassi et al. 2018)\n",
-               total, managed, direct, managed - direct);
-    for (const auto& r : res)
-      for (const auto& u : r.defaults_used)
-        if (u.find("unconfirmed") != std::string::npos)
-          fmt::print("note: {} used {}\n", r.id, u);
+               co2.total, co2.managed, co2.direct, co2.managed - co2.direct);
+    for (const auto& [sp, s] : sums)
+      if (sp != "CO2" && sp != "CO2_memo")
+        fmt::print("{}: total {:.8g} t/yr; national inventory {:.8g}; direct anthropogenic {:.8g}\n", sp, s.total,
+                   s.managed, s.direct);
+    for (const auto& l : lines) {
+      if (l.memo)
+        fmt::print("note: {}: forest-fire CO2 {:.8g} t is not counted here; IPCC 2006 Vol 4 Ch 2 counts it as the "
+                   "disturbance loss (Eq 2.14) of the forest row\n", l.id, l.t);
+      for (const auto& u : l.defaults)
+        if (u.find("unconfirmed") != std::string::npos) fmt::print("note: {} used {}\n", l.id, u);
+    }
   }
   std::vector<pc::NaturalFluxRecord> out;
-  for (const auto& r : res) {
+  for (const auto& l : lines) {
+    if (l.memo) continue;
     pc::NaturalFluxRecord f;
-    f.module = "forest";
+    f.module = l.forest ? "forest" : "afolu-fire";
     f.source = file;
-    f.region = "";
-    f.species = "CO2";
-    f.value = r.co2_t;
-    f.unit = "t CO2";
-    f.origin = r.tag.driver == nat::Driver::Natural ? "natural"
-               : r.tag.driver == nat::Driver::DirectAnthropogenic ? "direct anthropogenic"
-               : r.tag.driver == nat::Driver::IndirectAnthropogenic ? "indirect anthropogenic"
-                                                                     : "natural+indirect anthropogenic";
-    f.management = r.tag.managed ? "managed" : "unmanaged";
-    f.method = "IPCC 2006 Vol 4 " + std::string(r.method == "gain-loss" ? "Eq 2.7, 2.9-2.14" : "Eq 2.8");
-    f.note = r.id;
+    f.region = l.region;
+    f.year = l.year;
+    f.species = l.species;
+    f.value = l.t;
+    f.lower = l.lower;
+    f.upper = l.upper;
+    f.unit = "t " + l.species;
+    f.origin = origin_of(l.tag.driver);
+    f.management = l.tag.managed ? "managed" : "unmanaged";
+    f.method = l.forest ? "IPCC 2006 Vol 4 " + std::string(l.method == "gain-loss" ? "Eq 2.7, 2.9-2.14" : "Eq 2.8")
+                        : "IPCC 2006 Vol 4 Ch 2 Eq 2.27, Tables 2.4 and 2.5";
+    f.note = l.id;
     out.push_back(f);
   }
   store_fluxes(p, "natural afolu", pc::describe_input(file, text), out,
-               {{"total_co2_t", total}, {"national_inventory_co2_t", managed}, {"direct_anthropogenic_co2_t", direct}});
+               {{"total_co2_t", co2.total}, {"national_inventory_co2_t", co2.managed},
+                {"direct_anthropogenic_co2_t", co2.direct}});
 }
 }  // namespace
 

@@ -3,9 +3,12 @@
 // carries a tag (natural / direct anthropogenic / indirect anthropogenic; managed / unmanaged land) so that the
 // national-inventory view and the global-budget view come from the same records (docs/natural-sinks.md).
 #pragma once
+#include <initializer_list>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace panocarbon::natural {
@@ -94,6 +97,12 @@ struct AfoluDefaults {
 };
 struct ForestRow {
   std::string id, method = "gain-loss", climate, zone, forest_type;
+  std::string region;  // optional column `region` (ISO code or name); "" = not given
+  int year = 0;        // optional column `year` (inventory year); 0 = not given
+  // method "fire" (IPCC 2006 Vol 4 Eq 2.27): vegetation type of data/ipcc2006_fire.csv, area burned in area_ha,
+  // optional M_B x C_f override (t d.m./ha; NaN = Table 2.4 default)
+  std::string vegetation;
+  double mb_cf = 0;
   double area_ha = 0;
   // gain-loss inputs (NaN = not given -> default table, or 0 for optional losses)
   double growth = 0, r = 0, cf = 0, wood_removals_m3 = 0, bcef_r = 0, fuelwood_trees_m3 = 0, fuelwood_parts_t = 0,
@@ -106,9 +115,14 @@ struct ForestRow {
   long line = 0;
 };
 struct ForestResult {
-  std::string id, method;
+  std::string id, method, region;
+  int year = 0;
   double gains_tc = 0, losses_tc = 0, delta_c_tc = 0;  // t C/yr (ΔC_G, ΔC_L, ΔC_B)
   double co2_t = 0;                                     // t CO2/yr, emissions positive, removals negative
+  // 95 % range of co2_t by IPCC Approach 1 (2006 Vol 1 Ch 3 Eq 3.1 for each product term, Eq 3.2 for the sum
+  // of terms) from the ranges of the default values used; NaN when no default used has a range
+  // (docs/afolu.md, "Uncertainty").
+  double co2_lower_t = std::numeric_limits<double>::quiet_NaN(), co2_upper_t = std::numeric_limits<double>::quiet_NaN();
   LandTag tag;
   std::vector<std::string> defaults_used;  // ids of default-table rows, or "input"
 };
@@ -124,5 +138,44 @@ double eq2_12_wood_removals(double h_m3, double bcef_r, double r, double cf);   
 double eq2_13_fuelwood(double fg_trees_m3, double bcef_r, double r, double fg_part_t, double cf);
 double eq2_14_disturbance(double area_ha, double b_w, double r, double cf, double fd);
 double eq2_8_stock(double area_ha, double v_m3_ha, double bcef_s, double r, double cf);  // t C
+
+// IPCC 2006 Vol 1 Ch 3 Approach 1 with relative 95 % half-widths U (fractions, not %):
+// Eq 3.1, product: U = sqrt(sum U_i^2); Eq 3.2, sum: U = sqrt(sum (U_i x_i)^2) / |sum x_i| (here returned as the
+// absolute half-width sqrt(sum (U_i x_i)^2), which is also right when the sum is 0).
+double approach1_product(std::initializer_list<double> relative_half_widths);
+double approach1_sum_abs(std::initializer_list<std::pair<double, double>> value_and_relative_half_width);
+// Relative half-width of a default value: the larger distance from the value to a bound of its range, divided by
+// the value (Vol 1 Ch 3 3.2.3.1 for asymmetric ranges); 0 when the range is not given.
+double relative_half_width(const DefaultValue& v);
+
+// ---- IPCC 2006 Vol 4 Ch 2 Eq 2.27: fire rows of the AFOLU file (src/natural/fire_tier1_rows.cpp) ----------
+// L_fire = A x M_B x C_f x G_ef x 1e-3 (t gas), with Table 2.4 (M_B x C_f) and Table 2.5 (G_ef) from
+// data/ipcc2006_fire.csv. Range: Approach 1 over the two factors, U_i = 1.96 x sd_i / value_i where the table
+// gives an sd (an M_B x C_f given in the row carries none); the lower bound is cut at 0 (an emission).
+struct GasEmission {
+  std::string species;  // "CO2", "CH4", "N2O"
+  double t = 0, lower_t = std::numeric_limits<double>::quiet_NaN(), upper_t = std::numeric_limits<double>::quiet_NaN();
+  double g_per_kg = 0;
+};
+struct FireRowResult {
+  std::string id, region, vegetation, ef_category;
+  int year = 0;
+  double area_ha = 0, fuel_t_per_ha = 0;
+  std::vector<GasEmission> gases;  // counted fluxes (CO2 left out for forest vegetation, see co2_memo_t)
+  // Forest vegetation (Table 2.5 tropical_forest, extra_tropical_forest): IPCC 2006 Vol 4 Ch 2 counts the CO2 of
+  // burnt forest biomass as a carbon-stock loss (Eq 2.14 disturbance term of the forest row), so Eq 2.27's CO2 is
+  // shown here as a memo item and not stored, lest it be counted twice. 0 for other vegetation.
+  double co2_memo_t = 0;
+  LandTag tag;
+  std::vector<std::string> defaults_used;
+};
+// Eq 2.27 for CO2, CH4, N2O of one vegetation type; mb_cf NaN = Table 2.4 default. NotFound names the
+// vegetation types when `vegetation` is unknown.
+std::vector<GasEmission> fire_eq2_27(const std::string& vegetation, double area_ha, double mb_cf,
+                                     std::string* ef_category = nullptr, double* fuel_t_per_ha = nullptr);
+bool is_forest_fire_category(const std::string& ef_category);
+// Table 2.5 category of a Table 2.4 vegetation type ("" when unknown).
+std::string fire_ef_category(const std::string& vegetation);
+FireRowResult afolu_fire(const ForestRow& row);
 
 }  // namespace panocarbon::natural

@@ -122,11 +122,12 @@ class Store {
   std::vector<std::string> lca_methods() const;
 
   // Natural side (issue 6, table natural_fluxes; include/panocarbon/natural_fluxes.hpp): appends a run's
-  // fluxes in one transaction; queries the latest run's fluxes of each module ("" = any) by region ("" = any)
-  // and year (0 = any).
+  // fluxes in one transaction; queries fluxes by module ("" = any), region ("" = any) and year (0 = any): of
+  // every run when all_runs, else of the latest run of each command (`natural afolu`, `natural sinks`, ...)
+  // among the runs with fluxes matching the filters.
   void save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows);
-  std::vector<NaturalFluxRecord> natural_fluxes(const std::string& module, const std::string& region,
-                                                int year = 0) const;
+  std::vector<NaturalFluxRecord> natural_fluxes(const std::string& module, const std::string& region, int year = 0,
+                                                bool all_runs = false) const;
 
   struct Impl;
 

@@ -317,10 +317,11 @@ std::vector<CommandSpec> build_specs() {
         opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
       {"natural afolu",
        "IPCC 2006 Vol 4 Tier 1 forest land remaining forest land: biomass carbon by gain-loss (Eq 2.7, 2.9-2.14) "
-       "or stock-difference (Eq 2.8), CO2 per row, national-inventory (managed land) and direct-anthropogenic totals",
-       {positional("file", T::Path, "Activity data CSV (see docs/afolu.md): id,method,climate,forest_type,area_ha,"
-                                    "growth|growth_id,r|r_id,cf|cf_id,wood_removals_m3,bcef_r|bcef_r_id,...,"
-                                    "managed,driver"),
+       "or stock-difference (Eq 2.8), and fires (Eq 2.27: CO2, CH4, N2O), per row with Approach 1 ranges, "
+       "national-inventory (managed land) and direct-anthropogenic totals",
+       {positional("file", T::Path, "Forest and fire activity data CSV (see docs/afolu.md): id,method,region,year,"
+                                    "climate,forest_type,area_ha,growth|growth_id,r|r_id,cf|cf_id,wood_removals_m3,"
+                                    "bcef_r|bcef_r_id,...,vegetation,mb_cf,managed,driver"),
         opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
       {"sensitivity sobol",
        "Global sensitivity: Sobol first- and total-order indices (Saltelli 2010, Jansen) with bootstrap confidence "
@@ -380,6 +381,15 @@ std::vector<CommandSpec> build_specs() {
         bounded(opt("area-uncertainty", T::Double, "Area burned: 95 % half-width in percent (0 = exact)", "0"), 0,
                 1000),
         opt("region", T::String, "Country or region stored with the results", "World"), format}},
+      // --- the natural side of the account (issue 6; docs/natural-account.md) ---
+      {"natural account",
+       "The natural side of the account from the database's natural_fluxes, in t CO2-e per module and in total: "
+       "national-inventory view (managed land), global-carbon-budget view (direct anthropogenic), their "
+       "difference, and the natural remainder, with ranges",
+       {opt("region", T::String, "Only fluxes of this region (as stored: ISO code, name, GFED region, World)"),
+        bounded(opt("year", T::Int, "Only fluxes of this year"), 1750, 2200),
+        opt("all-runs", T::Bool, "Every stored run (default: the latest run of each command)", "false"), gwp,
+        format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
   };

@@ -26,6 +26,21 @@ double eq2_8_stock(double area_ha, double v_m3_ha, double bcef_s, double r, doub
   return area_ha * v_m3_ha * bcef_s * (1 + r) * cf;
 }
 
+double approach1_product(std::initializer_list<double> u) {
+  double s = 0;
+  for (double x : u) s += x * x;
+  return std::sqrt(s);
+}
+double approach1_sum_abs(std::initializer_list<std::pair<double, double>> terms) {
+  double s = 0;
+  for (const auto& [x, u] : terms) s += (u * x) * (u * x);
+  return std::sqrt(s);
+}
+double relative_half_width(const DefaultValue& v) {
+  if (std::isnan(v.lower) || std::isnan(v.upper) || v.value == 0) return 0;
+  return std::max(v.upper - v.value, v.value - v.lower) / std::abs(v.value);
+}
+
 const AfoluDefaults& AfoluDefaults::builtin() {
   static const AfoluDefaults d = [] {
     AfoluDefaults out;
@@ -68,9 +83,12 @@ const DefaultValue* AfoluDefaults::find(const std::string& id) const {
 namespace {
 double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 
-// A value from the row, else from the named default, else the fallback default id (or fail).
+// A value from the row, else from the named default, else the fallback default id (or fail). `half_width`
+// (optional) receives the absolute 95 % half-width of a default with a range, else 0 (inputs carry none).
 double pick(const ForestRow& row, double given, const std::string& default_id, const std::string& fallback,
-            const AfoluDefaults& d, const std::string& what, std::vector<std::string>& used) {
+            const AfoluDefaults& d, const std::string& what, std::vector<std::string>& used,
+            double* half_width = nullptr) {
+  if (half_width) *half_width = 0;
   if (!std::isnan(given)) {
     used.push_back(what + "=input");
     return given;
@@ -89,6 +107,7 @@ double pick(const ForestRow& row, double given, const std::string& default_id, c
                             id, what),
                 ErrorContext{{}, row.line, 0, what + "_id"});
   used.push_back(what + "=" + v->id + (v->confirmed ? "" : " (unconfirmed)"));
+  if (half_width) *half_width = relative_half_width(*v) * std::abs(v->value);
   return v->value;
 }
 
@@ -116,9 +135,12 @@ ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
   out.id = row.id;
   out.method = "gain-loss";
   out.tag = row.tag;
+  out.region = row.region;
+  out.year = row.year;
   const Ids id = row_ids(row);
-  const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used);
-  const double r = pick(row, row.r, id.r, "", d, "r", out.defaults_used);
+  double h_cf = 0, h_r = 0, h_bcef = 0;
+  const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used, &h_cf);
+  const double r = pick(row, row.r, id.r, "", d, "r", out.defaults_used, &h_r);
   if (std::isnan(row.growth) && row.growth_id.empty())
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("row '{}' needs growth (G_W, above-ground biomass growth in t d.m./ha/yr, national data) "
@@ -129,7 +151,8 @@ ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
   const double g_w = pick(row, row.growth, row.growth_id, "", d, "growth", out.defaults_used);
   out.gains_tc = eq2_9_gain(row.area_ha, eq2_10_g_total(g_w, r), cf);
   const bool needs_bcef_r = row.wood_removals_m3 > 0 || row.fuelwood_trees_m3 > 0;
-  const double bcef_r = needs_bcef_r ? pick(row, row.bcef_r, id.bcef_r, "", d, "bcef_r", out.defaults_used) : 0.0;
+  const double bcef_r =
+      needs_bcef_r ? pick(row, row.bcef_r, id.bcef_r, "", d, "bcef_r", out.defaults_used, &h_bcef) : 0.0;
   const double l_wood = eq2_12_wood_removals(row.wood_removals_m3, bcef_r, r, cf);
   const double l_fuel = eq2_13_fuelwood(row.fuelwood_trees_m3, bcef_r, r, row.fuelwood_parts_t, cf);
   const double l_dist = eq2_14_disturbance(row.disturbance_area_ha, row.disturbance_biomass_t_ha, r, cf,
@@ -137,6 +160,22 @@ ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
   out.losses_tc = l_wood + l_fuel + l_dist;  // Eq 2.11
   out.delta_c_tc = out.gains_tc - out.losses_tc;  // Eq 2.7
   out.co2_t = -out.delta_c_tc * kCo2PerC;
+  // Approach 1: each term is a product (Eq 3.1) of factors whose relative half-widths are U_CF, U_(1+R) =
+  // h_R / (1 + R) and U_BCEF; the terms add (Eq 3.2) as if independent. Fuelwood's inner sum
+  // FG_trees x BCEF_R x (1+R) + FG_part is itself a sum with FG_part exact.
+  const double u_cf = cf > 0 ? h_cf / cf : 0, u_1r = h_r / (1 + r), u_b = bcef_r > 0 ? h_bcef / bcef_r : 0;
+  if (h_cf > 0 || h_r > 0 || h_bcef > 0) {
+    const double fuel_inner = row.fuelwood_trees_m3 * bcef_r * (1 + r);
+    const double u_fuel_inner = fuel_inner + row.fuelwood_parts_t > 0
+                                    ? approach1_product({u_b, u_1r}) * fuel_inner / (fuel_inner + row.fuelwood_parts_t)
+                                    : 0;
+    const double h_c = approach1_sum_abs({{out.gains_tc, approach1_product({u_1r, u_cf})},
+                                          {l_wood, approach1_product({u_b, u_1r, u_cf})},
+                                          {l_fuel, approach1_product({u_fuel_inner, u_cf})},
+                                          {l_dist, approach1_product({u_1r, u_cf})}});
+    out.co2_lower_t = out.co2_t - h_c * kCo2PerC;
+    out.co2_upper_t = out.co2_t + h_c * kCo2PerC;
+  }
   return out;
 }
 
@@ -145,23 +184,35 @@ ForestResult forest_stock_difference(const ForestRow& row, const AfoluDefaults& 
   out.id = row.id;
   out.method = "stock-difference";
   out.tag = row.tag;
+  out.region = row.region;
+  out.year = row.year;
   const Ids id = row_ids(row);
   if (!(row.year_t2 > row.year_t1))
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("row '{}': year_t2 ({}) must be after year_t1 ({}) for the stock-difference method (Eq 2.8)",
                             row.id, row.year_t2, row.year_t1),
                 ErrorContext{{}, row.line, 0, "year_t2"});
-  const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used);
-  const double r = pick(row, row.r, id.r, "", d, "r", out.defaults_used);
-  const double bcef_s = pick(row, row.bcef_s, id.bcef_s, "", d, "bcef_s", out.defaults_used);
+  double h_cf = 0, h_r = 0, h_bcef = 0;
+  const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used, &h_cf);
+  const double r = pick(row, row.r, id.r, "", d, "r", out.defaults_used, &h_r);
+  const double bcef_s = pick(row, row.bcef_s, id.bcef_s, "", d, "bcef_s", out.defaults_used, &h_bcef);
   const double c1 = eq2_8_stock(row.area_ha, row.stock_t1_m3_ha, bcef_s, r, cf);
   const double c2 = eq2_8_stock(row.area_ha, row.stock_t2_m3_ha, bcef_s, r, cf);
   out.delta_c_tc = (c2 - c1) / (row.year_t2 - row.year_t1);
   out.co2_t = -out.delta_c_tc * kCo2PerC;
+  // Eq 2.8 difference is one product A (V2 - V1) BCEF_S (1 + R) CF / (t2 - t1): Eq 3.1 over its factors.
+  if (h_cf > 0 || h_r > 0 || h_bcef > 0) {
+    const double u = approach1_product({cf > 0 ? h_cf / cf : 0, h_r / (1 + r), bcef_s > 0 ? h_bcef / bcef_s : 0});
+    out.co2_lower_t = out.co2_t - u * std::abs(out.co2_t);
+    out.co2_upper_t = out.co2_t + u * std::abs(out.co2_t);
+  }
   return out;
 }
 
 ForestResult forest_calc(const ForestRow& row, const AfoluDefaults& d) {
+  if (row.method == "fire")
+    throw Error(ErrorCategory::Internal, fmt::format("row '{}' is a fire row: use afolu_fire", row.id),
+                ErrorContext{{}, row.line, 0, "method"});
   return row.method == "stock-difference" ? forest_stock_difference(row, d) : forest_gain_loss(row, d);
 }
 
@@ -176,7 +227,8 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
                                 "r_id", "cf_id", "growth_id", "bcef_r", "bcef_r_id", "bcef_s", "bcef_s_id",
                                 "wood_removals_m3", "fuelwood_trees_m3", "fuelwood_parts_t", "disturbance_area_ha",
                                 "disturbance_biomass_t_ha", "disturbance_fraction", "stock_t1_m3_ha",
-                                "stock_t2_m3_ha", "year_t1", "year_t2", "managed", "driver"};
+                                "stock_t2_m3_ha", "year_t1", "year_t2", "managed", "driver", "region", "year",
+                                "vegetation", "mb_cf"};
   for (const auto& [c, i] : col) {
     bool ok = false;
     for (const char* k : known) ok = ok || c == k;
@@ -209,10 +261,25 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.line = r.line();
     row.id = get("id");
     row.method = get("method").empty() ? "gain-loss" : io::to_lower(get("method"));
-    if (row.method != "gain-loss" && row.method != "stock-difference")
+    if (row.method != "gain-loss" && row.method != "stock-difference" && row.method != "fire")
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("method must be gain-loss or stock-difference, not '{}'", row.method),
+                  fmt::format("method must be gain-loss, stock-difference or fire, not '{}'", row.method),
                   r.context(static_cast<long>(col.at("method") + 1), "method"));
+    row.region = get("region");
+    const double year = num("year", 0);
+    if (year != std::floor(year) || (year != 0 && (year < 1750 || year > 2200)))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("year '{}' is not a whole year between 1750 and 2200 (leave it empty if unknown)",
+                              get("year")),
+                  r.context(static_cast<long>(col.at("year") + 1), "year"));
+    row.year = static_cast<int>(year);
+    row.vegetation = io::to_lower(get("vegetation"));
+    row.mb_cf = num("mb_cf", nan());
+    if (row.method == "fire" && row.vegetation.empty())
+      throw Error(ErrorCategory::InvalidInput,
+                  "a fire row needs a vegetation type of data/ipcc2006_fire.csv (IPCC 2006 Vol 4 Table 2.4) in the "
+                  "vegetation column, and the area burned in area_ha",
+                  r.context(col.count("vegetation") ? static_cast<long>(col.at("vegetation") + 1) : 0, "vegetation"));
     row.climate = io::to_lower(get("climate"));
     row.zone = get("zone");
     row.forest_type = io::to_lower(get("forest_type"));
@@ -247,7 +314,10 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
                   r.context(static_cast<long>(col.at("managed") + 1), "managed"));
     row.tag.managed = managed != "no";
     const std::string driver = io::to_lower(get("driver"));
-    if (driver.empty()) row.tag.driver = row.tag.managed ? Driver::DirectAnthropogenic : Driver::Mixed;
+    if (driver.empty() && row.method == "fire")  // as `natural fire-tier1`: crop residue burning is a direct human act
+      row.tag.driver =
+          fire_ef_category(row.vegetation) == "agricultural_residues" ? Driver::DirectAnthropogenic : Driver::Natural;
+    else if (driver.empty()) row.tag.driver = row.tag.managed ? Driver::DirectAnthropogenic : Driver::Mixed;
     else if (driver == "natural") row.tag.driver = Driver::Natural;
     else if (driver == "direct-anthropogenic") row.tag.driver = Driver::DirectAnthropogenic;
     else if (driver == "indirect-anthropogenic") row.tag.driver = Driver::IndirectAnthropogenic;

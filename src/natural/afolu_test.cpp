@@ -1,6 +1,8 @@
 // IPCC 2006 Vol 4 Tier 1 forest land: the equations against hand-computed values.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
 
@@ -106,5 +108,128 @@ TEST(Afolu, GrowthIdLooksUpTable49) {
     FAIL();
   } catch (const panocarbon::Error& e) {
     EXPECT_EQ(e.context().field, "growth");
+  }
+}
+
+// Approach 1 ranges (docs/afolu.md, "Uncertainty"), against hand-computed numbers. A default's relative
+// half-width is the larger distance to a bound over the value; (1 + R) carries h_R / (1 + R).
+TEST(Afolu, Approach1RangesByHand) {
+  const auto& d = nat::AfoluDefaults::builtin();
+  EXPECT_NEAR(nat::approach1_product({0.3, 0.4}), 0.5, 1e-15);
+  EXPECT_NEAR(nat::approach1_sum_abs({{100, 0.3}, {-50, 0.8}}), 50, 1e-12);
+  // R 0.39 [0.23, 0.96] -> 0.57 / 0.39
+  EXPECT_NEAR(nat::relative_half_width(*d.find("r.boreal_conifer.agb_lt75")), 0.57 / 0.39, 1e-12);
+  const auto rows = nat::read_forest_rows(
+      "id,method,region,year,climate,forest_type,area_ha,growth,r,r_id,cf,wood_removals_m3,bcef_r_id,stock_t1_m3_ha,"
+      "stock_t2_m3_ha,year_t1,year_t2,bcef_s_id\n"
+      // defaults R 0.39 [0.23,0.96] and CF 0.51 [0.47,0.55]: U = sqrt((0.57/1.39)^2 + (0.04/0.51)^2)
+      "c,gain-loss,FIN,2020,boreal,conifer,10,1,,r.boreal_conifer.agb_lt75,,,,,,,,\n"
+      // R 0.29 [0.24,0.50] (h 0.21), CF input, BCEF_R 0.83 [0.67,1.11] (h 0.28): gains 193.5 with U 0.21/1.29,
+      // wood 107.07 with U sqrt((0.28/0.83)^2 + (0.21/1.29)^2); Eq 3.2 over the two terms
+      "e,gain-loss,,,temperate,conifer,100,3,,r.temperate_conifer.agb_50_150,0.5,200,bcef_r.temperate_pines.gs_41_100,"
+      ",,,,\n"
+      // stock difference, BCEF_S 0.7 [0.4,1.0]: U = 0.3/0.7 on the whole difference
+      "f,stock-difference,,,temperate,conifer,200,,0.29,,0.51,,,100,110,2010,2015,bcef_s.temperate_pines.gs_100_200\n"
+      // inputs only: no range
+      "g,gain-loss,,,temperate,conifer,1,1,0.2,,0.5,,,,,,,\n",
+      "t.csv");
+  const auto c = nat::forest_calc(rows[0], d);
+  EXPECT_EQ(c.region, "FIN");
+  EXPECT_EQ(c.year, 2020);
+  EXPECT_NEAR(c.co2_t, -25.993, 1e-9);
+  EXPECT_NEAR(c.co2_upper_t - c.co2_t, 10.85220911970359, 1e-9);
+  EXPECT_NEAR(c.co2_t - c.co2_lower_t, 10.85220911970359, 1e-9);
+  const auto e = nat::forest_calc(rows[1], d);
+  EXPECT_NEAR(e.co2_t, -316.91, 1e-9);
+  EXPECT_NEAR(e.co2_upper_t - e.co2_t, 186.9895497079984, 1e-9);
+  const auto f = nat::forest_calc(rows[2], d);
+  EXPECT_NEAR(f.co2_t, -675.444, 1e-9);
+  EXPECT_NEAR(f.co2_upper_t - f.co2_t, 289.476, 1e-9);
+  const auto g = nat::forest_calc(rows[3], d);
+  EXPECT_TRUE(std::isnan(g.co2_lower_t) && std::isnan(g.co2_upper_t));
+  EXPECT_EQ(g.region, "");
+  EXPECT_EQ(g.year, 0);
+}
+
+// Fire rows (Eq 2.27) in the AFOLU file, with their Table 2.4/2.5 spreads, the forest-CO2 memo and the tags.
+TEST(Afolu, FireRowsByHand) {
+  const auto rows = nat::read_forest_rows(
+      "id,method,region,year,vegetation,area_ha,mb_cf,managed,driver\n"
+      "w,fire,CAN,2019,other_temperate_forests_wildfire,1000,,no,\n"
+      "s,fire,CAN,2019,savanna_grasslands_mid_late_tropical_subtropical_grassland,500,,,\n"
+      "a,fire,CAN,2019,wheat_residues,10,,,\n"
+      "o,fire,CAN,2019,savanna_grasslands_mid_late_tropical_subtropical_grassland,500,6,yes,indirect-anthropogenic\n",
+      "t.csv");
+  ASSERT_EQ(rows.size(), 4u);
+  // temperate forest wildfire: M_B C_f 19.8 (sd 6.3); G_ef CO2 1569, CH4 4.7 (sd 1.9), N2O 0.26 (sd 0.07)
+  const auto w = nat::afolu_fire(rows[0]);
+  EXPECT_EQ(w.ef_category, "extra_tropical_forest");
+  EXPECT_NEAR(w.co2_memo_t, 1000 * 19.8 * 1569e-3, 1e-9);  // not counted: Eq 2.14 disturbance
+  ASSERT_EQ(w.gases.size(), 2u);
+  EXPECT_EQ(w.gases[0].species, "CH4");
+  EXPECT_NEAR(w.gases[0].t, 93.06, 1e-9);
+  // U = sqrt((1.96 x 6.3 / 19.8)^2 + (1.96 x 1.9 / 4.7)^2) = 1.00833 > 1: the lower end is cut at 0
+  EXPECT_DOUBLE_EQ(w.gases[0].lower_t, 0);
+  EXPECT_NEAR(w.gases[0].upper_t, 186.8950179112254, 1e-9);
+  EXPECT_NEAR(w.gases[1].t, 1000 * 19.8 * 0.26e-3, 1e-12);
+  EXPECT_EQ(w.tag.driver, nat::Driver::Natural);
+  EXPECT_FALSE(w.tag.managed);
+  // grassland: CO2 counted; U = sqrt((1.96 x 1.7 / 5.2)^2 + (1.96 x 95 / 1613)^2)
+  const auto s = nat::afolu_fire(rows[1]);
+  ASSERT_EQ(s.gases.size(), 3u);
+  EXPECT_EQ(s.gases[0].species, "CO2");
+  EXPECT_NEAR(s.gases[0].t, 4193.8, 1e-9);
+  EXPECT_NEAR(s.gases[0].upper_t, 4193.8 * (1 + 0.6510844224080767), 1e-9);
+  EXPECT_DOUBLE_EQ(s.co2_memo_t, 0);
+  EXPECT_TRUE(s.tag.managed);  // managed defaults to yes
+  EXPECT_EQ(s.tag.driver, nat::Driver::Natural);
+  // crop residues: direct anthropogenic by default; CH4 2.7 has no sd in Table 2.5, M_B C_f 4.0 none: no range
+  const auto a = nat::afolu_fire(rows[2]);
+  EXPECT_EQ(a.tag.driver, nat::Driver::DirectAnthropogenic);
+  EXPECT_NEAR(a.gases[1].t, 10 * 4.0 * 2.7e-3, 1e-12);
+  EXPECT_TRUE(std::isnan(a.gases[1].lower_t));
+  // mb_cf given: only G_ef's spread, U = 1.96 x 95 / 1613
+  const auto o = nat::afolu_fire(rows[3]);
+  EXPECT_NEAR(o.gases[0].t, 500 * 6 * 1613e-3, 1e-9);
+  EXPECT_NEAR(o.gases[0].upper_t / o.gases[0].t - 1, 1.96 * 95 / 1613, 1e-12);
+  EXPECT_EQ(o.tag.driver, nat::Driver::IndirectAnthropogenic);
+}
+
+TEST(Afolu, RegionYearAndFireErrors) {
+  try {
+    nat::read_forest_rows("id,area_ha,year\ny,5,2020.5\n", "t.csv");
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_EQ(e.context().field, "year");
+    EXPECT_NE(std::string(e.what()).find("whole year between 1750 and 2200"), std::string::npos) << e.what();
+  }
+  try {
+    nat::read_forest_rows("id,method,area_ha\ny,fire,5\n", "t.csv");
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_EQ(e.context().field, "vegetation");
+    EXPECT_NE(std::string(e.what()).find("a fire row needs a vegetation type"), std::string::npos) << e.what();
+  }
+  try {
+    nat::read_forest_rows("id,method,area_ha\ny,burn,5\n", "t.csv");
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("gain-loss, stock-difference or fire"), std::string::npos) << e.what();
+  }
+  const auto rows = nat::read_forest_rows("id,method,vegetation,area_ha\ny,fire,peat_bog,5\n", "t.csv");
+  try {
+    nat::afolu_fire(rows[0]);
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_EQ(e.category(), panocarbon::ErrorCategory::NotFound);
+    EXPECT_EQ(e.context().line, 2);
+    EXPECT_NE(std::string(e.what()).find("unknown vegetation type 'peat_bog'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("wheat_residues"), std::string::npos) << e.what();
+  }
+  try {
+    nat::forest_calc(rows[0], nat::AfoluDefaults::builtin());
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("row 'y' is a fire row: use afolu_fire"), std::string::npos) << e.what();
   }
 }

@@ -950,13 +950,19 @@ void Store::save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRec
 }
 
 std::vector<NaturalFluxRecord> Store::natural_fluxes(const std::string& module, const std::string& region,
-                                                     int year) const {
+                                                     int year, bool all_runs) const {
+  // Latest run: per command of the run log (so that a newer `natural afolu` replaces all the fluxes of an older
+  // one, forest and fire alike), among the runs that have fluxes matching the filters.
   Stmt s(impl_->db.handle(),
-         "SELECT run_id, module, source, region, year, month, species, value, lower, upper, unit, origin, management, "
-         "coalesce(method, ''), coalesce(note, '') FROM natural_fluxes f "
-         "WHERE f.run_id = (SELECT max(g.run_id) FROM natural_fluxes g WHERE g.module = f.module) "
-         "AND (? = '' OR f.module = ?) AND (? = '' OR f.region = ?) AND (? = 0 OR f.year = ?) ORDER BY f.rowid");
-  s.bind(1, module).bind(2, module).bind(3, region).bind(4, region).bind(5, year).bind(6, year);
+         "SELECT f.run_id, f.module, f.source, f.region, f.year, f.month, f.species, f.value, f.lower, f.upper, f.unit, "
+         "f.origin, f.management, coalesce(f.method, ''), coalesce(f.note, '') FROM natural_fluxes f "
+         "JOIN runs r ON r.id = f.run_id "
+         "WHERE (?4 OR f.run_id = (SELECT max(g.run_id) FROM natural_fluxes g JOIN runs q ON q.id = g.run_id "
+         "  WHERE q.command = r.command AND (?1 = '' OR g.module = ?1) AND (?2 = '' OR g.region = ?2) "
+         "  AND (?3 = 0 OR g.year = ?3))) "
+         "AND (?1 = '' OR f.module = ?1) AND (?2 = '' OR f.region = ?2) AND (?3 = 0 OR f.year = ?3) "
+         "ORDER BY f.run_id, f.rowid");
+  s.bind(1, module).bind(2, region).bind(3, year).bind(4, all_runs ? 1 : 0);
   std::vector<NaturalFluxRecord> out;
   while (s.step()) {
     NaturalFluxRecord r;
