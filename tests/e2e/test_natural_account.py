@@ -75,9 +75,12 @@ def fire_tier1_sums(text, gwp):
     for r in csv.DictReader(io.StringIO(text)):
         if r['species'] not in gwp:
             continue  # CO, NOx: no GWP100
-        v = float(r['emission_t']) * gwp[r['species']]
+        k = gwp[r['species']]
+        v = float(r['emission_t']) * k
+        lo = float(r['emission_low_t']) * k if r['emission_low_t'] else v
+        hi = float(r['emission_high_t']) * k if r['emission_high_t'] else v
         agri = r['vegetation'] == 'wheat_residues'
-        s.add(v, v, v, agri, agri)  # crop residues: direct anthropogenic, managed; the rest natural, unknown land
+        s.add(v, lo, hi, agri, agri)  # crop residues: direct anthropogenic, managed; the rest natural, unknown land
     return s
 
 
@@ -95,7 +98,7 @@ def sinks_sums(text):
 def fill(tmp, db):
     fire = os.path.join(tmp, 'burned.csv')
     with open(fire, 'w') as f:
-        f.write('vegetation,area_ha\ntropical_subtropical_grassland,500\nwheat_residues,20\n')
+        f.write('vegetation,area_ha\nsavanna_grasslands_mid_late_tropical_subtropical_grassland,500\nwheat_residues,20\n')
     a = run('natural', 'afolu', FOREST, '--format', 'csv', db=db).stdout
     s = run('natural', 'sinks', '--data', GCB, '--year', '2018', '--format', 'csv', db=db).stdout
     t = run('natural', 'fire-tier1', fire, '--region', 'SWE', '--year', '2020', '--format', 'csv', db=db).stdout
