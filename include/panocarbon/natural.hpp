@@ -150,8 +150,8 @@ double relative_half_width(const DefaultValue& v);
 
 // ---- IPCC 2006 Vol 4 Ch 2 Eq 2.27: fire rows of the AFOLU file (src/natural/fire_tier1_rows.cpp) ----------
 // L_fire = A x M_B x C_f x G_ef x 1e-3 (t gas), with Table 2.4 (M_B x C_f) and Table 2.5 (G_ef) from
-// data/ipcc2006_fire.csv. Range: Approach 1 over the two factors, U_i = 1.96 x sd_i / value_i where the table
-// gives an sd (an M_B x C_f given in the row carries none); the lower bound is cut at 0 (an emission).
+// data/ipcc2006_fire.csv, computed by natural::fire_tier1_row (natural_fire.hpp): the range is that of
+// `natural fire-tier1` (Eq 3.1 over the factors' SDs, then range_95: normal up to 30 % relative SD, lognormal above).
 struct GasEmission {
   std::string species;  // "CO2", "CH4", "N2O"
   double t = 0, lower_t = std::numeric_limits<double>::quiet_NaN(), upper_t = std::numeric_limits<double>::quiet_NaN();
@@ -169,13 +169,7 @@ struct FireRowResult {
   LandTag tag;
   std::vector<std::string> defaults_used;
 };
-// Eq 2.27 for CO2, CH4, N2O of one vegetation type; mb_cf NaN = Table 2.4 default. NotFound names the
-// vegetation types when `vegetation` is unknown.
-std::vector<GasEmission> fire_eq2_27(const std::string& vegetation, double area_ha, double mb_cf,
-                                     std::string* ef_category = nullptr, double* fuel_t_per_ha = nullptr);
 bool is_forest_fire_category(const std::string& ef_category);
-// Table 2.5 category of a Table 2.4 vegetation type ("" when unknown).
-std::string fire_ef_category(const std::string& vegetation);
 FireRowResult afolu_fire(const ForestRow& row);
 
 }  // namespace panocarbon::natural

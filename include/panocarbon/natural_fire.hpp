@@ -115,6 +115,16 @@ struct Tier1Row {
   Range95 range;
   std::string uncertainty_note;
 };
+// Eq 2.27 for one vegetation type of Table 2.4 and each species (unknown species are skipped; see tier1_species):
+// area in ha, mb_cf = the user's own M_B x C_f in t dm/ha (NaN = Table 2.4 with its SD), area_rel_sd = 1 sigma
+// relative spread of the area. NotFound (field "vegetation") names the known types. Used by `natural
+// fire-tier1` (per line of its CSV) and by the fire rows of `natural afolu`.
+std::vector<Tier1Row> fire_tier1_row(const std::string& vegetation, double area_ha, double mb_cf,
+                                     const std::vector<std::string>& species, double area_rel_sd = 0);
+// The species list checked against Table 2.5 (empty = CO2, CH4, N2O, CO, NOx; comma lists are split).
+std::vector<std::string> tier1_species(const std::vector<std::string>& species);
+// Table 2.5 category of a Table 2.4 vegetation type ("" when unknown).
+std::string tier1_ef_category(const std::string& vegetation);
 std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& activity_csv,
                                          const std::vector<std::string>& species,
                                          double area_uncertainty_pct = 0);

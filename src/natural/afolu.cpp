@@ -10,6 +10,7 @@
 #include "io/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
+#include "panocarbon/natural_fire.hpp"
 
 namespace panocarbon::natural {
 
@@ -316,7 +317,7 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     const std::string driver = io::to_lower(get("driver"));
     if (driver.empty() && row.method == "fire")  // as `natural fire-tier1`: crop residue burning is a direct human act
       row.tag.driver =
-          fire_ef_category(row.vegetation) == "agricultural_residues" ? Driver::DirectAnthropogenic : Driver::Natural;
+          tier1_ef_category(row.vegetation) == "agricultural_residues" ? Driver::DirectAnthropogenic : Driver::Natural;
     else if (driver.empty()) row.tag.driver = row.tag.managed ? Driver::DirectAnthropogenic : Driver::Mixed;
     else if (driver == "natural") row.tag.driver = Driver::Natural;
     else if (driver == "direct-anthropogenic") row.tag.driver = Driver::DirectAnthropogenic;

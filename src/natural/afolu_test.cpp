@@ -168,18 +168,20 @@ TEST(Afolu, FireRowsByHand) {
   ASSERT_EQ(w.gases.size(), 2u);
   EXPECT_EQ(w.gases[0].species, "CH4");
   EXPECT_NEAR(w.gases[0].t, 93.06, 1e-9);
-  // U = sqrt((1.96 x 6.3 / 19.8)^2 + (1.96 x 1.9 / 4.7)^2) = 1.00833 > 1: the lower end is cut at 0
-  EXPECT_DOUBLE_EQ(w.gases[0].lower_t, 0);
-  EXPECT_NEAR(w.gases[0].upper_t, 186.8950179112254, 1e-9);
+  // the range of `natural fire-tier1` (range_95): r = sqrt((6.3 / 19.8)^2 + (1.9 / 4.7)^2) = 0.514453 > 0.3, so
+  // the lognormal with that mean and sd, s2 = ln(1 + r^2), bounds 93.06 exp(-s2/2 -+ 1.96 sqrt(s2))
+  EXPECT_NEAR(w.gases[0].lower_t, 32.01137124199822, 1e-9);
+  EXPECT_NEAR(w.gases[0].upper_t, 213.91800413665817, 1e-9);
   EXPECT_NEAR(w.gases[1].t, 1000 * 19.8 * 0.26e-3, 1e-12);
   EXPECT_EQ(w.tag.driver, nat::Driver::Natural);
   EXPECT_FALSE(w.tag.managed);
-  // grassland: CO2 counted; U = sqrt((1.96 x 1.7 / 5.2)^2 + (1.96 x 95 / 1613)^2)
+  // grassland: CO2 counted; r = sqrt((1.7 / 5.2)^2 + (95 / 1613)^2) = 0.332186 > 0.3: lognormal as above
   const auto s = nat::afolu_fire(rows[1]);
   ASSERT_EQ(s.gases.size(), 3u);
   EXPECT_EQ(s.gases[0].species, "CO2");
   EXPECT_NEAR(s.gases[0].t, 4193.8, 1e-9);
-  EXPECT_NEAR(s.gases[0].upper_t, 4193.8 * (1 + 0.6510844224080767), 1e-9);
+  EXPECT_NEAR(s.gases[0].lower_t, 2110.9705325481586, 1e-9);
+  EXPECT_NEAR(s.gases[0].upper_t, 7503.680671973222, 1e-9);
   EXPECT_DOUBLE_EQ(s.co2_memo_t, 0);
   EXPECT_TRUE(s.tag.managed);  // managed defaults to yes
   EXPECT_EQ(s.tag.driver, nat::Driver::Natural);

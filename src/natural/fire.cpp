@@ -536,14 +536,14 @@ std::vector<std::string> tier1_vegetation_types() {
   return v;
 }
 
-std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, const std::vector<std::string>& species_in,
-                                         double area_uncertainty_pct) {
+std::string tier1_ef_category(const std::string& vegetation) {
+  const auto& fuel = tier1_tables().fuel;
+  const auto it = fuel.find(vegetation);
+  return it == fuel.end() ? std::string() : it->second.category;
+}
+
+std::vector<std::string> tier1_species(const std::vector<std::string>& species_in) {
   const auto& tb = tier1_tables();
-  if (!std::isfinite(area_uncertainty_pct) || area_uncertainty_pct < 0)
-    throw input_error(fmt::format("--area-uncertainty {} must be a percentage >= 0 (95 % half-width of the area "
-                                  "burned)",
-                                  area_uncertainty_pct),
-                      ErrorContext{"", 0, 0, "area-uncertainty"});
   auto species = split_list(species_in);
   if (species.empty()) species = {"CO2", "CH4", "N2O", "CO", "NOx"};
   for (auto& s : species) {
@@ -558,6 +558,67 @@ std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, cons
                   fmt::format("unknown species '{}'; IPCC 2006 Vol 4 Table 2.5 gives CO2, CO, CH4, N2O, NOx", s),
                   ErrorContext{"", 0, 0, "species"});
   }
+  return species;
+}
+
+std::vector<Tier1Row> fire_tier1_row(const std::string& vegetation, double area, double mb_cf,
+                                     const std::vector<std::string>& species, double area_rel_sd) {
+  const auto& tb = tier1_tables();
+  const auto it = tb.fuel.find(vegetation);
+  if (it == tb.fuel.end())
+    throw Error(ErrorCategory::NotFound,
+                fmt::format("unknown vegetation type '{}'; data/ipcc2006_fire.csv (Table 2.4) has {}", vegetation,
+                            join(tier1_vegetation_types())),
+                ErrorContext{"", 0, 0, "vegetation"});
+  const bool own_fuel = !std::isnan(mb_cf);
+  const double fuel = own_fuel ? mb_cf : it->second.value;
+  const double fuel_sd = own_fuel ? kNaN : it->second.sd;
+  std::vector<Tier1Row> out;
+  for (const auto& s : species) {
+    auto g = tb.gef.find({it->second.category, s});
+    if (g == tb.gef.end()) continue;
+    Tier1Row row;
+    row.vegetation = vegetation;
+    row.ef_category = it->second.category;
+    row.species = s;
+    row.area_ha = area;
+    row.fuel_t_per_ha = fuel;
+    row.g_per_kg = g->second.first;
+    row.emission_t = area * fuel * row.g_per_kg * 1e-3;  // Eq 2.27
+    row.area_rel_sd = area_rel_sd;
+    row.fuel_sd = fuel_sd;
+    row.gef_sd = g->second.second;
+    // Eq 3.1 for a product: relative variances add.
+    double var = area_rel_sd * area_rel_sd;
+    bool spread = area_rel_sd > 0;
+    std::vector<std::string> missing;
+    if (std::isfinite(fuel_sd) && fuel > 0) {
+      var += (fuel_sd / fuel) * (fuel_sd / fuel);
+      spread = true;
+    } else {
+      missing.emplace_back(own_fuel ? "M_B*C_f (from the input; no SD)" : "M_B*C_f (no SD in Table 2.4)");
+    }
+    if (std::isfinite(row.gef_sd) && row.g_per_kg > 0) {
+      var += (row.gef_sd / row.g_per_kg) * (row.gef_sd / row.g_per_kg);
+      spread = true;
+    } else {
+      missing.emplace_back("G_ef (no SD in Table 2.5)");
+    }
+    row.range = range_95(row.emission_t, spread ? row.emission_t * std::sqrt(var) : kNaN);
+    if (!missing.empty()) row.uncertainty_note = (spread ? "range excludes " : "no range: ") + join(missing);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, const std::vector<std::string>& species_in,
+                                         double area_uncertainty_pct) {
+  if (!std::isfinite(area_uncertainty_pct) || area_uncertainty_pct < 0)
+    throw input_error(fmt::format("--area-uncertainty {} must be a percentage >= 0 (95 % half-width of the area "
+                                  "burned)",
+                                  area_uncertainty_pct),
+                      ErrorContext{"", 0, 0, "area-uncertainty"});
+  const auto species = tier1_species(species_in);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(ErrorCategory::Io, "cannot read the area-burned CSV", ErrorContext{file.string()});
   std::stringstream ss;
@@ -576,59 +637,20 @@ std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, cons
     const auto& f = r.fields();
     if (f.size() < 2) throw input_error("expected vegetation,area_ha[,mb_cf_t_per_ha]", r.context(1));
     const std::string veg = io::to_lower(io::trim(f[0]));
-    auto it = tb.fuel.find(veg);
-    if (it == tb.fuel.end())
+    if (tier1_ef_category(veg).empty())
       throw Error(ErrorCategory::NotFound,
                   fmt::format("unknown vegetation type '{}'; data/ipcc2006_fire.csv (Table 2.4) has {}", veg,
                               join(tier1_vegetation_types())),
                   r.context(1, "vegetation"));
-    double area = 0, fuel = it->second.value, fuel_sd = it->second.sd;
-    bool own_fuel = false;
+    double area = 0, fuel = kNaN;
     if (!io::parse_double(f[1], area) || !std::isfinite(area) || area < 0)
       throw input_error(fmt::format("area_ha '{}' is not a non-negative number (hectares burned)", f[1]),
                         r.context(2, "area_ha"));
-    if (f.size() > 2 && !io::trim(f[2]).empty()) {
-      if (!io::parse_double(f[2], fuel) || !std::isfinite(fuel) || fuel < 0)
-        throw input_error(fmt::format("mb_cf_t_per_ha '{}' is not a non-negative number (t dry matter per ha)", f[2]),
-                          r.context(3, "mb_cf_t_per_ha"));
-      own_fuel = true;
-      fuel_sd = kNaN;
-    }
-    for (const auto& s : species) {
-      auto g = tb.gef.find({it->second.category, s});
-      if (g == tb.gef.end()) continue;
-      Tier1Row row;
-      row.vegetation = veg;
-      row.ef_category = it->second.category;
-      row.species = s;
-      row.area_ha = area;
-      row.fuel_t_per_ha = fuel;
-      row.g_per_kg = g->second.first;
-      row.emission_t = area * fuel * row.g_per_kg * 1e-3;  // Eq 2.27
-      row.area_rel_sd = r_area;
-      row.fuel_sd = fuel_sd;
-      row.gef_sd = g->second.second;
-      // Eq 3.1 for a product: relative variances add.
-      double var = r_area * r_area;
-      bool spread = r_area > 0;
-      std::vector<std::string> missing;
-      if (std::isfinite(fuel_sd) && fuel > 0) {
-        var += (fuel_sd / fuel) * (fuel_sd / fuel);
-        spread = true;
-      } else {
-        missing.emplace_back(own_fuel ? "M_B*C_f (from the input; no SD)" : "M_B*C_f (no SD in Table 2.4)");
-      }
-      if (std::isfinite(row.gef_sd) && row.g_per_kg > 0) {
-        var += (row.gef_sd / row.g_per_kg) * (row.gef_sd / row.g_per_kg);
-        spread = true;
-      } else {
-        missing.emplace_back("G_ef (no SD in Table 2.5)");
-      }
-      row.range = range_95(row.emission_t, spread ? row.emission_t * std::sqrt(var) : kNaN);
-      if (!missing.empty())
-        row.uncertainty_note = (spread ? "range excludes " : "no range: ") + join(missing);
-      out.push_back(std::move(row));
-    }
+    if (f.size() > 2 && !io::trim(f[2]).empty() &&
+        (!io::parse_double(f[2], fuel) || !std::isfinite(fuel) || fuel < 0))
+      throw input_error(fmt::format("mb_cf_t_per_ha '{}' is not a non-negative number (t dry matter per ha)", f[2]),
+                        r.context(3, "mb_cf_t_per_ha"));
+    for (auto& row : fire_tier1_row(veg, area, fuel, species, r_area)) out.push_back(std::move(row));
   }
   return out;
 }
