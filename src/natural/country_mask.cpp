@@ -7,6 +7,8 @@
 #include <gdal.h>
 #include <netcdf.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -48,36 +50,66 @@ MaskFormat detect_mask_format(const std::filesystem::path& file) {
 }
 
 // ---------------------------------------------------------------- GeoTIFF (GDAL)
+#ifndef PANOCARBON_GDAL_LIBRARY
+#define PANOCARBON_GDAL_LIBRARY "libgdal.so"
+#endif
+void* gdal_symbol(const char* name) {
+  struct Lib {
+    void* handle = nullptr;
+    std::string error;
+  };
+  static const Lib lib = [] {
+    Lib l;
+    l.handle = dlopen(PANOCARBON_GDAL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!l.handle) {
+      const char* e = dlerror();
+      l.error = e ? e : "unknown error";
+    }
+    return l;
+  }();
+  if (!lib.handle)
+    throw Error(ErrorCategory::Io,
+                fmt::format("GeoTIFF masks are read with GDAL, which could not be loaded ({}); install it "
+                            "(scripts/install-deps.sh installs libgdal-dev) or give the mask as NetCDF",
+                            lib.error),
+                ErrorContext{PANOCARBON_GDAL_LIBRARY});
+  void* f = dlsym(lib.handle, name);
+  if (!f)
+    throw Error(ErrorCategory::Io, fmt::format("GDAL has no function {}; this GDAL is too old (3.x is needed)", name),
+                ErrorContext{PANOCARBON_GDAL_LIBRARY});
+  return f;
+}
+
 std::vector<int> read_mask_gdal(const std::filesystem::path& file, size_t rows, size_t cols) {
   static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-  CPLPushErrorHandler(CPLQuietErrorHandler);
+  std::call_once(once, [] { PANOCARBON_GDAL(GDALAllRegister)(); });
+  PANOCARBON_GDAL(CPLPushErrorHandler)(PANOCARBON_GDAL(CPLQuietErrorHandler));
   struct Pop {
-    ~Pop() { CPLPopErrorHandler(); }
+    ~Pop() { PANOCARBON_GDAL(CPLPopErrorHandler)(); }
   } pop;
-  GDALDatasetH ds = GDALOpen(file.string().c_str(), GA_ReadOnly);
+  GDALDatasetH ds = PANOCARBON_GDAL(GDALOpen)(file.string().c_str(), GA_ReadOnly);
   if (!ds)
-    throw mask_error(file, fmt::format("GDAL cannot open the country mask ({})", CPLGetLastErrorMsg()));
+    throw mask_error(file, fmt::format("GDAL cannot open the country mask ({})", PANOCARBON_GDAL(CPLGetLastErrorMsg)()));
   struct Close {
     GDALDatasetH d;
-    ~Close() { GDALClose(d); }
+    ~Close() { PANOCARBON_GDAL(GDALClose)(d); }
   } close{ds};
-  const int nx = GDALGetRasterXSize(ds), ny = GDALGetRasterYSize(ds);
-  if (GDALGetRasterCount(ds) < 1) throw mask_error(file, "the country mask raster has no band");
+  const int nx = PANOCARBON_GDAL(GDALGetRasterXSize)(ds), ny = PANOCARBON_GDAL(GDALGetRasterYSize)(ds);
+  if (PANOCARBON_GDAL(GDALGetRasterCount)(ds) < 1) throw mask_error(file, "the country mask raster has no band");
   if (static_cast<size_t>(ny) != rows || static_cast<size_t>(nx) != cols)
     throw mask_error(file, fmt::format("the country mask raster is {} rows x {} columns but the emissions grid is {}; "
                                        "resample the mask to that grid (e.g. gdalwarp -te -180 -90 180 90 -ts {} {})",
                                        ny, nx, grid_text(rows, cols), cols, rows),
                      "shape");
-  GDALRasterBandH band = GDALGetRasterBand(ds, 1);
-  const GDALDataType type = GDALGetRasterDataType(band);
-  if (!GDALDataTypeIsInteger(type) || GDALDataTypeIsComplex(type))
+  GDALRasterBandH band = PANOCARBON_GDAL(GDALGetRasterBand)(ds, 1);
+  const GDALDataType type = PANOCARBON_GDAL(GDALGetRasterDataType)(band);
+  if (!PANOCARBON_GDAL(GDALDataTypeIsInteger)(type) || PANOCARBON_GDAL(GDALDataTypeIsComplex)(type))
     throw mask_error(file, fmt::format("the country mask band has type {}, not an integer type; country codes must be "
                                        "integers (gdal_translate -ot Int16 or Int32)",
-                                       GDALGetDataTypeName(type)),
+                                       PANOCARBON_GDAL(GDALGetDataTypeName)(type)),
                      "type");
   double gt[6];
-  if (GDALGetGeoTransform(ds, gt) != CE_None)
+  if (PANOCARBON_GDAL(GDALGetGeoTransform)(ds, gt) != CE_None)
     throw mask_error(file, "the country mask has no geotransform; georeference it on the emissions grid (origin "
                            "-180, 90; pixel 360/columns x 180/rows degrees)",
                      "geotransform");
@@ -91,11 +123,11 @@ std::vector<int> read_mask_gdal(const std::filesystem::path& file, size_t rows, 
                                        gt[0], gt[3], gt[1], gt[5], gt[2], gt[4], dx, -dy),
                      "geotransform");
   std::vector<int> out(rows * cols);
-  if (GDALRasterIO(band, GF_Read, 0, 0, nx, ny, out.data(), nx, ny, GDT_Int32, 0, 0) != CE_None)
-    throw Error(ErrorCategory::Io, fmt::format("reading the country mask failed ({})", CPLGetLastErrorMsg()),
+  if (PANOCARBON_GDAL(GDALRasterIO)(band, GF_Read, 0, 0, nx, ny, out.data(), nx, ny, GDT_Int32, 0, 0) != CE_None)
+    throw Error(ErrorCategory::Io, fmt::format("reading the country mask failed ({})", PANOCARBON_GDAL(CPLGetLastErrorMsg)()),
                 ErrorContext{file.string()});
   int has_nodata = 0;
-  const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
+  const double nodata = PANOCARBON_GDAL(GDALGetRasterNoDataValue)(band, &has_nodata);
   if (has_nodata)
     for (auto& v : out)
       if (static_cast<double>(v) == nodata) v = 0;

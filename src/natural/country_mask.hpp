@@ -16,6 +16,13 @@ enum class MaskFormat { GeoTiff, NetcdfClassic, Hdf5, Unknown };
 // HDF5 "\x89HDF\r\n\x1a\n" (NetCDF-4 is HDF5).
 MaskFormat detect_mask_format(const std::filesystem::path& file);
 
+// GDAL is loaded on first use (dlopen of PANOCARBON_GDAL_LIBRARY, its soname found at configure time), not
+// linked: its ~100 libraries would add ~0.1 s to the start of every command. A symbol of GDAL's C API, or an
+// Io error saying how to install GDAL. Call through PANOCARBON_GDAL(GDALOpen)(...).
+void* gdal_symbol(const char* name);
+#define PANOCARBON_GDAL(f) \
+  reinterpret_cast<decltype(&::f)>(::panocarbon::natural::detail::gdal_symbol(#f))
+
 // GeoTIFF (any GDAL raster): band 1, an integer type; geotransform origin (-180, 90) with pixel (360/cols,
 // -180/rows), or south-up (-180, -90) with +180/rows (flipped here).
 std::vector<int> read_mask_gdal(const std::filesystem::path& file, size_t rows, size_t cols);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 
+#include "natural/country_mask.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural_fire.hpp"
 
@@ -335,22 +336,22 @@ std::string tmp(const std::string& name) { return (std::filesystem::temp_directo
 
 std::string write_tif(const std::string& name, size_t rows = 3, size_t cols = 4, GDALDataType type = GDT_Int32,
                       bool south_up = false, double x0 = -180, bool georef = true) {
-  GDALAllRegister();
+  PANOCARBON_GDAL(GDALAllRegister)();
   const auto p = tmp(name);
-  GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), p.c_str(), static_cast<int>(cols),
+  GDALDatasetH ds = PANOCARBON_GDAL(GDALCreate)(PANOCARBON_GDAL(GDALGetDriverByName)("GTiff"), p.c_str(), static_cast<int>(cols),
                                static_cast<int>(rows), 1, type, nullptr);
   double gt[6] = {x0, 360.0 / double(cols), 0, south_up ? -90.0 : 90.0, 0, (south_up ? 180.0 : -180.0) / double(rows)};
-  if (georef) GDALSetGeoTransform(ds, gt);
+  if (georef) PANOCARBON_GDAL(GDALSetGeoTransform)(ds, gt);
   std::vector<int> v(rows * cols, 0);
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < cols; ++c)
       if (r < 3 && c < 4) v[r * cols + c] = kMask[(south_up ? 2 - r : r) * 4 + c];
-  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
-  GDALSetRasterNoDataValue(b, -1);
-  EXPECT_EQ(GDALRasterIO(b, GF_Write, 0, 0, static_cast<int>(cols), static_cast<int>(rows), v.data(),
+  GDALRasterBandH b = PANOCARBON_GDAL(GDALGetRasterBand)(ds, 1);
+  PANOCARBON_GDAL(GDALSetRasterNoDataValue)(b, -1);
+  EXPECT_EQ(PANOCARBON_GDAL(GDALRasterIO)(b, GF_Write, 0, 0, static_cast<int>(cols), static_cast<int>(rows), v.data(),
                          static_cast<int>(cols), static_cast<int>(rows), GDT_Int32, 0, 0),
             CE_None);
-  GDALClose(ds);
+  PANOCARBON_GDAL(GDALClose)(ds);
   return p;
 }
 
@@ -456,6 +457,18 @@ TEST(GfedFireMask, GeoTiffNetcdfAndHdf5GiveTheSameCountries) {
   EXPECT_NEAR(got.at("North America"), expect.at("USA") + expect.at("999"), 1e-9 * expect.at("USA"));
   EXPECT_NEAR(got.at("South America"), expect.at("BRA"), 1e-9 * expect.at("BRA"));
   EXPECT_EQ(got.size(), 4u);
+}
+
+TEST(GfedFireMask, GdalIsLoadedOnFirstUse) {
+  // The library loads (install-deps installs it) and a missing symbol is an Io error naming the function.
+  EXPECT_NE(panocarbon::natural::detail::gdal_symbol("GDALOpen"), nullptr);
+  try {
+    panocarbon::natural::detail::gdal_symbol("GDALNoSuchFunction");
+    FAIL();
+  } catch (const panocarbon::Error& e) {
+    EXPECT_EQ(e.category(), panocarbon::ErrorCategory::Io);
+    EXPECT_NE(std::string(e.what()).find("GDAL has no function GDALNoSuchFunction"), std::string::npos) << e.what();
+  }
 }
 
 TEST(GfedFireMask, ErrorsNameTheFileAndWhatIsWrong) {
