@@ -354,6 +354,9 @@ Store Store::open(const std::filesystem::path& path) {
     wal.step();
   }
   impl->db.exec("PRAGMA foreign_keys=ON");
+  // Large inserts (a GFED year is ~14,000 natural_fluxes rows) would spill the default 2 MB page cache to the
+  // WAL page by page mid-transaction; SQLite allocates the cache only as it is used.
+  impl->db.exec("PRAGMA cache_size=-65536");
   impl->migrate();
   impl->refresh_builtin();
   return Store(std::move(impl));
