@@ -351,7 +351,8 @@ namespace {
 // managed-land mask (--managed-mask). `what` names it in errors; `h5_names` are the datasets tried in a plain
 // HDF5 file when no variable is given.
 std::vector<int> read_mask(const std::filesystem::path& file, const std::string& variable, size_t rows, size_t cols,
-                           const char* what, std::initializer_list<const char*> h5_names, const char* values) {
+                           const char* what, std::initializer_list<const char*> h5_names,
+                           std::initializer_list<const char*> nc_names, const char* values, const char* variable_option) {
   const auto fmt_ = detail::detect_mask_format(file);
   if (fmt_ == detail::MaskFormat::GeoTiff) return detail::read_mask_gdal(file, rows, cols);
   if (fmt_ == detail::MaskFormat::Unknown)
@@ -359,7 +360,8 @@ std::vector<int> read_mask(const std::filesystem::path& file, const std::string&
                                   "a NetCDF classic / NetCDF-4 or an HDF5 file with an integer {}",
                                   what, *h5_names.begin()),
                       ErrorContext{file.string()});
-  if (auto m = detail::read_mask_netcdf(file, rows, cols, variable)) return std::move(*m);
+  if (auto m = detail::read_mask_netcdf(file, rows, cols, variable, nc_names, values, variable_option))
+    return std::move(*m);
   if (fmt_ == detail::MaskFormat::NetcdfClassic)
     throw input_error("libnetcdf cannot open this NetCDF classic file; check that it is complete",
                       ErrorContext{file.string()});
@@ -376,9 +378,8 @@ std::vector<int> read_mask(const std::filesystem::path& file, const std::string&
       }
   }
   if (ds.empty())
-    throw input_error(fmt::format("no {} dataset: expected an integer variable {} (or the mask variable option) on "
-                                  "the emissions grid",
-                                  what, join(h5_names)),
+    throw input_error(fmt::format("no {} dataset: expected an integer variable {} (or {}) on the emissions grid",
+                                  what, join(h5_names), variable_option),
                       ErrorContext{file.string()});
   std::vector<int> m;
   size_t mr = rows, mc = cols;
@@ -387,7 +388,8 @@ std::vector<int> read_mask(const std::filesystem::path& file, const std::string&
 }
 std::vector<int> read_country_mask(const FireOptions& opt, size_t rows, size_t cols) {
   return read_mask(opt.mask, opt.mask_variable, rows, cols, "country mask",
-                   {"/mask", "/country", "/countries", "/country_code"}, "country codes");
+                   {"/mask", "/country", "/countries", "/country_code"}, {"mask", "country", "countries", "country_code"},
+                   "country codes", "--mask-variable");
 }
 // The managed-land mask: the same readers; their messages speak of a country mask, so they are prefixed here
 // (the file stays in the error's context). Values must be 0 or 1 (nodata already 0).
@@ -395,7 +397,7 @@ std::vector<int> read_managed_mask(const FireOptions& opt, size_t rows, size_t c
   std::vector<int> m;
   try {
     m = read_mask(opt.managed_mask, opt.managed_mask_variable, rows, cols, "managed-land mask", {"/managed", "/mask"},
-                  "managed-land flags 1 / 0");
+                  {"managed", "mask"}, "managed-land flags 1 / 0", "--managed-mask-variable");
   } catch (const Error& e) {
     if (e.message().rfind("the managed-land mask", 0) == 0 || e.message().rfind("no managed-land mask", 0) == 0)
       throw;

@@ -562,7 +562,7 @@ std::string write_managed_h5(const std::string& name, const int* v, size_t rows 
     Tiny::put(f, "/managed", H5T_NATIVE_FLOAT, x.data(), rows, cols);
   } else {
     std::vector<int> x(rows * cols);
-    for (size_t i = 0; i < x.size(); ++i) x[i] = v[i % 12];
+    for (size_t i = 0; i < x.size(); ++i) x[i] = std::max(v[i % 12], 0);  // HDF5 has no nodata: -1 -> 0
     Tiny::put(f, "/managed", H5T_NATIVE_INT, x.data(), rows, cols);
   }
   H5Fclose(f);
@@ -702,11 +702,11 @@ TEST(GfedFireManaged, ErrorsNameTheFile) {
   auto e = run(shape);
   has(e, shape);
   has(e, "managed-land mask (--managed-mask)");
-  has(e, "is 3 x 3 but the grid is 3 x 4");
+  has(e, "is 3 x 3 but the emissions grid is 3 x 4");
   const auto fl = write_managed_h5("pc-managed-float.h5", kManaged, 3, 4, true);
   e = run(fl);
   has(e, fl);
-  has(e, "not an integer type (managed-land flags 1 / 0 must be integers)");
+  has(e, "variable 'managed' is float, not an integer type; managed-land flags 1 / 0 must be integers");
   const auto flnc = write_managed_nc("pc-managed-float.nc", NC_FLOAT);
   e = run(flnc);
   has(e, flnc);

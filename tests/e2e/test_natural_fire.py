@@ -372,7 +372,7 @@ def managed_mask_account_views(tmp):
     base = (f, '--year', '2015', '--months', '1,2', '--species', 'CO2,CH4,N2O', '--format', 'csv')
 
     def views():
-        j = json.loads(account('--format', 'json'))
+        j = json.loads(account(tmp, '--format', 'json'))
         mod = {m['module']: m for m in j['modules']}['fire-gfed']
         return {k: mod[k]['t_co2e'] for k in ('national_inventory', 'global_carbon_budget', 'inventory_minus_budget',
                                               'natural_remainder', 'total')}
