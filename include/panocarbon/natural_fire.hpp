@@ -71,7 +71,7 @@ struct FireOptions {
   // an error. Integers only: the mask readers read integer rasters, so a managed fraction per cell is not
   // supported. Empty = no split (FireResult::managed_split false).
   std::filesystem::path managed_mask;
-  // NetCDF / HDF5 variable of the managed-land mask; empty = /managed or /mask (HDF5), as `mask` (NetCDF).
+  // NetCDF / HDF5 variable of the managed-land mask; empty = managed, mask, else (NetCDF) the first 2-D integer one.
   std::string managed_mask_variable;
   double partition_tolerance = 0.01;  // |sum of the six fractions - 1| allowed where DM > 0
   double dm_uncertainty_pct = 0;      // dry matter: 95 % half-width in percent of DM (one systematic error)

@@ -359,9 +359,8 @@ std::vector<CommandSpec> build_specs() {
                                      "integer 1 = managed land, 0 / nodata = unmanaged; splits every result into "
                                      "managed / unmanaged land (CSV: a last column managed 1/0) and tags the stored "
                                      "records' management by it instead of by fire type"),
-        opt("managed-mask-variable", T::String, "Variable of a NetCDF / HDF5 managed-land mask (default: /managed or "
-                                                "/mask in HDF5; mask, ..., else the first 2-D integer variable in "
-                                                "NetCDF)"),
+        opt("managed-mask-variable", T::String, "Variable of a NetCDF / HDF5 managed-land mask (default: managed, "
+                                                "mask, else the first 2-D integer variable)"),
         bounded(opt("dm-uncertainty", T::Double, "Dry matter burned: 95 % half-width in percent, one systematic "
                                                  "error for all cells, months and types (0 = none)", "0"),
                 0, 1000),

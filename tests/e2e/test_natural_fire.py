@@ -424,6 +424,10 @@ def managed_mask_errors_name_the_file(tmp):
     p = run(tmp, *base, three, ok=False)
     assert p.returncode == 2 and three in p.stderr, p.stderr
     assert 'managed-land mask value 3 at row 2, column 5 is neither 1 (managed land) nor 0' in p.stderr, p.stderr
+    ok = write_managed(tmp, 18, 36, name='ok')
+    p = run(tmp, *base, ok, '--managed-mask-variable', 'iso', ok=False)
+    assert p.returncode == 2 and ok in p.stderr and "no variable 'iso' (--managed-mask-variable)" in p.stderr, p.stderr
+    assert run(tmp, *base, ok, '--managed-mask-variable', 'managed').returncode == 0
     fh5 = write_managed(tmp, 18, 36, name='float5', nc=False, dtype='f4')
     p = run(tmp, *base, fh5, ok=False)
     assert p.returncode == 2 and fh5 in p.stderr and 'not an integer type' in p.stderr, p.stderr
