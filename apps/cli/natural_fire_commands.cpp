@@ -52,6 +52,9 @@ std::vector<int> parse_months(const pc::Params& p) {
 // others are reported as natural (the same split as docs/natural-fires.md states, a convention of ours).
 bool anthropogenic_type(size_t t) { return t == 3 || t == 5; }
 constexpr unsigned kNaturalTypes = 0b010111, kAnthropogenicTypes = 0b101000;  // bit t = kGfedFireTypes[t]
+// The `managed` column of a land part (-1 = no managed-land mask, 0 = unmanaged, 1 = managed), by part + 1.
+constexpr const char* kCsvManaged[3] = {"", ",0", ",1"};
+constexpr const char* kTableManaged[3] = {"", "  no", "  yes"};
 
 // A range bound for CSV: empty when there is none.
 std::string bound(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
@@ -84,6 +87,8 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     if (p.has("mask-variable")) o.mask_variable = p.str("mask-variable");
     if (p.has("mask-names")) o.mask_names = p.str("mask-names");
     if (p.has("dm-uncertainty")) o.dm_uncertainty_pct = p.number("dm-uncertainty");
+    if (p.has("managed-mask")) o.managed_mask = p.str("managed-mask");
+    if (p.has("managed-mask-variable")) o.managed_mask_variable = p.str("managed-mask-variable");
     const bool no_store = p.flag("no-store");
     pc::Store* store = no_store ? nullptr : &store_for(p);
     const int64_t run =
@@ -91,44 +96,48 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     const auto r = store ? pc::logged(*store, run, [&] { return nat::compute_gfed_fire(file, ef, o); })
                          : nat::compute_gfed_fire(file, ef, o);
     // Database: per region, month, species, split natural (SAVA BORF TEMF PEAT) / direct anthropogenic (DEFO AGRI).
+    // Origin always by fire type; management by fire type (DEFO AGRI managed, the rest unmanaged) without a
+    // managed-land mask, by the mask with one (then also split by land part: up to four records).
     std::vector<pc::NaturalFluxRecord> recs;
     const size_t nr = r.regions.size();
+    const std::vector<int> land_parts = r.managed_split ? std::vector<int>{0, 1} : std::vector<int>{-1};
     for (size_t m = 0; store && m < r.months.size(); ++m)
       for (size_t g = 0; g < r.regions.size(); ++g)
-        for (size_t s = 0; s < r.species.size(); ++s) {
-          const int si = ef.find(r.species[s]);
-          double part[2] = {0, 0};
-          for (size_t t = 0; t < 6; ++t)
-            part[anthropogenic_type(t) ? 1 : 0] +=
-                r.dm_kg[(m * nr + g) * 6 + t] * ef.g_per_kg[static_cast<size_t>(si)][t] * 1e-6;
-          for (int k = 0; k < 2; ++k) {
-            if (part[k] == 0) continue;
-            const unsigned types = k ? kAnthropogenicTypes : kNaturalTypes;
-            const auto range = r.range({m}, g, s, types);
-            const std::string missing = types_without_spread(r, {m}, g, s, types);
-            pc::NaturalFluxRecord x;
-            x.module = "fire-gfed";
-            x.source = file;
-            x.region = r.regions[g];
-            x.year = r.year;
-            x.month = r.months[m];
-            x.species = r.species[s];
-            x.value = part[k];
-            x.lower = range.lower;
-            x.upper = range.upper;
-            x.note = !std::isfinite(range.lower)
-                         ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
-                         : fmt::format("95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the "
-                                       "largest of the others), dry matter +-{} %{}",
-                                       o.dm_uncertainty_pct,
-                                       missing.empty() ? "" : "; excludes " + missing + " (no SD)");
-            x.origin = k ? "direct anthropogenic" : "natural";
-            x.management = k ? "managed" : "unmanaged";
-            x.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
-                         : "GFED4.1s DM x GFED4 emission factors (SAVA, BORF, TEMF, PEAT)";
-            recs.push_back(std::move(x));
+        for (size_t s = 0; s < r.species.size(); ++s)
+          for (const int land : land_parts) {
+            const double* dm = land < 0 ? &r.dm_kg[(m * nr + g) * 6]
+                                        : &r.dm_part_kg[((m * nr + g) * 2 + static_cast<size_t>(land)) * 6];
+            double part[2] = {0, 0};
+            for (size_t t = 0; t < 6; ++t) part[anthropogenic_type(t) ? 1 : 0] += dm[t] * r.ef_g_per_kg[s][t] * 1e-6;
+            for (int k = 0; k < 2; ++k) {
+              if (part[k] == 0) continue;
+              const unsigned types = k ? kAnthropogenicTypes : kNaturalTypes;
+              const auto range = r.range({m}, g, s, types, land);
+              const std::string missing = types_without_spread(r, {m}, g, s, types);
+              pc::NaturalFluxRecord x;
+              x.module = "fire-gfed";
+              x.source = file;
+              x.region = r.regions[g];
+              x.year = r.year;
+              x.month = r.months[m];
+              x.species = r.species[s];
+              x.value = part[k];
+              x.lower = range.lower;
+              x.upper = range.upper;
+              x.note = !std::isfinite(range.lower)
+                           ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
+                           : fmt::format(
+                                 "95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the "
+                                 "largest of the others), dry matter +-{} %{}",
+                                 o.dm_uncertainty_pct, missing.empty() ? "" : "; excludes " + missing + " (no SD)");
+              if (land >= 0) x.note += "; management from --managed-mask " + o.managed_mask.string();
+              x.origin = k ? "direct anthropogenic" : "natural";
+              x.management = (land < 0 ? k == 1 : land == 1) ? "managed" : "unmanaged";
+              x.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
+                           : "GFED4.1s DM x GFED4 emission factors (SAVA, BORF, TEMF, PEAT)";
+              recs.push_back(std::move(x));
+            }
           }
-        }
     if (store) {
       store->save_natural_fluxes(run, recs);
       store->finish_run(run, "ok", {{"regions", nr}, {"species", r.species.size()}, {"months", r.months.size()},
@@ -144,15 +153,19 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
     };
     const std::string format = p.str("format");
     if (format == "csv") {
-      std::string out = "region,species,month,emission_t,emission_low_t,emission_high_t\n";
+      // With a managed-land mask: one row per land part, the extra last column managed = 1 (managed land) or 0.
+      std::string out = r.managed_split ? "region,species,month,emission_t,emission_low_t,emission_high_t,managed\n"
+                                        : "region,species,month,emission_t,emission_low_t,emission_high_t\n";
       for (size_t g = 0; g < nr; ++g) {
         if (!region_used(g)) continue;
         for (size_t s = 0; s < r.species.size(); ++s)
-          for (size_t m = 0; m < r.months.size(); ++m) {
-            const auto rg = r.range({m}, g, s);
-            out += fmt::format("{},{},{},{},{},{}\n", r.regions[g], r.species[s], r.months[m], r.emission(m, g, s),
-                               bound(rg.lower), bound(rg.upper));
-          }
+          for (size_t m = 0; m < r.months.size(); ++m)
+            for (const int land : land_parts) {
+              const auto rg = r.range({m}, g, s, 0x3f, land);
+              out += fmt::format("{},{},{},{},{},{}{}\n", r.regions[g], r.species[s], r.months[m],
+                                 land < 0 ? r.emission(m, g, s) : r.emission_part(m, g, static_cast<size_t>(land), s),
+                                 bound(rg.lower), bound(rg.upper), kCsvManaged[land + 1]);
+            }
       }
       std::cout << out;
       return;
@@ -163,39 +176,58 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
       nlohmann::json rows = nlohmann::json::array(), annual = nlohmann::json::array();
       for (size_t g = 0; g < nr; ++g) {
         if (!region_used(g)) continue;
-        for (size_t s = 0; s < r.species.size(); ++s) {
-          for (size_t m = 0; m < r.months.size(); ++m) {
-            const auto rg = r.range({m}, g, s);
-            rows.push_back({{"region", r.regions[g]}, {"species", r.species[s]}, {"month", r.months[m]},
-                            {"emission_t", r.emission(m, g, s)}, {"emission_low_t", jbound(rg.lower)},
-                            {"emission_high_t", jbound(rg.upper)}});
+        for (size_t s = 0; s < r.species.size(); ++s)
+          for (const int land : land_parts) {
+            for (size_t m = 0; m < r.months.size(); ++m) {
+              const auto rg = r.range({m}, g, s, 0x3f, land);
+              nlohmann::json row = {
+                  {"region", r.regions[g]},
+                  {"species", r.species[s]},
+                  {"month", r.months[m]},
+                  {"emission_t", land < 0 ? r.emission(m, g, s) : r.emission_part(m, g, static_cast<size_t>(land), s)},
+                  {"emission_low_t", jbound(rg.lower)},
+                  {"emission_high_t", jbound(rg.upper)}};
+              if (land >= 0) row["managed"] = land == 1;
+              rows.push_back(std::move(row));
+            }
+            const auto ya = r.range(all_months, g, s, 0x3f, land);
+            nlohmann::json a = {{"region", r.regions[g]},
+                                {"species", r.species[s]},
+                                {"emission_t", ya.mean},
+                                {"emission_low_t", jbound(ya.lower)},
+                                {"emission_high_t", jbound(ya.upper)}};
+            if (land >= 0) a["managed"] = land == 1;
+            annual.push_back(std::move(a));
           }
-          const auto ya = r.range(all_months, g, s);
-          annual.push_back({{"region", r.regions[g]}, {"species", r.species[s]}, {"emission_t", ya.mean},
-                            {"emission_low_t", jbound(ya.lower)}, {"emission_high_t", jbound(ya.upper)}});
-        }
       }
       const auto id = nat::check_carbon_identity(ef);
-      std::cout << nlohmann::json({{"file", r.file}, {"year", r.year}, {"grid", {r.rows, r.cols}},
-                                   {"emission_factors", ef.source},
-                                   {"carbon_identity_max_relative_difference", id.max_abs_relative_difference},
-                                   {"dm_uncertainty_pct", o.dm_uncertainty_pct},
-                                   {"range", "95 %; IPCC 2006 Vol 4 Table 2.5 relative SD per fire type, months "
-                                             "correlated (docs/natural-fires.md)"},
-                                   {"rows", rows}, {"annual", annual}})
-                       .dump(2)
-                << '\n';
+      nlohmann::json doc = {{"file", r.file},
+                            {"year", r.year},
+                            {"grid", {r.rows, r.cols}},
+                            {"emission_factors", ef.source},
+                            {"carbon_identity_max_relative_difference", id.max_abs_relative_difference},
+                            {"dm_uncertainty_pct", o.dm_uncertainty_pct},
+                            {"range",
+                             "95 %; IPCC 2006 Vol 4 Table 2.5 relative SD per fire type, months "
+                             "correlated (docs/natural-fires.md)"},
+                            {"rows", rows},
+                            {"annual", annual}};
+      if (r.managed_split) doc["managed_mask"] = o.managed_mask.string();
+      std::cout << doc.dump(2) << '\n';
       return;
     }
     // Table: annual totals per region and species.
-    fmt::print("{:<8} {:<14} {:>18} {:>14} {:>14}\n", "region", "species", "emission_t", "low_t", "high_t");
+    // With a managed-land mask: one line per land part, a last column managed (yes / no).
+    fmt::print("{:<8} {:<14} {:>18} {:>14} {:>14}{}\n", "region", "species", "emission_t", "low_t", "high_t",
+               r.managed_split ? "  managed" : "");
     for (size_t g = 0; g < nr; ++g) {
       if (!region_used(g)) continue;
-      for (size_t s = 0; s < r.species.size(); ++s) {
-        const auto ya = r.range(all_months, g, s);  // months correlated: types summed over the year first
-        fmt::print("{:<8} {:<14} {:>18.6g} {:>14} {:>14}\n", r.regions[g], r.species[s], ya.mean, tbound(ya.lower),
-                   tbound(ya.upper));
-      }
+      for (size_t s = 0; s < r.species.size(); ++s)
+        for (const int land : land_parts) {
+          const auto ya = r.range(all_months, g, s, 0x3f, land);  // months correlated: types summed over the year first
+          fmt::print("{:<8} {:<14} {:>18.6g} {:>14} {:>14}{}\n", r.regions[g], r.species[s], ya.mean, tbound(ya.lower),
+                     tbound(ya.upper), kTableManaged[land + 1]);
+        }
     }
     fmt::print("{} {}: {} months, grid {} x {}, t per year\n", r.file, r.year, r.months.size(), r.rows, r.cols);
   };

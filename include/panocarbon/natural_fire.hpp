@@ -66,6 +66,13 @@ struct FireOptions {
   std::filesystem::path mask;
   std::string mask_variable;          // NetCDF / HDF5 variable; empty = /mask, else the first 2-D integer one
   std::filesystem::path mask_names;   // CSV code,name; empty = ISO 3166-1 numeric -> alpha-3 (data/iso3166.csv)
+  // Managed-land mask on the same grid, in the same formats and with the same checks as `mask` (the same
+  // readers): integer 1 = managed land, 0 = unmanaged, nodata / _FillValue -> 0 (unmanaged); any other value is
+  // an error. Integers only: the mask readers read integer rasters, so a managed fraction per cell is not
+  // supported. Empty = no split (FireResult::managed_split false).
+  std::filesystem::path managed_mask;
+  // NetCDF / HDF5 variable of the managed-land mask; empty = managed, mask, else (NetCDF) the first 2-D integer one.
+  std::string managed_mask_variable;
   double partition_tolerance = 0.01;  // |sum of the six fractions - 1| allowed where DM > 0
   double dm_uncertainty_pct = 0;      // dry matter: 95 % half-width in percent of DM (one systematic error)
 };
@@ -79,9 +86,20 @@ struct FireResult {
   size_t rows = 0, cols = 0;
   // Dry matter burned, kg, per month index, region, fire type: dm_kg[(m * regions + r) * 6 + t].
   std::vector<double> dm_kg;
+  // With FireOptions::managed_mask: the same dry matter split by land part k (0 = unmanaged, 1 = managed),
+  // dm_part_kg[((m * regions + r) * 2 + k) * 6 + t], accumulated in the same pass; dm_kg is the sum of the two
+  // parts. Empty without the mask.
+  bool managed_split = false;
+  std::vector<double> dm_part_kg;
   // Emissions, t, per month index, region, species: emission_t[(m * regions + r) * species + s].
   std::vector<double> emission_t;
   double emission(size_t m, size_t r, size_t s) const { return emission_t[(m * regions.size() + r) * species.size() + s]; }
+  // With managed_split: emissions of land part k (0 unmanaged, 1 managed), t,
+  // emission_part_t[((m * regions + r) * 2 + k) * species + s]; the two parts add up to emission_t.
+  std::vector<double> emission_part_t;
+  double emission_part(size_t m, size_t r, size_t k, size_t s) const {
+    return emission_part_t[((m * regions.size() + r) * 2 + k) * species.size() + s];
+  }
   // Per result species: GFED4 factor (g/kg) and relative 1-sigma spread (gfed_ef_relative_sd) per fire type.
   std::vector<std::array<double, 6>> ef_g_per_kg, ef_relative_sd;
   double dm_relative_sd = 0;  // 1 sigma, from FireOptions::dm_uncertainty_pct / 1.96
@@ -91,7 +109,10 @@ struct FireResult {
   // of the other types'; DM is one systematic error:
   //   E = sum_t D_t e_t,  var = sum_t (D_t e_t r_t)^2 + (E r_DM)^2.
   // No range (NaN) when no burning type of the selection has an EF spread; types without one add nothing.
-  Range95 range(const std::vector<size_t>& month_index, size_t r, size_t s, unsigned type_mask = 0x3f) const;
+  // part: -1 = all land; 0 / 1 = the unmanaged / managed part only (needs managed_split), the same formula on
+  // that part's D_t.
+  Range95 range(const std::vector<size_t>& month_index, size_t r, size_t s, unsigned type_mask = 0x3f,
+                int part = -1) const;
 };
 
 // Streams the file month by month (one month's seven layers in memory). Errors name the dataset path.

@@ -355,6 +355,12 @@ std::vector<CommandSpec> build_specs() {
                                         "country_code, else the first 2-D integer variable)"),
         opt("mask-names", T::Path, "CSV code,name naming the mask codes (replaces the ISO 3166-1 alpha-3 names; codes "
                                    "not listed are reported as numbers)"),
+        opt("managed-mask", T::Path, "Managed-land mask on the emissions grid (same formats and checks as --mask): "
+                                     "integer 1 = managed land, 0 / nodata = unmanaged; splits every result into "
+                                     "managed / unmanaged land (CSV: a last column managed 1/0) and tags the stored "
+                                     "records' management by it instead of by fire type"),
+        opt("managed-mask-variable", T::String, "Variable of a NetCDF / HDF5 managed-land mask (default: managed, "
+                                                "mask, else the first 2-D integer variable)"),
         bounded(opt("dm-uncertainty", T::Double, "Dry matter burned: 95 % half-width in percent, one systematic "
                                                  "error for all cells, months and types (0 = none)", "0"),
                 0, 1000),

@@ -197,7 +197,8 @@ std::vector<double> nc_coordinate(int nc, int dimid, std::string& name) {
 }  // namespace
 
 std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& file, size_t rows, size_t cols,
-                                                 const std::string& variable) {
+                                                 const std::string& variable, std::initializer_list<const char*> names,
+                                                 const char* what, const char* variable_option) {
   Nc nc;
   if (nc_open(file.string().c_str(), NC_NOWRITE, &nc.id) != NC_NOERR) {
     nc.id = -1;
@@ -220,11 +221,11 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
   int var = -1;
   if (!variable.empty()) {
     if (nc_inq_varid(nc.id, variable.c_str(), &var) != NC_NOERR)
-      throw mask_error(file, fmt::format("the country mask has no variable '{}' (--mask-variable); its variables: {}",
-                                         variable, describe()),
+      throw mask_error(file, fmt::format("the mask has no variable '{}' ({}); its variables: {}", variable,
+                                         variable_option, describe()),
                        variable);
   } else {
-    for (const char* cand : {"mask", "country", "countries", "country_code"})
+    for (const char* cand : names)
       if (nc_inq_varid(nc.id, cand, &var) == NC_NOERR) break;
     if (var < 0)
       for (int v = 0; v < nvars && var < 0; ++v) {
@@ -233,17 +234,17 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
         if (nc_integer(t) && nc_shape(nc.id, v).size() == 2) var = v;
       }
     if (var < 0)
-      throw mask_error(file, fmt::format("no 2-D integer variable for the country codes; its variables: {}. Write the "
-                                         "codes as integers or name the variable with --mask-variable",
-                                         describe()));
+      throw mask_error(file, fmt::format("no 2-D integer variable for the {}; its variables: {}. Write them as "
+                                         "integers or name the variable with {}",
+                                         what, describe(), variable_option));
   }
   char vname[NC_MAX_NAME + 1] = {};
   nc_inq_varname(nc.id, var, vname);
   nc_type type{};
   nc_inq_vartype(nc.id, var, &type);
   if (!nc_integer(type))
-    throw mask_error(file, fmt::format("variable '{}' is {}, not an integer type; country codes must be integers",
-                                       vname, nc_type_name(type)),
+    throw mask_error(file, fmt::format("variable '{}' is {}, not an integer type; {} must be integers", vname,
+                                       nc_type_name(type), what),
                      vname);
   std::vector<int> dimids;
   const auto shape = nc_shape(nc.id, var, &dimids);

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,8 +31,15 @@ std::vector<int> read_mask_gdal(const std::filesystem::path& file, size_t rows, 
 // NetCDF classic or NetCDF-4 (libnetcdf): `variable`, else mask / country / countries / country_code, else
 // the first 2-D integer variable; lat/lon coordinate variables, when present, are checked (latitude ascending
 // -> flipped). Returns nullopt when libnetcdf cannot open the file (a plain HDF5 file: the caller falls back).
+// `names` are the variables tried when `variable` is empty; `what` and `variable_option` word the errors (the
+// managed-land mask of --managed-mask passes its own).
 std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& file, size_t rows, size_t cols,
-                                                 const std::string& variable);
+                                                 const std::string& variable,
+                                                 std::initializer_list<const char*> names = {"mask", "country",
+                                                                                             "countries",
+                                                                                             "country_code"},
+                                                 const char* what = "country codes",
+                                                 const char* variable_option = "--mask-variable");
 
 // Region names for mask codes: `names_csv` (code,name; header optional) or, when empty, ISO 3166-1 numeric ->
 // alpha-3 from data/iso3166.csv. Codes not listed are named by their number; 0 and negatives are "none".

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 #include <new>
 #include <fstream>
 #include <map>
@@ -217,12 +218,17 @@ std::array<double, 6> gfed_ef_relative_sd(std::string_view species) {
   return out;
 }
 
-Range95 FireResult::range(const std::vector<size_t>& month_index, size_t r, size_t s, unsigned type_mask) const {
+Range95 FireResult::range(const std::vector<size_t>& month_index, size_t r, size_t s, unsigned type_mask,
+                          int part) const {
   const size_t nr = regions.size();
+  if (part >= 0 && (!managed_split || part > 1))
+    throw Error(ErrorCategory::Internal, "FireResult::range: a land part needs a run with a managed-land mask");
   std::array<double, 6> d{};
   for (size_t m : month_index)
     for (size_t t = 0; t < 6; ++t)
-      if (type_mask >> t & 1u) d[t] += dm_kg[(m * nr + r) * 6 + t];
+      if (type_mask >> t & 1u)
+        d[t] += part < 0 ? dm_kg[(m * nr + r) * 6 + t]
+                         : dm_part_kg[((m * nr + r) * 2 + static_cast<size_t>(part)) * 6 + t];
   double e = 0, var = 0;
   bool species_spread = false, spread = false;  // the species has one / a burning type has one
   for (size_t t = 0; t < 6; ++t) {
@@ -341,37 +347,72 @@ std::vector<std::string> split_list(const std::vector<std::string>& in) {
 }  // namespace
 
 namespace {
-// The country mask on the emissions grid (row 0 north), by the file's first bytes.
-std::vector<int> read_mask(const FireOptions& opt, size_t rows, size_t cols) {
-  const auto fmt_ = detail::detect_mask_format(opt.mask);
-  if (fmt_ == detail::MaskFormat::GeoTiff) return detail::read_mask_gdal(opt.mask, rows, cols);
+// A mask on the emissions grid (row 0 north), by the file's first bytes: the country mask (--mask) or the
+// managed-land mask (--managed-mask). `what` names it in errors; `h5_names` are the datasets tried in a plain
+// HDF5 file when no variable is given.
+std::vector<int> read_mask(const std::filesystem::path& file, const std::string& variable, size_t rows, size_t cols,
+                           const char* what, std::initializer_list<const char*> h5_names,
+                           std::initializer_list<const char*> nc_names, const char* values, const char* variable_option) {
+  const auto fmt_ = detail::detect_mask_format(file);
+  if (fmt_ == detail::MaskFormat::GeoTiff) return detail::read_mask_gdal(file, rows, cols);
   if (fmt_ == detail::MaskFormat::Unknown)
-    throw input_error("the country mask is neither GeoTIFF, NetCDF nor HDF5 (by its first bytes); give a GeoTIFF, a "
-                      "NetCDF classic / NetCDF-4 or an HDF5 file with an integer /mask",
-                      ErrorContext{opt.mask.string()});
-  if (auto m = detail::read_mask_netcdf(opt.mask, rows, cols, opt.mask_variable)) return std::move(*m);
+    throw input_error(fmt::format("the {} is neither GeoTIFF, NetCDF nor HDF5 (by its first bytes); give a GeoTIFF, "
+                                  "a NetCDF classic / NetCDF-4 or an HDF5 file with an integer {}",
+                                  what, *h5_names.begin()),
+                      ErrorContext{file.string()});
+  if (auto m = detail::read_mask_netcdf(file, rows, cols, variable, nc_names, values, variable_option))
+    return std::move(*m);
   if (fmt_ == detail::MaskFormat::NetcdfClassic)
     throw input_error("libnetcdf cannot open this NetCDF classic file; check that it is complete",
-                      ErrorContext{opt.mask.string()});
-  // A plain HDF5 file that libnetcdf does not read: the dataset /mask (or --mask-variable).
-  H5File mk(opt.mask);
+                      ErrorContext{file.string()});
+  // A plain HDF5 file that libnetcdf does not read: the first of h5_names (or the variable given).
+  H5File mk(file);
   std::string ds;
-  if (!opt.mask_variable.empty()) {
-    ds = opt.mask_variable[0] == '/' ? opt.mask_variable : "/" + opt.mask_variable;
+  if (!variable.empty()) {
+    ds = variable[0] == '/' ? variable : "/" + variable;
   } else {
-    for (const char* cand : {"/mask", "/country", "/countries", "/country_code"})
+    for (const char* cand : h5_names)
       if (mk.has(cand)) {
         ds = cand;
         break;
       }
   }
   if (ds.empty())
-    throw input_error("no country mask dataset: expected an integer variable /mask (or /country, /countries, "
-                      "/country_code, or --mask-variable) on the emissions grid, 0 = no country",
-                      ErrorContext{opt.mask.string()});
+    throw input_error(fmt::format("no {} dataset: expected an integer variable {} (or {}) on the emissions grid",
+                                  what, join(h5_names), variable_option),
+                      ErrorContext{file.string()});
   std::vector<int> m;
   size_t mr = rows, mc = cols;
-  mk.read2d(ds, m, mr, mc, H5T_NATIVE_INT, "country codes", true);
+  mk.read2d(ds, m, mr, mc, H5T_NATIVE_INT, values, true);
+  return m;
+}
+std::vector<int> read_country_mask(const FireOptions& opt, size_t rows, size_t cols) {
+  return read_mask(opt.mask, opt.mask_variable, rows, cols, "country mask",
+                   {"/mask", "/country", "/countries", "/country_code"}, {"mask", "country", "countries", "country_code"},
+                   "country codes", "--mask-variable");
+}
+// The managed-land mask: the same readers; their messages speak of a country mask, so they are prefixed here
+// (the file stays in the error's context). Values must be 0 or 1 (nodata already 0).
+std::vector<int> read_managed_mask(const FireOptions& opt, size_t rows, size_t cols) {
+  std::vector<int> m;
+  try {
+    m = read_mask(opt.managed_mask, opt.managed_mask_variable, rows, cols, "managed-land mask", {"/managed", "/mask"},
+                  {"managed", "mask"}, "managed-land flags 1 / 0", "--managed-mask-variable");
+  } catch (const Error& e) {
+    if (e.message().rfind("the managed-land mask", 0) == 0 || e.message().rfind("no managed-land mask", 0) == 0)
+      throw;
+    throw Error(e.category(), "managed-land mask (--managed-mask): " + e.message(),
+                e.context().file.empty() ? ErrorContext{opt.managed_mask.string(), e.context().line,
+                                                        e.context().column, e.context().field}
+                                         : e.context());
+  }
+  for (size_t i = 0; i < m.size(); ++i)
+    if (m[i] != 0 && m[i] != 1)
+      throw input_error(fmt::format("managed-land mask value {} at row {}, column {} is neither 1 (managed land) nor "
+                                    "0 (unmanaged; nodata also counts as unmanaged); fractions of managed land are "
+                                    "not supported",
+                                    m[i], i / cols, i % cols),
+                        ErrorContext{opt.managed_mask.string(), 0, 0, "managed"});
   return m;
 }
 }  // namespace
@@ -478,7 +519,7 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
     }
     res.regions.emplace_back("none");  // cells outside every basis region (code 0)
   } else {
-    const std::vector<int> m = read_mask(opt, rows, cols);
+    const std::vector<int> m = read_country_mask(opt, rows, cols);
     const auto names = detail::load_mask_names(opt.mask_names);
     // Regions by name: codes that share a name (--mask-names) are summed together; "none" last.
     std::map<int, int> codes;
@@ -505,6 +546,16 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
   res.rows = rows;
   res.cols = cols;
   res.dm_kg.assign(nm * nr * 6, 0.0);
+  // Managed-land mask: the accumulator slot of a cell becomes region * 2 + managed, so the hot loop below is
+  // the same (one precomputed index per cell, no branch); the parts are summed into dm_kg afterwards.
+  const size_t parts = opt.managed_mask.empty() ? 1 : 2;
+  if (parts == 2) {
+    const std::vector<int> mm = read_managed_mask(opt, rows, cols);
+    for (size_t i = 0; i < n; ++i) slot[i] = slot[i] * 2 + mm[i];
+    res.managed_split = true;
+    res.dm_part_kg.assign(nm * nr * 2 * 6, 0.0);
+  }
+  std::vector<double>& dm_acc = parts == 2 ? res.dm_part_kg : res.dm_kg;
   GridVector<float> dm;
   std::array<GridVector<float>, 6> frac;
   for (size_t mi = 0; mi < nm; ++mi) {
@@ -513,7 +564,7 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
     for (size_t t = 0; t < 6; ++t)
       h5.read2d(fmt::format("{}/partitioning/DM_{}", g, kGfedFireTypes[t]), frac[t], rows, cols, H5T_NATIVE_FLOAT,
                 "fraction of DM by fire type");
-    double* acc = &res.dm_kg[mi * nr * 6];
+    double* acc = &dm_acc[mi * nr * parts * 6];
     for (size_t i = 0; i < n; ++i) {
       const double d = dm[i];
       if (d == 0) continue;
@@ -540,6 +591,9 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
       a[5] += w * f5;
     }
   }
+  if (parts == 2)
+    for (size_t j = 0; j < nm * nr; ++j)
+      for (size_t t = 0; t < 6; ++t) res.dm_kg[j * 6 + t] = res.dm_part_kg[(j * 2) * 6 + t] + res.dm_part_kg[(j * 2 + 1) * 6 + t];
   for (int si : sidx) {
     res.ef_g_per_kg.push_back(ef.g_per_kg[static_cast<size_t>(si)]);
     res.ef_relative_sd.push_back(gfed_ef_relative_sd(ef.species[static_cast<size_t>(si)]));
@@ -554,6 +608,15 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
         for (size_t t = 0; t < 6; ++t) e += res.dm_kg[(mi * nr + r) * 6 + t] * ef.g_per_kg[sidx[s]][t];
         res.emission_t[(mi * nr + r) * ns + s] = e * 1e-6;
       }
+  if (parts == 2) {
+    res.emission_part_t.assign(nm * nr * 2 * ns, 0.0);
+    for (size_t j = 0; j < nm * nr * 2; ++j)
+      for (size_t s = 0; s < ns; ++s) {
+        double e = 0;
+        for (size_t t = 0; t < 6; ++t) e += res.dm_part_kg[j * 6 + t] * ef.g_per_kg[sidx[s]][t];
+        res.emission_part_t[j * ns + s] = e * 1e-6;
+      }
+  }
   return res;
 }
 

@@ -546,3 +546,181 @@ TEST(GfedFireMask, ErrorsNameTheFileAndWhatIsWrong) {
   }
   has(run(one_d), "variable 'mask' has 1 dimensions; expected 2");
 }
+
+// ------------------------------------------------------------------ managed-land mask
+namespace {
+// 3 x 4 managed-land flags, row 0 north; -1 is the fill value (nodata -> unmanaged).
+const int kManaged[12] = {1, 0, 1, 1, 0, 0, 1, -1, 1, 0, 0, 1};
+
+std::string write_managed_h5(const std::string& name, const int* v, size_t rows = 3, size_t cols = 4,
+                             bool as_float = false) {
+  const auto p = tmp(name);
+  hid_t f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (as_float) {
+    std::vector<float> x(rows * cols);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(v[i % 12]);
+    Tiny::put(f, "/managed", H5T_NATIVE_FLOAT, x.data(), rows, cols);
+  } else {
+    std::vector<int> x(rows * cols);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = std::max(v[i % 12], 0);  // HDF5 has no nodata: -1 -> 0
+    Tiny::put(f, "/managed", H5T_NATIVE_INT, x.data(), rows, cols);
+  }
+  H5Fclose(f);
+  return p;
+}
+std::string write_managed_nc(const std::string& name, nc_type type = NC_INT) {
+  const auto p = tmp(name);
+  int nc = -1, dlat = -1, dlon = -1, v = -1;
+  nc_create(p.c_str(), NC_CLOBBER, &nc);
+  nc_def_dim(nc, "lat", 3, &dlat);
+  nc_def_dim(nc, "lon", 4, &dlon);
+  const int dims[2] = {dlat, dlon};
+  nc_def_var(nc, "managed", type, 2, dims, &v);
+  const int fill = -1;
+  if (type == NC_INT) nc_put_att_int(nc, v, "_FillValue", NC_INT, 1, &fill);
+  nc_enddef(nc);
+  if (type == NC_INT) nc_put_var_int(nc, v, kManaged);
+  else {
+    float x[12];
+    for (size_t i = 0; i < 12; ++i) x[i] = 0.5f;
+    nc_put_var_float(nc, v, x);
+  }
+  nc_close(nc);
+  return p;
+}
+}  // namespace
+
+TEST(GfedFireManaged, SplitByTheMaskMatchesAHandSplitCellByCell) {
+  const Tiny g;
+  const auto path = g.write("managed");
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1, 2};
+  o.species = {"CO2,N2O,BC"};
+  o.dm_uncertainty_pct = 10;
+  const auto plain = compute_gfed_fire(path, ef, o);
+  EXPECT_FALSE(plain.managed_split);
+  EXPECT_TRUE(plain.dm_part_kg.empty());
+  for (const auto& mask : {write_managed_h5("pc-managed.h5", kManaged), write_managed_nc("pc-managed.nc")}) {
+    o.managed_mask = mask;
+    const auto r = compute_gfed_fire(path, ef, o);
+    ASSERT_TRUE(r.managed_split) << mask;
+    ASSERT_EQ(r.regions.size(), 15u);
+    ASSERT_EQ(r.dm_part_kg.size(), 2u * 15u * 2u * 6u);
+    const double rdm = 0.1 / 1.96;
+    size_t nonzero[2] = {0, 0};
+    for (size_t s = 0; s < 3; ++s) {
+      const auto& e = ef.g_per_kg[static_cast<size_t>(ef.find(r.species[s]))];
+      const auto rel = gfed_ef_relative_sd(r.species[s]);
+      for (size_t m = 0; m < 2; ++m)
+        for (size_t k = 0; k < 15; ++k) {
+          double d[2][6] = {};  // by land part (kManaged, -1 -> 0), type
+          for (size_t i = 0; i < 12; ++i) {
+            const int reg = g.regions[i];
+            if (static_cast<size_t>(reg == 0 ? 14 : reg - 1) != k) continue;
+            const int land = kManaged[i] == 1 ? 1 : 0;
+            for (size_t t = 0; t < 6; ++t) d[land][t] += double(g.dm[m][i]) * g.area[i] * double(g.frac[m][t][i]);
+          }
+          for (int land = 0; land < 2; ++land) {
+            double mean = 0, var = 0;
+            for (size_t t = 0; t < 6; ++t) {
+              mean += d[land][t] * e[t] * 1e-6;
+              if (std::isfinite(rel[t])) var += std::pow(d[land][t] * e[t] * 1e-6 * rel[t], 2);
+            }
+            var += std::pow(mean * rdm, 2);
+            EXPECT_NEAR(r.emission_part(m, k, static_cast<size_t>(land), s), mean, 1e-9 * mean + 1e-12)
+                << mask << " s" << s << " m" << m << " r" << k << " land " << land;
+            const auto got = r.range({m}, k, s, 0x3f, land);
+            EXPECT_NEAR(got.mean, mean, 1e-9 * mean + 1e-12);
+            if (mean > 0 && s < 2) {
+              ++nonzero[land];
+              EXPECT_NEAR(got.sd, std::sqrt(var), 1e-9 * std::sqrt(var));
+            }
+            if (s == 2) {
+              EXPECT_TRUE(std::isnan(got.lower));  // BC: no spread
+            }
+          }
+          // The parts add up to the run without the mask.
+          EXPECT_NEAR(r.emission_part(m, k, 0, s) + r.emission_part(m, k, 1, s), plain.emission(m, k, s),
+                      1e-12 * plain.emission(m, k, s) + 1e-12);
+          EXPECT_NEAR(r.emission(m, k, s), plain.emission(m, k, s), 1e-12 * plain.emission(m, k, s) + 1e-12);
+          for (size_t t = 0; t < 6; ++t)
+            EXPECT_NEAR(r.dm_kg[(m * 15 + k) * 6 + t], plain.dm_kg[(m * 15 + k) * 6 + t],
+                        1e-12 * plain.dm_kg[(m * 15 + k) * 6 + t]);
+        }
+    }
+    // Both parts burn somewhere (the test can fail).
+    EXPECT_GT(nonzero[0], 0u);
+    EXPECT_GT(nonzero[1], 0u);
+  }
+  // A run without the managed mask cannot be asked for a part.
+  EXPECT_NE(err([&] { plain.range({0}, 0, 0, 0x3f, 1); }).find("managed-land mask"), std::string::npos);
+}
+
+TEST(GfedFireManaged, WithACountryMaskTheSplitIsPerCountry) {
+  const Tiny g;
+  const auto path = g.write("managed-country");
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1};
+  o.species = {"CO2"};
+  o.mask = write_tif("pc-managed-country.tif");
+  o.managed_mask = write_managed_nc("pc-managed-country.nc");
+  const auto r = compute_gfed_fire(path, ef, o);
+  const auto& e = ef.g_per_kg[static_cast<size_t>(ef.find("CO2"))];
+  const auto names = detail::load_mask_names({});
+  std::map<std::pair<std::string, int>, double> expect;
+  for (size_t i = 0; i < 12; ++i) {
+    double x = 0;
+    for (size_t t = 0; t < 6; ++t) x += double(g.frac[0][t][i]) * e[t];
+    const int c = kMask[i];
+    const std::string name = c <= 0 ? "none" : names.count(c) ? names.at(c) : std::to_string(c);
+    expect[{name, kManaged[i] == 1 ? 1 : 0}] += double(g.dm[0][i]) * g.area[i] * x * 1e-6;
+  }
+  for (size_t k = 0; k < r.regions.size(); ++k)
+    for (int land = 0; land < 2; ++land) {
+      const double want = expect.count({r.regions[k], land}) ? expect.at({r.regions[k], land}) : 0.0;
+      EXPECT_NEAR(r.emission_part(0, k, static_cast<size_t>(land), 0), want, 1e-9 * want + 1e-12)
+          << r.regions[k] << " " << land;
+    }
+}
+
+TEST(GfedFireManaged, ErrorsNameTheFile) {
+  const Tiny g;
+  const auto path = g.write("managed-err");
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1};
+  o.species = {"CO2"};
+  auto run = [&](const std::string& mask) {
+    o.managed_mask = mask;
+    return err([&] { compute_gfed_fire(path, ef, o); });
+  };
+  auto has = [](const std::string& e, const std::string& what) { EXPECT_NE(e.find(what), std::string::npos) << e; };
+  // Wrong shape (HDF5 and NetCDF), floating point, a value other than 0 / 1, not a raster at all.
+  const auto shape = write_managed_h5("pc-managed-shape.h5", kManaged, 3, 3);
+  auto e = run(shape);
+  has(e, shape);
+  has(e, "managed-land mask (--managed-mask)");
+  has(e, "is 3 x 3 but the emissions grid is 3 x 4");
+  const auto fl = write_managed_h5("pc-managed-float.h5", kManaged, 3, 4, true);
+  e = run(fl);
+  has(e, fl);
+  has(e, "variable 'managed' is float, not an integer type; managed-land flags 1 / 0 must be integers");
+  const auto flnc = write_managed_nc("pc-managed-float.nc", NC_FLOAT);
+  e = run(flnc);
+  has(e, flnc);
+  has(e, "variable 'managed' is float, not an integer type");
+  int two[12];
+  std::copy(std::begin(kManaged), std::end(kManaged), two);
+  two[5] = 2;
+  const auto v2 = write_managed_h5("pc-managed-two.h5", two);
+  e = run(v2);
+  has(e, v2);
+  has(e, "managed-land mask value 2 at row 1, column 1 is neither 1 (managed land) nor 0");
+  const auto txt = tmp("pc-managed.txt");
+  std::ofstream(txt) << "1,0,1\n";
+  e = run(txt);
+  has(e, txt);
+  has(e, "the managed-land mask is neither GeoTIFF, NetCDF nor HDF5");
+}

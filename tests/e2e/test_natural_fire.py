@@ -246,4 +246,191 @@ def errors_name_the_dataset(tmp):
     assert p.returncode == 2 and '/emissions/02/DM is 3 x 3' in p.stderr, p.stderr
 
 
+# ---------------------------------------------------------------- managed-land mask (--managed-mask)
+def managed_grid(rows, cols):
+    """1 = managed, 0 = unmanaged, -1 = nodata (counts as unmanaged); row 0 north."""
+    g = ((np.arange(rows)[:, None] * 5 + np.arange(cols)[None, :] * 3) % 4 != 0).astype(np.int32)
+    g[(np.arange(rows)[:, None] + np.arange(cols)[None, :]) % 11 == 0] = -1
+    return g
+
+
+def write_managed(tmp, rows, cols, name='managed', nc=True, dtype='i4', grid=None):
+    """The managed mask as NetCDF classic (latitude ascending, _FillValue -1) or plain HDF5 /managed."""
+    grid = managed_grid(rows, cols) if grid is None else grid
+    if nc:
+        import netCDF4
+        path = os.path.join(tmp, name + '.nc')
+        res_y, res_x = 180.0 / rows, 360.0 / cols
+        with netCDF4.Dataset(path, 'w', format='NETCDF3_CLASSIC') as d:
+            d.createDimension('lat', rows)
+            d.createDimension('lon', cols)
+            d.createVariable('lat', 'f8', ('lat',))[:] = -90 + res_y / 2 + res_y * np.arange(rows)
+            d.createVariable('lon', 'f8', ('lon',))[:] = -180 + res_x / 2 + res_x * np.arange(cols)
+            v = d.createVariable('managed', dtype, ('lat', 'lon'), fill_value=-1 if dtype == 'i4' else None)
+            v[:] = grid[::-1]
+        return path
+    import h5py
+    path = os.path.join(tmp, name + '.h5')
+    with h5py.File(path, 'w') as f:
+        f.create_dataset('/managed', data=np.maximum(grid, 0).astype(dtype))
+    return path
+
+
+def managed_rows(out):
+    r = list(csv.reader(io.StringIO(out)))
+    # The existing columns first and unchanged, then `managed` (1 / 0).
+    assert r[0] == ['region', 'species', 'month', 'emission_t', 'emission_low_t', 'emission_high_t', 'managed'], r[0]
+    return {(a, b, int(c), int(k)): (float(d), float(lo) if lo else None, float(hi) if hi else None)
+            for a, b, c, d, lo, hi, k in r[1:]}
+
+
+@test
+def managed_mask_matches_numpy(tmp):
+    import h5py
+    f = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    rows, cols = make_synthetic_gfed.make(f, res=5.0, seed=6, burn=0.3, months=3)
+    masks = [write_managed(tmp, rows, cols), write_managed(tmp, rows, cols, nc=False)]
+    if shutil.which('gdal_translate'):
+        tif = os.path.join(tmp, 'managed.tif')
+        subprocess.run(['gdal_translate', '-q', masks[0], tif], check=True)
+        masks.append(tif)
+    else:
+        print('note: no gdal_translate (gdal-bin); GeoTIFF managed mask not tried here')
+    args = (f, '--year', '2015', '--months', '1,2,3', '--species', 'CO2,CH4,N2O,BC', '--dm-uncertainty', '10',
+            '--no-store', '--format', 'csv')
+    plain = rows_of(run(tmp, *args).stdout, ranges=True)
+    species, ef = gfed_numpy.read_ef(EF)
+    with h5py.File(f, 'r') as h:
+        reg = h['/ancill/basis_regions'][:]
+    managed = (managed_grid(rows, cols) == 1).astype(np.int64)
+    assert 0 < managed.sum() < managed.size
+    sums = type_sums(f, reg.astype(np.int64) * 2 + managed, [1, 2, 3])  # code = region * 2 + managed
+    rdm = 0.10 / 1.96
+    for mk in masks:
+        got = managed_rows(run(tmp, *args[:-2], '--managed-mask', mk, '--format', 'csv').stdout)
+        n = 0
+        for sp in ['CO2', 'CH4', 'N2O']:
+            e = ef[species.index(sp)] * 1e-6
+            rel = np.nan_to_num(np.array(relative_sd(sp)))
+            for code in range(1, 15):
+                for m in [1, 2, 3]:
+                    for k in (0, 1):
+                        d = sums.get((code * 2 + k, m), np.zeros(6))
+                        mean = float(d @ e)
+                        v, glo, ghi = got[(REGIONS[code - 1], sp, m, k)]
+                        assert abs(v - mean) <= 1e-9 * mean + 1e-9, (mk, code, m, k, sp, v, mean)
+                        if mean > 0:
+                            sd = math.sqrt(float(np.sum((d * e * rel) ** 2)) + (mean * rdm) ** 2)
+                            lo, hi = bounds(mean, sd)
+                            assert abs(glo - lo) <= 1e-9 * mean and abs(ghi - hi) <= 1e-9 * mean, (mk, code, m, k)
+                            n += 1
+                    # The two parts add up to the run without the mask.
+                    tot = plain[(REGIONS[code - 1], sp, m)][0]
+                    both = got[(REGIONS[code - 1], sp, m, 0)][0] + got[(REGIONS[code - 1], sp, m, 1)][0]
+                    assert abs(both - tot) <= 1e-12 * tot + 1e-9, (mk, code, m, sp)
+        assert n > 3 * 14 * 3, n  # both parts burn in most region-months (the test can fail)
+        assert all(lo is None for (r, sp, m, k), (v, lo, hi) in got.items() if sp == 'BC')
+    # JSON: `managed` on every row and annual entry; without the mask no such key.
+    js = json.loads(run(tmp, *args[:-2], '--managed-mask', masks[0], '--format', 'json').stdout)
+    assert js['managed_mask'] == masks[0]
+    assert all(isinstance(x['managed'], bool) for x in js['rows'] + js['annual'])
+    assert len(js['annual']) == 2 * 4 * len({x['region'] for x in js['annual']})
+    js = json.loads(run(tmp, *args[:-2], '--format', 'json').stdout)
+    assert 'managed_mask' not in js and all('managed' not in x for x in js['rows'] + js['annual'])
+    table = run(tmp, *args[:-2], '--managed-mask', masks[0]).stdout
+    assert table.splitlines()[0].split()[-1] == 'managed' and ' yes' in table and ' no' in table, table[:300]
+
+
+def account(tmp, *args):
+    env = dict(os.environ, PANOCARBON_DB=os.path.join(tmp, 'db.sqlite'))
+    p = subprocess.run([BIN, 'natural', 'account', *args], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+@test
+def managed_mask_account_views(tmp):
+    import h5py
+    f = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    rows, cols = make_synthetic_gfed.make(f, res=5.0, seed=7, burn=0.3, months=2)
+    mk = write_managed(tmp, rows, cols)
+    gwp = {'CO2': 1, 'CH4': 28, 'N2O': 265}  # AR5, the account's default
+    species, ef = gfed_numpy.read_ef(EF)
+    with h5py.File(f, 'r') as h:
+        reg = h['/ancill/basis_regions'][:]
+    managed = (managed_grid(rows, cols) == 1).astype(np.int64)
+    sums = type_sums(f, reg.astype(np.int64) * 2 + managed, [1, 2])
+    # x[(group, part)], t CO2-e: group 'nat' = SAVA BORF TEMF PEAT, 'dir' = DEFO AGRI; part 1 managed.
+    x = {(g, k): 0.0 for g in ('nat', 'dir') for k in (0, 1)}
+    nat = np.array([1, 1, 1, 0, 1, 0], dtype=float)
+    for (code, m), d in sums.items():
+        for sp, g in gwp.items():
+            e = ef[species.index(sp)] * 1e-6 * g
+            x[('nat', code % 2)] += float((d * nat) @ e)
+            x[('dir', code % 2)] += float((d * (1 - nat)) @ e)
+    assert min(x.values()) > 0, x
+    base = (f, '--year', '2015', '--months', '1,2', '--species', 'CO2,CH4,N2O', '--format', 'csv')
+
+    def views():
+        j = json.loads(account(tmp, '--format', 'json'))
+        mod = {m['module']: m for m in j['modules']}['fire-gfed']
+        return {k: mod[k]['t_co2e'] for k in ('national_inventory', 'global_carbon_budget', 'inventory_minus_budget',
+                                              'natural_remainder', 'total')}
+
+    def close(a, b):
+        return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+
+    run(tmp, *base, '--managed-mask', mk)
+    v = views()
+    want = {'national_inventory': x[('nat', 1)] + x[('dir', 1)],
+            'global_carbon_budget': x[('dir', 0)] + x[('dir', 1)],
+            'inventory_minus_budget': x[('nat', 1)] - x[('dir', 0)],
+            'natural_remainder': x[('nat', 0)],
+            'total': sum(x.values())}
+    for k in want:
+        assert close(v[k], want[k]), (k, v[k], want[k])
+    # The stored tags: origin by fire type, management by the mask.
+    import sqlite3
+    db = sqlite3.connect(os.path.join(tmp, 'db.sqlite'))
+    tags = set(db.execute("SELECT origin, management FROM natural_fluxes WHERE module='fire-gfed' AND run_id="
+                          "(SELECT max(run_id) FROM natural_fluxes)").fetchall())
+    assert tags == {('natural', 'managed'), ('natural', 'unmanaged'), ('direct anthropogenic', 'managed'),
+                    ('direct anthropogenic', 'unmanaged')}, tags
+    # Without the mask (the latest run replaces it): the fire-type convention, GFED adds nothing to D.
+    run(tmp, *base)
+    v = views()
+    assert close(v['national_inventory'], x[('dir', 0)] + x[('dir', 1)])
+    assert close(v['global_carbon_budget'], x[('dir', 0)] + x[('dir', 1)])
+    assert abs(v['inventory_minus_budget']) <= 1e-9 * v['total']
+    assert close(v['natural_remainder'], x[('nat', 0)] + x[('nat', 1)])
+
+
+@test
+def managed_mask_errors_name_the_file(tmp):
+    f = os.path.join(tmp, 'fires.hdf5')
+    make_synthetic_gfed.make(f, res=10.0, months=1)
+    base = (f, '--year', '2015', '--months', '1', '--no-store', '--managed-mask')
+    bad = write_managed(tmp, 36, 72, name='wrong')  # a 5 degree mask for a 10 degree grid
+    p = run(tmp, *base, bad, ok=False)
+    assert p.returncode == 2 and bad in p.stderr and 'managed-land mask (--managed-mask)' in p.stderr, p.stderr
+    assert '36 x 72 but the emissions grid is 18 x 36' in p.stderr, p.stderr
+    fl = write_managed(tmp, 18, 36, name='float', dtype='f4', grid=np.full((18, 36), 0.5))
+    p = run(tmp, *base, fl, ok=False)
+    assert p.returncode == 2 and fl in p.stderr and "variable 'managed' is float, not an integer type" in p.stderr, \
+        p.stderr
+    g = managed_grid(18, 36)
+    g[2, 5] = 3
+    three = write_managed(tmp, 18, 36, name='three', nc=False, grid=g)
+    p = run(tmp, *base, three, ok=False)
+    assert p.returncode == 2 and three in p.stderr, p.stderr
+    assert 'managed-land mask value 3 at row 2, column 5 is neither 1 (managed land) nor 0' in p.stderr, p.stderr
+    ok = write_managed(tmp, 18, 36, name='ok')
+    p = run(tmp, *base, ok, '--managed-mask-variable', 'iso', ok=False)
+    assert p.returncode == 2 and ok in p.stderr and "no variable 'iso' (--managed-mask-variable)" in p.stderr, p.stderr
+    assert run(tmp, *base, ok, '--managed-mask-variable', 'managed').returncode == 0
+    fh5 = write_managed(tmp, 18, 36, name='float5', nc=False, dtype='f4')
+    p = run(tmp, *base, fh5, ok=False)
+    assert p.returncode == 2 and fh5 in p.stderr and 'not an integer type' in p.stderr, p.stderr
+
+
 run_all('pc-natural-fire-')
