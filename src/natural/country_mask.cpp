@@ -3,11 +3,10 @@
 #include "natural/country_mask.hpp"
 
 #include <cpl_error.h>
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <gdal.h>
 #include <netcdf.h>
-
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <cmath>
@@ -34,7 +33,9 @@ std::string grid_text(size_t rows, size_t cols) {
 
 MaskFormat detect_mask_format(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(ErrorCategory::Io, "cannot read the country mask file; check the --mask path", ErrorContext{file.string()});
+  if (!in)
+    throw Error(ErrorCategory::Io, "cannot read the mask file; check the --mask or --managed-mask path",
+                ErrorContext{file.string()});
   unsigned char b[8] = {};
   in.read(reinterpret_cast<char*>(b), 8);
   const auto n = in.gcount();
@@ -89,42 +90,47 @@ std::vector<int> read_mask_gdal(const std::filesystem::path& file, size_t rows, 
   } pop;
   GDALDatasetH ds = PANOCARBON_GDAL(GDALOpen)(file.string().c_str(), GA_ReadOnly);
   if (!ds)
-    throw mask_error(file, fmt::format("GDAL cannot open the country mask ({})", PANOCARBON_GDAL(CPLGetLastErrorMsg)()));
+    throw mask_error(file, fmt::format("GDAL cannot open the mask raster ({})", PANOCARBON_GDAL(CPLGetLastErrorMsg)()));
   struct Close {
     GDALDatasetH d;
     ~Close() { PANOCARBON_GDAL(GDALClose)(d); }
   } close{ds};
   const int nx = PANOCARBON_GDAL(GDALGetRasterXSize)(ds), ny = PANOCARBON_GDAL(GDALGetRasterYSize)(ds);
-  if (PANOCARBON_GDAL(GDALGetRasterCount)(ds) < 1) throw mask_error(file, "the country mask raster has no band");
+  if (PANOCARBON_GDAL(GDALGetRasterCount)(ds) < 1) throw mask_error(file, "the mask raster has no band");
   if (static_cast<size_t>(ny) != rows || static_cast<size_t>(nx) != cols)
-    throw mask_error(file, fmt::format("the country mask raster is {} rows x {} columns but the emissions grid is {}; "
-                                       "resample the mask to that grid (e.g. gdalwarp -te -180 -90 180 90 -ts {} {})",
-                                       ny, nx, grid_text(rows, cols), cols, rows),
+    throw mask_error(file,
+                     fmt::format("the mask raster is {} rows x {} columns but the emissions grid is {}; "
+                                 "resample the mask to that grid (e.g. gdalwarp -te -180 -90 180 90 -ts {} {})",
+                                 ny, nx, grid_text(rows, cols), cols, rows),
                      "shape");
   GDALRasterBandH band = PANOCARBON_GDAL(GDALGetRasterBand)(ds, 1);
   const GDALDataType type = PANOCARBON_GDAL(GDALGetRasterDataType)(band);
   if (!PANOCARBON_GDAL(GDALDataTypeIsInteger)(type) || PANOCARBON_GDAL(GDALDataTypeIsComplex)(type))
-    throw mask_error(file, fmt::format("the country mask band has type {}, not an integer type; country codes must be "
-                                       "integers (gdal_translate -ot Int16 or Int32)",
-                                       PANOCARBON_GDAL(GDALGetDataTypeName)(type)),
-                     "type");
+    throw mask_error(
+        file,
+        fmt::format("the mask band has type {}, not an integer type; mask values (country codes, managed 0/1) must be "
+                    "integers (gdal_translate -ot Int16 or Int32)",
+                    PANOCARBON_GDAL(GDALGetDataTypeName)(type)),
+        "type");
   double gt[6];
   if (PANOCARBON_GDAL(GDALGetGeoTransform)(ds, gt) != CE_None)
-    throw mask_error(file, "the country mask has no geotransform; georeference it on the emissions grid (origin "
-                           "-180, 90; pixel 360/columns x 180/rows degrees)",
+    throw mask_error(file,
+                     "the mask has no geotransform; georeference it on the emissions grid (origin "
+                     "-180, 90; pixel 360/columns x 180/rows degrees)",
                      "geotransform");
   const double dx = 360.0 / static_cast<double>(cols), dy = 180.0 / static_cast<double>(rows);
   const double tx = 1e-3 * dx, ty = 1e-3 * dy;
   const bool north_up = near(gt[3], 90, ty) && near(gt[5], -dy, 1e-6 * dy);
   const bool south_up = near(gt[3], -90, ty) && near(gt[5], dy, 1e-6 * dy);
   if (!near(gt[0], -180, tx) || !near(gt[1], dx, 1e-6 * dx) || gt[2] != 0 || gt[4] != 0 || !(north_up || south_up))
-    throw mask_error(file, fmt::format("the country mask's geotransform (origin {}, {}; pixel {} x {}; rotation {}, {}) "
-                                       "is not the emissions grid (origin -180, 90; pixel {} x {} degrees, north up)",
-                                       gt[0], gt[3], gt[1], gt[5], gt[2], gt[4], dx, -dy),
+    throw mask_error(file,
+                     fmt::format("the mask's geotransform (origin {}, {}; pixel {} x {}; rotation {}, {}) "
+                                 "is not the emissions grid (origin -180, 90; pixel {} x {} degrees, north up)",
+                                 gt[0], gt[3], gt[1], gt[5], gt[2], gt[4], dx, -dy),
                      "geotransform");
   std::vector<int> out(rows * cols);
   if (PANOCARBON_GDAL(GDALRasterIO)(band, GF_Read, 0, 0, nx, ny, out.data(), nx, ny, GDT_Int32, 0, 0) != CE_None)
-    throw Error(ErrorCategory::Io, fmt::format("reading the country mask failed ({})", PANOCARBON_GDAL(CPLGetLastErrorMsg)()),
+    throw Error(ErrorCategory::Io, fmt::format("reading the mask failed ({})", PANOCARBON_GDAL(CPLGetLastErrorMsg)()),
                 ErrorContext{file.string()});
   int has_nodata = 0;
   const double nodata = PANOCARBON_GDAL(GDALGetRasterNoDataValue)(band, &has_nodata);
@@ -147,11 +153,16 @@ bool nc_integer(nc_type t) {
 }
 const char* nc_type_name(nc_type t) {
   switch (t) {
-    case NC_FLOAT: return "float";
-    case NC_DOUBLE: return "double";
-    case NC_CHAR: return "char";
-    case NC_STRING: return "string";
-    default: return nc_integer(t) ? "integer" : "a user-defined type";
+    case NC_FLOAT:
+      return "float";
+    case NC_DOUBLE:
+      return "double";
+    case NC_CHAR:
+      return "char";
+    case NC_STRING:
+      return "string";
+    default:
+      return nc_integer(t) ? "integer" : "a user-defined type";
   }
 }
 struct Nc {
@@ -221,9 +232,10 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
   int var = -1;
   if (!variable.empty()) {
     if (nc_inq_varid(nc.id, variable.c_str(), &var) != NC_NOERR)
-      throw mask_error(file, fmt::format("the mask has no variable '{}' ({}); its variables: {}", variable,
-                                         variable_option, describe()),
-                       variable);
+      throw mask_error(
+          file,
+          fmt::format("the mask has no variable '{}' ({}); its variables: {}", variable, variable_option, describe()),
+          variable);
   } else {
     for (const char* cand : names)
       if (nc_inq_varid(nc.id, cand, &var) == NC_NOERR) break;
@@ -243,19 +255,21 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
   nc_type type{};
   nc_inq_vartype(nc.id, var, &type);
   if (!nc_integer(type))
-    throw mask_error(file, fmt::format("variable '{}' is {}, not an integer type; {} must be integers", vname,
-                                       nc_type_name(type), what),
-                     vname);
+    throw mask_error(
+        file,
+        fmt::format("variable '{}' is {}, not an integer type; {} must be integers", vname, nc_type_name(type), what),
+        vname);
   std::vector<int> dimids;
   const auto shape = nc_shape(nc.id, var, &dimids);
   if (shape.size() != 2)
-    throw mask_error(file, fmt::format("variable '{}' has {} dimensions; expected 2 (latitude x longitude)", vname,
-                                       shape.size()),
-                     vname);
+    throw mask_error(
+        file, fmt::format("variable '{}' has {} dimensions; expected 2 (latitude x longitude)", vname, shape.size()),
+        vname);
   if (shape[0] != rows || shape[1] != cols)
-    throw mask_error(file, fmt::format("variable '{}' is {} x {} but the emissions grid is {}{}", vname, shape[0],
-                                       shape[1], grid_text(rows, cols),
-                                       shape[0] == cols && shape[1] == rows ? "; it looks transposed (lon x lat)" : ""),
+    throw mask_error(file,
+                     fmt::format("variable '{}' is {} x {} but the emissions grid is {}{}", vname, shape[0], shape[1],
+                                 grid_text(rows, cols),
+                                 shape[0] == cols && shape[1] == rows ? "; it looks transposed (lon x lat)" : ""),
                      vname);
   // Coordinates, when present: centres of the emissions grid; latitude ascending -> flip.
   bool flip = false;
@@ -268,9 +282,10 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
       const size_t k = flip ? rows - 1 - i : i;
       const double expect = 90.0 - dy / 2 - dy * static_cast<double>(k);
       if (!near(lat[i], expect, 1e-3 * dy))
-        throw mask_error(file, fmt::format("latitude '{}'[{}] = {} but the emissions grid has {} there ({} deg cells "
-                                           "from 90N to 90S or from 90S to 90N)",
-                                           lat_name, i, lat[i], expect, dy),
+        throw mask_error(file,
+                         fmt::format("latitude '{}'[{}] = {} but the emissions grid has {} there ({} deg cells "
+                                     "from 90N to 90S or from 90S to 90N)",
+                                     lat_name, i, lat[i], expect, dy),
                          lat_name);
     }
   }
@@ -278,10 +293,11 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
   for (size_t i = 0; i < lon.size(); ++i) {
     const double expect = -180.0 + dx / 2 + dx * static_cast<double>(i);
     if (!near(lon[i], expect, 1e-3 * dx))
-      throw mask_error(file, fmt::format("longitude '{}'[{}] = {} but the emissions grid has {} there (cells from "
-                                         "180W eastwards{})",
-                                         lon_name, i, lon[i], expect,
-                                         near(lon[0], dx / 2, 1e-3 * dx) ? "; this file runs 0..360: roll it by half" : ""),
+      throw mask_error(file,
+                       fmt::format("longitude '{}'[{}] = {} but the emissions grid has {} there (cells from "
+                                   "180W eastwards{})",
+                                   lon_name, i, lon[i], expect,
+                                   near(lon[0], dx / 2, 1e-3 * dx) ? "; this file runs 0..360: roll it by half" : ""),
                        lon_name);
   }
   std::vector<int> out(rows * cols);

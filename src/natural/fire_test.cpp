@@ -528,10 +528,10 @@ TEST(GfedFireMask, ErrorsNameTheFileAndWhatIsWrong) {
   has(run(ok, "", names), "code 76 has no name");
   has(run(ok, "", tmp("pc-no-such-names.csv")), "cannot read the mask names file");
   // Missing file; right magic but damaged; a 1-D variable.
-  has(run(tmp("pc-no-such-mask.tif")), "cannot read the country mask file");
+  has(run(tmp("pc-no-such-mask.tif")), "cannot read the mask file");
   const auto broken_tif = tmp("pc-mask-broken.tif"), broken_nc = tmp("pc-mask-broken.nc");
   std::ofstream(broken_tif, std::ios::binary) << std::string("II*\0", 4) << "garbage";
-  has(run(broken_tif), "GDAL cannot open the country mask");
+  has(run(broken_tif), "GDAL cannot open the mask raster");
   std::ofstream(broken_nc, std::ios::binary) << std::string("CDF\x01", 4);  // the magic alone
   has(run(broken_nc), "libnetcdf cannot open this NetCDF classic file");
   const auto one_d = tmp("pc-mask-1d.nc");
