@@ -34,6 +34,7 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" bench/mrio_montecarlo_bench.py --smoke --bin build/bin/panocarbon || failed=1
 "$py" bench/mpi_scaling.py --smoke || failed=1
 "$py" bench/natural_fire_bench.py --smoke || failed=1
+"$py" bench/natural_fire_bench.py --smoke --compress || failed=1
 
 fuzz_seconds="${PANOCARBON_FUZZ_SECONDS:-60}"
 if [ "$fuzz_seconds" -gt 0 ]; then

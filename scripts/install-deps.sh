@@ -7,7 +7,7 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev
   librandom123-dev openmpi-bin libopenmpi-dev
-  libhdf5-dev hdf5-tools python3-h5py
+  libhdf5-dev hdf5-tools zlib1g-dev python3-h5py
   libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4
   python3 python3-yaml python3-numpy python3-pandas python3-scipy
 )
