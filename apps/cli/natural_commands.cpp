@@ -8,9 +8,9 @@
 
 #include "cli.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/format.hpp"
 #include "panocarbon/natural.hpp"
 #include "panocarbon/provenance.hpp"
-#include "panocarbon/format.hpp"
 
 namespace pc = panocarbon;
 namespace nat = panocarbon::natural;
@@ -66,8 +66,9 @@ void sinks(const pc::Params& p) {
   };
   const std::string format = p.str("format");
   if (format == "csv") {
-    fmt::print("year,fossil,land_use_change,atmospheric_growth,ocean_sink,land_sink,budget_imbalance,residual,unit,"
-               "luc_min,luc_max,ocean_min,ocean_max,land_min,land_max\n");
+    fmt::print(
+        "year,fossil,land_use_change,atmospheric_growth,ocean_sink,land_sink,budget_imbalance,residual,unit,"
+        "luc_min,luc_max,ocean_min,ocean_max,land_min,land_max\n");
     for (const auto& y : ys) {
       const auto l = range(cb.luc_range, y.year), o = range(cb.ocean_range, y.year), s = range(cb.land_range, y.year);
       fmt::print("{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{},{},{},{},{},{}\n", y.year, y.fossil * k,
@@ -79,9 +80,13 @@ void sinks(const pc::Params& p) {
     auto arr = nlohmann::json::array();
     for (const auto& y : ys) {
       const auto l = range(cb.luc_range, y.year), o = range(cb.ocean_range, y.year), s = range(cb.land_range, y.year);
-      nlohmann::json j = {{"year", y.year}, {"fossil", y.fossil * k}, {"land_use_change", y.land_use_change * k},
-                          {"atmospheric_growth", y.atmospheric_growth * k}, {"ocean_sink", y.ocean_sink * k},
-                          {"land_sink", y.land_sink * k}, {"budget_imbalance", y.imbalance * k},
+      nlohmann::json j = {{"year", y.year},
+                          {"fossil", y.fossil * k},
+                          {"land_use_change", y.land_use_change * k},
+                          {"atmospheric_growth", y.atmospheric_growth * k},
+                          {"ocean_sink", y.ocean_sink * k},
+                          {"land_sink", y.land_sink * k},
+                          {"budget_imbalance", y.imbalance * k},
                           {"residual", y.residual() * k}};
       if (!std::isnan(l.first)) j["land_use_change_models"] = {l.first, l.second};
       if (!std::isnan(o.first)) j["ocean_sink_models"] = {o.first, o.second};
@@ -92,12 +97,15 @@ void sinks(const pc::Params& p) {
         {"source", "Global Carbon Budget 2019 (Friedlingstein et al. 2019, Earth Syst. Sci. Data 11, 1783-1838)"},
         {"unit", unit},
         {"identity", "fossil + land_use_change = atmospheric_growth + ocean_sink + land_sink + budget_imbalance"},
-        {"max_abs_residual", worst * k}, {"rounding_tolerance", tol * k},
-        {"tags", {{"fossil", "direct-anthropogenic"},
-                  {"land_use_change", "direct-anthropogenic, managed land (bookkeeping models)"},
-                  {"ocean_sink", "natural + indirect-anthropogenic, unmanaged"},
-                  {"land_sink", "natural + indirect-anthropogenic, managed and unmanaged land (DGVMs)"}}},
-        {"notes", cb.notes}, {"years", arr}};
+        {"max_abs_residual", worst * k},
+        {"rounding_tolerance", tol * k},
+        {"tags",
+         {{"fossil", "direct-anthropogenic"},
+          {"land_use_change", "direct-anthropogenic, managed land (bookkeeping models)"},
+          {"ocean_sink", "natural + indirect-anthropogenic, unmanaged"},
+          {"land_sink", "natural + indirect-anthropogenic, managed and unmanaged land (DGVMs)"}}},
+        {"notes", cb.notes},
+        {"years", arr}};
     std::cout << out.dump(2) << '\n';
   } else {
     fmt::print("Global Carbon Budget 2019 (Friedlingstein et al. 2019, ESSD 11, 1783-1838), {}\n", unit);
@@ -107,9 +115,10 @@ void sinks(const pc::Params& p) {
       fmt::print("{:>6} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.4f}\n", y.year, y.fossil * k,
                  y.land_use_change * k, y.atmospheric_growth * k, y.ocean_sink * k, y.land_sink * k, y.imbalance * k,
                  y.residual() * k);
-    fmt::print("identity fossil + LUC = atm + ocean + land + imbalance: max |residual| {:.4f} {} ({}), rounding "
-               "allows {:.4f}\n",
-               worst * k, unit, worst_year, tol * k);
+    fmt::print(
+        "identity fossil + LUC = atm + ocean + land + imbalance: max |residual| {:.4f} {} ({}), rounding "
+        "allows {:.4f}\n",
+        worst * k, unit, worst_year, tol * k);
     for (const auto& n : cb.notes) fmt::print("note: {}\n", n);
   }
   if (worst > tol)
@@ -138,7 +147,8 @@ void sinks(const pc::Params& p) {
       r.note = what;
       rows.push_back(r);
     };
-    add("land-use change (E_LUC)", y.land_use_change, "direct anthropogenic", "managed", range(cb.luc_range, y.year));
+    add("land-use change (E_LUC)", y.land_use_change, nat::origin_text(nat::Driver::DirectAnthropogenic), "managed",
+        range(cb.luc_range, y.year));
     add("ocean sink (S_OCEAN)", -y.ocean_sink, "natural+indirect anthropogenic", "unmanaged",
         range(cb.ocean_range, y.year));
     add("land sink (S_LAND)", -y.land_sink, "natural+indirect anthropogenic", "", range(cb.land_range, y.year));
@@ -184,12 +194,21 @@ void methane(const pc::Params& p) {
     if (format == "json") {
       auto arr = nlohmann::json::array();
       for (const auto& r : reg)
-        arr.push_back({{"region", r.region}, {"source", r.source}, {"user_flux", r.user_flux}, {"share", r.share},
-                       {"mean", r.mean}, {"min", r.min}, {"max", r.max}, {"budget_over_user_total", r.factor},
+        arr.push_back({{"region", r.region},
+                       {"source", r.source},
+                       {"user_flux", r.user_flux},
+                       {"share", r.share},
+                       {"mean", r.mean},
+                       {"min", r.min},
+                       {"max", r.max},
+                       {"budget_over_user_total", r.factor},
                        {"cell", r.cell}});
-      std::cout << nlohmann::json{{"unit", "Tg CH4/yr"}, {"period", period}, {"approach", approaches.front()},
+      std::cout << nlohmann::json{{"unit", "Tg CH4/yr"},
+                                  {"period", period},
+                                  {"approach", approaches.front()},
                                   {"method", "prior(r,s) = F(r,s) / sum_r F(r,s) x global prior(s)"},
-                                  {"regions", arr}}.dump(2)
+                                  {"regions", arr}}
+                       .dump(2)
                 << '\n';
     } else {
       fmt::print("region,source,user_flux,share,mean_tg,min_tg,max_tg,budget_over_user_total,cell\n");
@@ -228,18 +247,30 @@ void methane(const pc::Params& p) {
   } else if (format == "json") {
     auto arr = nlohmann::json::array();
     for (const auto& l : lines)
-      arr.push_back({{"source", l.src->name}, {"parent", l.src->parent}, {"group", l.src->group},
-                     {"period", l.period_used}, {"approach", l.approach}, {"mean", l.e.mean}, {"min", l.e.min},
-                     {"max", l.e.max}, {"cell", l.e.cell}, {"note", l.src->note}});
+      arr.push_back({{"source", l.src->name},
+                     {"parent", l.src->parent},
+                     {"group", l.src->group},
+                     {"period", l.period_used},
+                     {"approach", l.approach},
+                     {"mean", l.e.mean},
+                     {"min", l.e.min},
+                     {"max", l.e.max},
+                     {"cell", l.e.cell},
+                     {"note", l.src->note}});
     std::cout << nlohmann::json{{"source", "Saunois et al. (2020), Earth Syst. Sci. Data 12, 1561-1623, Table 3"},
-                                {"unit", "Tg CH4/yr"}, {"period", period}, {"rows", arr}}.dump(2)
+                                {"unit", "Tg CH4/yr"},
+                                {"period", period},
+                                {"rows", arr}}
+                     .dump(2)
               << '\n';
   } else {
-    fmt::print("Global Methane Budget (Saunois et al. 2020, ESSD 12, 1561-1623, Table 3), {}, Tg CH4/yr, mean "
-               "[min-max]\n", period);
+    fmt::print(
+        "Global Methane Budget (Saunois et al. 2020, ESSD 12, 1561-1623, Table 3), {}, Tg CH4/yr, mean "
+        "[min-max]\n",
+        period);
     for (const auto& l : lines)
-      fmt::print("{:<50} {:<10} {:>6.0f} [{:.0f}-{:.0f}]{}\n",
-                 (l.src->parent.empty() ? "" : "  ") + l.src->name, l.approach, l.e.mean, l.e.min, l.e.max,
+      fmt::print("{:<50} {:<10} {:>6.0f} [{:.0f}-{:.0f}]{}\n", (l.src->parent.empty() ? "" : "  ") + l.src->name,
+                 l.approach, l.e.mean, l.e.min, l.e.max,
                  l.period_used != period ? "  (" + breakdown + " breakdown)" : "");
     for (const auto& s : mb.rows)
       if (!s.note.empty() && (p.flag("all") || s.group == "natural")) fmt::print("note: {}: {}\n", s.name, s.note);
@@ -267,13 +298,6 @@ void methane(const pc::Params& p) {
 }
 
 // ---- forest land and fires on it ----------------------------------------------------------------------------
-std::string origin_of(nat::Driver d) {
-  return d == nat::Driver::Natural                 ? "natural"
-         : d == nat::Driver::DirectAnthropogenic   ? "direct anthropogenic"
-         : d == nat::Driver::IndirectAnthropogenic ? "indirect anthropogenic"
-                                                   : "natural+indirect anthropogenic";
-}
-
 // One output line of `natural afolu`: a forest row's CO2, or one gas of a fire row.
 struct AfoluLine {
   std::string id, method, region, species;
@@ -304,8 +328,20 @@ void afolu(const pc::Params& p) {
           lines.push_back({f.id, "fire", f.region, g.species, f.year, false, 0, 0, 0, g.t, g.lower_t, g.upper_t, f.tag,
                            f.defaults_used, false});
         if (f.co2_memo_t > 0)
-          lines.push_back({f.id, "fire", f.region, "CO2_memo", f.year, false, 0, 0, 0, f.co2_memo_t, std::nan(""),
-                           std::nan(""), f.tag, {"not counted: forest biomass CO2 is the Eq 2.14 disturbance loss"},
+          lines.push_back({f.id,
+                           "fire",
+                           f.region,
+                           "CO2_memo",
+                           f.year,
+                           false,
+                           0,
+                           0,
+                           0,
+                           f.co2_memo_t,
+                           std::nan(""),
+                           std::nan(""),
+                           f.tag,
+                           {"not counted: forest biomass CO2 is the Eq 2.14 disturbance loss"},
                            true});
       } else {
         const auto x = nat::forest_calc(r, d);
@@ -333,9 +369,16 @@ void afolu(const pc::Params& p) {
   if (format == "json") {
     auto arr = nlohmann::json::array();
     for (const auto& l : lines) {
-      nlohmann::json j = {{"id", l.id}, {"method", l.method}, {"region", l.region}, {"year", l.year},
-                          {"species", l.species}, {"emission_t", l.t}, {"driver", nat::to_string(l.tag.driver)},
-                          {"managed", l.tag.managed}, {"counted", !l.memo}, {"defaults", l.defaults}};
+      nlohmann::json j = {{"id", l.id},
+                          {"method", l.method},
+                          {"region", l.region},
+                          {"year", l.year},
+                          {"species", l.species},
+                          {"emission_t", l.t},
+                          {"driver", nat::to_string(l.tag.driver)},
+                          {"managed", l.tag.managed},
+                          {"counted", !l.memo},
+                          {"defaults", l.defaults}};
       if (l.forest) {
         j["gains_tc"] = l.gains_tc;
         j["losses_tc"] = l.losses_tc;
@@ -346,16 +389,23 @@ void afolu(const pc::Params& p) {
     }
     nlohmann::json totals = nlohmann::json::object();
     for (const auto& [sp, s] : sums)
-      totals[sp] = {{"total_t", s.total}, {"national_inventory_t", s.managed}, {"direct_anthropogenic_t", s.direct},
+      totals[sp] = {{"total_t", s.total},
+                    {"national_inventory_t", s.managed},
+                    {"direct_anthropogenic_t", s.direct},
                     {"inventory_minus_direct_t", s.managed - s.direct}};
     std::cout << nlohmann::json{{"unit", "t C/yr and t gas/yr (emissions > 0, removals < 0)"},
-                                {"rows", arr}, {"totals", totals}, {"total_co2_t", co2.total},
-                                {"national_inventory_co2_t", co2.managed}, {"direct_anthropogenic_co2_t", co2.direct},
-                                {"inventory_minus_direct_co2_t", co2.managed - co2.direct}}.dump(2)
+                                {"rows", arr},
+                                {"totals", totals},
+                                {"total_co2_t", co2.total},
+                                {"national_inventory_co2_t", co2.managed},
+                                {"direct_anthropogenic_co2_t", co2.direct},
+                                {"inventory_minus_direct_co2_t", co2.managed - co2.direct}}
+                     .dump(2)
               << '\n';
   } else if (format == "csv") {
-    fmt::print("id,method,region,year,species,gains_tc,losses_tc,delta_c_tc,emission_t,lower_t,upper_t,driver,managed,"
-               "defaults\n");
+    fmt::print(
+        "id,method,region,year,species,gains_tc,losses_tc,delta_c_tc,emission_t,lower_t,upper_t,driver,managed,"
+        "defaults\n");
     for (const auto& l : lines)
       fmt::print("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(l.id), l.method, pc::csv_field(l.region),
                  l.year ? std::to_string(l.year) : "", l.species, l.forest ? num(l.gains_tc) : "",
@@ -364,10 +414,11 @@ void afolu(const pc::Params& p) {
                  pc::csv_field(fmt::format("{}", fmt::join(l.defaults, ";"))));
     for (const auto& [sp, s] : sums) fmt::print("total,,,,{},,,,{},,,,,\n", sp, s.total);
   } else {
-    fmt::print("IPCC 2006 Vol 4 Tier 1: forest land remaining forest land (t C/yr) and fires (Eq 2.27); t gas/yr, "
-               "removals < 0, [95 % range]\n");
-    fmt::print("{:<16} {:<17} {:<8} {:>14} {:>14} {:>14} {:>16}  {:<29} {}\n", "id", "method", "gas", "gains",
-               "losses", "delta_C", "emission_t", "range", "tag");
+    fmt::print(
+        "IPCC 2006 Vol 4 Tier 1: forest land remaining forest land (t C/yr) and fires (Eq 2.27); t gas/yr, "
+        "removals < 0, [95 % range]\n");
+    fmt::print("{:<16} {:<17} {:<8} {:>14} {:>14} {:>14} {:>16}  {:<29} {}\n", "id", "method", "gas", "gains", "losses",
+               "delta_C", "emission_t", "range", "tag");
     for (const auto& l : lines)
       fmt::print("{:<16} {:<17} {:<8} {:>14} {:>14} {:>14} {:>16.8g}  {:<29} {}, {}{}\n", l.id, l.method, l.species,
                  l.forest ? fmt::format("{:.6g}", l.gains_tc) : "", l.forest ? fmt::format("{:.6g}", l.losses_tc) : "",
@@ -375,17 +426,20 @@ void afolu(const pc::Params& p) {
                  std::isnan(l.lower) ? "" : fmt::format("[{:.6g}, {:.6g}]", l.lower, l.upper),
                  nat::to_string(l.tag.driver), l.tag.managed ? "managed" : "unmanaged",
                  l.memo ? " (memo, not counted)" : "");
-    fmt::print("total {:.8g} t CO2/yr; national inventory (managed land) {:.8g}; direct anthropogenic only (global "
-               "budget's E_LUC view) {:.8g}; difference {:.8g} (Grassi et al. 2018)\n",
-               co2.total, co2.managed, co2.direct, co2.managed - co2.direct);
+    fmt::print(
+        "total {:.8g} t CO2/yr; national inventory (managed land) {:.8g}; direct anthropogenic only (global "
+        "budget's E_LUC view) {:.8g}; difference {:.8g} (Grassi et al. 2018)\n",
+        co2.total, co2.managed, co2.direct, co2.managed - co2.direct);
     for (const auto& [sp, s] : sums)
       if (sp != "CO2" && sp != "CO2_memo")
         fmt::print("{}: total {:.8g} t/yr; national inventory {:.8g}; direct anthropogenic {:.8g}\n", sp, s.total,
                    s.managed, s.direct);
     for (const auto& l : lines) {
       if (l.memo)
-        fmt::print("note: {}: forest-fire CO2 {:.8g} t is not counted here; IPCC 2006 Vol 4 Ch 2 counts it as the "
-                   "disturbance loss (Eq 2.14) of the forest row\n", l.id, l.t);
+        fmt::print(
+            "note: {}: forest-fire CO2 {:.8g} t is not counted here; IPCC 2006 Vol 4 Ch 2 counts it as the "
+            "disturbance loss (Eq 2.14) of the forest row\n",
+            l.id, l.t);
       for (const auto& u : l.defaults)
         if (u.find("unconfirmed") != std::string::npos) fmt::print("note: {} used {}\n", l.id, u);
     }
@@ -403,7 +457,7 @@ void afolu(const pc::Params& p) {
     f.lower = l.lower;
     f.upper = l.upper;
     f.unit = "t " + l.species;
-    f.origin = origin_of(l.tag.driver);
+    f.origin = nat::origin_text(l.tag.driver);
     f.management = l.tag.managed ? "managed" : "unmanaged";
     f.method = l.forest ? "IPCC 2006 Vol 4 " + std::string(l.method == "gain-loss" ? "Eq 2.7, 2.9-2.14" : "Eq 2.8")
                         : "IPCC 2006 Vol 4 Ch 2 Eq 2.27, Tables 2.4 and 2.5";
@@ -411,7 +465,8 @@ void afolu(const pc::Params& p) {
     out.push_back(f);
   }
   store_fluxes(p, "natural afolu", pc::describe_input(file, text), out,
-               {{"total_co2_t", co2.total}, {"national_inventory_co2_t", co2.managed},
+               {{"total_co2_t", co2.total},
+                {"national_inventory_co2_t", co2.managed},
                 {"direct_anthropogenic_co2_t", co2.direct}});
 }
 }  // namespace

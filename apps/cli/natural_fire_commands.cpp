@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "panocarbon/natural.hpp"
 #include "panocarbon/natural_fire.hpp"
 #include "panocarbon/run_log.hpp"
 
@@ -18,8 +19,8 @@ namespace {
 std::filesystem::path ef_path(const pc::Params& p) {
   if (p.has("emission-factors")) return p.str("emission-factors");
   if (const char* e = std::getenv("PANOCARBON_GFED_EF"); e && *e) return e;
-  for (const char* c : {"../shared/data/natural/GFED4_Emission_Factors.txt", "shared/data/natural/GFED4_Emission_Factors.txt",
-                        "GFED4_Emission_Factors.txt"})
+  for (const char* c : {"../shared/data/natural/GFED4_Emission_Factors.txt",
+                        "shared/data/natural/GFED4_Emission_Factors.txt", "GFED4_Emission_Factors.txt"})
     if (std::filesystem::exists(c)) return c;
   throw pc::Error(pc::ErrorCategory::NotFound,
                   "no GFED emission factor table: pass --emission-factors FILE (GFED4_Emission_Factors.txt) or set "
@@ -131,7 +132,7 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
                                  "largest of the others), dry matter +-{} %{}",
                                  o.dm_uncertainty_pct, missing.empty() ? "" : "; excludes " + missing + " (no SD)");
               if (land >= 0) x.note += "; management from --managed-mask " + o.managed_mask.string();
-              x.origin = k ? "direct anthropogenic" : "natural";
+              x.origin = nat::origin_text(k ? nat::Driver::DirectAnthropogenic : nat::Driver::Natural);
               x.management = (land < 0 ? k == 1 : land == 1) ? "managed" : "unmanaged";
               x.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
                            : "GFED4.1s DM x GFED4 emission factors (SAVA, BORF, TEMF, PEAT)";
@@ -140,8 +141,11 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
           }
     if (store) {
       store->save_natural_fluxes(run, recs);
-      store->finish_run(run, "ok", {{"regions", nr}, {"species", r.species.size()}, {"months", r.months.size()},
-                                    {"grid", fmt::format("{}x{}", r.rows, r.cols)}});
+      store->finish_run(run, "ok",
+                        {{"regions", nr},
+                         {"species", r.species.size()},
+                         {"months", r.months.size()},
+                         {"grid", fmt::format("{}x{}", r.rows, r.cols)}});
     }
     // Rows of the "none" region (cells outside every basis region / country) only when something burned there.
     auto region_used = [&](size_t g) {
@@ -254,8 +258,9 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
       f.value = x.emission_t;
       f.lower = x.range.lower;
       f.upper = x.range.upper;
-      const bool agri = x.ef_category == "agricultural_residues";
-      f.origin = agri ? "direct anthropogenic" : "natural";
+      const auto driver = nat::default_fire_driver(x.ef_category);
+      const bool agri = driver == nat::Driver::DirectAnthropogenic;
+      f.origin = nat::origin_text(driver);
       f.management = agri ? "managed" : "";
       f.method = "IPCC 2006 Vol 4 Ch 2 Eq 2.27, Tables 2.4 and 2.5";
       f.note = x.vegetation + (x.uncertainty_note.empty() ? "" : "; " + x.uncertainty_note);
@@ -270,23 +275,32 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
           "uncertainty_note\n";
       auto quote = [](const std::string& t) { return t.find(',') == std::string::npos ? t : "\"" + t + "\""; };
       for (const auto& x : rows)
-        out += fmt::format("{},{},{},{},{},{},{},{},{}\n", x.vegetation, x.species, x.area_ha, x.fuel_t_per_ha,
-                           x.g_per_kg, x.emission_t, bound(x.range.lower), bound(x.range.upper),
-                           quote(x.uncertainty_note));
+        out +=
+            fmt::format("{},{},{},{},{},{},{},{},{}\n", x.vegetation, x.species, x.area_ha, x.fuel_t_per_ha, x.g_per_kg,
+                        x.emission_t, bound(x.range.lower), bound(x.range.upper), quote(x.uncertainty_note));
       std::cout << out;
       return;
     }
     if (format == "json") {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& x : rows)
-        a.push_back({{"vegetation", x.vegetation}, {"ef_category", x.ef_category}, {"species", x.species},
-                     {"area_ha", x.area_ha}, {"mb_cf_t_per_ha", x.fuel_t_per_ha}, {"gef_g_per_kg", x.g_per_kg},
-                     {"emission_t", x.emission_t}, {"emission_low_t", jbound(x.range.lower)},
-                     {"emission_high_t", jbound(x.range.upper)}, {"uncertainty_note", x.uncertainty_note}});
+        a.push_back({{"vegetation", x.vegetation},
+                     {"ef_category", x.ef_category},
+                     {"species", x.species},
+                     {"area_ha", x.area_ha},
+                     {"mb_cf_t_per_ha", x.fuel_t_per_ha},
+                     {"gef_g_per_kg", x.g_per_kg},
+                     {"emission_t", x.emission_t},
+                     {"emission_low_t", jbound(x.range.lower)},
+                     {"emission_high_t", jbound(x.range.upper)},
+                     {"uncertainty_note", x.uncertainty_note}});
       nlohmann::json tj = nlohmann::json::array();
       for (const auto& t : totals)
-        tj.push_back({{"species", t.species}, {"emission_t", t.emission_t}, {"emission_low_t", jbound(t.range.lower)},
-                      {"emission_high_t", jbound(t.range.upper)}, {"uncertainty_note", t.uncertainty_note}});
+        tj.push_back({{"species", t.species},
+                      {"emission_t", t.emission_t},
+                      {"emission_low_t", jbound(t.range.lower)},
+                      {"emission_high_t", jbound(t.range.upper)},
+                      {"uncertainty_note", t.uncertainty_note}});
       std::cout << nlohmann::json({{"area_uncertainty_pct", area_pct}, {"rows", a}, {"totals", tj}}).dump(2) << '\n';
       return;
     }
@@ -300,9 +314,10 @@ void add_natural_fire_handlers(std::map<std::string, Handler>& h) {
       fmt::print("{:<42} {:<6} {:>14} {:>10} {:>10} {:>16.6g} {:>14} {:>14}{}\n", "total", t.species, "", "", "",
                  t.emission_t, tbound(t.range.lower), tbound(t.range.upper),
                  t.uncertainty_note.empty() ? "" : "  (" + t.uncertainty_note + ")");
-    fmt::print("95 % ranges: IPCC 2006 Vol 1 Eq 3.1 on the SDs of Tables 2.4 and 2.5, area +-{} %; totals treat rows "
-               "sharing a factor as correlated (docs/natural-fires.md)\n",
-               area_pct);
+    fmt::print(
+        "95 % ranges: IPCC 2006 Vol 1 Eq 3.1 on the SDs of Tables 2.4 and 2.5, area +-{} %; totals treat rows "
+        "sharing a factor as correlated (docs/natural-fires.md)\n",
+        area_pct);
   };
 }
 }  // namespace cli

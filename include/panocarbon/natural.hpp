@@ -17,7 +17,13 @@ constexpr double kCo2PerC = 44.0 / 12.0;
 
 // ---- tags ---------------------------------------------------------------------------------------------------
 enum class Driver { Natural, DirectAnthropogenic, IndirectAnthropogenic, Mixed };
-const char* to_string(Driver d) noexcept;
+const char* to_string(Driver d) noexcept;  // CSV/CLI spelling: "direct-anthropogenic"
+// The stored spelling of natural_fluxes.origin: "natural", "direct anthropogenic", "indirect anthropogenic",
+// "natural+indirect anthropogenic" (what `natural account` matches on).
+const char* origin_text(Driver d) noexcept;
+// Default driver of a fire by its IPCC 2006 Table 2.5 category: crop residue burning is a direct human act,
+// every other fire natural (used by `natural fire-tier1` and the fire rows of `natural afolu`).
+Driver default_fire_driver(const std::string& ef_category);
 struct LandTag {
   Driver driver = Driver::Natural;
   bool managed = false;
@@ -55,13 +61,13 @@ struct MethaneEstimate {
   std::string raw;   // the cell as written
 };
 struct MethaneSource {
-  std::string name;       // label without footnote letters
-  std::string group;      // "natural", "anthropogenic", "sinks", "budget"
-  std::string parent;     // "" or the row it is part of (e.g. Freshwaters -> Other land sources)
+  std::string name;    // label without footnote letters
+  std::string group;   // "natural", "anthropogenic", "sinks", "budget"
+  std::string parent;  // "" or the row it is part of (e.g. Freshwaters -> Other land sources)
   int row = 0;
   // (period, approach) -> estimate; period "2000-2009" | "2008-2017" | "2017" | "2000-2009 (Saunois 2016)"
   std::map<std::pair<std::string, std::string>, MethaneEstimate> values;
-  std::string note;       // footnote-only cells (e.g. "k": included elsewhere)
+  std::string note;  // footnote-only cells (e.g. "k": included elsewhere)
 };
 struct MethaneBudget {
   std::string file;
@@ -118,7 +124,7 @@ struct ForestResult {
   std::string id, method, region;
   int year = 0;
   double gains_tc = 0, losses_tc = 0, delta_c_tc = 0;  // t C/yr (ΔC_G, ΔC_L, ΔC_B)
-  double co2_t = 0;                                     // t CO2/yr, emissions positive, removals negative
+  double co2_t = 0;                                    // t CO2/yr, emissions positive, removals negative
   // 95 % range of co2_t by IPCC Approach 1 (2006 Vol 1 Ch 3 Eq 3.1 for each product term, Eq 3.2 for the sum
   // of terms) from the ranges of the default values used; NaN when no default used has a range
   // (docs/afolu.md, "Uncertainty").
@@ -132,9 +138,9 @@ ForestResult forest_stock_difference(const ForestRow& row, const AfoluDefaults& 
 ForestResult forest_calc(const ForestRow& row, const AfoluDefaults& d);
 
 // Equations as plain functions (unit tests check them by hand).
-double eq2_9_gain(double area_ha, double g_total, double cf);                      // t C/yr
-double eq2_10_g_total(double g_w, double r);                                         // t d.m./ha/yr
-double eq2_12_wood_removals(double h_m3, double bcef_r, double r, double cf);        // t C/yr
+double eq2_9_gain(double area_ha, double g_total, double cf);                  // t C/yr
+double eq2_10_g_total(double g_w, double r);                                   // t d.m./ha/yr
+double eq2_12_wood_removals(double h_m3, double bcef_r, double r, double cf);  // t C/yr
 double eq2_13_fuelwood(double fg_trees_m3, double bcef_r, double r, double fg_part_t, double cf);
 double eq2_14_disturbance(double area_ha, double b_w, double r, double cf, double fd);
 double eq2_8_stock(double area_ha, double v_m3_ha, double bcef_s, double r, double cf);  // t C

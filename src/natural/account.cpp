@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 
+#include "panocarbon/natural.hpp"
 #include "panocarbon/natural_account.hpp"
 
 namespace panocarbon::natural {
@@ -47,7 +48,7 @@ NaturalAccount natural_account(const std::vector<NaturalFluxRecord>& records, co
     AccountLine& line = out.modules[it->second];
     const bool ranged = !std::isnan(r.lower) && !std::isnan(r.upper);
     const double v = r.value * k, lo = (ranged ? r.lower : r.value) * k, hi = (ranged ? r.upper : r.value) * k;
-    const bool inventory = r.management == "managed", budget = r.origin == "direct anthropogenic";
+    const bool inventory = r.management == "managed", budget = r.origin == origin_text(Driver::DirectAnthropogenic);
     for (AccountLine* l : {&line, &out.total}) {
       ++l->records;
       if (ranged) ++l->with_range;

@@ -56,7 +56,8 @@ const AfoluDefaults& AfoluDefaults::builtin() {
       v.id = std::string(f[0]);
       v.table = std::string(f[1]);
       v.key = std::string(f[2]);
-      if (!io::parse_double(f[3], v.value)) throw Error(ErrorCategory::Data, "value is not a number", r.context(4, "value"));
+      if (!io::parse_double(f[3], v.value))
+        throw Error(ErrorCategory::Data, "value is not a number", r.context(4, "value"));
       v.lower = v.upper = std::numeric_limits<double>::quiet_NaN();
       if (!f[4].empty()) io::parse_double(f[4], v.lower);
       if (!f[5].empty()) io::parse_double(f[5], v.upper);
@@ -129,15 +130,20 @@ struct Ids {
   std::string cf, r, bcef_r, bcef_s;
 };
 Ids row_ids(const ForestRow& row) { return {row.cf_id, row.r_id, row.bcef_r_id, row.bcef_s_id}; }
-}  // namespace
-
-ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
+// What every forest result carries from its row.
+ForestResult start_result(const ForestRow& row, const char* method) {
   ForestResult out;
   out.id = row.id;
-  out.method = "gain-loss";
+  out.method = method;
   out.tag = row.tag;
   out.region = row.region;
   out.year = row.year;
+  return out;
+}
+}  // namespace
+
+ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
+  ForestResult out = start_result(row, "gain-loss");
   const Ids id = row_ids(row);
   double h_cf = 0, h_r = 0, h_bcef = 0;
   const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used, &h_cf);
@@ -156,9 +162,9 @@ ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
       needs_bcef_r ? pick(row, row.bcef_r, id.bcef_r, "", d, "bcef_r", out.defaults_used, &h_bcef) : 0.0;
   const double l_wood = eq2_12_wood_removals(row.wood_removals_m3, bcef_r, r, cf);
   const double l_fuel = eq2_13_fuelwood(row.fuelwood_trees_m3, bcef_r, r, row.fuelwood_parts_t, cf);
-  const double l_dist = eq2_14_disturbance(row.disturbance_area_ha, row.disturbance_biomass_t_ha, r, cf,
-                                           row.disturbance_fraction);
-  out.losses_tc = l_wood + l_fuel + l_dist;  // Eq 2.11
+  const double l_dist =
+      eq2_14_disturbance(row.disturbance_area_ha, row.disturbance_biomass_t_ha, r, cf, row.disturbance_fraction);
+  out.losses_tc = l_wood + l_fuel + l_dist;       // Eq 2.11
   out.delta_c_tc = out.gains_tc - out.losses_tc;  // Eq 2.7
   out.co2_t = -out.delta_c_tc * kCo2PerC;
   // Approach 1: each term is a product (Eq 3.1) of factors whose relative half-widths are U_CF, U_(1+R) =
@@ -181,18 +187,14 @@ ForestResult forest_gain_loss(const ForestRow& row, const AfoluDefaults& d) {
 }
 
 ForestResult forest_stock_difference(const ForestRow& row, const AfoluDefaults& d) {
-  ForestResult out;
-  out.id = row.id;
-  out.method = "stock-difference";
-  out.tag = row.tag;
-  out.region = row.region;
-  out.year = row.year;
+  ForestResult out = start_result(row, "stock-difference");
   const Ids id = row_ids(row);
   if (!(row.year_t2 > row.year_t1))
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("row '{}': year_t2 ({}) must be after year_t1 ({}) for the stock-difference method (Eq 2.8)",
-                            row.id, row.year_t2, row.year_t1),
-                ErrorContext{{}, row.line, 0, "year_t2"});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("row '{}': year_t2 ({}) must be after year_t1 ({}) for the stock-difference method (Eq 2.8)",
+                    row.id, row.year_t2, row.year_t1),
+        ErrorContext{{}, row.line, 0, "year_t2"});
   double h_cf = 0, h_r = 0, h_bcef = 0;
   const double cf = pick(row, row.cf, id.cf, default_cf(row), d, "cf", out.defaults_used, &h_cf);
   const double r = pick(row, row.r, id.r, "", d, "r", out.defaults_used, &h_r);
@@ -224,19 +226,46 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
                 ErrorContext{name, 1});
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < r.fields().size(); ++i) col[io::to_lower(io::trim(r.fields()[i]))] = i;
-  static const char* known[] = {"id", "method", "climate", "zone", "forest_type", "area_ha", "growth", "r", "cf",
-                                "r_id", "cf_id", "growth_id", "bcef_r", "bcef_r_id", "bcef_s", "bcef_s_id",
-                                "wood_removals_m3", "fuelwood_trees_m3", "fuelwood_parts_t", "disturbance_area_ha",
-                                "disturbance_biomass_t_ha", "disturbance_fraction", "stock_t1_m3_ha",
-                                "stock_t2_m3_ha", "year_t1", "year_t2", "managed", "driver", "region", "year",
-                                "vegetation", "mb_cf"};
+  static const char* known[] = {"id",
+                                "method",
+                                "climate",
+                                "zone",
+                                "forest_type",
+                                "area_ha",
+                                "growth",
+                                "r",
+                                "cf",
+                                "r_id",
+                                "cf_id",
+                                "growth_id",
+                                "bcef_r",
+                                "bcef_r_id",
+                                "bcef_s",
+                                "bcef_s_id",
+                                "wood_removals_m3",
+                                "fuelwood_trees_m3",
+                                "fuelwood_parts_t",
+                                "disturbance_area_ha",
+                                "disturbance_biomass_t_ha",
+                                "disturbance_fraction",
+                                "stock_t1_m3_ha",
+                                "stock_t2_m3_ha",
+                                "year_t1",
+                                "year_t2",
+                                "managed",
+                                "driver",
+                                "region",
+                                "year",
+                                "vegetation",
+                                "mb_cf"};
   for (const auto& [c, i] : col) {
     bool ok = false;
     for (const char* k : known) ok = ok || c == k;
     if (!ok)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("unknown column '{}'; known columns: {}", c, fmt::join(std::begin(known), std::end(known), ",")),
-                  ErrorContext{name, 1, static_cast<long>(i + 1), c});
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("unknown column '{}'; known columns: {}", c, fmt::join(std::begin(known), std::end(known), ",")),
+          ErrorContext{name, 1, static_cast<long>(i + 1), c});
   }
   for (const char* need : {"id", "area_ha"})
     if (!col.count(need))
@@ -269,10 +298,10 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.region = get("region");
     const double year = num("year", 0);
     if (year != std::floor(year) || (year != 0 && (year < 1750 || year > 2200)))
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("year '{}' is not a whole year between 1750 and 2200 (leave it empty if unknown)",
-                              get("year")),
-                  r.context(static_cast<long>(col.at("year") + 1), "year"));
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("year '{}' is not a whole year between 1750 and 2200 (leave it empty if unknown)", get("year")),
+          r.context(static_cast<long>(col.at("year") + 1), "year"));
     row.year = static_cast<int>(year);
     row.vegetation = io::to_lower(get("vegetation"));
     row.mb_cf = num("mb_cf", nan());
@@ -316,16 +345,20 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.tag.managed = managed != "no";
     const std::string driver = io::to_lower(get("driver"));
     if (driver.empty() && row.method == "fire")  // as `natural fire-tier1`: crop residue burning is a direct human act
-      row.tag.driver =
-          tier1_ef_category(row.vegetation) == "agricultural_residues" ? Driver::DirectAnthropogenic : Driver::Natural;
-    else if (driver.empty()) row.tag.driver = row.tag.managed ? Driver::DirectAnthropogenic : Driver::Mixed;
-    else if (driver == "natural") row.tag.driver = Driver::Natural;
-    else if (driver == "direct-anthropogenic") row.tag.driver = Driver::DirectAnthropogenic;
-    else if (driver == "indirect-anthropogenic") row.tag.driver = Driver::IndirectAnthropogenic;
+      row.tag.driver = default_fire_driver(tier1_ef_category(row.vegetation));
+    else if (driver.empty())
+      row.tag.driver = row.tag.managed ? Driver::DirectAnthropogenic : Driver::Mixed;
+    else if (driver == "natural")
+      row.tag.driver = Driver::Natural;
+    else if (driver == "direct-anthropogenic")
+      row.tag.driver = Driver::DirectAnthropogenic;
+    else if (driver == "indirect-anthropogenic")
+      row.tag.driver = Driver::IndirectAnthropogenic;
     else
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("driver must be natural, direct-anthropogenic or indirect-anthropogenic, not '{}'", driver),
-                  r.context(static_cast<long>(col.at("driver") + 1), "driver"));
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("driver must be natural, direct-anthropogenic or indirect-anthropogenic, not '{}'", driver),
+          r.context(static_cast<long>(col.at("driver") + 1), "driver"));
     if (row.id.empty()) row.id = fmt::format("line{}", row.line);
     row.cf_id = get("cf_id");
     row.r_id = get("r_id");
@@ -334,8 +367,7 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.growth_id = get("growth_id");
     rows.push_back(std::move(row));
   }
-  if (rows.empty())
-    throw Error(ErrorCategory::InvalidInput, "no data rows after the header", ErrorContext{name, 1});
+  if (rows.empty()) throw Error(ErrorCategory::InvalidInput, "no data rows after the header", ErrorContext{name, 1});
   return rows;
 }
 

@@ -235,3 +235,14 @@ TEST(Afolu, RegionYearAndFireErrors) {
     EXPECT_NE(std::string(e.what()).find("row 'y' is a fire row: use afolu_fire"), std::string::npos) << e.what();
   }
 }
+
+// One vocabulary for the stored origin tag, and one default driver for fires by Table 2.5 category.
+TEST(NaturalTags, OriginTextAndDefaultFireDriver) {
+  EXPECT_STREQ(nat::origin_text(nat::Driver::Natural), "natural");
+  EXPECT_STREQ(nat::origin_text(nat::Driver::DirectAnthropogenic), "direct anthropogenic");
+  EXPECT_STREQ(nat::origin_text(nat::Driver::IndirectAnthropogenic), "indirect anthropogenic");
+  EXPECT_STREQ(nat::origin_text(nat::Driver::Mixed), "natural+indirect anthropogenic");
+  EXPECT_EQ(nat::default_fire_driver("agricultural_residues"), nat::Driver::DirectAnthropogenic);
+  EXPECT_EQ(nat::default_fire_driver("savanna_grassland"), nat::Driver::Natural);
+  EXPECT_EQ(nat::default_fire_driver("extra_tropical_forest"), nat::Driver::Natural);
+}

@@ -16,12 +16,34 @@ namespace panocarbon::natural {
 
 const char* to_string(Driver d) noexcept {
   switch (d) {
-    case Driver::Natural: return "natural";
-    case Driver::DirectAnthropogenic: return "direct-anthropogenic";
-    case Driver::IndirectAnthropogenic: return "indirect-anthropogenic";
-    case Driver::Mixed: return "natural+indirect";
+    case Driver::Natural:
+      return "natural";
+    case Driver::DirectAnthropogenic:
+      return "direct-anthropogenic";
+    case Driver::IndirectAnthropogenic:
+      return "indirect-anthropogenic";
+    case Driver::Mixed:
+      return "natural+indirect";
   }
   return "?";
+}
+
+const char* origin_text(Driver d) noexcept {
+  switch (d) {
+    case Driver::Natural:
+      return "natural";
+    case Driver::DirectAnthropogenic:
+      return "direct anthropogenic";
+    case Driver::IndirectAnthropogenic:
+      return "indirect anthropogenic";
+    case Driver::Mixed:
+      return "natural+indirect anthropogenic";
+  }
+  return "?";
+}
+
+Driver default_fire_driver(const std::string& ef_category) {
+  return ef_category == "agricultural_residues" ? Driver::DirectAnthropogenic : Driver::Natural;
 }
 
 double rounding_tolerance(int decimals) { return 6 * 0.5 * std::pow(10.0, -decimals) + 1e-9; }
@@ -59,8 +81,7 @@ double number(const Table& t, size_t row, size_t col, const std::string& path) {
   double v = 0;
   const auto& [line, f] = t.rows[row];
   if (!io::parse_double(f[col], v) || !std::isfinite(v))
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("'{}' is not a number (GtC/yr expected)", f[col]),
+    throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is not a number (GtC/yr expected)", f[col]),
                 ErrorContext{path, line, static_cast<long>(col + 1), t.header[col]});
   return v;
 }
@@ -107,9 +128,12 @@ CarbonBudget read_carbon_budget(const std::string& folder) {
                 "(../shared/data/natural/gcb2019) with --data",
                 ErrorContext{folder});
   const Table t = read_table(main);
-  const size_t c[6] = {column(t, "Fossil-Fuel-And-Industry", main), column(t, "Land-Use-Change-Emissions", main),
-                       column(t, "Atmospheric-Growth", main),       column(t, "Ocean-Sink", main),
-                       column(t, "Land-Sink", main),                column(t, "Budget-Imbalance", main)};
+  const size_t c[6] = {column(t, "Fossil-Fuel-And-Industry", main),
+                       column(t, "Land-Use-Change-Emissions", main),
+                       column(t, "Atmospheric-Growth", main),
+                       column(t, "Ocean-Sink", main),
+                       column(t, "Land-Sink", main),
+                       column(t, "Budget-Imbalance", main)};
   for (size_t i = 0; i < t.rows.size(); ++i) {
     BudgetYear y;
     y.year = static_cast<int>(number(t, i, 0, main));
@@ -131,10 +155,10 @@ CarbonBudget read_carbon_budget(const std::string& folder) {
     double BudgetYear::*field;
     const char* mean;
   };
-  const Part parts[] = {{"land-use-change.csv", "Land-Use-Change", &cb.luc_range, &BudgetYear::land_use_change, nullptr},
-                        {"ocean-sink.csv", "Ocean-Sink", &cb.ocean_range, &BudgetYear::ocean_sink, nullptr},
-                        {"terrestrial-sink.csv", "Terrestrial-Sink", &cb.land_range, &BudgetYear::land_sink,
-                         "MMM (multi-model mean)"}};
+  const Part parts[] = {
+      {"land-use-change.csv", "Land-Use-Change", &cb.luc_range, &BudgetYear::land_use_change, nullptr},
+      {"ocean-sink.csv", "Ocean-Sink", &cb.ocean_range, &BudgetYear::ocean_sink, nullptr},
+      {"terrestrial-sink.csv", "Terrestrial-Sink", &cb.land_range, &BudgetYear::land_sink, "MMM (multi-model mean)"}};
   for (const auto& p : parts) {
     const std::string path = (fs::path(folder) / p.file).string();
     if (!fs::exists(path)) {
@@ -160,11 +184,11 @@ CarbonBudget read_carbon_budget(const std::string& folder) {
     if (differ == 0)
       cb.notes.push_back(fmt::format("{}: column {} equals the budget table in every year", p.file, p.column));
     else
-      cb.notes.push_back(fmt::format("{}: column {} differs from the budget table in {} years (largest {:.3f} GtC/yr){}",
-                                     p.file, p.column, differ, worst,
-                                     p.mean && differ_mmm == 0
-                                         ? fmt::format("; the budget's Land-Sink equals its '{}' column instead", p.mean)
-                                         : ""));
+      cb.notes.push_back(fmt::format(
+          "{}: column {} differs from the budget table in {} years (largest {:.3f} GtC/yr){}", p.file, p.column, differ,
+          worst,
+          p.mean && differ_mmm == 0 ? fmt::format("; the budget's Land-Sink equals its '{}' column instead", p.mean)
+                                    : ""));
   }
   return cb;
 }
