@@ -5,11 +5,11 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev
+  libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev libxlsxwriter-dev ccache
   librandom123-dev openmpi-bin libopenmpi-dev
   libhdf5-dev hdf5-tools zlib1g-dev python3-h5py
   libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4
-  python3 python3-yaml python3-numpy python3-pandas python3-scipy
+  python3 python3-yaml python3-jsonschema python3-numpy python3-pandas python3-scipy
 )
 missing=()
 for p in "${pkgs[@]}"; do

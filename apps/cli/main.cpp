@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "panocarbon/panocarbon.hpp"
 #include "panocarbon/parallel.hpp"
+#include "panocarbon/registry.hpp"
 
 namespace pc = panocarbon;
 
@@ -45,56 +46,6 @@ using cli::open_store;
 using cli::stderr_is_terminal;
 using cli::store_for;
 
-void print_factors(const std::vector<const pc::EmissionFactor*>& fs, const std::string& format) {
-  if (format == "json") {
-    auto a = nlohmann::json::array();
-    for (const auto* f : fs) {
-      nlohmann::json j = {{"id", f->id}, {"edition", f->edition}, {"category", f->category}, {"activity", f->activity},
-                          {"technology", f->technology}, {"gas", f->gas}, {"value", f->value}, {"unit", f->unit},
-                          {"citation", f->citation.text()}, {"note", f->note}};
-      if (!std::isnan(f->lower)) j["lower"] = f->lower;
-      if (!std::isnan(f->upper)) j["upper"] = f->upper;
-      a.push_back(j);
-    }
-    std::cout << a.dump(2) << '\n';
-    return;
-  }
-  auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
-  if (format == "csv") {
-    std::cout << "id,edition,category,activity,technology,gas,value,unit,lower,upper,table\n";
-    for (const auto* f : fs)
-      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(f->id), f->edition, f->category,
-                 pc::csv_field(f->activity), pc::csv_field(f->technology), f->gas, f->value, pc::csv_field(f->unit),
-                 num(f->lower), num(f->upper), pc::csv_field(f->citation.table));
-    return;
-  }
-  fmt::print("{:<52} {:<8} {:<26} {:<6} {:>12} {:<7} {:>12} {:>12}\n", "id", "category", "activity", "gas", "value",
-             "unit", "lower", "upper");
-  for (const auto* f : fs) {
-    std::string act = f->activity + (f->technology.empty() ? "" : " [" + f->technology + "]");
-    if (act.size() > 26) act = act.substr(0, 23) + "...";
-    fmt::print("{:<52} {:<8} {:<26} {:<6} {:>12} {:<7} {:>12} {:>12}\n", f->id, f->category, act, f->gas,
-               num(f->value), f->unit, num(f->lower), num(f->upper));
-  }
-  fmt::print("{} factors\n", fs.size());
-}
-
-// A file's bytes, or standard input for "-".
-std::string read_input(const std::string& path) {
-  if (path != "-") return pc::read_file(path);
-  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  return text;
-}
-
-void print_inventory(const pc::Params& p, const pc::InventoryRun& run) {
-  const std::string by = p.has("by") ? p.str("by") : "category";
-  pc::write_inventory(std::cout, run.data, run.result, pc::CategoryTree::ipcc2006(), run.library, by, p.str("format"),
-                      run.provenance);
-  if (p.str("format") != "table")
-    for (const auto& w : run.result.warnings) fmt::print(stderr, "warning: {}\n", w);
-}
-
-
 void print_report(const pc::MrioRun& run, FILE* to) {
   const auto& rep = run.accounts.report;
   const double mb = double(run.input_bytes) / 1e6;
@@ -112,124 +63,6 @@ void print_report(const pc::MrioRun& run, FILE* to) {
 
 std::map<std::string, Handler> handlers() {
   std::map<std::string, Handler> h;
-  h["db init"] = [](const pc::Params& p) {
-    pc::Store s = open_store(p);
-    const auto info = s.info();
-    fmt::print("database {} ready: schema version {}, {} emission factors, {} fuels, {} categories, {} GWP values\n",
-               s.path().string(), s.schema_version(), info["counts"]["emission_factors"].get<long long>(),
-               info["counts"]["fuels"].get<long long>(), info["counts"]["categories"].get<long long>(),
-               info["counts"]["gwp_values"].get<long long>());
-  };
-  h["db info"] = [](const pc::Params& p) {
-    pc::Store s = open_store(p);
-    auto info = s.info();
-    auto runs = nlohmann::json::array();
-    for (const auto& r : s.recent_runs(10))
-      runs.push_back({{"id", r.id}, {"command", r.command}, {"started_at", r.started_at}, {"status", r.status},
-                      {"inputs", r.inputs}, {"summary", r.summary}});
-    info["recent_runs"] = runs;
-    std::cout << info.dump(2) << '\n';
-  };
-  h["factors list"] = [](const pc::Params& p) {
-    pc::Store s = open_store(p);
-    const pc::FactorLibrary lib = s.load_factor_library();
-    print_factors(pc::factors_list(lib, p), p.str("format"));
-  };
-  h["factors search"] = [](const pc::Params& p) {
-    pc::Store s = open_store(p);
-    const auto hits = s.search(p.str("query"), static_cast<int>(p.integer("limit")));
-    if (p.str("format") == "json") {
-      auto a = nlohmann::json::array();
-      for (const auto& x : hits) a.push_back({{"kind", x.kind}, {"id", x.id}, {"title", x.title}, {"rank", x.rank}});
-      std::cout << a.dump(2) << '\n';
-      return;
-    }
-    if (p.str("format") == "csv") {
-      std::cout << "kind,id,title\n";
-      for (const auto& x : hits) fmt::print("{},{},{}\n", x.kind, pc::csv_field(x.id), pc::csv_field(x.title));
-      return;
-    }
-    for (const auto& x : hits) fmt::print("{:<9} {:<52} {}\n", x.kind, x.id, x.title);
-    fmt::print("{} results for \"{}\"\n", hits.size(), p.str("query"));
-  };
-  h["factors show"] = [](const pc::Params& p) {
-    pc::Store s = open_store(p);
-    const pc::FactorLibrary lib = s.load_factor_library();
-    if (const auto* f = lib.find_factor(p.str("id"))) {
-      if (p.str("format") == "json" || p.str("format") == "csv") return print_factors({f}, p.str("format"));
-      fmt::print("id          {}\nvalue       {} {}\n", f->id, f->value, f->unit);
-      if (!std::isnan(f->lower)) fmt::print("range       {} .. {}\n", f->lower, f->upper);
-      fmt::print("gas         {}\nactivity    {}{}\ncategory    {} and below\nedition     {}\ngeography   {}\nsource      {}\n",
-                 f->gas, f->activity, f->technology.empty() ? "" : " (" + f->technology + ")", f->category, f->edition,
-                 f->geography, f->citation.text());
-      if (!f->note.empty()) fmt::print("note        {}\n", f->note);
-      return;
-    }
-    if (const auto* fu = lib.find_fuel(p.str("id"))) {
-      if (p.str("format") == "csv") {
-        std::cout << "fuel,id,group,biomass,ncv_tj_per_gg,ncv_lower,ncv_upper,carbon_kg_per_gj,carbon_lower,carbon_upper\n";
-        auto n = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
-        fmt::print("{},{},{},{},{},{},{},{},{},{}\n", pc::csv_field(fu->name), fu->id, fu->group, fu->biomass ? 1 : 0,
-                   n(fu->ncv_tj_per_gg), n(fu->ncv_lower), n(fu->ncv_upper), n(fu->carbon_kg_per_gj),
-                   n(fu->carbon_lower), n(fu->carbon_upper));
-        return;
-      }
-      const nlohmann::json j = {{"fuel", fu->name}, {"id", fu->id}, {"aliases", fu->aliases}, {"group", fu->group},
-                                {"biomass", fu->biomass}, {"ncv_tj_per_gg", fu->ncv_tj_per_gg},
-                                {"ncv_range", {fu->ncv_lower, fu->ncv_upper}},
-                                {"carbon_kg_per_gj", fu->carbon_kg_per_gj},
-                                {"carbon_range", {fu->carbon_lower, fu->carbon_upper}},
-                                {"citation", fu->citation.text()}};
-      std::cout << j.dump(2) << '\n';
-      return;
-    }
-    throw pc::Error(pc::ErrorCategory::NotFound,
-                    fmt::format("no factor or fuel '{}'; find ids with: panocarbon factors search WORDS", p.str("id")),
-                    pc::ErrorContext{{}, 0, 0, "id"});
-  };
-  h["gwp list"] = [](const pc::Params& p) {
-    const auto& set = pc::GwpTable::builtin().set(p.str("set"));
-    std::vector<std::pair<std::string, double>> v(set.gwp100.begin(), set.gwp100.end());
-    std::sort(v.begin(), v.end());
-    if (p.str("format") == "json") {
-      std::cout << nlohmann::json({{"set", set.name}, {"document", set.document}, {"gwp100", set.gwp100}}).dump(2) << '\n';
-      return;
-    }
-    if (p.str("format") == "csv") std::cout << "set,gas,gwp100\n";
-    for (const auto& [g, x] : v)
-      p.str("format") == "csv" ? fmt::print("{},{},{}\n", set.name, g, x) : fmt::print("{:<16} {:>10}\n", g, x);
-    if (p.str("format") == "table") fmt::print("GWP100, {} ({})\n", set.name, set.document);
-  };
-  h["inventory calc"] = [](const pc::Params& p) {
-    const std::string file = p.str("file");
-    const std::string text = read_input(file);
-    pc::Store store = open_store(p);
-    print_inventory(p, pc::inventory_calc(store, p, {file == "-" ? "stdin" : file, text}));
-  };
-  h["inventory reference"] = [](const pc::Params& p) {
-    const std::string file = p.str("file");
-    const std::string text = pc::read_file(file);
-    std::string compare_text;
-    std::optional<pc::NamedInput> compare;
-    if (p.has("compare")) {
-      compare_text = pc::read_file(p.str("compare"));
-      compare = pc::NamedInput{p.str("compare"), compare_text};
-    }
-    pc::Store store = open_store(p);
-    const auto run = pc::inventory_reference(store, p, {file, text}, compare);
-    pc::write_reference(std::cout, run.result, p.str("format"));
-  };
-  h["demo"] = [](const pc::Params& p) {
-    fmt::print("panocarbon demo: the inventory of examples/inventory.csv (a small fictional country-year)\n\n");
-    pc::Store store = open_store(p);
-    print_inventory(p, pc::inventory_calc(store, p, {"examples/inventory.csv", pc::example_inventory_csv()}, "demo"));
-  };
-  h["schema"] = [](const pc::Params&) {
-    auto a = nlohmann::json::array();
-    for (const auto& s : pc::command_specs()) a.push_back(pc::to_json_schema(s));
-    std::cout << a.dump(2) << '\n';
-  };
-
   // --- consumption side -------------------------------------------------------------------------------
   h["mrio info"] = [](const pc::Params& p) {
     const auto j = pc::mrio_info(p, stderr_is_terminal());
@@ -482,10 +315,131 @@ std::map<std::string, Handler> handlers() {
 }  // namespace
 
 namespace {
+// The words a user may type first: groups ("inventory") and top-level commands ("demo").
+std::vector<std::string> first_words() {
+  std::vector<std::string> w;
+  for (const auto& spec : pc::command_specs()) {
+    const std::string g = spec.name.substr(0, spec.name.find(' '));
+    if (std::find(w.begin(), w.end(), g) == w.end()) w.push_back(g);
+  }
+  return w;
+}
+
+// A misspelled command or option gets its name and the nearest ones, before CLI11's generic messages.
+// Returns an exit code, or -1 when the words are known.
+int check_words(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0].rfind("-", 0) == 0) return -1;
+  const auto words = first_words();
+  auto fail = [](const std::string& what, const std::string& word, const std::vector<std::string>& near,
+                 const std::string& help) {
+    fmt::print(stderr, "panocarbon: unknown {} '{}'{}; see `{}`\n", what, word,
+               near.empty() ? std::string() : fmt::format("; did you mean {}?", fmt::join(near, ", ")), help);
+    return 2;
+  };
+  if (std::find(words.begin(), words.end(), args[0]) == words.end())
+    return fail("command", args[0], pc::nearest(args[0], words), "panocarbon --help");
+  // the leaf command: "group leaf" or the top-level word
+  const pc::CommandSpec* spec = nullptr;
+  std::vector<std::string> leaves;
+  for (const auto& s : pc::command_specs()) {
+    if (s.name == args[0]) spec = &s;
+    if (s.name.rfind(args[0] + " ", 0) == 0) leaves.push_back(s.name.substr(args[0].size() + 1));
+  }
+  size_t next = 1;
+  if (!spec) {
+    if (args.size() < 2 || args[1].rfind("-", 0) == 0) return -1;  // CLI11 asks for the subcommand
+    for (const auto& s : pc::command_specs())
+      if (s.name == args[0] + " " + args[1]) spec = &s;
+    if (!spec) {
+      std::vector<std::string> near;
+      for (const auto& n : pc::nearest(args[1], leaves)) near.push_back(args[0] + " " + n);
+      return fail("command", args[0] + " " + args[1], near, "panocarbon " + args[0] + " --help");
+    }
+    next = 2;
+  }
+  std::vector<std::string> names = {"--help", "-h"};
+  for (const auto& o : spec->options) {
+    if (o.positional) continue;
+    names.push_back("--" + o.name);
+    for (const auto& a : o.aliases) names.push_back("--" + a);
+  }
+  for (size_t i = next; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i].rfind("--", 0) != 0) continue;
+    const std::string name = args[i].substr(0, args[i].find('='));
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      return fail("option", name + "' for '" + spec->name, pc::nearest(name, names),
+                  "panocarbon " + spec->name + " --help");
+  }
+  return -1;
+}
+
+std::string read_input(const std::string& path) {
+  if (path != "-") return pc::read_file(path);
+  return std::string((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+}
+
+// Runs a registry capability: front-end options go to the Context, the model options to Params.
+int run_registered(const pc::Capability& c, const std::map<std::string, std::vector<std::string>>& given) {
+  std::map<std::string, std::vector<std::string>> model;
+  std::map<std::string, std::string> fe;
+  for (const auto& [k, v] : given) {
+    const auto* o = c.spec().find(k);
+    if (o && o->frontend) fe[k] = v.empty() ? "" : v.back();
+    else if (!o && (k == "out" || k == "format" || k == "db" || k == "verbose")) fe[k] = v.empty() ? "" : v.back();
+    else model[k] = v;
+  }
+  const std::string format = fe.count("format") ? fe["format"] : "table";
+  if (format == "xlsx" && isatty(fileno(stdout)))
+    throw pc::Error(pc::ErrorCategory::InvalidInput,
+                    "--format xlsx writes a binary workbook to standard output: redirect it to a file "
+                    "(panocarbon ... --format xlsx > result.xlsx)",
+                    pc::ErrorContext{{}, 0, 0, "format"});
+  auto flag = [&](const char* k) { return fe.count(k) && (fe[k] == "true" || fe[k].empty() || fe[k] == "1"); };
+  const pc::Params params = pc::Params::from_text(c.spec(), model);
+  pc::Context ctx;
+  ctx.read_input = [](const std::string&, const std::string& value) { return read_input(value); };
+  ctx.locate_input = [](const std::string&, const std::string& value) { return std::filesystem::path(value); };
+  if (fe.count("out")) {
+    const std::filesystem::path out = fe["out"];
+    ctx.output_dir = [out] { return out; };
+  } else {
+    ctx.output_dir = [name = c.name]() -> std::filesystem::path {
+      throw pc::Error(pc::ErrorCategory::InvalidInput, fmt::format("'{}' writes files: give --out FOLDER", name),
+                      pc::ErrorContext{{}, 0, 0, "out"});
+    };
+  }
+  ctx.store_location = fe.count("db") ? std::filesystem::path(fe["db"]) : pc::Store::default_path();
+  pc::Params db_params = pc::Params::from_text(pc::command_spec("db init"), fe.count("db")
+                                                                            ? std::map<std::string, std::vector<std::string>>{{"db", {fe["db"]}}}
+                                                                            : std::map<std::string, std::vector<std::string>>{});
+  ctx.open_store = [db_params, opened = static_cast<pc::Store*>(nullptr)]() mutable -> pc::Store& {
+    if (!opened) opened = &cli::store_for(db_params);  // opened once, kept for the process
+    return *opened;
+  };
+  ctx.progress = fe.count("progress") ? flag("progress") : stderr_is_terminal();
+  ctx.verbose = flag("verbose");
+  ctx.no_store = flag("no-store");
+  const pc::Result r = pc::run_capability(c, ctx, params);
+  if (pc::parallel::is_root()) {
+    for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
+    if (!r.diagnostics.empty() && ctx.verbose && !(format == "table" && r.diagnostics_in_table))
+      fmt::print(stderr, "{}", r.diagnostics);
+  }
+  pc::render(c, r, format, std::cout);
+  return 0;
+}
+
 int run_cli(int argc, char** argv) {
-  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories, MRIO, LCA and product carbon footprints)", "panocarbon"};
+  if (const int rc = check_words(argc, argv); rc >= 0) return rc;
+  CLI::App app{"panocarbon: panoramic carbon accounting (IPCC inventories, MRIO, LCA and product carbon footprints, "
+               "natural sources and sinks, uncertainty)",
+               "panocarbon"};
   app.set_version_flag("--version", std::string("panocarbon ") + pc::version());
   app.require_subcommand(1);
+  app.footer("Every command takes --format table|csv|json|xlsx and --db FILE. `panocarbon capabilities` lists them "
+             "all; docs/cli-reference.md describes each.");
   const auto hs = handlers();
   // Per leaf command: the raw values CLI11 collected, by option name.
   struct Leaf {
@@ -506,7 +460,7 @@ int run_cli(int argc, char** argv) {
       leaf_name = spec.name.substr(space + 1);
       auto& g = groups[group];
       if (!g) {
-        g = app.add_subcommand(group, fmt::format("{} commands", group));
+        g = app.add_subcommand(group, pc::group_summary(group));
         g->require_subcommand(1);
       }
       parent = g;
@@ -516,14 +470,16 @@ int run_cli(int argc, char** argv) {
     leaf->app = parent->add_subcommand(leaf_name, spec.summary);
     for (const auto& o : spec.options) {
       std::string desc = o.description;
-      if (o.default_value) desc += fmt::format(" [default: {}]", *o.default_value);
+      if (o.default_value && !o.default_value->empty()) desc += fmt::format(" [default: {}]", *o.default_value);
+      std::string names = "--" + o.name;
+      for (const auto& a : o.aliases) names += ",--" + a;
       if (o.type == pc::OptionType::Bool) {
-        leaf->app->add_flag("--" + o.name, leaf->flags[o.name], desc);
+        leaf->app->add_flag(names, leaf->flags[o.name], desc);
         continue;
       }
       CLI::Option* opt = o.positional ? leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required)
-                         : o.multiple ? leaf->app->add_option("--" + o.name, leaf->multi[o.name], desc)
-                                      : leaf->app->add_option("--" + o.name, leaf->single[o.name], desc);
+                         : o.multiple ? leaf->app->add_option(names, leaf->multi[o.name], desc)
+                                      : leaf->app->add_option(names, leaf->single[o.name], desc);
       switch (o.type) {
         case pc::OptionType::Path: opt->type_name("PATH"); break;
         case pc::OptionType::Int: opt->type_name("INT"); break;
@@ -555,6 +511,11 @@ int run_cli(int argc, char** argv) {
         else
           given[o.name] = {leaf->single[o.name]};
       }
+      for (const auto& c : pc::capabilities())
+        if (c.name == leaf->spec->name) return run_registered(c, given);
+      // Not yet in the registry: the command's old handler, with the front-end options' defaults.
+      for (const auto& o : leaf->spec->options)
+        if (o.frontend && o.default_value && !given.count(o.name)) given[o.name] = {*o.default_value};
       const pc::Params params = pc::Params::from_text(*leaf->spec, given);
       hs.at(leaf->spec->name)(params);
       return 0;

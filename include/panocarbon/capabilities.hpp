@@ -21,27 +21,26 @@ struct NamedInput {
   bool is_json() const;   // by extension (.json / .csv), else by content ('{' or '[' first)
 };
 
+class Context;
+
 struct InventoryRun {
   ActivityData data;
   FactorLibrary library;
   InventoryResult result;
-  int64_t run_id = 0;
-  nlohmann::json provenance;  // run id, database, input hash, factor library, version
+  nlohmann::json summary;  // for the run log
 };
 
-// `inventory calc` (and `demo`): validates the output options first, parses the input, computes it with
-// the store's factor library, and records the run, its parameters, the input's SHA-256 and the totals
-// (by category and by gas) in the store. A failure is recorded as a failed run and rethrown.
-InventoryRun inventory_calc(Store& store, const Params& params, const NamedInput& input,
-                            std::string_view command = "inventory calc");
+// `inventory calc` (and `demo`): parses the input, computes it with the store's factor library (the
+// built-in one without a store) and, when the run is logged, stores the totals (by category and by gas).
+InventoryRun inventory_calc(Context& ctx, const Params& params, const NamedInput& input);
 
 struct ReferenceRun {
   ReferenceResult result;
-  int64_t run_id = 0;
+  nlohmann::json summary;
 };
 // `inventory reference`: the reference approach for `supply`, compared with the sectoral approach of
 // `sectoral` when given.
-ReferenceRun inventory_reference(Store& store, const Params& params, const NamedInput& supply,
+ReferenceRun inventory_reference(Context& ctx, const Params& params, const NamedInput& supply,
                                  const std::optional<NamedInput>& sectoral);
 
 // `factors list`: the factors of the library that match the filters activity (a fuel, alias or product),

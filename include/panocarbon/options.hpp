@@ -24,18 +24,22 @@ struct OptionSpec {
   bool required = false;
   bool positional = false;
   bool multiple = false;  // may be given several times / several values
+  std::vector<std::string> aliases;  // older names still accepted (--samples for --draws, ...)
+  bool frontend = false;  // a front end's option (--no-store), not an input of the capability's model
 };
 
 struct CommandSpec {
   std::string name;  // "inventory calc": words of the CLI path
   std::string summary;
   std::vector<OptionSpec> options;
-  const OptionSpec* find(std::string_view option) const;
+  const OptionSpec* find(std::string_view option) const;  // by name or alias
 };
 
 // Every command of panocarbon, in the order the CLI lists them.
 const std::vector<CommandSpec>& command_specs();
 const CommandSpec& command_spec(std::string_view name);
+// One line on a group of commands ("inventory", "mrio", ...), for help.
+std::string group_summary(std::string_view group);
 
 // Validated, typed values of one command's options. Built from text (CLI, query strings) or JSON.
 class Params {

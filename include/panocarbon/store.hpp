@@ -93,6 +93,8 @@ class Store {
 
   int64_t begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params);
   void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary);
+  // Replaces a run's inputs (the registry records inputs as a capability reads them, after begin_run).
+  void set_run_inputs(int64_t run_id, const nlohmann::json& inputs);
   void save_results(int64_t run_id, const std::vector<ResultRecord>& results);
   std::vector<ResultRecord> results(int64_t run_id) const;
   std::vector<RunRecord> recent_runs(int limit) const;

@@ -9,6 +9,7 @@
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/provenance.hpp"
+#include "panocarbon/registry.hpp"
 
 namespace panocarbon {
 
@@ -43,53 +44,41 @@ CalcOptions calc_options(const Params& p) {
 
 }  // namespace
 
-InventoryRun inventory_calc(Store& store, const Params& p, const NamedInput& input, std::string_view command) {
+InventoryRun inventory_calc(Context& ctx, const Params& p, const NamedInput& input) {
   const std::string by = p.has("by") ? p.str("by") : "category";
-  validate_inventory_output(by, p.has("format") ? p.str("format") : "table");
+  validate_inventory_output(by, "table");
   InventoryRun out;
-  out.library = store.load_factor_library();
+  out.library = ctx.has_store() ? ctx.store().load_factor_library() : FactorLibrary::builtin();
   out.data = parse(input);
   const auto& tree = CategoryTree::ipcc2006();
-  const nlohmann::json inputs = nlohmann::json::array({describe_input(input.name, input.text)});
-  out.run_id = store.begin_run(command, inputs, p.json());
-  out.result = logged(store, out.run_id, [&] {
-    InventoryResult r = calculate_inventory(out.data, out.library, tree, calc_options(p));
-    require_single_country_year(r, by);
-    return r;
-  });
-  const InventoryResult& r = out.result;
+  InventoryResult r = calculate_inventory(out.data, out.library, tree, calc_options(p));
+  require_single_country_year(r, by);
+  out.result = std::move(r);
+  const InventoryResult& res = out.result;
   // Totals are stored for one country-year only: sums across years are not an inventory.
-  if (r.country_years.size() <= 1) {
+  if (res.country_years.size() <= 1 && ctx.run_id()) {
     std::vector<ResultRecord> records;
-    for (const auto& c : totals_by_category(r, tree)) records.push_back({c.code, "CO2e", c.co2e_t, "t"});
-    for (const auto& g : totals_by_gas(r)) records.push_back({"gas", g.gas, g.emissions_t, "t"});
-    store.save_results(out.run_id, records);
+    for (const auto& c : totals_by_category(res, tree)) records.push_back({c.code, "CO2e", c.co2e_t, "t"});
+    for (const auto& g : totals_by_gas(res)) records.push_back({"gas", g.gas, g.emissions_t, "t"});
+    ctx.store().save_results(ctx.run_id(), records);
   }
-  nlohmann::json summary = {{"rows", r.rows_computed}, {"lines", r.lines.size()}, {"gwp", r.gwp_set},
-                    {"edition", r.edition}, {"warnings", r.warnings.size()}, {"country_years", r.country_years}};
-  if (r.country_years.size() <= 1) {
-    summary["total_co2e_t"] = r.total_co2e_t;
-    summary["memo_co2_biogenic_t"] = r.memo_co2_biogenic_t;
-    summary["memo_international_bunkers_co2e_t"] = r.memo_bunkers_co2e_t;
+  out.summary = {{"rows", res.rows_computed}, {"lines", res.lines.size()}, {"gwp", res.gwp_set},
+                 {"edition", res.edition}, {"warnings", res.warnings.size()}, {"country_years", res.country_years}};
+  if (res.country_years.size() <= 1) {
+    out.summary["total_co2e_t"] = res.total_co2e_t;
+    out.summary["memo_co2_biogenic_t"] = res.memo_co2_biogenic_t;
+    out.summary["memo_international_bunkers_co2e_t"] = res.memo_bunkers_co2e_t;
   }
-  store.finish_run(out.run_id, "ok", summary);
-  out.provenance = {{"run_id", out.run_id},
-                    {"database", store.path().string()},
-                    {"input", inputs[0]},
-                    {"factor_library", out.library.source()},
-                    {"version", version()}};
   return out;
 }
 
-ReferenceRun inventory_reference(Store& store, const Params& p, const NamedInput& supply,
+ReferenceRun inventory_reference(Context& ctx, const Params& p, const NamedInput& supply,
                                  const std::optional<NamedInput>& sectoral) {
-  const FactorLibrary lib = store.load_factor_library();
+  const FactorLibrary lib = ctx.has_store() ? ctx.store().load_factor_library() : FactorLibrary::builtin();
   const auto rows = read_fuel_supply_csv(supply.text, supply.name);
-  nlohmann::json inputs = nlohmann::json::array({describe_input(supply.name, supply.text)});
   std::optional<ActivityData> sd;
   std::optional<InventoryResult> sr;
   if (sectoral) {
-    inputs.push_back(describe_input(sectoral->name, sectoral->text));
     sd = parse(*sectoral);
     CalcOptions o = calc_options(p);
     o.skip_missing = true;  // only CO2 is compared
@@ -101,16 +90,12 @@ ReferenceRun inventory_reference(Store& store, const Params& p, const NamedInput
                   ErrorContext{sectoral->name, 0, 0, "compare"});
   }
   ReferenceRun out;
-  out.run_id = store.begin_run("inventory reference", inputs, p.json());
-  out.result = logged(store, out.run_id, [&] {
-    return reference_approach(rows, lib, supply.name, sd ? &*sd : nullptr, sr ? &*sr : nullptr);
-  });
+  out.result = reference_approach(rows, lib, supply.name, sd ? &*sd : nullptr, sr ? &*sr : nullptr);
   std::vector<ResultRecord> rec = {{"reference_approach", "CO2", out.result.co2_t, "t"}};
   if (out.result.sectoral_co2_t) rec.push_back({"sectoral_approach", "CO2", *out.result.sectoral_co2_t, "t"});
-  store.save_results(out.run_id, rec);
-  nlohmann::json summary = {{"reference_co2_t", out.result.co2_t}};
-  if (out.result.difference_pct) summary["difference_pct"] = *out.result.difference_pct;
-  store.finish_run(out.run_id, "ok", summary);
+  if (ctx.run_id()) ctx.store().save_results(ctx.run_id(), rec);
+  out.summary = {{"reference_co2_t", out.result.co2_t}};
+  if (out.result.difference_pct) out.summary["difference_pct"] = *out.result.difference_pct;
   return out;
 }
 

@@ -151,7 +151,12 @@ std::vector<CommandSpec> build_specs() {
        {positional("id", T::String, "Factor id, e.g. ipcc2006.v2c1.t1_4.natural_gas.co2, or a fuel name"), format}},
       {"gwp list",
        "List the GWP100 values of a set",
-       {choice("set", {"AR4", "AR5", "AR6"}, "GWP set", "AR6"), format}},
+       {[] {
+          OptionSpec o = choice("gwp", {"AR4", "AR5", "AR6"}, "GWP100 set (IPCC AR4, AR5 or AR6)", "AR6");
+          o.aliases = {"set"};
+          return o;
+        }(),
+        format}},
       {"inventory calc",
        "Compute a production-side (IPCC) inventory from an activity-data CSV or JSON file",
        {positional("file", T::Path, "Activity data: CSV or JSON (see docs/inventory.md); - reads standard input"),
@@ -398,11 +403,48 @@ std::vector<CommandSpec> build_specs() {
         format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
+      {"capabilities",
+       "List the registry of capabilities: name, domain, description, input and result schemas, example",
+       {opt("markdown", T::Bool, "Print the command reference (docs/cli-reference.md) instead", "false")}},
+      {"completion", "Print a shell completion script generated from the registry",
+       {[] {
+          OptionSpec o = choice("shell", {"bash", "zsh"}, "Shell", "bash");
+          o.positional = true;
+          o.required = true;
+          o.default_value.reset();
+          return o;
+        }()}},
+      {"man", "Print the manual page (roff) generated from the registry: panocarbon man > panocarbon.1", {}},
   };
-  for (auto& s : specs)
-    s.options.push_back(opt("db", T::Path,
-                            "SQLite database path (default: $PANOCARBON_DB, else "
-                            "$XDG_DATA_HOME/panocarbon/panocarbon.db)"));
+  // Front-end options (the database, the rendering, progress, where files go) are apart from the model's
+  // inputs: marked here, left out of the input schema and of Params; every command takes --format and --db.
+  for (auto& s : specs) {
+    bool has_format = false;
+    for (auto& o : s.options) {
+      if (o.name == "format") {
+        has_format = true;
+        o.choices = {"table", "csv", "json", "xlsx"};
+        o.description = "Output format: table (for a person), csv (tidy, with units), json, or xlsx (a workbook "
+                        "with a provenance sheet, on standard output: redirect it to a file)";
+      }
+      if (o.name == "format" || o.name == "verbose" || o.name == "progress" || o.name == "no-store" ||
+          (o.name == "out" && o.required))
+        o.frontend = true;
+    }
+    if (!has_format) {
+      OptionSpec f = choice("format", {"table", "csv", "json", "xlsx"},
+                            "Output format: table (for a person), csv (tidy, with units), json, or xlsx (a workbook "
+                            "with a provenance sheet, on standard output: redirect it to a file)",
+                            "table");
+      f.frontend = true;
+      s.options.push_back(f);
+    }
+    OptionSpec db = opt("db", T::Path,
+                        "SQLite database file (default: $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db); "
+                        "not to be confused with --database, the name of an LCA database stored in it");
+    db.frontend = true;
+    s.options.push_back(db);
+  }
   return specs;
 }
 
@@ -426,6 +468,8 @@ nlohmann::json convert(const OptionSpec& o, const std::string& text) {
       if (!io::parse_double(text, v) || (o.type == T::Int && v != std::floor(v)))
         throw bad(o, fmt::format("option --{} takes {}, not '{}'", o.name,
                                  o.type == T::Int ? "a whole number" : "a number", text));
+      if (!std::isfinite(v))
+        throw bad(o, fmt::format("option --{} takes a finite number, not '{}'", o.name, text));
       if ((o.min && v < *o.min) || (o.max && v > *o.max))
         throw bad(o, fmt::format("option --{} must be between {} and {}, not {}", o.name, o.min.value_or(-INFINITY),
                                  o.max.value_or(INFINITY), text));
@@ -441,9 +485,27 @@ nlohmann::json convert(const OptionSpec& o, const std::string& text) {
 }
 }  // namespace
 
+std::string group_summary(std::string_view group) {
+  static const std::map<std::string, std::string, std::less<>> g = {
+      {"db", "The database: create or migrate it, show its contents and recent runs"},
+      {"factors", "The emission factor library (IPCC 2006 and 2019 defaults): list, search, show with citations"},
+      {"gwp", "Global warming potentials (IPCC AR4, AR5, AR6 GWP100)"},
+      {"inventory", "Production-side inventories by the IPCC Guidelines: calculate, reference approach, uncertainty"},
+      {"mrio", "Consumption-side accounts (EE-MRIO): accounts, bilateral flows, multipliers, paths, Monte Carlo"},
+      {"lca", "Life cycle assessment: import databases and methods, calculate, contributions, footprints"},
+      {"natural", "Natural sources and sinks: fires, natural methane, forest land, ocean and land sinks, account"},
+      {"sensitivity", "Global sensitivity analysis (Sobol, Morris) of a model file"},
+  };
+  const auto it = g.find(group);
+  return it == g.end() ? std::string(group) + " commands" : it->second;
+}
+
 const OptionSpec* CommandSpec::find(std::string_view option) const {
   for (const auto& o : options)
     if (o.name == option) return &o;
+  for (const auto& o : options)
+    for (const auto& a : o.aliases)
+      if (a == option) return &o;
   return nullptr;
 }
 
@@ -464,15 +526,15 @@ Params Params::from_text(const CommandSpec& spec, const std::map<std::string, st
     const OptionSpec* o = spec.find(name);
     if (!o) throw Error(ErrorCategory::InvalidInput, fmt::format("command '{}' has no option '{}'", spec.name, name));
     if (o->multiple) {
-      auto arr = nlohmann::json::array();
+      auto& arr = p.values_[o->name];
+      if (!arr.is_array()) arr = nlohmann::json::array();
       for (const auto& v : values) arr.push_back(convert(*o, v));
-      p.values_[name] = arr;
     } else if (!values.empty()) {
-      p.values_[name] = convert(*o, values.back());
+      p.values_[o->name] = convert(*o, values.back());
     }
   }
   for (const auto& o : spec.options) {
-    if (p.values_.contains(o.name)) continue;
+    if (p.values_.contains(o.name) || (o.frontend && !given.count(o.name))) continue;
     if (o.default_value) {
       p.values_[o.name] = convert(o, *o.default_value);
     } else if (o.required) {
@@ -519,6 +581,7 @@ nlohmann::json to_json_schema(const CommandSpec& spec) {
   nlohmann::json props = nlohmann::json::object();
   auto required = nlohmann::json::array();
   for (const auto& o : spec.options) {
+    if (o.frontend) continue;
     nlohmann::json p;
     switch (o.type) {
       case T::String:

@@ -498,6 +498,14 @@ void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::
   t.commit();
 }
 
+void Store::set_run_inputs(int64_t run_id, const nlohmann::json& inputs) {
+  if (!parallel::is_root()) return;
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(), "UPDATE runs SET inputs = ? WHERE id = ?");
+  s.bind(1, inputs.dump()).bind(2, static_cast<long long>(run_id)).run();
+  t.commit();
+}
+
 void Store::save_results(int64_t run_id, const std::vector<ResultRecord>& results) {
   if (!parallel::is_root()) return;
   Transaction t(impl_->db);
