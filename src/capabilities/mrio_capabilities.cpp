@@ -6,7 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"

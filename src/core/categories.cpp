@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "core/embedded.hpp"
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 
 namespace panocarbon {

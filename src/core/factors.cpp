@@ -7,7 +7,7 @@
 
 #include "core/embedded.hpp"
 #include "core/text.hpp"
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 
 namespace panocarbon {

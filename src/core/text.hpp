@@ -9,6 +9,6 @@ namespace panocarbon {
 bool iequals(std::string_view a, std::string_view b) noexcept;
 // ASCII lower case.
 std::string to_lower(std::string_view s);
-// Levenshtein distance (insertions, deletions, substitutions), for "did you mean" suggestions.
+// Edit distance (insertions, deletions, substitutions, transpositions of neighbours), for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 }  // namespace panocarbon

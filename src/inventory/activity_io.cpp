@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/inventory.hpp"
 #include "panocarbon/provenance.hpp"
@@ -151,6 +151,19 @@ std::string unknown_column_message(std::string_view name) {
 }
 }  // namespace
 
+namespace {
+constexpr size_t kMaxRowErrors = 20;
+// One error for all the bad rows: the first one's message and place, then every other one on its own line.
+void throw_row_errors(const std::vector<Error>& bad, size_t n_bad) {
+  if (bad.empty()) return;
+  if (n_bad == 1) throw bad.front();
+  std::string msg = fmt::format("{}\n{} rows are wrong{}; fix them all and run again:", bad.front().message(), n_bad,
+                                n_bad > bad.size() ? fmt::format(" (the first {} are listed)", bad.size()) : "");
+  for (const auto& e : bad) msg += fmt::format("\n  {}", e.what());
+  throw Error(ErrorCategory::InvalidInput, msg, bad.front().context());
+}
+}  // namespace
+
 ActivityData read_activity_csv(std::string_view text, std::string source_name) {
   ActivityData d;
   d.source = source_name;
@@ -175,20 +188,30 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
       throw Error(ErrorCategory::InvalidInput, fmt::format("the required column '{}' is missing from the header", req),
                   r.context(0, req));
   d.rows.reserve(text.size() / 40);
+  // Every bad row is reported in one run (up to kMaxRowErrors), not only the first.
+  std::vector<Error> bad;
+  size_t n_bad = 0;
   while (r.next()) {
-    const auto& f = r.fields();
-    if (f.size() != map.size())
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("malformed line: {} fields where the header has {}; check for a missing or extra comma "
-                              "(quote fields that contain commas)", f.size(), map.size()),
-                  r.context());
-    ActivityRow row;
-    row.line = static_cast<uint32_t>(r.line());
-    for (size_t i = 0; i < f.size(); ++i)
-      set_field(d, row, map[i], f[i], Where{d.source, r.line(), static_cast<long>(i) + 1, names[i]});
-    check_row(d, row);
-    d.rows.push_back(row);
+    try {
+      const auto& f = r.fields();
+      if (f.size() != map.size())
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("malformed line: {} fields where the header has {}; check for a missing or extra comma "
+                                "(quote fields that contain commas)", f.size(), map.size()),
+                    r.context());
+      ActivityRow row;
+      row.line = static_cast<uint32_t>(r.line());
+      for (size_t i = 0; i < f.size(); ++i)
+        set_field(d, row, map[i], f[i], Where{d.source, r.line(), static_cast<long>(i) + 1, names[i]});
+      check_row(d, row);
+      d.rows.push_back(row);
+    } catch (const Error& e) {
+      if (e.category() != ErrorCategory::InvalidInput) throw;
+      if (bad.size() < kMaxRowErrors) bad.push_back(e);
+      ++n_bad;
+    }
   }
+  throw_row_errors(bad, n_bad);
   return d;
 }
 

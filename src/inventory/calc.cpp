@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/inventory.hpp"

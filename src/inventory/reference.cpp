@@ -7,7 +7,7 @@
 #include <map>
 #include <ostream>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
 #include "panocarbon/inventory.hpp"

@@ -13,7 +13,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
 #include "panocarbon/inventory_uncertainty.hpp"

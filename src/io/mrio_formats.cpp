@@ -16,7 +16,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "io/mrio_common.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"

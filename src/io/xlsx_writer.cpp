@@ -10,7 +10,7 @@
 
 #include <unistd.h>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/embedded.hpp"
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "io/lca_units.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"

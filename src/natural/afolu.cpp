@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "core/embedded.hpp"
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
 #include "panocarbon/natural_fire.hpp"

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "core/embedded.hpp"
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 
 namespace panocarbon::natural::detail {

@@ -23,7 +23,7 @@
 
 #include "core/embedded.hpp"
 #include "natural/country_mask.hpp"
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural_fire.hpp"
 

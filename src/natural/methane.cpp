@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "io/xlsx.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"

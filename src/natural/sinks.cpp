@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
 #include "panocarbon/provenance.hpp"

@@ -26,7 +26,7 @@ def db_init_creates_folders_and_loads_the_library(tmp):
     db = os.path.join(tmp, 'a', 'b', 'x.db')
     out = run('db', 'init', '--db', db).stdout
     assert f'schema version {SCHEMA}' in out, out
-    info = json.loads(run('db', 'info', '--db', db).stdout)
+    info = json.loads(run('db', 'info', '--db', db, '--format', 'json').stdout)
     assert info['schema_version'] == SCHEMA
     assert info['counts']['emission_factors'] >= 600, info['counts']
     assert info['counts']['fuels'] >= 50 and info['counts']['categories'] == 290
@@ -117,7 +117,7 @@ def factors_show_and_list(tmp):
     db = os.path.join(tmp, 'l.db')
     out = run('factors', 'show', 'ipcc2006.v2c1.t1_4.natural_gas.co2', '--db', db).stdout
     assert '56100 kg/TJ' in out and 'Table 1.4' in out, out
-    fuel = json.loads(run('factors', 'show', 'diesel', '--db', db).stdout)
+    fuel = json.loads(run('factors', 'show', 'diesel', '--db', db, '--format', 'json').stdout)
     assert fuel['fuel'] == 'Gas/Diesel Oil' and fuel['ncv_tj_per_gg'] == 43.0
     rows = list(csv.DictReader(io.StringIO(run('factors', 'list', '--activity', 'natural gas', '--gas', 'CH4',
                                                 '--category', '1.A.4.b', '--format', 'csv', '--db', db).stdout)))

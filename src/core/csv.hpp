@@ -1,5 +1,7 @@
 // A fast RFC 4180 CSV tokenizer over an in-memory buffer (internal). Fields are string_views into the
-// buffer, or into a per-row scratch buffer when a quoted field contains doubled quotes.
+// buffer, or into a per-row scratch buffer when a quoted field contains doubled quotes. It lives in core
+// because core parses its embedded data tables with it; io's readers use it too (its namespace, io, is
+// kept from when it lived there).
 #pragma once
 #include <deque>
 #include <string>

@@ -1,4 +1,4 @@
-#include "io/csv.hpp"
+#include "core/csv.hpp"
 
 #include <fmt/format.h>
 

@@ -12,7 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "io/csv.hpp"
+#include "core/csv.hpp"
+#include "core/text.hpp"
 #include "io/xlsx_writer.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
@@ -105,21 +106,6 @@ std::vector<Capability> build_table() {
   return t;
 }
 
-// Optimal string alignment distance, case-insensitive: insertions, deletions, substitutions and
-// transpositions of neighbours ("clac" for "calc") each cost one.
-size_t edit_distance(std::string_view a, std::string_view b) {
-  auto lo = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (lo(a[i - 1]) == lo(b[j - 1]) ? 0 : 1)});
-      if (i > 1 && j > 1 && lo(a[i - 1]) == lo(b[j - 2]) && lo(a[i - 2]) == lo(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
-}
 }  // namespace
 
 const std::vector<Capability>& capabilities() {
@@ -142,7 +128,7 @@ std::vector<std::string> nearest(std::string_view word, const std::vector<std::s
   std::vector<std::pair<size_t, std::string>> scored;
   const size_t limit = std::max<size_t>(2, word.size() / 3 + 1);
   for (const auto& c : candidates) {
-    size_t d = edit_distance(word, c);
+    size_t d = edit_distance(io::to_lower(word), io::to_lower(c));
     // a prefix ("inv" for "inventory") counts as near
     if (c.size() > word.size() && word.size() >= 3 && io::to_lower(c.substr(0, word.size())) == io::to_lower(word)) d = std::min<size_t>(d, 1);
     if (d <= limit) scored.emplace_back(d, c);
