@@ -14,6 +14,7 @@
 #include "panocarbon/error.hpp"
 #include "panocarbon/inventory.hpp"
 #include "panocarbon/lca.hpp"
+#include "panocarbon/lca_footprint.hpp"
 #include "panocarbon/mrio.hpp"
 
 namespace {
@@ -111,6 +112,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     fuzz_lca_process(text);
+  } catch (const Error&) {
+  }
+  try {  // the footprint study file (lca footprint): any JSON must give a Study or an Error
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_discarded()) lca::parse_study(j, "fuzz.json");
   } catch (const Error&) {
   }
   return 0;
