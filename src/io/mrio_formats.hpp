@@ -26,7 +26,7 @@ MrioSystem read_oecd_icio(const std::string& csv_path);
 
 // A folder holding matrix/A.json and sectors.json.
 bool looks_like_useeio(const std::string& folder);
-// A given (coefficient form); Y from the demand vectors (see mrio_formats.cpp for the split of the
+// A given (coefficient form); Y from the demand vectors (see mrio_useeio.cpp for the split of the
 // consumption and production vectors); x = (I - A)^-1 y unless matrix/q.json or matrix/x.json give it;
 // extensions "ghg" (F = B x^) and "ghg_indicators" (F = C B x^) when B and C are there.
 MrioSystem read_useeio(const std::string& folder);
