@@ -18,6 +18,9 @@
 #include "panocarbon/natural_fluxes.hpp"
 
 namespace panocarbon {
+namespace store {
+class Db;  // src/store/sqlite.hpp
+}
 namespace lca {
 struct Database;
 struct Method;
@@ -136,6 +139,7 @@ class Store {
  private:
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+  store::Db& sql() const;  // for the table groups in store_mrio.cpp, store_lca.cpp, store_natural.cpp
 };
 
 }  // namespace panocarbon

@@ -1,0 +1,355 @@
+// The store's LCA tables: databases, methods, cached product systems.
+#include "panocarbon/store.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <type_traits>
+
+#include "panocarbon/error.hpp"
+#include "panocarbon/parallel.hpp"
+#include "store/sqlite.hpp"
+#include "store/store_internal.hpp"
+
+#include "panocarbon/lca.hpp"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define PANOCARBON_ENDIAN_TAG "be"
+#else
+#define PANOCARBON_ENDIAN_TAG "le"
+#endif
+
+namespace panocarbon {
+
+using store::Db;
+using store::Stmt;
+using store::Transaction;
+
+// ---- LCA ---------------------------------------------------------------------------------------------------
+namespace {
+std::string pedigree_text(const lca::Uncertainty& u) {
+  if (u.pedigree[0] == 0) return {};
+  return fmt::format("{},{},{},{},{}", u.pedigree[0], u.pedigree[1], u.pedigree[2], u.pedigree[3], u.pedigree[4]);
+}
+}  // namespace
+
+void Store::save_lca_database(const lca::Database& d) {
+  store::Db& db = sql();
+  Transaction t(db);
+  {
+    Stmt old(db.handle(), "SELECT id FROM lca_databases WHERE name = ?");
+    old.bind(1, d.name);
+    if (old.step()) {
+      const long long id = old.integer(0);
+      old.reset();
+      // foreign keys are not enforced on this connection: delete the rows of each table
+      for (const char* sql : {"DELETE FROM lca_systems WHERE db_id = ?", "DELETE FROM lca_exchanges WHERE db_id = ?",
+                              "DELETE FROM lca_processes WHERE db_id = ?",
+                              "DELETE FROM lca_flows WHERE db_id = ?", "DELETE FROM lca_databases WHERE id = ?"}) {
+        Stmt del(db.handle(), sql);
+        del.bind(1, id).run();
+      }
+      Stmt fts(db.handle(), "DELETE FROM lca_search WHERE db = ?");
+      fts.bind(1, d.name).run();
+    }
+  }
+  size_t exchanges = 0;
+  for (const auto& p : d.processes) exchanges += p.exchanges.size();
+  Stmt ins(db.handle(), fmt::format("INSERT INTO lca_databases(name, format, source, processes, flows, exchanges, "
+                                    "provenance, imported_at) VALUES(?,?,?,?,?,?,?,{})",
+                                    kNow));
+  ins.bind(1, d.name).bind(2, d.format).bind(3, d.provenance.value("path", std::string()))
+      .bind(4, static_cast<long long>(d.processes.size())).bind(5, static_cast<long long>(d.flows.size()))
+      .bind(6, static_cast<long long>(exchanges));
+  nlohmann::json prov = d.provenance;
+  prov["warnings"] = d.warnings;
+  ins.bind(7, prov.dump()).run();
+  const long long id = sqlite3_last_insert_rowid(db.handle());
+  Stmt fts(db.handle(), "INSERT INTO lca_search(db, kind, ref, title, body) VALUES(?,?,?,?,?)");
+  {
+    Stmt f(db.handle(), "INSERT INTO lca_flows(db_id, ix, id, name, type, compartment, cas, unit, property, location, "
+                        "properties) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    for (size_t i = 0; i < d.flows.size(); ++i) {
+      const auto& fl = d.flows[i];
+      f.bind(1, id).bind(2, static_cast<long long>(i)).bind(3, fl.id).bind(4, fl.name)
+          .bind(5, static_cast<int>(fl.type)).bind(6, fl.compartment).bind(7, fl.cas).bind(8, fl.unit)
+          .bind(9, fl.property).bind(10, fl.location).bind(11, nlohmann::json(fl.properties).dump()).run();
+      fts.bind(1, d.name).bind(2, std::string("flow")).bind(3, fl.id).bind(4, fl.name)
+          .bind(5, fl.compartment + " " + lca::to_string(fl.type) + " " + fl.cas).run();
+    }
+  }
+  Stmt p(db.handle(), "INSERT INTO lca_processes(db_id, ix, id, name, location, category, type, default_allocation, "
+                      "allocation, stage, documentation) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  Stmt x(db.handle(), "INSERT INTO lca_exchanges(db_id, process, flow, amount, flags, provider, xid, formula, "
+                      "description, unc_kind, unc_a, unc_b, unc_c, unc_sigma_ln, unc_basic, pedigree) "
+                      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (size_t i = 0; i < d.processes.size(); ++i) {
+    const auto& pr = d.processes[i];
+    nlohmann::json alloc = nlohmann::json::array();
+    for (const auto& a : pr.allocation) alloc.push_back({static_cast<int>(a.method), a.product, a.exchange, a.value});
+    p.bind(1, id).bind(2, static_cast<long long>(i)).bind(3, pr.id).bind(4, pr.name).bind(5, pr.location)
+        .bind(6, pr.category).bind(7, pr.type).bind(8, static_cast<int>(pr.default_allocation)).bind(9, alloc.dump())
+        .bind(10, pr.stage).bind(11, pr.documentation.is_null() ? std::string() : pr.documentation.dump()).run();
+    std::string products;
+    for (const auto& e : pr.exchanges) {
+      const int flags = (e.input ? 1 : 0) | (e.avoided ? 2 : 0) | (e.reference ? 4 : 0);
+      x.bind(1, id).bind(2, static_cast<long long>(i)).bind(3, static_cast<long long>(e.flow)).bind(4, e.amount)
+          .bind(5, flags).bind(6, e.provider).bind(7, e.id).bind(8, e.formula).bind(9, e.description);
+      const auto& u = e.uncertainty;
+      if (u.kind == lca::Uncertainty::None && u.pedigree[0] == 0) {
+        for (int c = 10; c <= 16; ++c) x.bind_null(c);
+      } else {
+        x.bind(10, static_cast<int>(u.kind)).bind(11, u.a).bind(12, u.b).bind(13, u.c).bind(14, u.sigma_ln)
+            .bind(15, u.basic_variance).bind(16, pedigree_text(u));
+      }
+      x.run();
+      if (e.reference) products += " " + d.flows[static_cast<size_t>(e.flow)].name;
+    }
+    fts.bind(1, d.name).bind(2, std::string("process")).bind(3, pr.id).bind(4, pr.name)
+        .bind(5, pr.category + " " + pr.location + products).run();
+  }
+  t.commit();
+}
+
+lca::Database Store::load_lca_database(const std::string& name, bool exchanges) const {
+  store::Db& db = sql();
+  lca::Database d;
+  long long id = 0;
+  {
+    Stmt s(db.handle(), "SELECT id, format, provenance FROM lca_databases WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step()) {
+      std::string list;
+      for (const auto& r : lca_databases()) list += (list.empty() ? "" : ", ") + r.name;
+      throw Error(ErrorCategory::NotFound,
+                  fmt::format("no LCA database '{}' in {}; {}", name, path().string(),
+                              list.empty() ? "import one with `panocarbon lca import PATH --name NAME`"
+                                           : "the databases are: " + list),
+                  ErrorContext{"", 0, 0, "database"});
+    }
+    id = s.integer(0);
+    d.name = name;
+    d.format = s.text(1);
+    d.provenance = nlohmann::json::parse(s.text(2), nullptr, false);
+    if (d.provenance.contains("warnings")) {
+      for (const auto& w : d.provenance["warnings"]) d.warnings.push_back(w.get<std::string>());
+      d.provenance.erase("warnings");
+    }
+  }
+  {
+    Stmt s(db.handle(), "SELECT id, name, type, compartment, cas, unit, property, location, properties FROM lca_flows "
+                        "WHERE db_id = ? ORDER BY ix");
+    s.bind(1, id);
+    while (s.step()) {
+      lca::Flow f;
+      f.id = s.text(0);
+      f.name = s.text(1);
+      f.type = static_cast<lca::FlowType>(s.integer(2));
+      f.compartment = s.text(3);
+      f.cas = s.text(4);
+      f.unit = s.text(5);
+      f.property = s.text(6);
+      f.location = s.text(7);
+      const auto props = nlohmann::json::parse(s.text(8), nullptr, false);
+      if (props.is_object())
+        for (const auto& [k, v] : props.items()) f.properties[k] = v.get<double>();
+      d.flows.push_back(std::move(f));
+    }
+  }
+  {
+    Stmt s(db.handle(), "SELECT id, name, location, category, type, default_allocation, allocation, stage, documentation "
+                        "FROM lca_processes WHERE db_id = ? ORDER BY ix");
+    s.bind(1, id);
+    while (s.step()) {
+      lca::Process p;
+      p.id = s.text(0);
+      p.name = s.text(1);
+      p.location = s.text(2);
+      p.category = s.text(3);
+      p.type = s.text(4);
+      p.default_allocation = static_cast<lca::AllocationMethod>(s.integer(5));
+      for (const auto& a : nlohmann::json::parse(s.text(6), nullptr, false))
+        p.allocation.push_back({static_cast<lca::AllocationMethod>(a[0].get<int>()), a[1].get<int32_t>(),
+                                a[2].get<int32_t>(), a[3].get<double>()});
+      p.stage = s.text(7);
+      if (const std::string doc = s.text(8); !doc.empty()) p.documentation = nlohmann::json::parse(doc, nullptr, false);
+      d.processes.push_back(std::move(p));
+    }
+  }
+  if (exchanges) {
+    Stmt s(db.handle(), "SELECT process, flow, amount, flags, provider, xid, formula, description, unc_kind, unc_a, "
+                        "unc_b, unc_c, unc_sigma_ln, unc_basic, pedigree FROM lca_exchanges WHERE db_id = ? ORDER BY rowid");
+    s.bind(1, id);
+    while (s.step()) {
+      const size_t p = static_cast<size_t>(s.integer(0));
+      if (p >= d.processes.size()) throw Error(ErrorCategory::Database, "LCA exchange of an unknown process");
+      lca::Exchange e;
+      e.flow = static_cast<int32_t>(s.integer(1));
+      e.amount = s.real(2);
+      const long long flags = s.integer(3);
+      e.input = flags & 1;
+      e.avoided = flags & 2;
+      e.reference = flags & 4;
+      e.provider = s.text(4);
+      e.id = s.text(5);
+      e.formula = s.text(6);
+      e.description = s.text(7);
+      if (!s.is_null(8)) {
+        auto& u = e.uncertainty;
+        u.kind = static_cast<lca::Uncertainty::Kind>(s.integer(8));
+        u.a = s.real(9);
+        u.b = s.real(10);
+        u.c = s.real(11);
+        u.sigma_ln = s.real(12);
+        u.basic_variance = s.real(13);
+        const std::string ped = s.text(14);
+        int k = 0;
+        for (char c : ped)
+          if (c >= '0' && c <= '9' && k < 5) u.pedigree[k++] = c - '0';
+      }
+      d.processes[p].exchanges.push_back(std::move(e));
+    }
+  }
+  d.index();
+  return d;
+}
+
+std::vector<LcaDatabaseRecord> Store::lca_databases() const {
+  Stmt s(sql().handle(), "SELECT name, format, source, imported_at, processes, flows, exchanges, provenance "
+                             "FROM lca_databases ORDER BY name");
+  std::vector<LcaDatabaseRecord> out;
+  while (s.step()) {
+    LcaDatabaseRecord r;
+    r.name = s.text(0);
+    r.format = s.text(1);
+    r.source = s.text(2);
+    r.imported_at = s.text(3);
+    r.processes = static_cast<size_t>(s.integer(4));
+    r.flows = static_cast<size_t>(s.integer(5));
+    r.exchanges = static_cast<size_t>(s.integer(6));
+    r.provenance = nlohmann::json::parse(s.text(7), nullptr, false);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<SearchHit> Store::lca_search(std::string_view query, const std::string& database, int limit) const {
+  const std::string q = fts_query(query);
+  Stmt s(sql().handle(),
+         "SELECT kind, ref, title, bm25(lca_search, 0, 0, 0, 5.0, 1.0) AS r, db FROM lca_search WHERE lca_search MATCH ? "
+         "AND (? = '' OR db = ?) ORDER BY r LIMIT ?");
+  s.bind(1, q).bind(2, database).bind(3, database).bind(4, static_cast<long long>(limit));
+  std::vector<SearchHit> out;
+  while (s.step()) out.push_back(SearchHit{s.text(0), s.text(4) + "/" + s.text(1), s.text(2), s.real(3)});
+  return out;
+}
+
+void Store::save_lca_method(const lca::Method& m) {
+  nlohmann::json def = {{"name", m.name}, {"source", m.source}, {"categories", nlohmann::json::array()}};
+  for (const auto& c : m.categories) {
+    nlohmann::json fs = nlohmann::json::array();
+    for (const auto& f : c.factors) fs.push_back({f.flow_id, f.flow_name, f.compartment, f.cas, f.value, f.match_by_cas});
+    def["categories"].push_back({{"name", c.name}, {"unit", c.unit}, {"factors", fs}});
+  }
+  Transaction t(sql());
+  Stmt s(sql().handle(), fmt::format("INSERT INTO lca_methods(name, source, definition, imported_at) VALUES(?,?,?,{}) "
+                                         "ON CONFLICT(name) DO UPDATE SET source = excluded.source, definition = "
+                                         "excluded.definition, imported_at = excluded.imported_at",
+                                         kNow));
+  s.bind(1, m.name).bind(2, m.source).bind(3, def.dump()).run();
+  t.commit();
+}
+
+std::optional<lca::Method> Store::load_lca_method(const std::string& name) const {
+  Stmt s(sql().handle(), "SELECT definition FROM lca_methods WHERE name = ?");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  const auto def = nlohmann::json::parse(s.text(0));
+  lca::Method m;
+  m.name = def["name"];
+  m.source = def["source"];
+  for (const auto& c : def["categories"]) {
+    lca::ImpactCategory ic{c["name"], c["unit"], {}};
+    for (const auto& f : c["factors"]) ic.factors.push_back({f[0], f[1], f[2], f[3], f[4].get<double>(), f[5].get<bool>()});
+    m.categories.push_back(std::move(ic));
+  }
+  return m;
+}
+
+std::vector<std::string> Store::lca_methods() const {
+  Stmt s(sql().handle(), "SELECT name FROM lca_methods ORDER BY name");
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+namespace {
+// Binary layout of the cached systems: little-endian int32 and IEEE double as laid out by this build.
+constexpr const char* kSystemFormat = "pc-lca-system-1/" PANOCARBON_ENDIAN_TAG;
+template <class T>
+std::string_view bytes_of(const std::vector<T>& v) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  return {reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)};
+}
+template <class T>
+std::vector<T> vector_of(std::string_view b) {
+  std::vector<T> v(b.size() / sizeof(T));
+  if (!v.empty()) std::memcpy(v.data(), b.data(), v.size() * sizeof(T));
+  return v;
+}
+long long lca_db_id(store::Db& db, const std::string& name) {
+  Stmt s(db.handle(), "SELECT id FROM lca_databases WHERE name = ?");
+  s.bind(1, name);
+  return s.step() ? s.integer(0) : -1;
+}
+}  // namespace
+
+void Store::save_lca_system(const std::string& database, const std::string& key, const lca::ProductSystem& sys) {
+  store::Db& db = sql();
+  Transaction t(db);
+  const long long id = lca_db_id(db, database);
+  if (id < 0) throw Error(ErrorCategory::NotFound, "no LCA database '" + database + "' to store a system for");
+  Stmt s(db.handle(), "INSERT OR REPLACE INTO lca_systems(db_id, options, format, providers, elementary, technosphere, "
+                      "biosphere, cutoffs, notes) VALUES(?,?,?,?,?,?,?,?,?)");
+  const auto p = bytes_of(sys.providers), e = bytes_of(sys.elementary), a = bytes_of(sys.technosphere),
+             b = bytes_of(sys.biosphere);
+  s.bind(1, id).bind(2, key).bind(3, std::string(kSystemFormat));
+  s.bind_blob(4, p.data(), p.size()).bind_blob(5, e.data(), e.size()).bind_blob(6, a.data(), a.size());
+  s.bind_blob(7, b.data(), b.size()).bind(8, static_cast<long long>(sys.cutoffs)).bind(9, nlohmann::json(sys.notes).dump());
+  s.run();
+  t.commit();
+}
+
+std::optional<lca::ProductSystem> Store::load_lca_system(const std::string& database, const std::string& key,
+                                                         const lca::Database& d) const {
+  store::Db& db = sql();
+  const long long id = lca_db_id(db, database);
+  Stmt s(db.handle(), "SELECT format, providers, elementary, technosphere, biosphere, cutoffs, notes FROM lca_systems "
+                      "WHERE db_id = ? AND options = ?");
+  s.bind(1, id).bind(2, key);
+  if (!s.step() || s.text(0) != kSystemFormat) return std::nullopt;
+  lca::ProductSystem sys;
+  sys.db = &d;
+  sys.providers = vector_of<lca::Provider>(s.blob(1));
+  sys.elementary = vector_of<int32_t>(s.blob(2));
+  sys.technosphere = vector_of<lca::Triplet>(s.blob(3));
+  sys.biosphere = vector_of<lca::Triplet>(s.blob(4));
+  sys.cutoffs = static_cast<size_t>(s.integer(5));
+  for (const auto& n : nlohmann::json::parse(s.text(6), nullptr, false)) sys.notes.push_back(n.get<std::string>());
+  // a cache that does not fit the database (it cannot, unless the file was edited) is ignored
+  for (const auto& pv : sys.providers)
+    if (pv.process < 0 || static_cast<size_t>(pv.process) >= d.processes.size() || pv.flow < 0 ||
+        static_cast<size_t>(pv.flow) >= d.flows.size())
+      return std::nullopt;
+  for (const int32_t f : sys.elementary)
+    if (f < 0 || static_cast<size_t>(f) >= d.flows.size()) return std::nullopt;
+  const auto n = static_cast<int32_t>(sys.providers.size()), m = static_cast<int32_t>(sys.elementary.size());
+  for (const auto& t : sys.technosphere)
+    if (t.row < 0 || t.row >= n || t.col < 0 || t.col >= n) return std::nullopt;
+  for (const auto& t : sys.biosphere)
+    if (t.row < 0 || t.row >= m || t.col < 0 || t.col >= n) return std::nullopt;
+  return sys;
+}
+
+
+}  // namespace panocarbon
