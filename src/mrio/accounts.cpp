@@ -20,6 +20,7 @@
 #include "core/progress.hpp"
 #include "io/mrio_common.hpp"
 #include "linalg/leontief.hpp"
+#include "mrio/selection.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/mrio.hpp"
@@ -38,97 +39,26 @@ struct Row {
 using mrio_io::gas_token;
 using mrio_io::stressor_matches;
 
+// The selected rows as F and F_Y rows (a characterised row summed from its gases, in the selection's order).
 std::vector<Row> select_rows(const MrioSystem& s, const AccountsOptions& o, std::vector<std::string>& notes) {
-  std::vector<Row> rows;
   const size_t n = s.n(), ny = s.n_regions() * s.n_categories();
-  std::vector<bool> wanted_found(o.stressors.size(), false);
-  bool any_ext = false;
-  for (const auto& ext : s.extensions) {
-    if (!o.extensions.empty() && std::find(o.extensions.begin(), o.extensions.end(), ext.name) == o.extensions.end())
-      continue;
-    any_ext = true;
-    auto make = [&](size_t r) {
-      Row row{ext.name, ext.stressors[r], ext.units[r], std::vector<double>(n), std::vector<double>(ny, 0.0)};
-      for (size_t j = 0; j < n; ++j) row.f[j] = ext.F(r, j);
+  std::vector<Row> rows;
+  for (const auto& sel : mrio_sel::select_stressors(s, o.extensions, o.stressors, o.gwp, &notes)) {
+    Row row{sel.extension, sel.stressor, sel.unit, std::vector<double>(n, 0.0), std::vector<double>(ny, 0.0)};
+    for (const auto& p : sel.parts) {
+      const auto& ext = s.extensions[p.ext];
+      if (sel.plain) {
+        for (size_t j = 0; j < n; ++j) row.f[j] = ext.F(p.row, j);
+        if (!ext.F_Y.empty())
+          for (size_t j = 0; j < ny; ++j) row.fy[j] = ext.F_Y(p.row, j);
+        continue;
+      }
+      for (size_t j = 0; j < n; ++j) row.f[j] += p.factor * ext.F(p.row, j);
       if (!ext.F_Y.empty())
-        for (size_t j = 0; j < ny; ++j) row.fy[j] = ext.F_Y(r, j);
-      return row;
-    };
-    for (size_t r = 0; r < ext.stressors.size(); ++r) {
-      bool take = o.stressors.empty();
-      for (size_t w = 0; w < o.stressors.size(); ++w)
-        if (stressor_matches(ext.stressors[r], o.stressors[w])) take = wanted_found[w] = true;
-      if (take) rows.push_back(make(r));
+        for (size_t j = 0; j < ny; ++j) row.fy[j] += p.factor * ext.F_Y(p.row, j);
     }
-    if (o.gwp) {
-      const GwpSet& set = GwpTable::builtin().set(*o.gwp);
-      Row ghg{ext.name, "GHG (CO2e, " + set.name + ")", "", std::vector<double>(n, 0.0), std::vector<double>(ny, 0.0)};
-      std::string common_unit;
-      bool same_unit = true;
-      std::vector<std::pair<size_t, double>> parts;  // stressor row, factor to t CO2e
-      for (size_t r = 0; r < ext.stressors.size(); ++r) {
-        const std::string gas = gas_token(ext.stressors[r]);
-        if (!set.has(gas)) continue;
-        const Unit* unit = nullptr;
-        try {
-          unit = &parse_unit(ext.units[r]);
-        } catch (const Error&) {
-        }
-        if (!unit || unit->dimension != Dimension::Mass) {
-          notes.push_back(fmt::format("{}: '{}' is a greenhouse gas but its unit '{}' is not a mass; left out of {}",
-                                      ext.name, ext.stressors[r], ext.units[r], ghg.stressor));
-          continue;
-        }
-        if (common_unit.empty()) common_unit = ext.units[r];
-        if (ext.units[r] != common_unit) same_unit = false;
-        parts.emplace_back(r, set.of(gas) * unit->to_base / 1000.0);
-      }
-      if (parts.empty()) {
-        notes.push_back(fmt::format("{}: no stressor is a gas of {} with a mass unit; nothing to characterise", ext.name, set.name));
-      } else {
-        // Keep the extension's own mass unit when all gases share it, else tonnes.
-        const double to_unit = same_unit ? 1000.0 / parse_unit(common_unit).to_base : 1.0;
-        ghg.unit = (same_unit ? common_unit : std::string("t")) + " CO2e";
-        std::string what;
-        for (auto [r, factor] : parts) {
-          const double k = factor * to_unit;
-          for (size_t j = 0; j < n; ++j) ghg.f[j] += k * ext.F(r, j);
-          if (!ext.F_Y.empty())
-            for (size_t j = 0; j < ny; ++j) ghg.fy[j] += k * ext.F_Y(r, j);
-          what += (what.empty() ? "" : ", ") + ext.stressors[r] + fmt::format(" x {:g}", set.of(gas_token(ext.stressors[r])));
-        }
-        notes.push_back(fmt::format("{}: {} = {} ({})", ext.name, ghg.stressor, what, set.document));
-        // Like any stressor, the CO2e row obeys --stressor (it is listed when no filter is given).
-        bool take = o.stressors.empty();
-        for (size_t w = 0; w < o.stressors.size(); ++w)
-          if (stressor_matches(ghg.stressor, o.stressors[w])) take = wanted_found[w] = true;
-        if (take) rows.push_back(std::move(ghg));
-      }
-    }
+    rows.push_back(std::move(row));
   }
-  if (!o.extensions.empty() && !any_ext) {
-    std::string names;
-    for (const auto& e : s.extensions) names += (names.empty() ? "" : ", ") + e.name;
-    throw Error(ErrorCategory::NotFound, "no extension named " + o.extensions[0] + "; the system has: " +
-                                             (names.empty() ? std::string("none") : names),
-                {s.source, 0, 0, "extension"});
-  }
-  for (size_t w = 0; w < o.stressors.size(); ++w)
-    if (!wanted_found[w]) {
-      std::string names;
-      size_t shown = 0;
-      for (const auto& e : s.extensions)
-        for (const auto& st : e.stressors)
-          if (shown++ < 12) names += (names.empty() ? "" : ", ") + st;
-      throw Error(ErrorCategory::NotFound,
-                  "no stressor named '" + o.stressors[w] + "' in the selected extensions; stressors include: " + names,
-                  {s.source, 0, 0, "stressor"});
-    }
-  if (s.extensions.empty())
-    throw Error(ErrorCategory::InvalidInput,
-                "the system has no extension (no stressors such as emissions): accounts need one; add an extension "
-                "folder with F (and F_Y)",
-                {s.source});
   return rows;
 }
 

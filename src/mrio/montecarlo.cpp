@@ -22,6 +22,7 @@
 #include "io/mrio_common.hpp"
 #include "linalg/leontief.hpp"
 #include "mrio/montecarlo_internal.hpp"
+#include "mrio/selection.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/mrio_montecarlo.hpp"
@@ -257,11 +258,8 @@ struct OutRow {
   std::vector<std::pair<size_t, double>> parts;   // raw row index, factor (characterised row)
 };
 
-using mrio_io::gas_token;
-using mrio_io::stressor_matches;
-
-// The rows compute_accounts() selects (it has already validated the names; the caller checks that the two
-// lists agree), as combinations of raw extension rows.
+// The rows compute_accounts() selects (mrio_sel::select_stressors, the same call), as combinations of raw
+// extension rows, each raw row drawn once however many output rows use it.
 void select_rows(const MrioSystem& s, const MrioMonteCarloOptions& o, std::vector<RawRow>& raw, std::vector<OutRow>& out) {
   std::map<std::pair<size_t, size_t>, size_t> raw_index;
   auto raw_of = [&](size_t e, size_t r) {
@@ -278,44 +276,10 @@ void select_rows(const MrioSystem& s, const MrioMonteCarloOptions& o, std::vecto
     raw_index[key] = raw.size() - 1;
     return raw.size() - 1;
   };
-  for (size_t e = 0; e < s.extensions.size(); ++e) {
-    const auto& ext = s.extensions[e];
-    if (!o.extensions.empty() && std::find(o.extensions.begin(), o.extensions.end(), ext.name) == o.extensions.end())
-      continue;
-    for (size_t r = 0; r < ext.stressors.size(); ++r) {
-      bool take = o.stressors.empty();
-      for (const auto& w : o.stressors)
-        if (stressor_matches(ext.stressors[r], w)) take = true;
-      if (take) out.push_back({ext.name, ext.stressors[r], ext.units[r], true, {{raw_of(e, r), 1.0}}});
-    }
-    if (!o.gwp) continue;
-    const GwpSet& set = GwpTable::builtin().set(*o.gwp);
-    OutRow ghg{ext.name, "GHG (CO2e, " + set.name + ")", "", false, {}};
-    std::string common_unit;
-    bool same_unit = true;
-    std::vector<std::pair<size_t, double>> parts;
-    for (size_t r = 0; r < ext.stressors.size(); ++r) {
-      const std::string gas = gas_token(ext.stressors[r]);
-      if (!set.has(gas)) continue;
-      const Unit* unit = nullptr;
-      try {
-        unit = &parse_unit(ext.units[r]);
-      } catch (const Error&) {
-      }
-      if (!unit || unit->dimension != Dimension::Mass) continue;
-      if (common_unit.empty()) common_unit = ext.units[r];
-      if (ext.units[r] != common_unit) same_unit = false;
-      parts.emplace_back(r, set.of(gas) * unit->to_base / 1000.0);
-    }
-    if (parts.empty()) continue;
-    const double to_unit = same_unit ? 1000.0 / parse_unit(common_unit).to_base : 1.0;
-    ghg.unit = (same_unit ? common_unit : std::string("t")) + " CO2e";
-    bool take = o.stressors.empty();
-    for (const auto& w : o.stressors)
-      if (stressor_matches(ghg.stressor, w)) take = true;
-    if (!take) continue;
-    for (auto [r, factor] : parts) ghg.parts.emplace_back(raw_of(e, r), factor * to_unit);
-    out.push_back(std::move(ghg));
+  for (const auto& sel : mrio_sel::select_stressors(s, o.extensions, o.stressors, o.gwp, nullptr)) {
+    OutRow row{sel.extension, sel.stressor, sel.unit, sel.plain, {}};
+    for (const auto& p : sel.parts) row.parts.emplace_back(raw_of(p.ext, p.row), p.factor);
+    out.push_back(std::move(row));
   }
 }
 
