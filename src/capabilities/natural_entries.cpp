@@ -37,8 +37,6 @@ Result rendered(std::shared_ptr<Run> run, nlohmann::json (*json)(const Run&), vo
   return r;
 }
 
-nlohmann::json range_pair_schema() { return nullable(array_of(number_schema())); }
-
 // ---- sinks ---------------------------------------------------------------------------------------------------------
 
 const char* kGcbSource = "Global Carbon Budget 2019 (Friedlingstein et al. 2019, Earth Syst. Sci. Data 11, 1783-1838)";

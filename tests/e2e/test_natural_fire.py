@@ -447,7 +447,7 @@ def emission_factors_from_the_option_or_the_environment_only(tmp):
     assert 'PANOCARBON_GFED_EF' in p.stderr, p.stderr
     by_env = subprocess.run(args, capture_output=True, text=True, env=dict(env, PANOCARBON_GFED_EF=EF), cwd=tmp)
     assert by_env.returncode == 0, by_env.stderr
-    assert by_env.stdout == run(tmp, *args[2:]).stdout
+    assert by_env.stdout == run(tmp, *args[3:]).stdout
 
 
 @test
