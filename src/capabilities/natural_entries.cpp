@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -648,26 +649,34 @@ void account_csv(const nat::AccountRun& a, std::ostream& out) {
 }
 
 std::string account_cell(const nat::AccountSum& s) {
-  if (s.lower == s.value && s.upper == s.value) return fixed(s.value, 3);
-  return fmt::format("{} [{}, {}]", fixed(s.value, 3), fixed(s.lower, 3), fixed(s.upper, 3));
+  if (s.lower == s.value && s.upper == s.value) return fixed(s.value, 2);
+  return fmt::format("{} [{}, {}]", fixed(s.value, 2), fixed(s.lower, 2), fixed(s.upper, 2));
 }
 
+// Columns as wide as their widest cell (values of sinks run to 1e10 t, of a forest plot to 1e1).
 void account_table(const nat::AccountRun& a, std::ostream& out) {
   const auto& acc = a.account;
   out << fmt::format("Natural side of the account, t CO2-e (GWP100 {}, {}){}{}; {}\n", acc.gwp_set, acc.gwp_document,
                      a.region.empty() ? "" : ", region " + a.region, a.year ? ", year " + std::to_string(a.year) : "",
                      a.all_runs ? "all runs" : "latest run of each command");
   const std::string unit = " (t CO2e " + acc.gwp_set + ")";
-  out << fmt::format("{:<12} {:>7}  {:<44} {:<44} {:<44} {:<44} {}\n", "module", "records", "national inventory" + unit,
-                     "global carbon budget" + unit, "inventory - budget" + unit, "natural remainder" + unit,
-                     "total" + unit);
-  auto row = [&](const nat::AccountLine& l, const std::string& name) {
-    out << fmt::format("{:<12} {:>7}  {:<44} {:<44} {:<44} {:<44} {}\n", name, l.records, account_cell(l.inventory),
-                       account_cell(l.budget), account_cell(l.difference), account_cell(l.remainder),
-                       account_cell(l.total));
+  std::vector<std::vector<std::string>> rows = {{"module", "records", "national inventory" + unit,
+                                                 "global carbon budget" + unit, "inventory - budget" + unit,
+                                                 "natural remainder" + unit, "total" + unit}};
+  auto add = [&](const nat::AccountLine& l, const std::string& name) {
+    rows.push_back({name, std::to_string(l.records), account_cell(l.inventory), account_cell(l.budget),
+                    account_cell(l.difference), account_cell(l.remainder), account_cell(l.total)});
   };
-  for (const auto& l : acc.modules) row(l, l.module);
-  row(acc.total, "total");
+  for (const auto& l : acc.modules) add(l, l.module);
+  add(acc.total, "total");
+  std::vector<size_t> width(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  for (const auto& r : rows) {
+    std::string line = fmt::format("{:<{}} {:>{}}", r[0], width[0], r[1], width[1]);
+    for (size_t c = 2; c < r.size(); ++c) line += fmt::format("  {:<{}}", r[c], c + 1 < r.size() ? width[c] : 0);
+    out << line << '\n';
+  }
   out << "national inventory: managed land, any origin; global carbon budget: direct anthropogenic only (Grassi et "
          "al. 2018); ranges [lower, upper] add as fully correlated\n";
   for (const auto& s : acc.skipped) out << "not in CO2-e: " << s << '\n';
