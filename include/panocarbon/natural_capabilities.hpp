@@ -5,11 +5,10 @@
 #pragma once
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "panocarbon/natural.hpp"
 #include "panocarbon/natural_account.hpp"
@@ -26,9 +25,9 @@ namespace panocarbon::natural {
 // `natural sinks`: the Global Carbon Budget's years in the selection, in the chosen unit.
 struct SinksRun {
   CarbonBudget budget;
-  std::vector<BudgetYear> years;  // the selected years, GtC/yr
-  double k = 1;                   // GtC -> the chosen unit (1 or 44/12)
-  std::string unit;               // "GtC/yr" or "GtCO2/yr"
+  std::vector<BudgetYear> years;            // the selected years, GtC/yr
+  double k = 1;                             // GtC -> the chosen unit (1 or 44/12)
+  std::string unit;                         // "GtC/yr" or "GtCO2/yr"
   double worst_gtc = 0, tolerance_gtc = 0;  // largest |residual| of the identity, and what rounding allows
   int worst_year = 0;
   // The models' range of a flux in the chosen unit; NaN when the budget gives none for the year.

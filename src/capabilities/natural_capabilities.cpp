@@ -119,8 +119,8 @@ std::vector<NaturalFluxRecord> methane_records(const MethaneRun& m, const std::s
   std::vector<NaturalFluxRecord> rows;
   if (m.scaled) {
     for (const auto& r : m.regions) {
-      NaturalFluxRecord f = flux("methane", file, r.region, period_year(m.period), "CH4", r.mean * 1e6, r.min * 1e6,
-                                 r.max * 1e6);
+      NaturalFluxRecord f =
+          flux("methane", file, r.region, period_year(m.period), "CH4", r.mean * 1e6, r.min * 1e6, r.max * 1e6);
       f.unit = "t CH4";
       f.origin = "natural";
       f.method = "GMB 2020 Table 3 " + m.approaches.front() + " " + m.period + ", scaled by " + m.scale_file;
@@ -197,16 +197,29 @@ void add_afolu_lines(const ForestRow& r, std::vector<AfoluLine>& lines) {
     lines.push_back(
         {f.id, "fire", f.region, g.species, f.year, false, 0, 0, 0, g.t, g.lower_t, g.upper_t, f.tag, f.defaults_used});
   if (f.co2_memo_t > 0)
-    lines.push_back({f.id, "fire", f.region, "CO2_memo", f.year, false, 0, 0, 0, f.co2_memo_t, std::nan(""),
-                     std::nan(""), f.tag, {"not counted: forest biomass CO2 is the Eq 2.14 disturbance loss"}, true});
+    lines.push_back({f.id,
+                     "fire",
+                     f.region,
+                     "CO2_memo",
+                     f.year,
+                     false,
+                     0,
+                     0,
+                     0,
+                     f.co2_memo_t,
+                     std::nan(""),
+                     std::nan(""),
+                     f.tag,
+                     {"not counted: forest biomass CO2 is the Eq 2.14 disturbance loss"},
+                     true});
 }
 
 std::vector<NaturalFluxRecord> afolu_records(const AfoluRun& a) {
   std::vector<NaturalFluxRecord> out;
   for (const auto& l : a.lines) {
     if (l.memo) continue;
-    NaturalFluxRecord f = flux(l.forest ? "forest" : "afolu-fire", a.file, l.region, l.year, l.species, l.t, l.lower,
-                               l.upper);
+    NaturalFluxRecord f =
+        flux(l.forest ? "forest" : "afolu-fire", a.file, l.region, l.year, l.species, l.t, l.lower, l.upper);
     f.unit = "t " + l.species;
     f.origin = origin_text(l.tag.driver);
     f.management = l.tag.managed ? "managed" : "unmanaged";
@@ -326,9 +339,10 @@ NaturalFluxRecord fire_record(const FireRun& f, const std::string& file, size_t 
   x.month = r.months[m];
   x.note = !std::isfinite(range.lower)
                ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
-               : fmt::format("95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the largest of "
-                             "the others), dry matter +-{} %{}",
-                             f.options.dm_uncertainty_pct, missing.empty() ? "" : "; excludes " + missing + " (no SD)");
+               : fmt::format(
+                     "95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the largest of "
+                     "the others), dry matter +-{} %{}",
+                     f.options.dm_uncertainty_pct, missing.empty() ? "" : "; excludes " + missing + " (no SD)");
   if (land >= 0) x.note += "; management from --managed-mask " + f.options.managed_mask.string();
   x.origin = origin_text(k ? Driver::DirectAnthropogenic : Driver::Natural);
   x.management = (land < 0 ? k == 1 : land == 1) ? "managed" : "unmanaged";
@@ -348,8 +362,8 @@ std::vector<NaturalFluxRecord> fire_records(const FireRun& f, const std::string&
     for (size_t g = 0; g < nr; ++g)
       for (size_t s = 0; s < r.species.size(); ++s)
         for (const int land : f.land_parts()) {
-          const double* dm = land < 0 ? &r.dm_kg[(m * nr + g) * 6]
-                                      : &r.dm_part_kg[((m * nr + g) * 2 + static_cast<size_t>(land)) * 6];
+          const double* dm =
+              land < 0 ? &r.dm_kg[(m * nr + g) * 6] : &r.dm_part_kg[((m * nr + g) * 2 + static_cast<size_t>(land)) * 6];
           double part[2] = {0, 0};
           for (size_t t = 0; t < 6; ++t) part[anthropogenic_type(t) ? 1 : 0] += dm[t] * r.ef_g_per_kg[s][t] * 1e-6;
           for (int k = 0; k < 2; ++k)

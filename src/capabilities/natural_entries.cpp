@@ -83,9 +83,9 @@ void sinks_csv(const nat::SinksRun& s, std::ostream& out) {
     const auto l = s.range(s.budget.luc_range, y.year), o = s.range(s.budget.ocean_range, y.year),
                n = s.range(s.budget.land_range, y.year);
     out << fmt::format("{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{},{},{},{},{},{}\n", y.year,
-                       y.fossil * k, y.land_use_change * k, y.atmospheric_growth * k, y.ocean_sink * k,
-                       y.land_sink * k, y.imbalance * k, y.residual() * k, s.unit, num(l.first), num(l.second),
-                       num(o.first), num(o.second), num(n.first), num(n.second));
+                       y.fossil * k, y.land_use_change * k, y.atmospheric_growth * k, y.ocean_sink * k, y.land_sink * k,
+                       y.imbalance * k, y.residual() * k, s.unit, num(l.first), num(l.second), num(o.first),
+                       num(o.second), num(n.first), num(n.second));
   }
 }
 
@@ -130,9 +130,8 @@ nlohmann::json sinks_schema() {
 Result sinks_result(nat::SinksRun run) {
   auto s = std::make_shared<nat::SinksRun>(std::move(run));
   Result r = rendered(s, sinks_json, sinks_csv, sinks_table);
-  r.summary = {{"years", s->years.size()},
-               {"max_abs_residual_gtc", s->worst_gtc},
-               {"rounding_tolerance_gtc", s->tolerance_gtc}};
+  r.summary = {
+      {"years", s->years.size()}, {"max_abs_residual_gtc", s->worst_gtc}, {"rounding_tolerance_gtc", s->tolerance_gtc}};
   if (s->worst_gtc > s->tolerance_gtc)
     r.warnings.push_back(fmt::format("the budget identity is off by {:.4f} GtC/yr in {}, more than rounding ({:.4f})",
                                      s->worst_gtc, s->worst_year, s->tolerance_gtc));
@@ -683,9 +682,8 @@ void account_table(const nat::AccountRun& a, std::ostream& out) {
 }
 
 nlohmann::json account_schema() {
-  const auto sum = object_schema({{"t_co2e", number_schema()},
-                                  {"lower_t_co2e", number_schema()},
-                                  {"upper_t_co2e", number_schema()}});
+  const auto sum = object_schema(
+      {{"t_co2e", number_schema()}, {"lower_t_co2e", number_schema()}, {"upper_t_co2e", number_schema()}});
   const auto line = object_schema({{"module", string_schema()},
                                    {"records", integer_schema()},
                                    {"records_with_range", integer_schema()},
@@ -719,7 +717,8 @@ std::string shared(const char* name) { return std::string(kSharedNatural) + name
 }  // namespace
 
 void add_natural_entries(std::vector<Capability>& t) {
-  t.push_back({"natural sinks", Domain::Natural,
+  t.push_back({"natural sinks",
+               Domain::Natural,
                "The global carbon budget by year from the Global Carbon Budget 2019 (Friedlingstein et al. 2019): "
                "fossil emissions, land-use change (E_LUC), atmospheric growth, ocean and land sinks and the budget "
                "imbalance, in GtC/yr or GtCO2/yr, with the identity's residual and the models' ranges. Input: the "
@@ -727,16 +726,22 @@ void add_natural_entries(std::vector<Capability>& t) {
                "removals, t CO2); the residual is rounding of the published values.",
                sinks_schema(),
                {"--data", shared("gcb2019"), "--from", "2015", "--to", "2018"},
-               true, false, [](Context& ctx, const Params& p) { return sinks_result(nat::natural_sinks(ctx, p)); }});
-  t.push_back({"natural methane", Domain::Natural,
+               true,
+               false,
+               [](Context& ctx, const Params& p) { return sinks_result(nat::natural_sinks(ctx, p)); }});
+  t.push_back({"natural methane",
+               Domain::Natural,
                "Natural CH4 sources from the Global Methane Budget 2020 (Saunois et al. 2020, Table 3): wetlands, "
                "inland waters, geological, termites, oceans and others, bottom-up and top-down, mean with min-max "
                "range in Tg CH4/yr for a period. Input: the Table 3 workbook (--data); with --scale-file the global "
                "prior of each source is shared out over the user's regions in proportion to their fluxes.",
                methane_schema(),
                {"--data", shared("global-methane-budget-2020-table3.xlsx"), "--approach", "bottom-up"},
-               true, false, [](Context& ctx, const Params& p) { return methane_result(nat::natural_methane(ctx, p)); }});
-  t.push_back({"natural afolu", Domain::Natural,
+               true,
+               false,
+               [](Context& ctx, const Params& p) { return methane_result(nat::natural_methane(ctx, p)); }});
+  t.push_back({"natural afolu",
+               Domain::Natural,
                "Forest land remaining forest land by the 2006 IPCC Guidelines Vol 4 Tier 1: biomass carbon by "
                "gain-loss or stock-difference, and fires by Eq 2.27 (CO2, CH4, N2O), per row of an activity CSV with "
                "Approach 1 95 % ranges. Carbon in t C/yr, emissions in t gas/yr (removals < 0); totals for the "
@@ -744,8 +749,11 @@ void add_natural_entries(std::vector<Capability>& t) {
                "Forest-fire CO2 is a memo item (counted in the forest row's disturbance loss).",
                afolu_schema(),
                {"examples/forest.csv"},
-               true, false, [](Context& ctx, const Params& p) { return afolu_result(nat::natural_afolu(ctx, p)); }});
-  t.push_back({"natural fire", Domain::Natural,
+               true,
+               false,
+               [](Context& ctx, const Params& p) { return afolu_result(nat::natural_afolu(ctx, p)); }});
+  t.push_back({"natural fire",
+               Domain::Natural,
                "Fire emissions from a GFED4.1s HDF5 file: monthly dry matter burned by fire type times the GFED4 "
                "emission factors (--emission-factors, else $PANOCARBON_GFED_EF), in t per region (GFED basis region, "
                "or country with --mask), species and month, with annual totals and 95 % ranges from the IPCC 2006 "
@@ -754,17 +762,22 @@ void add_natural_entries(std::vector<Capability>& t) {
                fire_schema(),
                {"tests/fixtures/natural/GFED4.1s_2015_synthetic.hdf5", "--year", "2015", "--months", "1", "--species",
                 "CO2,CH4", "--emission-factors", shared("GFED4_Emission_Factors.txt")},
-               true, false, [](Context& ctx, const Params& p) { return fire_result(nat::natural_fire(ctx, p)); }});
-  t.push_back({"natural fire-tier1", Domain::Natural,
+               true,
+               false,
+               [](Context& ctx, const Params& p) { return fire_result(nat::natural_fire(ctx, p)); }});
+  t.push_back({"natural fire-tier1",
+               Domain::Natural,
                "Fire emissions by the 2006 IPCC Guidelines Vol 4 Ch 2 Eq 2.27 (area burned x fuel consumed x "
                "emission factor) from a CSV of area burned (ha) per vegetation type, with the defaults of Tables 2.4 "
                "and 2.5, in t per species, with 95 % ranges (Vol 1 Eq 3.1) and totals. Crop residue burning is "
                "stored as direct anthropogenic on managed land, other vegetation as natural.",
                tier1_schema(),
                {"tests/fixtures/natural/fire_areas.csv", "--species", "CO2,CH4,N2O", "--area-uncertainty", "20"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return tier1_result(nat::natural_fire_tier1(ctx, p)); }});
-  t.push_back({"natural account", Domain::Natural,
+  t.push_back({"natural account",
+               Domain::Natural,
                "The natural side of the account from the natural fluxes stored by the other natural commands, in t "
                "CO2e with the chosen GWP100 set (default AR5, as UNFCCC reporting): per module and in total, the "
                "national-inventory view (managed land), the global-carbon-budget view (direct anthropogenic), their "
@@ -772,7 +785,8 @@ void add_natural_entries(std::vector<Capability>& t) {
                "Needs the database; run `natural afolu` or another natural command first.",
                account_schema(),
                {"--gwp", "AR5"},
-               false, false,
+               false,
+               false,
                [](Context& ctx, const Params& p) { return account_result(nat::natural_account_run(ctx, p)); }});
 }
 
