@@ -12,11 +12,13 @@ import gfed_numpy  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--bin', default=os.path.join(HERE, '..', 'build', 'bin', 'panocarbon'))
-ap.add_argument('--ef', default=os.path.join(HERE, '..', '..', 'shared', 'data', 'natural', 'GFED4_Emission_Factors.txt'))
+ap.add_argument('--ef', help='GFED4_Emission_Factors.txt, passed as --emission-factors', default=os.path.join(HERE, '..', '..', 'shared', 'data', 'natural', 'GFED4_Emission_Factors.txt'))
 ap.add_argument('--smoke', action='store_true')
 ap.add_argument('--keep', help='reuse/keep the synthetic file at this path')
 ap.add_argument('--compress', action='store_true', help='gzip level 1 datasets, as distributed GFED files are')
 a = ap.parse_args()
+if not os.path.exists(a.ef):  # the CLI guesses no path: the table is passed explicitly (--emission-factors)
+    sys.exit(f'no GFED emission factor table at {a.ef}: give --ef GFED4_Emission_Factors.txt')
 res = 5.0 if a.smoke else 0.25
 tmp = tempfile.mkdtemp(prefix='pc-fire-bench-')
 f = a.keep or os.path.join(tmp, 'GFED4.1s_2015.hdf5')

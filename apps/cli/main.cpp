@@ -303,12 +303,9 @@ std::map<std::string, Handler> handlers() {
     if (rows.empty()) fmt::print(stderr, "no stored accounts match; run `panocarbon mrio accounts PATH` first\n");
   };
   cli::add_lca_handlers(h);
-  cli::add_natural_handlers(h);
   cli::add_inventory_uncertainty_handlers(h);
   cli::add_mrio_montecarlo_handlers(h);
   cli::add_sensitivity_handlers(h);
-  cli::add_natural_fire_handlers(h);
-  cli::add_natural_account_handlers(h);
   return h;
 }
 

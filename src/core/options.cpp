@@ -302,8 +302,11 @@ std::vector<CommandSpec> build_specs() {
       {"natural sinks",
        "Global Carbon Budget 2019 (Friedlingstein et al. 2019): fossil, land-use change, atmospheric growth, ocean "
        "and land sinks, budget imbalance per year, with the budget identity's residual and the models' ranges",
-       {opt("data", T::Path, "Folder of the GCB 2019 CSV files (global-carbon-budget.csv, land-use-change.csv, "
-                             "ocean-sink.csv, terrestrial-sink.csv)", "../shared/data/natural/gcb2019"),
+       {opt_required("data", T::Path,
+                     "Folder of the Global Carbon Budget 2019 CSV files global-carbon-budget.csv, land-use-change.csv, "
+                     "ocean-sink.csv and terrestrial-sink.csv: the sheets of the Global Carbon Project's "
+                     "Global_Carbon_Budget_2019v1.0.xlsx (globalcarbonproject.org/carbonbudget, ICOS "
+                     "doi:10.18160/gcp-2019) saved as CSV (docs/natural-sinks.md)"),
         bounded(opt("year", T::Int, "Only this year"), 1750, 2200),
         bounded(opt("from", T::Int, "First year"), 1750, 2200), bounded(opt("to", T::Int, "Last year"), 1750, 2200),
         choice("unit", {"GtC", "GtCO2"}, "Unit of the fluxes (GtCO2 = GtC x 44/12)", "GtC"),
@@ -311,8 +314,10 @@ std::vector<CommandSpec> build_specs() {
       {"natural methane",
        "Natural CH4 sources from the Global Methane Budget (Saunois et al. 2020, Table 3): prior global totals "
        "with min-max ranges, optionally shared out over regions in proportion to the user's regional fluxes",
-       {opt("data", T::Path, "The Table 3 workbook (.xlsx)",
-            "../shared/data/natural/global-methane-budget-2020-table3.xlsx"),
+       {opt_required("data", T::Path,
+                     "The Global Methane Budget 2020 Table 3 workbook (.xlsx; Saunois et al. 2020, ESSD 12, "
+                     "1561-1623, doi:10.5194/essd-12-1561-2020, published with the paper and by the Global Carbon "
+                     "Project at globalcarbonproject.org/methanebudget; docs/natural-methane.md)"),
         choice("period", {"2008-2017", "2000-2009", "2017"}, "Period of the estimates", "2008-2017"),
         choice("approach", {"bottom-up", "top-down", "both"}, "Bottom-up (inventories, models) or top-down "
                                                                "(inversions) estimates", "both"),
@@ -375,8 +380,8 @@ std::vector<CommandSpec> build_specs() {
           return o;
         }(),
         opt("months", T::String, "Months 1..12, comma-separated (default: all twelve)"),
-        opt("emission-factors", T::Path, "GFED4_Emission_Factors.txt (default: $PANOCARBON_GFED_EF, else "
-                                         "../shared/data/natural/GFED4_Emission_Factors.txt)"),
+        opt("emission-factors", T::Path, "GFED4_Emission_Factors.txt, the GFED4 emission factor table (default: "
+                                         "$PANOCARBON_GFED_EF; required when that is not set)"),
         opt("no-store", T::Bool, "Do not open the database (no run log, nothing in natural_fluxes)", "false"),
         format}},
       {"natural fire-tier1",
@@ -391,7 +396,8 @@ std::vector<CommandSpec> build_specs() {
         bounded(opt("year", T::Int, "Year stored with the results"), 1900, 2200),
         bounded(opt("area-uncertainty", T::Double, "Area burned: 95 % half-width in percent (0 = exact)", "0"), 0,
                 1000),
-        opt("region", T::String, "Country or region stored with the results", "World"), format}},
+        opt("region", T::String, "Country or region stored with the results", "World"),
+        opt("no-store", T::Bool, "Do not write the fluxes to the database (natural_fluxes)", "false"), format}},
       // --- the natural side of the account (issue 6; docs/natural-account.md) ---
       {"natural account",
        "The natural side of the account from the database's natural_fluxes, in t CO2-e per module and in total: "
@@ -399,7 +405,11 @@ std::vector<CommandSpec> build_specs() {
        "difference, and the natural remainder, with ranges",
        {opt("region", T::String, "Only fluxes of this region (as stored: ISO code, name, GFED region, World)"),
         bounded(opt("year", T::Int, "Only fluxes of this year"), 1750, 2200),
-        opt("all-runs", T::Bool, "Every stored run (default: the latest run of each command)", "false"), gwp,
+        opt("all-runs", T::Bool, "Every stored run (default: the latest run of each command)", "false"),
+        choice("gwp", {"AR4", "AR5", "AR6"},
+               "GWP100 set of every CO2e value (IPCC AR4, AR5 or AR6); UNFCCC reporting uses AR5; ISO 14067 uses "
+               "the latest (AR6)",
+               "AR5"),
         format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},

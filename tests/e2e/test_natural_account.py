@@ -158,13 +158,26 @@ def account_region_year_gwp_and_formats(tmp):
     want.check(j['total'])
     c = list(csv.DictReader(io.StringIO(run('natural', 'account', '--year', '2018', '--format', 'csv', db=db).stdout)))
     assert [r['module'] for r in c] == ['sinks', 'total'] and c[1]['gwp'] == 'AR5', c
-    sinks_sums(s).check({k: {'t_co2e': float(c[1][p + '_t_co2e']), 'lower_t_co2e': float(c[1][p + '_lower']),
-                             'upper_t_co2e': float(c[1][p + '_upper'])}
+    sinks_sums(s).check({k: {'t_co2e': float(c[1][p + '_t_co2e']), 'lower_t_co2e': float(c[1][p + '_lower_t_co2e']),
+                             'upper_t_co2e': float(c[1][p + '_upper_t_co2e'])}
                          for k, p in (('national_inventory', 'inventory'), ('global_carbon_budget', 'budget'),
                                       ('inventory_minus_budget', 'difference'), ('natural_remainder', 'remainder'),
                                       ('total', 'total'))} | {'module': 'sinks'})
     table = run('natural', 'account', '--region', 'SWE', db=db).stdout
     assert 'national inventory' in table and 'afolu-fire' in table and 'region SWE' in table, table
+    # Every CO2e output names the GWP set: the table's column headers, the CSV's gwp column, the JSON's gwp key.
+    assert 'national inventory (t CO2e AR5)' in table.splitlines()[1], table
+    assert all(r['gwp'] == 'AR5' for r in c), c
+    assert all(k.endswith('_t_co2e') for k in c[0] if k not in ('module', 'records', 'records_with_range', 'gwp')), c[0]
+    table6 = run('natural', 'account', '--region', 'SWE', '--gwp', 'AR6', db=db).stdout
+    assert 'GWP100 AR6' in table6 and '(t CO2e AR6)' in table6, table6
+
+
+@test
+def account_gwp_default_is_ar5_and_the_help_says_why(tmp):
+    h = subprocess.run([BIN, 'natural', 'account', '--help'], capture_output=True, text=True).stdout
+    h = ' '.join(h.split())
+    assert 'UNFCCC reporting uses AR5' in h and 'ISO 14067 uses the latest (AR6)' in h and 'default: AR5' in h, h
 
 
 @test

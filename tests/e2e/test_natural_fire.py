@@ -433,4 +433,37 @@ def managed_mask_errors_name_the_file(tmp):
     assert p.returncode == 2 and fh5 in p.stderr and 'not an integer type' in p.stderr, p.stderr
 
 
+@test
+def emission_factors_from_the_option_or_the_environment_only(tmp):
+    f = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    make_synthetic_gfed.make(f, res=10.0, months=1)
+    args = [BIN, 'natural', 'fire', f, '--year', '2015', '--months', '1', '--species', 'CO2', '--format', 'csv',
+            '--no-store']
+    env = {k: v for k, v in os.environ.items() if k != 'PANOCARBON_GFED_EF'}
+    # No path is guessed, not even ../shared/data beside the working folder.
+    p = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert '--emission-factors' in p.stderr and 'GFED4_Emission_Factors.txt' in p.stderr, p.stderr
+    assert 'PANOCARBON_GFED_EF' in p.stderr, p.stderr
+    by_env = subprocess.run(args, capture_output=True, text=True, env=dict(env, PANOCARBON_GFED_EF=EF), cwd=tmp)
+    assert by_env.returncode == 0, by_env.stderr
+    assert by_env.stdout == run(tmp, *args[3:]).stdout
+
+
+@test
+def tables_name_units(tmp):
+    f = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    make_synthetic_gfed.make(f, res=10.0, months=1)
+    table = run(tmp, f, '--year', '2015', '--months', '1', '--no-store').stdout.splitlines()
+    assert 'emission_t/yr' in table[0] and 'low_t/yr' in table[0], table[0]
+    assert not any('e+' in l for l in table[1:-1]), table  # fixed decimals, one format per column
+    env = dict(os.environ, PANOCARBON_DB=os.path.join(tmp, 'db.sqlite'))
+    areas = os.path.join(ROOT, 'tests', 'fixtures', 'natural', 'fire_areas.csv')
+    p = subprocess.run([BIN, 'natural', 'fire-tier1', areas, '--no-store'], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    head = p.stdout.splitlines()[0]
+    assert all(u in head for u in ('area_ha', 'MB*Cf_t/ha', 'Gef_g/kg', 'emission_t')), head
+    assert '6613.3000' in p.stdout, p.stdout  # savanna CO2 of tests/golden/natural_fire_tier1.test, fixed decimals
+
+
 run_all('pc-natural-fire-')

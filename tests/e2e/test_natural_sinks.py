@@ -124,13 +124,17 @@ def methane_regional_scaling(tmp):
     with open(sf, 'w') as f:
         f.write('region,source,flux\nBOREAL,Wetlands,20\nTROPICS,Wetlands,60\nTROPICS,Termites,5\n')
     out = list(csv.DictReader(io.StringIO(run('natural', 'methane', '--data', GMB, '--approach', 'bottom-up',
-                                              '--period', '2000-2009', '--scale-file', sf, '--no-store').stdout)))
+                                              '--period', '2000-2009', '--scale-file', sf, '--no-store',
+                                              '--format', 'csv').stdout)))
     assert len(out) == 3
     bor, trop, term = out
     # Wetlands bottom-up 2000-2009: 147 [102-179] (cell D5); termites 9 [3-15] (D11), all in TROPICS
     assert abs(float(bor['share']) - 0.25) < 1e-12 and abs(float(bor['mean_tg']) - 0.25 * 147) < 1e-9, bor
     assert abs(float(trop['max_tg']) - 0.75 * 179) < 1e-9 and bor['cell'] == 'D5', trop
     assert float(term['share']) == 1 and float(term['mean_tg']) == 9 and abs(float(bor['budget_over_user_total']) - 147 / 80) < 1e-12
+    table = run('natural', 'methane', '--data', GMB, '--approach', 'bottom-up', '--period', '2000-2009',
+                '--scale-file', sf, '--no-store').stdout
+    assert 'mean_Tg/yr' in table.splitlines()[1] and 'TROPICS' in table, table
     # termites have no top-down estimate in the table
     e = run('natural', 'methane', '--data', GMB, '--approach', 'top-down', '--scale-file', sf, '--no-store',
             expect=3).stderr
@@ -150,6 +154,30 @@ def methane_errors(tmp):
     assert 'x.xlsx' in e and 'zip' in e, e
     e = run('natural', 'methane', '--data', os.path.join(tmp, 'none.xlsx'), '--no-store', expect=6).stderr
     assert 'none.xlsx' in e, e
+
+
+@test
+def data_is_required_and_the_error_says_what_to_get(tmp):
+    # No default path in the specs (a server reads only what it is given): the error names the files and where
+    # they are published.
+    e = run('natural', 'sinks', '--no-store', expect=2).stderr
+    assert '--data' in e and 'global-carbon-budget.csv' in e and 'terrestrial-sink.csv' in e, e
+    assert 'globalcarbonproject.org' in e, e
+    e = run('natural', 'methane', '--no-store', expect=2).stderr
+    assert '--data' in e and 'Table 3' in e and '.xlsx' in e and 'essd-12-1561-2020' in e, e
+    schema = json.loads(run('schema', '--format', 'json').stdout)
+    text = json.dumps(schema)
+    assert '../shared' not in text and 'shared/data' not in text, 'a default path in the specs'
+
+
+@test
+def tables_name_units(tmp):
+    table = run('natural', 'sinks', '--data', GCB, '--year', '2018', '--no-store').stdout.splitlines()
+    assert 'GtC/yr' in table[0] and 'GtC/yr' in table[1], table[:2]
+    table = run('natural', 'afolu', os.path.join(ROOT, 'examples', 'forest.csv'), '--no-store').stdout.splitlines()
+    assert all(u in table[1] for u in ('gains_tC/yr', 'emission_t/yr', 'range_t/yr')), table[1]
+    # one format per column: fixed decimals, no exponent
+    assert not any('e+' in l or 'e-0' in l for l in table[2:8]), table
 
 
 @test
