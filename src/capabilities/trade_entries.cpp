@@ -409,7 +409,10 @@ void info_table(const nlohmann::json& j, std::ostream& out) {
                            : std::string("(not given; derived when accounts are computed)"),
                      f(yt), money);
   std::string regions;
-  for (const auto& r : j["regions"]) regions += (regions.empty() ? "" : " ") + r.get<std::string>();
+  for (const auto& r : j["regions"]) {
+    if (!regions.empty()) regions += ' ';
+    regions += r.get<std::string>();
+  }
   out << fmt::format("  regions: {}\n", regions.size() > 300 ? regions.substr(0, 300) + " ..." : regions);
   for (const auto& e : j["extensions"]) {
     out << fmt::format("  extension {}: {} stressors{}\n", e["name"].get<std::string>(), e["stressors"].get<size_t>(),
@@ -457,8 +460,10 @@ Capability info_capability() {
 std::string path_text(const MrioSystem& s, const SupplyChainPath& path) {
   const size_t ns = s.n_sectors();
   std::string t;
-  for (size_t i = 0; i < path.sectors.size(); ++i)
-    t += (i ? " < " : "") + s.regions[path.sectors[i] / ns] + "|" + s.sectors[path.sectors[i] % ns];
+  for (size_t i = 0; i < path.sectors.size(); ++i) {
+    if (i) t += " < ";
+    t += s.regions[path.sectors[i] / ns] + "|" + s.sectors[path.sectors[i] % ns];
+  }
   return t;
 }
 
