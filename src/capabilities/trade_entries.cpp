@@ -21,15 +21,19 @@ namespace {
 // ---- tables for a person ----------------------------------------------------------------------------------------
 
 // One notation per table column (never %g's mix of fixed and exponent forms in one column): fixed decimals chosen
-// by the largest magnitude, or scientific notation when that is at least 1e9 or below 1e-3.
+// by the largest magnitude, or scientific notation when that is at least 1e9 or below 1e-3, or when the smallest
+// non-zero value would keep fewer than two significant digits.
 class ColumnFormat {
  public:
   explicit ColumnFormat(const std::vector<double>& values) {
-    double mx = 0;
+    double mx = 0, mn = INFINITY;
     for (double v : values)
-      if (std::isfinite(v)) mx = std::max(mx, std::abs(v));
-    sci_ = mx >= 1e9 || (mx > 0 && mx < 1e-3);
+      if (std::isfinite(v) && v != 0) {
+        mx = std::max(mx, std::abs(v));
+        mn = std::min(mn, std::abs(v));
+      }
     decimals_ = mx >= 1000 ? 1 : mx >= 1 ? 3 : 6;
+    sci_ = mx >= 1e9 || (mx > 0 && mx < 1e-3) || (mx > 0 && mn < std::pow(10.0, 1 - decimals_));
   }
   std::string operator()(double v) const {
     if (std::isnan(v)) return "n/a";
@@ -318,6 +322,7 @@ Capability flows_capability() {
                 [matrix, eebt](const MrioRun& m, const Result&, std::ostream& out) {
                   const auto& regions = m.system.regions;
                   for (const auto& st : m.accounts.stressors) {
+                    if (&st != &m.accounts.stressors.front()) out << '\n';
                     out << fmt::format("{} / {} [{}], {}: rows produce, columns consume (F_Y not included)\n",
                                        st.extension, st.stressor, st.unit, eebt ? "EEBT" : "MRIO");
                     const auto& mat = matrix(st);
@@ -374,6 +379,7 @@ Capability multipliers_capability() {
                   const auto& s = m.system;
                   const size_t ns = s.n_sectors();
                   for (const auto& st : m.accounts.stressors) {
+                    if (&st != &m.accounts.stressors.front()) out << '\n';
                     out << fmt::format("{} / {} [{}]\n", st.extension, st.stressor, unit(m, st));
                     std::vector<std::string> regions, sectors;
                     for (size_t k = 0; k < s.n(); ++k) {

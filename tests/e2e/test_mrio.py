@@ -406,9 +406,9 @@ def every_format_of_every_command(tmp):
     # stored: a real table, not CSV
     table = run('mrio', 'stored', '--region', 'reg1', db=db).stdout
     assert 'production' in table.splitlines()[0] and ',' not in table.splitlines()[0], table
-    assert len(table.splitlines()) == 3 and numeric_columns_have_one_notation(table), table
+    assert len(table.splitlines()) == 4 and numeric_columns_have_one_notation(table), table  # 3 stressors
     stored = json.loads(run('mrio', 'stored', '--region', 'reg1', '--format', 'json', db=db).stdout)
-    assert len(stored) == 2 and stored[0]['unit'] == 'kg', stored
+    assert len(stored) == 3 and stored[0]['unit'] == 'kg' and stored[2]['unit'] == 'Mill USD', stored
     # aggregate: what it wrote, in each format
     rmap = os.path.join(ROOT, 'tests', 'fixtures', 'mrio', 'pymrio-test-regions.csv')
     j = json.loads(run('mrio', 'aggregate', folder, '--regions', rmap, '--out', os.path.join(tmp, 'a1'),
