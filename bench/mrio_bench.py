@@ -265,22 +265,24 @@ def reference(folder, out_csv, times_json):
 # --- Measuring, reading and comparing ------------------------------------------------------------------------
 
 def read_accounts(path):
-    """{(extension, stressor, region): [production, consumption, imports, exports]} from the CLI's CSV."""
+    """{(extension, stressor, region): [production, consumption, imports, exports]} from the CLI's CSV (which also
+    has a unit column after stressor) or the reference's."""
     out = {}
     with open(path, newline="", encoding="utf-8") as f:
         r = csv.reader(f)
         header = next(r, None)
-        if header != HEADER:
-            raise ValueError(f"{path}: header {header!r}, expected {','.join(HEADER)}")
+        if header is None or [h for h in header if h != "unit"] != HEADER:
+            raise ValueError(f"{path}: header {header!r}, expected {','.join(HEADER)} (with or without unit)")
+        cols = [header.index(h) for h in HEADER]
         for line_no, row in enumerate(r, start=2):
             if not row:
                 continue
-            if len(row) != len(HEADER):
-                raise ValueError(f"{path}:{line_no}: {len(row)} fields, expected {len(HEADER)}")
-            key = (row[0], row[1], row[2])
+            if len(row) != len(header):
+                raise ValueError(f"{path}:{line_no}: {len(row)} fields, expected {len(header)}")
+            key = (row[cols[0]], row[cols[1]], row[cols[2]])
             if key in out:
                 raise ValueError(f"{path}:{line_no}: {key} appears twice")
-            out[key] = [float(v) for v in row[3:]]
+            out[key] = [float(row[c]) for c in cols[3:]]
     if not out:
         raise ValueError(f"{path}: no accounts")
     return out

@@ -55,13 +55,16 @@ namespace panocarbon {
 
 // --- consumption side (MRIO) ---------------------------------------------------------------------------
 
+// The MRIO commands take the Context (the front end's inputs, the store, progress) and log nothing: the
+// registry's run wrapper logs the run; results are saved under ctx.run_id() when it is not 0.
 struct MrioRun {
   MrioSystem system;
   MrioAccounts accounts;
-  int64_t run_id = 0;
-  int64_t system_id = 0;
+  std::vector<size_t> regions;  // the regions presented: the --region filter, or all
+  int64_t system_id = 0;        // in the store (0 when not saved)
   double read_s = 0, compute_s = 0;
   uint64_t input_bytes = 0;
+  nlohmann::json summary;  // for the run log
 };
 
 // SHA-256 over the tables' names, sizes and modification times (and file_parameters.json): identifies the
@@ -76,23 +79,30 @@ MrioFiles mrio_fingerprint(const std::string& path);
 int mrio_year(const MrioSystem& system);
 
 // `mrio info`: reads the system (no computation) and describes it.
-nlohmann::json mrio_info(const Params& params, bool progress);
+nlohmann::json mrio_info(Context& ctx, const Params& params);
 
 // `mrio accounts` (also `flows` and `multipliers`, which present other parts of the same result): reads,
-// computes every account with one factorisation, records the system, the run and the regional accounts
-// in the store.
-MrioRun mrio_accounts(Store& store, const Params& params, bool progress, std::string_view command = "mrio accounts");
+// computes every account with one factorisation and, when the run is logged, saves the system and the
+// regional accounts in the store.
+MrioRun mrio_accounts(Context& ctx, const Params& params);
 
 // `mrio spa`: top-k structural paths of a region's consumption-based footprint.
 struct SpaRun {
   MrioSystem system;
   SpaResult result;
   size_t ext = 0, stressor = 0, region = 0;
-  int64_t run_id = 0;
+  std::string unit;  // of the stressor (and of every path's value)
+  nlohmann::json summary;
 };
-SpaRun mrio_spa(Store& store, const Params& params, bool progress);
+SpaRun mrio_spa(Context& ctx, const Params& params);
 
-// `mrio aggregate`: aggregates by concordance files (CSV: from,to) and writes the pymrio layout.
-nlohmann::json mrio_aggregate(Store& store, const Params& params, bool progress);
+// `mrio aggregate`: aggregates by concordance files (CSV: from,to) and writes the pymrio layout into
+// ctx.output_dir().
+struct AggregateRun {
+  std::string out;                 // the folder written
+  std::vector<std::string> files;  // written, relative to it
+  size_t regions = 0, sectors = 0, from_regions = 0, from_sectors = 0;
+};
+AggregateRun mrio_aggregate(Context& ctx, const Params& params);
 
 }  // namespace panocarbon

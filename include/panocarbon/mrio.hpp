@@ -72,8 +72,9 @@ void write_sector_matrix(const MrioSystem& system, const std::vector<double>& co
 // Fills x = (I - A)^-1 y when it is empty (coefficient form without x); checks x >= 0.
 void ensure_gross_output(MrioSystem& system);
 
-// Writes the system in pymrio's text layout (Z, Y, x, unit, population, one folder per extension).
-void write_mrio_pymrio(const MrioSystem& system, const std::string& folder);
+// Writes the system in pymrio's text layout (Z, Y, x, unit, population, one folder per extension); returns the
+// files written, relative to the folder.
+std::vector<std::string> write_mrio_pymrio(const MrioSystem& system, const std::string& folder);
 
 // --- Solving -------------------------------------------------------------------------------------------
 

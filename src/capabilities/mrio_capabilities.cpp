@@ -1,4 +1,5 @@
-// Capabilities of the consumption side: `mrio info|accounts|flows|multipliers|spa|aggregate`.
+// Capabilities of the consumption side: `mrio info|accounts|flows|multipliers|spa|aggregate` (their registry
+// entries, with the renderings, are in trade_entries.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,10 +8,11 @@
 #include <filesystem>
 
 #include "core/csv.hpp"
-#include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
+#include "panocarbon/registry.hpp"
+#include "panocarbon/store.hpp"
 
 namespace panocarbon {
 
@@ -48,11 +50,10 @@ size_t find_region(const MrioSystem& s, const std::string& region) {
               {s.source, 0, 0, "region"});
 }
 
-std::vector<std::pair<std::string, std::string>> read_concordance(const std::string& path) {
+// A concordance CSV (a header line, then 'from,to' lines) read from `text`; `name` names it in messages.
+std::vector<std::pair<std::string, std::string>> read_concordance(const std::string& text, const std::string& name) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (path.empty()) return out;
-  const std::string text = read_file(path);
-  io::CsvReader csv(text, path);
+  io::CsvReader csv(text, name);
   bool header = true;
   while (csv.next()) {
     if (header) {  // the first line names the columns (e.g. "from,to")
@@ -69,8 +70,73 @@ std::vector<std::pair<std::string, std::string>> read_concordance(const std::str
                   csv.context());
     out.emplace_back(std::string(from), std::string(to));
   }
-  if (out.empty()) throw Error(ErrorCategory::InvalidInput, "has no mappings; give a header line then lines 'from,to'", {path});
+  if (out.empty()) throw Error(ErrorCategory::InvalidInput, "has no mappings; give a header line then lines 'from,to'", {name});
   return out;
+}
+
+// The concordance of option `option` (--regions, --sectors), empty when not given.
+std::vector<std::pair<std::string, std::string>> concordance(Context& ctx, const Params& p, const std::string& option) {
+  if (!p.has(option)) return {};
+  return read_concordance(ctx.text(p, option), p.str(option));
+}
+
+// The MRIO named by the positional `path`: located by the front end and recorded in the run's inputs with
+// the fingerprint of its file set (a folder of tables is fingerprinted by names, sizes and times, not hashed).
+struct LocatedMrio {
+  std::string path;
+  MrioFiles files;
+};
+LocatedMrio locate_mrio(Context& ctx, const Params& p) {
+  const std::string& value = p.str("path");
+  if (!ctx.locate_input) throw Error(ErrorCategory::Internal, "this front end lends no dataset for the MRIO path");
+  const std::string path = ctx.locate_input("path", value).string();
+  if (!fs::exists(path))
+    throw Error(ErrorCategory::NotFound,
+                "does not exist: give an MRIO folder, a .zip of one, an OECD ICIO CSV or a USEEIO folder", {value});
+  LocatedMrio m{path, mrio_fingerprint(path)};
+  ctx.add_input({{"option", "path"}, {"path", value}, {"fingerprint", m.files.sha256}, {"bytes", m.files.bytes}});
+  return m;
+}
+
+AccountsOptions accounts_options(const Params& p, bool progress) {
+  AccountsOptions o;
+  o.solver = solver_choice(p);
+  if (p.has("extension")) o.extensions = p.strs("extension");
+  if (p.has("stressor")) o.stressors = p.strs("stressor");
+  if (p.has("gwp")) o.gwp = p.str("gwp");
+  if (p.has("shared-weight")) o.shared_weight = p.number("shared-weight");
+  o.leontief = p.has("leontief-out");
+  o.progress = progress;
+  return o;
+}
+
+// The system and its regional accounts saved under the run.
+int64_t save_accounts(Store& store, int64_t run_id, const LocatedMrio& in, const MrioSystem& s, const MrioAccounts& acc) {
+  MrioSystemRecord rec{s.name, s.format, fs::absolute(in.path).string(), in.files.sha256, s.monetary_unit,
+                       s.n_regions(), s.n_sectors(), s.n_categories(), mrio_year(s), s.provenance};
+  const int64_t system_id = store.save_mrio_system(rec);
+  std::vector<MrioAccountRecord> rows;
+  for (const auto& st : acc.stressors)
+    for (size_t r = 0; r < s.n_regions(); ++r) {
+      const auto& a = st.regions[r];
+      MrioAccountRecord m;
+      m.extension = st.extension;
+      m.stressor = st.stressor;
+      m.unit = st.unit;
+      m.region = s.regions[r];
+      m.production = a.production;
+      m.consumption = a.consumption;
+      m.imports = a.imports;
+      m.exports = a.exports;
+      m.direct_fd = a.direct_fd;
+      m.income = a.income;
+      m.shared = a.shared;
+      m.eebt_consumption = a.eebt_consumption;
+      if (!s.population.empty()) m.population = s.population[r];
+      rows.push_back(std::move(m));
+    }
+  store.save_mrio_accounts(run_id, system_id, rows);
+  return system_id;
 }
 
 }  // namespace
@@ -119,10 +185,10 @@ MrioFiles mrio_fingerprint(const std::string& path) {
   return out;
 }
 
-nlohmann::json mrio_info(const Params& p, bool progress) {
-  const std::string path = p.str("path");
+nlohmann::json mrio_info(Context& ctx, const Params& p) {
+  const LocatedMrio in = locate_mrio(ctx, p);
   // No factorisation here: in coefficient form without x the total output is left out (it needs L).
-  MrioSystem s = read_mrio(path, read_options(p, progress));
+  MrioSystem s = read_mrio(in.path, read_options(p, ctx.progress));
   nlohmann::json j;
   j["name"] = s.name;
   j["format"] = s.format;
@@ -155,132 +221,86 @@ nlohmann::json mrio_info(const Params& p, bool progress) {
   return j;
 }
 
-MrioRun mrio_accounts(Store& store, const Params& p, bool progress, std::string_view command) {
+MrioRun mrio_accounts(Context& ctx, const Params& p) {
   MrioRun out;
-  const std::string path = p.str("path");
-  if (!fs::exists(path))
-    throw Error(ErrorCategory::NotFound, "does not exist: give an MRIO folder, a .zip of one, an OECD ICIO CSV or a USEEIO folder",
-                {path});
-  const MrioFiles files = mrio_fingerprint(path);
-  out.input_bytes = files.bytes;
-  const std::string& fingerprint = files.sha256;
-  const nlohmann::json inputs = nlohmann::json::array(
-      {{{"path", path}, {"fingerprint", fingerprint}, {"bytes", out.input_bytes}}});
-  out.run_id = store.begin_run(command, inputs, p.json());
-  logged(store, out.run_id, [&] {
-    const auto t0 = std::chrono::steady_clock::now();
-    out.system = read_mrio(path, read_options(p, progress));
-    out.read_s = since(t0);
-    AccountsOptions o;
-    o.solver = solver_choice(p);
-    if (p.has("extension")) o.extensions = p.strs("extension");
-    if (p.has("stressor")) o.stressors = p.strs("stressor");
-    if (p.has("gwp")) o.gwp = p.str("gwp");
-    if (p.has("shared-weight")) o.shared_weight = p.number("shared-weight");
-    o.leontief = p.has("leontief-out");
-    o.progress = progress;
-    const auto t1 = std::chrono::steady_clock::now();
-    out.accounts = compute_accounts(out.system, o);
-    out.compute_s = since(t1);
-    return 0;
-  });
+  const LocatedMrio in = locate_mrio(ctx, p);
+  out.input_bytes = in.files.bytes;
+  const auto t0 = std::chrono::steady_clock::now();
+  out.system = read_mrio(in.path, read_options(p, ctx.progress));
+  out.read_s = since(t0);
   const MrioSystem& s = out.system;
+  if (p.has("region"))
+    for (const auto& r : p.strs("region")) out.regions.push_back(find_region(s, r));
+  else
+    for (size_t r = 0; r < s.n_regions(); ++r) out.regions.push_back(r);
+  const auto t1 = std::chrono::steady_clock::now();
+  out.accounts = compute_accounts(out.system, accounts_options(p, ctx.progress));
+  out.compute_s = since(t1);
   if (p.has("leontief-out")) write_sector_matrix(s, out.accounts.L, p.str("leontief-out"));
-  MrioSystemRecord rec{s.name, s.format, fs::absolute(path).string(), fingerprint, s.monetary_unit,
-                       s.n_regions(), s.n_sectors(), s.n_categories(), mrio_year(s), s.provenance};
-  out.system_id = store.save_mrio_system(rec);
-  std::vector<MrioAccountRecord> rows;
-  for (const auto& st : out.accounts.stressors)
-    for (size_t r = 0; r < s.n_regions(); ++r) {
-      const auto& a = st.regions[r];
-      MrioAccountRecord m;
-      m.extension = st.extension;
-      m.stressor = st.stressor;
-      m.unit = st.unit;
-      m.region = s.regions[r];
-      m.production = a.production;
-      m.consumption = a.consumption;
-      m.imports = a.imports;
-      m.exports = a.exports;
-      m.direct_fd = a.direct_fd;
-      m.income = a.income;
-      m.shared = a.shared;
-      m.eebt_consumption = a.eebt_consumption;
-      if (!s.population.empty()) m.population = s.population[r];
-      rows.push_back(std::move(m));
-    }
-  store.save_mrio_accounts(out.run_id, out.system_id, rows);
+  if (ctx.run_id() != 0) out.system_id = save_accounts(ctx.store(), ctx.run_id(), in, s, out.accounts);
   const auto& rep = out.accounts.report;
-  store.finish_run(out.run_id, "ok",
-                   {{"system_id", out.system_id}, {"solver", rep.solver}, {"max_residual", rep.max_residual},
-                    {"identity_gap", rep.identity_gap}, {"stressors", out.accounts.stressors.size()},
-                    {"read_s", out.read_s}, {"compute_s", out.compute_s}});
+  out.summary = {{"system_id", out.system_id}, {"solver", rep.solver}, {"max_residual", rep.max_residual},
+                 {"identity_gap", rep.identity_gap}, {"stressors", out.accounts.stressors.size()},
+                 {"read_s", out.read_s}, {"compute_s", out.compute_s}};
   return out;
 }
 
-SpaRun mrio_spa(Store& store, const Params& p, bool progress) {
+SpaRun mrio_spa(Context& ctx, const Params& p) {
   SpaRun out;
-  const std::string path = p.str("path");
-  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path).sha256}}});
-  out.run_id = store.begin_run("mrio spa", inputs, p.json());
-  logged(store, out.run_id, [&] {
-    out.system = read_mrio(path, read_options(p, progress));
-    const MrioSystem& s = out.system;
-    out.region = find_region(s, p.str("region"));
-    const std::string wanted = p.str("stressor");
-    const std::string ext_name = p.has("extension") ? p.str("extension") : "";
-    bool found = false;
-    for (size_t e = 0; e < s.extensions.size() && !found; ++e) {
-      if (!ext_name.empty() && s.extensions[e].name != ext_name) continue;
-      for (size_t r = 0; r < s.extensions[e].stressors.size(); ++r) {
-        const auto& st = s.extensions[e].stressors[r];
-        if (st == wanted || st.substr(0, st.find('|')) == wanted) {
-          out.ext = e;
-          out.stressor = r;
-          found = true;
-          break;
-        }
+  const LocatedMrio in = locate_mrio(ctx, p);
+  out.system = read_mrio(in.path, read_options(p, ctx.progress));
+  const MrioSystem& s = out.system;
+  out.region = find_region(s, p.str("region"));
+  const std::string wanted = p.str("stressor");
+  const std::string ext_name = p.has("extension") ? p.str("extension") : "";
+  bool found = false;
+  for (size_t e = 0; e < s.extensions.size() && !found; ++e) {
+    if (!ext_name.empty() && s.extensions[e].name != ext_name) continue;
+    for (size_t r = 0; r < s.extensions[e].stressors.size(); ++r) {
+      const auto& st = s.extensions[e].stressors[r];
+      if (st == wanted || st.substr(0, st.find('|')) == wanted) {
+        out.ext = e;
+        out.stressor = r;
+        found = true;
+        break;
       }
     }
-    if (!found)
-      throw Error(ErrorCategory::NotFound, "no stressor '" + wanted + "'" + (ext_name.empty() ? "" : " in extension " + ext_name) +
-                                               "; list them with `panocarbon mrio info " + path + "`",
-                  {path, 0, 0, "stressor"});
-    out.result = structural_paths(s, out.ext, out.stressor, out.region, static_cast<size_t>(p.integer("top")),
-                                  p.number("threshold"), static_cast<size_t>(p.integer("max-depth")));
-    return 0;
-  });
-  store.finish_run(out.run_id, "ok", {{"paths", out.result.paths.size()}, {"total", out.result.total}, {"covered", out.result.covered}});
+  }
+  if (!found)
+    throw Error(ErrorCategory::NotFound, "no stressor '" + wanted + "'" + (ext_name.empty() ? "" : " in extension " + ext_name) +
+                                             "; list them with `panocarbon mrio info " + p.str("path") + "`",
+                {p.str("path"), 0, 0, "stressor"});
+  out.unit = s.extensions[out.ext].units[out.stressor];
+  out.result = structural_paths(s, out.ext, out.stressor, out.region, static_cast<size_t>(p.integer("top")),
+                                p.number("cutoff"), static_cast<size_t>(p.integer("max-depth")));
+  out.summary = {{"paths", out.result.paths.size()}, {"total", out.result.total}, {"covered", out.result.covered}};
   return out;
 }
 
-nlohmann::json mrio_aggregate(Store& store, const Params& p, bool progress) {
-  const std::string path = p.str("path");
-  const std::string out_dir = p.str("out");
-  const std::string regions_map = p.has("regions") ? p.str("regions") : "";
-  const std::string sectors_map = p.has("sectors") ? p.str("sectors") : "";
-  if (regions_map.empty() && sectors_map.empty())
+AggregateRun mrio_aggregate(Context& ctx, const Params& p) {
+  if (!p.has("regions") && !p.has("sectors"))
     throw Error(ErrorCategory::InvalidInput, "give --regions MAP.csv and/or --sectors MAP.csv (lines 'from,to')",
                 {{}, 0, 0, "regions"});
-  const nlohmann::json inputs = nlohmann::json::array({{{"path", path}, {"fingerprint", mrio_fingerprint(path).sha256}}});
-  const int64_t run = store.begin_run("mrio aggregate", inputs, p.json());
-  return logged(store, run, [&] {
-    const auto rmap = read_concordance(regions_map);
-    const auto smap = read_concordance(sectors_map);
-    MrioSystem s = read_mrio(path, read_options(p, progress));
-    ensure_gross_output(s);
-    MrioSystem agg;
-    try {
-      agg = aggregate_mrio(s, rmap, smap);
-    } catch (const Error& e) {
-      throw e.with_context({e.context().field.rfind("sector", 0) == 0 ? sectors_map : regions_map});
-    }
-    write_mrio_pymrio(agg, out_dir);
-    nlohmann::json j{{"out", out_dir}, {"regions", agg.n_regions()}, {"sectors", agg.n_sectors()},
-                     {"from_regions", s.n_regions()}, {"from_sectors", s.n_sectors()}};
-    store.finish_run(run, "ok", j);
-    return j;
-  });
+  const LocatedMrio in = locate_mrio(ctx, p);
+  const auto rmap = concordance(ctx, p, "regions");
+  const auto smap = concordance(ctx, p, "sectors");
+  MrioSystem s = read_mrio(in.path, read_options(p, ctx.progress));
+  ensure_gross_output(s);
+  MrioSystem agg;
+  try {
+    agg = aggregate_mrio(s, rmap, smap);
+  } catch (const Error& e) {
+    const bool sectors = e.context().field.rfind("sector", 0) == 0;
+    throw e.with_context({p.has(sectors ? "sectors" : "regions") ? p.str(sectors ? "sectors" : "regions") : ""});
+  }
+  AggregateRun out;
+  out.out = ctx.output_dir().string();
+  out.files = write_mrio_pymrio(agg, out.out);
+  out.regions = agg.n_regions();
+  out.sectors = agg.n_sectors();
+  out.from_regions = s.n_regions();
+  out.from_sectors = s.n_sectors();
+  return out;
 }
 
 }  // namespace panocarbon

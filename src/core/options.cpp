@@ -111,13 +111,20 @@ std::vector<CommandSpec> build_specs() {
   stressors.multiple = true;
   OptionSpec required_stressor = opt("stressor", T::String, "Stressor (exact name, or the part before '|')");
   required_stressor.required = true;
+  OptionSpec required_stressors = opt("stressor", T::String,
+                                      "Stressor (exact name, or the part before '|'); repeatable (one matrix each)");
+  required_stressors.required = true;
+  required_stressors.multiple = true;
+  OptionSpec regions = opt("region", T::String, "Only this region; repeatable");
+  regions.multiple = true;
   OptionSpec required_region = opt("region", T::String, "Region whose final demand is traced");
   required_region.required = true;
   OptionSpec required_out = opt("out", T::Path, "Folder to write");
   required_out.required = true;
   OptionSpec mrio_gwp = choice("gwp", {"AR4", "AR5", "AR6"},
-                               "Also characterise each extension's greenhouse gases into one CO2e stressor "
-                               "with this GWP100 set", "");
+                               "Also characterise each extension's greenhouse gases into one CO2e stressor, "
+                               "named 'GHG (CO2e, SET)', with this GWP100 set (default: none, no CO2e). UNFCCC "
+                               "reporting uses AR5; ISO 14067 uses the latest (AR6)", "");
   mrio_gwp.default_value.reset();
   const OptionSpec solver = choice("solver", {"auto", "dense", "mixed", "sparse", "iterative"},
                                    "Linear solver for I - A: dense LU (double), mixed (single-precision LU refined "
@@ -195,7 +202,7 @@ std::vector<CommandSpec> build_specs() {
       {"mrio accounts",
        "Regional production, consumption, import and export accounts (pymrio D_*_reg), income-based, shared and "
        "EEBT accounts, with one factorisation of I - A",
-       {mrio_path, extension, stressors, mrio_gwp, mrio_format, solver,
+       {mrio_path, extension, stressors, regions, mrio_gwp, mrio_format, solver,
         bounded(opt("shared-weight", T::Double, "Consumer's share w in the shared-responsibility account "
                                                  "w * consumption + (1 - w) * production", "0.5"), 0, 1),
         opt("verbose", T::Bool, "Report the solver, its residuals and timings on stderr", "false"),
@@ -205,7 +212,7 @@ std::vector<CommandSpec> build_specs() {
         threads}},
       {"mrio flows",
        "Bilateral embodied emissions (producing region x consuming region), by the MRIO model or EEBT",
-       {mrio_path, extension, required_stressor, mrio_gwp,
+       {mrio_path, extension, required_stressors, mrio_gwp,
         choice("method", {"mrio", "eebt"}, "mrio: S L Y by region pair; eebt: exporters' domestic intensities x "
                                            "bilateral trade", "mrio"),
         mrio_format, solver, threads}},
@@ -219,7 +226,11 @@ std::vector<CommandSpec> build_specs() {
        "Structural path analysis: the largest supply-chain paths of a region's consumption-based footprint",
        {mrio_path, extension, required_region, required_stressor,
         bounded(opt("top", T::Int, "Number of paths", "20"), 1, 100000),
-        bounded(opt("threshold", T::Double, "Prune subtrees below this share of the total", "1e-4"), 0, 1),
+        [] {
+          OptionSpec o = bounded(opt("cutoff", T::Double, "Prune subtrees below this share of the total", "1e-4"), 0, 1);
+          o.aliases = {"threshold"};
+          return o;
+        }(),
         bounded(opt("max-depth", T::Int, "Longest path (tiers upstream of final demand)", "8"), 0, 50), mrio_format,
         threads}},
       {"mrio montecarlo",
@@ -249,7 +260,7 @@ std::vector<CommandSpec> build_specs() {
       {"mrio stored",
        "Regional accounts stored by earlier `mrio accounts` runs, queried without recomputing",
        {opt("system", T::String, "System name or source path (default: all)"),
-        opt("region", T::String, "Only this region"), opt("stressor", T::String, "Only this stressor"),
+        regions, stressors,
         bounded(opt("year", T::Int, "Only systems of this year (from the path or name, e.g. IOT_2011_pxp)"), 1950, 2100),
         mrio_format}},
       {"lca import",

@@ -57,12 +57,21 @@ void write_sector_matrix(const MrioSystem& s, const std::vector<double>& m, cons
   }
 }
 
-void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
+std::vector<std::string> write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
   const size_t n = s.n(), ns = s.n_sectors(), nc = s.n_categories();
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) throw Error(ErrorCategory::Io, "cannot create the folder: " + ec.message(), {folder});
   const fs::path dir(folder);
+  std::vector<std::string> written;  // relative to the folder, in the order written
+  auto open = [&](const fs::path& rel) {
+    written.push_back(rel.generic_string());
+    return fmt::output_file((dir / rel).string());
+  };
+  auto json_file = [&](const fs::path& rel, const nlohmann::json& j) {
+    written.push_back(rel.generic_string());
+    write_json(dir / rel, j);
+  };
   auto sector_header = [&](fmt::ostream& out, size_t index_cols) {
     out.print("region{}", std::string(index_cols, '\t'));
     for (size_t k = 0; k < n; ++k) out.print("{}{}", s.regions[k / ns], k + 1 < n ? "\t" : "\n");
@@ -78,7 +87,7 @@ void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
   };
   try {
     {
-      auto out = fmt::output_file((dir / "Z.txt").string());
+      auto out = open("Z.txt");
       sector_header(out, 2);
       out.print("region\tsector{}\n", std::string(n, '\t'));
       std::vector<double> row(n);
@@ -91,7 +100,7 @@ void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
       }
     }
     {
-      auto out = fmt::output_file((dir / "Y.txt").string());
+      auto out = open("Y.txt");
       fd_header(out, 2);
       out.print("region\tsector{}\n", std::string(s.Y.cols, '\t'));
       for (size_t i = 0; i < n; ++i) {
@@ -101,29 +110,30 @@ void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
       }
     }
     {
-      auto out = fmt::output_file((dir / "x.txt").string());
+      auto out = open("x.txt");
       out.print("region\tsector\tindout\n");
       for (size_t i = 0; i < n; ++i) out.print("{}\t{}\t{}\n", s.regions[i / ns], s.sectors[i % ns], s.x[i]);
     }
     {
-      auto out = fmt::output_file((dir / "unit.txt").string());
+      auto out = open("unit.txt");
       out.print("region\tsector\tunit\n");
       for (size_t i = 0; i < n; ++i) out.print("{}\t{}\t{}\n", s.regions[i / ns], s.sectors[i % ns], s.monetary_unit);
     }
     nlohmann::json files = {{"Z", file_entry("Z.txt", 2, 2)}, {"Y", file_entry("Y.txt", 2, 2)},
                             {"x", file_entry("x.txt", 2, 1)}, {"unit", file_entry("unit.txt", 2, 1)}};
     if (!s.population.empty()) {
-      auto out = fmt::output_file((dir / "population.txt").string());
+      auto out = open("population.txt");
       for (const auto& r : s.regions) out.print("\t{}", r);
       out.print("\nPopulation");
       for (double p : s.population) out.print("\t{}", p);
       out.print("\n");
       files["population"] = file_entry("population.txt", 1, 1);
     }
-    write_json(dir / "file_parameters.json", {{"files", files}, {"systemtype", "IOSystem"}});
-    write_json(dir / "metadata.json", {{"name", s.name}, {"description", "written by panocarbon"}, {"history", s.provenance}});
+    json_file("file_parameters.json", {{"files", files}, {"systemtype", "IOSystem"}});
+    json_file("metadata.json", {{"name", s.name}, {"description", "written by panocarbon"}, {"history", s.provenance}});
     for (const auto& e : s.extensions) {
       const fs::path ed = dir / e.name;
+      const fs::path rel = e.name;
       fs::create_directories(ed, ec);
       if (ec) throw Error(ErrorCategory::Io, "cannot create the folder: " + ec.message(), {ed.string()});
       const size_t levels = e.stressors.empty() ? 1 : split_levels(e.stressors[0]).size();
@@ -135,7 +145,7 @@ void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
         return out;
       };
       {
-        auto out = fmt::output_file((ed / "F.txt").string());
+        auto out = open(rel / "F.txt");
         sector_header(out, levels);
         out.print("stressor{}{}\n", std::string(levels - 1, '\t'), std::string(n, '\t'));
         for (size_t q = 0; q < e.F.rows; ++q) {
@@ -146,7 +156,7 @@ void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
       }
       nlohmann::json ef = {{"F", file_entry("F.txt", levels, 2)}, {"unit", file_entry("unit.txt", levels, 1)}};
       if (!e.F_Y.empty()) {
-        auto out = fmt::output_file((ed / "F_Y.txt").string());
+        auto out = open(rel / "F_Y.txt");
         fd_header(out, levels);
         out.print("stressor{}{}\n", std::string(levels - 1, '\t'), std::string(e.F_Y.cols, '\t'));
         for (size_t q = 0; q < e.F_Y.rows; ++q) {
@@ -157,15 +167,16 @@ void write_mrio_pymrio(const MrioSystem& s, const std::string& folder) {
         ef["F_Y"] = file_entry("F_Y.txt", levels, 2);
       }
       {
-        auto out = fmt::output_file((ed / "unit.txt").string());
+        auto out = open(rel / "unit.txt");
         out.print("stressor{}\tunit\n", std::string(levels - 1, '\t'));
         for (size_t q = 0; q < e.stressors.size(); ++q) out.print("{}\t{}\n", stressor_cells(q), e.units[q]);
       }
-      write_json(ed / "file_parameters.json", {{"files", ef}, {"systemtype", "Extension"}, {"name", e.name}});
+      json_file(rel / "file_parameters.json", {{"files", ef}, {"systemtype", "Extension"}, {"name", e.name}});
     }
   } catch (const std::system_error& e) {
     throw Error(ErrorCategory::Io, std::string("writing failed: ") + e.what(), {folder});
   }
+  return written;
 }
 
 }  // namespace panocarbon

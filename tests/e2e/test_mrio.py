@@ -319,6 +319,138 @@ def bad_input_errors_name_file_line_and_label(tmp):
     assert not os.path.exists(os.path.join(tmp, 'o'))
 
 
+def write_ghg_system(folder):
+    """The Miller & Blair two-region system (tests/golden/mrio_miller_blair.test) with CO2 in t and CH4 in kg."""
+    write_system(folder, Z=HEAD + 'r1\ts\t150\t500\nr2\ts\t200\t100\n', Y=GOOD_Y)
+    json.dump({'files': {'F': {'name': 'F.txt', 'nr_index_col': '1', 'nr_header': '2'},
+                         'unit': {'name': 'unit.txt', 'nr_index_col': '1', 'nr_header': '1'}},
+               'systemtype': 'Extension', 'name': 'em'}, open(os.path.join(folder, 'em', 'file_parameters.json'), 'w'))
+    open(os.path.join(folder, 'em', 'F.txt'), 'w').write('region\tr1\tr2\nsector\ts\ts\nCO2\t100\t200\nCH4\t1000\t2000\n')
+    open(os.path.join(folder, 'em', 'unit.txt'), 'w').write('stressor\tunit\nCO2\tt\nCH4\tkg\n')
+
+
+def numeric_columns_have_one_notation(table_text):
+    """Every whitespace-separated numeric column of a table uses one notation (all scientific or all fixed)."""
+    cols = {}
+    for line in table_text.splitlines():
+        for i, cell in enumerate(line.split()):
+            try:
+                float(cell)
+            except ValueError:
+                continue
+            cols.setdefault(i, set()).add('e' in cell.lower())
+    return all(len(kinds) == 1 for kinds in cols.values())
+
+
+@test
+def region_and_stressor_filters_are_repeatable(tmp):
+    db = os.path.join(tmp, 'f.db')
+    folder = os.path.join(MRIO, 'pymrio-test')
+    everything = accounts(folder, db)
+    some = accounts(folder, db, '--region', 'reg2', '--region', 'reg5')
+    assert {r['region'] for r in some} == {'reg2', 'reg5'}, some
+    assert len(some) == len(everything) // 3, (len(some), len(everything))  # 2 of 6 regions
+    same = {(r['stressor'], r['region']): r for r in everything}
+    for r in some:
+        assert r == same[(r['stressor'], r['region'])], r  # the same numbers, unit column included
+    j = json.loads(run('mrio', 'accounts', folder, '--format', 'json', '--region', 'reg3', db=db).stdout)
+    assert all([x['region'] for x in st['regions']] == ['reg3'] for st in j['stressors']), j['stressors']
+    err = run('mrio', 'accounts', folder, '--region', 'atlantis', db=db, expect=3).stderr
+    assert "no region 'atlantis'" in err and 'reg1' in err, err
+    # flows: several stressors, several matrices
+    flows = json.loads(run('mrio', 'flows', folder, '--stressor', 'emission_type1', '--stressor', 'emission_type2',
+                           '--format', 'json', db=db).stdout)
+    assert [f['stressor'] for f in flows] == ['emission_type1|air', 'emission_type2|water'], [f['stressor'] for f in flows]
+    assert all(len(f['matrix']) == 6 and f['unit'] == 'kg' for f in flows), flows[0]
+    # stored: several regions and stressors
+    out = run('mrio', 'stored', '--region', 'reg1', '--region', 'reg4', '--stressor', 'emission_type1',
+              '--stressor', 'emission_type2', '--format', 'csv', db=db).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sorted((r['region'], r['stressor']) for r in rows) == sorted(
+        (g, s) for g in ('reg1', 'reg4') for s in ('emission_type1|air', 'emission_type2|water')), rows
+    for r in rows:
+        assert close(float(r['production']), float(same[(r['stressor'], r['region'])]['production']), 1e-12), r
+
+
+@test
+def units_in_every_csv_and_table(tmp):
+    db = os.path.join(tmp, 'u.db')
+    folder = os.path.join(MRIO, 'pymrio-test')
+    rows = accounts(folder, db)
+    assert list(rows[0].keys())[:4] == ['extension', 'stressor', 'unit', 'region'] and rows[0]['unit'] == 'kg', rows[0]
+    spa_args = ('mrio', 'spa', folder, '--region', 'reg2', '--stressor', 'emission_type1', '--top', '5')
+    spa = list(csv.DictReader(io.StringIO(run(*spa_args, '--format', 'csv', db=db).stdout)))
+    assert len(spa) == 5 and all(r['unit'] == 'kg' for r in spa), spa
+    j = json.loads(run(*spa_args, '--format', 'json', db=db).stdout)
+    assert j['unit'] == 'kg' and len(j['paths']) == 5, j
+    table = run(*spa_args, db=db).stdout
+    assert 'value [kg]' in table and numeric_columns_have_one_notation(table), table
+    table = run('mrio', 'accounts', folder, db=db).stdout
+    assert 'emissions / emission_type1|air [kg]' in table and 'solver:' in table, table
+    assert numeric_columns_have_one_notation(table), table
+    table = run('mrio', 'multipliers', folder, '--stressor', 'emission_type1', db=db).stdout
+    assert 'multiplier [kg per ' in table and numeric_columns_have_one_notation(table), table
+    table = run('mrio', 'flows', folder, '--stressor', 'emission_type2', db=db).stdout
+    assert '[kg]' in table and numeric_columns_have_one_notation(table), table
+    # --cutoff is the name `lca tree` uses; --threshold is still accepted and means the same.
+    a = run(*spa_args, '--cutoff', '0.01', '--format', 'csv', db=db).stdout
+    b = run(*spa_args, '--threshold', '0.01', '--format', 'csv', db=db).stdout
+    assert a == b, (a, b)
+
+
+@test
+def every_format_of_every_command(tmp):
+    db = os.path.join(tmp, 'e.db')
+    folder = os.path.join(MRIO, 'pymrio-test')
+    run('mrio', 'accounts', folder, '--format', 'csv', db=db)
+    # stored: a real table, not CSV
+    table = run('mrio', 'stored', '--region', 'reg1', db=db).stdout
+    assert 'production' in table.splitlines()[0] and ',' not in table.splitlines()[0], table
+    assert len(table.splitlines()) == 4 and numeric_columns_have_one_notation(table), table  # 3 stressors
+    stored = json.loads(run('mrio', 'stored', '--region', 'reg1', '--format', 'json', db=db).stdout)
+    assert len(stored) == 3 and stored[0]['unit'] == 'kg' and stored[2]['unit'] == 'Mill USD', stored
+    # aggregate: what it wrote, in each format
+    rmap = os.path.join(ROOT, 'tests', 'fixtures', 'mrio', 'pymrio-test-regions.csv')
+    j = json.loads(run('mrio', 'aggregate', folder, '--regions', rmap, '--out', os.path.join(tmp, 'a1'),
+                       '--format', 'json', db=db).stdout)
+    assert j['regions'] == 2 and j['from_regions'] == 6 and j['sectors'] == 8, j
+    assert 'Z.txt' in j['files'] and 'emissions/F.txt' in j['files'], j['files']
+    assert all(os.path.isfile(os.path.join(tmp, 'a1', f)) for f in j['files'])
+    out = run('mrio', 'aggregate', folder, '--regions', rmap, '--out', os.path.join(tmp, 'a2'), '--format', 'csv',
+              db=db).stdout
+    files = list(csv.DictReader(io.StringIO(out)))
+    assert [r['file'] for r in files] == j['files'] and all(int(r['bytes']) > 0 for r in files), files
+    table = run('mrio', 'aggregate', folder, '--regions', rmap, '--out', os.path.join(tmp, 'a3'), db=db).stdout
+    assert '2 regions x 8 sectors (from 6 x 8)' in table and 'emissions/F.txt' in table, table
+    for fmt in ('json', 'csv', 'table'):
+        for args in (('info', folder), ('multipliers', folder), ('flows', folder, '--stressor', 'emission_type1'),
+                     ('spa', folder, '--region', 'reg1', '--stressor', 'emission_type1')):
+            p = run('mrio', *args, '--format', fmt, db=db)
+            assert p.stdout.strip(), (args, fmt)
+            if fmt == 'json':
+                json.loads(p.stdout)
+
+
+@test
+def co2e_only_with_gwp_and_named_by_its_set(tmp):
+    db = os.path.join(tmp, 'g.db')
+    folder = os.path.join(tmp, 'ghg')
+    write_ghg_system(folder)
+    rows = accounts(folder, db)
+    assert sorted({r['stressor'] for r in rows}) == ['CH4', 'CO2'], rows  # no CO2e by default
+    for gwp, ch4 in (('AR5', 28), ('AR6', 27.9)):
+        rows = accounts(folder, db, '--gwp', gwp)
+        by = {(r['stressor'], r['region']): r for r in rows}
+        name = f'GHG (CO2e, {gwp})'
+        assert (name, 'r1') in by and by[(name, 'r1')]['unit'] == 't CO2e', sorted(by)
+        want = float(by[('CO2', 'r1')]['production']) + ch4 / 1000 * float(by[('CH4', 'r1')]['production'])
+        assert close(float(by[(name, 'r1')]['production']), want, 1e-9), (by[(name, 'r1')], want)
+    mult = json.loads(run('mrio', 'multipliers', folder, '--gwp', 'AR6', '--format', 'json', db=db).stdout)
+    assert 'GHG (CO2e, AR6)' in [s['stressor'] for s in mult['stressors']], mult
+    helptext = run('mrio', 'accounts', '--help', db=db).stdout
+    assert 'UNFCCC reporting uses AR5; ISO 14067 uses the latest (AR6)' in ' '.join(helptext.split()), helptext
+
+
 def main():
     global BIN
     BIN = parse_bin()
