@@ -74,8 +74,10 @@ std::filesystem::path Context::path(const Params& p, const std::string& option) 
 }
 
 Store& Context::store() {
-  if (!has_store())
-    throw Error(ErrorCategory::Internal, "this capability needs the database, which --no-store or the front end withholds");
+  if (no_store)
+    throw Error(ErrorCategory::InvalidInput, "this command reads or writes the database: leave out --no-store",
+                ErrorContext{{}, 0, 0, "no-store"});
+  if (!open_store) throw Error(ErrorCategory::Internal, "this front end lends no database");
   return open_store();
 }
 
