@@ -4,7 +4,7 @@
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/categories.hpp"
 #include "panocarbon/provenance.hpp"
-#include "registry/entries.hpp"
+#include "capabilities/entries.hpp"
 
 namespace panocarbon::registry {
 

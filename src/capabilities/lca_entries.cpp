@@ -1,5 +1,5 @@
 // Registry entries of the lca domain.
-#include "registry/entries.hpp"
+#include "capabilities/entries.hpp"
 
 namespace panocarbon::registry {
 

@@ -12,7 +12,7 @@
 
 #include "panocarbon/format.hpp"
 #include "panocarbon/natural_capabilities.hpp"
-#include "registry/entries.hpp"
+#include "capabilities/entries.hpp"
 
 namespace panocarbon::registry {
 

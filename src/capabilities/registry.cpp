@@ -19,7 +19,7 @@
 #include "panocarbon/format.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/store.hpp"
-#include "registry/entries.hpp"
+#include "capabilities/entries.hpp"
 
 namespace panocarbon {
 

@@ -12,7 +12,7 @@
 #include "panocarbon/format.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/store.hpp"
-#include "registry/entries.hpp"
+#include "capabilities/entries.hpp"
 
 namespace panocarbon::registry {
 

@@ -1,5 +1,5 @@
 // Registry entries of the uncertainty domain.
-#include "registry/entries.hpp"
+#include "capabilities/entries.hpp"
 
 namespace panocarbon::registry {
 

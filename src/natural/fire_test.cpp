@@ -10,7 +10,7 @@
 #include <fstream>
 #include <map>
 
-#include "natural/country_mask.hpp"
+#include "io/country_mask.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural_fire.hpp"
 
@@ -502,9 +502,9 @@ TEST(GfedFireMask, GeoTiffNetcdfAndHdf5GiveTheSameCountries) {
 
 TEST(GfedFireMask, GdalIsLoadedOnFirstUse) {
   // The library loads (install-deps installs it) and a missing symbol is an Io error naming the function.
-  EXPECT_NE(panocarbon::natural::detail::gdal_symbol("GDALOpen"), nullptr);
+  EXPECT_NE(io::gdal_symbol("GDALOpen"), nullptr);
   try {
-    panocarbon::natural::detail::gdal_symbol("GDALNoSuchFunction");
+    io::gdal_symbol("GDALNoSuchFunction");
     FAIL();
   } catch (const panocarbon::Error& e) {
     EXPECT_EQ(e.category(), panocarbon::ErrorCategory::Io);
@@ -709,7 +709,7 @@ TEST(GfedFireManaged, WithACountryMaskTheSplitIsPerCountry) {
   o.managed_mask = write_managed_nc("pc-managed-country.nc");
   const auto r = compute_gfed_fire(path, ef, o);
   const auto& e = ef.g_per_kg[static_cast<size_t>(ef.find("CO2"))];
-  const auto names = detail::load_mask_names({});
+  const auto names = io::load_mask_names({});
   std::map<std::pair<std::string, int>, double> expect;
   for (size_t i = 0; i < 12; ++i) {
     double x = 0;

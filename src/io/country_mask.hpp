@@ -1,4 +1,5 @@
-// Country mask rasters for `natural fire --mask` (internal; docs/natural-fires.md "Country masks").
+// Country mask rasters for `natural fire --mask` and `--managed-mask` (internal; readers live in io;
+// docs/natural-fires.md "Country masks").
 // Every reader returns the codes on the emissions grid as the GFED file lays it out: rows x cols, row 0 the
 // northernmost band (centre 90 - dy/2), column 0 the westernmost (centre -180 + dx/2); nodata / _FillValue -> 0.
 #pragma once
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace panocarbon::natural::detail {
+namespace panocarbon::io {
 
 enum class MaskFormat { GeoTiff, NetcdfClassic, Hdf5, Unknown };
 // By the first bytes: TIFF "II*\0" / "MM\0*" (and BigTIFF "II+\0" / "MM\0+"), NetCDF classic "CDF\1|\2|\5",
@@ -22,7 +23,7 @@ MaskFormat detect_mask_format(const std::filesystem::path& file);
 // Io error saying how to install GDAL. Call through PANOCARBON_GDAL(GDALOpen)(...).
 void* gdal_symbol(const char* name);
 #define PANOCARBON_GDAL(f) \
-  reinterpret_cast<decltype(&::f)>(::panocarbon::natural::detail::gdal_symbol(#f))
+  reinterpret_cast<decltype(&::f)>(::panocarbon::io::gdal_symbol(#f))
 
 // GeoTIFF (any GDAL raster): band 1, an integer type; geotransform origin (-180, 90) with pixel (360/cols,
 // -180/rows), or south-up (-180, -90) with +180/rows (flipped here).
@@ -46,4 +47,4 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
 std::string mask_region_name(int code, const std::map<int, std::string>& names);
 std::map<int, std::string> load_mask_names(const std::filesystem::path& names_csv);
 
-}  // namespace panocarbon::natural::detail
+}  // namespace panocarbon::io

@@ -1,6 +1,6 @@
 // Country mask readers for `natural fire --mask`: GeoTIFF through GDAL's C API, NetCDF classic / NetCDF-4
 // through libnetcdf; region names from ISO 3166-1 (data/iso3166.csv) or the user's CSV. See country_mask.hpp.
-#include "natural/country_mask.hpp"
+#include "io/country_mask.hpp"
 
 #include <cpl_error.h>
 #include <dlfcn.h>
@@ -18,7 +18,7 @@
 #include "core/csv.hpp"
 #include "panocarbon/error.hpp"
 
-namespace panocarbon::natural::detail {
+namespace panocarbon::io {
 namespace {
 Error mask_error(const std::filesystem::path& f, std::string msg, std::string field = {}) {
   return Error(ErrorCategory::InvalidInput, std::move(msg), ErrorContext{f.string(), 0, 0, std::move(field)});
@@ -370,4 +370,4 @@ std::string mask_region_name(int code, const std::map<int, std::string>& names) 
   return it == names.end() ? std::to_string(code) : it->second;
 }
 
-}  // namespace panocarbon::natural::detail
+}  // namespace panocarbon::io
