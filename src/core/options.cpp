@@ -59,6 +59,14 @@ OptionSpec providers() {
   o.multiple = true;
   return o;
 }
+// --database: the name of an LCA database in the store (not a file; --db is the SQLite file).
+OptionSpec lca_database(bool required) {
+  const std::string what = "an LCA database stored by `lca import` (see `lca databases`), not a file path; --db is "
+                           "the SQLite file that holds the databases";
+  OptionSpec o = opt("database", T::String, (required ? "Name of " : "Only this database: name of ") + what);
+  o.required = required;
+  return o;
+}
 // Options of the commands that calculate a product system.
 std::vector<OptionSpec> lca_common(bool many) {
   OptionSpec process = opt("process", T::String,
@@ -67,13 +75,16 @@ std::vector<OptionSpec> lca_common(bool many) {
                                 : "Process id or name whose reference product is the functional unit");
   process.required = true;
   process.multiple = many;
-  return {opt_required("database", T::String, "Stored LCA database (see `lca databases`)"),
+  return {lca_database(true),
           process,
           opt("amount", T::Double, "Amount of the reference product (in its reference unit, or in --unit)", "1"),
           opt("unit", T::String, "Unit of --amount when not the product's reference unit (kWh for an MJ flow, t, ...)"),
           opt("method", T::String, "LCIA method: the built-in IPCC 2021 GWP100, or a stored method's name",
               "IPCC 2021 GWP100"),
-          choice("gwp", {"AR4", "AR5", "AR6"}, "GWP100 values of the built-in method", "AR6"),
+          choice("gwp", {"AR4", "AR5", "AR6"},
+                 "GWP100 set of the built-in method (IPCC AR4, AR5 or AR6). UNFCCC reporting uses AR5; ISO 14067 "
+                 "uses the latest (AR6)",
+                 "AR6"),
           allocation(),
           provider_rule(),
           providers(),
@@ -255,7 +266,9 @@ std::vector<CommandSpec> build_specs() {
       {"lca import",
        "Import an LCA database (openLCA JSON-LD folder or .zip, EcoSpold2 .spold folder or .zip) into the store",
        {positional("path", T::Path, "JSON-LD or EcoSpold2 folder or .zip"),
-        opt("name", T::String, "Name of the database in the store (default: the file or folder name)"), format}},
+        opt("name", T::String,
+            "Name of the database in the store, what --database takes later (default: the file or folder name)"),
+        format}},
       {"lca import-method",
        "Import an LCIA method: openLCA's factor CSV (LCIA category,Flow,...,Factor) or a JSON-LD method package",
        {positional("path", T::Path, "Factor CSV, or JSON-LD folder or .zip with lcia_methods/"),
@@ -264,7 +277,7 @@ std::vector<CommandSpec> build_specs() {
       {"lca search",
        "Full-text search over the processes and flows of the stored LCA databases",
        {positional("query", T::String, "Words to find (all must match; prefixes match)"),
-        opt("database", T::String, "Only this database"),
+        lca_database(false),
         bounded(opt("limit", T::Int, "At most this many hits", "20"), 1, 100000), format}},
       {"lca calc", "Life cycle impact of one or more processes' products (matrix LCA, one factorisation)",
        lca_common(true)},
@@ -284,7 +297,7 @@ std::vector<CommandSpec> build_specs() {
              bounded(opt("cutoff", T::Double, "Prune branches below this share of the total", "0.01"), 0, 1),
              bounded(opt("max-depth", T::Int, "Deepest level shown", "8"), 0, 1000)})},
       {"lca matrices", "Write the technosphere and biosphere matrices (triplets) and their indices as CSV",
-       {opt_required("database", T::String, "Stored LCA database"), required_out, allocation(), provider_rule(),
+       {lca_database(true), required_out, allocation(), provider_rule(),
         providers()}},
       {"lca montecarlo",
        "Monte Carlo LCA from the database's uncertainty (distributions and pedigree); one symbolic factorisation "
