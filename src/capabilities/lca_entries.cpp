@@ -20,8 +20,8 @@ using json = nlohmann::json;
 
 // ---- numbers and units in tables ---------------------------------------------------------------------------------
 
-// One column of a table: every number alike, fixed decimals (enough for three significant digits of the
-// smallest) or scientific when the values span more than five orders of magnitude or are very large or small.
+// One column of a table: every number alike, fixed decimals or scientific when the values span more than five
+// orders of magnitude or are very large or small.
 class NumberColumn {
  public:
   explicit NumberColumn(const std::vector<double>& values) {
@@ -33,7 +33,9 @@ class NumberColumn {
       mn = mn == 0 ? a : std::min(mn, a);
     }
     scientific_ = mx >= 1e7 || (mx > 0 && mx < 1e-3) || (mn > 0 && mn < mx * 1e-5);
-    decimals_ = mn > 0 ? std::clamp(2 - static_cast<int>(std::floor(std::log10(mn))), 0, 9) : 3;
+    // six significant digits of the largest, at least two of the smallest
+    const auto exponent = [](double a) { return static_cast<int>(std::floor(std::log10(a))); };
+    decimals_ = mx > 0 ? std::clamp(std::max(5 - exponent(mx), 1 - exponent(mn)), 0, 9) : 3;
   }
   std::string operator()(double v) const {
     return scientific_ ? fmt::format("{:.4e}", v) : fmt::format("{:.{}f}", v, decimals_);
@@ -194,7 +196,8 @@ Result import_result(json report) {
       out << fmt::format("  {} allocation notes (see --format json), e.g. {}\n", (*j)["notes"].size(),
                          (*j)["notes"][0].get<std::string>());
     const json& methods = (*j)["methods"];
-    out << fmt::format("LCIA methods imported from its lcia_methods/: {}\n", methods.size());
+    if (methods.empty()) out << "LCIA methods: none in the package (no lcia_methods/)\n";
+    else out << fmt::format("LCIA methods imported from its lcia_methods/: {}\n", methods.size());
     for (const auto& m : methods)
       out << fmt::format("  '{}': {} categories, {} factors\n", m["name"].get<std::string>(),
                          m["categories"].get<size_t>(), m["factors"].get<size_t>());

@@ -63,9 +63,8 @@ OptionSpec providers() {
 OptionSpec lca_database(bool required) {
   const std::string what = "an LCA database stored by `lca import` (see `lca databases`), not a file path; --db is "
                            "the SQLite file that holds the databases";
-  OptionSpec o = opt("database", T::String, (required ? "Name of " : "Only this database: name of ") + what);
-  o.required = required;
-  return o;
+  if (required) return opt_required("database", T::String, "Name of " + what);
+  return opt("database", T::String, "Only this database: name of " + what);
 }
 // Options of the commands that calculate a product system.
 std::vector<OptionSpec> lca_common(bool many) {
