@@ -101,6 +101,11 @@ std::vector<OptionSpec> with(std::vector<OptionSpec> a, std::vector<OptionSpec> 
   return a;
 }
 
+OptionSpec lca_verbose() {
+  return opt("verbose", T::Bool, "Report the phase times (load, link, factorise, solve) and the solver's fill-in on stderr",
+             "false");
+}
+
 std::vector<CommandSpec> build_specs() {
   const OptionSpec gwp = choice("gwp", {"AR4", "AR5", "AR6"},
                                 "GWP100 set used for CO2e (IPCC AR4, AR5 or AR6; AR6 separates fossil and "
@@ -279,8 +284,9 @@ std::vector<CommandSpec> build_specs() {
         lca_database(false),
         bounded(opt("limit", T::Int, "At most this many hits", "20"), 1, 100000), format}},
       {"lca calc", "Life cycle impact of one or more processes' products (matrix LCA, one factorisation)",
-       lca_common(true)},
-      {"lca inventory", "Life cycle inventory: the elementary flows of one process's product", lca_common(false)},
+       with(lca_common(true), {lca_verbose()})},
+      {"lca inventory", "Life cycle inventory: the elementary flows of one process's product",
+       with(lca_common(false), {lca_verbose()})},
       {"lca contributions", "Direct contribution of each process (or location, or category) to one impact category",
        with(lca_common(false),
             {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
@@ -289,12 +295,12 @@ std::vector<CommandSpec> build_specs() {
                  "Upstream totals instead of direct contributions: each process's total output with its whole "
                  "supply chain (they overlap, so they do not add up to the total)",
                  "false"),
-             bounded(opt("top", T::Int, "Only the largest N (0 = all)", "0"), 0, 1e9)})},
+             bounded(opt("top", T::Int, "Only the largest N (0 = all)", "0"), 0, 1e9), lca_verbose()})},
       {"lca tree", "Upstream tree of one process's product for one impact category, pruned by a cut-off",
        with(lca_common(false),
             {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
              bounded(opt("cutoff", T::Double, "Prune branches below this share of the total", "0.01"), 0, 1),
-             bounded(opt("max-depth", T::Int, "Deepest level shown", "8"), 0, 1000)})},
+             bounded(opt("max-depth", T::Int, "Deepest level shown", "8"), 0, 1000), lca_verbose()})},
       {"lca matrices", "Write the technosphere and biosphere matrices (triplets) and their indices as CSV",
        {lca_database(true), required_out, allocation(), provider_rule(),
         providers()}},
