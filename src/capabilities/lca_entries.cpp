@@ -77,7 +77,8 @@ void write_header(const LcaSession& s, const lca::Demand& d, std::ostream& out) 
   const auto& fl = product_of(s, d.provider);
   out << fmt::format("database {}: {} providers, {} elementary flows, {} cut-off inputs\n", s.db.name,
                      s.sys.providers.size(), s.sys.elementary.size(), s.sys.cutoffs);
-  out << fmt::format("functional unit: {} {} of '{}' from '{}' ({})\n", d.amount, fl.unit, fl.name, pr.name, pr.location);
+  out << fmt::format("functional unit: {} {} of '{}' from '{}' ({})\n", d.amount, fl.unit, fl.name, pr.name,
+                     pr.location);
   out << fmt::format("method: {}; solver {} (factorised in {:.3f} s, max relative residual {:.1e})\n", method_text(s),
                      s.solver->stats().solver, s.solver->stats().factorise_s, s.solver->stats().residual);
 }
@@ -105,7 +106,8 @@ json checks_json(const LcaSession& s, const lca::SolveStats& st) {
 json impacts_json(const LcaSession& s, const std::vector<double>& impacts) {
   json cats = json::array();
   for (size_t k = 0; k < impacts.size(); ++k)
-    cats.push_back({{"category", s.method.categories[k].name}, {"amount", impacts[k]}, {"unit", s.method.categories[k].unit}});
+    cats.push_back(
+        {{"category", s.method.categories[k].name}, {"amount", impacts[k]}, {"unit", s.method.categories[k].unit}});
   return cats;
 }
 
@@ -121,9 +123,13 @@ json impact_rows_schema() {
                                  {"unit", string_schema()}}));
 }
 json checks_schema() {
-  return object_schema({{"solver", string_schema()}, {"factorise_s", number_schema()}, {"nnz", integer_schema()},
-                        {"lu_nnz", integer_schema()}, {"cached_system", boolean_schema()},
-                        {"max_relative_residual", number_schema()}, {"providers", integer_schema()},
+  return object_schema({{"solver", string_schema()},
+                        {"factorise_s", number_schema()},
+                        {"nnz", integer_schema()},
+                        {"lu_nnz", integer_schema()},
+                        {"cached_system", boolean_schema()},
+                        {"max_relative_residual", number_schema()},
+                        {"providers", integer_schema()},
                         {"cutoffs", integer_schema()}});
 }
 json calc_schema() {
@@ -136,21 +142,25 @@ json calc_schema() {
        {"method", string_schema()},
        {"gwp", gwp_schema()},
        {"results", impact_rows_schema()},
-       {"unmapped_mass_flows",
-        array_of(object_schema({{"flow", string_schema()}, {"flow_id", string_schema()}, {"compartment", string_schema()},
-                                {"amount", number_schema()}, {"unit", string_schema()}}))},
-       {"mapping", object_schema({{"by_id", integer_schema()}, {"by_name", integer_schema()}, {"by_cas", integer_schema()}})},
+       {"unmapped_mass_flows", array_of(object_schema({{"flow", string_schema()},
+                                                       {"flow_id", string_schema()},
+                                                       {"compartment", string_schema()},
+                                                       {"amount", number_schema()},
+                                                       {"unit", string_schema()}}))},
+       {"mapping",
+        object_schema({{"by_id", integer_schema()}, {"by_name", integer_schema()}, {"by_cas", integer_schema()}})},
        {"checks", checks_schema()},
        {"run_id", integer_schema()}});
-  const json many = object_schema(
-      {{"database", string_schema()},
-       {"method", string_schema()},
-       {"gwp", gwp_schema()},
-       {"results", array_of(object_schema({{"process", string_schema()}, {"process_id", string_schema()},
-                                           {"amount", number_schema()}, {"unit", string_schema()},
-                                           {"results", impact_rows_schema()}}))},
-       {"checks", checks_schema()},
-       {"run_id", integer_schema()}});
+  const json many = object_schema({{"database", string_schema()},
+                                   {"method", string_schema()},
+                                   {"gwp", gwp_schema()},
+                                   {"results", array_of(object_schema({{"process", string_schema()},
+                                                                       {"process_id", string_schema()},
+                                                                       {"amount", number_schema()},
+                                                                       {"unit", string_schema()},
+                                                                       {"results", impact_rows_schema()}}))},
+                                   {"checks", checks_schema()},
+                                   {"run_id", integer_schema()}});
   return {{"anyOf", {single, many}}};
 }
 json method_schema() {
@@ -162,7 +172,9 @@ json method_schema() {
 Result import_result(json report) {
   auto j = std::make_shared<json>(std::move(report));
   Result r;
-  r.summary = {{"name", (*j)["name"]}, {"processes", (*j)["processes"]}, {"exchanges", (*j)["exchanges"]},
+  r.summary = {{"name", (*j)["name"]},
+               {"processes", (*j)["processes"]},
+               {"exchanges", (*j)["exchanges"]},
                {"methods", (*j)["methods"].size()}};
   for (const auto& w : (*j)["warnings"]) r.warnings.push_back(w.get<std::string>());
   r.json = [j](const Result& res) {
@@ -183,21 +195,23 @@ Result import_result(json report) {
   r.table = [j](const Result&, std::ostream& out) {
     const json& l = (*j)["linking"];
     out << fmt::format("imported '{}' ({}): {} processes, {} flows, {} exchanges ({} with uncertainty) in {:.2f} s\n",
-                       (*j)["name"].get<std::string>(), (*j)["format"].get<std::string>(), (*j)["processes"].get<size_t>(),
-                       (*j)["flows"].get<size_t>(), (*j)["exchanges"].get<size_t>(),
+                       (*j)["name"].get<std::string>(), (*j)["format"].get<std::string>(),
+                       (*j)["processes"].get<size_t>(), (*j)["flows"].get<size_t>(), (*j)["exchanges"].get<size_t>(),
                        (*j)["exchanges_with_uncertainty"].get<size_t>(),
                        (*j)["read_s"].get<double>() + (*j)["store_s"].get<double>());
-    out << fmt::format("linked with the default rules: {} providers, {} multi-output processes, {} inputs cut off "
-                       "(no provider)\n",
-                       l["providers"].get<size_t>(), (*j)["multi_output_processes"].get<size_t>(),
-                       l["cutoffs"].get<size_t>());
+    out << fmt::format(
+        "linked with the default rules: {} providers, {} multi-output processes, {} inputs cut off "
+        "(no provider)\n",
+        l["providers"].get<size_t>(), (*j)["multi_output_processes"].get<size_t>(), l["cutoffs"].get<size_t>());
     for (const auto& [how, n] : l["links"].items()) out << fmt::format("  links by {}: {}\n", how, n.get<size_t>());
     if (!(*j)["notes"].empty())
       out << fmt::format("  {} allocation notes (see --format json), e.g. {}\n", (*j)["notes"].size(),
                          (*j)["notes"][0].get<std::string>());
     const json& methods = (*j)["methods"];
-    if (methods.empty()) out << "LCIA methods: none in the package (no lcia_methods/)\n";
-    else out << fmt::format("LCIA methods imported from its lcia_methods/: {}\n", methods.size());
+    if (methods.empty())
+      out << "LCIA methods: none in the package (no lcia_methods/)\n";
+    else
+      out << fmt::format("LCIA methods imported from its lcia_methods/: {}\n", methods.size());
     for (const auto& m : methods)
       out << fmt::format("  '{}': {} categories, {} factors\n", m["name"].get<std::string>(),
                          m["categories"].get<size_t>(), m["factors"].get<size_t>());
@@ -233,8 +247,13 @@ Result databases_result(std::vector<LcaDatabaseRecord> records) {
   r.json = [rows](const Result&) {
     json arr = json::array();
     for (const auto& d : *rows)
-      arr.push_back({{"name", d.name}, {"format", d.format}, {"source", d.source}, {"processes", d.processes},
-                     {"flows", d.flows}, {"exchanges", d.exchanges}, {"imported_at", d.imported_at}});
+      arr.push_back({{"name", d.name},
+                     {"format", d.format},
+                     {"source", d.source},
+                     {"processes", d.processes},
+                     {"flows", d.flows},
+                     {"exchanges", d.exchanges},
+                     {"imported_at", d.imported_at}});
     return arr;
   };
   r.csv = [rows](const Result&, std::ostream& out) {
@@ -272,7 +291,8 @@ Result search_result(std::vector<SearchHit> found, const std::string& query) {
   return r;
 }
 
-// ---- calc ------------------------------------------------------------------------------------------------------------
+// ---- calc
+// ------------------------------------------------------------------------------------------------------------
 
 json calc_single_json(const LcaCalc& c, const Result& res) {
   const LcaSession& s = *c.session;
@@ -280,8 +300,11 @@ json calc_single_json(const LcaCalc& c, const Result& res) {
   json um = json::array();
   for (size_t i = 0; i < c.unmapped_mass.size() && i < 50; ++i) {
     const auto& fl = s.db.flows[static_cast<size_t>(c.unmapped_mass[i].first)];
-    um.push_back({{"flow", fl.name}, {"flow_id", fl.id}, {"compartment", fl.compartment},
-                  {"amount", c.unmapped_mass[i].second}, {"unit", fl.unit}});
+    um.push_back({{"flow", fl.name},
+                  {"flow_id", fl.id},
+                  {"compartment", fl.compartment},
+                  {"amount", c.unmapped_mass[i].second},
+                  {"unit", fl.unit}});
   }
   const auto& pr = process_of(s, r.demand.provider);
   return {{"database", s.db.name},
@@ -303,11 +326,18 @@ json calc_many_json(const LcaCalc& c, const Result& res) {
   json arr = json::array();
   for (size_t d = 0; d < s.demands.size(); ++d) {
     const auto& pr = process_of(s, s.demands[d].provider);
-    arr.push_back({{"process", pr.name}, {"process_id", pr.id}, {"amount", s.demands[d].amount},
-                   {"unit", product_of(s, s.demands[d].provider).unit}, {"results", impacts_json(s, c.many[d])}});
+    arr.push_back({{"process", pr.name},
+                   {"process_id", pr.id},
+                   {"amount", s.demands[d].amount},
+                   {"unit", product_of(s, s.demands[d].provider).unit},
+                   {"results", impacts_json(s, c.many[d])}});
   }
-  return {{"database", s.db.name}, {"method", s.method.name}, {"gwp", gwp_json(s)}, {"results", arr},
-          {"checks", checks_json(s, s.solver->stats())}, {"run_id", res.run_id}};
+  return {{"database", s.db.name},
+          {"method", s.method.name},
+          {"gwp", gwp_json(s)},
+          {"results", arr},
+          {"checks", checks_json(s, s.solver->stats())},
+          {"run_id", res.run_id}};
 }
 
 void calc_csv(const LcaCalc& c, std::ostream& out) {
@@ -316,7 +346,8 @@ void calc_csv(const LcaCalc& c, std::ostream& out) {
   if (c.many.empty()) {
     out << "category,amount,unit,gwp\n";
     for (size_t k = 0; k < cats.size(); ++k)
-      out << fmt::format("{},{},{},{}\n", csv_field(cats[k].name), c.result.impacts[k], csv_field(cats[k].unit), s.gwp_set);
+      out << fmt::format("{},{},{},{}\n", csv_field(cats[k].name), c.result.impacts[k], csv_field(cats[k].unit),
+                         s.gwp_set);
     return;
   }
   out << "process,category,amount,unit,gwp\n";
@@ -347,7 +378,8 @@ void calc_table(const LcaCalc& c, std::ostream& out) {
   for (size_t k = 0; k < r.impacts.size(); ++k)
     out << fmt::format("  {:<40} {:>16} {}\n", cut(cats[k].name, 40), num(r.impacts[k]), impact_unit(s, k));
   if (c.unmapped_mass.empty()) return;
-  out << fmt::format("{} elementary flows with mass have no factor in the method; the largest:\n", c.unmapped_mass.size());
+  out << fmt::format("{} elementary flows with mass have no factor in the method; the largest:\n",
+                     c.unmapped_mass.size());
   std::vector<double> amounts;
   for (size_t i = 0; i < c.unmapped_mass.size() && i < 5; ++i) amounts.push_back(c.unmapped_mass[i].second);
   const NumberColumn an(amounts);
@@ -375,7 +407,8 @@ Result calc_result(LcaCalc calc) {
   return r;
 }
 
-// ---- inventory -------------------------------------------------------------------------------------------------------
+// ---- inventory
+// -------------------------------------------------------------------------------------------------------
 
 Result inventory_result(LcaInventory inventory) {
   auto inv = std::make_shared<LcaInventory>(std::move(inventory));
@@ -387,12 +420,18 @@ Result inventory_result(LcaInventory inventory) {
     json arr = json::array();
     for (size_t i : inv->rows) {
       const auto& fl = elementary(s, i);
-      arr.push_back({{"flow_id", fl.id}, {"flow", fl.name}, {"compartment", fl.compartment},
-                     {"amount", inv->result.inventory[i]}, {"unit", fl.unit}});
+      arr.push_back({{"flow_id", fl.id},
+                     {"flow", fl.name},
+                     {"compartment", fl.compartment},
+                     {"amount", inv->result.inventory[i]},
+                     {"unit", fl.unit}});
     }
     const auto provider = inv->result.demand.provider;
-    return json{{"database", s.db.name}, {"process", process_of(s, provider).name},
-                {"amount", inv->result.demand.amount}, {"unit", product_of(s, provider).unit}, {"flows", arr}};
+    return json{{"database", s.db.name},
+                {"process", process_of(s, provider).name},
+                {"amount", inv->result.demand.amount},
+                {"unit", product_of(s, provider).unit},
+                {"flows", arr}};
   };
   r.csv = [inv](const Result&, std::ostream& out) {
     out << "flow_id,flow,compartment,amount,unit\n";
@@ -418,7 +457,8 @@ Result inventory_result(LcaInventory inventory) {
   return r;
 }
 
-// ---- contributions and tree ------------------------------------------------------------------------------------------
+// ---- contributions and tree
+// ------------------------------------------------------------------------------------------
 
 double share_of(double v, double total) { return total != 0 ? v / total : 0.0; }
 
@@ -426,15 +466,18 @@ Result contributions_result(LcaContributions contributions) {
   auto c = std::make_shared<LcaContributions>(std::move(contributions));
   const LcaSession& session = *c->session;
   Result r;
-  r.summary = {{"category", session.method.categories[c->category].name}, {"total", c->total}, {"gwp", gwp_json(session)}};
+  r.summary = {
+      {"category", session.method.categories[c->category].name}, {"total", c->total}, {"gwp", gwp_json(session)}};
   r.diagnostics = diagnostics(session);
   r.json = [c](const Result&) {
     const LcaSession& s = *c->session;
     json arr = json::array();
     for (const auto& row : c->rows) {
       json j = {{"amount", row.amount}, {"share", share_of(row.amount, c->total)}};
-      if (c->by == "process") j.update(json{{"process_id", row.id}, {"process", row.name}, {"location", row.location}});
-      else j[c->by] = row.name;
+      if (c->by == "process")
+        j.update(json{{"process_id", row.id}, {"process", row.name}, {"location", row.location}});
+      else
+        j[c->by] = row.name;
       arr.push_back(j);
     }
     return json{{"category", s.method.categories[c->category].name},
@@ -448,8 +491,10 @@ Result contributions_result(LcaContributions contributions) {
   r.csv = [c](const Result&, std::ostream& out) {
     const LcaSession& s = *c->session;
     const std::string unit = csv_field(s.method.categories[c->category].unit);
-    if (c->by == "process") out << "process_id,process,location,amount,share,unit,gwp\n";
-    else out << c->by << ",amount,share,unit,gwp\n";
+    if (c->by == "process")
+      out << "process_id,process,location,amount,share,unit,gwp\n";
+    else
+      out << c->by << ",amount,share,unit,gwp\n";
     for (const auto& row : c->rows) {
       if (c->by == "process")
         out << fmt::format("{},{},{},", csv_field(row.id), csv_field(row.name), csv_field(row.location));
@@ -480,7 +525,9 @@ Result tree_result(LcaTree tree) {
   auto t = std::make_shared<LcaTree>(std::move(tree));
   const LcaSession& session = *t->session;
   Result r;
-  r.summary = {{"category", session.method.categories[t->category].name}, {"nodes", t->nodes.size()}, {"gwp", gwp_json(session)}};
+  r.summary = {{"category", session.method.categories[t->category].name},
+               {"nodes", t->nodes.size()},
+               {"gwp", gwp_json(session)}};
   r.diagnostics = diagnostics(session);
   r.json = [t](const Result&) {
     // nodes and parent links: a Sankey diagram's input (link value = the child's total)
@@ -489,9 +536,16 @@ Result tree_result(LcaTree tree) {
     for (size_t i = 0; i < t->nodes.size(); ++i) {
       const auto& n = t->nodes[i];
       const auto& pr = process_of(s, n.provider);
-      ns.push_back({{"index", i}, {"depth", n.depth}, {"process_id", pr.id}, {"process", pr.name},
-                    {"location", pr.location}, {"product", product_of(s, n.provider).name}, {"amount", n.amount},
-                    {"unit", product_of(s, n.provider).unit}, {"total", n.total}, {"direct", n.direct},
+      ns.push_back({{"index", i},
+                    {"depth", n.depth},
+                    {"process_id", pr.id},
+                    {"process", pr.name},
+                    {"location", pr.location},
+                    {"product", product_of(s, n.provider).name},
+                    {"amount", n.amount},
+                    {"unit", product_of(s, n.provider).unit},
+                    {"total", n.total},
+                    {"direct", n.direct},
                     {"share", share_of(n.total, t->total)}});
       if (n.parent >= 0) links.push_back({{"source", i}, {"target", n.parent}, {"value", n.total}});
     }
@@ -532,7 +586,8 @@ Result tree_result(LcaTree tree) {
   return r;
 }
 
-// ---- matrices and footprint --------------------------------------------------------------------------------------------
+// ---- matrices and footprint
+// --------------------------------------------------------------------------------------------
 
 Result matrices_result(LcaMatrices matrices, const std::filesystem::path& out_dir) {
   auto m = std::make_shared<LcaMatrices>(std::move(matrices));
@@ -550,10 +605,10 @@ Result matrices_result(LcaMatrices matrices, const std::filesystem::path& out_di
                 {"cutoffs", m->cutoffs}};
   };
   r.table = [m, dir = out_dir.string()](const Result&, std::ostream& out) {
-    out << fmt::format("wrote {}: {} providers, {} elementary flows, {} technosphere and {} biosphere entries, {} "
-                       "cut-off inputs\n",
-                       dir, m->providers, m->elementary_flows, m->technosphere_entries, m->biosphere_entries,
-                       m->cutoffs);
+    out << fmt::format(
+        "wrote {}: {} providers, {} elementary flows, {} technosphere and {} biosphere entries, {} "
+        "cut-off inputs\n",
+        dir, m->providers, m->elementary_flows, m->technosphere_entries, m->biosphere_entries, m->cutoffs);
   };
   return r;
 }
@@ -583,7 +638,8 @@ Result footprint_result(const lca::Study& study, const lca::FootprintReport& rep
     std::vector<double> v;
     for (const char* k : {"total", "fossil", "biogenic", "luc"}) v.push_back(res[k].get<double>());
     const NumberColumn num(v);
-    const std::string unit = fmt::format("{} ({} GWP100)", (*j)["unit"].get<std::string>(), (*j)["gwp"].get<std::string>());
+    const std::string unit =
+        fmt::format("{} ({} GWP100)", (*j)["unit"].get<std::string>(), (*j)["gwp"].get<std::string>());
     out << fmt::format("carbon footprint of '{}' per functional unit:\n", (*j)["study"].get<std::string>());
     const char* names[] = {"total", "fossil", "biogenic", "land-use change"};
     for (size_t i = 0; i < v.size(); ++i) out << fmt::format("  {:<16} {:>14} {}\n", names[i], num(v[i]), unit);
@@ -601,7 +657,8 @@ const char* kCalcNote =
 
 void add_lca_entries(std::vector<Capability>& t) {
   const json count = integer_schema();
-  t.push_back({"lca import", Domain::Lca,
+  t.push_back({"lca import",
+               Domain::Lca,
                "Imports an LCA database (openLCA JSON-LD folder or .zip, EcoSpold2 .spold folder or .zip) into the "
                "store under --name, replacing one of the same name, and links it once with the default rules. The "
                "LCIA methods of a JSON-LD package's lcia_methods/ are stored too, as openLCA does. Reports counts of "
@@ -625,32 +682,42 @@ void add_lca_entries(std::vector<Capability>& t) {
                               {"warnings", array_of(string_schema())},
                               {"run_id", count}}),
                {"../shared/data/lca/uslci-jsonld", "--name", "uslci"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) {
                  const std::string path = ctx.path(p, "path").string();
                  return import_result(lca_import(ctx.store(), path, p));
                }});
-  t.push_back({"lca import-method", Domain::Lca,
+  t.push_back({"lca import-method",
+               Domain::Lca,
                "Imports an LCIA method into the store: openLCA's factor CSV (LCIA category,Flow,...,Factor) or the "
                "methods of a JSON-LD package (lcia_methods/ with lcia_categories/; --name picks one of several). "
                "`lca calc --method NAME` then uses it; its categories keep their own units.",
                object_schema({{"name", string_schema()}, {"categories", count}, {"factors", count}, {"run_id", count}}),
                {"tests/fixtures/lca/method-jsonld"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) {
                  const std::string path = ctx.path(p, "path").string();
                  return import_method_result(lca_import_method(ctx.store(), path, p));
                }});
-  t.push_back({"lca databases", Domain::Lca,
+  t.push_back({"lca databases",
+               Domain::Lca,
                "Lists the LCA databases stored by `lca import` (the names --database takes), with their format, "
                "source and counts of processes, flows and exchanges.",
-               array_of(object_schema({{"name", string_schema()}, {"format", string_schema()},
-                                       {"source", string_schema()}, {"processes", count}, {"flows", count},
-                                       {"exchanges", count}, {"imported_at", string_schema()}})),
+               array_of(object_schema({{"name", string_schema()},
+                                       {"format", string_schema()},
+                                       {"source", string_schema()},
+                                       {"processes", count},
+                                       {"flows", count},
+                                       {"exchanges", count},
+                                       {"imported_at", string_schema()}})),
                {},
-               false, false,
+               false,
+               false,
                [](Context& ctx, const Params&) { return databases_result(ctx.store().lca_databases()); }});
-  t.push_back({"lca search", Domain::Lca,
+  t.push_back({"lca search",
+               Domain::Lca,
                "Full-text search over the processes and flows of the stored LCA databases (all words must match; "
                "prefixes match), best first. Each hit's ref (DATABASE/ID) is accepted by --process.",
                array_of(object_schema({{"kind", string_schema("process or flow")},
@@ -658,7 +725,8 @@ void add_lca_entries(std::vector<Capability>& t) {
                                        {"name", string_schema()},
                                        {"rank", number_schema("bm25 rank: lower is better")}})),
                {"portland cement", "--database", "uslci"},
-               false, false,
+               false,
+               false,
                [](Context& ctx, const Params& p) {
                  Store& store = ctx.store();
                  const std::string db = p.has("database") ? p.str("database") : "";
@@ -670,7 +738,8 @@ void add_lca_entries(std::vector<Capability>& t) {
                  return search_result(store.lca_search(p.str("query"), db, static_cast<int>(p.integer("limit"))),
                                       p.str("query"));
                }});
-  t.push_back({"lca calc", Domain::Lca,
+  t.push_back({"lca calc",
+               Domain::Lca,
                std::string("Life cycle impact assessment (matrix LCA) of the reference product of one or more "
                            "processes of a stored database: one --process gives each impact category's total, the "
                            "mass flows without a factor and solver checks; several give a table of impacts from one "
@@ -678,81 +747,119 @@ void add_lca_entries(std::vector<Capability>& t) {
                    kCalcNote,
                calc_schema(),
                {"--database", "uslci", "--process", "Portland cement, at plant"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return calc_result(lca_calc(ctx.store(), p)); }});
-  t.push_back({"lca inventory", Domain::Lca,
+  t.push_back({"lca inventory",
+               Domain::Lca,
                "Life cycle inventory of one process's reference product: the non-zero elementary flows (emissions "
                "and resources) of the whole supply chain, each in its flow's reference unit (kg, m3, MJ, ...), "
                "sorted by compartment and name. --database is a stored database's name.",
-               object_schema({{"database", string_schema()}, {"process", string_schema()},
-                              {"amount", number_schema()}, {"unit", string_schema("the product's reference unit")},
-                              {"flows", array_of(object_schema({{"flow_id", string_schema()}, {"flow", string_schema()},
+               object_schema({{"database", string_schema()},
+                              {"process", string_schema()},
+                              {"amount", number_schema()},
+                              {"unit", string_schema("the product's reference unit")},
+                              {"flows", array_of(object_schema({{"flow_id", string_schema()},
+                                                                {"flow", string_schema()},
                                                                 {"compartment", string_schema()},
                                                                 {"amount", number_schema()},
                                                                 {"unit", string_schema()}}))}}),
                {"--database", "uslci", "--process", "Portland cement, at plant"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return inventory_result(lca_inventory(ctx.store(), p)); }});
-  json contribution = {{"type", "object"},
-                       {"required", {"amount", "share"}},
-                       {"properties", {{"amount", number_schema("in unit")}, {"share", number_schema("of the total")}}}};
-  t.push_back({"lca contributions", Domain::Lca,
+  json contribution = {
+      {"type", "object"},
+      {"required", {"amount", "share"}},
+      {"properties", {{"amount", number_schema("in unit")}, {"share", number_schema("of the total")}}}};
+  t.push_back({"lca contributions",
+               Domain::Lca,
                std::string("Contribution of each process (or location, or process category) to one impact "
                            "category of a product: direct contributions add up to the total; --upstream gives each "
                            "process's total with its whole supply chain instead (they overlap). Amounts in the "
                            "category's unit, shares of the total. ") +
                    kCalcNote,
-               object_schema({{"category", string_schema()}, {"unit", string_schema()}, {"gwp", gwp_schema()},
-                              {"total", number_schema()}, {"by", string_schema()}, {"upstream", boolean_schema()},
+               object_schema({{"category", string_schema()},
+                              {"unit", string_schema()},
+                              {"gwp", gwp_schema()},
+                              {"total", number_schema()},
+                              {"by", string_schema()},
+                              {"upstream", boolean_schema()},
                               {"contributions", array_of(contribution)}}),
                {"--database", "uslci", "--process", "Portland cement, at plant", "--top", "5"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return contributions_result(lca_contributions(ctx.store(), p)); }});
-  t.push_back({"lca tree", Domain::Lca,
-               std::string("Upstream tree of one process's product for one impact category: each node's total "
-                           "(with its supply chain) and direct part in the category's unit, the amount of its "
-                           "product along the path, pruned below --cutoff (a share of the total) and at "
-                           "--max-depth; the JSON has Sankey links. ") +
-                   kCalcNote,
-               object_schema(
-                   {{"category", string_schema()}, {"unit", string_schema()}, {"gwp", gwp_schema()},
-                    {"total", number_schema()}, {"cutoff", number_schema()},
-                    {"nodes", array_of(object_schema({{"index", count}, {"depth", count}, {"process_id", string_schema()},
-                                                      {"process", string_schema()}, {"location", string_schema()},
-                                                      {"product", string_schema()}, {"amount", number_schema()},
-                                                      {"unit", string_schema()}, {"total", number_schema()},
-                                                      {"direct", number_schema()}, {"share", number_schema()}}))},
-                    {"links", array_of(object_schema(
-                                  {{"source", count}, {"target", count}, {"value", number_schema()}}))}}),
-               {"--database", "uslci", "--process", "Portland cement, at plant", "--cutoff", "0.05"},
-               true, false,
-               [](Context& ctx, const Params& p) { return tree_result(lca_tree(ctx.store(), p)); }});
-  t.push_back({"lca matrices", Domain::Lca,
+  t.push_back(
+      {"lca tree",
+       Domain::Lca,
+       std::string("Upstream tree of one process's product for one impact category: each node's total "
+                   "(with its supply chain) and direct part in the category's unit, the amount of its "
+                   "product along the path, pruned below --cutoff (a share of the total) and at "
+                   "--max-depth; the JSON has Sankey links. ") +
+           kCalcNote,
+       object_schema(
+           {{"category", string_schema()},
+            {"unit", string_schema()},
+            {"gwp", gwp_schema()},
+            {"total", number_schema()},
+            {"cutoff", number_schema()},
+            {"nodes", array_of(object_schema({{"index", count},
+                                              {"depth", count},
+                                              {"process_id", string_schema()},
+                                              {"process", string_schema()},
+                                              {"location", string_schema()},
+                                              {"product", string_schema()},
+                                              {"amount", number_schema()},
+                                              {"unit", string_schema()},
+                                              {"total", number_schema()},
+                                              {"direct", number_schema()},
+                                              {"share", number_schema()}}))},
+            {"links", array_of(object_schema({{"source", count}, {"target", count}, {"value", number_schema()}}))}}),
+       {"--database", "uslci", "--process", "Portland cement, at plant", "--cutoff", "0.05"},
+       true,
+       false,
+       [](Context& ctx, const Params& p) { return tree_result(lca_tree(ctx.store(), p)); }});
+  t.push_back({"lca matrices",
+               Domain::Lca,
                "Writes the linked product system of a stored database as CSV under --out: technosphere.csv and "
                "biosphere.csv (row,col,value triplets, in the flows' reference units per unit of each provider's "
                "product), providers.csv and flows.csv (the indices, with units), for checks in other software.",
-               object_schema({{"database", string_schema()}, {"out", string_schema()},
-                              {"files", array_of(string_schema())}, {"providers", count}, {"elementary_flows", count},
-                              {"technosphere_entries", count}, {"biosphere_entries", count}, {"cutoffs", count}}),
+               object_schema({{"database", string_schema()},
+                              {"out", string_schema()},
+                              {"files", array_of(string_schema())},
+                              {"providers", count},
+                              {"elementary_flows", count},
+                              {"technosphere_entries", count},
+                              {"biosphere_entries", count},
+                              {"cutoffs", count}}),
                {"--database", "uslci"},
-               true, true,
+               true,
+               true,
                [](Context& ctx, const Params& p) {
                  const std::filesystem::path dir = ctx.output_dir();
                  return matrices_result(lca_matrices(ctx.store(), p, dir), dir);
                }});
-  t.push_back({"lca footprint", Domain::Lca,
+  t.push_back({"lca footprint",
+               Domain::Lca,
                "Product carbon footprint (ISO 14067, GHG Protocol Product Standard) of a study file (goal, scope, "
                "product, database, stages, allocation, GWP set: see docs/lca-footprint.md), end to end: writes "
                "report.md, report.html and a PACT v2.2.0 pact.json under --out and returns the footprint in kg CO2e "
                "per functional unit (total, fossil, biogenic, land-use change) with its GWP set (AR6 unless the "
                "study says otherwise).",
-               object_schema({{"study", string_schema()}, {"out", string_schema()}, {"files", array_of(string_schema())},
-                              {"gwp", string_schema()}, {"unit", string_schema()},
-                              {"results", object_schema({{"total", number_schema()}, {"fossil", number_schema()},
-                                                         {"biogenic", number_schema()}, {"luc", number_schema()}},
+               object_schema({{"study", string_schema()},
+                              {"out", string_schema()},
+                              {"files", array_of(string_schema())},
+                              {"gwp", string_schema()},
+                              {"unit", string_schema()},
+                              {"results", object_schema({{"total", number_schema()},
+                                                         {"fossil", number_schema()},
+                                                         {"biogenic", number_schema()},
+                                                         {"luc", number_schema()}},
                                                         {})}}),
                {"examples/lca/footprint-study.json"},
-               true, true,
+               true,
+               true,
                [](Context& ctx, const Params& p) {
                  const lca::Study study = lca::read_study(ctx.path(p, "study"));
                  const lca::Database db = ctx.store().load_lca_database(study.database);
