@@ -12,7 +12,7 @@ using Handler = std::function<void(const panocarbon::Params&)>;
 panocarbon::Store open_store(const panocarbon::Params& p);
 panocarbon::Store& store_for(const panocarbon::Params& p);
 bool stderr_is_terminal();
-// `lca ...` commands (apps/cli/lca_commands.cpp).
+// `lca montecarlo` (apps/cli/lca_commands.cpp; the other `lca` commands are registry entries).
 void add_lca_handlers(std::map<std::string, Handler>& h);
 // Uncertainty (issue 5): `inventory uncertainty` (inventory_uncertainty_commands.cpp), `mrio montecarlo`
 // (mrio_montecarlo_commands.cpp), `lca montecarlo` (lca_commands.cpp), `sensitivity sobol|morris`

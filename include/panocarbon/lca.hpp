@@ -131,6 +131,8 @@ Method builtin_gwp_method(const std::string& gwp_set = "AR6");
 Method read_method_csv(const std::string& path, const std::string& name);
 // LCIA methods of a JSON-LD package (lcia_methods/, lcia_categories/); `name` picks one when several.
 Method read_method_jsonld(const std::string& path, const std::string& name);
+// Every LCIA method of a JSON-LD package (none when it has no lcia_methods/): what `lca import` stores.
+std::vector<Method> read_methods_jsonld(const std::string& path);
 
 // How method factors were matched to the database's elementary flows.
 struct FlowMapping {

@@ -1,11 +1,15 @@
-// Capabilities of the LCA module: `lca import|import-method|calc|contributions|tree|inventory|matrices`.
+// Capabilities of the LCA module: `lca import|import-method|calc|contributions|tree|inventory|matrices|montecarlo`.
+// Runs are logged by the registry (src/capabilities/lca_entries.cpp), except lca_montecarlo's.
 #include "panocarbon/lca_capabilities.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <cstdlib>
+#include <fstream>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -15,6 +19,7 @@
 #include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/format.hpp"
 #include "panocarbon/provenance.hpp"
 
 namespace panocarbon {
@@ -78,74 +83,85 @@ nlohmann::json link_summary(const lca::ProductSystem& sys) {
 }
 }  // namespace
 
-nlohmann::json lca_import(Store& store, const Params& p) {
-  const std::string path = p.str("path");  // read_database names a missing path
-  const MrioFiles files = mrio_fingerprint(path);
-  const nlohmann::json inputs =
-      nlohmann::json::array({{{"path", path}, {"fingerprint", files.sha256}, {"bytes", files.bytes}}});
-  const int64_t run = store.begin_run("lca import", inputs, p.json());
-  return logged(store, run, [&] {
-    const auto t0 = std::chrono::steady_clock::now();
-    lca::Database db = lca::read_database(path);
-    const double read_s = since(t0);
-    if (p.has("name")) db.name = p.str("name");
-    db.provenance["fingerprint"] = files.sha256;
-    const auto t1 = std::chrono::steady_clock::now();
-    store.save_lca_database(db);
-    const double save_s = since(t1);
-    size_t exchanges = 0, uncertain = 0, multi = 0, allocation = 0;
-    for (const auto& pr : db.processes) {
-      exchanges += pr.exchanges.size();
-      size_t outputs = 0;
-      for (const auto& e : pr.exchanges) {
-        if (e.uncertainty.kind != lca::Uncertainty::None) ++uncertain;
-        const auto t = db.flows[static_cast<size_t>(e.flow)].type;
-        if (!e.avoided && e.amount != 0 &&
-            ((t == lca::FlowType::Product && !e.input) || (t == lca::FlowType::Waste && e.input)))
-          ++outputs;
-      }
-      if (outputs > 1) ++multi;
-      if (!pr.allocation.empty()) ++allocation;
+namespace {
+// Exchanges, uncertain exchanges, multi-output processes and processes with allocation factors.
+struct ImportCounts {
+  size_t exchanges = 0, uncertain = 0, multi = 0, allocation = 0;
+};
+ImportCounts count_exchanges(const lca::Database& db) {
+  ImportCounts c;
+  for (const auto& pr : db.processes) {
+    c.exchanges += pr.exchanges.size();
+    size_t outputs = 0;
+    for (const auto& e : pr.exchanges) {
+      if (e.uncertainty.kind != lca::Uncertainty::None) ++c.uncertain;
+      const auto t = db.flows[static_cast<size_t>(e.flow)].type;
+      if (!e.avoided && e.amount != 0 &&
+          ((t == lca::FlowType::Product && !e.input) || (t == lca::FlowType::Waste && e.input)))
+        ++outputs;
     }
-    const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
-    store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
-    nlohmann::json out = {{"name", db.name},
-                          {"format", db.format},
-                          {"path", path},
-                          {"processes", db.processes.size()},
-                          {"flows", db.flows.size()},
-                          {"exchanges", exchanges},
-                          {"exchanges_with_uncertainty", uncertain},
-                          {"multi_output_processes", multi},
-                          {"processes_with_allocation_factors", allocation},
-                          {"read_s", read_s},
-                          {"store_s", save_s},
-                          {"linking", link_summary(sys)},
-                          {"notes", sys.notes},
-                          {"warnings", db.warnings},
-                          {"run_id", run}};
-    store.finish_run(run, "ok", {{"name", db.name}, {"processes", db.processes.size()}, {"exchanges", exchanges}});
-    return out;
-  });
+    if (outputs > 1) ++c.multi;
+    if (!pr.allocation.empty()) ++c.allocation;
+  }
+  return c;
 }
 
-nlohmann::json lca_import_method(Store& store, const Params& p) {
-  const std::string path = p.str("path");
-  const std::string name = p.has("name") ? p.str("name") : "";
-  const int64_t run = store.begin_run("lca import-method", nlohmann::json::array({{{"path", path}}}), p.json());
-  return logged(store, run, [&] {
-    lca::Method m;
-    if (fs::is_regular_file(path) && fs::path(path).extension() == ".csv")
-      m = lca::read_method_csv(path, name);
-    else
-      m = lca::read_method_jsonld(path, name);
-    if (!name.empty()) m.name = name;
+nlohmann::json method_summary(const lca::Method& m) {
+  size_t factors = 0;
+  for (const auto& c : m.categories) factors += c.factors.size();
+  return {{"name", m.name}, {"categories", m.categories.size()}, {"factors", factors}};
+}
+}  // namespace
+
+nlohmann::json lca_import(Store& store, const std::string& path, const Params& p) {
+  const MrioFiles files = mrio_fingerprint(path);  // read_database names a missing path
+  const auto t0 = std::chrono::steady_clock::now();
+  lca::Database db = lca::read_database(path);
+  // a JSON-LD package's LCIA methods come with it, as in openLCA
+  const std::vector<lca::Method> methods =
+      db.format == "openlca-jsonld" ? lca::read_methods_jsonld(path) : std::vector<lca::Method>{};
+  const double read_s = since(t0);
+  if (p.has("name")) db.name = p.str("name");
+  db.provenance["fingerprint"] = files.sha256;
+  const auto t1 = std::chrono::steady_clock::now();
+  store.save_lca_database(db);
+  nlohmann::json stored_methods = nlohmann::json::array();
+  for (const auto& m : methods) {
     store.save_lca_method(m);
-    size_t factors = 0;
-    for (const auto& c : m.categories) factors += c.factors.size();
-    store.finish_run(run, "ok", {{"method", m.name}, {"categories", m.categories.size()}, {"factors", factors}});
-    return nlohmann::json{{"name", m.name}, {"categories", m.categories.size()}, {"factors", factors}, {"run_id", run}};
-  });
+    stored_methods.push_back(method_summary(m));
+  }
+  const double save_s = since(t1);
+  const ImportCounts n = count_exchanges(db);
+  const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
+  store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
+  return {{"name", db.name},
+          {"format", db.format},
+          {"path", path},
+          {"fingerprint", files.sha256},
+          {"processes", db.processes.size()},
+          {"flows", db.flows.size()},
+          {"exchanges", n.exchanges},
+          {"exchanges_with_uncertainty", n.uncertain},
+          {"multi_output_processes", n.multi},
+          {"processes_with_allocation_factors", n.allocation},
+          {"methods", stored_methods},
+          {"read_s", read_s},
+          {"store_s", save_s},
+          {"linking", link_summary(sys)},
+          {"notes", sys.notes},
+          {"warnings", db.warnings}};
+}
+
+nlohmann::json lca_import_method(Store& store, const std::string& path, const Params& p) {
+  const std::string name = p.has("name") ? p.str("name") : "";
+  lca::Method m;
+  if (fs::is_regular_file(path) && fs::path(path).extension() == ".csv")
+    m = lca::read_method_csv(path, name);
+  else
+    m = lca::read_method_jsonld(path, name);
+  if (!name.empty()) m.name = name;
+  store.save_lca_method(m);
+  return method_summary(m);
 }
 
 std::string lca_system_key(const lca::LinkOptions& o) {
@@ -160,7 +176,8 @@ namespace {
 void resolve_method_and_demands(Store& store, const Params& p, LcaSession& s) {
   const std::string method = p.has("method") ? p.str("method") : "";
   if (method.empty() || method == "IPCC 2021 GWP100" || method == "ipcc2021") {
-    s.method = lca::builtin_gwp_method(p.has("gwp") ? p.str("gwp") : "AR6");
+    s.gwp_set = p.has("gwp") ? p.str("gwp") : "AR6";
+    s.method = lca::builtin_gwp_method(s.gwp_set);
   } else if (auto m = store.load_lca_method(method)) {
     s.method = std::move(*m);
   } else {
@@ -194,36 +211,220 @@ void resolve_method_and_demands(Store& store, const Params& p, LcaSession& s) {
 }
 }  // namespace
 
-std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& p, const std::string& command) {
+std::unique_ptr<LcaSession> lca_prepare(Store& store, const Params& p) {
   auto sp = std::make_unique<LcaSession>();
   LcaSession& s = *sp;
   const std::string dbname = p.str("database");
-  s.run_id = store.begin_run(command, nlohmann::json::array({{{"database", dbname}}}), p.json());
-  logged(store, s.run_id, [&] {
-    auto t0 = std::chrono::steady_clock::now();
-    const lca::LinkOptions options = lca_link_options(p);
-    const std::string key = lca_system_key(options);
-    // the linked system from the cache when there is one: no exchanges to load, nothing to link
-    s.db = store.load_lca_database(dbname, false);
-    if (auto cached = store.load_lca_system(dbname, key, s.db)) {
-      s.sys = std::move(*cached);
-      s.sys.db = &s.db;
-      s.cached_system = true;
-      s.load_s = since(t0);
-      t0 = std::chrono::steady_clock::now();
-    } else {
-      s.db = store.load_lca_database(dbname, true);
-      s.load_s = since(t0);
-      t0 = std::chrono::steady_clock::now();
-      s.sys = lca::build_system(s.db, options);
-      store.save_lca_system(dbname, key, s.sys);
-    }
-    s.build_s = since(t0);
-    s.solver = std::make_unique<lca::Solver>(s.sys);
-    resolve_method_and_demands(store, p, s);
-    return 0;
-  });
+  auto t0 = std::chrono::steady_clock::now();
+  const lca::LinkOptions options = lca_link_options(p);
+  const std::string key = lca_system_key(options);
+  // the linked system from the cache when there is one: no exchanges to load, nothing to link
+  s.db = store.load_lca_database(dbname, false);
+  if (auto cached = store.load_lca_system(dbname, key, s.db)) {
+    s.sys = std::move(*cached);
+    s.sys.db = &s.db;
+    s.cached_system = true;
+    s.load_s = since(t0);
+    t0 = std::chrono::steady_clock::now();
+  } else {
+    s.db = store.load_lca_database(dbname, true);
+    s.load_s = since(t0);
+    t0 = std::chrono::steady_clock::now();
+    s.sys = lca::build_system(s.db, options);
+    store.save_lca_system(dbname, key, s.sys);
+  }
+  s.build_s = since(t0);
+  s.solver = std::make_unique<lca::Solver>(s.sys);
+  s.phases = {{s.cached_system ? "lca load (cached system)" : "lca load", s.load_s},
+              {"lca build", s.build_s},
+              {"lca factorise", s.solver->stats().factorise_s}};
+  resolve_method_and_demands(store, p, s);
   return sp;
+}
+
+void lca_trace(const LcaSession& s) {
+  if (!std::getenv("PANOCARBON_TRACE")) return;
+  const lca::SolveStats& st = s.solver->stats();
+  for (const auto& [what, seconds] : s.phases) fmt::print(stderr, "trace: {:<28} {:.6f} s\n", what, seconds);
+  fmt::print(stderr, "trace: lca solver {}: nnz(A) = {}, nnz(L+U) = {} ({:.2f} x)\n", st.solver, st.nnz, st.lu_nnz,
+             st.nnz ? double(st.lu_nnz) / double(st.nnz) : 0.0);
+}
+
+namespace {
+std::shared_ptr<LcaSession> prepared(Store& store, const Params& p) { return lca_prepare(store, p); }
+
+// One full LCI of the session's first demand, with the unmapped-flow check.
+lca::LcaResult first_result(LcaSession& s, const Params& p) {
+  lca::LcaResult r = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front(), &s.characterised);
+  s.phases.emplace_back("lca lci per demand", r.stats.solve_s + r.stats.lcia_s);
+  lca_check_unmapped(s, r.inventory, p.flag("waive-unmapped"));
+  return r;
+}
+
+size_t category_index(const LcaSession& s, const Params& p) {
+  if (!p.has("category")) return 0;
+  const std::string c = p.str("category");
+  std::string names;
+  for (size_t k = 0; k < s.method.categories.size(); ++k) {
+    if (s.method.categories[k].name == c) return k;
+    names += (k ? ", " : "") + s.method.categories[k].name;
+  }
+  throw Error(ErrorCategory::NotFound,
+              fmt::format("method '{}' has no category '{}'; its categories are: {}", s.method.name, c, names),
+              ErrorContext{"", 0, 0, "category"});
+}
+
+// Several demands: the impacts of each by the transposed route, checked against the full LCI of the first.
+void calc_many(LcaCalc& out, const Params& p) {
+  LcaSession& s = *out.session;
+  auto t0 = std::chrono::steady_clock::now();
+  out.many = lca::calculate_many(s.sys, *s.solver, s.mapping, s.demands, &s.characterised);
+  s.phases.emplace_back(fmt::format("lca lcia ({} demands)", s.demands.size()), since(t0));
+  out.result = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front(), &s.characterised);
+  lca_check_unmapped(s, out.result.inventory, p.flag("waive-unmapped"));
+  for (size_t k = 0; k < out.result.impacts.size(); ++k)
+    out.identity_gap = std::max(out.identity_gap, std::abs(out.result.impacts[k] - out.many[0][k]) /
+                                                      std::max(1e-300, std::abs(out.result.impacts[k])));
+  if (out.identity_gap > 1e-8)
+    throw Error(ErrorCategory::Internal,
+                fmt::format("transposed and direct solves disagree by {:.2e} (relative)", out.identity_gap));
+  if (!std::getenv("PANOCARBON_TRACE")) return;
+  // for benchmarks: full LCIs (s = A⁻¹f, g = Bs, h = Cg) of up to 20 demands, and one solve per demand
+  const size_t m = std::min<size_t>(20, s.demands.size());
+  t0 = std::chrono::steady_clock::now();
+  for (size_t d = 0; d < m; ++d) lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands[d], &s.characterised);
+  s.phases.emplace_back("lca lci per demand", since(t0) / static_cast<double>(m));
+  t0 = std::chrono::steady_clock::now();
+  for (const auto& d : s.demands) {
+    std::vector<double> f(s.sys.providers.size(), 0.0);
+    f[static_cast<size_t>(d.provider)] = d.amount;
+    s.solver->solve(f);
+  }
+  s.phases.emplace_back(fmt::format("lca solve ({} demands)", s.demands.size()), since(t0));
+}
+}  // namespace
+
+LcaCalc lca_calc(Store& store, const Params& p) {
+  LcaCalc out;
+  out.session = prepared(store, p);
+  if (out.session->demands.size() > 1) {
+    calc_many(out, p);
+  } else {
+    out.result = first_result(*out.session, p);
+    out.unmapped_mass = lca_unmapped_mass(*out.session, out.result.inventory);
+  }
+  lca_trace(*out.session);
+  return out;
+}
+
+LcaInventory lca_inventory(Store& store, const Params& p) {
+  LcaInventory out;
+  out.session = prepared(store, p);
+  const LcaSession& s = *out.session;
+  out.result = lca::calculate(s.sys, *s.solver, s.method, s.mapping, s.demands.front(), &s.characterised);
+  for (size_t i = 0; i < out.result.inventory.size(); ++i)
+    if (out.result.inventory[i] != 0) out.rows.push_back(i);
+  const auto flow = [&](size_t i) -> const lca::Flow& { return s.db.flows[static_cast<size_t>(s.sys.elementary[i])]; };
+  std::sort(out.rows.begin(), out.rows.end(), [&](size_t a, size_t b) {
+    return std::tie(flow(a).compartment, flow(a).name, flow(a).id) < std::tie(flow(b).compartment, flow(b).name, flow(b).id);
+  });
+  return out;
+}
+
+LcaContributions lca_contributions(Store& store, const Params& p) {
+  LcaContributions out;
+  out.session = prepared(store, p);
+  LcaSession& s = *out.session;
+  out.category = category_index(s, p);
+  out.result = first_result(s, p);
+  lca_trace(s);
+  out.by = p.str("by");
+  out.upstream = p.flag("upstream");
+  const size_t k = out.category;
+  // --upstream: each provider's total output s_j·A_jj with everything upstream of it (λ_j per unit)
+  std::vector<double> upstream;
+  if (out.upstream) {
+    const auto lambda = s.solver->solve_transposed(s.characterised[k]);
+    const std::vector<double> diag = lca::technosphere_matrix(s.sys).diagonal;
+    upstream.resize(lambda.size());
+    for (size_t j = 0; j < lambda.size(); ++j) upstream[j] = lambda[j] * diag[j] * out.result.scaling[j];
+  }
+  // group the contributions of the providers
+  std::map<std::string, LcaContributions::Row> groups;
+  for (size_t j = 0; j < s.sys.providers.size(); ++j) {
+    const double v = upstream.empty() ? out.result.direct[k][j] : upstream[j];
+    if (v == 0) continue;
+    const auto& pr = s.db.processes[static_cast<size_t>(s.sys.providers[j].process)];
+    const std::string key = out.by == "process" ? pr.id : out.by == "location" ? pr.location : pr.category;
+    auto& row = groups[key];
+    if (out.by == "process") row = {pr.id, pr.name, pr.location, row.amount};
+    else row.name = key;
+    row.amount += v;
+  }
+  for (auto& [key, row] : groups) out.rows.push_back(row);
+  std::stable_sort(out.rows.begin(), out.rows.end(),
+                   [](const auto& a, const auto& b) { return std::abs(a.amount) > std::abs(b.amount); });
+  const long long top = p.integer("top");
+  if (top > 0 && out.rows.size() > static_cast<size_t>(top)) out.rows.resize(static_cast<size_t>(top));
+  out.total = out.result.impacts[k];
+  return out;
+}
+
+LcaTree lca_tree(Store& store, const Params& p) {
+  LcaTree out;
+  out.session = prepared(store, p);
+  LcaSession& s = *out.session;
+  out.category = category_index(s, p);
+  out.result = first_result(s, p);
+  lca_trace(s);
+  out.cutoff = p.number("cutoff");
+  out.nodes = lca::upstream_tree(out.result, *s.solver, s.mapping, out.category, out.cutoff,
+                                 static_cast<int>(p.integer("max-depth")), &s.characterised);
+  out.total = out.nodes.empty() ? 0 : out.nodes.front().total;
+  return out;
+}
+
+LcaMatrices lca_matrices(Store& store, const Params& p, const fs::path& out) {
+  const lca::Database db = store.load_lca_database(p.str("database"));
+  const lca::ProductSystem sys = lca::build_system(db, lca_link_options(p));
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw Error(ErrorCategory::Io, "cannot create " + out.string() + ": " + ec.message(), ErrorContext{out.string()});
+  LcaMatrices m{db.name, sys.providers.size(), sys.elementary.size(), sys.technosphere.size(), sys.biosphere.size(),
+                sys.cutoffs, {}};
+  const auto write = [&](const char* name, const std::string& header, const auto& rows) {
+    const fs::path path = out / name;
+    std::ofstream f(path);
+    if (!f) throw Error(ErrorCategory::Io, "cannot write " + path.string(), ErrorContext{path.string()});
+    f.precision(17);
+    f << header << '\n';
+    rows(f);
+    if (!f) throw Error(ErrorCategory::Io, "cannot write " + path.string() + ": check space", ErrorContext{path.string()});
+    m.files.push_back(path.string());
+  };
+  const auto triplets = [](const auto& entries) {
+    return [&entries](std::ostream& f) {
+      for (const auto& t : entries) f << t.row << ',' << t.col << ',' << t.value << '\n';
+    };
+  };
+  write("technosphere.csv", "row,col,value", triplets(sys.technosphere));
+  write("biosphere.csv", "row,col,value", triplets(sys.biosphere));
+  write("providers.csv", "index,process_id,process,location,flow_id,flow,unit", [&](std::ostream& f) {
+    for (size_t j = 0; j < sys.providers.size(); ++j) {
+      const auto& pr = db.processes[static_cast<size_t>(sys.providers[j].process)];
+      const auto& fl = db.flows[static_cast<size_t>(sys.providers[j].flow)];
+      f << j << ',' << csv_field(pr.id) << ',' << csv_field(pr.name) << ',' << csv_field(pr.location) << ','
+        << csv_field(fl.id) << ',' << csv_field(fl.name) << ',' << csv_field(fl.unit) << '\n';
+    }
+  });
+  write("flows.csv", "index,flow_id,flow,compartment,unit,cas", [&](std::ostream& f) {
+    for (size_t i = 0; i < sys.elementary.size(); ++i) {
+      const auto& fl = db.flows[static_cast<size_t>(sys.elementary[i])];
+      f << i << ',' << csv_field(fl.id) << ',' << csv_field(fl.name) << ',' << csv_field(fl.compartment) << ','
+        << csv_field(fl.unit) << ',' << csv_field(fl.cas) << '\n';
+    }
+  });
+  return m;
 }
 
 std::vector<std::pair<int32_t, double>> lca_check_unmapped(const LcaSession& s, const std::vector<double>& inventory,

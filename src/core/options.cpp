@@ -59,6 +59,13 @@ OptionSpec providers() {
   o.multiple = true;
   return o;
 }
+// --database: the name of an LCA database in the store (not a file; --db is the SQLite file).
+OptionSpec lca_database(bool required) {
+  const std::string what = "an LCA database stored by `lca import` (see `lca databases`), not a file path; --db is "
+                           "the SQLite file that holds the databases";
+  if (required) return opt_required("database", T::String, "Name of " + what);
+  return opt("database", T::String, "Only this database: name of " + what);
+}
 // Options of the commands that calculate a product system.
 std::vector<OptionSpec> lca_common(bool many) {
   OptionSpec process = opt("process", T::String,
@@ -67,13 +74,16 @@ std::vector<OptionSpec> lca_common(bool many) {
                                 : "Process id or name whose reference product is the functional unit");
   process.required = true;
   process.multiple = many;
-  return {opt_required("database", T::String, "Stored LCA database (see `lca databases`)"),
+  return {lca_database(true),
           process,
           opt("amount", T::Double, "Amount of the reference product (in its reference unit, or in --unit)", "1"),
           opt("unit", T::String, "Unit of --amount when not the product's reference unit (kWh for an MJ flow, t, ...)"),
           opt("method", T::String, "LCIA method: the built-in IPCC 2021 GWP100, or a stored method's name",
               "IPCC 2021 GWP100"),
-          choice("gwp", {"AR4", "AR5", "AR6"}, "GWP100 values of the built-in method", "AR6"),
+          choice("gwp", {"AR4", "AR5", "AR6"},
+                 "GWP100 set of the built-in method (IPCC AR4, AR5 or AR6). UNFCCC reporting uses AR5; ISO 14067 "
+                 "uses the latest (AR6)",
+                 "AR6"),
           allocation(),
           provider_rule(),
           providers(),
@@ -89,6 +99,11 @@ std::vector<OptionSpec> with(std::vector<OptionSpec> a, std::vector<OptionSpec> 
   a.insert(a.end(), b.begin(), b.end());
   a.push_back(f);
   return a;
+}
+
+OptionSpec lca_verbose() {
+  return opt("verbose", T::Bool, "Report the phase times (load, link, factorise, solve) and the solver's fill-in on stderr",
+             "false");
 }
 
 std::vector<CommandSpec> build_specs() {
@@ -266,7 +281,9 @@ std::vector<CommandSpec> build_specs() {
       {"lca import",
        "Import an LCA database (openLCA JSON-LD folder or .zip, EcoSpold2 .spold folder or .zip) into the store",
        {positional("path", T::Path, "JSON-LD or EcoSpold2 folder or .zip"),
-        opt("name", T::String, "Name of the database in the store (default: the file or folder name)"), format}},
+        opt("name", T::String,
+            "Name of the database in the store, what --database takes later (default: the file or folder name)"),
+        format}},
       {"lca import-method",
        "Import an LCIA method: openLCA's factor CSV (LCIA category,Flow,...,Factor) or a JSON-LD method package",
        {positional("path", T::Path, "Factor CSV, or JSON-LD folder or .zip with lcia_methods/"),
@@ -275,11 +292,12 @@ std::vector<CommandSpec> build_specs() {
       {"lca search",
        "Full-text search over the processes and flows of the stored LCA databases",
        {positional("query", T::String, "Words to find (all must match; prefixes match)"),
-        opt("database", T::String, "Only this database"),
+        lca_database(false),
         bounded(opt("limit", T::Int, "At most this many hits", "20"), 1, 100000), format}},
       {"lca calc", "Life cycle impact of one or more processes' products (matrix LCA, one factorisation)",
-       lca_common(true)},
-      {"lca inventory", "Life cycle inventory: the elementary flows of one process's product", lca_common(false)},
+       with(lca_common(true), {lca_verbose()})},
+      {"lca inventory", "Life cycle inventory: the elementary flows of one process's product",
+       with(lca_common(false), {lca_verbose()})},
       {"lca contributions", "Direct contribution of each process (or location, or category) to one impact category",
        with(lca_common(false),
             {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
@@ -288,14 +306,14 @@ std::vector<CommandSpec> build_specs() {
                  "Upstream totals instead of direct contributions: each process's total output with its whole "
                  "supply chain (they overlap, so they do not add up to the total)",
                  "false"),
-             bounded(opt("top", T::Int, "Only the largest N (0 = all)", "0"), 0, 1e9)})},
+             bounded(opt("top", T::Int, "Only the largest N (0 = all)", "0"), 0, 1e9), lca_verbose()})},
       {"lca tree", "Upstream tree of one process's product for one impact category, pruned by a cut-off",
        with(lca_common(false),
             {opt("category", T::String, "Impact category (default: the method's first, `total`)"),
              bounded(opt("cutoff", T::Double, "Prune branches below this share of the total", "0.01"), 0, 1),
-             bounded(opt("max-depth", T::Int, "Deepest level shown", "8"), 0, 1000)})},
+             bounded(opt("max-depth", T::Int, "Deepest level shown", "8"), 0, 1000), lca_verbose()})},
       {"lca matrices", "Write the technosphere and biosphere matrices (triplets) and their indices as CSV",
-       {opt_required("database", T::String, "Stored LCA database"), required_out, allocation(), provider_rule(),
+       {lca_database(true), required_out, allocation(), provider_rule(),
         providers()}},
       {"lca montecarlo",
        "Monte Carlo LCA from the database's uncertainty (distributions and pedigree); one symbolic factorisation "

@@ -494,86 +494,116 @@ Database read_database(const std::string& path) {
 }
 
 // ---- LCIA methods in JSON-LD -----------------------------------------------------------------------------
+namespace {
+// The methods of an open package, read with their categories and the package's flows.
+class MethodPackage {
+ public:
+  MethodPackage(const Package& p, const std::string& path) : path_(path) {
+    paths_ = read_category_paths(p);
+    for (const auto& rel : p.files("lcia_categories")) {
+      json c = p.load(rel);
+      const std::string id = str(c, "@id");  // before the move: json's operator= takes its argument by value
+      categories_[id] = std::move(c);
+    }
+    // flows of the package, for names, compartments and CAS of the factors
+    for (const auto& rel : p.files("flows")) {
+      json f = p.load(rel);
+      const std::string id = str(f, "@id");
+      flows_[id] = std::move(f);
+    }
+    for (const auto& rel : p.files("lcia_methods")) {
+      methods_.push_back(p.load(rel));
+      names_.push_back(str(methods_.back(), "name"));
+    }
+  }
+  const std::vector<std::string>& names() const { return names_; }
+  const std::vector<json>& methods() const { return methods_; }
+
+  Method method(size_t pick) const {
+    const json& m = methods_[pick];
+    Method out;
+    out.name = names_[pick];
+    out.source = path_;
+    const auto cats = m.find("impactCategories");
+    if (cats == m.end() || !cats->is_array()) return out;
+    for (const auto& cref : *cats) out.categories.push_back(category(out.name, cref));
+    return out;
+  }
+
+ private:
+  ImpactCategory category(const std::string& method, const json& cref) const {
+    const std::string cid = str(cref, "@id");
+    const auto cit = categories_.find(cid);
+    if (cit == categories_.end())
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("method '{}' refers to impact category {} ({}) which is not in lcia_categories/: "
+                              "export the method with its categories",
+                              method, cid, str(cref, "name")),
+                  ErrorContext{path_});
+    const json& c = cit->second;
+    ImpactCategory ic;
+    ic.name = str(c, "name");
+    ic.unit = str(c, "referenceUnitName").empty() ? str(c, "referenceUnit") : str(c, "referenceUnitName");
+    const auto fs = c.find("impactFactors");
+    if (fs == c.end() || !fs->is_array()) return ic;
+    for (const auto& f : *fs) {
+      CharacterisationFactor cf;
+      cf.flow_id = ref_id(f, "flow");
+      cf.flow_name = f.contains("flow") ? str(f["flow"], "name") : "";
+      cf.value = num(f, "value");
+      cf.match_by_cas = false;  // CAS alone cannot tell fossil from biogenic CO2: name + compartment (+ CAS)
+      const auto fl = flows_.find(cf.flow_id);
+      if (fl != flows_.end()) {
+        cf.compartment = compartment_kind(category_of(fl->second, paths_));
+        cf.cas = str(fl->second, "cas");
+        if (cf.flow_name.empty()) cf.flow_name = str(fl->second, "name");
+      } else if (f.contains("flow") && f["flow"].contains("category")) {
+        cf.compartment = compartment_kind(category_of(f["flow"], paths_));
+      }
+      ic.factors.push_back(std::move(cf));
+    }
+    return ic;
+  }
+
+  std::string path_;
+  std::unordered_map<std::string, std::string> paths_;
+  std::unordered_map<std::string, json> categories_, flows_;
+  std::vector<json> methods_;
+  std::vector<std::string> names_;
+};
+}  // namespace
+
 Method read_method_jsonld(const std::string& path, const std::string& name) {
   const Package p = open_package(path, false);
   if (p.files("lcia_methods").empty())
     throw Error(ErrorCategory::InvalidInput,
                 path + " holds no lcia_methods/*.json: give an openLCA JSON-LD package that contains LCIA methods",
                 ErrorContext{path});
-  const auto paths = read_category_paths(p);
-  std::unordered_map<std::string, json> categories;
-  for (const auto& rel : p.files("lcia_categories")) {
-    json c = p.load(rel);
-    const std::string id = str(c, "@id");  // before the move: json's operator= takes its argument by value
-    categories[id] = std::move(c);
-  }
-  // flows of the package, for names, compartments and CAS of the factors
-  std::unordered_map<std::string, json> flows;
-  for (const auto& rel : p.files("flows")) {
-    json f = p.load(rel);
-    const std::string id = str(f, "@id");
-    flows[id] = std::move(f);
-  }
-  std::vector<json> methods;
-  std::vector<std::string> names;
-  for (const auto& rel : p.files("lcia_methods")) {
-    methods.push_back(p.load(rel));
-    names.push_back(str(methods.back(), "name"));
-  }
-  size_t pick = methods.size();
-  for (size_t i = 0; i < methods.size(); ++i)
-    if (names[i] == name || str(methods[i], "@id") == name) pick = i;
-  if (pick == methods.size()) {
-    if (methods.size() == 1 && name.empty()) {
+  const MethodPackage mp(p, path);
+  const auto& names = mp.names();
+  size_t pick = names.size();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name || str(mp.methods()[i], "@id") == name) pick = i;
+  if (pick == names.size()) {
+    if (names.size() == 1 && name.empty()) {
       pick = 0;
     } else {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : "; ") + n;
       throw Error(ErrorCategory::NotFound,
-                  fmt::format("{} has {} LCIA methods; choose one with --name (one of: {})", path, methods.size(), list),
+                  fmt::format("{} has {} LCIA methods; choose one with --name (one of: {})", path, names.size(), list),
                   ErrorContext{path, 0, 0, "name"});
     }
   }
-  const json& m = methods[pick];
-  Method out;
-  out.name = names[pick];
-  out.source = path;
-  const auto cats = m.find("impactCategories");
-  if (cats == m.end() || !cats->is_array()) return out;
-  for (const auto& cref : *cats) {
-    const std::string cid = str(cref, "@id");
-    const auto cit = categories.find(cid);
-    if (cit == categories.end())
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("method '{}' refers to impact category {} ({}) which is not in lcia_categories/: "
-                              "export the method with its categories",
-                              out.name, cid, str(cref, "name")),
-                  ErrorContext{path});
-    const json& c = cit->second;
-    ImpactCategory ic;
-    ic.name = str(c, "name");
-    ic.unit = str(c, "referenceUnitName").empty() ? str(c, "referenceUnit") : str(c, "referenceUnitName");
-    const auto fs = c.find("impactFactors");
-    if (fs != c.end() && fs->is_array()) {
-      for (const auto& f : *fs) {
-        CharacterisationFactor cf;
-        cf.flow_id = ref_id(f, "flow");
-        cf.flow_name = f.contains("flow") ? str(f["flow"], "name") : "";
-        cf.value = num(f, "value");
-        cf.match_by_cas = false;  // CAS alone cannot tell fossil from biogenic CO2: name + compartment (+ CAS)
-        const auto fl = flows.find(cf.flow_id);
-        if (fl != flows.end()) {
-          cf.compartment = compartment_kind(category_of(fl->second, paths));
-          cf.cas = str(fl->second, "cas");
-          if (cf.flow_name.empty()) cf.flow_name = str(fl->second, "name");
-        } else if (f.contains("flow") && f["flow"].contains("category")) {
-          cf.compartment = compartment_kind(category_of(f["flow"], paths));
-        }
-        ic.factors.push_back(std::move(cf));
-      }
-    }
-    out.categories.push_back(std::move(ic));
-  }
+  return mp.method(pick);
+}
+
+std::vector<Method> read_methods_jsonld(const std::string& path) {
+  const Package p = open_package(path, false);
+  if (p.files("lcia_methods").empty()) return {};
+  const MethodPackage mp(p, path);
+  std::vector<Method> out;
+  for (size_t i = 0; i < mp.names().size(); ++i) out.push_back(mp.method(i));
   return out;
 }
 

@@ -152,6 +152,19 @@ int32_t ProductSystem::find_provider(const std::string& query) const {
     return hits;
   };
   std::vector<int32_t> hits = pick([&](const Process& p) { return p.id == query; });
+  // a reference printed by `lca search`: DATABASE/ID
+  const std::string prefix = db->name + "/";
+  const bool ref = query.size() > prefix.size() && query.compare(0, prefix.size(), prefix) == 0;
+  if (hits.empty() && ref) {
+    const std::string id = query.substr(prefix.size());
+    hits = pick([&](const Process& p) { return p.id == id; });
+    if (hits.empty() && db->find_flow(id) >= 0)
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("'{}' is a flow, not a process: --process takes a process (kind 'process' in `panocarbon "
+                              "lca search`)",
+                              query),
+                  ErrorContext{"", 0, 0, "process"});
+  }
   if (hits.empty()) hits = pick([&](const Process& p) { return p.name == query; });
   const std::string q = to_lower(query);
   if (hits.empty()) hits = pick([&](const Process& p) { return to_lower(p.name) == q; });

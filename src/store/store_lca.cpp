@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <filesystem>
 #include <type_traits>
 
 #include "panocarbon/error.hpp"
@@ -121,10 +122,16 @@ lca::Database Store::load_lca_database(const std::string& name, bool exchanges) 
     if (!s.step()) {
       std::string list;
       for (const auto& r : lca_databases()) list += (list.empty() ? "" : ", ") + r.name;
+      // --database names a stored database, not a file: say so when the name looks like a path
+      const bool pathlike = name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
+                            std::filesystem::exists(name);
       throw Error(ErrorCategory::NotFound,
-                  fmt::format("no LCA database '{}' in {}; {}", name, path().string(),
-                              list.empty() ? "import one with `panocarbon lca import PATH --name NAME`"
-                                           : "the databases are: " + list),
+                  fmt::format("no LCA database '{}' in {}; {}. --database is the name of a database stored by "
+                              "`panocarbon lca import PATH --name NAME`, not a file path{} (--db is the SQLite "
+                              "file that holds them)",
+                              name, path().string(),
+                              list.empty() ? "it holds none" : "the stored databases are: " + list,
+                              pathlike ? fmt::format(": import '{}' first and pass its --name", name) : std::string()),
                   ErrorContext{"", 0, 0, "database"});
     }
     id = s.integer(0);

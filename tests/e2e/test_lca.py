@@ -329,6 +329,119 @@ def bad_inputs_are_clear_errors(tmp):
     assert "no category 'acid'" in p.stderr and 'total, fossil, biogenic, luc' in p.stderr, p.stderr
 
 
+
+@test
+def search_refs_are_accepted_by_process(tmp):
+    """`lca search` prints references DATABASE/ID; --process takes them (a flow's reference is refused)."""
+    hits = json.loads(run('lca', 'search', 'portland cement', '--database', 'uslci', '--format', 'json').stdout)
+    ref = next(h['ref'] for h in hits if h['kind'] == 'process' and h['name'] == FIVE[0])
+    assert ref.startswith('uslci/'), ref
+    assert calc(ref) == calc(FIVE[0])
+    table = run('lca', 'search', 'portland cement', '--database', 'uslci').stdout
+    assert ref in table, table
+    flows = json.loads(run('lca', 'search', 'carbon dioxide fossil', '--database', 'uslci', '--format', 'json').stdout)
+    flow = next(h['ref'] for h in flows if h['kind'] == 'flow')
+    p = run('lca', 'calc', '--database', 'uslci', '--process', flow, expect=2)
+    assert 'is a flow, not a process' in p.stderr, p.stderr
+
+
+@test
+def import_stores_the_methods_of_a_jsonld_package(tmp):
+    """A JSON-LD package with lcia_methods/ (the tree fixture plus the method fixture): `lca import` stores the
+    database and its methods, says so in JSON and in the table, and `lca calc --method` uses them."""
+    pkg = os.path.join(tmp, 'pkg')
+    shutil.copytree(os.path.join(ROOT, 'tests', 'fixtures', 'lca', 'tree'), pkg)
+    shutil.copytree(os.path.join(ROOT, 'tests', 'fixtures', 'lca', 'method-jsonld'), pkg, dirs_exist_ok=True)
+    db = os.path.join(tmp, 'm.db')
+    j = json.loads(run('lca', 'import', pkg, '--name', 't', '--format', 'json', db=db).stdout)
+    assert j['methods'] == [{'name': 'Test GWP and acidification', 'categories': 2, 'factors': 3}], j['methods']
+    table = run('lca', 'import', pkg, '--name', 't', db=db).stdout
+    assert 'LCIA methods imported from its lcia_methods/: 1' in table, table
+    assert "'Test GWP and acidification': 2 categories, 3 factors" in table, table
+    res = rows(run('lca', 'calc', '--database', 't', '--process', 'bicycle assembly', '--method',
+                   'Test GWP and acidification', '--waive-unmapped', '--format', 'csv', db=db).stdout)
+    assert [r['category'] for r in res] == ['Climate change', 'Acidification'], res
+    assert all(r['unit'] for r in res) and all(r['gwp'] == '' for r in res), res  # a stored method: no GWP set
+    # the USLCI import stores no method (it has none)
+    assert json.loads(run('lca', 'import', USLCI, '--name', 'u', '--format', 'json', db=db).stdout)['methods'] == []
+
+
+@test
+def database_names_and_db_files_are_told_apart(tmp):
+    """--database is a stored database's name, --db the SQLite file: help and messages say so."""
+    helptext = subprocess.run([BIN, 'lca', 'calc', '--help'], capture_output=True, text=True).stdout
+    assert 'not a file path' in helptext and '--db is the SQLite file' in helptext, helptext
+    p = run('lca', 'calc', '--database', DB, '--process', FIVE[0], expect=3)
+    assert 'not a file path' in p.stderr and 'the stored databases are: uslci' in p.stderr, p.stderr
+    assert 'import' in p.stderr, p.stderr
+    p = run('lca', 'search', 'cement', '--database', 'nope', expect=3)
+    assert "no LCA database 'nope'" in p.stderr and 'the stored databases are: uslci' in p.stderr, p.stderr
+
+
+def numbers_of_column(lines, pattern):
+    """The numbers that `pattern` (one group) finds in the lines."""
+    return [m.group(1) for m in (re.search(pattern, ln) for ln in lines) if m]
+
+
+def one_style(cells):
+    """True when the cells are all scientific, or all fixed with the same number of decimals."""
+    if all(re.fullmatch(r'-?\d\.\d+e[-+]\d+', c) for c in cells):
+        return True
+    decimals = {len(c.split('.')[1]) if '.' in c else 0 for c in cells}
+    return len(decimals) == 1 and not any('e' in c for c in cells)
+
+
+@test
+def every_quantity_has_a_unit_and_a_column_style(tmp):
+    name = FIVE[0]
+    calc_table = run('lca', 'calc', '--database', 'uslci', '--process', name).stdout.splitlines()
+    results = calc_table[3:7]  # after the header: total, fossil, biogenic, luc
+    assert len(results) == 4 and all(ln.endswith('kg CO2e (AR6 GWP100)') for ln in results), calc_table
+    assert one_style([ln.split()[1] for ln in results]), results
+    inv = rows(run('lca', 'inventory', '--database', 'uslci', '--process', name, '--format', 'csv').stdout)
+    assert inv and all(r['unit'] for r in inv), [r for r in inv if not r['unit']][:3]
+    inv_table = run('lca', 'inventory', '--database', 'uslci', '--process', name).stdout.splitlines()
+    assert one_style(numbers_of_column(inv_table[4:], r'\s(-?[0-9][0-9.e+-]*)\s+\S+$')), inv_table[:10]
+    contrib = rows(run('lca', 'contributions', '--database', 'uslci', '--process', name, '--format', 'csv').stdout)
+    assert all(r['unit'] == 'kg CO2e' and r['gwp'] == 'AR6' for r in contrib), contrib[:2]
+    ctable = run('lca', 'contributions', '--database', 'uslci', '--process', name, '--top', '20').stdout.splitlines()
+    amounts = numbers_of_column(ctable[5:], r'^\s+-?[0-9.]+\s+(-?[0-9][0-9.e+-]*)\s')
+    assert len(amounts) == 20 and one_style(amounts), ctable
+    tree = rows(run('lca', 'tree', '--database', 'uslci', '--process', name, '--format', 'csv').stdout)
+    assert all(r['amount_unit'] and r['unit'] == 'kg CO2e' for r in tree), tree[:2]
+    ttable = run('lca', 'tree', '--database', 'uslci', '--process', name).stdout.splitlines()
+    assert one_style(numbers_of_column(ttable[5:], r'^\s*-?[0-9.]+\s+(-?[0-9][0-9.e+-]*)\s')), ttable
+    many = rows(run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--process', FIVE[1], '--format',
+                    'csv').stdout)
+    assert all(r['unit'] == 'kg CO2e' and r['gwp'] == 'AR6' for r in many), many
+
+
+@test
+def every_co2e_output_names_its_gwp_set(tmp):
+    """AR6 by default (ISO 14067: the latest); --gwp AR5 is named in JSON, CSV, table and the method."""
+    helptext = subprocess.run([BIN, 'lca', 'calc', '--help'], capture_output=True, text=True).stdout
+    assert 'UNFCCC reporting uses AR5; ISO 14067 uses the latest (AR6)' in ' '.join(helptext.split()), helptext
+    j = json.loads(run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--format', 'json').stdout)
+    assert j['gwp'] == 'AR6' and j['method'] == 'IPCC 2021 GWP100', (j['gwp'], j['method'])
+    j5 = json.loads(run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--gwp', 'AR5', '--format',
+                        'json').stdout)
+    assert j5['gwp'] == 'AR5' and 'AR5' in j5['method'], (j5['gwp'], j5['method'])
+    assert j5['results'][0]['amount'] != j['results'][0]['amount']
+    assert all(r['gwp'] == 'AR5' for r in rows(run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--gwp',
+                                                   'AR5', '--format', 'csv').stdout))
+    table = run('lca', 'calc', '--database', 'uslci', '--process', FIVE[0], '--gwp', 'AR5').stdout
+    assert 'GWP100 values of IPCC AR5' in table and 'kg CO2e (AR5 GWP100)' in table, table
+    for cmd in ('contributions', 'tree'):
+        j = json.loads(run('lca', cmd, '--database', 'uslci', '--process', FIVE[0], '--format', 'json').stdout)
+        assert j['gwp'] == 'AR6', (cmd, j.get('gwp'))
+    out = os.path.join(tmp, 'pcf')
+    j = json.loads(run('lca', 'footprint', os.path.join(ROOT, 'examples', 'lca', 'footprint-study.json'), '--out', out,
+                       '--format', 'json').stdout)
+    assert j['gwp'] == 'AR6' and j['unit'] == 'kg CO2e' and len(j['files']) == 3, j
+    assert 'AR6 GWP100' in run('lca', 'footprint', os.path.join(ROOT, 'examples', 'lca', 'footprint-study.json'),
+                               '--out', out).stdout
+
+
 if __name__ == '__main__':
     BIN = parse_bin()
     if not os.path.isdir(USLCI):
