@@ -16,12 +16,6 @@ bool stderr_is_terminal();
 void add_lca_handlers(std::map<std::string, Handler>& h);
 // Natural sinks, methane and forest land (issue 6): `natural sinks|methane|afolu` (natural_commands.cpp).
 void add_natural_handlers(std::map<std::string, Handler>& h);
-// Uncertainty (issue 5): `inventory uncertainty` (inventory_uncertainty_commands.cpp), `mrio montecarlo`
-// (mrio_montecarlo_commands.cpp), `lca montecarlo` (lca_commands.cpp), `sensitivity sobol|morris`
-// (sensitivity_commands.cpp).
-void add_inventory_uncertainty_handlers(std::map<std::string, Handler>& h);
-void add_mrio_montecarlo_handlers(std::map<std::string, Handler>& h);
-void add_sensitivity_handlers(std::map<std::string, Handler>& h);
 // Natural fires (issue 6): `natural fire`, `natural fire-tier1` (natural_fire_commands.cpp).
 void add_natural_fire_handlers(std::map<std::string, Handler>& h);
 // The natural side of the account (issue 6): `natural account` (natural_account_commands.cpp).

@@ -304,9 +304,6 @@ std::map<std::string, Handler> handlers() {
   };
   cli::add_lca_handlers(h);
   cli::add_natural_handlers(h);
-  cli::add_inventory_uncertainty_handlers(h);
-  cli::add_mrio_montecarlo_handlers(h);
-  cli::add_sensitivity_handlers(h);
   cli::add_natural_fire_handlers(h);
   cli::add_natural_account_handlers(h);
   return h;

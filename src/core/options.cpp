@@ -235,10 +235,16 @@ std::vector<CommandSpec> build_specs() {
         choice("distribution", {"lognormal", "normal"},
                "Distribution of each cell, mean-preserving (lognormal keeps signs; normal may flip them)",
                "lognormal"),
-        choice("solve", {"auto", "refine", "factorise"},
-               "refine: every draw reuses the factorisation of I - A (preconditioned iteration, a fresh "
-               "factorisation only when it does not converge); factorise: factorise I - A' in every draw; auto: "
-               "refine unless draw 0's iterations cost more than a factorisation", "auto"),
+        [] {
+          OptionSpec o = choice("solver", {"auto", "refine", "factorise"},
+                                "How each draw solves I - A': refine (every draw reuses the factorisation of I - A "
+                                "as a preconditioner, a fresh factorisation only when it does not converge), "
+                                "factorise (factorise I - A' in every draw), or auto (refine unless draw 0's "
+                                "iterations cost more than a factorisation)",
+                                "auto");
+          o.aliases = {"solve"};
+          return o;
+        }(),
         opt("verbose", T::Bool, "Report the solver, iterations, fallbacks and draws/s on stderr", "false"),
         draws, seed, mc_threads, progress, mrio_format}},
       {"mrio aggregate",
@@ -333,7 +339,15 @@ std::vector<CommandSpec> build_specs() {
        "intervals, of a model whose parameters are named in a JSON file",
        {positional("model", T::Path, "Model file (JSON, see docs/sensitivity.md): an inventory or LCA calculation "
                                       "or a test function (ishigami, g-function, linear), and its named parameters"),
-        bounded(opt("samples", T::Int, "Base sample size N (model runs: N x (parameters + 2))", "1024"), 2, 1e9),
+        [] {
+          OptionSpec o = bounded(opt("draws", T::Int,
+                                     "Monte Carlo draws: the base sample size N of the Saltelli design (model runs: N "
+                                     "x (parameters + 2))",
+                                     "1024"),
+                                 2, 1e9);
+          o.aliases = {"samples"};
+          return o;
+        }(),
         bounded(opt("bootstrap", T::Int, "Bootstrap resamples for the confidence intervals", "200"), 0, 1e6),
         seed, mc_threads, progress, format}},
       {"sensitivity morris",
