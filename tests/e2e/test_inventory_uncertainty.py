@@ -84,7 +84,7 @@ def seed_recorded_in_the_run_log(tmp):
     db = os.path.join(tmp, 's.db')
     out = run('inventory', 'uncertainty', EXAMPLE, '--draws', '500', '--format', 'json', db=db).stdout
     seed = json.loads(out)['montecarlo']['seed']
-    info = json.loads(run('db', 'info', db=db).stdout)
+    info = json.loads(run('db', 'info', '--format', 'json', db=db).stdout)
     last = info['recent_runs'][0]
     assert last['command'] == 'inventory uncertainty' and last['status'] == 'ok', last
     assert last['summary']['seed'] == seed and last['summary']['draws'] == 500, last['summary']
