@@ -6,10 +6,9 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "panocarbon/lca.hpp"
 #include "panocarbon/montecarlo.hpp"

@@ -83,9 +83,8 @@ InventoryUncertaintyRun inventory_uncertainty(Context& ctx, const Params& p, con
     out.summary = run_summary(out.result);
   }
   save_lines(ctx, out.result);
-  out.extra["provenance"] = {{"input", describe_input(input.name, input.text)},
-                             {"factor_library", library.source()},
-                             {"version", version()}};
+  out.extra["provenance"] = {
+      {"input", describe_input(input.name, input.text)}, {"factor_library", library.source()}, {"version", version()}};
   return out;
 }
 

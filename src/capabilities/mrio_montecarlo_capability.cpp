@@ -41,18 +41,29 @@ MrioMonteCarloOptions montecarlo_options(const Params& p, const MonteCarloSetup&
 nlohmann::json run_summary(const MrioMonteCarloRun& run, const MonteCarloSetup& setup, const std::string& fingerprint) {
   const auto& r = run.result;
   nlohmann::json s = setup.log_record();
-  s.update({{"draws", r.draws}, {"perturbed", r.perturbed}, {"solve", r.solve},
-            {"mean_iterations", r.mean_iterations}, {"max_iterations", r.max_iterations},
-            {"fallbacks", r.fallbacks}, {"read_s", run.read_s}, {"setup_s", r.setup_seconds},
-            {"draws_s", r.seconds}, {"draws_cpu_s", r.cpu_seconds},
-            {"draws_per_s", r.seconds > 0 ? double(r.draws) / r.seconds : 0.0}, {"fingerprint", fingerprint}});
+  s.update({{"draws", r.draws},
+            {"perturbed", r.perturbed},
+            {"solve", r.solve},
+            {"mean_iterations", r.mean_iterations},
+            {"max_iterations", r.max_iterations},
+            {"fallbacks", r.fallbacks},
+            {"read_s", run.read_s},
+            {"setup_s", r.setup_seconds},
+            {"draws_s", r.seconds},
+            {"draws_cpu_s", r.cpu_seconds},
+            {"draws_per_s", r.seconds > 0 ? double(r.draws) / r.seconds : 0.0},
+            {"fingerprint", fingerprint}});
   return s;
 }
 
 nlohmann::json stats_json(const MrioAccountUncertainty& a) {
   const auto& s = a.summary;
-  return {{"deterministic", a.deterministic}, {"mean", s.mean},     {"sd", s.sd},
-          {"median", s.median},               {"p2_5", s.p2_5},     {"p97_5", s.p97_5}};
+  return {{"deterministic", a.deterministic},
+          {"mean", s.mean},
+          {"sd", s.sd},
+          {"median", s.median},
+          {"p2_5", s.p2_5},
+          {"p97_5", s.p97_5}};
 }
 }  // namespace
 
@@ -94,9 +105,13 @@ nlohmann::json mrio_montecarlo_json(const MrioMonteCarloRun& run) {
                 {"distribution", run.distribution},
                 {"cells", {{"Z", r.cells_z}, {"Y", r.cells_y}, {"F", r.cells_f}}}};
   // Iterations and fallbacks are functions of the draws (not of threads or ranks), so they may stand here.
-  j["solver"] = {{"method", r.solver}, {"solve", r.solve}, {"mean_iterations", r.mean_iterations},
-                 {"max_iterations", r.max_iterations}, {"fallbacks", r.fallbacks},
-                 {"kept_outputs", r.kept_outputs}, {"draws_with_kept_outputs", r.draws_with_kept_outputs}};
+  j["solver"] = {{"method", r.solver},
+                 {"solve", r.solve},
+                 {"mean_iterations", r.mean_iterations},
+                 {"max_iterations", r.max_iterations},
+                 {"fallbacks", r.fallbacks},
+                 {"kept_outputs", r.kept_outputs},
+                 {"draws_with_kept_outputs", r.draws_with_kept_outputs}};
   j["notes"] = r.notes;
   auto arr = nlohmann::json::array();
   for (const auto& st : r.stressors) {
@@ -155,8 +170,8 @@ std::string mrio_montecarlo_diagnostics(const MrioMonteCarloRun& run) {
       "mrio montecarlo: {}; {} per draw ({} perturbed; {} Z/A, {} Y, {} F cells per draw); {:.2f} preconditioned "
       "iterations per draw on average (max {}), {} of {} draws factorised their own I - A'; {} draws in {:.3f} s = "
       "{:.1f} draws/s on {} rank(s) x {} thread(s), {:.2f} ms CPU per draw; setup {:.3f} s, read {:.3f} s\n",
-      r.solver, r.solve, r.perturbed, r.cells_z, r.cells_y, r.cells_f, r.mean_iterations, r.max_iterations,
-      r.fallbacks, r.draws, r.draws, r.seconds, r.seconds > 0 ? double(r.draws) / r.seconds : 0.0, parallel::size(),
+      r.solver, r.solve, r.perturbed, r.cells_z, r.cells_y, r.cells_f, r.mean_iterations, r.max_iterations, r.fallbacks,
+      r.draws, r.draws, r.seconds, r.seconds > 0 ? double(r.draws) / r.seconds : 0.0, parallel::size(),
       parallel::thread_count(run.options.run.threads), r.draws ? r.cpu_seconds / double(r.draws) * 1000 : 0.0,
       r.setup_seconds, run.read_s);
 }

@@ -162,13 +162,12 @@ json sensitivity_schema(bool sobol) {
                                                      {"ST_low", index},
                                                      {"ST_high", index}}))}});
   } else {
-    head.update({{"trajectories", integer_schema()},
-                 {"levels", integer_schema()},
-                 {"delta", number_schema()},
-                 {"indices", array_of(object_schema({{"parameter", string_schema()},
-                                                     {"mu", index},
-                                                     {"mu_star", index},
-                                                     {"sigma", index}}))}});
+    head.update(
+        {{"trajectories", integer_schema()},
+         {"levels", integer_schema()},
+         {"delta", number_schema()},
+         {"indices", array_of(object_schema(
+                         {{"parameter", string_schema()}, {"mu", index}, {"mu_star", index}, {"sigma", index}}))}});
   }
   return object_schema(head);
 }
@@ -258,8 +257,8 @@ Result lca_montecarlo_result(LcaMonteCarloRun run) {
   r.diagnostics = fmt::format(
       "lca montecarlo: {} draws in {:.3f} s ({:.1f} draws/s) on {} rank(s), {} refactorisations fell back to a full "
       "factorisation; symbolic and first numeric factorisation {:.3f} s\n",
-      draws, run.draws_s, run.draws_s > 0 ? double(draws) / run.draws_s : 0.0, parallel::size(),
-      run.refactor_fallbacks, run.factorise_s);
+      draws, run.draws_s, run.draws_s > 0 ? double(draws) / run.draws_s : 0.0, parallel::size(), run.refactor_fallbacks,
+      run.factorise_s);
   r.json = [j](const Result&) { return *j; };
   r.csv = [j](const Result&, std::ostream& out) { lca_montecarlo_csv(*j, out); };
   r.table = [j](const Result&, std::ostream& out) { lca_montecarlo_table(*j, out); };
@@ -273,9 +272,10 @@ Result sensitivity_result(sens::SensitivityRun run) {
   const bool sobol = shared->method == "sobol";
   const double seconds = sobol ? shared->sobol.seconds : shared->morris.seconds;
   const uint64_t runs = sobol ? shared->sobol.runs : shared->morris.runs;
-  r.diagnostics = fmt::format("sensitivity {}: {} model runs in {:.3f} s ({:.1f} runs/s) on {} rank(s) x {} thread(s)\n",
-                              shared->method, runs, seconds, seconds > 0 ? double(runs) / seconds : 0.0,
-                              parallel::size(), parallel::thread_count(shared->setup.run.threads));
+  r.diagnostics =
+      fmt::format("sensitivity {}: {} model runs in {:.3f} s ({:.1f} runs/s) on {} rank(s) x {} thread(s)\n",
+                  shared->method, runs, seconds, seconds > 0 ? double(runs) / seconds : 0.0, parallel::size(),
+                  parallel::thread_count(shared->setup.run.threads));
   r.json = [shared](const Result&) { return sens::sensitivity_json(*shared); };
   r.csv = [shared](const Result&, std::ostream& out) { sens::write_sensitivity(out, *shared, "csv"); };
   r.table = [shared](const Result&, std::ostream& out) { sens::write_sensitivity(out, *shared, "table"); };
@@ -285,23 +285,26 @@ Result sensitivity_result(sens::SensitivityRun run) {
 }  // namespace
 
 void add_uncertainty_entries(std::vector<Capability>& t) {
-  t.push_back({"inventory uncertainty", Domain::Uncertainty,
-               "The uncertainty of a production-side inventory by the 2006 IPCC Guidelines Vol 1 Ch 3: Approach 1 "
-               "(error propagation, Eq 3.1-3.2, with the trend uncertainty of Table 3.2 for a --base-year) or "
-               "Approach 2 (Monte Carlo: a factor shared by several rows is drawn once per draw). Input: activity "
-               "data as for `inventory calc`, with uncertainty_pct per row, else the factor library's 95 % bounds "
-               "and --activity-uncertainty. Output per category (or gas) and total: mean, median, 2.5 and 97.5 "
-               "percentiles in t CO2e and the half-widths of the 95 % interval in percent of the mean.",
-               inventory_uncertainty_schema(),
-               {"examples/inventory.csv", "--draws", "2000", "--seed", "1"},
-               true, false,
-               [](Context& ctx, const Params& p) {
-                 const std::string file = p.str("file");
-                 const std::string text = ctx.text(p, "file");
-                 return inventory_uncertainty_result(
-                     inventory_uncertainty(ctx, p, {file == "-" ? "stdin" : file, text}));
-               }});
-  t.push_back({"mrio montecarlo", Domain::Uncertainty,
+  t.push_back(
+      {"inventory uncertainty",
+       Domain::Uncertainty,
+       "The uncertainty of a production-side inventory by the 2006 IPCC Guidelines Vol 1 Ch 3: Approach 1 "
+       "(error propagation, Eq 3.1-3.2, with the trend uncertainty of Table 3.2 for a --base-year) or "
+       "Approach 2 (Monte Carlo: a factor shared by several rows is drawn once per draw). Input: activity "
+       "data as for `inventory calc`, with uncertainty_pct per row, else the factor library's 95 % bounds "
+       "and --activity-uncertainty. Output per category (or gas) and total: mean, median, 2.5 and 97.5 "
+       "percentiles in t CO2e and the half-widths of the 95 % interval in percent of the mean.",
+       inventory_uncertainty_schema(),
+       {"examples/inventory.csv", "--draws", "2000", "--seed", "1"},
+       true,
+       false,
+       [](Context& ctx, const Params& p) {
+         const std::string file = p.str("file");
+         const std::string text = ctx.text(p, "file");
+         return inventory_uncertainty_result(inventory_uncertainty(ctx, p, {file == "-" ? "stdin" : file, text}));
+       }});
+  t.push_back({"mrio montecarlo",
+               Domain::Uncertainty,
                "Monte Carlo uncertainty of every region's production, consumption, import and export accounts of "
                "an MRIO system (after Lenzen et al. 2010): every non-zero cell of Z (or A), Y and F drawn with a "
                "relative standard error (constant, or falling with cell size), lognormal by default. Output per "
@@ -310,9 +313,11 @@ void add_uncertainty_entries(std::vector<Capability>& t) {
                "threads or MPI ranks.",
                mrio_montecarlo_schema(),
                {"../shared/data/mrio/pymrio-test", "--draws", "50", "--seed", "7"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return mrio_montecarlo_result(mrio_montecarlo_run(ctx, p)); }});
-  t.push_back({"lca montecarlo", Domain::Uncertainty,
+  t.push_back({"lca montecarlo",
+               Domain::Uncertainty,
                "Monte Carlo LCA of a stored database's product system from its exchange uncertainty (lognormal, "
                "normal, triangular and uniform distributions; pedigree scores without one become a lognormal by "
                "--pedigree). Output per impact category of the functional unit (the first --process, --amount in "
@@ -321,9 +326,11 @@ void add_uncertainty_entries(std::vector<Capability>& t) {
                "Needs the database imported first (`lca import`).",
                lca_montecarlo_schema(),
                {"--database", "unc", "--process", "electricity from coal", "--draws", "200", "--seed", "9"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return lca_montecarlo_result(lca_montecarlo(ctx, p)); }});
-  t.push_back({"sensitivity sobol", Domain::Uncertainty,
+  t.push_back({"sensitivity sobol",
+               Domain::Uncertainty,
                "Global sensitivity by Sobol indices: first-order (S1, Saltelli 2010) and total-order (ST, Jansen) "
                "indices of every parameter of a model file (an IPCC inventory, an LCA product system, or a test "
                "function: Ishigami, G-function, linear), with percentile bootstrap 95 % intervals. --draws is the "
@@ -331,16 +338,19 @@ void add_uncertainty_entries(std::vector<Capability>& t) {
                "output's variance (dimensionless); small N gives wide intervals and may give indices below 0.",
                sensitivity_schema(true),
                {"examples/sensitivity/ishigami.json", "--draws", "256", "--bootstrap", "50", "--seed", "1"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return sensitivity_result(sens::sensitivity_sobol(ctx, p)); }});
-  t.push_back({"sensitivity morris", Domain::Uncertainty,
+  t.push_back({"sensitivity morris",
+               Domain::Uncertainty,
                "Global sensitivity screening by Morris elementary effects (mu, mu*, sigma; Campolongo et al. 2007) "
                "of every parameter of a model file (as `sensitivity sobol`): r trajectories of (parameters + 1) "
                "model runs on a p-level grid. mu* ranks the parameters by influence, sigma shows interactions or "
                "non-linearity; both in the output's unit. A cheap first screening before Sobol indices.",
                sensitivity_schema(false),
                {"examples/sensitivity/g-function.json", "--trajectories", "20", "--seed", "1"},
-               true, false,
+               true,
+               false,
                [](Context& ctx, const Params& p) { return sensitivity_result(sens::sensitivity_morris(ctx, p)); }});
 }
 
