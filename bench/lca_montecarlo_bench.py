@@ -11,8 +11,8 @@ The model (both sides): every uncertain technosphere entry of A and every uncert
 the GWP method characterises is drawn from its lognormal (median = the amount, sign kept; sigma from the
 npz's A_sigma / B_sigma, which is what the JSON-LD carries: geomSd = exp(sigma), or the pedigree scores with
 Ciroth et al. 2016 for exchanges without a distribution); then s = A^-1 f, h = c B s for the `total` GWP100.
-  * panocarbon: `lca montecarlo --database bench --process P --draws D --threads T --seed 1 --format json`;
-    its draws/s come from its stderr line ("N draws in X s"), which times the draws alone (one symbolic
+  * panocarbon: `lca montecarlo --database bench --process P --draws D --threads T --seed 1 --format json --verbose`;
+    its draws/s come from its stderr line with --verbose ("N draws in X s"), which times the draws alone (one symbolic
     analysis per thread, klu_refactor + solve per draw); the import is done once and not timed here.
   * the reference (its own process): numpy's default_rng draws, scipy.sparse.linalg.splu(A) per iteration
     (what bw2calc does without pypardiso: a new factorisation per draw), solve, c (B s); iterations/s over
@@ -128,7 +128,7 @@ def main():
     def ours(threads):
         out, err = (os.path.join(args.workdir, f"{tag}.mc{threads}.{s}") for s in ("json", "err"))
         cmd = [args.bin, "lca", "montecarlo", "--database", "bench", "--process", ids[demand], "--draws",
-               str(args.draws), "--seed", "1", "--threads", str(threads), "--top", "5", "--format", "json", "--db", db]
+               str(args.draws), "--seed", "1", "--threads", str(threads), "--top", "5", "--format", "json", "--verbose", "--db", db]
         rc, wall, rss, _ = run_child(cmd, out, err)
         if rc != 0:
             sys.exit(f"lca_montecarlo_bench: FAIL: lca montecarlo exited {rc}: {tail(err)}")

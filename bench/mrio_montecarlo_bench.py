@@ -190,7 +190,7 @@ def numpy_montecarlo(d, draws, rse, seed):
 def ours(a, path, stressor, solve, db):
     cmd = [a.bin, "mrio", "montecarlo", path, "--format", "csv", "--draws", str(a.draws), "--seed", str(a.seed),
            "--threads", str(a.threads), "--stressor", stressor, "--rse-z", str(a.rse), "--rse-y", str(a.rse),
-           "--rse-f", str(a.rse), "--solve", solve, "--verbose", "--db", db]
+           "--rse-f", str(a.rse), "--solver", solve, "--verbose", "--db", db]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0

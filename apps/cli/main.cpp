@@ -1,60 +1,45 @@
-// The panocarbon command line. Thin: the parser is built from the command specs of the library
-// (panocarbon/options.hpp), each handler calls one library function and prints its result.
+// The panocarbon command line: a loop over the registry of capabilities (panocarbon/registry.hpp). It builds
+// its parser from the command specs, names misspelled commands and options, splits the front-end options
+// (--format, --db, --verbose, --progress, --no-store, --out) from the model's, runs the capability through
+// run_capability() (which logs the run) and prints the chosen rendering. No domain logic lives here.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <cmath>
-#include <functional>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <cstdio>
 
 #include <unistd.h>
 
-#include "cli.hpp"
-#include "panocarbon/panocarbon.hpp"
+#include "panocarbon/error.hpp"
 #include "panocarbon/parallel.hpp"
+#include "panocarbon/provenance.hpp"
 #include "panocarbon/registry.hpp"
+#include "panocarbon/store.hpp"
 
 namespace pc = panocarbon;
 
-namespace cli {
-pc::Store open_store(const pc::Params& p) {
-  const auto path = p.has("db") ? std::filesystem::path(p.str("db")) : pc::Store::default_path();
-  if (pc::parallel::size() == 1) return pc::Store::open(path);
-  // MPI: rank 0 creates or migrates the database first; the others open it after (and log nothing).
-  std::optional<pc::Store> first;
-  if (pc::parallel::is_root()) first.emplace(pc::Store::open(path));
-  pc::parallel::barrier();
-  return first ? std::move(*first) : pc::Store::open(path);
-}
-bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
-// The store of a command; kept alive for the process (a handler's run record refers to it).
-pc::Store& store_for(const pc::Params& p) {
+namespace {
+// The database of this process, opened on first use and kept. Under MPI, rank 0 creates or migrates it
+// first; the other ranks open it after (and log nothing).
+pc::Store& store_once(const std::filesystem::path& path) {
   static std::unique_ptr<pc::Store> store;
-  store = std::make_unique<pc::Store>(open_store(p));
+  if (store) return *store;
+  if (pc::parallel::size() == 1) {
+    store = std::make_unique<pc::Store>(pc::Store::open(path));
+    return *store;
+  }
+  if (pc::parallel::is_root()) store = std::make_unique<pc::Store>(pc::Store::open(path));
+  pc::parallel::barrier();
+  if (!store) store = std::make_unique<pc::Store>(pc::Store::open(path));
   return *store;
 }
-}  // namespace cli
-
-namespace {
-using cli::Handler;
-using cli::open_store;
-using cli::stderr_is_terminal;
-using cli::store_for;
-
-std::map<std::string, Handler> handlers() {
-  std::map<std::string, Handler> h;
-  cli::add_lca_handlers(h);
-  cli::add_inventory_uncertainty_handlers(h);
-  cli::add_mrio_montecarlo_handlers(h);
-  cli::add_sensitivity_handlers(h);
-  return h;
-}
-
+bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
 }  // namespace
 
 namespace {
@@ -154,13 +139,7 @@ int run_registered(const pc::Capability& c, const std::map<std::string, std::vec
     };
   }
   ctx.store_location = fe.count("db") ? std::filesystem::path(fe["db"]) : pc::Store::default_path();
-  pc::Params db_params = pc::Params::from_text(pc::command_spec("db init"), fe.count("db")
-                                                                            ? std::map<std::string, std::vector<std::string>>{{"db", {fe["db"]}}}
-                                                                            : std::map<std::string, std::vector<std::string>>{});
-  ctx.open_store = [db_params, opened = static_cast<pc::Store*>(nullptr)]() mutable -> pc::Store& {
-    if (!opened) opened = &cli::store_for(db_params);  // opened once, kept for the process
-    return *opened;
-  };
+  ctx.open_store = [where = ctx.store_location]() -> pc::Store& { return store_once(where); };
   ctx.progress = fe.count("progress") ? flag("progress") : stderr_is_terminal();
   ctx.verbose = flag("verbose");
   ctx.no_store = flag("no-store");
@@ -183,7 +162,6 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Every command takes --format table|csv|json|xlsx and --db FILE. `panocarbon capabilities` lists them "
              "all; docs/cli-reference.md describes each.");
-  const auto hs = handlers();
   // Per leaf command: the raw values CLI11 collected, by option name.
   struct Leaf {
     const pc::CommandSpec* spec;
@@ -254,14 +232,7 @@ int run_cli(int argc, char** argv) {
         else
           given[o.name] = {leaf->single[o.name]};
       }
-      for (const auto& c : pc::capabilities())
-        if (c.name == leaf->spec->name) return run_registered(c, given);
-      // Not yet in the registry: the command's old handler, with the front-end options' defaults.
-      for (const auto& o : leaf->spec->options)
-        if (o.frontend && o.default_value && !given.count(o.name)) given[o.name] = {*o.default_value};
-      const pc::Params params = pc::Params::from_text(*leaf->spec, given);
-      hs.at(leaf->spec->name)(params);
-      return 0;
+      return run_registered(pc::capability(leaf->spec->name), given);
     } catch (const pc::Error& e) {
       std::cout.flush();
       if (pc::parallel::is_root()) fmt::print(stderr, "panocarbon: {}\n", e.what());

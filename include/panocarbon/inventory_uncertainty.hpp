@@ -97,15 +97,14 @@ InventoryUncertainty uncertainty_approach2(const ActivityData& data, const Facto
 void write_inventory_uncertainty(std::ostream& out, const InventoryUncertainty& r, std::string_view format,
                                  const nlohmann::json& extra = {});
 
-// `inventory uncertainty`: parses the input, computes with the store's factor library, logs the run (its
-// parameters with the seed used, the input's SHA-256, per line the mean and 95 % bounds, the summary with
-// the seed and draws).
+// `inventory uncertainty`: parses the input (read by the front end: ctx.text) and computes with the store's
+// factor library (the built-in one without a store); saves per line the mean and 95 % bounds under the run
+// when it is logged. The registry logs the run (parameters with the seed, the input's SHA-256, the summary).
 struct InventoryUncertaintyRun {
   InventoryUncertainty result;
-  int64_t run_id = 0;
-  nlohmann::json extra;  // for write_inventory_uncertainty: montecarlo record, provenance
+  nlohmann::json extra;    // for write_inventory_uncertainty: montecarlo record, provenance
+  nlohmann::json summary;  // for the run log
 };
-InventoryUncertaintyRun inventory_uncertainty(Store& store, const Params& params, const NamedInput& input,
-                                              bool progress_default);
+InventoryUncertaintyRun inventory_uncertainty(Context& ctx, const Params& params, const NamedInput& input);
 
 }  // namespace panocarbon

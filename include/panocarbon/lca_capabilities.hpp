@@ -14,6 +14,8 @@
 
 namespace panocarbon {
 
+class Context;
+
 // `lca import PATH [--name]`: reads a JSON-LD or EcoSpold2 database at `path` (the local path of --path),
 // stores it (replacing one of the same name), links it once with the default rules, stores the LCIA methods
 // of a JSON-LD package's lcia_methods/ too (as openLCA does), and reports counts, methods, allocation notes
@@ -103,9 +105,15 @@ LcaMatrices lca_matrices(Store& store, const Params& params, const std::filesyst
 void lca_trace(const LcaSession& s);
 
 // `lca montecarlo`: Monte Carlo of the first --process's impacts from the database's exchange uncertainty
-// (see panocarbon/lca_montecarlo.hpp). Returns the result as JSON (byte-stable for a --seed, whatever
-// --threads); its "_timing" member (draw seconds, refactor fallbacks) is for stderr, not for the output.
-nlohmann::json lca_montecarlo(Store& store, const Params& params, bool progress_default);
+// (see panocarbon/lca_montecarlo.hpp), with the store's database (ctx.store()). The result is JSON
+// (byte-stable for a --seed, whatever --threads and MPI ranks); timings are apart, for the diagnostics.
+struct LcaMonteCarloRun {
+  nlohmann::json result;
+  nlohmann::json summary;  // for the run log: draws, seed, parameters, timings, threads and ranks
+  double draws_s = 0, factorise_s = 0;
+  size_t refactor_fallbacks = 0;
+};
+LcaMonteCarloRun lca_montecarlo(Context& ctx, const Params& params);
 
 // Linking options from --allocation, --provider-rule and --provider (FLOW_ID=PROCESS_ID, checked).
 lca::LinkOptions lca_link_options(const Params& params);

@@ -15,8 +15,10 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +30,8 @@
 #include "panocarbon/uncertainty.hpp"
 
 namespace panocarbon {
+
+class Context;
 
 enum class RseModel {
   Constant,  // every cell of a block has the block's RSE
@@ -99,13 +103,22 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& system, const MrioMonteCa
 struct MrioMonteCarloRun {
   MrioSystem system;
   MrioMonteCarloResult result;
-  nlohmann::json record;  // MonteCarloSetup::record(): {"draws", "seed"}
-  int64_t run_id = 0;
+  MrioMonteCarloOptions options;
+  nlohmann::json record;   // MonteCarloSetup::record(): {"draws", "seed"}
+  nlohmann::json summary;  // for the run log: draws, seed, solver, fallbacks, timings, threads and ranks
+  std::string rse_model, distribution;  // as given (--rse-model, --distribution)
   double read_s = 0;
 };
 
-// `mrio montecarlo`: reads the system, runs the draws over threads and MPI ranks and logs the run (options,
-// the seed used, ranks; input fingerprint; draws/s and fallbacks in the summary). Stores nothing else.
-MrioMonteCarloRun mrio_montecarlo_run(Store& store, const Params& params, bool progress);
+// `mrio montecarlo`: reads the system (ctx.path of --path) and runs the draws over threads and MPI ranks.
+// Stores nothing; the registry logs the run.
+MrioMonteCarloRun mrio_montecarlo_run(Context& ctx, const Params& params);
+// The result as JSON (system, montecarlo record, model, solver, notes, stressors by region and account),
+// byte-stable for a seed: no timings, threads or ranks.
+nlohmann::json mrio_montecarlo_json(const MrioMonteCarloRun& run);
+// "csv" (extension,stressor,unit,region,account,deterministic,mean,sd,median,p2_5,p97_5) or "table".
+void write_mrio_montecarlo(std::ostream& out, const MrioMonteCarloRun& run, std::string_view format);
+// The solver, iterations, fallbacks and draws/s on how many ranks and threads (for --verbose).
+std::string mrio_montecarlo_diagnostics(const MrioMonteCarloRun& run);
 
 }  // namespace panocarbon

@@ -108,7 +108,9 @@ const Capability& capability(std::string_view name);  // Error{NotFound} with th
 
 // Runs one capability: starts the run in the run log
 // (inputs, parameters with the seed, version), calls run(), stores the summary and finishes the run as ok,
-// or as failed with the message when it throws (then rethrows). The one place where runs are logged.
+// or as failed with the message when it throws (then rethrows). The one place where runs are logged. A
+// capability with a --seed that was not given gets a drawn one (the same on every MPI rank) in its Params and
+// in the run log, and a warning that names it.
 Result run_capability(const Capability& c, Context& ctx, const Params& params);
 
 // The renderings: "json", "csv", "table" write text; "xlsx" writes a workbook (the CSV rendering, the

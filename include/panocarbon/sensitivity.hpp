@@ -3,6 +3,8 @@
 // (Campolongo et al. 2007) and σ. Models are named parameters, each with a distribution of the uncertainty
 // engine (uncertainty.hpp), and one scalar output; runs are spread over threads and MPI ranks by
 // parallel::run_draws, so results are the same for any thread or rank count. See docs/sensitivity.md.
+// The engine knows no domain: the model files of inventories, LCA systems and test functions are read by
+// panocarbon/sensitivity_models.hpp (src/capabilities), above the domains.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -16,16 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "panocarbon/lca.hpp"
-#include "panocarbon/montecarlo.hpp"
-#include "panocarbon/options.hpp"
 #include "panocarbon/parallel.hpp"
-#include "panocarbon/store.hpp"
 #include "panocarbon/uncertainty.hpp"
-
-namespace panocarbon {
-class FactorLibrary;
-}
 
 namespace panocarbon::sens {
 
@@ -131,44 +125,5 @@ void morris_trajectory(uint64_t seed, const std::vector<Parameter>& parameters, 
 // probability bins: quantile(d, (u (p − 1) + 0.5)/p).
 double morris_value(const unc::Distribution& d, double u, int levels);
 MorrisResult morris(const Model& model, const MorrisOptions& options);
-
-// ---- model files ------------------------------------------------------------------------------------------
-// What a model file may need: the factor library (inventory) and the store (lca databases).
-struct ModelContext {
-  const FactorLibrary* library = nullptr;
-  Store* store = nullptr;
-  // lca models: this database instead of the store's one named in the file (tests)
-  std::shared_ptr<const lca::Database> database;
-};
-struct LoadedModel {
-  std::unique_ptr<Model> model;
-  nlohmann::json inputs = nlohmann::json::array();  // describe_input() of the model file and its data files
-};
-// A JSON model file (docs/sensitivity.md): {"model": "ishigami" | "g-function" | "linear" | "inventory" |
-// "lca", "parameters": [{"name", "distribution": {"kind", "loc", "scale", "shape", "minimum", "maximum"},
-// "target"}], "output", ...}. Throws Error{InvalidInput / NotFound} naming the file and the field.
-LoadedModel load_model(const std::filesystem::path& file, const ModelContext& context);
-// The same from text; relative paths in it are taken from `base` (the model file's folder).
-LoadedModel parse_model(std::string_view text, const std::string& source, const std::filesystem::path& base,
-                        const ModelContext& context);
-
-// ---- capabilities (`sensitivity sobol|morris MODEL`) ------------------------------------------------------------
-struct SensitivityRun {
-  std::string method;  // "sobol" | "morris"
-  std::string model_file, model_kind, output, unit;
-  MonteCarloSetup setup;
-  SobolResult sobol;
-  MorrisResult morris;
-  int64_t run_id = 0;
-};
-// Loads the model (with the store's factor library and LCA databases), runs the analysis and logs the run
-// (parameters with the seed used, inputs' hashes, a summary with the indices and the model runs per second).
-SensitivityRun sensitivity_sobol(Store& store, const Params& params, bool progress_default);
-SensitivityRun sensitivity_morris(Store& store, const Params& params, bool progress_default);
-// format: "table", "csv" (Sobol: parameter,S1,S1_low,S1_high,ST,ST_low,ST_high; Morris:
-// parameter,mu,mu_star,sigma) or "json" (with the seed and model runs). Numbers by fmt "{}": byte-stable;
-// no timings, threads or ranks.
-void write_sensitivity(std::ostream& out, const SensitivityRun& run, std::string_view format);
-nlohmann::json sensitivity_json(const SensitivityRun& run);
 
 }  // namespace panocarbon::sens

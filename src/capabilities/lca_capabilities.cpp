@@ -21,6 +21,7 @@
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
 #include "panocarbon/provenance.hpp"
+#include "panocarbon/registry.hpp"
 
 namespace panocarbon {
 
@@ -466,88 +467,90 @@ std::vector<std::pair<int32_t, double>> lca_unmapped_mass(const LcaSession& s, c
   return out;
 }
 
-nlohmann::json lca_montecarlo(Store& store, const Params& p, bool progress_default) {
-  const MonteCarloSetup setup = montecarlo_setup(p, "lca montecarlo", progress_default);
+LcaMonteCarloRun lca_montecarlo(Context& ctx, const Params& p) {
+  const MonteCarloSetup setup = montecarlo_setup(p, "lca montecarlo", ctx.progress);
   const std::string dbname = p.str("database");
   const std::string pedigree_name = p.has("pedigree") ? p.str("pedigree") : "ciroth2016";
   const size_t top = p.has("top") ? static_cast<size_t>(p.integer("top")) : 10;
-  const int64_t run = store.begin_run("lca montecarlo", nlohmann::json::array({{{"database", dbname}}}), setup.params);
-  return logged(store, run, [&] {
-    LcaSession s;
-    s.run_id = run;
-    // the exchanges are needed (their distributions): load them and link, not the cached system
-    s.db = store.load_lca_database(dbname, true);
-    s.sys = lca::build_system(s.db, lca_link_options(p));
-    s.solver = std::make_unique<lca::Solver>(s.sys);
-    resolve_method_and_demands(store, p, s);
-    const lca::Demand demand = s.demands.front();
-    const lca::LcaResult det = lca::calculate(s.sys, *s.solver, s.method, s.mapping, demand, &s.characterised);
-    lca_check_unmapped(s, det.inventory, p.flag("waive-unmapped"));
+  ctx.add_input({{"database", dbname}});
+  Store& store = ctx.store();
+  LcaSession s;
+  s.run_id = ctx.run_id();
+  // the exchanges are needed (their distributions): load them and link, not the cached system
+  s.db = store.load_lca_database(dbname, true);
+  s.sys = lca::build_system(s.db, lca_link_options(p));
+  s.solver = std::make_unique<lca::Solver>(s.sys);
+  resolve_method_and_demands(store, p, s);
+  const lca::Demand demand = s.demands.front();
+  const lca::LcaResult det = lca::calculate(s.sys, *s.solver, s.method, s.mapping, demand, &s.characterised);
+  lca_check_unmapped(s, det.inventory, p.flag("waive-unmapped"));
 
-    lca::MonteCarloOptions mo;
-    mo.seed = setup.seed;
-    mo.pedigree = unc::pedigree_convention(pedigree_name);
-    const lca::MonteCarloModel model = lca::montecarlo_model(s.sys, s.mapping, mo);
-    const lca::McResult res = lca::run_montecarlo(model, s.method, demand, setup.run, top);
+  lca::MonteCarloOptions mo;
+  mo.seed = setup.seed;
+  mo.pedigree = unc::pedigree_convention(pedigree_name);
+  const lca::MonteCarloModel model = lca::montecarlo_model(s.sys, s.mapping, mo);
+  const lca::McResult res = lca::run_montecarlo(model, s.method, demand, setup.run, top);
 
-    const auto& pv = s.sys.providers[static_cast<size_t>(demand.provider)];
-    const lca::Process& pr = s.db.processes[static_cast<size_t>(pv.process)];
-    const lca::Flow& fl = s.db.flows[static_cast<size_t>(pv.flow)];
-    std::map<std::string, size_t> by_origin;
-    for (const auto& par : model.parameters) ++by_origin[par.origin];
-    nlohmann::json notes = nlohmann::json::array();
-    for (size_t i = 0; i < model.notes.size() && i < 50; ++i) notes.push_back(model.notes[i]);
-    nlohmann::json cats = nlohmann::json::array();
-    for (const auto& c : res.categories) {
-      nlohmann::json contrib = nlohmann::json::array();
-      for (const auto& k : c.contributions) {
-        const lca::Process& cp = s.db.processes[static_cast<size_t>(k.process)];
-        const lca::McParameter& tp = model.parameters[k.top_parameter];
-        const lca::Exchange& te = cp.exchanges[static_cast<size_t>(tp.exchange)];
-        contrib.push_back({{"process", cp.name},
-                           {"process_id", cp.id},
-                           {"location", cp.location},
-                           {"share_pct", k.share_pct},
-                           {"parameters", k.parameters},
-                           {"top_exchange", s.db.flows[static_cast<size_t>(te.flow)].name},
-                           {"top_parameter", tp.name},
-                           {"top_distribution", tp.origin},
-                           {"rho", k.rho}});
-      }
-      cats.push_back({{"category", c.name},
-                      {"unit", c.unit},
-                      {"deterministic", c.deterministic},
-                      {"mean", c.summary.mean},
-                      {"sd", c.summary.sd},
-                      {"median", c.summary.median},
-                      {"p2_5", c.summary.p2_5},
-                      {"p97_5", c.summary.p97_5},
-                      {"screened_parameters", c.screened},
-                      {"contributions", contrib}});
+  const auto& pv = s.sys.providers[static_cast<size_t>(demand.provider)];
+  const lca::Process& pr = s.db.processes[static_cast<size_t>(pv.process)];
+  const lca::Flow& fl = s.db.flows[static_cast<size_t>(pv.flow)];
+  std::map<std::string, size_t> by_origin;
+  for (const auto& par : model.parameters) ++by_origin[par.origin];
+  nlohmann::json notes = nlohmann::json::array();
+  for (size_t i = 0; i < model.notes.size() && i < 50; ++i) notes.push_back(model.notes[i]);
+  nlohmann::json cats = nlohmann::json::array();
+  for (const auto& c : res.categories) {
+    nlohmann::json contrib = nlohmann::json::array();
+    for (const auto& k : c.contributions) {
+      const lca::Process& cp = s.db.processes[static_cast<size_t>(k.process)];
+      const lca::McParameter& tp = model.parameters[k.top_parameter];
+      const lca::Exchange& te = cp.exchanges[static_cast<size_t>(tp.exchange)];
+      contrib.push_back({{"process", cp.name},
+                         {"process_id", cp.id},
+                         {"location", cp.location},
+                         {"share_pct", k.share_pct},
+                         {"parameters", k.parameters},
+                         {"top_exchange", s.db.flows[static_cast<size_t>(te.flow)].name},
+                         {"top_parameter", tp.name},
+                         {"top_distribution", tp.origin},
+                         {"rho", k.rho}});
     }
-    nlohmann::json out = {
-        {"database", s.db.name},
-        {"functional_unit",
-         {{"process", pr.name}, {"process_id", pr.id}, {"location", pr.location}, {"product", fl.name},
-          {"amount", demand.amount}, {"unit", fl.unit}}},
-        {"method", s.method.name},
-        {"setup", setup.record()},
-        {"pedigree", pedigree_name},
-        {"uncertainty",
-         {{"parameters", model.parameters.size()},
-          {"by_distribution", by_origin},
-          {"technosphere_entries", model.a_uncertain},
-          {"biosphere_entries", model.b_uncertain},
-          {"notes", model.notes.size()},
-          {"notes_first", notes}}},
-        {"categories", cats}};
-    store.finish_run(run, "ok",
-                     {{"draws", setup.run.draws}, {"seed", setup.seed}, {"parameters", model.parameters.size()},
-                      {"seconds", res.draws.seconds}, {"refactor_fallbacks", res.refactor_fallbacks}});
-    out["_timing"] = {{"draws_s", res.draws.seconds}, {"refactor_fallbacks", res.refactor_fallbacks},
-                      {"factorise_s", s.solver->stats().factorise_s}};
-    return out;
-  });
+    cats.push_back({{"category", c.name},
+                    {"unit", c.unit},
+                    {"deterministic", c.deterministic},
+                    {"mean", c.summary.mean},
+                    {"sd", c.summary.sd},
+                    {"median", c.summary.median},
+                    {"p2_5", c.summary.p2_5},
+                    {"p97_5", c.summary.p97_5},
+                    {"screened_parameters", c.screened},
+                    {"contributions", contrib}});
+  }
+  nlohmann::json out = {
+      {"database", s.db.name},
+      {"functional_unit",
+       {{"process", pr.name}, {"process_id", pr.id}, {"location", pr.location}, {"product", fl.name},
+        {"amount", demand.amount}, {"unit", fl.unit}}},
+      {"method", s.method.name},
+      {"setup", setup.record()},
+      {"pedigree", pedigree_name},
+      {"uncertainty",
+       {{"parameters", model.parameters.size()},
+        {"by_distribution", by_origin},
+        {"technosphere_entries", model.a_uncertain},
+        {"biosphere_entries", model.b_uncertain},
+        {"notes", model.notes.size()},
+        {"notes_first", notes}}},
+      {"categories", cats}};
+  LcaMonteCarloRun run;
+  run.result = std::move(out);
+  run.draws_s = res.draws.seconds;
+  run.refactor_fallbacks = res.refactor_fallbacks;
+  run.factorise_s = s.solver->stats().factorise_s;
+  run.summary = setup.log_record();
+  run.summary.update({{"parameters", model.parameters.size()}, {"draws_s", res.draws.seconds},
+                      {"refactor_fallbacks", res.refactor_fallbacks}});
+  return run;
 }
 
 }  // namespace panocarbon

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "io/xlsx_writer.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
+#include "panocarbon/parallel.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/store.hpp"
 #include "capabilities/entries.hpp"
@@ -146,9 +148,22 @@ std::vector<std::string> nearest(std::string_view word, const std::vector<std::s
 
 // ---- the run wrapper ---------------------------------------------------------------------------------------------
 
-Result run_capability(const Capability& c, Context& ctx, const Params& params) {
+namespace {
+// A capability with a --seed that was not given draws one here (the same on every MPI rank), so that the run
+// log's parameters hold the seed that repeats the run. Empty when the seed was given or there is none.
+std::optional<Params> with_drawn_seed(const Capability& c, const Params& params) {
+  if (!c.spec().find("seed") || params.has("seed")) return std::nullopt;
+  nlohmann::json values = params.json();
+  values["seed"] = parallel::choose_seed(false, 0);
+  return Params::from_json(c.spec(), values);
+}
+}  // namespace
+
+Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   ctx.inputs_ = nlohmann::json::array();
   ctx.run_id_ = 0;
+  const std::optional<Params> seeded = with_drawn_seed(c, given);
+  const Params& params = seeded ? *seeded : given;
   Store* store = nullptr;
   if (c.logs_run && ctx.has_store()) {
     store = &ctx.open_store();
@@ -173,6 +188,11 @@ Result run_capability(const Capability& c, Context& ctx, const Params& params) {
       store->finish_run(ctx.run_id_, "failed", {{"error", std::string("internal error: ") + e.what()}});
     }
     throw;
+  }
+  if (seeded) {
+    const auto seed = params.integer("seed");
+    r.warnings.insert(r.warnings.begin(),
+                      fmt::format("no --seed given: drew seed {} (give --seed {} to repeat this run)", seed, seed));
   }
   r.summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.run_id = ctx.run_id_;

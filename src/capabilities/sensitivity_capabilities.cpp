@@ -1,46 +1,40 @@
-// `sensitivity sobol|morris MODEL`: load the model file, run the analysis over threads and MPI ranks, log the
-// run, and write the indices (table, csv, json; no timings, threads or ranks in the output).
+// `sensitivity sobol|morris MODEL`: load the model file, run the analysis over threads and MPI ranks, and write
+// the indices (table, csv, json; no timings, threads or ranks in the output). The registry logs the run.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <cmath>
+#include <filesystem>
 #include <ostream>
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/factors.hpp"
 #include "panocarbon/format.hpp"
-#include "panocarbon/run_log.hpp"
-#include "panocarbon/sensitivity.hpp"
+#include "panocarbon/registry.hpp"
+#include "panocarbon/sensitivity_models.hpp"
+#include "panocarbon/store.hpp"
 
 namespace panocarbon::sens {
 
 namespace {
 
-void validate_format(const Params& p) {
-  const std::string f = p.has("format") ? p.str("format") : "table";
-  if (f != "table" && f != "csv" && f != "json")
-    throw Error(ErrorCategory::InvalidInput, fmt::format("--format is table, csv or json, not '{}'", f),
-                ErrorContext{{}, 0, 0, "format"});
-}
-
 template <class F>
-SensitivityRun run_analysis(Store& store, const Params& p, bool progress_default, const std::string& method, F&& analyse) {
-  validate_format(p);
+SensitivityRun run_analysis(Context& ctx, const Params& p, const std::string& method, F&& analyse) {
   SensitivityRun out;
   out.method = method;
   out.model_file = p.str("model");
-  out.setup = montecarlo_setup(p, method == "sobol" ? "Sobol model runs" : "Morris model runs", progress_default);
-  const FactorLibrary library = store.load_factor_library();
-  ModelContext ctx;
-  ctx.library = &library;
-  ctx.store = &store;
-  LoadedModel loaded = load_model(out.model_file, ctx);
+  out.setup = montecarlo_setup(p, method == "sobol" ? "Sobol model runs" : "Morris model runs", ctx.progress);
+  const std::string text = ctx.text(p, "model");
+  const FactorLibrary library = ctx.has_store() ? ctx.store().load_factor_library() : FactorLibrary::builtin();
+  ModelContext mc;
+  mc.library = &library;
+  mc.store = ctx.has_store() ? &ctx.store() : nullptr;
+  LoadedModel loaded = parse_model(text, out.model_file, std::filesystem::path(out.model_file).parent_path(), mc);
+  for (size_t i = 1; i < loaded.inputs.size(); ++i) ctx.add_input(loaded.inputs[i]);  // the model's data files
   out.model_kind = loaded.model->kind();
   out.output = loaded.model->output();
   out.unit = loaded.model->unit();
-  out.run_id = store.begin_run(fmt::format("sensitivity {}", method), loaded.inputs, out.setup.params);
-  nlohmann::json summary = logged(store, out.run_id, [&] { return analyse(*loaded.model, out); });
-  store.finish_run(out.run_id, "ok", summary);
+  out.summary = analyse(*loaded.model, out);
   return out;
 }
 
@@ -58,10 +52,10 @@ nlohmann::json run_summary(const SensitivityRun& run, double seconds, uint64_t r
 
 }  // namespace
 
-SensitivityRun sensitivity_sobol(Store& store, const Params& p, bool progress_default) {
-  return run_analysis(store, p, progress_default, "sobol", [&](const Model& model, SensitivityRun& run) {
+SensitivityRun sensitivity_sobol(Context& ctx, const Params& p) {
+  return run_analysis(ctx, p, "sobol", [&](const Model& model, SensitivityRun& run) {
     SobolOptions o;
-    o.samples = static_cast<uint64_t>(p.integer("samples"));
+    o.samples = static_cast<uint64_t>(p.integer("draws"));
     o.bootstrap = static_cast<uint64_t>(p.integer("bootstrap"));
     o.seed = run.setup.seed;
     o.run = run.setup.run;
@@ -71,8 +65,8 @@ SensitivityRun sensitivity_sobol(Store& store, const Params& p, bool progress_de
   });
 }
 
-SensitivityRun sensitivity_morris(Store& store, const Params& p, bool progress_default) {
-  return run_analysis(store, p, progress_default, "morris", [&](const Model& model, SensitivityRun& run) {
+SensitivityRun sensitivity_morris(Context& ctx, const Params& p) {
+  return run_analysis(ctx, p, "morris", [&](const Model& model, SensitivityRun& run) {
     MorrisOptions o;
     o.trajectories = static_cast<uint64_t>(p.integer("trajectories"));
     o.levels = static_cast<int>(p.integer("levels"));
@@ -116,10 +110,6 @@ nlohmann::json sensitivity_json(const SensitivityRun& run) {
 }
 
 void write_sensitivity(std::ostream& out, const SensitivityRun& run, std::string_view format) {
-  if (format == "json") {
-    out << sensitivity_json(run).dump(2) << '\n';
-    return;
-  }
   const bool csv = format == "csv";
   if (run.method == "sobol") {
     const auto& s = run.sobol;
@@ -146,9 +136,10 @@ void write_sensitivity(std::ostream& out, const SensitivityRun& run, std::string
   }
   const auto& m = run.morris;
   if (csv) {
-    out << "parameter,mu,mu_star,sigma\n";
+    out << "parameter,mu,mu_star,sigma,unit\n";  // the effects are in the output's unit
     for (const auto& i : m.indices)
-      fmt::print(out, "{},{},{},{}\n", csv_field(i.parameter), num(i.mu), num(i.mu_star), num(i.sigma));
+      fmt::print(out, "{},{},{},{},{}\n", csv_field(i.parameter), num(i.mu), num(i.mu_star), num(i.sigma),
+                 csv_field(run.unit));
     return;
   }
   fmt::print(out, "Morris elementary effects of {} ({} model, output {}{}): r = {}, p = {}, delta = {:.4g}, {} model "

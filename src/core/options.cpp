@@ -154,6 +154,8 @@ std::vector<CommandSpec> build_specs() {
                                   0, 9007199254740991.0);
   const OptionSpec mc_threads = bounded(opt("threads", T::Int, "Threads per process (0 = all cores)", "0"), 0, 1024);
   const OptionSpec progress = opt("progress", T::Bool, "Progress bar with draws/s on stderr (default: when a terminal)");
+  const OptionSpec mc_verbose = opt("verbose", T::Bool, "Report the draws' timings, draws/s, threads and MPI ranks on stderr",
+                                    "false");
   std::vector<CommandSpec> specs = {
       {"db init", "Create or migrate the database and load the project's factor library", {}},
       {"db info", "Show the database: path, schema version, datasets, counts, recent runs", {}},
@@ -261,10 +263,16 @@ std::vector<CommandSpec> build_specs() {
         choice("distribution", {"lognormal", "normal"},
                "Distribution of each cell, mean-preserving (lognormal keeps signs; normal may flip them)",
                "lognormal"),
-        choice("solve", {"auto", "refine", "factorise"},
-               "refine: every draw reuses the factorisation of I - A (preconditioned iteration, a fresh "
-               "factorisation only when it does not converge); factorise: factorise I - A' in every draw; auto: "
-               "refine unless draw 0's iterations cost more than a factorisation", "auto"),
+        [] {
+          OptionSpec o = choice("solver", {"auto", "refine", "factorise"},
+                                "How each draw solves I - A': refine (every draw reuses the factorisation of I - A "
+                                "as a preconditioner, a fresh factorisation only when it does not converge), "
+                                "factorise (factorise I - A' in every draw), or auto (refine unless draw 0's "
+                                "iterations cost more than a factorisation)",
+                                "auto");
+          o.aliases = {"solve"};
+          return o;
+        }(),
         opt("verbose", T::Bool, "Report the solver, iterations, fallbacks and draws/s on stderr", "false"),
         draws, seed, mc_threads, progress, mrio_format}},
       {"mrio aggregate",
@@ -319,7 +327,7 @@ std::vector<CommandSpec> build_specs() {
        "Monte Carlo LCA from the database's uncertainty (distributions and pedigree); one symbolic factorisation "
        "reused by every draw; percentiles per impact category and the processes that contribute most to the variance",
        with(lca_common(false),
-            {draws, seed, mc_threads, progress,
+            {draws, seed, mc_threads, progress, mc_verbose,
              choice("pedigree", {"ciroth2016", "ecoinvent3"},
                     "Pedigree scores without a stated distribution become a lognormal σ by this convention",
                     "ciroth2016"),
@@ -367,15 +375,23 @@ std::vector<CommandSpec> build_specs() {
        "intervals, of a model whose parameters are named in a JSON file",
        {positional("model", T::Path, "Model file (JSON, see docs/sensitivity.md): an inventory or LCA calculation "
                                       "or a test function (ishigami, g-function, linear), and its named parameters"),
-        bounded(opt("samples", T::Int, "Base sample size N (model runs: N x (parameters + 2))", "1024"), 2, 1e9),
+        [] {
+          OptionSpec o = bounded(opt("draws", T::Int,
+                                     "Monte Carlo draws: the base sample size N of the Saltelli design (model runs: N "
+                                     "x (parameters + 2))",
+                                     "1024"),
+                                 2, 1e9);
+          o.aliases = {"samples"};
+          return o;
+        }(),
         bounded(opt("bootstrap", T::Int, "Bootstrap resamples for the confidence intervals", "200"), 0, 1e6),
-        seed, mc_threads, progress, format}},
+        seed, mc_threads, progress, mc_verbose, format}},
       {"sensitivity morris",
        "Global sensitivity screening: Morris elementary effects (mu, mu*, sigma) of a model file's parameters",
        {positional("model", T::Path, "Model file (JSON, see docs/sensitivity.md)"),
         bounded(opt("trajectories", T::Int, "Trajectories r (model runs: r x (parameters + 1))", "20"), 2, 1e9),
         bounded(opt("levels", T::Int, "Grid levels p (even; step p/(2(p-1)))", "4"), 2, 1000), seed, mc_threads,
-        progress, format}},
+        progress, mc_verbose, format}},
       // --- natural fires (issue 6; docs/natural-fires.md) ---
       {"natural fire",
        "Fire emissions from a GFED4.1s HDF5 file: dry matter burned x GFED4 emission factors by fire type, summed "

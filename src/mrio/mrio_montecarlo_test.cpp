@@ -461,7 +461,7 @@ TEST(MrioMonteCarlo, NegativeRseIsRefusedByTheOptionsAndTheLibrary) {
   const Params ok = Params::from_text(spec, {{"path", {"x"}}});
   EXPECT_EQ(ok.number("rse-y"), 0.1);
   EXPECT_EQ(ok.str("rse-model"), "constant");
-  EXPECT_EQ(ok.str("solve"), "auto");
+  EXPECT_EQ(ok.str("solver"), "auto");  // --solve is its older name
 
   const MrioSystem s = make_system(toy(), true);
   MrioMonteCarloOptions o = options(10, 0.1);

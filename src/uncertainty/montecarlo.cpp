@@ -7,17 +7,21 @@ nlohmann::json MonteCarloSetup::record() const {
   return {{"draws", run.draws}, {"seed", seed}};
 }
 
-MonteCarloSetup montecarlo_setup(const Params& p, std::string label, bool progress_default) {
+nlohmann::json MonteCarloSetup::log_record() const {
+  nlohmann::json j = record();
+  j["threads"] = parallel::thread_count(run.threads);
+  j["ranks"] = parallel::size();
+  return j;
+}
+
+MonteCarloSetup montecarlo_setup(const Params& p, std::string label, bool progress) {
   MonteCarloSetup s;
   s.seed_given = p.has("seed");
   s.seed = parallel::choose_seed(s.seed_given, s.seed_given ? static_cast<uint64_t>(p.integer("seed")) : 0);
   s.run.draws = p.has("draws") ? static_cast<uint64_t>(p.integer("draws")) : 0;
   s.run.threads = p.has("threads") ? static_cast<int>(p.integer("threads")) : 0;
-  s.run.progress = p.has("progress") ? p.flag("progress") : progress_default;
+  s.run.progress = progress;
   s.run.label = std::move(label);
-  s.params = p.json();
-  s.params["seed"] = s.seed;
-  s.params["ranks"] = parallel::size();
   return s;
 }
 

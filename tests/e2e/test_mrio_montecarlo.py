@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SHARED = os.environ.get('PANOCARBON_SHARED_DATA', os.path.join(os.path.dirname(ROOT), 'shared', 'data'))
 PYMRIO = os.path.join(SHARED, 'mrio', 'pymrio-test')
 BIN = None
-HEADER = 'extension,stressor,region,account,deterministic,mean,sd,median,p2_5,p97_5'
+HEADER = 'extension,stressor,unit,region,account,deterministic,mean,sd,median,p2_5,p97_5'
 ACCOUNTS = ['production', 'consumption', 'imports', 'exports']
 
 
@@ -50,7 +50,8 @@ def csv_columns_and_rows(tmp):
     assert len(rows) == len(stressors) * 6 * 4, (len(rows), stressors)
     assert [r['account'] for r in rows[:4]] == ACCOUNTS
     for r in rows:
-        vals = [float(r[c]) for c in HEADER.split(',')[4:]]
+        vals = [float(r[c]) for c in HEADER.split(',')[5:]]
+        assert r['unit'], r
         assert all(math.isfinite(v) for v in vals), r
         assert float(r['p2_5']) <= float(r['median']) <= float(r['p97_5']), r
         assert float(r['sd']) >= 0, r
@@ -177,8 +178,25 @@ def errors_name_the_option(tmp):
     assert 'does not exist' in p.stderr, p.stderr
     p = run('mrio', 'montecarlo', PYMRIO, '--draws', '0', db=db, expect=2)
     assert '--draws' in p.stderr, p.stderr
+    # options are checked before a run starts; a stressor or a system that is not there fails a logged run
     con = sqlite3.connect(db)
-    assert con.execute("SELECT count(*) FROM runs WHERE command = 'mrio montecarlo' AND status = 'failed'").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM runs WHERE command = 'mrio montecarlo' AND status = 'failed'").fetchone()[0] == 2
+
+
+@test
+def solver_option_and_its_old_name(tmp):
+    db = os.path.join(tmp, 'm.db')
+    base = ['--draws', '30', '--seed', '3']
+    refine = mc(db, *base, '--solver', 'refine')
+    assert mc(db, *base, '--solve', 'refine') == refine  # --solve is the older name of --solver
+    factorise = rows_of(mc(db, *base, '--solver', 'factorise'))
+    for a, b in zip(rows_of(refine), factorise):  # the two solvers agree to rounding
+        for c in ('mean', 'p2_5', 'p97_5'):
+            assert abs(float(a[c]) - float(b[c])) <= 1e-9 * max(1.0, abs(float(b[c]))), (a, b, c)
+    j = json.loads(run('mrio', 'montecarlo', PYMRIO, *base, '--solver', 'factorise', '--format', 'json', db=db).stdout)
+    assert j['solver']['solve'] == 'factorise', j['solver']
+    p = run('mrio', 'montecarlo', PYMRIO, *base, '--solver', 'dense', db=db, expect=2)
+    assert 'solver' in p.stderr and 'refine' in p.stderr, p.stderr
 
 
 if __name__ == '__main__':

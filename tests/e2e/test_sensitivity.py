@@ -38,7 +38,7 @@ def rows(text):
 @test
 def sobol_ishigami_csv_matches_the_closed_form(tmp):
     db = os.path.join(tmp, 's.db')
-    out = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '16384', '--seed', '42',
+    out = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--draws', '16384', '--seed', '42',
               '--format', 'csv', db=db).stdout
     assert out.splitlines()[0] == 'parameter,S1,S1_low,S1_high,ST,ST_low,ST_high', out
     r = rows(out)
@@ -64,29 +64,48 @@ def sobol_ishigami_csv_matches_the_closed_form(tmp):
 @test
 def sobol_json_records_seed_and_model_runs(tmp):
     db = os.path.join(tmp, 's.db')
-    j = json.loads(run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '256', '--seed', '7',
+    j = json.loads(run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--draws', '256', '--seed', '7',
                        '--bootstrap', '0', '--format', 'json', db=db).stdout)
     assert j['seed'] == 7 and j['draws'] == 256 * 5 and j['model_runs'] == 256 * 5, j
     assert j['method'] == 'sobol' and j['model_kind'] == 'ishigami'
     assert j['indices'][0]['S1_low'] is None  # no bootstrap, no interval
     assert 'threads' not in j and 'seconds' not in j and 'ranks' not in j
     # csv leaves the intervals empty without a bootstrap
-    out = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '256', '--seed', '7',
+    out = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--draws', '256', '--seed', '7',
               '--bootstrap', '0', '--format', 'csv', db=db).stdout
     assert rows(out)[0]['S1_low'] == '', out
 
 
 @test
+def draws_is_the_base_sample_and_samples_its_old_name(tmp):
+    db = os.path.join(tmp, 's.db')
+    args = ['sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--seed', '4', '--bootstrap', '10']
+    a = run(*args, '--draws', '300', '--format', 'json', db=db).stdout
+    assert run(*args, '--samples', '300', '--format', 'json', db=db).stdout == a
+    j = json.loads(a)
+    assert j['samples'] == 300 and j['model_runs'] == 300 * 5 and j['draws'] == 300 * 5, j
+    p = run(*args, '--draws', '1', db=db, expect=2)
+    assert '--draws' in p.stderr, p.stderr
+    # no --seed: one is drawn, named on stderr, in the output and in the run log's parameters
+    p = run('sensitivity', 'morris', os.path.join(EX, 'g-function.json'), '--format', 'json', db=db)
+    seed = json.loads(p.stdout)['seed']
+    assert f'--seed {seed}' in p.stderr, p.stderr
+    con = sqlite3.connect(db)
+    params = json.loads(con.execute('SELECT params FROM runs ORDER BY id DESC LIMIT 1').fetchone()[0])
+    assert params['seed'] == seed, params
+
+
+@test
 def same_bytes_for_one_and_two_threads(tmp):
     db = os.path.join(tmp, 's.db')
-    for args in (['sobol', os.path.join(EX, 'ishigami.json'), '--samples', '2000'],
-                 ['sobol', os.path.join(EX, 'inventory.json'), '--samples', '512', '--bootstrap', '50'],
+    for args in (['sobol', os.path.join(EX, 'ishigami.json'), '--draws', '2000'],
+                 ['sobol', os.path.join(EX, 'inventory.json'), '--draws', '512', '--bootstrap', '50'],
                  ['morris', os.path.join(EX, 'g-function.json'), '--trajectories', '30']):
         for fmt in ('csv', 'json', 'table'):
             a = run('sensitivity', *args, '--seed', '5', '--threads', '1', '--format', fmt, db=db).stdout
             b = run('sensitivity', *args, '--seed', '5', '--threads', '2', '--format', fmt, db=db).stdout
             assert a == b, (args, fmt)
-    c = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--samples', '2000', '--seed', '6',
+    c = run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--draws', '2000', '--seed', '6',
             '--format', 'csv', db=db).stdout
     assert c != a
 
@@ -95,7 +114,7 @@ def same_bytes_for_one_and_two_threads(tmp):
 def inventory_model_on_the_example(tmp):
     db = os.path.join(tmp, 's.db')
     model = os.path.join(EX, 'inventory.json')
-    r = rows(run('sensitivity', 'sobol', model, '--samples', '4096', '--seed', '3', '--format', 'csv', db=db).stdout)
+    r = rows(run('sensitivity', 'sobol', model, '--draws', '4096', '--seed', '3', '--format', 'csv', db=db).stdout)
     names = [x['parameter'] for x in r]
     assert names[0] == 'coal_power_amount' and len(names) == 8, names
     S1 = {x['parameter']: float(x['S1']) for x in r}
@@ -110,7 +129,7 @@ def inventory_model_on_the_example(tmp):
     assert ',BOF,' in lines[18], lines[18]
     c = float(rows(run('inventory', 'calc', bof, '--gwp', 'AR6', '--format', 'csv', '--by', 'category',
                        db=db).stdout)[-1]['co2e_t'])
-    j = json.loads(run('sensitivity', 'sobol', model, '--samples', '4096', '--seed', '3', '--format', 'json',
+    j = json.loads(run('sensitivity', 'sobol', model, '--draws', '4096', '--seed', '3', '--format', 'json',
                        db=db).stdout)
     # the mean differs from the nominal total by the skew of the gas factor's triangle (mean 56233 vs mode 56100)
     assert abs(j['output_mean'] - total) < 0.002 * total, (j['output_mean'], total)
@@ -124,7 +143,7 @@ def inventory_model_on_the_example(tmp):
     assert abs(sum(S1.values()) - 1) < 0.1, sum(S1.values())  # nearly additive model
     # Morris ranks the same inputs first
     m = rows(run('sensitivity', 'morris', model, '--seed', '3', '--format', 'csv', db=db).stdout)
-    assert m[0].keys() == {'parameter', 'mu', 'mu_star', 'sigma'}
+    assert m[0].keys() == {'parameter', 'mu', 'mu_star', 'sigma', 'unit'} and m[0]['unit'] == 't CO2e', m[0]
     ms = {x['parameter']: float(x['mu_star']) for x in m}
     assert min(ms, key=ms.get) == 'plant_cems_factor', ms
 
@@ -162,7 +181,7 @@ def errors_exit_non_zero_with_clear_messages(tmp):
     ]
     for i, (obj, field, words) in enumerate(cases):
         path = write(tmp, f'bad{i}.json', obj)
-        p = run('sensitivity', 'sobol', path, '--samples', '16', db=db, expect=p_code(words))
+        p = run('sensitivity', 'sobol', path, '--draws', '16', db=db, expect=p_code(words))
         assert path in p.stderr and field in p.stderr and words in p.stderr, p.stderr
         assert p.stdout == '', p.stdout
     p = run('sensitivity', 'sobol', write(tmp, 'notjson.json', '{"model": '), db=db, expect=2)

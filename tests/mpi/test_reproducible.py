@@ -95,7 +95,7 @@ def mrio_montecarlo_is_identical_for_1_2_3_ranks(tmp):
 @test
 def sobol_is_identical_for_1_2_3_ranks(tmp):
     db = os.path.join(tmp, 'db.sqlite')
-    out = same_bytes_everywhere(['sensitivity', 'sobol', 'examples/sensitivity/ishigami.json', '--samples', '1024',
+    out = same_bytes_everywhere(['sensitivity', 'sobol', 'examples/sensitivity/ishigami.json', '--draws', '1024',
                                  '--bootstrap', '50', '--seed', '3', '--format', 'csv'], db)
     assert out.startswith('parameter,S1,'), out[:100]
 

@@ -11,7 +11,8 @@
 #include "panocarbon/factors.hpp"
 #include "panocarbon/inventory.hpp"
 #include "panocarbon/provenance.hpp"
-#include "panocarbon/sensitivity.hpp"
+#include "panocarbon/store.hpp"
+#include "panocarbon/sensitivity_models.hpp"
 
 namespace panocarbon::sens {
 
