@@ -487,7 +487,11 @@ std::string cli_reference_markdown() {
       if (!o.frontend) md += option_line(o) + "\n";
     for (const auto& o : frontend_options(c))
       if (o.name != "format" && o.name != "db" && o.name != "verbose") md += option_line(o) + "\n";
-    if (!c.example.empty()) md += fmt::format("\nExample: `panocarbon {} {}`\n", c.name, fmt::join(c.example, " "));
+    if (!c.example.empty()) {
+      std::vector<std::string> words;
+      for (const auto& w : c.example) words.push_back(w.find(' ') == std::string::npos ? w : "\"" + w + "\"");
+      md += fmt::format("\nExample: `panocarbon {} {}`\n", c.name, fmt::join(words, " "));
+    }
   }
   return md;
 }
