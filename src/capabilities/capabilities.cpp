@@ -4,7 +4,6 @@
 #include <cstdint>
 
 #include "core/text.hpp"
-#include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"

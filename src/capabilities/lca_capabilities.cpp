@@ -16,7 +16,6 @@
 #include "io/lca_units.hpp"
 #include "panocarbon/lca_montecarlo.hpp"
 #include "panocarbon/montecarlo.hpp"
-#include "panocarbon/run_log.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
