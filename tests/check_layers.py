@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The layers of src/: prints the include graph between modules (folders of src/ and apps/) and fails on a
 cycle. A public header (include/panocarbon/X.hpp) belongs to the module whose source file includes it first
-(its implementation); a header without one belongs to core. See docs/architecture.md.
+(its implementation), or, first of all, to the module it is named after (uncertainty.hpp, lca_*.hpp); a
+header without either belongs to core. See docs/architecture.md.
 
     python3 tests/check_layers.py [REPO]        # the graph, then "no cycle" or each cycle found
 """
@@ -22,16 +23,35 @@ def sources():
 
 
 owner = {}
-files = list(sources())
+files = sorted(sources())
 for p, mod in files:
     with open(p, encoding='utf-8') as f:
         incs = inc_re.findall(f.read())
-    if p.endswith('.cpp') and incs and incs[0].startswith('panocarbon/'):
-        stem = os.path.splitext(os.path.basename(p))[0]
-        h = incs[0]
-        # a file's own header comes first; count it when the names agree or no owner is known yet
-        if os.path.splitext(os.path.basename(h))[0] == stem or h not in owner:
-            owner[h] = mod
+    if not (p.endswith('.cpp') and incs and incs[0].startswith('panocarbon/')):
+        continue
+    h = incs[0]
+    hstem = os.path.splitext(os.path.basename(h))[0]
+    stem = os.path.splitext(os.path.basename(p))[0]
+    # A header belongs to the module named like it (uncertainty.hpp -> uncertainty), else to the first source
+    # file named like it, else to the first source file that includes it first.
+    if hstem == mod:
+        owner[h] = (mod, 2)
+    elif stem == hstem and owner.get(h, (None, 0))[1] < 1:
+        owner[h] = (mod, 1)
+    elif h not in owner:
+        owner[h] = (mod, 0)
+owner = {h: m for h, (m, _) in owner.items()}
+modules = {m for _, m in files}
+for p, _ in files:
+    with open(p, encoding='utf-8') as f:
+        for h in inc_re.findall(f.read()):
+            hstem = os.path.splitext(os.path.basename(h))[0]
+            if not h.startswith('panocarbon/'):
+                continue
+            if hstem in modules:
+                owner[h] = hstem  # panocarbon/uncertainty.hpp is the uncertainty module's
+            elif h not in owner and hstem.split('_')[0] in modules:
+                owner[h] = hstem.split('_')[0]  # panocarbon/lca_footprint.hpp, without a file of that name
 
 
 def module_of(inc, here):

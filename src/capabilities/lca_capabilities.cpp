@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "io/lca_units.hpp"
+#include "lca/units.hpp"
 #include "panocarbon/lca_montecarlo.hpp"
 #include "panocarbon/montecarlo.hpp"
 #include "panocarbon/capabilities.hpp"

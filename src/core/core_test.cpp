@@ -90,7 +90,7 @@ TEST(Options, DefaultsChoicesAndBounds) {
   const Params p = Params::from_text(spec, {{"file", {"x.csv"}}, {"gwp", {"ar6"}}});
   EXPECT_EQ(p.str("gwp"), "AR6");  // choices are case-insensitive and canonicalised
   EXPECT_EQ(p.str("edition"), "2006");
-  EXPECT_EQ(p.str("format"), "table");
+  EXPECT_FALSE(p.has("format"));  // a front-end option: not part of the model's parameters
   EXPECT_FALSE(p.flag("skip-missing"));
   try {
     Params::from_text(spec, {{"file", {"x.csv"}}, {"gwp", {"SAR"}}});
@@ -108,14 +108,30 @@ TEST(Options, DefaultsChoicesAndBounds) {
   EXPECT_THROW(Params::from_text(search, {{"query", {"x"}}, {"limit", {"0"}}}), Error);
   EXPECT_THROW(Params::from_text(search, {{"query", {"x"}}, {"limit", {"2.5"}}}), Error);
   EXPECT_EQ(Params::from_json(search, {{"query", "diesel"}, {"limit", 5}}).integer("limit"), 5);
+  // non-finite numbers are refused, and an alias gives the option's value under its own name
+  EXPECT_THROW(Params::from_json(search, {{"query", "x"}, {"limit", "inf"}}), Error);
+  const Params g = Params::from_text(command_spec("gwp list"), {{"set", {"AR4"}}});
+  EXPECT_EQ(g.str("gwp"), "AR4");
 }
 
-TEST(Options, EveryCommandHasDbAndASchema) {
+TEST(Options, EveryCommandHasFrontEndOptionsApartFromItsSchema) {
   for (const auto& s : command_specs()) {
-    EXPECT_NE(s.find("db"), nullptr) << s.name;
+    for (const char* fe : {"db", "format"}) {
+      ASSERT_NE(s.find(fe), nullptr) << s.name << " --" << fe;
+      EXPECT_TRUE(s.find(fe)->frontend) << s.name << " --" << fe;
+    }
+    EXPECT_EQ(s.find("format")->choices, std::vector<std::string>({"table", "csv", "json", "xlsx"})) << s.name;
     const auto schema = to_json_schema(s);
     EXPECT_EQ(schema["type"], "object");
-    EXPECT_TRUE(schema["properties"].contains("db")) << s.name;
+    for (const auto& [name, _] : schema["properties"].items())
+      EXPECT_FALSE(s.find(name)->frontend) << s.name << ": front-end option --" << name << " in the input schema";
+    EXPECT_FALSE(schema["properties"].contains("db")) << s.name;
+    // a server must never read a path it did not get: no default points at a file of this machine
+    for (const auto& o : s.options) {
+      if (o.default_value) {
+        EXPECT_EQ(o.default_value->find("../"), std::string::npos) << s.name << " --" << o.name;
+      }
+    }
   }
   const auto calc = to_json_schema(command_spec("inventory calc"));
   EXPECT_EQ(calc["properties"]["gwp"]["enum"], nlohmann::json({"AR4", "AR5", "AR6"}));

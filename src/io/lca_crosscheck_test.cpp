@@ -13,7 +13,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "io/lca_units.hpp"
+#include "lca/units.hpp"
 #include "panocarbon/lca.hpp"
 
 namespace fs = std::filesystem;

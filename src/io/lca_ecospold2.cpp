@@ -22,7 +22,7 @@
 #include <unordered_map>
 
 #include "io/byte_source.hpp"
-#include "io/lca_units.hpp"
+#include "lca/units.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
 

@@ -15,7 +15,7 @@
 #include <unordered_map>
 
 #include "core/csv.hpp"
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
 

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "io/byte_source.hpp"
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "io/mrio_formats.hpp"
 #include "io/tsv_table.hpp"
 #include "panocarbon/error.hpp"

@@ -9,7 +9,7 @@
 
 #include "core/embedded.hpp"
 #include "core/csv.hpp"
-#include "io/lca_units.hpp"
+#include "lca/units.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/lca.hpp"

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "linalg/leontief.hpp"
 #include "panocarbon/error.hpp"
 

@@ -18,7 +18,7 @@
 #include <map>
 
 #include "core/progress.hpp"
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "linalg/leontief.hpp"
 #include "mrio/selection.hpp"
 #include "panocarbon/error.hpp"

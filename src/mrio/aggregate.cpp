@@ -6,7 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/mrio.hpp"
 

@@ -19,7 +19,7 @@
 #include <cmath>
 #include <map>
 
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "linalg/leontief.hpp"
 #include "mrio/montecarlo_internal.hpp"
 #include "mrio/selection.hpp"

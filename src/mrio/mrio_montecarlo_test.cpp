@@ -9,7 +9,7 @@
 #include <functional>
 #include <random>
 
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "linalg/leontief.hpp"
 #include "mrio/montecarlo_internal.hpp"
 #include "panocarbon/error.hpp"

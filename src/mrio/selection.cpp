@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/units.hpp"

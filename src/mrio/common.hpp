@@ -1,5 +1,5 @@
-// Helpers shared by the MRIO readers (src/io/mrio_*.cpp): building the system from flows or coefficients
-// and the checks every format gets.
+// Helpers shared by the MRIO readers (src/io/mrio_*.cpp) and the MRIO engine (stressor names, gases):
+// building the system from flows or coefficients and the checks every format gets.
 #pragma once
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "io/mrio_common.hpp"
+#include "mrio/common.hpp"
 
 #include <cmath>
 

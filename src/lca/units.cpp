@@ -1,4 +1,4 @@
-#include "io/lca_units.hpp"
+#include "lca/units.hpp"
 
 #include "core/text.hpp"
 

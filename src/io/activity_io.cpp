@@ -1,4 +1,4 @@
-// Readers of activity-data files (CSV and JSON) into ActivityData.
+// Readers of activity-data files (CSV and JSON) into ActivityData; every bad row is reported in one run.
 #include <fmt/format.h>
 
 #include <charconv>
