@@ -307,11 +307,14 @@ def parse_category_csv(path):
     out = {}
     with open(path, encoding="utf-8") as f:
         header = f.readline().strip()
-        if header != "category,co2e_t":
+        if header not in ("category,co2e_t", "category,co2e_t,gwp"):
             raise ValueError(f"unexpected header '{header}'")
+        gwp = header.endswith(",gwp")
         for line in f:
             line = line.strip()
             if line:
+                if gwp:
+                    line = line.rsplit(",", 1)[0]
                 code, value = line.rsplit(",", 1)
                 out[code.strip('"')] = float(value)
     return out

@@ -7,6 +7,8 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -235,7 +237,14 @@ int run_cli(int argc, char** argv) {
       return run_registered(pc::capability(leaf->spec->name), given);
     } catch (const pc::Error& e) {
       std::cout.flush();
-      if (pc::parallel::is_root()) fmt::print(stderr, "panocarbon: {}\n", e.what());
+      if (pc::parallel::is_root()) {
+        fmt::print(stderr, "panocarbon: {}\n", e.what());
+      } else {
+        // Under MPI a bad input fails every rank; rank 0, which may still be logging the failed run, says so
+        // and stops them all. A rank that fails alone speaks after a grace period.
+        std::this_thread::sleep_for(std::chrono::seconds(5));
+        fmt::print(stderr, "panocarbon (rank {}): {}\n", pc::parallel::rank(), e.what());
+      }
       return e.exit_code();
     } catch (const std::exception& e) {
       std::cout.flush();

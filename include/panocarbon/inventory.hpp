@@ -180,6 +180,7 @@ struct ReferenceLine {
   std::string fuel, group;
   bool biomass = false;  // memo, not in the total
   double apparent_consumption = 0;  // in the row's unit
+  std::string unit;                 // that unit (t, kt, TJ, ...)
   double energy_tj = 0, carbon_t = 0, excluded_carbon_t = 0, co2_t = 0;
 };
 struct ReferenceResult {

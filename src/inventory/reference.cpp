@@ -97,6 +97,7 @@ ReferenceResult reference_approach(const std::vector<FuelSupplyRow>& supply, con
     l.fuel = fuel->name;
     l.group = fuel->group;
     l.biomass = fuel->biomass;
+    l.unit = row.unit;
     l.apparent_consumption = row.production + row.imports - row.exports - row.international_bunkers - row.stock_change;
     l.energy_tj = l.apparent_consumption * tj_per_unit;
     // kg C/GJ == t C/TJ
@@ -130,12 +131,13 @@ ReferenceResult reference_approach(const std::vector<FuelSupplyRow>& supply, con
 
 void write_reference(std::ostream& out, const ReferenceResult& r, std::string_view format) {
   if (format == "csv") {
-    out << "fuel,group,apparent_consumption,energy_tj,carbon_t,excluded_carbon_t,co2_t,memo\n";
+    // apparent consumption is in the supply row's own unit (its column says which); the others in their names
+    out << "fuel,group,apparent_consumption,apparent_consumption_unit,energy_tj,carbon_t,excluded_carbon_t,co2_t,memo\n";
     for (const auto& l : r.lines)
-      fmt::print(out, "{},{},{},{},{},{},{},{}\n", csv_field(l.fuel),
-                 l.group, l.apparent_consumption, l.energy_tj, l.carbon_t, l.excluded_carbon_t, l.co2_t, l.biomass ? 1 : 0);
-    fmt::print(out, "total,,,,,,{},0\n", r.co2_t);
-    if (r.sectoral_co2_t) fmt::print(out, "sectoral_approach,,,,,,{},0\n", *r.sectoral_co2_t);
+      fmt::print(out, "{},{},{},{},{},{},{},{},{}\n", csv_field(l.fuel), l.group, l.apparent_consumption,
+                 csv_field(l.unit), l.energy_tj, l.carbon_t, l.excluded_carbon_t, l.co2_t, l.biomass ? 1 : 0);
+    fmt::print(out, "total,,,,,,,{},0\n", r.co2_t);
+    if (r.sectoral_co2_t) fmt::print(out, "sectoral_approach,,,,,,,{},0\n", *r.sectoral_co2_t);
     return;
   }
   if (format == "json") {
@@ -143,7 +145,7 @@ void write_reference(std::ostream& out, const ReferenceResult& r, std::string_vi
     auto lines = nlohmann::json::array();
     for (const auto& l : r.lines)
       lines.push_back({{"fuel", l.fuel}, {"group", l.group}, {"memo", l.biomass},
-                       {"apparent_consumption", l.apparent_consumption}, {"energy_tj", l.energy_tj},
+                       {"apparent_consumption", l.apparent_consumption}, {"apparent_consumption_unit", l.unit}, {"energy_tj", l.energy_tj},
                        {"carbon_t", l.carbon_t}, {"excluded_carbon_t", l.excluded_carbon_t}, {"co2_t", l.co2_t}});
     j["fuels"] = lines;
     j["reference_co2_t"] = r.co2_t;
@@ -158,7 +160,8 @@ void write_reference(std::ostream& out, const ReferenceResult& r, std::string_vi
   fmt::print(out, "Reference approach (2006 IPCC Guidelines Vol 2 Ch 6)\n\n{:<34} {:>16} {:>14} {:>14} {:>16}\n", "fuel",
              "apparent cons.", "TJ", "t C", "t CO2");
   for (const auto& l : r.lines)
-    fmt::print(out, "{:<34} {:>16.3f} {:>14.3f} {:>14.3f} {:>16.3f}{}\n", l.fuel, l.apparent_consumption, l.energy_tj,
+    fmt::print(out, "{:<34} {:>16} {:>14.3f} {:>14.3f} {:>16.3f}{}\n", l.fuel,
+               fmt::format("{:.3f} {}", l.apparent_consumption, l.unit), l.energy_tj,
                l.carbon_t - l.excluded_carbon_t, l.co2_t, l.biomass ? "  (memo)" : "");
   fmt::print(out, "\nReference approach CO2: {:.3f} t\n", r.co2_t);
   if (r.sectoral_co2_t) {

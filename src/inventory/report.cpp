@@ -143,20 +143,20 @@ void write_inventory(std::ostream& out, const ActivityData& data, const Inventor
         if (buf.size() > (1 << 16) - 512) flush();
       }
     } else if (by.kind == By::Gas) {
-      buf += "gas,emissions_t,co2e_t\n";
+      buf += "gas,emissions_t,co2e_t,gwp\n";  // every CO2e output names its GWP set
       for (const auto& g : totals_by_gas(r)) {
         buf += g.gas + ',';
         put_number(buf, g.emissions_t);
         buf += ',';
         put_number(buf, g.co2e_t);
-        buf += '\n';
+        buf += ',' + r.gwp_set + '\n';
       }
     } else {
-      buf += "category,co2e_t\n";
+      buf += "category,co2e_t,gwp\n";
       for (const auto& c : cats) {
         buf += c.code + ',';
         put_number(buf, c.co2e_t);
-        buf += '\n';
+        buf += ',' + r.gwp_set + '\n';
       }
     }
     flush();
