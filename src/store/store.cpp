@@ -1,3 +1,5 @@
+// The store: open and migrate the database, the built-in datasets, the factor library, full-text search and
+// the run log. The table groups are in store_mrio.cpp, store_lca.cpp and store_natural.cpp.
 #include "panocarbon/store.hpp"
 #include "panocarbon/parallel.hpp"
 
@@ -16,12 +18,6 @@
 #include "panocarbon/provenance.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_internal.hpp"
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define PANOCARBON_ENDIAN_TAG "be"
-#else
-#define PANOCARBON_ENDIAN_TAG "le"
-#endif
 
 namespace panocarbon {
 
