@@ -274,11 +274,14 @@ void add_system_entries(std::vector<Capability>& t) {
                  r.table = [](const Result& res, std::ostream& out) { out << res.json(res).dump(2) << '\n'; };
                  r.csv = [](const Result&, std::ostream& out) {
                    out << "command,option,type,required,default\n";
-                   for (const auto& s : command_specs())
-                     for (const auto& [k, v] : to_json_schema(s)["properties"].items())
+                   for (const auto& s : command_specs()) {
+                     const nlohmann::json schema = to_json_schema(s);
+                     const auto& required = schema["required"];
+                     for (const auto& [k, v] : schema["properties"].items())
                        out << fmt::format("{},{},{},{},{}\n", csv_field(s.name), k, v.value("type", ""),
-                                          to_json_schema(s)["required"].dump().find('"' + k + '"') != std::string::npos,
+                                          std::find(required.begin(), required.end(), k) != required.end(),
                                           v.contains("default") ? csv_field(v["default"].dump()) : "");
+                   }
                  };
                  return r;
                }});
