@@ -276,10 +276,10 @@ void add_system_entries(std::vector<Capability>& t) {
                    out << "command,option,type,required,default\n";
                    for (const auto& s : command_specs()) {
                      const nlohmann::json schema = to_json_schema(s);
-                     const auto& required = schema["required"];
+                     const auto required = schema["required"].get<std::vector<std::string>>();
                      for (const auto& [k, v] : schema["properties"].items())
                        out << fmt::format("{},{},{},{},{}\n", csv_field(s.name), k, v.value("type", ""),
-                                          std::find(required.begin(), required.end(), k) != required.end(),
+                                          std::count(required.begin(), required.end(), k) > 0,
                                           v.contains("default") ? csv_field(v["default"].dump()) : "");
                    }
                  };
