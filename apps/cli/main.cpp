@@ -115,9 +115,7 @@ int run_registered(const pc::Capability& c, const std::map<std::string, std::vec
   std::map<std::string, std::vector<std::string>> model;
   std::map<std::string, std::string> fe;
   for (const auto& [k, v] : given) {
-    const auto* o = c.spec().find(k);
-    if (o && o->frontend) fe[k] = v.empty() ? "" : v.back();
-    else if (!o && (k == "out" || k == "format" || k == "db" || k == "verbose")) fe[k] = v.empty() ? "" : v.back();
+    if (c.spec().find(k)->frontend) fe[k] = v.empty() ? "" : v.back();  // `given` holds the spec's options only
     else model[k] = v;
   }
   const std::string format = fe.count("format") ? fe["format"] : "table";

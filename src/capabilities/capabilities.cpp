@@ -12,9 +12,6 @@
 
 namespace panocarbon {
 
-namespace {
-}  // namespace
-
 bool NamedInput::is_json() const {
   auto ends = [&](std::string_view ext) {
     return name.size() >= ext.size() && iequals(std::string_view(name).substr(name.size() - ext.size()), ext);
