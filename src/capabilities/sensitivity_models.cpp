@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <numbers>
 #include <set>
@@ -75,8 +77,8 @@ struct Reader {
       throw bad(key, fmt::format("\"{}\" must be an array of {} numbers, one per parameter", key, n));
     std::vector<double> out;
     for (size_t i = 0; i < n; ++i) {
-      if (!v[i].is_number())
-        throw bad(fmt::format("{}[{}]", key, i), fmt::format("must be a number, not {}", v[i].dump()));
+      if (!v[i].is_number() || !std::isfinite(v[i].get<double>()))
+        throw bad(fmt::format("{}[{}]", key, i), fmt::format("must be a finite number, not {}", v[i].dump()));
       out.push_back(v[i].get<double>());
     }
     return out;
@@ -446,17 +448,105 @@ class LcaModel final : public Model {
   std::vector<std::pair<size_t, uint32_t>> tech_, bio_;  // triplet index, parameter
 };
 
+// Every number of a model file must be a finite double. nlohmann refuses a literal beyond ±1.8e308 (1e400) with
+// an out_of_range that names neither line nor field, so the text is scanned first: a small tracker of the
+// JSON path (object keys, array indices) and of the line and column of each number literal. Malformed text
+// is left to the parser that follows (the scanner only has to stay within bounds).
+void check_numbers_finite(std::string_view text, const std::string& source) {
+  struct Frame {
+    bool object;
+    std::string key;
+    size_t index = 0;
+    bool expect_key = true;
+  };
+  std::vector<Frame> stack;
+  auto path = [&] {
+    std::string f;
+    for (const auto& fr : stack) {
+      if (fr.object) {
+        if (!fr.key.empty()) f += (f.empty() ? "" : ".") + fr.key;
+      } else {
+        f += fmt::format("[{}]", fr.index);
+      }
+    }
+    return f;
+  };
+  long line = 1, col = 1;
+  size_t i = 0;
+  auto advance = [&](size_t n) {
+    for (size_t e = std::min(text.size(), i + n); i < e; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {
+      size_t e = i + 1;
+      std::string str;
+      while (e < text.size() && text[e] != '"') {
+        if (text[e] == '\\' && e + 1 < text.size()) ++e;
+        str += text[e++];
+      }
+      if (!stack.empty() && stack.back().object && stack.back().expect_key) {
+        stack.back().key = str;
+        stack.back().expect_key = false;
+      }
+      advance(e + 1 - i);
+    } else if (c == '{' || c == '[') {
+      stack.push_back(Frame{c == '{', {}, 0, true});
+      advance(1);
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+      advance(1);
+    } else if (c == ',') {
+      if (!stack.empty()) {
+        if (stack.back().object) {
+          stack.back().expect_key = true;
+          stack.back().key.clear();
+        } else {
+          ++stack.back().index;
+        }
+      }
+      advance(1);
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t e = i;
+      while (e < text.size() && (std::isdigit(static_cast<unsigned char>(text[e])) || text[e] == '-' ||
+                                 text[e] == '+' || text[e] == '.' || text[e] == 'e' || text[e] == 'E'))
+        ++e;
+      const std::string token(text.substr(i, e - i));
+      const double v = std::strtod(token.c_str(), nullptr);
+      if (!std::isfinite(v))
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("the number {} is beyond the range of a double (about ±1.8e308); every number of a "
+                                "model file must be finite: give a smaller value (or change the unit)",
+                                token),
+                    ErrorContext{source, line, col, path()});
+      advance(e - i);
+    } else {
+      advance(1);
+    }
+  }
+}
+
 }  // namespace
 
 LoadedModel parse_model(std::string_view text, const std::string& source, const std::filesystem::path& base,
                         const ModelContext& ctx) {
   const Reader rd{source};
   json j;
+  check_numbers_finite(text, source);
   try {
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("not valid JSON at byte {}: {}", e.byte, e.what()), ErrorContext{source});
+  } catch (const json::exception& e) {  // out_of_range: a number the scan above let through
+    throw Error(ErrorCategory::InvalidInput, fmt::format("not valid JSON: {}", e.what()), ErrorContext{source});
   }
   if (!j.is_object())
     throw Error(ErrorCategory::InvalidInput, "a model file is a JSON object with \"model\" and \"parameters\"",

@@ -179,6 +179,19 @@ Model build_model(const ActivityData& data, const FactorLibrary& lib, const Cate
     }
     t.c = offset_t * l.gwp;
     t.x = l.co2e_t - t.c;
+    if (!std::isfinite(t.x) || !std::isfinite(t.c))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("the {} emission of this row is {} t CO2e (amount {} {} × factor × GWP overflows a "
+                              "double); check the amount and its unit (give it in a larger unit, e.g. kt or PJ)",
+                              t.gas, l.co2e_t, row.amount, data.str(row.unit)),
+                  data.where(row, "amount"));
+    if (t.factor >= 0 && (!std::isfinite(f->value) || (!std::isnan(f->lower) && !std::isfinite(f->lower)) ||
+                          (!std::isnan(f->upper) && !std::isfinite(f->upper))))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("factor {} has a value or 95 % bound that is not a finite number (value {}, lower {}, "
+                              "upper {}); correct the factor library",
+                              f->id, f->value, f->lower, f->upper),
+                  ErrorContext{lib.source(), 0, 0, f->id});
     t.entry = fmt::format("{}|{}|{}|{}|{}", tree.at(t.category).code, lower(t.activity),
                           lower(data.str(row.technology)), t.gas, t.factor_id);
     m.terms.push_back(std::move(t));
@@ -230,6 +243,28 @@ Report make_report(const Model& m, const CategoryTree& tree, const By& by) {
   }
   rep.lines.push_back(UncertaintyLine{"total", "Total (excluding memo items)", 0});
   return rep;
+}
+
+// Every reported number must be finite: the sums of large but finite terms can still overflow. Checked before
+// the capability writes the lines to the store; the error names the row with the largest emission.
+void check_lines_finite(const InventoryUncertainty& out, const Model& m, const ActivityData& data) {
+  for (const auto& l : out.lines) {
+    const bool pct_ok = l.mean == 0 || (std::isfinite(l.pct_low) && std::isfinite(l.pct_high));
+    if (std::isfinite(l.mean) && std::isfinite(l.median) && std::isfinite(l.sd) && std::isfinite(l.p2_5) &&
+        std::isfinite(l.p97_5) && pct_ok)
+      continue;
+    const Term* big = nullptr;
+    for (const auto& t : m.terms)
+      if (!big || std::fabs(t.x) > std::fabs(big->x)) big = &t;
+    const ActivityRow* row = big ? &data.rows[big->row] : nullptr;
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("the uncertainty of '{}' is not a finite number (mean {}, sd {}, p2.5 {}, p97.5 {}): the "
+                            "emissions overflow a double{}; check the amounts and their units (give large amounts in "
+                            "a larger unit, e.g. kt or PJ)",
+                            l.key, l.mean, l.sd, l.p2_5, l.p97_5,
+                            big ? fmt::format(" (the largest is {} t CO2e of {})", big->x, big->gas) : std::string()),
+                row ? data.where(*row, "amount") : ErrorContext{data.source});
+  }
 }
 
 InventoryUncertainty header(const ActivityData& data, const UncertaintyOptions& o, const Model& m, int approach,
@@ -391,6 +426,7 @@ InventoryUncertainty uncertainty_approach1(const ActivityData& data, const Facto
     l.p97_5 = sum[s] + std::sqrt(var[s]);
     l.pct_low = l.pct_high = u;
   }
+  check_lines_finite(out, m, data);
   if (o.base_year) {
     if (total_c == 0)
       throw Error(ErrorCategory::InvalidInput,
@@ -614,6 +650,7 @@ InventoryUncertainty uncertainty_approach2(const ActivityData& data, const Facto
     l.pct_low = s.pct_low();
     l.pct_high = s.pct_high();
   }
+  check_lines_finite(out, m, data);
   if (keep) *keep = std::move(d);
   return out;
 }

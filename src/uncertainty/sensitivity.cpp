@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numbers>
 #include <set>
+#include <tuple>
 
 #include "panocarbon/error.hpp"
 
@@ -58,6 +59,24 @@ Error not_finite(uint64_t run, const std::vector<Parameter>& ps, const double* x
                fmt::format("the model's output is {} at run {} ({}); check the parameters' distributions (an "
                            "unbounded distribution can reach values the model cannot take)",
                            y, run, at));
+}
+
+// Every index that is reported must be a finite number (an interval bound may be NaN only when no bootstrap
+// was asked for): the run stops here, before the capability writes anything to the store.
+void check_indices_finite(const SobolResult& r) {
+  for (const auto& i : r.indices) {
+    const bool boot = r.bootstrap > 0;
+    for (const auto& [name, v, needed] : {std::tuple{"S1", i.S1, true}, std::tuple{"ST", i.ST, true},
+                                         std::tuple{"S1_low", i.S1_low, boot}, std::tuple{"S1_high", i.S1_high, boot},
+                                         std::tuple{"ST_low", i.ST_low, boot}, std::tuple{"ST_high", i.ST_high, boot}})
+      if (needed && !std::isfinite(v))
+        throw Error(ErrorCategory::Data,
+                    fmt::format("the Sobol index {} of parameter '{}' is {} (output mean {}, variance {}); the "
+                                "model's outputs are too large or too close to constant for the estimators: rescale "
+                                "the output or widen the parameters' distributions",
+                                name, i.parameter, v, r.mean, r.variance),
+                    ErrorContext{{}, 0, 0, i.parameter});
+  }
 }
 
 bool unbounded(unc::DistKind k) {
@@ -178,6 +197,12 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
   const auto est = sobol_estimate(draws.values.data(), o.samples, k);
   res.mean = est.mean;
   res.variance = est.variance;
+  if (!std::isfinite(est.mean) || !std::isfinite(est.variance))
+    throw Error(ErrorCategory::Data,
+                fmt::format("the model's outputs are finite but their {} overflows a double (mean {}, variance {}); "
+                            "express the output in a larger unit (e.g. kt instead of t) so that its square stays below "
+                            "1e308",
+                            std::isfinite(est.mean) ? "variance" : "sum", est.mean, est.variance));
   if (!(est.variance > 0))
     throw Error(ErrorCategory::Data,
                 fmt::format("the model's output does not vary (it is {} in every run); give the parameters "
@@ -190,7 +215,10 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
     s.ST = est.ST[i];
     res.indices.push_back(s);
   }
-  if (o.bootstrap == 0) return res;
+  if (o.bootstrap == 0) {
+    check_indices_finite(res);
+    return res;
+  }
 
   // Bootstrap: resample b draws rows t = 0..N−1 as floor(u N) with u from Philox (seed, "#sobol-bootstrap",
   // b ⌈N/4⌉ + t/4), lane t % 4. Resamples are spread like model runs, so the intervals do not depend on threads.
@@ -249,6 +277,7 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
       }
     }
   }
+  check_indices_finite(res);
   return res;
 }
 
@@ -372,6 +401,13 @@ MorrisResult morris(const Model& model, const MorrisOptions& o) {
     double ss = 0;
     for (double e : ee[i]) ss += (e - mi.mu) * (e - mi.mu);
     mi.sigma = std::sqrt(ss / (r - 1));
+    if (!std::isfinite(mi.mu) || !std::isfinite(mi.mu_star) || !std::isfinite(mi.sigma))
+      throw Error(ErrorCategory::Data,
+                  fmt::format("the Morris effects of parameter '{}' overflow a double (mu {}, mu* {}, sigma {}): the "
+                              "model's outputs differ by more than about 1e308 between grid points; express the "
+                              "output in a larger unit",
+                              ps[i].name, mi.mu, mi.mu_star, mi.sigma),
+                  ErrorContext{{}, 0, 0, ps[i].name});
     res.indices.push_back(mi);
   }
   return res;

@@ -144,6 +144,75 @@ TEST(SensitivitySobol, BootstrapIntervalsCoverTheExactValues) {
   EXPECT_LT(ratio, 0.4);
 }
 
+// Coverage of the 95 % percentile bootstrap intervals over 200 independent seeds at N = 1024 (Ishigami, every
+// S1 and ST, 200 resamples): the number of intervals that hold the exact value is Binomial(200, 0.95) if the
+// intervals are right; 181..198 of 200 is its two-sided band at probability 1 − 1e-3 (P(X ≤ 180) ≈ 7e-4,
+// P(X ≥ 199) ≈ 4e-4). Too few: the estimator is biased or the interval too narrow; too many: too wide. One run
+// at N = 2^14 whose 95 % interval misses the exact value (docs/sensitivity.md) is what 5 % means, and this test
+// tells it from a wrong estimator. Measured (numpy on the same design, tests/e2e/test_sensitivity.py): S1
+// 0.91, 0.935, 0.945; ST 0.935, 0.935, 0.955.
+TEST(SensitivitySobol, BootstrapIntervalsHaveNominalCoverageOver200Seeds) {
+  const auto model = ishigami_model();
+  const auto e = ishigami_exact(7, 0.1);
+  std::vector<int> s1(3, 0), st(3, 0);
+  const int seeds = 200;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const auto r = sens::sobol(*model, sobol_options(1024, 200, uint64_t(seed), 1));
+    for (size_t i = 0; i < 3; ++i) {
+      const auto& x = r.indices[i];
+      s1[i] += x.S1_low <= e.S1[i] && e.S1[i] <= x.S1_high;
+      st[i] += x.ST_low <= e.ST[i] && e.ST[i] <= x.ST_high;
+    }
+  }
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_GE(s1[i], 181) << "S1 of x" << i + 1 << ": " << s1[i] << " of " << seeds;
+    EXPECT_LE(s1[i], 198) << "S1 of x" << i + 1 << ": " << s1[i] << " of " << seeds;
+    EXPECT_GE(st[i], 181) << "ST of x" << i + 1 << ": " << st[i] << " of " << seeds;
+    EXPECT_LE(st[i], 198) << "ST of x" << i + 1 << ": " << st[i] << " of " << seeds;
+  }
+}
+
+// The design is plain Monte Carlo (independent Philox draws, not a Sobol' sequence): the root mean square
+// error of the indices falls as N^(−1/2). Over N = 2^8 .. 2^14 (20 seeds each, Ishigami), the least-squares
+// slope of log RMSE on log N, pooled over the six indices, must lie in [−0.65, −0.35]: a biased estimator
+// flattens it towards 0, a quasi-random design would steepen it towards −1.
+TEST(SensitivitySobol, ErrorFallsAsOneOverRootN) {
+  const auto model = ishigami_model();
+  const auto e = ishigami_exact(7, 0.1);
+  std::vector<double> lx, ly;
+  for (int p = 8; p <= 14; p += 2) {
+    const uint64_t n = uint64_t(1) << p;
+    double se = 0;
+    int count = 0;
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+      const auto r = sens::sobol(*model, sobol_options(n, 0, 1000 + seed, 1));
+      for (size_t i = 0; i < 3; ++i) {
+        se += (r.indices[i].S1 - e.S1[i]) * (r.indices[i].S1 - e.S1[i]) +
+              (r.indices[i].ST - e.ST[i]) * (r.indices[i].ST - e.ST[i]);
+        count += 2;
+      }
+    }
+    lx.push_back(std::log(double(n)));
+    ly.push_back(0.5 * std::log(se / count));
+  }
+  double mx = 0, my = 0;
+  for (size_t j = 0; j < lx.size(); ++j) {
+    mx += lx[j] / double(lx.size());
+    my += ly[j] / double(ly.size());
+  }
+  double sxy = 0, sxx = 0;
+  for (size_t j = 0; j < lx.size(); ++j) {
+    sxy += (lx[j] - mx) * (ly[j] - my);
+    sxx += (lx[j] - mx) * (lx[j] - mx);
+  }
+  const double slope = sxy / sxx;
+  EXPECT_GE(slope, -0.65);
+  EXPECT_LE(slope, -0.35);
+  // and the size at N = 2^14: the RMSE over the six indices is that of the estimators (about 0.007, the
+  // standard errors of docs/sensitivity.md), not of a biased one
+  EXPECT_LT(std::exp(ly.back()), 0.012);
+}
+
 TEST(SensitivitySobol, SameNumbersForAnyThreadCount) {
   const auto model = ishigami_model();
   const auto a = sens::sobol(*model, sobol_options(3000, 50, 99, 1));

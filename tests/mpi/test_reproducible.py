@@ -3,11 +3,16 @@
 --seed S` must write byte-identical standard output for K = 1, 2 and 3 and for any --threads; a bad input
 under mpirun must stop every rank with the error's exit code and one message. Uses Debian's OpenMPI
 (`mpirun --oversubscribe`, plus `--allow-run-as-root` as root). Prints 'N passed, M failed'; exits 77
-(skipped) when mpirun is missing or the binary was built without MPI."""
+(skipped, with a line naming what is missing) when mpirun is missing.
+
+`--only mrio` runs only the MRIO case, which needs ../shared/data/mrio/pymrio-test (or
+$PANOCARBON_SHARED_DATA/mrio/pymrio-test): ctest runs it as its own test, `mpi_reproducible_mrio`, so that a
+missing dataset shows as a skipped test (exit 77 and a line naming the folder), never as a pass. Without
+`--only`, the MRIO case is left out."""
 import hashlib, os, shutil, subprocess, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'e2e'))
-from harness import parse_bin, run_all, test  # noqa: E402
+from harness import TESTS, parse_bin, run_all, test  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.environ.get('PANOCARBON_SHARED_DATA', os.path.join(os.path.dirname(ROOT), 'shared', 'data'))
@@ -80,12 +85,12 @@ def lca_montecarlo_is_identical_for_1_2_3_ranks(tmp):
     assert 'total' in out
 
 
-@test
+MRIO_SYSTEM = os.path.join(SHARED, 'mrio', 'pymrio-test')
+
+
 def mrio_montecarlo_is_identical_for_1_2_3_ranks(tmp):
-    system = os.path.join(SHARED, 'mrio', 'pymrio-test')
-    if not os.path.isdir(system):
-        print('  (no ../shared/data/mrio/pymrio-test: skipped)')
-        return
+    """Run by `--only mrio` (ctest mpi_reproducible_mrio); main() skips visibly when the dataset is missing."""
+    system = MRIO_SYSTEM
     db = os.path.join(tmp, 'db.sqlite')
     out = same_bytes_everywhere(['mrio', 'montecarlo', system, '--draws', '203', '--seed', '5', '--format', 'csv'],
                                 db)
@@ -114,10 +119,22 @@ def a_bad_input_stops_every_rank_with_one_message(tmp):
 
 
 if __name__ == '__main__':
+    only_mrio = '--only' in sys.argv
+    if only_mrio:
+        i = sys.argv.index('--only')
+        if sys.argv[i + 1:i + 2] != ['mrio']:
+            sys.exit('--only takes one value: mrio')
+        del sys.argv[i:i + 2]
     BIN = parse_bin()
     if not MPIRUN:
-        print('mpirun not found: skipped')
+        print('skipped: mpirun not found on PATH (install OpenMPI)')
         sys.exit(77)
+    if only_mrio:
+        if not os.path.isdir(MRIO_SYSTEM):
+            print(f'skipped: the MRIO dataset {MRIO_SYSTEM} is missing (set PANOCARBON_SHARED_DATA to the folder '
+                  'that holds mrio/pymrio-test)')
+            sys.exit(77)
+        TESTS[:] = [mrio_montecarlo_is_identical_for_1_2_3_ranks]
     probe = subprocess.run([BIN, '--version'], capture_output=True, text=True)
     if probe.returncode != 0:
         print(probe.stderr)
