@@ -2,7 +2,9 @@
 """End-to-end tests of `panocarbon sensitivity sobol|morris` (issue 5): the Ishigami example against its closed
 form, the inventory example against a numpy recomputation of the linear part, output bytes independent of
 --threads, the run log, and errors with clear messages. Prints 'N passed, M failed'."""
-import csv, io, json, math, os, sqlite3, subprocess
+import csv, io, json, math, os, re, sqlite3, subprocess
+
+import numpy as np
 
 from harness import parse_bin, run_all, test
 
@@ -33,6 +35,97 @@ def ishigami_exact(a=7.0, b=0.1):
 
 def rows(text):
     return list(csv.DictReader(io.StringIO(text)))
+
+
+# ---- an independent computation of `sensitivity sobol` on the same design (numpy) ---------------------------
+# The design is documented in docs/sensitivity.md: unit uniforms from Philox4x64-10 keyed (seed, FNV-1a 64 of
+# name + "#sobol-A" or "#sobol-B"), draw j = word j mod 4 of the block with counter (j div 4, 0, 0, 0), mapped
+# to (w >> 11) 2^-53 + 2^-54; the bootstrap rows from the stream "#sobol-bootstrap", ceil(N/4) blocks per
+# resample. numpy's Philox is the same generator (Random123's Philox4x64-10); it increments its counter before
+# each block, so a counter of 2^256 - 1 starts the stream at block 0. The estimators are written here from
+# Saltelli et al. (2010, Table 2 (b)) and Jansen (1999, Table 2 (f)), vectorised, not translated from the C++.
+
+def fnv1a64(name):
+    h = 1469598103934665603
+    for c in name.encode():
+        h = ((h ^ c) * 1099511628211) & (2 ** 64 - 1)
+    return h
+
+
+def philox_unit(seed, name, n):
+    g = np.random.Philox(counter=2 ** 256 - 1, key=seed + (fnv1a64(name) << 64))
+    return (g.random_raw(n) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53 + 2.0 ** -54
+
+
+def ishigami_np(x, a=7.0, b=0.1):
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def sobol_np(seed, n, boot=0, conf=0.95, names=('x1', 'x2', 'x3'), lo=-math.pi, hi=math.pi, f=ishigami_np):
+    k = len(names)
+    A = np.column_stack([lo + (hi - lo) * philox_unit(seed, nm + '#sobol-A', n) for nm in names])
+    B = np.column_stack([lo + (hi - lo) * philox_unit(seed, nm + '#sobol-B', n) for nm in names])
+    fA, fB = f(A), f(B)
+    fAB = np.empty((n, k))
+    for i in range(k):
+        ABi = A.copy()
+        ABi[:, i] = B[:, i]
+        fAB[:, i] = f(ABi)
+
+    def estimate(r):
+        a, b, ab = fA[r], fB[r], fAB[r]
+        m = np.concatenate([a, b]).mean()
+        a, b, ab = a - m, b - m, ab - m
+        V = np.concatenate([a, b]).var()
+        return (b[:, None] * (ab - a[:, None])).mean(axis=0) / V, 0.5 * ((a[:, None] - ab) ** 2).mean(axis=0) / V
+
+    out = dict(zip(('S1', 'ST'), estimate(np.arange(n))))
+    if boot:
+        quads = (n + 3) // 4
+        u = philox_unit(seed, '#sobol-bootstrap', 4 * quads * boot).reshape(boot, 4 * quads)[:, :n]
+        res = [estimate(r) for r in np.minimum(n - 1, (u * n).astype(np.int64))]
+        q = 100 * (1 - conf) / 2
+        for j, name in enumerate(('S1', 'ST')):
+            v = np.array([x[j] for x in res])
+            out[name + '_low'], out[name + '_high'] = np.percentile(v, q, axis=0), np.percentile(v, 100 - q, axis=0)
+    return out
+
+
+@test
+def sobol_equals_numpy_on_the_same_design(tmp):
+    """The C++ estimators and the percentile bootstrap against numpy on the same Philox design, to 1e-9."""
+    db = os.path.join(tmp, 's.db')
+    for seed, n, boot in ((1, 16384, 200), (5, 777, 60)):
+        j = json.loads(run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--draws', str(n), '--seed',
+                           str(seed), '--bootstrap', str(boot), '--format', 'json', db=db).stdout)
+        ref = sobol_np(seed, n, boot)
+        for i, x in enumerate(j['indices']):
+            for key in ('S1', 'ST', 'S1_low', 'S1_high', 'ST_low', 'ST_high'):
+                assert abs(x[key] - ref[key][i]) <= 1e-9, (seed, n, x['parameter'], key, x[key], ref[key][i])
+
+
+@test
+def docs_table_matches_the_command(tmp):
+    """docs/sensitivity.md's row 'Ishigami, CLI, seed 1' is what its command prints (errors to 4 decimals)."""
+    db = os.path.join(tmp, 's.db')
+    doc = open(os.path.join(ROOT, 'docs', 'sensitivity.md')).read()
+    row = next(l for l in doc.splitlines() if l.startswith('| Ishigami, CLI, seed 1 |'))
+    cells = [c.strip() for c in row.strip('|').split('|')]
+    assert cells[1] == '2^14', cells
+    num = lambda t: float(t.replace('−', '-'))
+    e1 = [num(x) for x in cells[2].split(',')]
+    et = [num(x) for x in cells[3].split(',')]
+    j = json.loads(run('sensitivity', 'sobol', os.path.join(EX, 'ishigami.json'), '--draws', '16384', '--seed', '1',
+                       '--format', 'json', db=db).stdout)
+    S1, ST = ishigami_exact()
+    for i, x in enumerate(j['indices']):
+        assert round(x['S1'] - S1[i], 4) == e1[i], (x['parameter'], x['S1'] - S1[i], e1[i])
+        assert round(x['ST'] - ST[i], 4) == et[i], (x['parameter'], x['ST'] - ST[i], et[i])
+    # and the interval quoted for x1
+    m = re.search(r'95 % interval of S1\(x1\) is \[([0-9.]+), ([0-9.]+)\]', doc)
+    assert m, 'docs/sensitivity.md quotes the interval of S1(x1)'
+    assert (float(m.group(1)), float(m.group(2))) == (round(j['indices'][0]['S1_low'], 4),
+                                                      round(j['indices'][0]['S1_high'], 4)), m.groups()
 
 
 @test
@@ -194,6 +287,46 @@ def errors_exit_non_zero_with_clear_messages(tmp):
     con = sqlite3.connect(db)
     statuses = {s for (s,) in con.execute("SELECT status FROM runs WHERE command LIKE 'sensitivity%'")}
     assert 'ok' not in statuses, statuses
+
+
+@test
+def non_finite_numbers_are_refused_with_file_line_and_field(tmp):
+    db = os.path.join(tmp, 's.db')
+    U = '{"kind": "uniform", "minimum": 0, "maximum": 1}'
+    cases = [
+        ('{"model": "linear",\n "coefficients": [1, 1e400],\n "parameters": [{"name": "a", "distribution": %s},\n'
+         ' {"name": "b", "distribution": %s}]}' % (U, U), 'line 2', "field 'coefficients[1]'", '1e400'),
+        ('{"model": "ishigami", "a": -1E+999,\n "parameters": []}', 'line 1', "field 'a'", '-1E+999'),
+        ('{"model": "linear", "coefficients": [1],\n "parameters": [\n  {"name": "a", "distribution": '
+         '{"kind": "uniform", "minimum": 0, "maximum": 2e308}}]}', 'line 3',
+         "field 'parameters[0].distribution.maximum'", '2e308'),
+    ]
+    for i, (text, line, field, number) in enumerate(cases):
+        path = write(tmp, f'inf{i}.json', text)
+        for method in ('sobol', 'morris'):
+            p = run('sensitivity', method, path, '--seed', '1', db=db, expect=2)
+            assert path in p.stderr and line in p.stderr and field in p.stderr and number in p.stderr, p.stderr
+            assert 'finite' in p.stderr and p.stdout == '', p.stderr
+
+
+@test
+def results_that_overflow_stop_before_the_store(tmp):
+    """Finite outputs whose variance overflows (1e200 squared): a data error, no indices, no results stored."""
+    db = os.path.join(tmp, 's.db')
+    path = write(tmp, 'big.json', {'model': 'linear', 'coefficients': [1e200, 1],
+                                   'parameters': [{'name': 'a', 'distribution': {'kind': 'uniform', 'minimum': 0, 'maximum': 1}},
+                                                  {'name': 'b', 'distribution': {'kind': 'uniform', 'minimum': 0, 'maximum': 1}}]})
+    p = run('sensitivity', 'sobol', path, '--draws', '64', '--seed', '1', db=db, expect=5)
+    assert 'overflows' in p.stderr and 'larger unit' in p.stderr and p.stdout == '', p.stderr
+    # y = 1.5e308 a, a ~ U(-1, 1): every output is finite, a step of a by 4/3 changes y by 2e308
+    path = write(tmp, 'big2.json', {'model': 'linear', 'coefficients': [1.5e308, 1],
+                                    'parameters': [{'name': 'a', 'distribution': {'kind': 'uniform', 'minimum': -1, 'maximum': 1}},
+                                                   {'name': 'b', 'distribution': {'kind': 'uniform', 'minimum': 0, 'maximum': 1}}]})
+    p = run('sensitivity', 'morris', path, '--seed', '1', db=db, expect=5)
+    assert "'a'" in p.stderr and 'overflow' in p.stderr and p.stdout == '', p.stderr
+    con = sqlite3.connect(db)
+    assert [r[0] for r in con.execute('SELECT status FROM runs')] == ['failed', 'failed']
+    assert con.execute('SELECT count(*) FROM results').fetchone()[0] == 0
 
 
 def p_code(words):
