@@ -273,3 +273,42 @@ TEST(SensitivityModels, ErrorsNameTheFileAndTheField) {
   EXPECT_NE(what.find("model.json"), std::string::npos) << what;
   EXPECT_NE(what.find("not valid JSON"), std::string::npos) << what;
 }
+
+// A number beyond the range of a double (nlohmann throws out_of_range for it, which was an internal error) is
+// refused as invalid input with its line, column and JSON path; a number inside the range passes the scan.
+TEST(SensitivityModels, NonFiniteNumbersNameTheLineAndTheField) {
+  const std::string u = R"({"name": "x", "distribution": {"kind": "uniform", "minimum": 0, "maximum": 1}})";
+  struct Case {
+    std::string text, field, token;
+    long line, column;
+  };
+  const Case cases[] = {
+      {"{\"model\": \"linear\",\n \"coefficients\": [1e400],\n \"parameters\": [" + u + "]}", "coefficients[0]",
+       "1e400", 2, 19},
+      {"{\"model\": \"linear\", \"coefficients\": [1], \"intercept\": -2E+308,\n \"parameters\": [" + u + "]}",
+       "intercept", "-2E+308", 1, 55},
+      {"{\"model\": \"linear\", \"coefficients\": [1],\n \"parameters\": [\n  {\"name\": \"x\", \"distribution\": "
+       "{\"kind\": \"uniform\", \"minimum\": 0, \"maximum\": 1e999}}]}",
+       "parameters[0].distribution.maximum", "1e999", 3, 78},
+      {"{\"model\": \"ishigami\", \"parameters\": [], \"a\": [0, {\"k\": \"1e400\", \"v\": 9e9999}]}", "a[1].v", "9e9999",
+       1, 70},
+  };
+  for (const auto& c : cases) {
+    try {
+      parse(c.text);
+      ADD_FAILURE() << c.text;
+    } catch (const pc::Error& e) {
+      EXPECT_EQ(e.category(), pc::ErrorCategory::InvalidInput) << e.what();
+      EXPECT_EQ(e.context().file, "model.json");
+      EXPECT_EQ(e.context().line, c.line) << e.what();
+      EXPECT_EQ(e.context().column, c.column) << e.what();
+      EXPECT_EQ(e.context().field, c.field) << e.what();
+      EXPECT_NE(std::string(e.what()).find(c.token), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("finite"), std::string::npos) << e.what();
+    }
+  }
+  // 1e300 and a string "1e400" are fine for the scan (the linear model takes the coefficient)
+  const auto m = parse("{\"model\": \"linear\", \"description\": \"1e400\", \"coefficients\": [1e300], \"parameters\": [" +
+                       u + "]}");
+  EXPECT_EQ(m.model->parameters().size(), 1u);
+}
