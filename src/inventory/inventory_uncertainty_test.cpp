@@ -314,3 +314,33 @@ TEST(InventoryUncertainty, ErrorSeveralCountries) {
   o.calc.country = "YL";
   EXPECT_NO_THROW(uncertainty_approach1(data, lib(), tree(), o));
 }
+
+// Finite inputs whose emissions overflow a double: one term (1e308 TJ × 60 t/TJ), or a sum of finite terms
+// (2 × 1.5e306 TJ × 60 t/TJ = 1.8e308, + another row). Both approaches stop with the file, the line of the
+// (largest) row and the field, before any result exists.
+TEST(InventoryUncertainty, EmissionsBeyondADoubleAreRefused) {
+  const auto one = read_activity_csv("category,activity,amount,unit,gas\n1.A.1.a.i,Testgas,1,TJ,CO2\n1.A.4.a,Testgas,1e308,TJ,CO2\n",
+                                     "one.csv");
+  const auto sum = read_activity_csv(
+      "category,activity,amount,unit,gas\n1.A.1.a.i,Testgas,1.5e306,TJ,CO2\n1.A.4.a,Testgas,1.6e306,TJ,CO2\n",
+      "sum.csv");
+  UncertaintyOptions o;
+  for (const auto* data : {&one, &sum}) {
+    for (int approach : {1, 2}) {
+      std::string msg;
+      const auto ctx = error_context(
+          [&] {
+            if (approach == 1)
+              uncertainty_approach1(*data, lib(), tree(), o);
+            else
+              uncertainty_approach2(*data, lib(), tree(), o, 1, draws(300, 2));
+          },
+          &msg);
+      EXPECT_EQ(ctx.file, data->source) << msg;
+      EXPECT_EQ(ctx.line, 3) << msg;
+      EXPECT_EQ(ctx.field, "amount") << msg;
+      EXPECT_NE(msg.find("overflow"), std::string::npos) << msg;
+      EXPECT_NE(msg.find("invalid input"), std::string::npos) << msg;
+    }
+  }
+}
