@@ -128,7 +128,9 @@ void add_system_entries(std::vector<Capability>& t) {
                }});
   t.push_back({"db info", Domain::System,
                "Describes the database: its path, schema version, stored datasets, counts and the ten most recent "
-               "runs of the run log with their inputs and summaries. Does not create a database that is not there.",
+               "runs of the run log with their inputs and summaries. A run left running by a process that is gone "
+               "(killed, crashed) shows as abandoned; `db repair` marks it failed. Does not create a database that is "
+               "not there.",
                object_schema({{"path", string_schema()}, {"schema_version", integer_schema()},
                               {"counts", {{"type", "object"}}}, {"recent_runs", array_of({{"type", "object"}})}},
                              {"path", "schema_version"}),

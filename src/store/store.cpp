@@ -478,6 +478,11 @@ std::filesystem::path Store::default_path() {
 }
 
 Store Store::open(const std::filesystem::path& path) {
+  if (path.empty())
+    throw Error(ErrorCategory::InvalidInput,
+                "the database path is empty; give a file with --db FILE (or leave --db out for the default "
+                "location; :memory: for a temporary database)",
+                ErrorContext{{}, 0, 0, "db"});
   if (path != ":memory:" && path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -485,11 +490,6 @@ Store Store::open(const std::filesystem::path& path) {
       throw Error(ErrorCategory::Io, fmt::format("cannot create the folder {} ({})", path.parent_path().string(), ec.message()),
                   ErrorContext{path.string()});
   }
-  if (path.empty())
-    throw Error(ErrorCategory::InvalidInput,
-                "the database path is empty; give a file with --db FILE (or leave --db out for the default "
-                "location; :memory: for a temporary database)",
-                ErrorContext{{}, 0, 0, "db"});
   // An existing database whose file or folder this process cannot write is opened read-only: commands that
   // only read work, a write says why it cannot.
   std::string read_only;

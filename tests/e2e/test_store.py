@@ -100,7 +100,7 @@ def killed_run_is_abandoned_then_repaired(tmp):
     db = os.path.join(tmp, 'kill.db')
     run('db', 'init', '--db', db)
     # a long Monte Carlo: killed with SIGKILL while it computes, after its run was logged
-    p = subprocess.Popen([BIN, 'inventory', 'uncertainty', INV, '--draws', '2000000000', '--seed', '1', '--threads', '1',
+    p = subprocess.Popen([BIN, 'inventory', 'uncertainty', INV, '--draws', '20000000', '--seed', '1', '--threads', '1',
                           '--db', db], cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     con = sqlite3.connect(db)
     deadline = time.time() + 30
@@ -152,11 +152,8 @@ def run_of_an_older_program_without_a_process_is_repaired(tmp):
 def empty_db_path_is_refused(tmp):
     for args in (['inventory', 'calc', INV, '--db', ''], ['db', 'init', '--db='], ['db', 'info', '--db', '']):
         p = run(*args, expect=2)
-        assert "--db" in p.stderr and 'empty' in p.stderr and 'run' not in p.stdout, p.stderr
-    p = subprocess.run([BIN, 'inventory', 'calc', INV], capture_output=True, text=True, cwd=ROOT,
-                       env={**env(), 'PANOCARBON_DB': ''})
-    # an empty $PANOCARBON_DB falls back to the default location, as documented; it never means a temporary file
-    assert 'run ' not in p.stdout or p.returncode == 0
+        # `--db=` is refused by the option parser itself (a missing value), the others by the front end
+        assert p.stdout == '' and ('--db is empty' in p.stderr or '--db: 1 required PATH missing' in p.stderr), p.stderr
 
 
 @test
@@ -166,10 +163,12 @@ def non_finite_result_is_refused_before_sqlite(tmp):
     db = os.path.join(tmp, 'inf.db')
     csv = os.path.join(tmp, 'huge.csv')
     with open(csv, 'w') as f:
-        f.write('category,activity,amount,unit\n1.A.1.a.i,Natural Gas,1e300,TJ\n1.A.1.a.i,Natural Gas,1e300,TJ\n')
+        f.write('category,activity,amount,unit\n1.A.1.a.i,Natural Gas,1e308,TJ\n')
     p = subprocess.run([BIN, 'inventory', 'calc', csv, '--db', db], capture_output=True, text=True, cwd=ROOT, env=env())
-    if p.returncode == 0:
-        return  # the producer refused or clamped it first (fixed upstream): nothing to check here
+    if p.returncode == 2 and csv in p.stderr:
+        return  # the reader refuses the amount first (a producer's own check): the store is not reached
+    assert p.returncode == 5, (p.returncode, p.stderr)
+    assert 'results.value of run 1' in p.stderr and 'not a finite number' in p.stderr, p.stderr
     con = sqlite3.connect(db)
     status, summary = con.execute('SELECT status, summary FROM runs').fetchone()
     assert status == 'failed', (status, p.stderr)
@@ -220,8 +219,6 @@ def read_only_folder_reads_and_says_why_it_cannot_write(tmp):
         p = run('inventory', 'calc', INV, '--db', db, expect=7, prefix=prefix)
         assert db in p.stderr and 'read-only' in p.stderr and '--db' in p.stderr, p.stderr
         assert 'not a panocarbon' not in p.stderr, p.stderr
-        # --no-store still computes
-        run('inventory', 'calc', INV, '--db', db, '--no-store', prefix=prefix)
     finally:
         os.chmod(folder, 0o755)
         os.chmod(db, 0o644)
