@@ -138,6 +138,12 @@ int run_registered(const pc::Capability& c, const std::map<std::string, std::vec
                       pc::ErrorContext{{}, 0, 0, "out"});
     };
   }
+  // An empty --db would make SQLite open a temporary database that is gone at exit (and the run's id a lie).
+  if (fe.count("db") && fe["db"].empty())
+    throw pc::Error(pc::ErrorCategory::InvalidInput,
+                    "option --db is empty; give the database file (--db FILE), or leave --db out for the default "
+                    "location ($PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db)",
+                    pc::ErrorContext{{}, 0, 0, "db"});
   ctx.store_location = fe.count("db") ? std::filesystem::path(fe["db"]) : pc::Store::default_path();
   ctx.open_store = [where = ctx.store_location]() -> pc::Store& { return store_once(where); };
   ctx.progress = fe.count("progress") ? flag("progress") : stderr_is_terminal();

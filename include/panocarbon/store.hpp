@@ -43,8 +43,11 @@ struct SearchHit {
 
 struct RunRecord {
   int64_t id = 0;
+  // status: ok, failed, running, or (as read back) abandoned: `running` in the table but its process is gone
   std::string command, started_at, finished_at, status, version;
   nlohmann::json inputs, params, summary;
+  long long pid = 0;  // the process that ran it (0 = not recorded) and its host
+  std::string host;
 };
 
 struct ResultRecord {
@@ -76,11 +79,13 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
-  // Opens (creating folders and the file if needed), migrates the schema, and loads or refreshes the
-  // project's own datasets when their content changed. ":memory:" gives an in-memory database.
+  // Opens (creating folders and the file if needed), migrates the schema (serialised between processes; a
+  // database left between versions is repaired), and loads or refreshes the project's own datasets when their
+  // content changed. ":memory:" gives an in-memory database; an empty path is refused (InvalidInput). An
+  // existing database whose file or folder is not writable opens read-only: reads work, writes fail saying why.
   static Store open(const std::filesystem::path& path);
 
   Store(Store&&) noexcept;
@@ -89,15 +94,26 @@ class Store {
 
   const std::filesystem::path& path() const;
   int schema_version() const;
+  bool read_only() const;
+  // Path, schema version, counts, datasets, runs by status (abandoned counted apart) and abandoned_runs.
   nlohmann::json info() const;
+  // Runs left `running` whose process is gone: no pid recorded (an older panocarbon), or on this host a pid
+  // that has ended or now belongs to another process. Runs of other hosts are not judged.
+  std::vector<int64_t> abandoned_runs() const;
+  // PRAGMA integrity_check (a damaged database is an Error{Database} that says how to recover), then marks
+  // the abandoned runs failed; returns path, schema_version, integrity_check and runs_marked_failed.
+  nlohmann::json repair();
 
   FactorLibrary load_factor_library() const;
   std::vector<SearchHit> search(std::string_view query, int limit) const;
 
+  // A run starts `running` with this process's pid, host and start time; finish_run sets ok or failed.
   int64_t begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params);
   void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary);
   // Replaces a run's inputs (the registry records inputs as a capability reads them, after begin_run).
   void set_run_inputs(int64_t run_id, const nlohmann::json& inputs);
+  // Values must be finite: NaN or infinity is refused (Error{Data} naming the table, field and run) and nothing
+  // is written.
   void save_results(int64_t run_id, const std::vector<ResultRecord>& results);
   std::vector<ResultRecord> results(int64_t run_id) const;
   std::vector<RunRecord> recent_runs(int limit) const;

@@ -172,33 +172,42 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
     if (ctx.run_id_ == 0) store = nullptr;
   }
   const auto t0 = std::chrono::steady_clock::now();
+  // Every way out of the run marks it: ok, or failed with the message (an Error, any other exception, a
+  // database error while finishing). Marking it failed must not hide the error that made it fail; a run whose
+  // marking fails too (the database is gone, or full) is left `running`, and `db info` / `db repair` find it
+  // abandoned once this process has ended.
+  auto mark_failed = [&](const std::string& message) noexcept {
+    if (!store) return;
+    try {
+      store->set_run_inputs(ctx.run_id_, ctx.inputs_);
+      store->finish_run(ctx.run_id_, "failed", {{"error", message}});
+    } catch (...) {
+    }
+  };
   Result r;
   try {
     r = c.run(ctx, params);
     if (!r.json) throw Error(ErrorCategory::Internal, fmt::format("capability '{}' returned no JSON rendering", c.name));
-  } catch (const Error& e) {
+    if (seeded) {
+      const auto seed = params.integer("seed");
+      r.warnings.insert(r.warnings.begin(),
+                        fmt::format("no --seed given: drew seed {} (give --seed {} to repeat this run)", seed, seed));
+    }
+    r.summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.run_id = ctx.run_id_;
     if (store) {
       store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "failed", {{"error", e.what()}});
+      store->finish_run(ctx.run_id_, "ok", r.summary);
     }
+  } catch (const Error& e) {
+    mark_failed(e.what());
     throw;
   } catch (const std::exception& e) {
-    if (store) {
-      store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "failed", {{"error", std::string("internal error: ") + e.what()}});
-    }
+    mark_failed(std::string("internal error: ") + e.what());
     throw;
-  }
-  if (seeded) {
-    const auto seed = params.integer("seed");
-    r.warnings.insert(r.warnings.begin(),
-                      fmt::format("no --seed given: drew seed {} (give --seed {} to repeat this run)", seed, seed));
-  }
-  r.summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.run_id = ctx.run_id_;
-  if (store) {
-    store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-    store->finish_run(ctx.run_id_, "ok", r.summary);
+  } catch (...) {
+    mark_failed("internal error: an unknown exception");
+    throw;
   }
   r.provenance = {{"capability", c.name}, {"domain", to_string(c.domain)}, {"version", version()},
                   {"inputs", ctx.inputs_}, {"parameters", params.json()}};

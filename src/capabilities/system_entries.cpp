@@ -1,4 +1,4 @@
-// Registry entries of the system and the reference data: `db init|info`, `factors list|search|show`,
+// Registry entries of the system and the reference data: `db init|info|repair`, `factors list|search|show`,
 // `gwp list`, `schema`, `capabilities`, `completion`, `man`.
 #include <fmt/format.h>
 
@@ -82,11 +82,23 @@ Result text_result(std::string text, const char* key) {
 nlohmann::json db_info_json(Store& s) {
   auto info = s.info();
   auto runs = nlohmann::json::array();
-  for (const auto& rr : s.recent_runs(10))
-    runs.push_back({{"id", rr.id}, {"command", rr.command}, {"started_at", rr.started_at}, {"status", rr.status},
-                    {"inputs", rr.inputs}, {"summary", rr.summary}});
+  for (const auto& rr : s.recent_runs(10)) {
+    nlohmann::json run = {{"id", rr.id}, {"command", rr.command}, {"started_at", rr.started_at},
+                          {"status", rr.status}, {"inputs", rr.inputs}, {"summary", rr.summary}};
+    if (rr.pid) run["process"] = {{"pid", rr.pid}, {"host", rr.host}};
+    runs.push_back(std::move(run));
+  }
   info["recent_runs"] = runs;
   return info;
+}
+
+// What `db info` and `db repair` print about runs left `running` by a process that is gone.
+std::string abandoned_note(const nlohmann::json& j) {
+  const auto n = j.value("abandoned_runs", 0LL);
+  if (n == 0) return {};
+  return fmt::format("{} run{} abandoned (left running by a process that is gone: killed or crashed); mark {} "
+                     "failed with: panocarbon db repair --db {}\n",
+                     n, n == 1 ? "" : "s", n == 1 ? "it" : "them", j.value("path", ""));
 }
 }  // namespace
 
@@ -116,7 +128,9 @@ void add_system_entries(std::vector<Capability>& t) {
                }});
   t.push_back({"db info", Domain::System,
                "Describes the database: its path, schema version, stored datasets, counts and the ten most recent "
-               "runs of the run log with their inputs and summaries. Does not create a database that is not there.",
+               "runs of the run log with their inputs and summaries. A run left running by a process that is gone "
+               "(killed, crashed) shows as abandoned; `db repair` marks it failed. Does not create a database that is "
+               "not there.",
                object_schema({{"path", string_schema()}, {"schema_version", integer_schema()},
                               {"counts", {{"type", "object"}}}, {"recent_runs", array_of({{"type", "object"}})}},
                              {"path", "schema_version"}),
@@ -137,11 +151,18 @@ void add_system_entries(std::vector<Capability>& t) {
                    out << "schema_version," << j.value("schema_version", 0) << '\n';
                    if (j.contains("counts"))
                      for (const auto& [k, v] : j["counts"].items()) out << "count." << k << ',' << v.dump() << '\n';
+                   if (j.contains("runs_by_status"))
+                     for (const auto& [k, v] : j["runs_by_status"].items()) out << "runs." << k << ',' << v.dump() << '\n';
                  };
                  r.table = [j](const Result&, std::ostream& out) {
                    out << fmt::format("database {}\nschema version {}\n", j.value("path", ""), j.value("schema_version", 0));
+                   if (j.contains("read_only")) out << fmt::format("read-only: {}\n", j["read_only"].get<std::string>());
                    if (j.contains("counts"))
                      for (const auto& [k, v] : j["counts"].items()) out << fmt::format("  {:<28} {:>12}\n", k, v.dump());
+                   if (j.contains("runs_by_status"))
+                     for (const auto& [k, v] : j["runs_by_status"].items())
+                       out << fmt::format("  {:<28} {:>12}\n", "runs " + k, v.dump());
+                   out << abandoned_note(j);
                    if (j.contains("recent_runs") && !j["recent_runs"].empty()) {
                      out << "recent runs:\n";
                      for (const auto& rr : j["recent_runs"])
@@ -149,6 +170,38 @@ void add_system_entries(std::vector<Capability>& t) {
                                           rr["command"].get<std::string>(), rr["status"].get<std::string>(),
                                           rr["started_at"].get<std::string>());
                    }
+                 };
+                 return r;
+               }});
+  t.push_back({"db repair", Domain::System,
+               "Checks the database and repairs what a killed or crashed process can leave behind: runs whose "
+               "process is gone (killed, crashed; on this host, or from an older panocarbon that recorded no "
+               "process) are marked failed, and SQLite's integrity check runs over every table (a damaged file is an "
+               "error that says how to recover it). Opening the database already brings a schema left between "
+               "versions to the current one. Does not create a database that is not there.",
+               object_schema({{"path", string_schema()}, {"schema_version", integer_schema()},
+                              {"integrity_check", string_schema()},
+                              {"runs_marked_failed", array_of(integer_schema())}}),
+               {}, false, false, [](Context& ctx, const Params&) {
+                 const auto where = ctx.store_location.empty() ? Store::default_path() : ctx.store_location;
+                 std::error_code ec;
+                 if (!std::filesystem::exists(where, ec))
+                   throw Error(ErrorCategory::NotFound,
+                               fmt::format("no database at {}; create one with: panocarbon db init --db {}",
+                                           where.string(), where.string()),
+                               ErrorContext{where.string(), 0, 0, "db"});
+                 const nlohmann::json j = ctx.store().repair();
+                 Result r;
+                 r.json = [j](const Result&) { return j; };
+                 r.table = [j](const Result&, std::ostream& out) {
+                   const auto& marked = j["runs_marked_failed"];
+                   out << fmt::format("database {}: schema version {}, integrity check {}\n", j["path"].get<std::string>(),
+                                      j["schema_version"].get<int>(), j["integrity_check"].get<std::string>());
+                   if (marked.empty())
+                     out << "no abandoned runs\n";
+                   else
+                     out << fmt::format("marked {} abandoned run{} failed: {}\n", marked.size(),
+                                        marked.size() == 1 ? "" : "s", marked.dump());
                  };
                  return r;
                }});

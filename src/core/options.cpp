@@ -159,6 +159,7 @@ std::vector<CommandSpec> build_specs() {
   std::vector<CommandSpec> specs = {
       {"db init", "Create or migrate the database and load the project's factor library", {}},
       {"db info", "Show the database: path, schema version, datasets, counts, recent runs", {}},
+      {"db repair", "Check the database (integrity check) and mark runs whose process is gone as failed", {}},
       {"factors list",
        "List emission factors, optionally filtered",
        {opt("activity", T::String, "Only factors of this fuel or product (case-insensitive)"),
@@ -542,7 +543,7 @@ nlohmann::json convert(const OptionSpec& o, const std::string& text) {
 
 std::string group_summary(std::string_view group) {
   static const std::map<std::string, std::string, std::less<>> g = {
-      {"db", "The database: create or migrate it, show its contents and recent runs"},
+      {"db", "The database: create or migrate it, show its contents and recent runs, repair it"},
       {"factors", "The emission factor library (IPCC 2006 and 2019 defaults): list, search, show with citations"},
       {"gwp", "Global warming potentials (IPCC AR4, AR5, AR6 GWP100)"},
       {"inventory", "Production-side inventories by the IPCC Guidelines: calculate, reference approach, uncertainty"},

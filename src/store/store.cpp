@@ -5,8 +5,15 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <type_traits>
 
@@ -131,6 +138,13 @@ CREATE TABLE natural_fluxes(
   management TEXT NOT NULL DEFAULT '', method TEXT, note TEXT);
 CREATE INDEX natural_fluxes_query ON natural_fluxes(module, region, year, species);
 )sql"},
+    // 7: the process of a run (pid, host name, the process's start time), so that a run left `running` by a
+    // process that is gone (killed, crashed) can be told from one that still runs.
+    {R"sql(
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN host TEXT;
+ALTER TABLE runs ADD COLUMN process_start TEXT;
+)sql"},
 };
 
 bool already_applied(Db& db, const Migration& m) {
@@ -140,6 +154,110 @@ bool already_applied(Db& db, const Migration& m) {
 }
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion);
+
+// The statements of a migration (its SQL holds no ';' inside literals).
+std::vector<std::string> statements(const char* sql) {
+  std::vector<std::string> out;
+  std::stringstream ss(sql);
+  for (std::string st; std::getline(ss, st, ';');)
+    if (st.find_first_not_of(" \n\t") != std::string::npos) out.push_back(st);
+  return out;
+}
+
+bool object_exists(Db& db, const std::string& name) {
+  Stmt s(db.handle(), "SELECT count(*) FROM sqlite_master WHERE name = ?");
+  s.bind(1, name);
+  return s.step() && s.integer(0) > 0;
+}
+bool column_exists(Db& db, const std::string& table, const std::string& column) {
+  Stmt s(db.handle(), "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
+  s.bind(1, table).bind(2, column);
+  return s.step() && s.integer(0) > 0;
+}
+
+const std::regex& create_re() {
+  static const std::regex re(R"(^\s*CREATE\s+(VIRTUAL\s+TABLE|TABLE|INDEX)\s+(\w+))", std::regex::icase);
+  return re;
+}
+const std::regex& add_column_re() {
+  static const std::regex re(R"(^\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+))", std::regex::icase);
+  return re;
+}
+
+// Whether every table, index and column that the migrations create is in the database (a database left
+// between versions, e.g. by a race of older programs, has a user_version that says less or more than it holds).
+bool schema_complete(Db& db) {
+  for (const auto& m : kMigrations)
+    for (const auto& st : statements(m.sql)) {
+      std::smatch mt;
+      if (std::regex_search(st, mt, create_re()) && !object_exists(db, mt[2])) return false;
+      if (std::regex_search(st, mt, add_column_re()) && !column_exists(db, mt[1], mt[2])) return false;
+    }
+  return true;
+}
+
+// Applies a migration idempotently: each CREATE whose object exists and each ADD COLUMN whose column exists is
+// skipped, so replaying a step that a database already holds (in part or whole) brings it to the schema instead
+// of failing with "table ... already exists".
+void apply_idempotent(Db& db, const Migration& m) {
+  for (const auto& st : statements(m.sql)) {
+    std::smatch mt;
+    if (std::regex_search(st, mt, create_re()) && object_exists(db, mt[2])) continue;
+    if (std::regex_search(st, mt, add_column_re()) && column_exists(db, mt[1], mt[2])) continue;
+    db.exec(st);
+  }
+}
+
+// ---- the process of a run ----
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+// The start time of process `pid` (Linux: boot time + field 22 of /proc/PID/stat) as UTC seconds with two
+// decimals, or "" where it cannot be read. The same process always gives the same text; a new process that
+// reuses the pid gives another.
+std::string process_start(long long pid) {
+  std::ifstream st(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!st || !std::getline(st, line)) return "";
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return "";
+  std::stringstream fields(line.substr(close + 2));  // from field 3 (state) on
+  std::string f;
+  unsigned long long ticks = 0;
+  for (int i = 3; i <= 22 && fields >> f; ++i)
+    if (i == 22) ticks = std::strtoull(f.c_str(), nullptr, 10);
+  if (ticks == 0) return "";
+  std::ifstream stat("/proc/stat");
+  unsigned long long btime = 0;
+  for (std::string key; stat >> key;) {
+    if (key == "btime") {
+      stat >> btime;
+      break;
+    }
+    std::getline(stat, key);
+  }
+  const long hz = sysconf(_SC_CLK_TCK);
+  if (btime == 0 || hz <= 0) return "";
+  const unsigned long long centis = btime * 100 + ticks * 100 / static_cast<unsigned long long>(hz);
+  return fmt::format("{}.{:02}", centis / 100, centis % 100);
+}
+
+// Whether a `running` run's process is gone: no pid recorded (an older panocarbon), or on this host a pid that
+// no longer exists or now belongs to another process. Runs of other hosts are never called gone.
+bool process_gone(bool has_pid, long long pid, const std::string& host, const std::string& start) {
+  if (!has_pid) return true;
+  if (host != host_name()) return false;
+  if (pid <= 0) return true;
+  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return true;
+  const std::string now = process_start(pid);
+  return !start.empty() && !now.empty() && now != start;
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 
 struct BuiltinDataset {
@@ -168,7 +286,7 @@ const std::vector<BuiltinDataset>& builtin_datasets() {
 struct Store::Impl {
   std::filesystem::path path;
   Db db;
-  explicit Impl(const std::filesystem::path& p) : path(p), db(p.string()) {}
+  Impl(const std::filesystem::path& p, std::string read_only) : path(p), db(p.string(), std::move(read_only)) {}
 
   int user_version() {
     Stmt s(db.handle(), "PRAGMA user_version");
@@ -176,36 +294,69 @@ struct Store::Impl {
     return static_cast<int>(s.integer(0));
   }
 
-  void migrate() {
-    int v = user_version();
+  void refuse_newer(int v) {
     if (v > Store::kSchemaVersion)
       throw Error(ErrorCategory::Database,
                   fmt::format("the database has schema version {} but this panocarbon knows up to {}; use a newer "
                               "panocarbon or another --db",
                               v, Store::kSchemaVersion),
                   ErrorContext{path.string()});
-    for (; v < Store::kSchemaVersion; ++v) {
-      Transaction t(db);
-      if (!already_applied(db, kMigrations[v]))
-        db.exec(kMigrations[v].sql);
-      db.exec(fmt::format("PRAGMA user_version = {}", v + 1));
-      t.commit();
-    }
+  }
+
+  // Brings the schema to kSchemaVersion. Processes that open a new database at once are serialised: the
+  // migration runs in one exclusive transaction that re-reads user_version inside it, so the second process
+  // finds the work done; the DDL and the new user_version commit together. A database left between versions
+  // (user_version behind the tables it holds, or tables missing) is repaired by replaying every step
+  // idempotently.
+  void migrate() {
+    refuse_newer(user_version());
+    if (user_version() == Store::kSchemaVersion && schema_complete(db)) return;
+    if (!db.read_only().empty())
+      throw Error(ErrorCategory::Database,
+                  fmt::format("the database needs an upgrade to schema version {} (it has {}) but it was opened "
+                              "read-only because {}; make it writable and run `panocarbon db init --db {}` once, or "
+                              "choose another database with --db",
+                              Store::kSchemaVersion, user_version(), db.read_only(), path.string()),
+                  ErrorContext{path.string()});
+    Transaction t(db, Transaction::Exclusive);
+    int v = user_version();  // again, under the lock: another process may have migrated meanwhile
+    refuse_newer(v);
+    if (v == Store::kSchemaVersion && schema_complete(db)) return;  // rolls back the empty transaction
+    const bool complete_upto_v = schema_complete_upto(v);
+    for (int i = complete_upto_v ? v : 0; i < Store::kSchemaVersion; ++i)
+      if (!already_applied(db, kMigrations[i])) apply_idempotent(db, kMigrations[i]);
+    db.exec(fmt::format("PRAGMA user_version = {}", Store::kSchemaVersion));
+    t.commit();
+  }
+
+  // Whether the objects of migrations 0..v-1 are all there.
+  bool schema_complete_upto(int v) {
+    for (int i = 0; i < v && i < kNumMigrations; ++i)
+      for (const auto& st : statements(kMigrations[i].sql)) {
+        std::smatch mt;
+        if (std::regex_search(st, mt, create_re()) && !object_exists(db, mt[2])) return false;
+        if (std::regex_search(st, mt, add_column_re()) && !column_exists(db, mt[1], mt[2])) return false;
+      }
+    return true;
   }
 
   // Loads each built-in dataset whose content hash differs from the stored one (first run, or a new
   // release of the data), replacing its rows in one transaction.
+  // A read-only database keeps the datasets it has. Two processes that find a dataset stale load it once: the
+  // hash is read again inside the write transaction.
   void refresh_builtin() {
     for (const auto& ds : builtin_datasets()) {
       std::string content;
       for (const char* f : ds.files) content += detail::embedded_file(f);
       const std::string sha = sha256_hex(content);
-      {
+      auto current = [&] {
         Stmt s(db.handle(), "SELECT content_sha256 FROM datasets WHERE name = ?");
         s.bind(1, ds.name);
-        if (s.step() && s.text(0) == sha) continue;
-      }
+        return s.step() && s.text(0) == sha;
+      };
+      if (current() || !db.read_only().empty()) continue;
       Transaction t(db);
+      if (current()) continue;
       {
         Stmt del(db.handle(), "DELETE FROM datasets WHERE name = ?");
         del.bind(1, ds.name).run();
@@ -327,6 +478,11 @@ std::filesystem::path Store::default_path() {
 }
 
 Store Store::open(const std::filesystem::path& path) {
+  if (path.empty())
+    throw Error(ErrorCategory::InvalidInput,
+                "the database path is empty; give a file with --db FILE (or leave --db out for the default "
+                "location; :memory: for a temporary database)",
+                ErrorContext{{}, 0, 0, "db"});
   if (path != ":memory:" && path.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -334,18 +490,32 @@ Store Store::open(const std::filesystem::path& path) {
       throw Error(ErrorCategory::Io, fmt::format("cannot create the folder {} ({})", path.parent_path().string(), ec.message()),
                   ErrorContext{path.string()});
   }
-  auto impl = std::make_unique<Impl>(path);
-  try {
+  // An existing database whose file or folder this process cannot write is opened read-only: commands that
+  // only read work, a write says why it cannot.
+  std::string read_only;
+  if (path != ":memory:") {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+      const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+      if (access(path.c_str(), W_OK) != 0)
+        read_only = fmt::format("the file {} is not writable", path.string());
+      else if (access(folder.c_str(), W_OK) != 0)
+        read_only = fmt::format("its folder {} is not writable", folder.string());
+    }
+  }
+  auto impl = std::make_unique<Impl>(path, read_only);
+  {
     // A file that is not SQLite fails here, before anything is written to it.
     Stmt check(impl->db.handle(), "SELECT count(*) FROM sqlite_master");
-    check.step();
-  } catch (const Error& e) {
-    throw Error(ErrorCategory::Database,
-                fmt::format("this file is not a panocarbon (SQLite) database ({}); choose another path with --db",
-                            sqlite3_errmsg(impl->db.handle())),
-                ErrorContext{path.string()});
+    const int rc = sqlite3_step(check.raw());
+    if (rc == SQLITE_NOTADB)
+      throw Error(ErrorCategory::Database,
+                  fmt::format("this file is not a panocarbon (SQLite) database ({}); choose another path with --db",
+                              sqlite3_errmsg(impl->db.handle())),
+                  ErrorContext{path.string()});
+    if (rc != SQLITE_ROW) store::throw_db_error(impl->db.handle(), rc, "cannot read the database");
   }
-  if (path != ":memory:") {
+  if (path != ":memory:" && read_only.empty()) {
     Stmt wal(impl->db.handle(), "PRAGMA journal_mode=WAL");
     wal.step();
   }
@@ -357,6 +527,8 @@ Store Store::open(const std::filesystem::path& path) {
   impl->refresh_builtin();
   return Store(std::move(impl));
 }
+
+bool Store::read_only() const { return !impl_->db.read_only().empty(); }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -382,6 +554,68 @@ nlohmann::json Store::info() const {
     ds.push_back({{"name", s.text(0)}, {"source", s.text(1)}, {"table", s.text(2)}, {"licence", s.text(3)},
                   {"imported_at", s.text(4)}, {"sha256", s.text(5)}});
   j["datasets"] = ds;
+  nlohmann::json by_status = nlohmann::json::object();
+  {
+    Stmt st(impl_->db.handle(), "SELECT status, count(*) FROM runs GROUP BY status ORDER BY status");
+    while (st.step()) by_status[st.text(0)] = st.integer(1);
+  }
+  const auto abandoned = abandoned_runs();
+  if (!abandoned.empty()) {
+    by_status["abandoned"] = static_cast<long long>(abandoned.size());
+    const long long running = by_status.value("running", 0LL) - static_cast<long long>(abandoned.size());
+    if (running > 0) by_status["running"] = running;
+    else by_status.erase("running");
+  }
+  j["runs_by_status"] = by_status;
+  j["abandoned_runs"] = abandoned.size();
+  if (!impl_->db.read_only().empty()) j["read_only"] = impl_->db.read_only();
+  return j;
+}
+
+std::vector<int64_t> Store::abandoned_runs() const {
+  Stmt s(impl_->db.handle(),
+         "SELECT id, pid IS NOT NULL, coalesce(pid, 0), coalesce(host, ''), coalesce(process_start, '') FROM runs "
+         "WHERE status = 'running' ORDER BY id");
+  std::vector<int64_t> out;
+  while (s.step())
+    if (process_gone(s.integer(1) != 0, s.integer(2), s.text(3), s.text(4))) out.push_back(s.integer(0));
+  return out;
+}
+
+nlohmann::json Store::repair() {
+  nlohmann::json j = {{"path", impl_->path.string()}, {"schema_version", schema_version()}};
+  std::string integrity;
+  {
+    Stmt s(impl_->db.handle(), "PRAGMA integrity_check");
+    while (s.step()) integrity += (integrity.empty() ? "" : "; ") + s.text(0);
+  }
+  j["integrity_check"] = integrity;
+  if (integrity != "ok")
+    throw Error(ErrorCategory::Database,
+                fmt::format("the database is damaged (integrity_check: {}); restore a copy, or save what is readable "
+                            "with `sqlite3 {} .recover | sqlite3 NEW.db` and use NEW.db with --db",
+                            integrity.substr(0, 400), impl_->path.string()),
+                ErrorContext{impl_->path.string()});
+  auto marked = nlohmann::json::array();
+  Transaction t(impl_->db);  // under the write lock, so that no run finishes between the check and the update
+  Stmt s(impl_->db.handle(),
+         "SELECT id, pid IS NOT NULL, coalesce(pid, 0), coalesce(host, ''), coalesce(process_start, '') FROM runs "
+         "WHERE status = 'running' ORDER BY id");
+  Stmt upd(impl_->db.handle(),
+           fmt::format("UPDATE runs SET status = 'failed', finished_at = {}, summary = ? WHERE id = ?", kNow));
+  std::vector<std::pair<int64_t, std::string>> gone;
+  while (s.step())
+    if (process_gone(s.integer(1) != 0, s.integer(2), s.text(3), s.text(4)))
+      gone.emplace_back(s.integer(0), s.integer(1) ? fmt::format("pid {} on {}", s.integer(2), s.text(3))
+                                                    : std::string("not recorded: an older panocarbon"));
+  for (const auto& [id, proc] : gone) {
+    upd.bind(1, dump({{"error", fmt::format("abandoned: its process ({}) ended without finishing the run (killed or "
+                                            "crashed); marked failed by db repair", proc)}}))
+        .bind(2, static_cast<long long>(id)).run();
+    marked.push_back(id);
+  }
+  t.commit();
+  j["runs_marked_failed"] = marked;
   return j;
 }
 
@@ -476,8 +710,12 @@ int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs,
   if (!parallel::is_root()) return 0;  // MPI: rank 0 keeps the run log
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(),
-         fmt::format("INSERT INTO runs(command, inputs, params, version, started_at, status) VALUES(?,?,?,?,{},'running')", kNow));
-  s.bind(1, command).bind(2, inputs.dump()).bind(3, params.dump()).bind(4, version()).run();
+         fmt::format("INSERT INTO runs(command, inputs, params, version, started_at, status, pid, host, process_start) "
+                     "VALUES(?,?,?,?,{},'running',?,?,?)",
+                     kNow));
+  const long long pid = getpid();
+  s.bind(1, command).bind(2, dump(inputs)).bind(3, dump(params)).bind(4, version()).bind(5, pid).bind(6, host_name())
+      .bind(7, process_start(pid)).run();
   const int64_t id = sqlite3_last_insert_rowid(impl_->db.handle());
   t.commit();
   return id;
@@ -487,7 +725,7 @@ void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::
   if (!parallel::is_root()) return;
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(), fmt::format("UPDATE runs SET finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
-  s.bind(1, status).bind(2, summary.dump()).bind(3, static_cast<long long>(run_id)).run();
+  s.bind(1, status).bind(2, dump(summary)).bind(3, static_cast<long long>(run_id)).run();
   t.commit();
 }
 
@@ -495,7 +733,7 @@ void Store::set_run_inputs(int64_t run_id, const nlohmann::json& inputs) {
   if (!parallel::is_root()) return;
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(), "UPDATE runs SET inputs = ? WHERE id = ?");
-  s.bind(1, inputs.dump()).bind(2, static_cast<long long>(run_id)).run();
+  s.bind(1, dump(inputs)).bind(2, static_cast<long long>(run_id)).run();
   t.commit();
 }
 
@@ -503,6 +741,7 @@ void Store::save_results(int64_t run_id, const std::vector<ResultRecord>& result
   if (!parallel::is_root()) return;
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(), "INSERT INTO results(run_id, key, gas, value, unit) VALUES(?,?,?,?,?)");
+  for (const auto& r : results) check_finite("results", "value", fmt::format("run {}", run_id), r.value, r.key + " " + r.gas);
   for (const auto& r : results) s.bind(1, static_cast<long long>(run_id)).bind(2, r.key).bind(3, r.gas).bind(4, r.value).bind(5, r.unit).run();
   t.commit();
 }
@@ -517,8 +756,8 @@ std::vector<ResultRecord> Store::results(int64_t run_id) const {
 
 std::vector<RunRecord> Store::recent_runs(int limit) const {
   Stmt s(impl_->db.handle(),
-         "SELECT id, command, started_at, coalesce(finished_at,''), status, version, inputs, params, coalesce(summary,'null') "
-         "FROM runs ORDER BY id DESC LIMIT ?");
+         "SELECT id, command, started_at, coalesce(finished_at,''), status, version, inputs, params, coalesce(summary,'null'), "
+         "pid IS NOT NULL, coalesce(pid, 0), coalesce(host, ''), coalesce(process_start, '') FROM runs ORDER BY id DESC LIMIT ?");
   s.bind(1, static_cast<long long>(limit));
   std::vector<RunRecord> out;
   while (s.step()) {
@@ -532,6 +771,9 @@ std::vector<RunRecord> Store::recent_runs(int limit) const {
     r.inputs = nlohmann::json::parse(s.text(6), nullptr, false);
     r.params = nlohmann::json::parse(s.text(7), nullptr, false);
     r.summary = nlohmann::json::parse(s.text(8), nullptr, false);
+    r.pid = s.integer(10);
+    r.host = s.text(11);
+    if (r.status == "running" && process_gone(s.integer(9) != 0, r.pid, r.host, s.text(12))) r.status = "abandoned";
     out.push_back(std::move(r));
   }
   return out;
@@ -539,5 +781,16 @@ std::vector<RunRecord> Store::recent_runs(int limit) const {
 
 
 store::Db& Store::sql() const { return impl_->db; }
+
+void check_finite(std::string_view table, std::string_view field, std::string_view owner, double v,
+                  std::string_view row, bool nan_allowed) {
+  if (std::isfinite(v) || (nan_allowed && std::isnan(v))) return;
+  throw Error(ErrorCategory::Data,
+              fmt::format("refused to store {} as {}.{} of {} ({}): the value is not a finite number, so nothing of "
+                          "it was written to {}; check the input values (too large, or a division by zero), and "
+                          "report it if they are sound",
+                          v, table, field, owner, row, table),
+              ErrorContext{{}, 0, 0, std::string(field)});
+}
 
 }  // namespace panocarbon

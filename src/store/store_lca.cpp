@@ -36,6 +36,9 @@ std::string pedigree_text(const lca::Uncertainty& u) {
 
 void Store::save_lca_database(const lca::Database& d) {
   store::Db& db = sql();
+  const std::string owner = fmt::format("LCA database {}", d.name);
+  for (const auto& pr : d.processes)
+    for (const auto& e : pr.exchanges) check_finite("lca_exchanges", "amount", owner, e.amount, "process " + pr.id);
   Transaction t(db);
   {
     Stmt old(db.handle(), "SELECT id FROM lca_databases WHERE name = ?");

@@ -42,6 +42,15 @@ int64_t Store::save_mrio_system(const MrioSystemRecord& r) {
 }
 
 void Store::save_mrio_accounts(int64_t run_id, int64_t system_id, const std::vector<MrioAccountRecord>& rows) {
+  const std::string owner = fmt::format("run {}", run_id);
+  for (const auto& a : rows) {
+    const std::string row = a.region + " " + a.stressor;
+    const std::pair<const char*, double> fields[] = {
+        {"production", a.production}, {"consumption", a.consumption}, {"imports", a.imports},
+        {"exports", a.exports},       {"direct_fd", a.direct_fd},     {"income", a.income},
+        {"shared", a.shared},         {"eebt_consumption", a.eebt_consumption}, {"population", a.population}};
+    for (const auto& [field, v] : fields) check_finite("mrio_accounts", field, owner, v, row, true);
+  }
   Transaction t(sql());
   Stmt s(sql().handle(),
          "INSERT INTO mrio_accounts(run_id, system_id, extension, stressor, unit, region, production, consumption, "

@@ -17,6 +17,13 @@ using store::Stmt;
 using store::Transaction;
 
 void Store::save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows) {
+  const std::string owner = fmt::format("run {}", run_id);
+  for (const auto& r : rows) {
+    const std::string row = fmt::format("{} {} {} {}", r.module, r.region, r.year, r.species);
+    check_finite("natural_fluxes", "value", owner, r.value, row);
+    check_finite("natural_fluxes", "lower", owner, r.lower, row, true);
+    check_finite("natural_fluxes", "upper", owner, r.upper, row, true);
+  }
   Transaction t(sql());
   Stmt s(sql().handle(),
          "INSERT INTO natural_fluxes(run_id, module, source, region, year, month, species, value, lower, upper, unit, "

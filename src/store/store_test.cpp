@@ -1,8 +1,13 @@
 #include "panocarbon/store.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "panocarbon/error.hpp"
 #include "store/sqlite.hpp"
@@ -148,4 +153,187 @@ TEST(Store, SchemaTwoDatabasesUpgradeWithOrWithoutTheYearColumn) {
     ASSERT_EQ(back.size(), 1u) << dev_build;
     EXPECT_EQ(back[0].year, 2009);
   }
+}
+
+// ---- concurrency, schemas left between versions, run states, refused values, messages ----
+
+namespace {
+// Runs `body` in `n` forked processes started together; returns how many exited 0.
+template <class F>
+int in_processes(int n, F body) {
+  std::vector<pid_t> kids;
+  for (int i = 0; i < n; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      int rc = 1;
+      try {
+        rc = body(i) ? 0 : 1;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "process %d: %s\n", i, e.what());
+      }
+      std::fflush(stderr);
+      _exit(rc);
+    }
+    kids.push_back(pid);
+  }
+  int ok = 0;
+  for (const pid_t k : kids) {
+    int status = 0;
+    waitpid(k, &status, 0);
+    ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  return ok;
+}
+
+long long query_int(const std::filesystem::path& path, const char* sql) {
+  store::Db db(path.string());
+  store::Stmt s(db.handle(), sql);
+  return s.step() ? s.integer(0) : -1;
+}
+}  // namespace
+
+// The review's race: processes opening a database that does not exist yet used to fail with "table ...
+// already exists" and could leave it at schema 3 with every table present. The migration is now one exclusive
+// transaction that re-reads user_version under the lock.
+TEST(Store, ManyProcessesOnAFreshPathAllSucceed) {
+  for (int batch = 0; batch < 3; ++batch) {
+    const auto path = temp_db("race");
+    const int n = 16;
+    const int ok = in_processes(n, [&](int) {
+      Store s = Store::open(path);
+      const int64_t id = s.begin_run("inventory calc", nlohmann::json::array(), nlohmann::json::object());
+      s.save_results(id, {{"total", "CO2e", 1.5, "t"}});
+      s.finish_run(id, "ok", {{"total_co2e_t", 1.5}});
+      return s.schema_version() == Store::kSchemaVersion;
+    });
+    EXPECT_EQ(ok, n) << "batch " << batch;
+    EXPECT_EQ(query_int(path, "PRAGMA user_version"), Store::kSchemaVersion);
+    EXPECT_EQ(query_int(path, "SELECT count(*) FROM runs WHERE status = 'ok'"), n);
+    EXPECT_EQ(query_int(path, "SELECT count(*) FROM datasets"), 3);
+    store::Db db(path.string());
+    store::Stmt ic(db.handle(), "PRAGMA integrity_check");
+    ASSERT_TRUE(ic.step());
+    EXPECT_EQ(ic.text(0), "ok");
+  }
+}
+
+// What the race left behind (every table there, user_version 3), and a current user_version with a table
+// missing: opening repairs both instead of failing for good.
+TEST(Store, DatabaseLeftBetweenVersionsIsRepaired) {
+  const auto path = temp_db("between");
+  { Store::open(path); }
+  { store::Db(path.string()).exec("PRAGMA user_version = 3"); }
+  {
+    Store s = Store::open(path);
+    EXPECT_EQ(s.schema_version(), Store::kSchemaVersion);
+  }
+  { store::Db(path.string()).exec("DROP TABLE natural_fluxes; DROP INDEX results_run"); }
+  {
+    Store s = Store::open(path);
+    s.save_natural_fluxes(s.begin_run("natural sinks", nlohmann::json::array(), nlohmann::json::object()),
+                          {NaturalFluxRecord{}});
+  }
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('natural_fluxes', 'results_run')"), 2);
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_fluxes"), 1);
+}
+
+TEST(Store, RunRecordsItsProcessAndAGoneProcessIsAbandoned) {
+  const auto path = temp_db("abandoned");
+  Store s = Store::open(path);
+  const int64_t mine = s.begin_run("inventory calc", nlohmann::json::array(), nlohmann::json::object());
+  EXPECT_EQ(query_int(path, "SELECT pid FROM runs WHERE id = 1"), getpid());
+  const int64_t dead = s.begin_run("inventory calc", nlohmann::json::array(), nlohmann::json::object());
+  const int64_t old = s.begin_run("inventory calc", nlohmann::json::array(), nlohmann::json::object());
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);  // a pid that has just ended
+  {
+    store::Db db(path.string());
+    db.exec(fmt::format("UPDATE runs SET pid = {} WHERE id = {}", child, dead));
+    db.exec(fmt::format("UPDATE runs SET pid = NULL, host = NULL WHERE id = {}", old));  // an older panocarbon
+  }
+  EXPECT_EQ(s.abandoned_runs(), (std::vector<int64_t>{dead, old}));
+  const auto runs = s.recent_runs(10);
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].status, "abandoned");
+  EXPECT_EQ(runs[1].status, "abandoned");
+  EXPECT_EQ(runs[2].status, "running");  // this process still runs it
+  EXPECT_EQ(s.info()["abandoned_runs"], 2);
+  const auto rep = s.repair();
+  EXPECT_EQ(rep["integrity_check"], "ok");
+  EXPECT_EQ(rep["runs_marked_failed"], nlohmann::json::array({dead, old}));
+  EXPECT_TRUE(s.abandoned_runs().empty());
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM runs WHERE status = 'failed' AND summary LIKE '%abandoned%'"), 2);
+  s.finish_run(mine, "ok", nlohmann::json::object());
+  EXPECT_EQ(s.repair()["runs_marked_failed"], nlohmann::json::array());
+}
+
+TEST(Store, NonFiniteValuesAreRefusedBeforeSqlite) {
+  Store s = Store::open(":memory:");
+  const int64_t id = s.begin_run("inventory calc", nlohmann::json::array(), nlohmann::json::object());
+  for (const double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    try {
+      s.save_results(id, {{"1.A", "CO2e", 1.0, "t"}, {"total", "CO2e", bad, "t"}});
+      FAIL() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.category(), ErrorCategory::Data);
+      const std::string m = e.what();
+      EXPECT_NE(m.find("results.value"), std::string::npos) << m;
+      EXPECT_NE(m.find(fmt::format("run {}", id)), std::string::npos) << m;
+      EXPECT_NE(m.find("total CO2e"), std::string::npos) << m;
+    }
+  }
+  EXPECT_TRUE(s.results(id).empty());
+  NaturalFluxRecord f;
+  f.value = -std::numeric_limits<double>::infinity();
+  EXPECT_THROW(s.save_natural_fluxes(id, {f}), Error);
+  MrioAccountRecord a;
+  a.consumption = std::numeric_limits<double>::infinity();
+  try {
+    s.save_mrio_accounts(id, 1, {a});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("mrio_accounts.consumption"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Store, EmptyPathIsRefused) {
+  try {
+    Store::open("");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+    EXPECT_NE(std::string(e.what()).find("--db"), std::string::npos);
+  }
+}
+
+// Every database error names the file and says what to do (here a constraint, and a read-only file).
+TEST(Store, DatabaseErrorsNameThePathAndWhatToDo) {
+  const auto path = temp_db("messages");
+  { Store::open(path); }
+  store::Db db(path.string());
+  try {
+    store::Stmt s(db.handle(), "INSERT INTO results(run_id, key, gas, value, unit) VALUES(1, 'k', 'g', NULL, 't')");
+    s.run();
+    FAIL();
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::Database);
+    EXPECT_NE(m.find(path.string()), std::string::npos) << m;
+    EXPECT_NE(m.find("NOT NULL"), std::string::npos) << m;
+    EXPECT_NE(m.find("report"), std::string::npos) << m;
+  }
+  store::Db ro(path.string(), "its folder is not writable");
+  try {
+    ro.exec("DELETE FROM runs");
+    FAIL();
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(path.string()), std::string::npos) << m;
+    EXPECT_NE(m.find("read-only because its folder is not writable"), std::string::npos) << m;
+    EXPECT_NE(m.find("--db"), std::string::npos) << m;
+  }
+  store::Stmt read(ro.handle(), "SELECT count(*) FROM emission_factors");
+  ASSERT_TRUE(read.step());
+  EXPECT_GT(read.integer(0), 600);
 }
