@@ -425,7 +425,7 @@ TEST(EcoSpold2, NonFiniteNumbersAreRefusedWithFileLineAndField) {
   }
   // openLCA writes variance="Infinity" for a geometric SD of 0: still read (and counted), not an error
   std::string inf_var = kLandfill;
-  inf_var.replace(inf_var.find("variance=\"0.25\""), 16, "variance=\"Infinity\"");
+  inf_var.replace(inf_var.find("variance=\"0.25\""), 15, "variance=\"Infinity\"");
   dir.write("landfill.spold", inf_var);
   EXPECT_NO_THROW(read_ecospold2(dir.path().string()));
 }

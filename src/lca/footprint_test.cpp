@@ -628,9 +628,6 @@ TEST(Footprint, ReportsAreSelfContainedAndEscaped) {
   EXPECT_EQ(json::parse(in), r.pact);
 }
 
-}  // namespace
-}  // namespace panocarbon::lca
-
 // A result that overflows (2 kWh × 1e308 kg CO2/kWh = 2e308 > the largest double) stops the footprint with a data
 // error naming the flow, instead of writing "inf" into the report and the PACT file.
 TEST(Footprint, AnOverflowingResultIsAnError) {
@@ -648,3 +645,6 @@ TEST(Footprint, AnOverflowingResultIsAnError) {
     EXPECT_NE(m.find("overflow"), std::string::npos) << m;
   }
 }
+
+}  // namespace
+}  // namespace panocarbon::lca

@@ -354,7 +354,11 @@ TEST(Lca, MethodCsvUnitsAndErrors) {
   EXPECT_NE(csv_error("Category,Flow\nc,f\n").find("is not an openLCA factor CSV"), std::string::npos);
   const std::string bad = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,abc\n");
   EXPECT_NE(bad.find("line 2"), std::string::npos) << bad;
-  EXPECT_NE(bad.find("factor 'abc' is not a number"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("factor 'abc' is not a finite number"), std::string::npos) << bad;
+  const std::string inf = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,1\nc,g,Mass,kg,,-inf\n");
+  EXPECT_NE(inf.find("line 3"), std::string::npos) << inf;
+  EXPECT_NE(inf.find("factor '-inf' is not a finite number"), std::string::npos) << inf;
+  EXPECT_NE(csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,nan\n").find("not a finite number"), std::string::npos);
   const std::string unit = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,furlong,,1\n");
   EXPECT_NE(unit.find("unit 'furlong' is not a known LCA unit"), std::string::npos) << unit;
 }
