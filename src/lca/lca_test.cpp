@@ -465,3 +465,37 @@ TEST(Lca, InputFlowSignsImportedAndBuiltInMethods) {
     EXPECT_EQ(sys.elementary_input[row] != 0, f == ore || f == air) << db.flows[static_cast<size_t>(f)].name;
   }
 }
+
+// A result that overflows is an error naming the quantity, not "total -nan" (exit 0): 2 kg of y, each emitting
+// 1e308 kg CO2, is 2e308 kg, beyond the largest double. calc (one demand), the transposed solves of several
+// demands and the tree all refuse it.
+TEST(Lca, NonFiniteResultsAreErrorsThatSayWhich) {
+  Builder b;
+  const int32_t x = b.flow("x", FlowType::Product), y = b.flow("y", FlowType::Product);
+  const int32_t co2 = b.flow("Carbon dioxide, fossil", FlowType::Elementary, kAir);
+  b.process("P1").exchanges = {Builder::ex(x, 1, false, true), Builder::ex(y, 2, true)};
+  b.process("P2").exchanges = {Builder::ex(y, 1, false, true), Builder::ex(co2, 1e308, false)};
+  const Database db = b.done();
+  const ProductSystem sys = build_system(db, {});
+  const Solver solver(sys);
+  const Method m = builtin_gwp_method("AR6");
+  const FlowMapping map = map_flows(db, m);
+  const Demand d{sys.find_provider("P1"), 1.0};
+  try {
+    calculate(sys, solver, m, map, d);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::Data) << msg;
+    EXPECT_NE(msg.find("the result is not finite: the inventory of flow 'Carbon dioxide, fossil'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("overflow"), std::string::npos) << msg;
+  }
+  try {
+    calculate_many(sys, solver, map, {d, {sys.find_provider("P2"), 1.0}});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not finite"), std::string::npos) << e.what();
+  }
+  // one unit of P2 alone is finite (1e308)
+  EXPECT_DOUBLE_EQ(calculate(sys, solver, m, map, {sys.find_provider("P2"), 1.0}).impacts[0], 1e308);
+}
