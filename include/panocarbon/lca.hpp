@@ -3,6 +3,7 @@
 // matrix LCA solved with one sparse factorisation, and the result queries. Pure maths apart from src/io.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -118,9 +119,19 @@ struct ImpactCategory {
   std::string name, unit;
   std::vector<CharacterisationFactor> factors;
 };
+// How a factor meets the sign of the inventory (docs/lca.md, "Signs of input flows"). B holds inputs as
+// negative entries (openLCA's matrix convention).
+//  - InputPositive (openLCA; every imported method, JSON-LD or CSV): the factor of a flow that enters the
+//    system as an input is negated when C is built, so an input scores factor × |amount| (a resource of 6 kg
+//    with factor 1 scores +6; "Carbon dioxide, in air" with factor −1 scores an uptake as negative).
+//  - NetEmission (the built-in IPCC method): the factor applies to the signed amount (outputs +, inputs −),
+//    except for flows of a resource compartment, whose factor is per unit taken in (−1 per kg CO2 taken
+//    up from air): an input of an emission flow (biogenic CO2 from air recorded as an input) is a removal.
+enum class FactorSign { InputPositive, NetEmission };
 struct Method {
   std::string name, source;
   std::vector<ImpactCategory> categories;
+  FactorSign sign = FactorSign::InputPositive;
 };
 
 // The project's own IPCC 2021 (AR6) GWP100 method: categories total, fossil, biogenic, luc (kg CO2e), from
@@ -140,6 +151,7 @@ struct FlowMapping {
   std::vector<std::vector<double>> factors;
   size_t by_id = 0, by_name = 0, by_cas = 0;
   std::vector<int32_t> unmapped_ghg;  // database flows that look like a greenhouse gas and got no factor
+  FactorSign sign = FactorSign::InputPositive;  // the method's convention
 };
 FlowMapping map_flows(const Database& db, const Method& method);
 
@@ -181,6 +193,9 @@ struct ProductSystem {
   const Database* db = nullptr;
   std::vector<Provider> providers;             // columns of A and B (and rows of A)
   std::vector<int32_t> elementary;             // rows of B: database flow indices
+  // per row of B: 1 when the flow enters the system only as an input (openLCA's input flows), else 0; a
+  // flow that occurs both as an input and an output is an output row
+  std::vector<uint8_t> elementary_input;
   std::vector<Triplet> technosphere, biosphere;  // duplicates summed when solving
   // one per triplet, in the same order, when built from exchanges (empty when loaded from the store)
   std::vector<EntrySource> technosphere_source, biosphere_source;
@@ -190,6 +205,13 @@ struct ProductSystem {
   int32_t find_provider(const std::string& process_id_or_name) const;  // throws Error with suggestions
 };
 ProductSystem build_system(const Database& db, const LinkOptions& opt);
+// Processes of a system built from exchanges that provide nothing (no product output, no waste input: e.g.
+// a reference product marked as an input), each with the reason and what to fix; `lca import` reports them.
+struct UnusableProcess {
+  int32_t process = -1;
+  std::string reason;
+};
+std::vector<UnusableProcess> unusable_processes(const ProductSystem& sys);
 
 // A in compressed columns with duplicate entries summed: what the solver factorises, and what the upstream
 // tree walks. diagonal[j] is A[j, j] (the provider's net output per unit of scaling).
@@ -247,8 +269,15 @@ struct LcaResult {
   std::vector<std::vector<double>> direct;  // per category, per provider: direct impact of s_j × column j
   SolveStats stats;
 };
-// q_k[j] = Σ_r c_k(flow r) · dir_r · B[r, j] (dir = −1 for resources): each provider's characterised
-// biosphere column, per category.
+// The characterisation matrix as applied to B, the one place that builds it: per category, per row of B,
+// the factor times the row's direction (FactorSign: −1 for input rows under InputPositive, −1 for rows of a
+// resource compartment under NetEmission, else +1). Every result (calc, contributions, tree, Monte Carlo,
+// footprint) characterises through it.
+std::vector<std::vector<double>> characterisation_rows(const ProductSystem& sys, const FlowMapping& mapping);
+// Throws Error (Data) when an entry of `v` is not finite (overflow, or a (near) singular system), saying which
+// quantity (`what`), naming the entry (`name(i)`) and what to check. Every LCA result goes through it.
+void require_finite(const std::vector<double>& v, const std::string& what, const std::function<std::string(size_t)>& name);
+// q_k[j] = Σ_r C[k, r] · B[r, j]: each provider's characterised biosphere column, per category.
 std::vector<std::vector<double>> characterised_columns(const ProductSystem& sys, const FlowMapping& mapping);
 // Solves one demand and characterises it. mapping.factors gives the characterisation.
 // `characterised` (optional) is characterised_columns(sys, mapping) computed once for many calls.

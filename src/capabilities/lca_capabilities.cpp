@@ -134,6 +134,11 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
   const ImportCounts n = count_exchanges(db);
   const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
   store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
+  nlohmann::json unusable = nlohmann::json::array();
+  for (const auto& u : lca::unusable_processes(sys)) {
+    const lca::Process& pr = db.processes[static_cast<size_t>(u.process)];
+    unusable.push_back({{"id", pr.id}, {"name", pr.name}, {"reason", u.reason}});
+  }
   return {{"name", db.name},
           {"format", db.format},
           {"path", path},
@@ -149,6 +154,7 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
           {"store_s", save_s},
           {"linking", link_summary(sys)},
           {"notes", sys.notes},
+          {"unusable_processes", unusable},
           {"warnings", db.warnings}};
 }
 
@@ -348,6 +354,10 @@ LcaContributions lca_contributions(Store& store, const Params& p) {
     const std::vector<double> diag = lca::technosphere_matrix(s.sys).diagonal;
     upstream.resize(lambda.size());
     for (size_t j = 0; j < lambda.size(); ++j) upstream[j] = lambda[j] * diag[j] * out.result.scaling[j];
+    lca::require_finite(upstream, "the upstream contribution", [&](size_t j) {
+      const lca::Process& pr = s.db.processes[static_cast<size_t>(s.sys.providers[j].process)];
+      return fmt::format("provider '{}' ({})", pr.name, pr.id);
+    });
   }
   // group the contributions of the providers
   std::map<std::string, LcaContributions::Row> groups;

@@ -177,6 +177,9 @@ Result import_result(json report) {
                {"exchanges", (*j)["exchanges"]},
                {"methods", (*j)["methods"].size()}};
   for (const auto& w : (*j)["warnings"]) r.warnings.push_back(w.get<std::string>());
+  for (const auto& u : (*j)["unusable_processes"])
+    r.warnings.push_back(fmt::format("process '{}' ({}) cannot be used: {}", u["name"].get<std::string>(),
+                                     u["id"].get<std::string>(), u["reason"].get<std::string>()));
   r.json = [j](const Result& res) {
     json out = *j;
     out["run_id"] = res.run_id;
@@ -207,6 +210,14 @@ Result import_result(json report) {
     if (!(*j)["notes"].empty())
       out << fmt::format("  {} allocation notes (see --format json), e.g. {}\n", (*j)["notes"].size(),
                          (*j)["notes"][0].get<std::string>());
+    const json& unusable = (*j)["unusable_processes"];
+    if (!unusable.empty())
+      out << fmt::format("{} process(es) provide nothing and cannot be used (neither as --process nor as a provider):\n",
+                         unusable.size());
+    for (size_t i = 0; i < unusable.size() && i < 20; ++i)
+      out << fmt::format("  '{}' ({}): {}\n", unusable[i]["name"].get<std::string>(), unusable[i]["id"].get<std::string>(),
+                         unusable[i]["reason"].get<std::string>());
+    if (unusable.size() > 20) out << fmt::format("  ... and {} more (see --format json)\n", unusable.size() - 20);
     const json& methods = (*j)["methods"];
     if (methods.empty())
       out << "LCIA methods: none in the package (no lcia_methods/)\n";
@@ -663,7 +674,8 @@ void add_lca_entries(std::vector<Capability>& t) {
                "store under --name, replacing one of the same name, and links it once with the default rules. The "
                "LCIA methods of a JSON-LD package's lcia_methods/ are stored too, as openLCA does. Reports counts of "
                "processes, flows, exchanges (with uncertainty), multi-output processes, the methods, the linking "
-               "(providers, cut-off inputs without a provider) and allocation notes; times in seconds.",
+               "(providers, cut-off inputs without a provider), allocation notes and the processes that provide "
+               "nothing (e.g. a reference product marked as an input), each with the reason; times in seconds.",
                object_schema({{"name", string_schema()},
                               {"format", string_schema("openlca-jsonld or ecospold2")},
                               {"path", string_schema()},
@@ -679,6 +691,10 @@ void add_lca_entries(std::vector<Capability>& t) {
                               {"store_s", number_schema("seconds")},
                               {"linking", object_schema({{"providers", count}, {"cutoffs", count}}, {})},
                               {"notes", array_of(string_schema())},
+                              {"unusable_processes",
+                               array_of(object_schema({{"id", string_schema()},
+                                                       {"name", string_schema()},
+                                                       {"reason", string_schema("why it provides nothing, and the fix")}}))},
                               {"warnings", array_of(string_schema())},
                               {"run_id", count}}),
                {"../shared/data/lca/uslci-jsonld", "--name", "uslci"},

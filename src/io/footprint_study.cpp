@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "io/json_number.hpp"
 #include "lca/footprint_internal.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
@@ -447,6 +448,8 @@ Study read_study(const std::filesystem::path& path) {
     }
     throw Error(ErrorCategory::InvalidInput, fmt::format("the study is not valid JSON ({})", e.what()),
                 ErrorContext{path.string(), line, col > 1 ? col - 1 : 1});
+  } catch (const json::exception& e) {  // a number out of range (1e400): name its line and key
+    throw io::json_number_error(e, text, path.string());
   }
   return parse_study(j, path.string());
 }

@@ -225,19 +225,35 @@ class FileParser {
     const pugi::xml_attribute a = x.attribute(attr);
     if (!a) missing(x, what + "/@" + attr);
     double v = 0;
-    if (!parse_number(a.value(), v)) {
-      const auto [line, col] = lines_.at(x.offset_debug());
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("{}: {} {}=\"{}\" is not a number: fix or re-export the dataset", where_, what,
-                              attr, a.value()),
-                  ErrorContext{where_, line, col, what + "/@" + attr});
-    }
+    if (!parse_number(a.value(), v) || !std::isfinite(v)) not_finite(x, a, what);
     return v;
   }
-  double optional_number(pugi::xml_node x, const char* attr, double dflt = 0) const {
+  // An optional attribute: absent or unreadable gives `dflt`; a number that is not finite (INF, NaN, 1e400) stops
+  // the import unless `infinite_ok` (openLCA writes variance="Infinity" for a geometric SD of 0).
+  double optional_number(pugi::xml_node x, const char* attr, double dflt = 0, bool infinite_ok = false) const {
     double v = dflt;
-    if (pugi::xml_attribute a = x.attribute(attr); a && !parse_number(a.value(), v)) v = dflt;
+    const pugi::xml_attribute a = x.attribute(attr);
+    if (!a) return v;
+    if (!parse_number(a.value(), v)) {
+      if (!infinite_ok && is_overflow(a.value())) not_finite(x, a, "uncertainty/" + std::string(local(x.name())));
+      return dflt;
+    }
+    if (!std::isfinite(v) && !infinite_ok) not_finite(x, a, "uncertainty/" + std::string(local(x.name())));
     return v;
+  }
+  static bool is_overflow(std::string_view s) {
+    double v = 0;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    return std::from_chars(s.data(), s.data() + s.size(), v).ec == std::errc::result_out_of_range;
+  }
+  [[noreturn]] void not_finite(pugi::xml_node x, pugi::xml_attribute a, const std::string& what) const {
+    const auto [line, col] = lines_.at(x.offset_debug());
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("{}: {} {}=\"{}\" is not a finite number: give a finite decimal number (fix or re-export "
+                            "the dataset)",
+                            where_, what, a.name(), a.value()),
+                ErrorContext{where_, line, col, what + "/@" + a.name()});
   }
 
   void documentation(pugi::xml_node ds, pugi::xml_node desc, pugi::xml_node act, nlohmann::json& doc) const {
@@ -271,8 +287,8 @@ class FileParser {
     if (const pugi::xml_node d = child(u, "lognormal")) {
       out.kind = Uncertainty::Lognormal;
       out.a = optional_number(d, "meanValue");
-      const double basic = optional_number(d, "variance", NAN);
-      const double total = optional_number(d, "varianceWithPedigreeUncertainty", basic);
+      const double basic = optional_number(d, "variance", NAN, true);
+      const double total = optional_number(d, "varianceWithPedigreeUncertainty", basic, true);
       if (std::isfinite(total) && total >= 0) {
         out.sigma_ln = std::sqrt(total);
         out.b = std::exp(out.sigma_ln);
@@ -283,8 +299,8 @@ class FileParser {
     } else if (const pugi::xml_node n = child(u, "normal")) {
       out.kind = Uncertainty::Normal;
       out.a = optional_number(n, "meanValue");
-      const double basic = optional_number(n, "variance", 0);
-      const double total = optional_number(n, "varianceWithPedigreeUncertainty", basic);
+      const double basic = optional_number(n, "variance", 0, true);
+      const double total = optional_number(n, "varianceWithPedigreeUncertainty", basic, true);
       out.b = std::isfinite(total) && total >= 0 ? std::sqrt(total) : 0;
       out.basic_variance = std::isfinite(basic) && basic >= 0 ? basic : 0;
     } else if (const pugi::xml_node t = child(u, "triangular")) {
@@ -344,7 +360,11 @@ class FileParser {
       Property p;
       p.name = text(pr, "name");
       p.unit = text(pr, "unitName");
-      if (!parse_number(pr.attribute("amount").value(), p.amount) || p.name.empty()) return;
+      if (!parse_number(pr.attribute("amount").value(), p.amount) || p.name.empty()) {
+        if (is_overflow(pr.attribute("amount").value())) not_finite(pr, pr.attribute("amount"), "property");
+        return;
+      }
+      if (!std::isfinite(p.amount)) not_finite(pr, pr.attribute("amount"), "property");
       e.properties.push_back(std::move(p));
     });
     return e;

@@ -388,6 +388,48 @@ TEST(EcoSpold2, MissingElementNamesFileAndElement) {
   EXPECT_THROW(read_ecospold2(dir.path().string()), Error);
 }
 
+// Numbers that are not finite (INF, NaN, an overflowing 1e400) stop the import with InvalidInput naming the
+// file, the line and the field; before this check amount="INF" was read and `lca calc` printed "total -nan".
+TEST(EcoSpold2, NonFiniteNumbersAreRefusedWithFileLineAndField) {
+  TempDir dir;
+  struct Case {
+    std::string from, to, field;
+  };
+  const Case cases[] = {
+      {"amount=\"40\"", "amount=\"INF\"", "flowData/elementaryExchange/@amount"},
+      {"amount=\"40\"", "amount=\"-inf\"", "flowData/elementaryExchange/@amount"},
+      {"amount=\"40\"", "amount=\"NaN\"", "flowData/elementaryExchange/@amount"},
+      {"amount=\"40\"", "amount=\"1e400\"", "flowData/elementaryExchange/@amount"},
+      {"meanValue=\"40\"", "meanValue=\"Infinity\"", "uncertainty/lognormal/@meanValue"},
+      {"meanValue=\"40\"", "meanValue=\"1e999\"", "uncertainty/lognormal/@meanValue"},
+  };
+  for (const auto& c : cases) {
+    std::string text = kLandfill;
+    const auto at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    const long line = 1 + static_cast<long>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    dir.write("landfill.spold", text);
+    try {
+      read_ecospold2(dir.path().string());
+      ADD_FAILURE() << c.to << ": no error";
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      EXPECT_EQ(e.category(), panocarbon::ErrorCategory::InvalidInput) << m;
+      EXPECT_NE(m.find("landfill.spold"), std::string::npos) << m;
+      EXPECT_NE(m.find("not a finite number"), std::string::npos) << m;
+      EXPECT_NE(m.find(c.to), std::string::npos) << m;
+      EXPECT_EQ(e.context().field, c.field) << m;
+      EXPECT_EQ(e.context().line, line) << m;
+    }
+  }
+  // openLCA writes variance="Infinity" for a geometric SD of 0: still read (and counted), not an error
+  std::string inf_var = kLandfill;
+  inf_var.replace(inf_var.find("variance=\"0.25\""), 15, "variance=\"Infinity\"");
+  dir.write("landfill.spold", inf_var);
+  EXPECT_NO_THROW(read_ecospold2(dir.path().string()));
+}
+
 TEST(EcoSpold2, NoSpoldFiles) {
   TempDir dir;
   dir.write("a.xml", "<x/>");

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "io/byte_source.hpp"
+#include "io/json_number.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
 
@@ -36,10 +37,8 @@ struct Package {
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("{} is not valid JSON ({}): fix or re-export the file", set->display(rel), e.what()),
                   ErrorContext{set->display(rel), line});
-    } catch (const json::exception& e) {  // e.g. a number out of range (1e400)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("{} cannot be read as JSON ({}): fix or re-export the file", set->display(rel), e.what()),
-                  ErrorContext{set->display(rel)});
+    } catch (const json::exception& e) {  // a number out of range (1e400): name its line and key
+      throw io::json_number_error(e, text, set->display(rel));
     }
   }
   const std::vector<std::string>& files(const std::string& folder) const {
@@ -403,6 +402,12 @@ Database read_package(const Package& p, const std::string& path) {
       if (ufactor != 1 || pfactor != 1) {
         x.amount = x.amount * ufactor / pfactor;
         ++converted;
+        if (!std::isfinite(x.amount))
+          throw Error(ErrorCategory::InvalidInput,
+                      fmt::format("{}: exchange {} ({}): amount {} × unit factor {} / flow property factor {} is not a "
+                                  "finite number: fix the amount or the conversion factors",
+                                  where, row, flow.name, amount->get<double>(), ufactor, pfactor),
+                      ErrorContext{where, 0, 0, "exchanges[" + std::to_string(row - 1) + "].amount"});
       }
       x.input = flag(e, "isInput", "input");
       x.avoided = flag(e, "isAvoidedProduct", "avoidedProduct");

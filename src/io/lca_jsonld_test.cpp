@@ -76,8 +76,8 @@ TEST(JsonLd, BrokenFilesAreClearErrors) {
   EXPECT_NE(error_of("{\"@id\":\"p\",\n\"exchanges\": [,]}").find("mem:processes/p.json is not valid JSON"),
             std::string::npos);
   EXPECT_NE(error_of("{\"@id\":\"p\",\n\"exchanges\": [,]}").find("line 2"), std::string::npos);
-  // found by the fuzzer: a number beyond double's range
-  EXPECT_NE(error_of(R"({"@id":"p","exchanges":[{"amount":1e400,"flow":{"@id":"steel"}}]})").find("cannot be read as JSON"),
+  // found by the fuzzer: a number beyond double's range (its line and key: NonFiniteNumbers below)
+  EXPECT_NE(error_of(R"({"@id":"p","exchanges":[{"amount":1e400,"flow":{"@id":"steel"}}]})").find("not a finite number"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"@id":"p","exchanges":{}})").find("has no \"exchanges\" array"), std::string::npos);
   EXPECT_NE(error_of(R"({"@id":"p","exchanges":[{"amount":"x","flow":{"@id":"steel"}}]})").find("no numeric \"amount\""),
@@ -88,4 +88,83 @@ TEST(JsonLd, BrokenFilesAreClearErrors) {
                 .find("unit 'furlong'"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"@id":"p","exchanges":[]})").find("no error"), std::string::npos);
+}
+
+// JSON cannot spell INF or NaN; a number beyond double's range (1e400) is refused with its file, line, column and
+// key, and so is an amount that overflows when converted to the reference unit (1e306 t = 1e309 kg).
+TEST(JsonLd, NonFiniteNumbersNameFileLineAndField) {
+  try {
+    read_jsonld_files(package("{\"@id\":\"p\",\n\"exchanges\":[\n  {\"amount\": 1e400, \"flow\":{\"@id\":\"steel\"}}]}"), "mem");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput) << m;
+    EXPECT_EQ(e.context().file, "mem:processes/p.json") << m;
+    EXPECT_EQ(e.context().line, 3) << m;
+    EXPECT_EQ(e.context().column, 14) << m;
+    EXPECT_EQ(e.context().field, "amount") << m;
+    EXPECT_NE(m.find("1e400"), std::string::npos) << m;
+    EXPECT_NE(m.find("not a finite number"), std::string::npos) << m;
+  }
+  // a flow file: the conversion factor of a flow property
+  auto files = package(R"({"@id":"p","exchanges":[]})");
+  files["flows/steel.json"] = "{\"@id\":\"steel\",\"name\":\"steel\",\"flowType\":\"PRODUCT_FLOW\",\n"
+                              "\"flowProperties\":[{\"conversionFactor\": -2e308, \"flowProperty\":{\"@id\":\"fp-mass\"}}]}";
+  try {
+    read_jsonld_files(files, "mem");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.context().file, "mem:flows/steel.json") << e.what();
+    EXPECT_EQ(e.context().line, 2) << e.what();
+    EXPECT_EQ(e.context().field, "conversionFactor") << e.what();
+  }
+  try {
+    read_jsonld_files(package(R"({"@id":"p","exchanges":[{"input":false,"quantitativeReference":true,"amount":1e306,
+      "flow":{"@id":"steel"},"unit":{"@id":"u-t","name":"t"},"flowProperty":{"@id":"fp-mass"}}]})"),
+                      "mem");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput) << m;
+    EXPECT_EQ(e.context().field, "exchanges[0].amount") << m;
+    EXPECT_NE(m.find("not a finite number"), std::string::npos) << m;
+  }
+}
+
+// A process whose reference product is marked as an input provides nothing: linking says so, with the reason,
+// and asking for it by name says it exists but was not usable (it used to answer "no process 'X'; did you mean: X").
+TEST(JsonLd, ReferenceProductMarkedAsInputIsReportedAsUnusable) {
+  auto files = package(R"({"@id":"p","name":"steel mill","exchanges":[{"input":true,"quantitativeReference":true,
+    "amount":1,"flow":{"@id":"steel"}},{"input":false,"amount":2,"flow":{"@id":"co2"}}]})");
+  files["processes/q.json"] = R"({"@id":"q","name":"rolling","exchanges":[{"input":false,"quantitativeReference":true,
+    "amount":1,"flow":{"@id":"steel"}}]})";
+  const Database db = read_jsonld_files(files, "mem");
+  const ProductSystem sys = build_system(db, {});
+  const auto unusable = unusable_processes(sys);
+  ASSERT_EQ(unusable.size(), 1u);
+  EXPECT_EQ(db.processes[static_cast<size_t>(unusable[0].process)].name, "steel mill");
+  EXPECT_NE(unusable[0].reason.find("quantitative reference 'steel' is marked as an input"), std::string::npos)
+      << unusable[0].reason;
+  try {
+    sys.find_provider("steel mill");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput) << m;
+    EXPECT_NE(m.find("process 'steel mill' (p) is in database"), std::string::npos) << m;
+    EXPECT_NE(m.find("not usable"), std::string::npos) << m;
+    EXPECT_NE(m.find("marked as an input"), std::string::npos) << m;
+    EXPECT_EQ(m.find("did you mean"), std::string::npos) << m;
+  }
+  // a system loaded from the store has no exchanges: the reason comes from the notes kept with it
+  ProductSystem cached = sys;
+  Database names = db;
+  for (auto& p : names.processes) p.exchanges.clear();
+  cached.db = &names;
+  try {
+    cached.find_provider("p");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("marked as an input"), std::string::npos) << e.what();
+  }
 }

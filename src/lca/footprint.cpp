@@ -367,6 +367,11 @@ json analyse(const Study& study, const Database& db, const Method& method) {
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
     return std::fabs(a.second) != std::fabs(b.second) ? std::fabs(a.second) > std::fabs(b.second) : a.first < b.first;
   });
+  // Shares are of the gross contributions G = Σ_j |d_j| (all providers, emissions and removals alike), not of
+  // the net total: a net total near or below zero (biogenic uptake) would turn shares meaningless or flip
+  // their sign. When no contribution is negative, G equals the total.
+  const double gross = abs_sum;
+  const auto share_of = [gross](double v) { return gross > 0 ? v / gross : 0.0; };
   const double ref = S.total != 0 ? std::fabs(S.total) : abs_sum;
   json hot = json::array();
   double hot_sum = 0;
@@ -379,7 +384,7 @@ json analyse(const Study& study, const Database& db, const Method& method) {
                    {"location", pr.location},
                    {"stage", stage_name(stage_of[static_cast<size_t>(p)])},
                    {"amount", v},
-                   {"share", S.total != 0 ? v / S.total : 0.0}});
+                   {"share", share_of(v)}});
     hot_sum += v;
   }
 
@@ -399,7 +404,7 @@ json analyse(const Study& study, const Database& db, const Method& method) {
                       {"unit", db.flows[static_cast<size_t>(pv.flow)].unit},
                       {"total", t.total},
                       {"direct", t.direct},
-                      {"share", run.product.total != 0 ? t.total / run.product.total : 0.0},
+                      {"share", share_of(t.total)},
                       {"parent", t.parent}});
     }
     if (nodes.size() > 300) warnings.push_back(fmt::format("the upstream tree has {} nodes; the report shows 300", nodes.size()));
@@ -577,13 +582,15 @@ json analyse(const Study& study, const Database& db, const Method& method) {
                         {"fossil", stage_split[st].fossil},
                         {"biogenic", stage_split[st].biogenic},
                         {"luc", stage_split[st].luc},
-                        {"share", S.total != 0 ? stage_split[st].total / S.total : 0.0},
+                        {"share", share_of(stage_split[st].total)},
                         {"processes", stage_processes[st].size()},
                         {"process_names", names}});
   }
   data["interpretation"] = {
       {"hot_spots", hot},
       {"hot_spots_total", hot_sum},
+      {"share_basis", "gross"},
+      {"gross_contributions", gross},
       {"stages", stages_j},
       {"demands", by_demand},
       {"tree", tree},
@@ -617,10 +624,37 @@ FootprintReport make_footprint(const Study& study, const Database& db) {
   return make_footprint(study, db, builtin_gwp_method(study.gwp_set));
 }
 
+namespace {
+// Every number of the report must be finite: a value that overflowed (or a NaN) stops the run with the path of
+// the figure instead of writing "inf" or null into the report and the PACT file.
+void require_finite_json(const json& j, const std::string& path, const std::string& file) {
+  const auto fail = [&](const std::string& shown) {
+    throw Error(ErrorCategory::Data,
+                fmt::format("the footprint result {} is {}, not a finite number: the numbers overflow (beyond ±1.8e308) "
+                            "or the system is (near) singular; check the study's amounts and the database's amounts and "
+                            "conversion factors for values near 1e308",
+                            path, shown),
+                ErrorContext{file});
+  };
+  if (j.is_number_float() && !std::isfinite(j.get<double>())) fail(fmt::format("{}", j.get<double>()));
+  if (j.is_string()) {  // PACT decimals are strings
+    std::string v = lower(j.get<std::string>());
+    if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.erase(0, 1);
+    if (v == "inf" || v == "infinity" || v == "nan") fail(j.get<std::string>());
+  }
+  if (j.is_object())
+    for (const auto& [k, v] : j.items()) require_finite_json(v, path + "." + k, file);
+  if (j.is_array())
+    for (size_t i = 0; i < j.size(); ++i) require_finite_json(j[i], fmt::format("{}[{}]", path, i), file);
+}
+}  // namespace
+
 FootprintReport make_footprint(const Study& study, const Database& db, const Method& method) {
   FootprintReport rep;
   rep.data = analyse(study, db, method);
+  require_finite_json(rep.data, "data", study.file);
   rep.pact = make_pact(study, db, method, rep.data);
+  require_finite_json(rep.pact, "pact", study.file);
   // the figures the run log keeps
   rep.data["results"] = rep.data["impact"];
   rep.data["results"]["pact_id"] = rep.pact["id"];

@@ -320,7 +320,14 @@ std::vector<Section> detail::make_document(const Study& study, const json& data,
     Section st{"Contribution by life-cycle stage", 3, {}};
     st.para("Direct emissions of the processes assigned to each stage (each process's own exchanges, scaled to the "
             "functional unit); the stages sum to the total.");
-    Table t{{"Stage", "Processes", "Total", "Fossil", "Biogenic", "dLUC", "Share"},
+    const double gross = itp.value("gross_contributions", 0.0);
+    st.para(fmt::format("Share (here and below) = the contribution ÷ the gross contributions G = Σ |direct "
+                        "contribution| over all processes = {} {}, so that emissions (+) and removals (−) keep their "
+                        "sign and the shares stay meaningful when the net total is zero or negative. The net total is "
+                        "{} of G{}.",
+                        num(gross), unit, pct(gross > 0 ? S.total / gross : 0.0),
+                        S.total <= 0 ? " (the net total is not positive: shares of it would be meaningless)" : ""));
+    Table t{{"Stage", "Processes", "Total", "Fossil", "Biogenic", "dLUC", "Share of G"},
             {false, true, true, true, true, true, true}, {}};
     std::vector<Bar> bars;
     double maxabs = 0;
@@ -333,25 +340,25 @@ std::vector<Section> detail::make_document(const Study& study, const json& data,
                       maxabs > 0 ? x["total"].get<double>() / maxabs : 0.0});
     }
     t.rows.push_back({"Total", std::to_string(active), num(S.total), num(S.fossil), num(S.biogenic), num(S.luc),
-                      pct(S.total != 0 ? 1.0 : 0.0)});
+                      pct(gross > 0 ? S.total / gross : 0.0)});
     st.table(t);
     st.bars(bars);
     doc.push_back(std::move(st));
     Section hs{"Hot spots", 3, {}};
     hs.para(fmt::format("Processes whose direct contribution is at least {} of the total, largest first (at most 50).",
                         pct(study.cutoff)));
-    Table h{{"Process", "Location", "Stage", unit, "Share"}, {false, false, false, true, true}, {}};
+    Table h{{"Process", "Location", "Stage", unit, "Share of G"}, {false, false, false, true, true}, {}};
     for (const auto& x : itp["hot_spots"])
       h.rows.push_back({x["process"].get<std::string>(), x["location"].get<std::string>(), x["stage"].get<std::string>(),
                         num(x["amount"].get<double>()), pct(x["share"].get<double>())});
-    h.rows.push_back({"All other processes", "", "", num(S.total - hot_sum), pct(S.total != 0 ? (S.total - hot_sum) / S.total : 0.0)});
+    h.rows.push_back({"All other processes", "", "", num(S.total - hot_sum), pct(gross > 0 ? (S.total - hot_sum) / gross : 0.0)});
     hs.table(h);
     doc.push_back(std::move(hs));
     Section tr{"Upstream tree", 3, {}};
     tr.para(fmt::format("Supply chain of the product (cradle-to-gate), branches of at least {} of its total, up to {} "
                         "levels. Totals include each branch's upstream.",
                         pct(study.cutoff), study.max_depth));
-    Table tt{{"Level", "Process", "Amount", "Total " + unit, "Share"}, {true, false, true, true, true}, {}};
+    Table tt{{"Level", "Process", "Amount", "Total " + unit, "Share of G"}, {true, false, true, true, true}, {}};
     for (const auto& x : itp["tree"])
       tt.rows.push_back({std::to_string(x["depth"].get<int>()),
                          std::string(static_cast<size_t>(2 * x["depth"].get<int>()), ' ') + x["process"].get<std::string>(),

@@ -167,6 +167,26 @@ TEST(FootprintStudy, NotAnObjectAndNotJson) {
   }
 }
 
+// 1e400 does not fit a double: the JSON parser's overflow used to escape as an internal error (exit 70); now an
+// input error naming the file, line, column and key.
+TEST(FootprintStudy, AnOverflowingNumberNamesLineAndField) {
+  const auto dir = std::filesystem::temp_directory_path() / "panocarbon_footprint_test";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "overflow.json";
+  std::ofstream(path) << "{\n  \"name\": \"x\",\n  \"reference_flow\": {\"amount\": 1e400, \"unit\": \"kg\"}\n}\n";
+  try {
+    read_study(path);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput) << e.what();
+    EXPECT_EQ(e.context().file, path.string());
+    EXPECT_EQ(e.context().line, 3);
+    EXPECT_EQ(e.context().column, 32);
+    EXPECT_EQ(e.context().field, "amount");
+    EXPECT_NE(e.message().find("1e400 of \"amount\" is not a finite number"), std::string::npos) << e.message();
+  }
+}
+
 // ---- text helpers ------------------------------------------------------------------------------------------
 TEST(FootprintText, PactDecimalsAreFixedNotationStrings) {
   EXPECT_EQ(pact_decimal(0), "0");
@@ -355,7 +375,43 @@ TEST(Footprint, StagesSumToTheTotal) {
   EXPECT_EQ(hot[0]["process_id"], "p-elec");
   EXPECT_EQ(hot[1]["process_id"], "p-wood");
   EXPECT_EQ(hot[2]["process_id"], "p-board");
-  EXPECT_NEAR(hot[0]["share"].get<double>(), 1.0 / 0.9352, 1e-12);
+  // shares of the gross contributions G = |−0.3648| + 1.0 + 0.3 = 1.6648 (not of the net 0.9352)
+  constexpr double G = 0.3648 + 1.0 + 0.3;
+  EXPECT_NEAR(r.data["interpretation"]["gross_contributions"].get<double>(), G, kTol);
+  EXPECT_NEAR(hot[0]["share"].get<double>(), 1.0 / G, 1e-12);
+  EXPECT_NEAR(hot[1]["share"].get<double>(), -0.3648 / G, 1e-12);
+  EXPECT_NEAR(st[0]["share"].get<double>(), -0.3648 / G, 1e-12);
+  EXPECT_NEAR(st[2]["share"].get<double>(), 0.3 / G, 1e-12);
+  EXPECT_NEAR(r.data["interpretation"]["tree"][0]["share"].get<double>(), 0.9352 / G, 1e-12);
+}
+
+// A net total below zero (a wood product that stores more carbon than its life cycle emits): with 3 kg CO2 taken up
+// per kg of wood harvested, the wood column is 0.96·(0.05 − 3.0 + 0.27 + 0.3) = −2.2848, the total
+// −2.2848 + 1.0 + 0.3 = −0.9848. A share of the net total would give the electricity's +1.0 kg as −101.5 %; of the
+// gross contributions G = 2.2848 + 1.3 = 3.5848 it is +27.9 %, and the report says what the shares are of.
+TEST(Footprint, SharesOfANegativeTotalKeepTheirSign) {
+  Database db = test_database();
+  for (auto& p : db.processes)
+    if (p.id == "p-wood")
+      for (auto& x : p.exchanges)
+        if (db.flows[static_cast<size_t>(x.flow)].id == "co2air") x.amount = 3.0;
+  const FootprintReport r = make_footprint(parse_study(board_study(), "board.json"), db);
+  EXPECT_NEAR(r.data["impact"]["total"].get<double>(), -0.9848, kTol);
+  constexpr double G = 2.2848 + 1.3;
+  const json& itp = r.data["interpretation"];
+  EXPECT_NEAR(itp["gross_contributions"].get<double>(), G, kTol);
+  EXPECT_EQ(itp["share_basis"], "gross");
+  EXPECT_EQ(itp["hot_spots"][0]["process_id"], "p-wood");
+  EXPECT_NEAR(itp["hot_spots"][0]["share"].get<double>(), -2.2848 / G, 1e-12);
+  EXPECT_EQ(itp["hot_spots"][1]["process_id"], "p-elec");
+  EXPECT_NEAR(itp["hot_spots"][1]["share"].get<double>(), 1.0 / G, 1e-12);
+  EXPECT_GT(itp["stages"][1]["share"].get<double>(), 0);  // energy: an emission, a positive share
+  EXPECT_NEAR(itp["stages"][1]["share"].get<double>(), 1.0 / G, 1e-12);
+  EXPECT_NE(r.markdown.find("Share of G"), std::string::npos);
+  EXPECT_NE(r.markdown.find("the gross contributions G"), std::string::npos);
+  EXPECT_NE(r.markdown.find("the net total is not positive"), std::string::npos);
+  EXPECT_NE(r.markdown.find("27.9"), std::string::npos);  // the electricity's share, +27.9 %
+  EXPECT_EQ(r.markdown.find("-101.5"), std::string::npos);
 }
 
 TEST(Footprint, ProcessesNoStageMatchesGoToOther) {
@@ -570,6 +626,24 @@ TEST(Footprint, ReportsAreSelfContainedAndEscaped) {
   for (const char* f : {"report.md", "report.html", "pact.json"}) EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
   std::ifstream in(dir / "pact.json");
   EXPECT_EQ(json::parse(in), r.pact);
+}
+
+// A result that overflows (2 kWh × 1e308 kg CO2/kWh = 2e308 > the largest double) stops the footprint with a data
+// error naming the flow, instead of writing "inf" into the report and the PACT file.
+TEST(Footprint, AnOverflowingResultIsAnError) {
+  Database db = test_database();
+  for (auto& p : db.processes)
+    if (p.id == "p-elec") p.exchanges[1].amount = 1e308;
+  try {
+    make_footprint(parse_study(board_study(), "board.json"), db);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::Data) << m;
+    EXPECT_NE(m.find("not finite"), std::string::npos) << m;
+    EXPECT_NE(m.find("Carbon dioxide, fossil"), std::string::npos) << m;
+    EXPECT_NE(m.find("overflow"), std::string::npos) << m;
+  }
 }
 
 }  // namespace

@@ -119,6 +119,30 @@ struct McRun {
   MonteCarloModel model;
 };
 
+// E[X^k] of a lognormal with median m and σ of ln: m^k exp(k² σ² / 2).
+double ln_raw(double m, double s, int k) { return std::pow(m, k) * std::exp(k * k * s * s / 2); }
+// Fourth central moment of Z = A + B, A and B independent lognormals (median, σ of ln), from the raw moments
+// E[Z^k] = Σ C(k, i) E[A^i] E[B^(k−i)].
+double sum_of_lognormals_central4(double ma, double sa, double mb, double sb) {
+  double raw[5];
+  const double binom[5][5] = {{1}, {1, 1}, {1, 2, 1}, {1, 3, 3, 1}, {1, 4, 6, 4, 1}};
+  for (int k = 0; k <= 4; ++k) {
+    raw[k] = 0;
+    for (int i = 0; i <= k; ++i) raw[k] += binom[k][i] * ln_raw(ma, sa, i) * ln_raw(mb, sb, k - i);
+  }
+  const double mu = raw[1];
+  return raw[4] - 4 * mu * raw[3] + 6 * mu * mu * raw[2] - 3 * std::pow(mu, 4);
+}
+// Standard normal quantile z_p by bisection on erfc (the test needs 0.025, 0.5, 0.975).
+double z_of(double p) {
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (lo + hi) / 2;
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 }  // namespace
 
 TEST(LcaMonteCarlo, MeanOfAChainMatchesTheLognormalProductMean) {
@@ -139,13 +163,52 @@ TEST(LcaMonteCarlo, MeanOfAChainMatchesTheLognormalProductMean) {
   const auto m2 = [](double med, double s) { return med * med * std::exp(2 * s * s); };
   const auto m1 = [](double med, double s) { return med * std::exp(s * s / 2); };
   const double var = m2(2, s2) - m1(2, s2) * m1(2, s2) + m2(0.5, s1) * m2(3, s3) - std::pow(m1(0.5, s1) * m1(3, s3), 2);
-  EXPECT_NEAR(total.summary.sd, std::sqrt(var), 0.03 * std::sqrt(var));
+  // the sample SD within 4 standard errors of σ: Var(s²) = (μ4 − σ⁴ (n − 3)/(n − 1)) / n, SE(s) = SE(s²) / (2σ),
+  // μ4 of Z = A + B from the lognormal raw moments E[X^k] = median^k exp(k² σ² / 2) of A = 2·LN(0, s2) and
+  // B = 1.5·LN(0, √(s1² + s3²)) (a product of independent lognormals is lognormal)
+  const double central4 = sum_of_lognormals_central4(2, s2, 1.5, std::sqrt(s1 * s1 + s3 * s3));
+  const double n = 40000;
+  const double se_sd = std::sqrt((central4 - var * var * (n - 3) / (n - 1)) / n) / (2 * std::sqrt(var));
+  EXPECT_NEAR(total.summary.sd, std::sqrt(var), 4 * se_sd) << "se " << se_sd;
   // the direct CO2 of P1 has the largest first-order variance: P1 (two parameters) leads
   ASSERT_FALSE(total.contributions.empty());
   EXPECT_EQ(r.db.processes[static_cast<size_t>(total.contributions[0].process)].name, "P1");
   double sum = 0;
   for (const auto& c : total.contributions) sum += c.share_pct;
   EXPECT_NEAR(sum, 100, 1e-9);
+}
+
+// One lognormal parameter: P1's CO2 (median 2, σ = ln 1.5), the rest constant, so Z = 1.5 + 2X with X ~ LN(0, σ).
+// Every statistic against its closed form within 4 of its own standard errors (n = 40,000):
+//   mean 1.5 + 2 e^{σ²/2}, SE = sd/√n;  variance 4 (e^{σ²} − 1) e^{σ²}, SE(s²) = √((μ4 − σ_Z⁴ (n−3)/(n−1))/n);
+//   quantiles q_p = 1.5 + 2 exp(σ z_p), SE(q_p) = √(p (1 − p) / n) / f_Z(q_p), f_Z(z) = f_X((z − 1.5)/2) / 2.
+TEST(LcaMonteCarlo, MomentsAndQuantilesOfOneLognormalWithinTheirStandardErrors) {
+  const double sigma = std::log(1.5);
+  McRun r(chain(1.0, 1.5, 1.0));
+  const uint64_t draws = 40000;
+  const McResult res = r.mc(draws, 2, 2024);
+  const unc::Summary& t = res.categories[0].summary;
+  const double n = static_cast<double>(draws);
+  const double w = std::exp(sigma * sigma);
+  const double mean = 1.5 + 2 * std::exp(sigma * sigma / 2);
+  const double var = 4 * (w - 1) * w;
+  EXPECT_NEAR(t.mean, mean, 4 * t.sd / std::sqrt(n));
+  const double central4 = sum_of_lognormals_central4(2, sigma, 1.5, 0.0);
+  const double se_var = std::sqrt((central4 - var * var * (n - 3) / (n - 1)) / n);
+  EXPECT_NEAR(t.sd * t.sd, var, 4 * se_var) << "se " << se_var;
+  const auto density = [&](double z) {
+    const double x = (z - 1.5) / 2;
+    return std::exp(-std::pow(std::log(x), 2) / (2 * sigma * sigma)) / (x * sigma * std::sqrt(2 * M_PI)) / 2;
+  };
+  const std::pair<double, double> quantiles[] = {{0.025, t.p2_5}, {0.5, t.median}, {0.975, t.p97_5}};
+  for (const auto& [p, got] : quantiles) {
+    const double q = 1.5 + 2 * std::exp(sigma * z_of(p));
+    const double se = std::sqrt(p * (1 - p) / n) / density(q);
+    EXPECT_NEAR(got, q, 4 * se) << "p " << p << " se " << se;
+  }
+  // the closed forms are not loose: the median is 3.5 exactly, and its SE is below 0.5 %
+  EXPECT_NEAR(1.5 + 2 * std::exp(sigma * z_of(0.5)), 3.5, 1e-12);
+  EXPECT_LT(std::sqrt(0.25 / n) / density(3.5), 0.005 * 3.5);
 }
 
 TEST(LcaMonteCarlo, ZeroSigmaGivesTheDeterministicResultOnEveryDraw) {
@@ -349,7 +412,9 @@ TEST(LcaMonteCarlo, SignsScalesAndZeroAmounts) {
       std::vector<double> v(2001);
       r.model.samplers[&p - r.model.parameters.data()].fill(0, v.size(), v.data());
       for (double d : v) ASSERT_LT(d, 0);
-      EXPECT_NEAR(unc::summarize(v).median, -0.2, 0.02);
+      // the median within 4 of its standard errors: SE = √(¼ / n) / f(median), f(median) = 1 / (0.2 σ √(2π)), σ = ln 1.4
+      const double se = std::sqrt(0.25 / static_cast<double>(v.size())) * 0.2 * std::log(1.4) * std::sqrt(2 * M_PI);
+      EXPECT_NEAR(unc::summarize(v).median, -0.2, 4 * se) << "se " << se;
     }
   // the deterministic value through the model equals calculate()
   Solver solver(r.sys);
@@ -425,4 +490,42 @@ TEST(LcaMonteCarlo, TheCachedSystemIsRefused) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("built from the exchanges"), std::string::npos) << e.what();
   }
+}
+
+// Monte Carlo characterises with the same C as calculate(): an imported method (openLCA convention, the factor of
+// an input row negated) scores a resource input of 3 kg with factor 2 as +6 in the model's constant part and in
+// its drawn entries alike.
+TEST(LcaMonteCarlo, ImportedMethodInputSignsMatchTheDeterministicResult) {
+  McBuilder b;
+  const int32_t x = b.flow("x", FlowType::Product);
+  const int32_t ore = b.flow("Iron ore", FlowType::Elementary, "in ground");
+  const int32_t co2 = b.flow("Carbon dioxide, fossil", FlowType::Elementary, kAir);
+  Process& p = b.process("mine");
+  p.exchanges = {McBuilder::ex(x, 1, false, true), McBuilder::ex(ore, 3, true), McBuilder::ln(McBuilder::ex(ore, 1, true), 1.0001),
+                 McBuilder::ex(co2, 0.5, false)};
+  p.exchanges[2].id = "drawn ore";
+  McRun r(b.done());
+  r.method = Method{};
+  r.method.name = "resources";
+  for (const auto& [f, v] : std::vector<std::pair<int32_t, double>>{{ore, 2.0}, {co2, 1.0}}) {
+    CharacterisationFactor cf;
+    cf.flow_id = r.db.flows[static_cast<size_t>(f)].id;
+    cf.value = v;
+    cf.match_by_cas = false;
+    r.method.categories.push_back({"c" + std::to_string(f), "u", {cf}});
+  }
+  r.mapping = map_flows(r.db, r.method);
+  const McResult res = r.mc(50, 1, 7, 1);
+  Solver solver(r.sys);
+  const LcaResult det = calculate(r.sys, solver, r.method, r.mapping, Demand{r.sys.find_provider("mine"), 1.0});
+  EXPECT_NEAR(det.impacts[0], 2.0 * (3 + 1), 1e-12);  // ore taken in: +8, not −8
+  EXPECT_NEAR(det.impacts[1], 0.5, 1e-12);
+  EXPECT_NEAR(res.categories[0].deterministic, det.impacts[0], 1e-12);
+  EXPECT_NEAR(res.categories[1].deterministic, det.impacts[1], 1e-12);
+  ASSERT_EQ(r.model.b_entries.size(), 1u);           // the drawn ore, weight c · dir · scale = 2 · (−1) · (−1)
+  EXPECT_DOUBLE_EQ(r.model.b_weight[0], 2.0);
+  // the mean of 6 + 2X, X ~ LN(0, ln 1.0001) (the drawn 1 kg of ore), within 4 standard errors
+  const double s2 = std::pow(std::log(1.0001), 2);
+  EXPECT_NEAR(res.categories[0].summary.mean, 6 + 2 * std::exp(s2 / 2), 4 * res.categories[0].summary.sd / std::sqrt(50.0));
+  EXPECT_GT(res.categories[0].summary.sd, 0);
 }

@@ -354,7 +354,11 @@ TEST(Lca, MethodCsvUnitsAndErrors) {
   EXPECT_NE(csv_error("Category,Flow\nc,f\n").find("is not an openLCA factor CSV"), std::string::npos);
   const std::string bad = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,abc\n");
   EXPECT_NE(bad.find("line 2"), std::string::npos) << bad;
-  EXPECT_NE(bad.find("factor 'abc' is not a number"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("factor 'abc' is not a finite number"), std::string::npos) << bad;
+  const std::string inf = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,1\nc,g,Mass,kg,,-inf\n");
+  EXPECT_NE(inf.find("line 3"), std::string::npos) << inf;
+  EXPECT_NE(inf.find("factor '-inf' is not a finite number"), std::string::npos) << inf;
+  EXPECT_NE(csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,kg,,nan\n").find("not a finite number"), std::string::npos);
   const std::string unit = csv_error("LCIA category,Flow,Flow property,Flow unit,Location,Factor\nc,f,Mass,furlong,,1\n");
   EXPECT_NE(unit.find("unit 'furlong' is not a known LCA unit"), std::string::npos) << unit;
 }
@@ -386,4 +390,112 @@ TEST(Lca, ChosenProviderMustProvideTheFlowAndEmptySystemsAreRefused) {
   } catch (const Error& err) {
     EXPECT_NE(std::string(err.what()).find("the database provides no products"), std::string::npos) << err.what();
   }
+}
+
+// Signs of input flows (docs/lca.md, "Signs of input flows"). Widget production (1 kg widget) takes 2 kg ore
+// concentrate and 0.5 kg "Carbon dioxide, in air", emits 3 kg fossil CO2 and 0.1 kg biogenic CO2; ore concentration
+// (1 kg) takes 3 kg iron ore (its compartment only the leaf "in ground", as openLCA 1.x references without
+// categories/ give it), 0.4 kg biogenic CO2 from air (an input of an emission flow) and emits 1 kg fossil CO2.
+// Per kg widget: s = (1, 2); g: fossil CO2 +5, in air −0.5, iron ore −6, biogenic CO2 0.1 − 0.8 = −0.7.
+// Imported (openLCA) convention, factor of an input row negated:
+//   ore factor 1 → +6; in air −1 → −0.5; mixed (fossil 1, ore 0.1, in air −1) → 5 + 0.6 − 0.5 = 5.1;
+//   biogenic CO2 occurs as input and output: an output row, factor 1 → −0.7.
+// Built-in IPCC (net emission): total = 5 − 0.5 − 0.7 = 3.8, biogenic −1.2.
+TEST(Lca, InputFlowSignsImportedAndBuiltInMethods) {
+  Builder b;
+  const int32_t w = b.flow("widget", FlowType::Product), c = b.flow("ore concentrate", FlowType::Product);
+  const int32_t ore = b.flow("Iron ore", FlowType::Elementary, "in ground");
+  const int32_t co2 = b.flow("Carbon dioxide, fossil", FlowType::Elementary, kAir);
+  const int32_t air = b.flow("Carbon dioxide, in air", FlowType::Elementary, kInAir);
+  const int32_t bio = b.flow("Carbon dioxide, biogenic", FlowType::Elementary, kAir);
+  Process& pa = b.process("widget production");
+  pa.exchanges = {Builder::ex(w, 1, false, true), Builder::ex(c, 2, true), Builder::ex(co2, 3, false),
+                  Builder::ex(air, 0.5, true), Builder::ex(bio, 0.1, false)};
+  Process& pb = b.process("ore concentration");
+  pb.exchanges = {Builder::ex(c, 1, false, true), Builder::ex(ore, 3, true), Builder::ex(bio, 0.4, true),
+                  Builder::ex(co2, 1, false)};
+  const Database db = b.done();
+  const ProductSystem sys = build_system(db, {});
+  const Solver solver(sys);
+  Method m;  // as read_method_csv / read_method_jsonld make it
+  m.name = "imported";
+  const auto cat = [&](const std::string& name, std::vector<std::pair<int32_t, double>> fs) {
+    ImpactCategory ic{name, "u", {}};
+    for (const auto& [f, v] : fs) {
+      CharacterisationFactor cf;
+      cf.flow_id = db.flows[static_cast<size_t>(f)].id;
+      cf.value = v;
+      cf.match_by_cas = false;
+      ic.factors.push_back(cf);
+    }
+    m.categories.push_back(ic);
+  };
+  cat("res", {{ore, 1.0}});
+  cat("uptake", {{air, -1.0}});
+  cat("mixed", {{co2, 1.0}, {ore, 0.1}, {air, -1.0}});
+  cat("bio", {{bio, 1.0}});
+  EXPECT_EQ(m.sign, FactorSign::InputPositive);
+  const FlowMapping map = map_flows(db, m);
+  const Demand d{sys.find_provider("widget production"), 1.0};
+  const LcaResult r = calculate(sys, solver, m, map, d);
+  const double expected[] = {6.0, -0.5, 5.1, -0.7};
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_NEAR(r.impacts[k], expected[k], 1e-12) << m.categories[k].name;
+    double sum = 0;
+    for (double x : r.direct[k]) sum += x;
+    EXPECT_NEAR(sum, expected[k], 1e-12) << m.categories[k].name;
+  }
+  // the ore is all in the ore concentration's column: +6 there, nothing in widget production's
+  EXPECT_NEAR(r.direct[0][static_cast<size_t>(sys.find_provider("ore concentration"))], 6.0, 1e-12);
+  // the same C for many demands (transposed solves), the tree and Monte Carlo's model
+  const auto many = calculate_many(sys, solver, map, {d});
+  for (size_t k = 0; k < 4; ++k) EXPECT_NEAR(many[0][k], expected[k], 1e-12);
+  for (size_t k = 0; k < 4; ++k) EXPECT_NEAR(upstream_tree(r, solver, map, k, 0, 8)[0].total, expected[k], 1e-12);
+  // Built-in method: net emission convention
+  const Method ipcc = builtin_gwp_method("AR6");
+  EXPECT_EQ(ipcc.sign, FactorSign::NetEmission);
+  const FlowMapping imap = map_flows(db, ipcc);
+  const LcaResult ri = calculate(sys, solver, ipcc, imap, d);
+  EXPECT_NEAR(ri.impacts[0], 3.8, 1e-12);   // total
+  EXPECT_NEAR(ri.impacts[1], 5.0, 1e-12);   // fossil
+  EXPECT_NEAR(ri.impacts[2], -1.2, 1e-12);  // biogenic: uptake in air −0.5, biogenic CO2 net −0.7
+  // the direction of each row of B: iron ore and CO2 in air are input rows, the biogenic CO2 (both) is not
+  for (size_t row = 0; row < sys.elementary.size(); ++row) {
+    const int32_t f = sys.elementary[row];
+    EXPECT_EQ(sys.elementary_input[row] != 0, f == ore || f == air) << db.flows[static_cast<size_t>(f)].name;
+  }
+}
+
+// A result that overflows is an error naming the quantity, not "total -nan" (exit 0): 2 kg of y, each emitting
+// 1e308 kg CO2, is 2e308 kg, beyond the largest double. calc (one demand), the transposed solves of several
+// demands and the tree all refuse it.
+TEST(Lca, NonFiniteResultsAreErrorsThatSayWhich) {
+  Builder b;
+  const int32_t x = b.flow("x", FlowType::Product), y = b.flow("y", FlowType::Product);
+  const int32_t co2 = b.flow("Carbon dioxide, fossil", FlowType::Elementary, kAir);
+  b.process("P1").exchanges = {Builder::ex(x, 1, false, true), Builder::ex(y, 2, true)};
+  b.process("P2").exchanges = {Builder::ex(y, 1, false, true), Builder::ex(co2, 1e308, false)};
+  const Database db = b.done();
+  const ProductSystem sys = build_system(db, {});
+  const Solver solver(sys);
+  const Method m = builtin_gwp_method("AR6");
+  const FlowMapping map = map_flows(db, m);
+  const Demand d{sys.find_provider("P1"), 1.0};
+  try {
+    calculate(sys, solver, m, map, d);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(e.category(), ErrorCategory::Data) << msg;
+    EXPECT_NE(msg.find("the result is not finite: the inventory of flow 'Carbon dioxide, fossil'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("overflow"), std::string::npos) << msg;
+  }
+  try {
+    calculate_many(sys, solver, map, {d, {sys.find_provider("P2"), 1.0}});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not finite"), std::string::npos) << e.what();
+  }
+  // one unit of P2 alone is finite (1e308)
+  EXPECT_DOUBLE_EQ(calculate(sys, solver, m, map, {sys.find_provider("P2"), 1.0}).impacts[0], 1e308);
 }

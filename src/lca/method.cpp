@@ -1,6 +1,7 @@
 // LCIA methods (the built-in IPCC 2021 GWP100 method and openLCA's reference CSV) and the mapping of their
 // factors to a database's elementary flows: by flow id, then by name + compartment, then by CAS.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -23,6 +24,7 @@ Method builtin_gwp_method(const std::string& gwp_set) {
   m.name = "IPCC 2021 GWP100";
   if (set.name != "AR6") m.name += " (" + set.name + " values)";
   m.source = "panocarbon data/lcia_ipcc2021_gwp100.csv with " + set.document + " GWP100";
+  m.sign = FactorSign::NetEmission;
   const char* names[] = {"total", "fossil", "biogenic", "luc"};
   for (const char* n : names) m.categories.push_back({n, "kg CO2e", {}});
   io::CsvReader r(detail::embedded_file("lcia_ipcc2021_gwp100.csv"), "data/lcia_ipcc2021_gwp100.csv");
@@ -67,8 +69,10 @@ Method read_method_csv(const std::string& path, const std::string& name) {
       throw Error(ErrorCategory::InvalidInput, "row has fewer than 6 fields: expected category,flow,property,unit,location,factor",
                   r.context());
     double v = 0;
-    if (!io::parse_double(f[5], v))
-      throw Error(ErrorCategory::InvalidInput, "factor '" + std::string(f[5]) + "' is not a number", r.context(6, "Factor"));
+    if (!io::parse_double(f[5], v) || !std::isfinite(v))
+      throw Error(ErrorCategory::InvalidInput,
+                  "factor '" + std::string(f[5]) + "' is not a finite number: give the factor as a finite decimal number",
+                  r.context(6, "Factor"));
     // factors per g, t, kWh, ... to per canonical unit (kg, MJ, m3, ...), as the readers store amounts
     const units::LcaUnit* unit = units::find(f[3]);
     if (!unit)
@@ -92,6 +96,7 @@ Method read_method_csv(const std::string& path, const std::string& name) {
 
 FlowMapping map_flows(const Database& db, const Method& method) {
   FlowMapping out;
+  out.sign = method.sign;
   const size_t nf = db.flows.size();
   out.factors.assign(method.categories.size(), std::vector<double>(nf, 0.0));
   std::vector<std::string> kind(nf), nname(nf), cas(nf);

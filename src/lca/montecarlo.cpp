@@ -211,17 +211,14 @@ MonteCarloModel montecarlo_model(const ProductSystem& sys, const FlowMapping& ma
     }
   }
   // B: only characterised flows
-  std::vector<double> dir(sys.elementary.size(), 1.0);
-  for (size_t r = 0; r < sys.elementary.size(); ++r)
-    if (compartment_kind(db.flows[static_cast<size_t>(sys.elementary[r])].compartment) == "resource") dir[r] = -1;
+  const auto crow = characterisation_rows(sys, mapping);  // the same C as every deterministic result
   m.q0.assign(m.categories, std::vector<double>(sys.providers.size(), 0.0));
   std::vector<double> c(m.categories);
   for (size_t t = 0; t < sys.biosphere.size(); ++t) {
     const Triplet& tr = sys.biosphere[t];
-    const size_t flow = static_cast<size_t>(sys.elementary[static_cast<size_t>(tr.row)]);
     bool any = false;
     for (size_t k = 0; k < m.categories; ++k) {
-      c[k] = mapping.factors[k][flow] * dir[static_cast<size_t>(tr.row)];
+      c[k] = crow[k][static_cast<size_t>(tr.row)];
       any = any || c[k] != 0;
     }
     if (!any) continue;

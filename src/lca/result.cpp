@@ -4,34 +4,65 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <functional>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
 
 namespace panocarbon::lca {
 namespace {
-
-// The direction in which a flow's factor applies: −1 for resources (taken in), +1 for emissions.
-std::vector<double> directions(const ProductSystem& sys) {
-  std::vector<double> dir(sys.elementary.size(), 1.0);
-  for (size_t r = 0; r < sys.elementary.size(); ++r)
-    if (compartment_kind(sys.db->flows[static_cast<size_t>(sys.elementary[r])].compartment) == "resource") dir[r] = -1;
-  return dir;
+std::string category_label(const Method& m, size_t k) {
+  return k < m.categories.size() ? "'" + m.categories[k].name + "'" : std::to_string(k + 1);
 }
-
+std::string provider_name(const ProductSystem& sys, size_t j) {
+  const Process& p = sys.db->processes[static_cast<size_t>(sys.providers[j].process)];
+  return fmt::format("'{}' ({})", p.name, p.id);
+}
 }  // namespace
 
-// q_k[j] = Σ_r c_k(flow r) · dir_r · B[r, j]: the characterised biosphere column of each provider.
-std::vector<std::vector<double>> characterised_columns(const ProductSystem& sys, const FlowMapping& mapping) {
-  const auto dir = directions(sys);
-  std::vector<std::vector<double>> q(mapping.factors.size(), std::vector<double>(sys.providers.size(), 0.0));
-  for (size_t k = 0; k < q.size(); ++k) {
-    const auto& cf = mapping.factors[k];
-    for (const auto& t : sys.biosphere) {
-      const double c = cf[static_cast<size_t>(sys.elementary[static_cast<size_t>(t.row)])];
-      if (c != 0) q[k][static_cast<size_t>(t.col)] += c * dir[static_cast<size_t>(t.row)] * t.value;
+void require_finite(const std::vector<double>& v, const std::string& what, const std::function<std::string(size_t)>& name) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (std::isfinite(v[i])) continue;
+    size_t count = 0;
+    for (const double x : v) count += std::isfinite(x) ? 0 : 1;
+    throw Error(ErrorCategory::Data,
+                fmt::format("the result is not finite: {} of {} is {} ({} of {} entries not finite). The numbers overflow "
+                            "(beyond ±1.8e308) or the system is (near) singular: check the amounts and conversion factors "
+                            "of the processes involved for values near 1e308 and for loops whose inputs equal their outputs",
+                            what, name(i), v[i], count, v.size()));
+  }
+}
+
+std::vector<std::vector<double>> characterisation_rows(const ProductSystem& sys, const FlowMapping& mapping) {
+  const size_t m = sys.elementary.size();
+  if (mapping.sign == FactorSign::InputPositive && sys.elementary_input.size() != m)
+    throw Error(ErrorCategory::Internal, "product system without the direction of its elementary flows");
+  std::vector<double> dir(m, 1.0);
+  for (size_t r = 0; r < m; ++r) {
+    if (mapping.sign == FactorSign::InputPositive) {
+      if (sys.elementary_input[r]) dir[r] = -1;
+    } else if (compartment_kind(sys.db->flows[static_cast<size_t>(sys.elementary[r])].compartment) == "resource") {
+      dir[r] = -1;
     }
   }
+  std::vector<std::vector<double>> c(mapping.factors.size(), std::vector<double>(m, 0.0));
+  for (size_t k = 0; k < c.size(); ++k)
+    for (size_t r = 0; r < m; ++r) c[k][r] = mapping.factors[k][static_cast<size_t>(sys.elementary[r])] * dir[r];
+  return c;
+}
+
+// q_k[j] = Σ_r C[k, r] · B[r, j]: the characterised biosphere column of each provider.
+std::vector<std::vector<double>> characterised_columns(const ProductSystem& sys, const FlowMapping& mapping) {
+  const auto c = characterisation_rows(sys, mapping);
+  std::vector<std::vector<double>> q(c.size(), std::vector<double>(sys.providers.size(), 0.0));
+  for (size_t k = 0; k < q.size(); ++k)
+    for (const auto& t : sys.biosphere) {
+      const double ck = c[k][static_cast<size_t>(t.row)];
+      if (ck != 0) q[k][static_cast<size_t>(t.col)] += ck * t.value;
+    }
   return q;
 }
 
@@ -47,9 +78,14 @@ LcaResult calculate(const ProductSystem& sys, const Solver& solver, const Method
   std::vector<double> f(sys.providers.size(), 0.0);
   f[static_cast<size_t>(demand.provider)] = demand.amount;
   r.scaling = solver.solve(f);
+  require_finite(r.scaling, "the scaling", [&](size_t j) { return "provider " + provider_name(sys, j); });
   auto t1 = std::chrono::steady_clock::now();
   r.inventory.assign(sys.elementary.size(), 0.0);
   for (const auto& t : sys.biosphere) r.inventory[static_cast<size_t>(t.row)] += t.value * r.scaling[static_cast<size_t>(t.col)];
+  require_finite(r.inventory, "the inventory", [&](size_t i) {
+    const Flow& fl = sys.db->flows[static_cast<size_t>(sys.elementary[i])];
+    return fmt::format("flow '{}' ({})", fl.name, fl.compartment);
+  });
   std::vector<std::vector<double>> own;
   if (!characterised) own = characterised_columns(sys, mapping);
   const auto& q = characterised ? *characterised : own;
@@ -60,6 +96,10 @@ LcaResult calculate(const ProductSystem& sys, const Solver& solver, const Method
       r.direct[k][j] = q[k][j] * r.scaling[j];
       r.impacts[k] += r.direct[k][j];
     }
+  require_finite(r.impacts, "the impact", [&](size_t k) { return "category " + category_label(method, k); });
+  for (size_t k = 0; k < q.size(); ++k)
+    require_finite(r.direct[k], "the direct contribution to " + category_label(method, k),
+                   [&](size_t j) { return "provider " + provider_name(sys, j); });
   auto t2 = std::chrono::steady_clock::now();
   r.stats = solver.stats();
   r.stats.solve_s = std::chrono::duration<double>(t1 - t0).count();
@@ -75,7 +115,11 @@ std::vector<std::vector<double>> calculate_many(const ProductSystem& sys, const 
   const auto& q = characterised ? *characterised : own;
   std::vector<std::vector<double>> lambda;
   lambda.reserve(q.size());
-  for (const auto& qk : q) lambda.push_back(solver.solve_transposed(qk));  // λ_k = A⁻ᵀ q_k
+  for (const auto& qk : q) {
+    lambda.push_back(solver.solve_transposed(qk));  // λ_k = A⁻ᵀ q_k
+    require_finite(lambda.back(), "the impact per unit (Aᵀλ = q) of category " + std::to_string(lambda.size()),
+                   [&](size_t j) { return "provider " + provider_name(sys, j); });
+  }
   std::vector<std::vector<double>> out(demands.size(), std::vector<double>(q.size(), 0.0));
   for (size_t d = 0; d < demands.size(); ++d)
     for (size_t k = 0; k < q.size(); ++k)
@@ -92,6 +136,7 @@ std::vector<TreeNode> upstream_tree(const LcaResult& r, const Solver& solver, co
   if (!characterised) own = characterised_columns(sys, mapping);
   const auto& q = characterised ? *characterised : own;
   const std::vector<double> lambda = solver.solve_transposed(q[category]);
+  require_finite(lambda, "the upstream total per unit", [&](size_t j) { return "provider " + provider_name(sys, j); });
   const CscMatrix a = technosphere_matrix(sys);
   const auto& diag = a.diagonal;
   std::vector<TreeNode> nodes;

@@ -70,6 +70,15 @@ struct Solver::Impl {
   void solve(std::vector<double>& b, bool transposed) const {
     const std::vector<double> rhs = b;
     raw_solve(b.data(), 1, transposed);
+    // a solution beyond the range of a double: say so (the residual would only show NaN and read as singular)
+    for (size_t i = 0; i < b.size(); ++i)
+      if (!std::isfinite(b[i]))
+        throw Error(ErrorCategory::Data,
+                    fmt::format("the result is not finite: entry {} of the {} is {}. The numbers overflow (beyond "
+                                "±1.8e308) or the technosphere matrix is singular: check the amounts of the processes "
+                                "involved for values near 1e308 and for loops whose inputs equal their outputs",
+                                i + 1, transposed ? "impacts per unit of each provider (Aᵀλ = q)" : "scaling vector (A s = f)",
+                                b[i]));
     std::vector<double> r(static_cast<size_t>(n));
     for (int pass = 0; pass < 2; ++pass) {
       multiply(b.data(), r.data(), transposed);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 #include <numeric>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,35 @@ double sign_of(const Flow& f, const Exchange& e) {
 }
 
 
+
+// Why a process provides nothing (no functional flow): what is wrong with its quantitative reference.
+std::string why_unusable(const Database& db, const Process& p) {
+  for (const auto& e : p.exchanges) {
+    if (!e.reference) continue;
+    const Flow& f = db.flows[static_cast<size_t>(e.flow)];
+    if (f.type == FlowType::Elementary)
+      return fmt::format("its quantitative reference '{}' is an elementary flow, not a product or waste: make a "
+                         "product output the reference and re-import",
+                         f.name);
+    if (e.avoided)
+      return fmt::format("its quantitative reference '{}' is marked as avoided: clear the flag and re-import", f.name);
+    if (e.amount == 0)
+      return fmt::format("its quantitative reference '{}' has amount 0: give it the amount the process produces and "
+                         "re-import",
+                         f.name);
+    if (f.type == FlowType::Product && e.input)
+      return fmt::format("its quantitative reference '{}' is marked as an input (a product input is consumed, not "
+                         "provided): mark the reference exchange as an output and re-import",
+                         f.name);
+    if (f.type == FlowType::Waste && !e.input)
+      return fmt::format("its quantitative reference '{}' is a waste output (a waste treatment takes its waste as an "
+                         "input): mark the reference exchange as an input and re-import",
+                         f.name);
+  }
+  return "it has no product output and no waste input (nothing another process can be linked to): add its product "
+         "as an output and re-import";
+}
+constexpr const char* kUnusable = ": provides nothing, so it cannot be a --process or a provider: ";
 
 // The allocation factor of exchange `e` in the column of functional exchange `q` of process `p`.
 struct Allocator {
@@ -189,6 +219,20 @@ int32_t ProductSystem::find_provider(const std::string& query) const {
     }
     return hits.front();
   }
+  // a process of that id or name that provides nothing: say so, and why (the note made when linking)
+  for (const auto& p : db->processes) {
+    if (!(p.id == query || p.name == query || to_lower(p.name) == q || (ref && p.id == query.substr(prefix.size()))))
+      continue;
+    std::string why;
+    for (const auto& n : notes)
+      if (n.rfind(p.name + kUnusable, 0) == 0) why = n.substr(p.name.size() + std::string_view(kUnusable).size());
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("process '{}' ({}) is in database '{}' but was not usable: it provides nothing, so it cannot "
+                            "be demanded; {}",
+                            p.name, p.id, db->name,
+                            why.empty() ? "it has no product output and no waste input" : why),
+                ErrorContext{"", 0, 0, "process"});
+  }
   // suggestions: names containing the query, else the closest by edit distance
   std::vector<std::pair<size_t, std::string>> close;
   for (const auto& p : db->processes) {
@@ -203,6 +247,15 @@ int32_t ProductSystem::find_provider(const std::string& query) const {
               fmt::format("no process '{}' in database '{}' (`panocarbon lca search WORDS` finds processes); did you mean:{}",
                           query, db->name, sugg),
               ErrorContext{"", 0, 0, "process"});
+}
+
+std::vector<UnusableProcess> unusable_processes(const ProductSystem& sys) {
+  std::vector<char> provides(sys.db->processes.size(), 0);
+  for (const auto& pv : sys.providers) provides[static_cast<size_t>(pv.process)] = 1;
+  std::vector<UnusableProcess> out;
+  for (size_t p = 0; p < provides.size(); ++p)
+    if (!provides[p]) out.push_back({static_cast<int32_t>(p), why_unusable(*sys.db, sys.db->processes[p])});
+  return out;
 }
 
 ProductSystem build_system(const Database& db, const LinkOptions& opt) {
@@ -225,13 +278,18 @@ ProductSystem build_system(const Database& db, const LinkOptions& opt) {
       providers_of[db.processes[p].exchanges[q].flow].push_back(col);
     }
     if (a.functional.empty())
-      sys.notes.push_back(db.processes[p].name + ": no product output or waste input, so it provides nothing");
+      sys.notes.push_back(db.processes[p].name + kUnusable + why_unusable(db, db.processes[p]));
   }
   // 2. links and matrix entries
   std::unordered_map<int32_t, int32_t> elem_row;
-  const auto row_of_flow = [&](int32_t flow) {
+  const auto row_of_flow = [&](int32_t flow, bool input) {
     auto [it, fresh] = elem_row.emplace(flow, static_cast<int32_t>(sys.elementary.size()));
-    if (fresh) sys.elementary.push_back(flow);
+    if (fresh) {
+      sys.elementary.push_back(flow);
+      sys.elementary_input.push_back(input ? 1 : 0);
+    } else if (!input) {
+      sys.elementary_input[static_cast<size_t>(it->second)] = 0;  // an output anywhere: an output row
+    }
     return it->second;
   };
   for (size_t p = 0; p < np; ++p) {
@@ -324,7 +382,7 @@ ProductSystem build_system(const Database& db, const LinkOptions& opt) {
         if (is_functional(f, e)) continue;  // another co-product: its own column
         if (f.type == FlowType::Elementary) {
           const double scale = sign_of(f, e) * a.factor(k, i);
-          sys.biosphere.push_back({row_of_flow(e.flow), col, scale * e.amount});
+          sys.biosphere.push_back({row_of_flow(e.flow, e.input), col, scale * e.amount});
           sys.biosphere_source.push_back({pi, ei, scale});
         } else if (link_of[i] >= 0) {
           const double scale = sign_of(f, e) * a.factor(k, i);

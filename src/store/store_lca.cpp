@@ -295,7 +295,8 @@ std::vector<std::string> Store::lca_methods() const {
 
 namespace {
 // Binary layout of the cached systems: little-endian int32 and IEEE double as laid out by this build.
-constexpr const char* kSystemFormat = "pc-lca-system-1/" PANOCARBON_ENDIAN_TAG;
+// 2: the elementary blob holds the flow indices followed by one input flag per row
+constexpr const char* kSystemFormat = "pc-lca-system-2/" PANOCARBON_ENDIAN_TAG;
 template <class T>
 std::string_view bytes_of(const std::vector<T>& v) {
   static_assert(std::is_trivially_copyable_v<T>);
@@ -321,8 +322,11 @@ void Store::save_lca_system(const std::string& database, const std::string& key,
   if (id < 0) throw Error(ErrorCategory::NotFound, "no LCA database '" + database + "' to store a system for");
   Stmt s(db.handle(), "INSERT OR REPLACE INTO lca_systems(db_id, options, format, providers, elementary, technosphere, "
                       "biosphere, cutoffs, notes) VALUES(?,?,?,?,?,?,?,?,?)");
-  const auto p = bytes_of(sys.providers), e = bytes_of(sys.elementary), a = bytes_of(sys.technosphere),
-             b = bytes_of(sys.biosphere);
+  const auto p = bytes_of(sys.providers), a = bytes_of(sys.technosphere), b = bytes_of(sys.biosphere);
+  if (sys.elementary_input.size() != sys.elementary.size())
+    throw Error(ErrorCategory::Internal, "product system without the direction of its elementary flows");
+  std::string e(bytes_of(sys.elementary));
+  e.append(reinterpret_cast<const char*>(sys.elementary_input.data()), sys.elementary_input.size());
   s.bind(1, id).bind(2, key).bind(3, std::string(kSystemFormat));
   s.bind_blob(4, p.data(), p.size()).bind_blob(5, e.data(), e.size()).bind_blob(6, a.data(), a.size());
   s.bind_blob(7, b.data(), b.size()).bind(8, static_cast<long long>(sys.cutoffs)).bind(9, nlohmann::json(sys.notes).dump());
@@ -341,7 +345,13 @@ std::optional<lca::ProductSystem> Store::load_lca_system(const std::string& data
   lca::ProductSystem sys;
   sys.db = &d;
   sys.providers = vector_of<lca::Provider>(s.blob(1));
-  sys.elementary = vector_of<int32_t>(s.blob(2));
+  {
+    const std::string_view eb = s.blob(2);  // m int32 flow indices, then m input flags
+    const size_t m = eb.size() / (sizeof(int32_t) + 1);
+    if (eb.size() != m * (sizeof(int32_t) + 1)) return std::nullopt;
+    sys.elementary = vector_of<int32_t>(eb.substr(0, m * sizeof(int32_t)));
+    sys.elementary_input.assign(eb.begin() + static_cast<std::ptrdiff_t>(m * sizeof(int32_t)), eb.end());
+  }
   sys.technosphere = vector_of<lca::Triplet>(s.blob(3));
   sys.biosphere = vector_of<lca::Triplet>(s.blob(4));
   sys.cutoffs = static_cast<size_t>(s.integer(5));

@@ -294,6 +294,10 @@ def footprint_study_writes_reports_consistent_with_calc(tmp):
     assert '<script' not in html and 'http' not in html.split('</head>')[0].replace('http-equiv', ''), 'self-contained'
     md = open(os.path.join(out, 'report.md')).read()
     assert study['name'] in md and 'Limitations' in md, md[:500]
+    # shares are of the gross contributions G (the total is negative: a share of it would flip every sign)
+    assert 'Share of G' in md and 'the gross contributions G' in md, md[:2000]
+    rows = [line.split('|') for line in md.splitlines() if line.startswith('| energy supply |')]
+    assert rows and float(rows[0][3]) > 0 and rows[0][7].strip().endswith('%') and float(rows[0][7].strip()[:-2]) > 0, rows
 
 
 @test
