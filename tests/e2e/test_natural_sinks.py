@@ -2,7 +2,7 @@
 """End-to-end tests of `natural sinks`, `natural methane` and `natural afolu` on ../shared/data/natural: the Global
 Carbon Budget identity recomputed here from the CSV, unit conversion, the methane table against the workbook
 (read here independently with zipfile + ElementTree), regional scaling, storage in natural_fluxes, and errors."""
-import csv, io, json, os, sqlite3, subprocess, sys, zipfile
+import csv, io, json, os, sqlite3, subprocess, sys, tempfile, zipfile
 import xml.etree.ElementTree as ET
 
 from harness import parse_bin, run_all, test
@@ -16,7 +16,8 @@ BIN = None
 
 def run(*args, expect=0, tmp=None):
     env = dict(os.environ)
-    env['PANOCARBON_DB'] = os.path.join(tmp, 'p.db') if tmp else '/nonexistent/never.db'
+    # Error cases log a failed run: they get a database of their own too, never a shared path.
+    env['PANOCARBON_DB'] = os.path.join(tmp or tempfile.mkdtemp(prefix='panocarbon-sinks-'), 'p.db')
     p = subprocess.run([BIN, *args], capture_output=True, text=True, env=env, cwd=ROOT)
     assert p.returncode == expect, f'{args} exited {p.returncode}, expected {expect}\nstdout: {p.stdout[-2000:]}\nstderr: {p.stderr}'
     return p
