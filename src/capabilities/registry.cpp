@@ -159,7 +159,59 @@ std::optional<Params> with_drawn_seed(const Capability& c, const Params& params)
 }
 }  // namespace
 
+namespace {
+// The JSON pointer (/lines/3/co2e_t) of the first number in j that is not finite; empty when all are.
+std::string first_non_finite(const nlohmann::json& j, const std::string& at = "") {
+  if (j.is_number_float()) return std::isfinite(j.get<double>()) ? std::string() : (at.empty() ? "/" : at);
+  if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i)
+      if (auto p = first_non_finite(j[i], fmt::format("{}/{}", at, i)); !p.empty()) return p;
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items())
+      if (auto p = first_non_finite(v, at + "/" + k); !p.empty()) return p;
+  }
+  return {};
+}
+
+// A result that holds inf or NaN is an error, not "inf" or null in the output: the last line of defence
+// behind the readers' and the engines' own checks.
+void check_finite_result(const std::string& capability, const nlohmann::json& j, const char* what) {
+  const std::string where = first_non_finite(j);
+  if (where.empty()) return;
+  throw Error(ErrorCategory::Data,
+              fmt::format("the {} of '{}' holds a number that is not finite at {} ({}): an input number or an "
+                          "intermediate result overflowed; check the magnitudes and units of the inputs",
+                          what, capability, clip_input(where), j.at(nlohmann::json::json_pointer(where)).get<double>()),
+              ErrorContext{{}, 0, 0, clip_input(where)});
+}
+
+// Parameters go into the run log's JSON and into messages: text must be UTF-8.
+void check_utf8_params(const nlohmann::json& values) {
+  for (const auto& [name, v] : values.items()) {
+    auto check = [&](const nlohmann::json& x) {
+      if (!x.is_string()) return;
+      const std::string& t = x.get_ref<const std::string&>();
+      if (const size_t bad = utf8_error_offset(t); bad != std::string::npos)
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("--{} '{}' is not valid UTF-8 (byte {} is 0x{:02X}); give the text in UTF-8", name,
+                                clip_input(t), bad + 1, static_cast<unsigned char>(t[bad])),
+                    ErrorContext{{}, 0, 0, name});
+    };
+    if (v.is_array())
+      for (const auto& x : v) check(x);
+    else
+      check(v);
+  }
+}
+
+// An error message as the run log stores it: valid UTF-8 whatever the message quotes.
+std::string loggable(const char* what) {
+  return is_valid_utf8(what) ? std::string(what) : clip_input(what, 4000);
+}
+}  // namespace
+
 Result run_capability(const Capability& c, Context& ctx, const Params& given) {
+  check_utf8_params(given.json());
   ctx.inputs_ = nlohmann::json::array();
   ctx.run_id_ = 0;
   const std::optional<Params> seeded = with_drawn_seed(c, given);
@@ -176,16 +228,17 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   try {
     r = c.run(ctx, params);
     if (!r.json) throw Error(ErrorCategory::Internal, fmt::format("capability '{}' returned no JSON rendering", c.name));
+    check_finite_result(c.name, r.summary, "run summary");
   } catch (const Error& e) {
     if (store) {
       store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "failed", {{"error", e.what()}});
+      store->finish_run(ctx.run_id_, "failed", {{"error", loggable(e.what())}});
     }
     throw;
   } catch (const std::exception& e) {
     if (store) {
       store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "failed", {{"error", std::string("internal error: ") + e.what()}});
+      store->finish_run(ctx.run_id_, "failed", {{"error", std::string("internal error: ") + loggable(e.what())}});
     }
     throw;
   }
@@ -194,6 +247,13 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
     r.warnings.insert(r.warnings.begin(),
                       fmt::format("no --seed given: drew seed {} (give --seed {} to repeat this run)", seed, seed));
   }
+  // The JSON rendering is made when it is printed (a large result is never made when only its CSV is asked
+  // for): it is checked there.
+  r.json = [json = std::move(r.json), name = c.name](const Result& self) {
+    nlohmann::json j = json(self);
+    check_finite_result(name, j, "result");
+    return j;
+  };
   r.summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.run_id = ctx.run_id_;
   if (store) {
