@@ -128,13 +128,7 @@ void check_input_path(const std::string& option, const std::string& value, bool 
 
 std::string read_input(const std::string& option, const std::string& path) {
   check_input_path(option, path, false);
-  if (path != "-") {
-    try {
-      return pc::read_file(path);
-    } catch (const pc::Error& e) {
-      throw e.with_context(pc::ErrorContext{path, 0, 0, option});
-    }
-  }
+  if (path != "-") return pc::read_file(path);
   return std::string((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
 }
 
