@@ -160,29 +160,41 @@ std::optional<Params> with_drawn_seed(const Capability& c, const Params& params)
 }  // namespace
 
 namespace {
-// The JSON pointer (/lines/3/co2e_t) of the first number in j that is not finite; empty when all are.
-std::string first_non_finite(const nlohmann::json& j, const std::string& at = "") {
-  if (j.is_number_float()) return std::isfinite(j.get<double>()) ? std::string() : (at.empty() ? "/" : at);
+// The JSON pointer (/lines/3/co2e_t) and the value of the first number in j that is not finite; an empty
+// pointer when all are.
+struct NonFinite {
+  std::string pointer;
+  double value = 0;
+};
+bool first_non_finite(const nlohmann::json& j, const std::string& at, NonFinite& out) {
+  if (j.is_number_float()) {
+    if (std::isfinite(j.get<double>())) return false;
+    out = {at.empty() ? "/" : at, j.get<double>()};
+    return true;
+  }
   if (j.is_array()) {
     for (size_t i = 0; i < j.size(); ++i)
-      if (auto p = first_non_finite(j[i], fmt::format("{}/{}", at, i)); !p.empty()) return p;
+      if (first_non_finite(j[i], fmt::format("{}/{}", at, i), out)) return true;
   } else if (j.is_object()) {
-    for (const auto& [k, v] : j.items())
-      if (auto p = first_non_finite(v, at + "/" + k); !p.empty()) return p;
+    for (const auto& [k, v] : j.items()) {
+      std::string key;  // escaped as RFC 6901 asks: ~ as ~0, / as ~1
+      for (const char ch : k) key += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
+      if (first_non_finite(v, at + "/" + key, out)) return true;
+    }
   }
-  return {};
+  return false;
 }
 
 // A result that holds inf or NaN is an error, not "inf" or null in the output: the last line of defence
 // behind the readers' and the engines' own checks.
 void check_finite_result(const std::string& capability, const nlohmann::json& j, const char* what) {
-  const std::string where = first_non_finite(j);
-  if (where.empty()) return;
+  NonFinite bad;
+  if (!first_non_finite(j, "", bad)) return;
   throw Error(ErrorCategory::Data,
               fmt::format("the {} of '{}' holds a number that is not finite at {} ({}): an input number or an "
                           "intermediate result overflowed; check the magnitudes and units of the inputs",
-                          what, capability, clip_input(where), j.at(nlohmann::json::json_pointer(where)).get<double>()),
-              ErrorContext{{}, 0, 0, clip_input(where)});
+                          what, capability, clip_input(bad.pointer), bad.value),
+              ErrorContext{{}, 0, 0, clip_input(bad.pointer)});
 }
 
 // Parameters go into the run log's JSON and into messages: text must be UTF-8.
@@ -249,8 +261,8 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   }
   // The JSON rendering is made when it is printed (a large result is never made when only its CSV is asked
   // for): it is checked there.
-  r.json = [json = std::move(r.json), name = c.name](const Result& self) {
-    nlohmann::json j = json(self);
+  r.json = [make = std::move(r.json), name = c.name](const Result& self) {
+    nlohmann::json j = make(self);
     check_finite_result(name, j, "result");
     return j;
   };

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 
 namespace panocarbon {

@@ -22,7 +22,8 @@ MAX_STDERR = 10 * 1024
 EXPECTED_FAILURES = {
 }
 
-NUMBER = re.compile(rb'(?<![A-Za-z_.\d])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![A-Za-z_\d])')
+# A whole field that is a number: after a separator (or at a line start), before one (or at a line end).
+NUMBER = re.compile(rb'(?:^|(?<=[,\t:\[ ]))-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=[,\t\r\n\]} ]|$)', re.M)
 
 
 def run(args, tmp, timeout=120):
