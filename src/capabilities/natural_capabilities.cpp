@@ -27,7 +27,7 @@ void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows) {
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("the {} flux of {}{} is not a finite number ({} {}, range {} to {}): an input number "
                               "overflowed; check the magnitudes and units of the input",
-                              clip_input(r.species), r.module, r.region.empty() ? "" : " in " + clip_input(r.region),
+                              clip_input(r.species), r.module, r.region.empty() ? std::string() : fmt::format(" in {}", clip_input(r.region)),
                               r.value, r.unit, r.lower, r.upper),
                   ErrorContext{r.source});
 }

@@ -250,7 +250,7 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   } catch (const std::exception& e) {
     if (store) {
       store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "failed", {{"error", std::string("internal error: ") + loggable(e.what())}});
+      store->finish_run(ctx.run_id_, "failed", {{"error", std::string("internal error: ").append(loggable(e.what()))}});
     }
     throw;
   }

@@ -238,7 +238,7 @@ TEST(Text, ClipInputIsShortPrintableUtf8) {
 TEST(Text, SearchQueryIsBounded) {
   EXPECT_NO_THROW(check_search_query("diesel trucks", "query"));
   std::string words;
-  for (int i = 0; i < 21; ++i) words += "w" + std::to_string(i) + " ";
+  for (int i = 0; i < 21; ++i) words.append("w").append(std::to_string(i)).append(" ");
   try {
     check_search_query(words, "query");
     FAIL();
@@ -253,7 +253,7 @@ TEST(Text, SearchQueryIsBounded) {
 }
 
 TEST(Errors, MessagesAreBounded) {
-  const Error e(ErrorCategory::InvalidInput, "header: " + std::string(10'000'000, 'x'), ErrorContext{"big.csv", 1});
+  const Error e(ErrorCategory::InvalidInput, std::string("header: ").append(10'000'000, 'x'), ErrorContext{"big.csv", 1});
   EXPECT_LT(std::string(e.what()).size(), 8100u);
   EXPECT_NE(std::string(e.what()).find("(message cut: 10000039 bytes in all)"), std::string::npos);
 }

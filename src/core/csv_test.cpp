@@ -57,12 +57,12 @@ TEST(Csv, NumbersMustBeFinite) {
   EXPECT_EQ(parse_number("nan", v), NumberStatus::NotFinite);
   EXPECT_EQ(parse_number("1e400", v), NumberStatus::OutOfRange);
   EXPECT_EQ(parse_number("-1e400", v), NumberStatus::OutOfRange);
-  EXPECT_EQ(parse_number("1" + std::string(400, '0'), v), NumberStatus::OutOfRange);
+  EXPECT_EQ(parse_number(std::string("1").append(400, '0'), v), NumberStatus::OutOfRange);
   EXPECT_EQ(v, 7);  // untouched when refused
   EXPECT_FALSE(panocarbon::io::parse_double("inf", v));
   EXPECT_EQ(parse_number("1e-400", v), NumberStatus::Ok);
   EXPECT_EQ(v, 0);
-  EXPECT_EQ(parse_number("0." + std::string(400, '0') + "1", v), NumberStatus::Ok);
+  EXPECT_EQ(parse_number(std::string("0.").append(400, '0').append("1"), v), NumberStatus::Ok);
   EXPECT_EQ(v, 0);
   EXPECT_EQ(parse_number("1e306", v), NumberStatus::Ok);
   EXPECT_EQ(v, 1e306);

@@ -70,7 +70,7 @@ RowParameters parse_parameters(std::string_view text, const ErrorContext& ctx) {
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("parameter '{}' must be name=number, e.g. clinker_fraction=0.75{}", clip_input(item),
                               eq == std::string_view::npos ? std::string()
-                                                           : "; " + io::number_problem(item.substr(eq + 1))), ctx);
+                                                           : fmt::format("; {}", io::number_problem(item.substr(eq + 1)))), ctx);
     double* slot = name == "clinker_fraction" ? &p.clinker_fraction
                    : name == "cullet_ratio"   ? &p.cullet_ratio
                    : name == "co2_recovered_t" ? &p.co2_recovered_t

@@ -92,7 +92,10 @@ inline void split_tabs(std::string_view line, std::vector<std::string_view>& out
 
 inline std::string in_quotes(std::string_view s) {
   // long enough for labels, short for a runaway cell; printable UTF-8 whatever the bytes
-  return "'" + clip_input(s, 100) + "'";
+  std::string out(1, '\'');  // built by appending: GCC 12 misreports "'" + std::string as overlapping memcpy
+  out.append(clip_input(s, 100));
+  out.push_back('\'');
+  return out;
 }
 
 // Parses a cell; empty cells are 0 where the format leaves zeros blank (pymrio's fillna(0)).

@@ -131,7 +131,7 @@ void parse_piece(const char* begin, const char* end, size_t nr_index, size_t nco
           out.fail_label.clear();
           for (size_t l = 0; l < nr_index; ++l) out.fail_label += (l ? "|" : "") + out.labels[label_base + l];
           const std::string cell(c, static_cast<size_t>(cell_end - c));
-          out.fail_message = (cell.empty() ? std::string("has an empty cell") : "has '" + clip_input(cell, 40) + "'") +
+          out.fail_message = (cell.empty() ? std::string("has an empty cell") : std::string("has '").append(clip_input(cell, 40)).append("'")) +
                              " where a finite number is expected (column " + std::to_string(j) + " of the values); " +
                              "write the number (0 for none)";
           return;
@@ -252,8 +252,11 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
     for (size_t j = opt.nr_index_col; j < cells.size(); ++j) {
       if (const size_t bad = utf8_error_offset(cells[j]); bad != std::string_view::npos)
         throw Error(ErrorCategory::InvalidInput,
-                    "header row " + std::to_string(h + 1) + ": label '" + clip_input(cells[j]) +
-                        "' is not valid UTF-8; save the file as UTF-8 (iconv -f LATIN1 -t UTF-8)",
+                    std::string("header row ")
+                        .append(std::to_string(h + 1))
+                        .append(": label '")
+                        .append(clip_input(cells[j]))
+                        .append("' is not valid UTF-8; save the file as UTF-8 (iconv -f LATIN1 -t UTF-8)"),
                     {t.file, line_no, static_cast<long>(j) + 1, clip_input(cells[j])});
       t.col_labels[h].emplace_back(cells[j]);
     }
@@ -326,7 +329,7 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
         Piece& pc = pieces[k];
         if (pc.failed) {
           std::string msg = "line " + std::to_string(line_no + 1 + pc.fail_offset);
-          if (!pc.fail_label.empty()) msg += " (" + clip_input(pc.fail_label) + ")";
+          if (!pc.fail_label.empty()) msg.append(" (").append(clip_input(pc.fail_label)).append(")");
           throw Error(ErrorCategory::InvalidInput, msg + " " + pc.fail_message,
                       {t.file, line_no + 1 + pc.fail_offset, pc.fail_column, clip_input(pc.fail_label)});
         }
