@@ -21,19 +21,24 @@ namespace panocarbon::natural {
 namespace {
 // Nothing that is not a finite number reaches the database: an input number that overflowed stops the run
 // (before anything is written) with the source, region and species it went into.
-void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows) {
-  for (const auto& r : rows)
-    if (!std::isfinite(r.value) || std::isinf(r.lower) || std::isinf(r.upper))
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("the {} flux of {}{} is not a finite number ({} {}, range {} to {}): an input number "
-                              "overflowed; check the magnitudes and units of the input",
-                              clip_input(r.species), r.module, r.region.empty() ? std::string() : fmt::format(" in {}", clip_input(r.region)),
-                              r.value, r.unit, r.lower, r.upper),
-                  ErrorContext{r.source});
+void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows, const nlohmann::json& inputs) {
+  for (const auto& r : rows) {
+    if (std::isfinite(r.value) && !std::isinf(r.lower) && !std::isinf(r.upper)) continue;
+    std::vector<std::string> paths;  // every input of the run: the overflow may come from any of them
+    for (const auto& in : inputs)
+      if (in.contains("path") && in["path"].is_string()) paths.push_back(clip_input(in["path"].get<std::string>()));
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("the {} flux of {}{} is not a finite number ({} {}): an input number overflowed; check "
+                            "the magnitudes and units of the inputs ({})",
+                            clip_input(r.species), r.module,
+                            r.region.empty() ? std::string() : fmt::format(" in {}", clip_input(r.region)), r.value,
+                            r.unit, fmt::join(paths, ", ")),
+                ErrorContext{r.source});
+  }
 }
 
 void save_fluxes(Context& ctx, const std::vector<NaturalFluxRecord>& rows) {
-  check_finite_fluxes(rows);
+  check_finite_fluxes(rows, ctx.inputs());
   if (ctx.run_id() != 0) ctx.store().save_natural_fluxes(ctx.run_id(), rows);
 }
 
@@ -420,6 +425,11 @@ FireRun natural_fire(Context& ctx, const Params& p) {
   if (p.has("species")) o.species = p.strs("species");
   set_path(ctx, p, "mask", o.mask);
   if (p.has("mask-variable")) o.mask_variable = p.str("mask-variable");
+  if (p.has("mask-names") && !p.has("mask"))
+    throw Error(ErrorCategory::InvalidInput,
+                "--mask-names names the codes of a country mask: give the mask with --mask too (without it the "
+                "regions are GFED's 14 basis regions)",
+                ErrorContext{p.str("mask-names"), 0, 0, "mask-names"});
   set_path(ctx, p, "mask-names", o.mask_names);
   if (p.has("dm-uncertainty")) o.dm_uncertainty_pct = p.number("dm-uncertainty");
   set_path(ctx, p, "managed-mask", o.managed_mask);

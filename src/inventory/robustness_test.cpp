@@ -89,10 +89,10 @@ TEST(Robustness, MutatedJsonAndSupplyOnlyThrowError) {
     }
   }
   // Both readers see valid and broken inputs alike: a mutation that never parses (or never fails) tests nothing.
-  EXPECT_GT(json_parsed, 100);
-  EXPECT_GT(json_rejected, 100);
-  EXPECT_GT(supply_parsed, 100);
-  EXPECT_GT(supply_rejected, 100);
+  EXPECT_GT(json_parsed, 10);
+  EXPECT_GT(json_rejected, 10);
+  EXPECT_GT(supply_parsed, 10);
+  EXPECT_GT(supply_rejected, 10);
 }
 
 // A hostile review: 1e306 t of gas gave CO2 `inf` with exit 0; `inf` and `NaN` passed the supply reader (NaN

@@ -20,6 +20,12 @@ MAX_STDERR = 10 * 1024
 
 # (capability, option): readers owned by other modules that do not yet pass every case; the reader is named.
 EXPECTED_FAILURES = {
+    # src/io/footprint_study.cpp (LCA): a number beyond a double in the study JSON escapes as json out_of_range.
+    ('lca footprint', 'study'),
+    # src/capabilities/sensitivity_models.cpp: the model file's numbers (inf, nan, 1e400) are accepted, and an
+    # overflow is reported without the model file's name.
+    ('sensitivity sobol', 'model'),
+    ('sensitivity morris', 'model'),
 }
 
 # A whole field that is a number: after a separator (or at a line start), before one (or at a line end).
@@ -146,7 +152,7 @@ def every_input_path_of_every_capability_refuses_hostile_files(tmp):
     caps = json.loads(run(['capabilities', '--format', 'json'], tmp)[1])
     paths = input_options()
     assert paths, 'no capability reads an input path: the markdown reference changed its layout'
-    problems, expected, fixed, runs = [], [], [], 0
+    problems, expected, fixed, runs, seconds = [], [], [], 0, {}
     t0 = time.time()
     for cap in caps:
         for option, positional in paths.get(cap['name'], []):
@@ -158,7 +164,9 @@ def every_input_path_of_every_capability_refuses_hostile_files(tmp):
                 words = cap['name'].split() + words
                 if cap['writes_files']:
                     words += ['--out', os.path.join(tmp, 'out')]
+                t1 = time.time()
                 rc, _, err = run(words, tmp)
+                seconds[cap['name'] + ' --' + option] = seconds.get(cap['name'] + ' --' + option, 0) + time.time() - t1
                 runs += 1
                 what = judge(rc, err, path)
                 key = (cap['name'], option)
@@ -167,7 +175,8 @@ def every_input_path_of_every_capability_refuses_hostile_files(tmp):
                     (expected if what else fixed).append(line if what else f'{cap["name"]} --{option} <{case}>')
                 elif what:
                     problems.append(line)
-    print(f'{runs} hostile runs in {time.time() - t0:.1f} s')
+    print(f'{runs} hostile runs in {time.time() - t0:.1f} s; the slowest options:',
+          ', '.join(f'{k} {v:.1f} s' for k, v in sorted(seconds.items(), key=lambda kv: -kv[1])[:5]))
     for line in expected:
         print('expected failure:', line)
     for line in sorted(set(fixed)):
@@ -212,7 +221,7 @@ def inventory_reference_refuses_inf_and_nan(tmp):
 def natural_afolu_overflow_is_an_input_error_before_the_database(tmp):
     p = os.path.join(tmp, 'forest.csv')
     with open(p, 'w') as f:
-        f.write('id,method,climate,forest_type,area_ha,growth\nf1,gain-loss,tropical,broadleaf,1e308,5\n')
+        f.write('id,method,climate,forest_type,area_ha,growth,r,cf\nf1,gain-loss,tropical,broadleaf,1e308,5,0.2,0.47\n')
     rc, out, err = run(['natural', 'afolu', p, '--format', 'json'], tmp)
     assert rc == 2, (rc, out[:300], err)
     assert f"{p}:line 2, field 'area_ha': invalid input: the carbon of forest row 'f1' overflows".encode() in err, err
