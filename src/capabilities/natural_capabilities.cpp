@@ -26,7 +26,7 @@ void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows, const nlohm
     if (std::isfinite(r.value) && !std::isinf(r.lower) && !std::isinf(r.upper)) continue;
     std::vector<std::string> paths;  // every input of the run: the overflow may come from any of them
     for (const auto& in : inputs)
-      if (in.contains("path") && in["path"].is_string()) paths.push_back(clip_input(in["path"].get<std::string>()));
+      if (in.contains("path") && in["path"].is_string()) paths.push_back(clip_input(in["path"].get<std::string>(), 300));
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("the {} flux of {}{} is not a finite number ({} {}): an input number overflowed; check "
                             "the magnitudes and units of the inputs ({})",
