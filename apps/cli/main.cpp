@@ -105,7 +105,29 @@ int check_words(int argc, char** argv) {
   return -1;
 }
 
-std::string read_input(const std::string& path) {
+// An input named on the command line, checked once before anything reads it: a symbolic link that loops is
+// an input error, and so is a folder where a file is expected (folder_ok: datasets that are folders).
+void check_input_path(const std::string& option, const std::string& value, bool folder_ok) {
+  if (value == "-") return;
+  if (value.empty())
+    throw pc::Error(pc::ErrorCategory::InvalidInput, fmt::format("--{} is empty; give the path of a file", option),
+                    pc::ErrorContext{{}, 0, 0, option});
+  std::error_code ec;
+  const auto st = std::filesystem::status(value, ec);
+  if (ec == std::errc::too_many_symbolic_link_levels)
+    throw pc::Error(pc::ErrorCategory::InvalidInput,
+                    fmt::format("--{} names a symbolic link that loops (through links it points back at itself); give "
+                                "the file itself",
+                                option),
+                    pc::ErrorContext{value, 0, 0, option});
+  if (!folder_ok && std::filesystem::is_directory(st))
+    throw pc::Error(pc::ErrorCategory::InvalidInput,
+                    fmt::format("--{} names a folder, not a file; give the path of a file in it", option),
+                    pc::ErrorContext{value, 0, 0, option});
+}
+
+std::string read_input(const std::string& option, const std::string& path) {
+  check_input_path(option, path, false);
   if (path != "-") return pc::read_file(path);
   return std::string((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
 }
@@ -127,8 +149,11 @@ int run_registered(const pc::Capability& c, const std::map<std::string, std::vec
   auto flag = [&](const char* k) { return fe.count(k) && (fe[k] == "true" || fe[k].empty() || fe[k] == "1"); };
   const pc::Params params = pc::Params::from_text(c.spec(), model);
   pc::Context ctx;
-  ctx.read_input = [](const std::string&, const std::string& value) { return read_input(value); };
-  ctx.locate_input = [](const std::string&, const std::string& value) { return std::filesystem::path(value); };
+  ctx.read_input = [](const std::string& option, const std::string& value) { return read_input(option, value); };
+  ctx.locate_input = [](const std::string& option, const std::string& value) {
+    check_input_path(option, value, true);
+    return std::filesystem::path(value);
+  };
   if (fe.count("out")) {
     const std::filesystem::path out = fe["out"];
     ctx.output_dir = [out] { return out; };

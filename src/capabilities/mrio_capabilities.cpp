@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
@@ -108,6 +110,23 @@ AccountsOptions accounts_options(const Params& p, bool progress) {
   o.leontief = p.has("leontief-out");
   o.progress = progress;
   return o;
+}
+
+// Every account a finite number before anything is saved or printed: values near the range of a double in
+// the tables overflow in the Leontief products. Names the stressor and region that overflowed.
+void check_finite_accounts(const MrioSystem& s, const MrioAccounts& acc, const std::string& path) {
+  for (const auto& st : acc.stressors)
+    for (size_t r = 0; r < st.regions.size() && r < s.n_regions(); ++r) {
+      const auto& a = st.regions[r];
+      for (const double v : {a.production, a.consumption, a.imports, a.exports, a.direct_fd, a.income, a.shared,
+                             a.eebt_consumption})
+        if (std::isinf(v) || std::isnan(v))
+          throw Error(ErrorCategory::InvalidInput,
+                      fmt::format("the accounts of stressor '{}' in region '{}' are not finite: a value of the tables "
+                                  "overflowed (more than 1.8e308); check the magnitudes and units of the MRIO tables",
+                                  clip_input(st.stressor), clip_input(s.regions[r])),
+                      ErrorContext{path, 0, 0, clip_input(st.stressor)});
+    }
 }
 
 // The system and its regional accounts saved under the run.
@@ -236,6 +255,7 @@ MrioRun mrio_accounts(Context& ctx, const Params& p) {
   const auto t1 = std::chrono::steady_clock::now();
   out.accounts = compute_accounts(out.system, accounts_options(p, ctx.progress));
   out.compute_s = since(t1);
+  check_finite_accounts(s, out.accounts, in.path);
   if (p.has("leontief-out")) write_sector_matrix(s, out.accounts.L, p.str("leontief-out"));
   if (ctx.run_id() != 0) out.system_id = save_accounts(ctx.store(), ctx.run_id(), in, s, out.accounts);
   const auto& rep = out.accounts.report;

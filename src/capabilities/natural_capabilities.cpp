@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/registry.hpp"
@@ -18,7 +19,26 @@
 namespace panocarbon::natural {
 
 namespace {
+// Nothing that is not a finite number reaches the database: an input number that overflowed stops the run
+// (before anything is written) with the source, region and species it went into.
+void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows, const nlohmann::json& inputs) {
+  for (const auto& r : rows) {
+    if (std::isfinite(r.value) && !std::isinf(r.lower) && !std::isinf(r.upper)) continue;
+    std::vector<std::string> paths;  // every input of the run: the overflow may come from any of them
+    for (const auto& in : inputs)
+      if (in.contains("path") && in["path"].is_string()) paths.push_back(clip_input(in["path"].get<std::string>(), 300));
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("the {} flux of {}{} is not a finite number ({} {}): an input number overflowed; check "
+                            "the magnitudes and units of the inputs ({})",
+                            clip_input(r.species), r.module,
+                            r.region.empty() ? std::string() : fmt::format(" in {}", clip_input(r.region)), r.value,
+                            r.unit, fmt::join(paths, ", ")),
+                ErrorContext{r.source});
+  }
+}
+
 void save_fluxes(Context& ctx, const std::vector<NaturalFluxRecord>& rows) {
+  check_finite_fluxes(rows, ctx.inputs());
   if (ctx.run_id() != 0) ctx.store().save_natural_fluxes(ctx.run_id(), rows);
 }
 
@@ -188,11 +208,23 @@ namespace {
 void add_afolu_lines(const ForestRow& r, std::vector<AfoluLine>& lines) {
   if (r.method != "fire") {
     const auto x = forest_calc(r, AfoluDefaults::builtin());
+    for (const double v : {x.gains_tc, x.losses_tc, x.delta_c_tc, x.co2_t})
+      if (!std::isfinite(v))
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("the carbon of forest row '{}' overflows (more than 1.8e308 t); check area_ha and the "
+                                "other quantities of this row and their units", clip_input(x.id)),
+                    ErrorContext{{}, r.line, 0, "area_ha"});
     lines.push_back({x.id, x.method, x.region, "CO2", x.year, true, x.gains_tc, x.losses_tc, x.delta_c_tc, x.co2_t,
                      x.co2_lower_t, x.co2_upper_t, x.tag, x.defaults_used, false});
     return;
   }
   const auto f = afolu_fire(r);
+  for (const auto& g : f.gases)
+    if (!std::isfinite(g.t) || !std::isfinite(f.co2_memo_t))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("the {} of fire row '{}' overflows (more than 1.8e308 t); check area_ha and mb_cf and "
+                              "their units", g.species, clip_input(f.id)),
+                  ErrorContext{{}, r.line, 0, "area_ha"});
   for (const auto& g : f.gases)
     lines.push_back(
         {f.id, "fire", f.region, g.species, f.year, false, 0, 0, 0, g.t, g.lower_t, g.upper_t, f.tag, f.defaults_used});
@@ -255,6 +287,11 @@ AfoluRun natural_afolu(Context& ctx, const Params& p) {
     if (l.memo) continue;
     if (l.tag.in_national_inventory()) s.managed += l.t;
     if (l.tag.in_global_budget_anthropogenic()) s.direct += l.t;
+    if (!std::isfinite(s.total) || !std::isfinite(s.managed) || !std::isfinite(s.direct))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("the total {} overflows (more than 1.8e308 t) when row '{}' is added; check the "
+                              "magnitudes and units of the rows", l.species, clip_input(l.id)),
+                  ErrorContext{a.file});
   }
   save_fluxes(ctx, afolu_records(a));
   return a;
@@ -388,6 +425,11 @@ FireRun natural_fire(Context& ctx, const Params& p) {
   if (p.has("species")) o.species = p.strs("species");
   set_path(ctx, p, "mask", o.mask);
   if (p.has("mask-variable")) o.mask_variable = p.str("mask-variable");
+  if (p.has("mask-names") && !p.has("mask"))
+    throw Error(ErrorCategory::InvalidInput,
+                "--mask-names names the codes of a country mask: give the mask with --mask too (without it the "
+                "regions are GFED's 14 basis regions)",
+                ErrorContext{p.str("mask-names"), 0, 0, "mask-names"});
   set_path(ctx, p, "mask-names", o.mask_names);
   if (p.has("dm-uncertainty")) o.dm_uncertainty_pct = p.number("dm-uncertainty");
   set_path(ctx, p, "managed-mask", o.managed_mask);

@@ -159,7 +159,71 @@ std::optional<Params> with_drawn_seed(const Capability& c, const Params& params)
 }
 }  // namespace
 
+namespace {
+// The JSON pointer (/lines/3/co2e_t) and the value of the first number in j that is not finite; an empty
+// pointer when all are.
+struct NonFinite {
+  std::string pointer;
+  double value = 0;
+};
+bool first_non_finite(const nlohmann::json& j, const std::string& at, NonFinite& out) {
+  if (j.is_number_float()) {
+    if (std::isfinite(j.get<double>())) return false;
+    out = {at.empty() ? "/" : at, j.get<double>()};
+    return true;
+  }
+  if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i)
+      if (first_non_finite(j[i], fmt::format("{}/{}", at, i), out)) return true;
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      std::string key;  // escaped as RFC 6901 asks: ~ as ~0, / as ~1
+      for (const char ch : k) key += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
+      if (first_non_finite(v, at + "/" + key, out)) return true;
+    }
+  }
+  return false;
+}
+
+// A result that holds inf or NaN is an error, not "inf" or null in the output: the last line of defence
+// behind the readers' and the engines' own checks.
+void check_finite_result(const std::string& capability, const nlohmann::json& j, const char* what) {
+  NonFinite bad;
+  if (!first_non_finite(j, "", bad)) return;
+  throw Error(ErrorCategory::Data,
+              fmt::format("the {} of '{}' holds a number that is not finite at {} ({}): an input number or an "
+                          "intermediate result overflowed; check the magnitudes and units of the inputs",
+                          what, capability, clip_input(bad.pointer), bad.value),
+              ErrorContext{{}, 0, 0, clip_input(bad.pointer)});
+}
+
+// Parameters go into the run log's JSON and into messages: text must be UTF-8.
+void check_utf8_params(const nlohmann::json& values) {
+  for (const auto& [name, v] : values.items()) {
+    auto check = [&](const nlohmann::json& x) {
+      if (!x.is_string()) return;
+      const std::string& t = x.get_ref<const std::string&>();
+      if (const size_t bad = utf8_error_offset(t); bad != std::string::npos)
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("--{} '{}' is not valid UTF-8 (byte {} is 0x{:02X}); give the text in UTF-8", name,
+                                clip_input(t), bad + 1, static_cast<unsigned char>(t[bad])),
+                    ErrorContext{{}, 0, 0, name});
+    };
+    if (v.is_array())
+      for (const auto& x : v) check(x);
+    else
+      check(v);
+  }
+}
+
+// An error message as the run log stores it: valid UTF-8 whatever the message quotes.
+std::string loggable(const char* what) {
+  return is_valid_utf8(what) ? std::string(what) : clip_input(what, 4000);
+}
+}  // namespace
+
 Result run_capability(const Capability& c, Context& ctx, const Params& given) {
+  check_utf8_params(given.json());
   ctx.inputs_ = nlohmann::json::array();
   ctx.run_id_ = 0;
   const std::optional<Params> seeded = with_drawn_seed(c, given);
@@ -188,11 +252,19 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   try {
     r = c.run(ctx, params);
     if (!r.json) throw Error(ErrorCategory::Internal, fmt::format("capability '{}' returned no JSON rendering", c.name));
+    check_finite_result(c.name, r.summary, "run summary");
     if (seeded) {
       const auto seed = params.integer("seed");
       r.warnings.insert(r.warnings.begin(),
                         fmt::format("no --seed given: drew seed {} (give --seed {} to repeat this run)", seed, seed));
     }
+    // The JSON rendering is made when it is printed (a large result is never made when only its CSV is asked
+    // for): it is checked there.
+    r.json = [make = std::move(r.json), name = c.name](const Result& self) {
+      nlohmann::json j = make(self);
+      check_finite_result(name, j, "result");
+      return j;
+    };
     r.summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.run_id = ctx.run_id_;
     if (store) {
@@ -200,10 +272,10 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
       store->finish_run(ctx.run_id_, "ok", r.summary);
     }
   } catch (const Error& e) {
-    mark_failed(e.what());
+    mark_failed(loggable(e.what()));
     throw;
   } catch (const std::exception& e) {
-    mark_failed(std::string("internal error: ") + e.what());
+    mark_failed(std::string("internal error: ").append(loggable(e.what())));
     throw;
   } catch (...) {
     mark_failed("internal error: an unknown exception");

@@ -13,6 +13,7 @@
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/store.hpp"
 #include "capabilities/entries.hpp"
+#include "core/text.hpp"
 
 namespace panocarbon::registry {
 
@@ -215,10 +216,12 @@ void add_system_entries(std::vector<Capability>& t) {
                  return factors_result(lib, factors_list(*lib, p));
                }});
   t.push_back({"factors search", Domain::Reference,
-               "Full-text search over the factor library, fuels and IPCC categories; gives ids for `factors show`.",
+               "Full-text search over the factor library, fuels and IPCC categories; gives ids for `factors show`. "
+               "The query is a few words: at most 20 words and 500 bytes.",
                array_of(object_schema({{"kind", string_schema()}, {"id", string_schema()}, {"title", string_schema()},
                                        {"rank", number_schema()}})),
                {"diesel trucks"}, false, false, [](Context& ctx, const Params& p) {
+                 check_search_query(p.str("query"), "query");
                  const auto hits = ctx.store().search(p.str("query"), static_cast<int>(p.integer("limit")));
                  const std::string query = p.str("query");
                  Result r;

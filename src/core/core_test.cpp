@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/options.hpp"
@@ -209,4 +210,50 @@ TEST(Gwp, MatchesSharedTable) {
     }
   }
   EXPECT_GE(checked, 3 * 20);
+}
+
+TEST(Text, Utf8Validation) {
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x8C\xB2"));
+  EXPECT_EQ(utf8_error_offset("ab\xFF"), 2u);
+  EXPECT_EQ(utf8_error_offset("\xC0\xAF"), 0u);          // overlong '/'
+  EXPECT_EQ(utf8_error_offset("x\xED\xA0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(utf8_error_offset("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(utf8_error_offset("\xE2\x82"), 0u);          // cut short
+}
+
+TEST(Text, ClipInputIsShortPrintableUtf8) {
+  EXPECT_EQ(clip_input("short"), "short");
+  EXPECT_EQ(clip_input("a\nb\xFF"), "a\\x0Ab\\xFF");
+  const std::string big(10'000'000, 'h');
+  const std::string c = clip_input(big);
+  EXPECT_EQ(c, std::string(80, 'h') + "... (10000000 bytes in all)");
+  // never cuts a character in two
+  std::string euros;
+  for (int i = 0; i < 40; ++i) euros += "\xE2\x82\xAC";
+  EXPECT_TRUE(is_valid_utf8(clip_input(euros, 10)));
+  EXPECT_EQ(clip_input(euros, 10).substr(0, 12), "\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC");
+}
+
+TEST(Text, SearchQueryIsBounded) {
+  EXPECT_NO_THROW(check_search_query("diesel trucks", "query"));
+  std::string words;
+  for (int i = 0; i < 21; ++i) words.append("w").append(std::to_string(i)).append(" ");
+  try {
+    check_search_query(words, "query");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+    EXPECT_EQ(e.context().field, "query");
+    EXPECT_NE(std::string(e.what()).find("too long (21 words); search for a few words (at most 20 words, 500 bytes)"),
+              std::string::npos);
+  }
+  EXPECT_THROW(check_search_query(std::string(501, 'a'), "query"), Error);
+  EXPECT_NO_THROW(check_search_query(std::string(500, 'a'), "query"));
+}
+
+TEST(Errors, MessagesAreBounded) {
+  const Error e(ErrorCategory::InvalidInput, std::string("header: ").append(10'000'000, 'x'), ErrorContext{"big.csv", 1});
+  EXPECT_LT(std::string(e.what()).size(), 8100u);
+  EXPECT_NE(std::string(e.what()).find("(message cut: 10000039 bytes in all)"), std::string::npos);
 }

@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/text.hpp"
 
 namespace panocarbon::io {
 
@@ -13,6 +18,21 @@ CsvReader::CsvReader(std::string_view text, std::string source_name)
 }
 
 bool CsvReader::next() {
+  if (!next_record()) return false;
+  // Text fields go into messages, the run log's JSON and the database: the file must be UTF-8.
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const size_t bad = utf8_error_offset(fields_[i]);
+    if (bad == std::string_view::npos) continue;
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("field {} is not valid UTF-8 (byte {} of it is 0x{:02X}, in '{}'); save the file as UTF-8 "
+                            "(in Excel: Save As > CSV UTF-8; or iconv -f LATIN1 -t UTF-8)",
+                            i + 1, bad + 1, static_cast<unsigned char>(fields_[i][bad]), clip_input(fields_[i])),
+                ErrorContext{source_, record_line_, static_cast<long>(i) + 1, {}});
+  }
+  return true;
+}
+
+bool CsvReader::next_record() {
   fields_.clear();
   unescaped_.clear();
   const size_t n = text_.size();
@@ -86,12 +106,49 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-bool parse_double(std::string_view s, double& out) noexcept {
+NumberStatus parse_number(std::string_view s, double& out) noexcept {
   s = trim(s);
-  if (s.empty()) return false;
+  if (s.empty()) return NumberStatus::NotANumber;
   if (s.front() == '+') s.remove_prefix(1);
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+  double v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ptr != s.data() + s.size()) return NumberStatus::NotANumber;
+  if (r.ec == std::errc::result_out_of_range) {
+    // Overflow or underflow: strtod tells them apart (an underflow is finite: zero or a subnormal).
+    const std::string copy(s);
+    const double x = std::strtod(copy.c_str(), nullptr);
+    if (!std::isfinite(x)) return NumberStatus::OutOfRange;
+    out = x;
+    return NumberStatus::Ok;
+  }
+  if (r.ec != std::errc()) return NumberStatus::NotANumber;
+  if (!std::isfinite(v)) return NumberStatus::NotFinite;
+  out = v;
+  return NumberStatus::Ok;
+}
+
+bool parse_double(std::string_view s, double& out) noexcept { return parse_number(s, out) == NumberStatus::Ok; }
+
+std::string number_problem(std::string_view s) {
+  double v = 0;
+  switch (parse_number(s, v)) {
+    case NumberStatus::NotFinite:
+      return fmt::format("'{}' is not a finite number; give a decimal number such as 12.5 or 1.2e6",
+                         clip_input(trim(s)));
+    case NumberStatus::OutOfRange:
+      return fmt::format("'{}' is beyond the range of a double (about 1.8e308); check the number and its unit",
+                         clip_input(trim(s)));
+    case NumberStatus::Ok: return {};
+    default: break;
+  }
+  if (trim(s).empty()) return "the field is empty where a number is needed";
+  return fmt::format("'{}' is not a number", clip_input(trim(s)));
+}
+
+double finite_number(std::string_view s, const ErrorContext& where) {
+  double v = 0;
+  if (parse_number(s, v) != NumberStatus::Ok) throw Error(ErrorCategory::InvalidInput, number_problem(s), where);
+  return v;
 }
 
 std::string to_lower(std::string_view s) {

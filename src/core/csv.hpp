@@ -18,7 +18,7 @@ class CsvReader {
   CsvReader(std::string_view text, std::string source_name);
 
   // Reads the next non-empty record into fields(). Returns false at end of input.
-  // Throws Error{InvalidInput} on an unterminated quoted field.
+  // Throws Error{InvalidInput} on an unterminated quoted field and on a field that is not valid UTF-8.
   bool next();
   const std::vector<std::string_view>& fields() const { return fields_; }
   long line() const { return record_line_; }  // 1-based line where the current record starts
@@ -28,6 +28,7 @@ class CsvReader {
   }
 
  private:
+  bool next_record();
   std::string_view text_;
   size_t pos_ = 0;
   long line_ = 1;
@@ -37,8 +38,20 @@ class CsvReader {
   std::deque<std::string> unescaped_;  // stable storage for fields with doubled quotes
 };
 
-// Parses a double from a whole field (leading/trailing blanks allowed). Returns false if not a number.
+// The one number parser of the readers. A field is a number when the whole of it (leading/trailing blanks
+// allowed, a leading '+' too) is a decimal number whose value is finite: "inf", "nan" and numbers beyond the
+// range of a double (1e400) are refused; a number too small for a double (1e-400) reads as zero or a
+// subnormal. parse_number says why a field is refused.
+enum class NumberStatus { Ok, NotANumber, NotFinite, OutOfRange };
+NumberStatus parse_number(std::string_view s, double& out) noexcept;
+// True when parse_number gives Ok.
 bool parse_double(std::string_view s, double& out) noexcept;
+// What is wrong with a field that parse_number refused, for a message: "'1e400' is beyond the range of a
+// double (about 1.8e308)"; the field is quoted clipped (clip_input).
+std::string number_problem(std::string_view s);
+// parse_number or an Error{InvalidInput} at `where` (file, line, column, field) that says what is wrong and
+// what to give instead.
+double finite_number(std::string_view s, const ErrorContext& where);
 std::string_view trim(std::string_view s) noexcept;
 std::string to_lower(std::string_view s);
 

@@ -24,8 +24,19 @@ std::string format_what(ErrorCategory c, const std::string& msg, const ErrorCont
   if (ctx.line > 0) where += fmt::format("{}line {}", where.empty() ? "" : ":", ctx.line);
   if (ctx.column > 0) where += fmt::format(", column {}", ctx.column);
   if (!ctx.field.empty()) where += fmt::format("{}field '{}'", where.empty() ? "" : ", ", ctx.field);
-  if (where.empty()) return fmt::format("{}: {}", to_string(c), msg);
-  return fmt::format("{}: {}: {}", where, to_string(c), msg);
+  std::string what = where.empty() ? fmt::format("{}: {}", to_string(c), msg)
+                                   : fmt::format("{}: {}: {}", where, to_string(c), msg);
+  // The last line of defence against a message that quotes a runaway input whole: the readers quote input
+  // clipped (clip_input), and no message is longer than this.
+  constexpr size_t kMaxWhat = 8000;
+  if (what.size() > kMaxWhat) {
+    size_t cut = kMaxWhat;
+    while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) --cut;  // a character boundary
+    const size_t whole = what.size();
+    what.resize(cut);
+    what += fmt::format("... (message cut: {} bytes in all)", whole);
+  }
+  return what;
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 
 namespace panocarbon {
@@ -169,7 +170,7 @@ std::vector<CommandSpec> build_specs() {
         bounded(opt("limit", T::Int, "At most this many rows", "1000"), 1, 1e9), format}},
       {"factors search",
        "Full-text search over factors, fuels and IPCC categories",
-       {positional("query", T::String, "Words to search for, e.g. \"diesel trucks\""),
+       {positional("query", T::String, "Words to search for, e.g. \"diesel trucks\" (at most 20 words, 500 bytes)"),
         bounded(opt("limit", T::Int, "At most this many results", "20"), 1, 10000), format}},
       {"factors show",
        "Show one factor (or fuel) with its value, bounds and citation",
@@ -516,26 +517,28 @@ nlohmann::json convert(const OptionSpec& o, const std::string& text) {
       const auto t = io::to_lower(text);
       if (t == "true" || t == "1" || t == "yes" || t.empty()) return true;
       if (t == "false" || t == "0" || t == "no") return false;
-      throw bad(o, fmt::format("option --{} takes true or false, not '{}'", o.name, text));
+      throw bad(o, fmt::format("option --{} takes true or false, not '{}'", o.name, clip_input(text)));
     }
     case T::Int:
     case T::Double: {
       double v = 0;
-      if (!io::parse_double(text, v) || (o.type == T::Int && v != std::floor(v)))
+      const io::NumberStatus st = io::parse_number(text, v);
+      if (st == io::NumberStatus::NotFinite || st == io::NumberStatus::OutOfRange)
+        throw bad(o, fmt::format("option --{}: {}", o.name, io::number_problem(text)));
+      if (st != io::NumberStatus::Ok || (o.type == T::Int && v != std::floor(v)))
         throw bad(o, fmt::format("option --{} takes {}, not '{}'", o.name,
-                                 o.type == T::Int ? "a whole number" : "a number", text));
-      if (!std::isfinite(v))
-        throw bad(o, fmt::format("option --{} takes a finite number, not '{}'", o.name, text));
+                                 o.type == T::Int ? "a whole number" : "a number", clip_input(text)));
       if ((o.min && v < *o.min) || (o.max && v > *o.max))
         throw bad(o, fmt::format("option --{} must be between {} and {}, not {}", o.name, o.min.value_or(-INFINITY),
-                                 o.max.value_or(INFINITY), text));
+                                 o.max.value_or(INFINITY), clip_input(text)));
       if (o.type == T::Int) return static_cast<long long>(v);
       return v;
     }
     case T::Choice:
       for (const auto& c : o.choices)
         if (io::to_lower(c) == io::to_lower(text)) return c;
-      throw bad(o, fmt::format("option --{} must be one of {}, not '{}'", o.name, fmt::join(o.choices, ", "), text));
+      throw bad(o, fmt::format("option --{} must be one of {}, not '{}'", o.name, fmt::join(o.choices, ", "),
+                                 clip_input(text)));
   }
   return text;
 }
@@ -573,14 +576,14 @@ const std::vector<CommandSpec>& command_specs() {
 const CommandSpec& command_spec(std::string_view name) {
   for (const auto& s : command_specs())
     if (s.name == name) return s;
-  throw Error(ErrorCategory::NotFound, fmt::format("unknown command '{}'", name));
+  throw Error(ErrorCategory::NotFound, fmt::format("unknown command '{}'", clip_input(name)));
 }
 
 Params Params::from_text(const CommandSpec& spec, const std::map<std::string, std::vector<std::string>>& given) {
   Params p;
   for (const auto& [name, values] : given) {
     const OptionSpec* o = spec.find(name);
-    if (!o) throw Error(ErrorCategory::InvalidInput, fmt::format("command '{}' has no option '{}'", spec.name, name));
+    if (!o) throw Error(ErrorCategory::InvalidInput, fmt::format("command '{}' has no option '{}'", spec.name, clip_input(name)));
     if (o->multiple) {
       auto& arr = p.values_[o->name];
       if (!arr.is_array()) arr = nlohmann::json::array();

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "panocarbon/error.hpp"
 
@@ -28,10 +30,28 @@ nlohmann::json describe_input(const std::filesystem::path& path, std::string_vie
 }
 
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec == std::errc::too_many_symbolic_link_levels)
+    throw Error(ErrorCategory::InvalidInput,
+                "the path is a symbolic link that loops (through links it points back at itself); give the file itself",
+                ErrorContext{path.string()});
+  if (std::filesystem::is_directory(st))
+    throw Error(ErrorCategory::InvalidInput, "the path is a folder, not a file; give the path of a file in it",
+                ErrorContext{path.string()});
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCategory::Io, "cannot open the file; check the path and permissions", ErrorContext{path.string()});
+  if (!std::filesystem::is_regular_file(st)) {
+    // A pipe or a device (/dev/stdin, <(command)): read it to its end.
+    std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+      throw Error(ErrorCategory::Io, "reading the file failed part-way; check it and try again", ErrorContext{path.string()});
+    return out;
+  }
+  in.seekg(0, std::ios::end);
   const auto size = static_cast<std::streamsize>(in.tellg());
-  std::string out(static_cast<size_t>(std::max<std::streamsize>(size, 0)), '\0');
+  if (size < 0) throw Error(ErrorCategory::Io, "cannot tell the size of the file; check it", ErrorContext{path.string()});
+  std::string out(static_cast<size_t>(size), '\0');
   in.seekg(0);
   if (size > 0 && !in.read(out.data(), size))
     throw Error(ErrorCategory::Io, "reading the file failed part-way; check the disk and try again", ErrorContext{path.string()});

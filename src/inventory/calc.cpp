@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/gwp.hpp"
 #include "panocarbon/inventory.hpp"
@@ -67,7 +68,9 @@ RowParameters parse_parameters(std::string_view text, const ErrorContext& ctx) {
     double v = 0;
     if (eq == std::string_view::npos || !io::parse_double(item.substr(eq + 1), v))
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("parameter '{}' must be name=number, e.g. clinker_fraction=0.75", item), ctx);
+                  fmt::format("parameter '{}' must be name=number, e.g. clinker_fraction=0.75{}", clip_input(item),
+                              eq == std::string_view::npos ? std::string()
+                                                           : fmt::format("; {}", io::number_problem(item.substr(eq + 1)))), ctx);
     double* slot = name == "clinker_fraction" ? &p.clinker_fraction
                    : name == "cullet_ratio"   ? &p.cullet_ratio
                    : name == "co2_recovered_t" ? &p.co2_recovered_t
@@ -75,12 +78,12 @@ RowParameters parse_parameters(std::string_view text, const ErrorContext& ctx) {
     if (!slot)
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("unknown parameter '{}'; the parameters are clinker_fraction (cement), cullet_ratio "
-                              "(glass) and co2_recovered_t (ammonia)", name),
+                              "(glass) and co2_recovered_t (ammonia)", clip_input(name)),
                   ctx);
     const bool fraction = slot != &p.co2_recovered_t;
     if (v < 0 || (fraction && v > 1) || (slot == &p.clinker_fraction && v == 0) || (slot == &p.cullet_ratio && v == 1))
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("parameter {}={} is out of range ({})", name, item.substr(eq + 1),
+                  fmt::format("parameter {}={} is out of range ({})", name, clip_input(item.substr(eq + 1)),
                               slot == &p.clinker_fraction ? "0 < clinker_fraction <= 1"
                               : slot == &p.cullet_ratio   ? "0 <= cullet_ratio < 1"
                                                           : "co2_recovered_t >= 0"),
@@ -361,6 +364,11 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
                       data.where(row, "parameters"));
       }
       const double co2e = e * t.gwp;
+      if (!std::isfinite(co2e))
+        throw Error(ErrorCategory::InvalidInput,
+                    fmt::format("the emissions of this row overflow (amount {:g} {} gives more than 1.8e308 t); check "
+                                "the amount and its unit", row.amount, clip_input(data.str(row.unit))),
+                    data.where(row, "amount"));
       r.lines.push_back(EmissionLine{i, t.gas, t.factor_id, t.memo, e, t.gwp, co2e});
       if (t.memo == Memo::None)
         r.total_co2e_t += co2e;
@@ -368,6 +376,11 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
         r.memo_co2_biogenic_t += e;
       else
         r.memo_bunkers_co2e_t += co2e;
+      if (!std::isfinite(r.total_co2e_t) || !std::isfinite(r.memo_co2_biogenic_t) || !std::isfinite(r.memo_bunkers_co2e_t))
+        throw Error(ErrorCategory::InvalidInput,
+                    "the total emissions overflow (more than 1.8e308 t CO2e) when this row is added; check the amounts "
+                    "and their units",
+                    data.where(row, "amount"));
       if (t.factor_id >= used.size()) used.resize(t.factor_id + 1, 0);
       used[t.factor_id] = 1;
     }
@@ -380,7 +393,7 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
   if (r.rows_computed == 0 && !data.rows.empty())
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("no row matches{}{}; check the filters against the file's country and year columns",
-                            options.country.empty() ? std::string() : fmt::format(" --country '{}'", options.country),
+                            options.country.empty() ? std::string() : fmt::format(" --country '{}'", clip_input(options.country)),
                             options.year ? fmt::format(" --year {}", options.year) : std::string()),
                 ErrorContext{data.source});
   for (uint32_t id = 0; id < used.size(); ++id)

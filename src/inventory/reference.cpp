@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/format.hpp"
 #include "panocarbon/inventory.hpp"
@@ -27,8 +28,8 @@ std::vector<FuelSupplyRow> read_fuel_supply_csv(std::string_view text, std::stri
     const auto it = std::find(cols.begin(), cols.end(), name);
     if (it == cols.end())
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("unknown column '{}'; the columns are {}", name, fmt::join(cols, ", ")),
-                  r.context(static_cast<long>(i) + 1, name));
+                  fmt::format("unknown column '{}'; the columns are {}", clip_input(name), fmt::join(cols, ", ")),
+                  r.context(static_cast<long>(i) + 1, clip_input(name)));
     map.push_back(static_cast<int>(it - cols.begin()));
   }
   for (int req : {0, 1})
@@ -51,8 +52,7 @@ std::vector<FuelSupplyRow> read_fuel_supply_csv(std::string_view text, std::stri
       else if (c == 1) row.unit = v;
       else if (c >= 2 && c <= 7) {
         double x = 0;
-        if (!v.empty() && !io::parse_double(v, x))
-          throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is not a number", v), ctx);
+        if (!v.empty()) x = io::finite_number(v, ctx);
         if (x < 0 && c != 6)
           throw Error(ErrorCategory::InvalidInput,
                       fmt::format("{} {} is negative; only stock_change may be negative (a stock draw)", cols[static_cast<size_t>(c)], v), ctx);
@@ -76,7 +76,7 @@ ReferenceResult reference_approach(const std::vector<FuelSupplyRow>& supply, con
     const Fuel* fuel = library.find_fuel(row.fuel);
     if (!fuel)
       throw Error(ErrorCategory::NotFound,
-                  fmt::format("unknown fuel '{}'; did you mean {}?", row.fuel, fmt::join(library.suggest_activity(row.fuel), ", ")), at);
+                  fmt::format("unknown fuel '{}'; did you mean {}?", clip_input(row.fuel), fmt::join(library.suggest_activity(row.fuel), ", ")), at);
     if (std::isnan(fuel->carbon_kg_per_gj))
       throw Error(ErrorCategory::Data, fmt::format("{} has no default carbon content (Table 1.3)", fuel->name), at);
     const Unit& unit = parse_unit(row.unit, ErrorContext{source, row.line, 0, "unit"});
@@ -108,6 +108,11 @@ ReferenceResult reference_approach(const std::vector<FuelSupplyRow>& supply, con
       res.co2_t += l.co2_t;
       groups[l.group].first += l.co2_t;
     }
+    if (!std::isfinite(l.co2_t) || !std::isfinite(res.co2_t))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("the CO2 of {} overflows (more than 1.8e308 t) with this row; check its quantities and "
+                              "unit", fuel->name),
+                  at);
     res.lines.push_back(std::move(l));
   }
   if (sectoral && sectoral_data) {

@@ -3,6 +3,7 @@
 // The coverage-guided version of this test is tests/fuzz/fuzz_parsers.cpp (libFuzzer).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -66,15 +67,92 @@ TEST(Robustness, MutatedJsonAndSupplyOnlyThrowError) {
   const std::string json = R"({"rows":[{"category":"1.A.1","activity":"Natural Gas","amount":1,"unit":"TJ"}]})";
   const std::string supply = "fuel,unit,production,imports,exports,stock_change\nNatural Gas,kt,1,2,0,-1\n";
   XorShift rng{42};
+  int json_parsed = 0, json_rejected = 0, supply_parsed = 0, supply_rejected = 0;
   for (int i = 0; i < 2000; ++i) {
     try {
-      read_activity_json(mutate(json, rng), "m.json");
-    } catch (const Error&) {
+      const ActivityData d = read_activity_json(mutate(json, rng), "m.json");
+      for (const auto& row : d.rows) EXPECT_TRUE(std::isfinite(row.amount));
+      ++json_parsed;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.category(), ErrorCategory::InvalidInput) << e.what();
+      EXPECT_EQ(e.context().file, "m.json") << e.what();
+      ++json_rejected;
     }
     try {
-      reference_approach(read_fuel_supply_csv(mutate(supply, rng), "s.csv"), FactorLibrary::builtin(), "s.csv");
-    } catch (const Error&) {
+      const auto r = reference_approach(read_fuel_supply_csv(mutate(supply, rng), "s.csv"), FactorLibrary::builtin(), "s.csv");
+      EXPECT_TRUE(std::isfinite(r.co2_t));
+      ++supply_parsed;
+    } catch (const Error& e) {
+      EXPECT_NE(e.category(), ErrorCategory::Internal) << e.what();
+      EXPECT_EQ(e.context().file, "s.csv") << e.what();
+      ++supply_rejected;
     }
+  }
+  // Both readers see valid and broken inputs alike: a mutation that never parses (or never fails) tests nothing.
+  EXPECT_GT(json_parsed, 10);
+  EXPECT_GT(json_rejected, 10);
+  EXPECT_GT(supply_parsed, 10);
+  EXPECT_GT(supply_rejected, 10);
+}
+
+// A hostile review: 1e306 t of gas gave CO2 `inf` with exit 0; `inf` and `NaN` passed the supply reader (NaN
+// then failed in SQLite). Every number is finite or the reader names the file, line and field.
+TEST(Robustness, OverflowingAmountStopsTheCalculation) {
+  const ActivityData d = read_activity_csv("category,activity,amount,unit\n1.A.1.a.i,Natural Gas,1e306,kt\n", "big.csv");
+  try {
+    calculate_inventory(d, FactorLibrary::builtin(), CategoryTree::ipcc2006(), CalcOptions{});
+    FAIL() << "an overflowing row must stop the calculation";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+    EXPECT_EQ(e.context().file, "big.csv");
+    EXPECT_EQ(e.context().line, 2);
+    EXPECT_EQ(e.context().field, "amount");
+    EXPECT_NE(std::string(e.what()).find("the emissions of this row overflow (amount 1e+306 kt"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Robustness, TotalThatOverflowsStopsTheCalculation) {
+  // each row alone is finite; their sum is not
+  const ActivityData d = read_activity_csv("category,activity,amount,unit,gas,factor,factor_unit\n"
+                                           "1.A.1,Natural Gas,1e300,TJ,CO2,1.5e8,t/TJ\n"
+                                           "1.A.1,Natural Gas,1e300,TJ,CO2,1.5e8,t/TJ\n",
+                                           "sum.csv");
+  try {
+    calculate_inventory(d, FactorLibrary::builtin(), CategoryTree::ipcc2006(), CalcOptions{});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+    EXPECT_EQ(e.context().line, 3);
+    EXPECT_NE(std::string(e.what()).find("the total emissions overflow"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Robustness, NonFiniteNumbersAreRefusedByEveryActivityReader) {
+  for (const char* bad : {"inf", "NaN", "1e400", "-inf"}) {
+    try {
+      read_fuel_supply_csv(std::string("fuel,unit,production\nNatural Gas,kt,") + bad + "\n", "s.csv");
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+      EXPECT_EQ(e.context().line, 2);
+      EXPECT_EQ(e.context().field, "production");
+    }
+    try {
+      read_activity_csv(std::string("category,activity,amount,unit\n1.A.1,Natural Gas,") + bad + ",TJ\n", "a.csv");
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+      EXPECT_EQ(e.context().line, 2);
+      EXPECT_EQ(e.context().field, "amount");
+    }
+  }
+  try {
+    read_activity_json(R"([{"category":"1.A.1","activity":"Natural Gas","amount":"1e400","unit":"TJ"}])", "a.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.context().field, "amount");
+    EXPECT_NE(std::string(e.what()).find("'1e400' is beyond the range of a double"), std::string::npos) << e.what();
   }
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/inventory.hpp"
 #include "panocarbon/provenance.hpp"
@@ -65,8 +66,7 @@ void set_field(ActivityData& d, ActivityRow& row, int col, std::string_view raw,
       if (allow_empty) return;
       throw Error(ErrorCategory::InvalidInput, fmt::format("the {} is empty; every row needs one", ctx.field), ctx);
     }
-    if (!io::parse_double(v, out) || !std::isfinite(out))
-      throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is not a number", v), ctx);
+    out = io::finite_number(v, ctx);
   };
   switch (col) {
     case kCategory:
@@ -94,7 +94,7 @@ void set_field(ActivityData& d, ActivityRow& row, int col, std::string_view raw,
         int y = 0;
         const auto r = std::from_chars(v.data(), v.data() + v.size(), y);
         if (r.ec != std::errc() || r.ptr != v.data() + v.size() || y < 1750 || y > 2200)
-          throw Error(ErrorCategory::InvalidInput, fmt::format("year '{}' is not a year between 1750 and 2200", v), ctx);
+          throw Error(ErrorCategory::InvalidInput, fmt::format("year '{}' is not a year between 1750 and 2200", clip_input(v)), ctx);
         row.year = y;
       }
       break;
@@ -146,7 +146,8 @@ void check_row(const ActivityData& d, const ActivityRow& row) {
 }
 
 std::string unknown_column_message(std::string_view name) {
-  return fmt::format("unknown column '{}'; the columns are {} (required: category, activity, amount, unit)", name,
+  return fmt::format("unknown column '{}'; the columns are {} (required: category, activity, amount, unit)",
+                     clip_input(name),
                      fmt::join(activity_columns(), ", "));
 }
 }  // namespace
@@ -176,9 +177,12 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
   for (size_t i = 0; i < r.fields().size(); ++i) {
     const std::string name = io::to_lower(io::trim(r.fields()[i]));
     const int c = column_index(name);
-    if (c < 0) throw Error(ErrorCategory::InvalidInput, unknown_column_message(name), r.context(static_cast<long>(i) + 1, name));
+    if (c < 0)
+      throw Error(ErrorCategory::InvalidInput, unknown_column_message(name),
+                  r.context(static_cast<long>(i) + 1, clip_input(name)));
     if (d.column_of.count(name))
-      throw Error(ErrorCategory::InvalidInput, fmt::format("column '{}' appears twice", name), r.context(static_cast<long>(i) + 1, name));
+      throw Error(ErrorCategory::InvalidInput, fmt::format("column '{}' appears twice", clip_input(name)),
+                  r.context(static_cast<long>(i) + 1, clip_input(name)));
     d.column_of[name] = static_cast<long>(i) + 1;
     map.push_back(c);
     names.push_back(activity_columns()[static_cast<size_t>(c)]);
@@ -222,7 +226,7 @@ ActivityData read_activity_json(std::string_view text, std::string source_name) 
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for huge numbers
-    throw Error(ErrorCategory::InvalidInput, fmt::format("not valid JSON ({})", e.what()), ErrorContext{d.source});
+    throw Error(ErrorCategory::InvalidInput, fmt::format("not valid JSON ({})", clip_input(e.what(), 300)), ErrorContext{d.source});
   }
   const nlohmann::json* rows = &j;
   if (j.is_object() && j.contains("rows")) rows = &j["rows"];
@@ -242,7 +246,8 @@ ActivityData read_activity_json(std::string_view text, std::string source_name) 
         throw Error(ErrorCategory::InvalidInput, fmt::format("row {} has no '{}'", index, req), ErrorContext{d.source, index, 0, req});
     for (const auto& [k, v] : obj.items()) {
       const int c = column_index(k);
-      const Where ctx{d.source, index, 0, k};
+      const std::string key = clip_input(k);
+      const Where ctx{d.source, index, 0, key};
       if (c < 0) throw Error(ErrorCategory::InvalidInput, unknown_column_message(k), ctx);
       if (v.is_null()) continue;
       std::string text_value = v.is_string() ? v.get<std::string>() : v.dump();

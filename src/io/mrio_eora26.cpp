@@ -27,7 +27,10 @@ std::vector<LabelLine> read_labels(std::string_view text, const std::string& fil
            file, lines.number());
     LabelLine l;
     l.line = lines.number();
-    for (auto s : f) l.fields.emplace_back(io::trim(s));
+    for (size_t k = 0; k < f.size(); ++k) {
+      check_utf8_label(f[k], file, lines.number(), static_cast<long>(k) + 1);
+      l.fields.emplace_back(io::trim(f[k]));
+    }
     out.push_back(std::move(l));
   }
   if (out.empty()) fail("has no labels; it must list one label per row of the matching table", file);

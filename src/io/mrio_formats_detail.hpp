@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "mrio/common.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
@@ -26,7 +27,15 @@ using LabelFn = std::function<std::string(size_t)>;
 
 [[noreturn]] inline void fail(const std::string& message, const std::string& file, long line = 0, long column = 0,
                        std::string field = {}) {
-  throw Error(ErrorCategory::InvalidInput, message, ErrorContext{file, line, column, std::move(field)});
+  throw Error(ErrorCategory::InvalidInput, message, ErrorContext{file, line, column, clip_input(field)});
+}
+
+// Labels go into results (JSON) and messages: a label that is not UTF-8 is an input error.
+inline void check_utf8_label(std::string_view label, const std::string& file, long line, long column = 0) {
+  if (const size_t bad = utf8_error_offset(label); bad != std::string_view::npos)
+    fail(fmt::format("label '{}' is not valid UTF-8 (byte {} is 0x{:02X}); save the file as UTF-8 (iconv -f LATIN1 -t "
+                     "UTF-8)", clip_input(label), bad + 1, static_cast<unsigned char>(label[bad])),
+         file, line, column, std::string(label));
 }
 
 // A file the format cannot do without: a missing one is the user's input being incomplete (InvalidInput,
@@ -82,10 +91,10 @@ inline void split_tabs(std::string_view line, std::vector<std::string_view>& out
 }
 
 inline std::string in_quotes(std::string_view s) {
-  constexpr size_t kMax = 100;  // long enough for labels, short for a runaway cell
+  // long enough for labels, short for a runaway cell; printable UTF-8 whatever the bytes
   std::string out(1, '\'');  // built by appending: GCC 12 misreports "'" + std::string as overlapping memcpy
-  out.append(s.substr(0, kMax));
-  out.append(s.size() > kMax ? "...'" : "'");
+  out.append(clip_input(s, 100));
+  out.push_back('\'');
   return out;
 }
 

@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include "core/text.hpp"
 #include "io/byte_source.hpp"
 #include "mrio/common.hpp"
 #include "io/mrio_formats.hpp"
@@ -35,15 +37,20 @@ struct Params {
   std::string systemtype, name;
 };
 
+// A count of header rows or index columns: a whole number from 1 to 32 (pymrio writes 1 to 4).
 size_t as_count(const nlohmann::json& v, const std::string& where) {
-  if (v.is_number_integer()) return v.get<size_t>();
-  if (v.is_string()) {
-    try {
-      return static_cast<size_t>(std::stoul(v.get<std::string>()));
-    } catch (...) {
-    }
+  long long n = -1;
+  if (v.is_number_integer()) {
+    n = v.get<long long>();
+  } else if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) n = -1;
   }
-  throw Error(ErrorCategory::InvalidInput, where + " must be a whole number, e.g. \"2\"", {where});
+  if (n < 1 || n > 32)
+    throw Error(ErrorCategory::InvalidInput,
+                where + " must be a whole number from 1 to 32, e.g. \"2\", not " + clip_input(v.dump(), 40), {where});
+  return static_cast<size_t>(n);
 }
 
 Params read_params(const FileSet& set, const std::string& folder) {
@@ -53,20 +60,21 @@ Params read_params(const FileSet& set, const std::string& folder) {
   try {
     j = nlohmann::json::parse(set.read_all(rel));
   } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCategory::InvalidInput, std::string("is not valid JSON: ") + e.what(), {where});
+    throw Error(ErrorCategory::InvalidInput, std::string("is not valid JSON: ") + clip_input(e.what(), 300), {where});
   }
   Params p;
   if (!j.is_object() || !j.contains("files") || !j["files"].is_object())
     throw Error(ErrorCategory::InvalidInput, "has no \"files\" object; it must map table names to {name, nr_index_col, nr_header}",
                 {where});
-  for (auto& [key, f] : j["files"].items()) {
+  for (auto& [full_key, f] : j["files"].items()) {
+    const std::string key = clip_input(full_key);
     FileParam fp;
     if (!f.is_object() || !f.contains("name") || !f["name"].is_string())
       throw Error(ErrorCategory::InvalidInput, "files." + key + " needs a \"name\"", {where, 0, 0, "files." + key});
     fp.name = f["name"].get<std::string>();
     if (f.contains("nr_index_col")) fp.nr_index_col = as_count(f["nr_index_col"], where + ": files." + key + ".nr_index_col");
     if (f.contains("nr_header")) fp.nr_header = as_count(f["nr_header"], where + ": files." + key + ".nr_header");
-    p.files[key] = fp;
+    p.files[full_key] = fp;
   }
   if (j.contains("systemtype") && j["systemtype"].is_string()) p.systemtype = j["systemtype"].get<std::string>();
   if (j.contains("name") && j["name"].is_string()) p.name = j["name"].get<std::string>();
@@ -91,9 +99,10 @@ LabeledTable read_table(const FileSet& set, const std::string& folder, const Fil
 [[noreturn]] void label_mismatch(const LabeledTable& t, const std::string& what, size_t idx, const std::string& got,
                                  const std::string& expected, long line = 0) {
   throw Error(ErrorCategory::InvalidInput,
-              what + " " + std::to_string(idx + 1) + " is '" + got + "' but the system's sector " + std::to_string(idx + 1) +
-                  " is '" + expected + "': the labels of the tables disagree; re-export them from one system",
-              {t.file, line, 0, got});
+              what + " " + std::to_string(idx + 1) + " is '" + clip_input(got) + "' but the system's sector " +
+                  std::to_string(idx + 1) + " is '" + clip_input(expected) +
+                  "': the labels of the tables disagree; re-export them from one system",
+              {t.file, line, 0, clip_input(got)});
 }
 
 // The sector labels (region, sector) of the A/Z rows define the system.

@@ -20,7 +20,12 @@ nlohmann::json parse_json(const std::string& text, const std::string& file) {
         ++column;
       }
     }
-    fail(fmt::format("is not valid JSON ({}); fix or re-download the file", e.what()), file, line, column);
+    fail(fmt::format("is not valid JSON ({}); fix or re-download the file", clip_input(e.what(), 300)), file, line,
+         column);
+  } catch (const nlohmann::json::exception& e) {  // out_of_range: a number beyond the range of a double (1e400)
+    fail(fmt::format("is not valid JSON ({}); numbers must be finite: fix or re-download the file",
+                     clip_input(e.what(), 300)),
+         file);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/progress.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 
 namespace panocarbon::io {
@@ -82,6 +83,14 @@ void parse_piece(const char* begin, const char* end, size_t nr_index, size_t nco
         return;
       }
       out.labels.emplace_back(c, static_cast<size_t>(q - c));
+      if (!is_valid_utf8(out.labels.back())) {
+        out.failed = true;
+        out.fail_offset = offset;
+        out.fail_column = static_cast<long>(l + 1);
+        out.fail_label = out.labels.back();
+        out.fail_message = "has a label that is not valid UTF-8; save the file as UTF-8 (iconv -f LATIN1 -t UTF-8)";
+        return;
+      }
       c = q + 1;
     }
     uint32_t nnz = 0;
@@ -122,7 +131,7 @@ void parse_piece(const char* begin, const char* end, size_t nr_index, size_t nco
           out.fail_label.clear();
           for (size_t l = 0; l < nr_index; ++l) out.fail_label += (l ? "|" : "") + out.labels[label_base + l];
           const std::string cell(c, static_cast<size_t>(cell_end - c));
-          out.fail_message = (cell.empty() ? std::string("has an empty cell") : "has '" + cell.substr(0, 40) + "'") +
+          out.fail_message = (cell.empty() ? std::string("has an empty cell") : std::string("has '").append(clip_input(cell, 40)).append("'")) +
                              " where a finite number is expected (column " + std::to_string(j) + " of the values); " +
                              "write the number (0 for none)";
           return;
@@ -240,7 +249,17 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
     for (size_t l = 0; l < opt.nr_index_col; ++l)
       if (level_name.empty()) level_name = std::string(cells[l]);
     t.col_level_names.push_back(level_name);
-    for (size_t j = opt.nr_index_col; j < cells.size(); ++j) t.col_labels[h].emplace_back(cells[j]);
+    for (size_t j = opt.nr_index_col; j < cells.size(); ++j) {
+      if (const size_t bad = utf8_error_offset(cells[j]); bad != std::string_view::npos)
+        throw Error(ErrorCategory::InvalidInput,
+                    std::string("header row ")
+                        .append(std::to_string(h + 1))
+                        .append(": label '")
+                        .append(clip_input(cells[j]))
+                        .append("' is not valid UTF-8; save the file as UTF-8 (iconv -f LATIN1 -t UTF-8)"),
+                    {t.file, line_no, static_cast<long>(j) + 1, clip_input(cells[j])});
+      t.col_labels[h].emplace_back(cells[j]);
+    }
     if (h > 0 && t.col_labels[h].size() != t.col_labels[0].size())
       throw Error(ErrorCategory::InvalidInput,
                   "header row " + std::to_string(h + 1) + " has " + std::to_string(t.col_labels[h].size()) +
@@ -310,9 +329,9 @@ LabeledTable read_labeled_table(ByteSource& source, const TableOptions& opt) {
         Piece& pc = pieces[k];
         if (pc.failed) {
           std::string msg = "line " + std::to_string(line_no + 1 + pc.fail_offset);
-          if (!pc.fail_label.empty()) msg += " (" + pc.fail_label + ")";
+          if (!pc.fail_label.empty()) msg.append(" (").append(clip_input(pc.fail_label)).append(")");
           throw Error(ErrorCategory::InvalidInput, msg + " " + pc.fail_message,
-                      {t.file, line_no + 1 + pc.fail_offset, pc.fail_column, pc.fail_label});
+                      {t.file, line_no + 1 + pc.fail_offset, pc.fail_column, clip_input(pc.fail_label)});
         }
         for (size_t r = 0; r < pc.row_nnz.size(); ++r) {
           std::vector<std::string> labels(pc.labels.begin() + static_cast<std::ptrdiff_t>(r * opt.nr_index_col),

@@ -8,6 +8,7 @@
 
 #include "core/embedded.hpp"
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
 #include "panocarbon/natural_fire.hpp"
@@ -281,9 +282,9 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     auto num = [&](const char* c, double missing) {
       const std::string s = get(c);
       if (s.empty()) return missing;
-      double v = 0;
-      if (!io::parse_double(s, v) || !std::isfinite(v) || v < 0)
-        throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is not a non-negative number", s),
+      const double v = io::finite_number(s, r.context(static_cast<long>(col.at(c) + 1), c));
+      if (v < 0)
+        throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is negative; give zero or a positive number", clip_input(s)),
                     r.context(static_cast<long>(col.at(c) + 1), c));
       return v;
     };
@@ -293,14 +294,15 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.method = get("method").empty() ? "gain-loss" : io::to_lower(get("method"));
     if (row.method != "gain-loss" && row.method != "stock-difference" && row.method != "fire")
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("method must be gain-loss, stock-difference or fire, not '{}'", row.method),
+                  fmt::format("method must be gain-loss, stock-difference or fire, not '{}'", clip_input(row.method)),
                   r.context(static_cast<long>(col.at("method") + 1), "method"));
     row.region = get("region");
     const double year = num("year", 0);
     if (year != std::floor(year) || (year != 0 && (year < 1750 || year > 2200)))
       throw Error(
           ErrorCategory::InvalidInput,
-          fmt::format("year '{}' is not a whole year between 1750 and 2200 (leave it empty if unknown)", get("year")),
+          fmt::format("year '{}' is not a whole year between 1750 and 2200 (leave it empty if unknown)",
+                      clip_input(get("year"))),
           r.context(static_cast<long>(col.at("year") + 1), "year"));
     row.year = static_cast<int>(year);
     row.vegetation = io::to_lower(get("vegetation"));
@@ -340,7 +342,7 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     row.year_t2 = num("year_t2", 0);
     const std::string managed = io::to_lower(get("managed"));
     if (!managed.empty() && managed != "yes" && managed != "no")
-      throw Error(ErrorCategory::InvalidInput, fmt::format("managed must be yes or no, not '{}'", managed),
+      throw Error(ErrorCategory::InvalidInput, fmt::format("managed must be yes or no, not '{}'", clip_input(managed)),
                   r.context(static_cast<long>(col.at("managed") + 1), "managed"));
     row.tag.managed = managed != "no";
     const std::string driver = io::to_lower(get("driver"));
@@ -357,7 +359,8 @@ std::vector<ForestRow> read_forest_rows(const std::string& text, const std::stri
     else
       throw Error(
           ErrorCategory::InvalidInput,
-          fmt::format("driver must be natural, direct-anthropogenic or indirect-anthropogenic, not '{}'", driver),
+          fmt::format("driver must be natural, direct-anthropogenic or indirect-anthropogenic, not '{}'",
+                      clip_input(driver)),
           r.context(static_cast<long>(col.at("driver") + 1), "driver"));
     if (row.id.empty()) row.id = fmt::format("line{}", row.line);
     row.cf_id = get("cf_id");

@@ -25,6 +25,7 @@
 #include "io/gfed_hdf5.hpp"
 #include "io/country_mask.hpp"
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural_fire.hpp"
 
@@ -108,7 +109,7 @@ GfedEmissionFactors parse_gfed_emission_factors(std::string_view text, const std
       double x = 0;
       if (!io::parse_double(tok[j + 1], x) || !std::isfinite(x) || x < 0)
         throw input_error(fmt::format("'{}' is not a non-negative number (g {} per kg dry matter, fire type {})",
-                                      tok[j + 1], tok[0], kGfedFireTypes[order[j]]),
+                                      clip_input(tok[j + 1]), clip_input(tok[0]), kGfedFireTypes[order[j]]),
                           ErrorContext{file, line_no, col[j + 1], tok[0]});
       v[order[j]] = x;
     }
@@ -654,16 +655,16 @@ std::vector<Tier1Row> compute_fire_tier1(const std::filesystem::path& file, cons
     const std::string veg = io::to_lower(io::trim(f[0]));
     if (tier1_ef_category(veg).empty())
       throw Error(ErrorCategory::NotFound,
-                  fmt::format("unknown vegetation type '{}'; data/ipcc2006_fire.csv (Table 2.4) has {}", veg,
+                  fmt::format("unknown vegetation type '{}'; data/ipcc2006_fire.csv (Table 2.4) has {}", clip_input(veg),
                               join(tier1_vegetation_types())),
                   r.context(1, "vegetation"));
     double area = 0, fuel = kNaN;
     if (!io::parse_double(f[1], area) || !std::isfinite(area) || area < 0)
-      throw input_error(fmt::format("area_ha '{}' is not a non-negative number (hectares burned)", f[1]),
+      throw input_error(fmt::format("area_ha '{}' is not a non-negative number (hectares burned)", clip_input(f[1])),
                         r.context(2, "area_ha"));
     if (f.size() > 2 && !io::trim(f[2]).empty() &&
         (!io::parse_double(f[2], fuel) || !std::isfinite(fuel) || fuel < 0))
-      throw input_error(fmt::format("mb_cf_t_per_ha '{}' is not a non-negative number (t dry matter per ha)", f[2]),
+      throw input_error(fmt::format("mb_cf_t_per_ha '{}' is not a non-negative number (t dry matter per ha)", clip_input(f[2])),
                         r.context(3, "mb_cf_t_per_ha"));
     for (auto& row : fire_tier1_row(veg, area, fuel, species, r_area)) out.push_back(std::move(row));
   }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "io/xlsx.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
@@ -207,11 +208,12 @@ std::vector<RegionalPrior> scale_to_regions(const MethaneBudget& mb, const std::
       for (const auto& s : mb.rows)
         if (s.group == "natural") names += (names.empty() ? "" : "; ") + s.name;
       throw Error(ErrorCategory::NotFound,
-                  fmt::format("no natural source '{}' in the Global Methane Budget table; sources: {}", p.source, names),
+                  fmt::format("no natural source '{}' in the Global Methane Budget table; sources: {}", clip_input(p.source),
+                              names),
                   r.context(2, "source"));
     }
     if (!io::parse_double(f[2], p.user_flux) || !std::isfinite(p.user_flux) || p.user_flux < 0)
-      throw Error(ErrorCategory::InvalidInput, fmt::format("flux '{}' is not a non-negative number", f[2]),
+      throw Error(ErrorCategory::InvalidInput, fmt::format("flux '{}' is not a non-negative number", clip_input(f[2])),
                   r.context(3, "flux"));
     const auto it = src->values.find({period, approach});
     if (it == src->values.end())

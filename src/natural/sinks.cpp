@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/natural.hpp"
 #include "panocarbon/provenance.hpp"
@@ -80,9 +81,9 @@ Table read_table(const std::string& path) {
 double number(const Table& t, size_t row, size_t col, const std::string& path) {
   double v = 0;
   const auto& [line, f] = t.rows[row];
-  if (!io::parse_double(f[col], v) || !std::isfinite(v))
-    throw Error(ErrorCategory::InvalidInput, fmt::format("'{}' is not a number (GtC/yr expected)", f[col]),
-                ErrorContext{path, line, static_cast<long>(col + 1), t.header[col]});
+  if (!io::parse_double(f[col], v))
+    throw Error(ErrorCategory::InvalidInput, io::number_problem(f[col]) + " (GtC/yr expected)",
+                ErrorContext{path, line, static_cast<long>(col + 1), clip_input(t.header[col])});
   return v;
 }
 size_t column(const Table& t, const std::string& name, const std::string& path) {
