@@ -34,7 +34,11 @@ SensitivityRun run_analysis(Context& ctx, const Params& p, const std::string& me
   out.model_kind = loaded.model->kind();
   out.output = loaded.model->output();
   out.unit = loaded.model->unit();
-  out.summary = analyse(*loaded.model, out);
+  try {
+    out.summary = analyse(*loaded.model, out);
+  } catch (const Error& e) {
+    throw e.with_context(ErrorContext{out.model_file});  // a model output that overflows names the model's file
+  }
   return out;
 }
 

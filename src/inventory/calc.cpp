@@ -367,7 +367,7 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
       if (!std::isfinite(co2e))
         throw Error(ErrorCategory::InvalidInput,
                     fmt::format("the emissions of this row overflow (amount {:g} {} gives more than 1.8e308 t); check "
-                                "the amount and its unit", row.amount, clip_input(data.str(row.unit))),
+                                "the amount and its unit (give it in a larger unit, e.g. kt or PJ)", row.amount, clip_input(data.str(row.unit))),
                     data.where(row, "amount"));
       r.lines.push_back(EmissionLine{i, t.gas, t.factor_id, t.memo, e, t.gwp, co2e});
       if (t.memo == Memo::None)
@@ -379,7 +379,7 @@ InventoryResult calculate_inventory(const ActivityData& data, const FactorLibrar
       if (!std::isfinite(r.total_co2e_t) || !std::isfinite(r.memo_co2_biogenic_t) || !std::isfinite(r.memo_bunkers_co2e_t))
         throw Error(ErrorCategory::InvalidInput,
                     "the total emissions overflow (more than 1.8e308 t CO2e) when this row is added; check the amounts "
-                    "and their units",
+                    "and their units (give them in a larger unit, e.g. kt or PJ)",
                     data.where(row, "amount"));
       if (t.factor_id >= used.size()) used.resize(t.factor_id + 1, 0);
       used[t.factor_id] = 1;
