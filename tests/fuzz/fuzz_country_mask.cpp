@@ -71,8 +71,10 @@ void write_netcdf(FuzzedDataProvider& in, const std::filesystem::path& path, siz
     if (v.type == NC_CHAR) continue;
     std::vector<double> x(v.count);
     const bool coordinates = in.ConsumeBool();  // grid centres (to get past the checks), else values
+    const double dy = 180.0 / static_cast<double>(rows), dx = 360.0 / static_cast<double>(cols);
     for (size_t i = 0; i < x.size(); ++i) {
-      if (coordinates) x[i] = in.ConsumeBool() ? 90.0 - 180.0 / rows * (i + 0.5) : -180.0 + 360.0 / cols * (i + 0.5);
+      const double k = static_cast<double>(i) + 0.5;
+      if (coordinates) x[i] = in.ConsumeBool() ? 90.0 - dy * k : -180.0 + dx * k;
       else x[i] = in.ConsumeIntegral<uint8_t>() < 250 ? in.ConsumeIntegralInRange<int>(-2, 300) : in.ConsumeFloatingPoint<double>();
     }
     nc_put_var_double(nc, v.id, x.data());  // out-of-range values: NC_ERANGE, fine
