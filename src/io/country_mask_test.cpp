@@ -88,7 +88,7 @@ TEST(MaskNetcdf, AMisplacedCoordinateVariableAlongItsDimensionIsStillAnError) {
   nc_def_var(nc, "lat", NC_DOUBLE, 1, &dlat, &vlat);
   nc_enddef(nc);
   nc_put_var_int(nc, v, kCodes);
-  const double lat[2] = {10, 20};
+  const double lat[2] = {20, 10};  // descending, as the grid, but not its centres (45, -45)
   nc_put_var_double(nc, vlat, lat);
   nc_close(nc);
   try {
@@ -97,7 +97,7 @@ TEST(MaskNetcdf, AMisplacedCoordinateVariableAlongItsDimensionIsStillAnError) {
   } catch (const panocarbon::Error& e) {
     EXPECT_EQ(e.category(), panocarbon::ErrorCategory::InvalidInput);
     EXPECT_EQ(e.context().field, "lat");
-    EXPECT_NE(std::string(e.what()).find("latitude 'lat'[0] = 10 but the emissions grid has 45"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("latitude 'lat'[0] = 20 but the emissions grid has 45 there"), std::string::npos)
         << e.what();
   }
 }

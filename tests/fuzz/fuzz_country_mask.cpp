@@ -55,11 +55,13 @@ void write_netcdf(FuzzedDataProvider& in, const std::filesystem::path& path, siz
     int id = -1;
     if (nc_def_var(nc, name, t, nd, vd.data(), &id) != NC_NOERR) continue;
     vars.push_back({id, t, count});
-    // _FillValue / missing_value: any type, 1 to 3 values (a reader that reads one value must check).
+    // missing_value: any type, 1 to 3 values (CF allows a vector); _FillValue: one value of the variable's
+    // type (libnetcdf refuses others, and leaks in nc4_put_att when it does).
     while (in.ConsumeBool()) {
-      const char* att = in.ConsumeBool() ? "_FillValue" : "missing_value";
-      const nc_type at = types[in.ConsumeIntegralInRange<size_t>(0, nc4 ? 7 : 5)];
-      const size_t n = in.ConsumeIntegralInRange<size_t>(1, 3);
+      const bool fill = in.ConsumeBool() && t != NC_CHAR;
+      const char* att = fill ? "_FillValue" : "missing_value";
+      const nc_type at = fill ? t : types[in.ConsumeIntegralInRange<size_t>(0, nc4 ? 7 : 5)];
+      const size_t n = fill ? 1 : in.ConsumeIntegralInRange<size_t>(1, 3);
       std::vector<double> v(n);
       for (auto& x : v) x = in.ConsumeIntegralInRange<int>(-3, 300);
       if (at == NC_CHAR) nc_put_att_text(nc, id, att, n, "abc");

@@ -22,7 +22,8 @@ inline void check_database(const panocarbon::lca::Database& db) {
     }
     for (const AllocationFactor& a : p.allocation) {
       check_finite(a.value, "AllocationFactor::value");
-      if (a.product < 0 || static_cast<size_t>(a.product) >= db.flows.size()) fail("AllocationFactor::product out of range");
+      // -1: a factor for a product the database does not know (it then allocates nothing)
+      if (a.product < -1 || a.product >= static_cast<int32_t>(db.flows.size())) fail("AllocationFactor::product out of range");
       if (a.exchange < -1 || a.exchange >= static_cast<int32_t>(p.exchanges.size()))
         fail("AllocationFactor::exchange out of range");
     }
