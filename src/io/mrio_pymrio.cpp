@@ -2,6 +2,7 @@
 // file_parameters.json names the system's tables (Z or A, Y, x, unit, population) with their numbers of
 // index columns and header rows; each extension is a subfolder with its own file_parameters.json (F, F_Y
 // or EXIOBASE's older F_hh, unit). Also the dispatch of read_mrio() to the other formats.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -35,15 +36,24 @@ struct Params {
   std::string systemtype, name;
 };
 
-size_t as_count(const nlohmann::json& v, const std::string& where) {
-  if (v.is_number_integer()) return v.get<size_t>();
-  if (v.is_string()) {
-    try {
-      return static_cast<size_t>(std::stoul(v.get<std::string>()));
-    } catch (...) {
-    }
+// nr_index_col / nr_header: a small whole number (pymrio writes 1 or 2; EXIOBASE 3 at most 3). A bound keeps a
+// damaged file from sizing the table's label levels (1e12 header rows would be a 24 TB allocation).
+size_t as_count(const nlohmann::json& v, const std::string& file, const std::string& field) {
+  constexpr long long kMax = 16;
+  long long n = -1;
+  if (v.is_number_integer()) {
+    n = v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(kMax) ? kMax + 1
+                                                                                                     : v.get<long long>();
+  } else if (v.is_string()) {
+    const std::string t = v.get<std::string>();
+    if (!t.empty() && t.size() <= 3 && t.find_first_not_of("0123456789") == std::string::npos) n = std::stoll(t);
   }
-  throw Error(ErrorCategory::InvalidInput, where + " must be a whole number, e.g. \"2\"", {where});
+  if (n < 1 || n > kMax)
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("{} is {}; it must be a whole number from 1 to {} (pymrio writes \"1\" or \"2\")", field,
+                            v.dump(), kMax),
+                {file, 0, 0, field});
+  return static_cast<size_t>(n);
 }
 
 Params read_params(const FileSet& set, const std::string& folder) {
@@ -64,8 +74,8 @@ Params read_params(const FileSet& set, const std::string& folder) {
     if (!f.is_object() || !f.contains("name") || !f["name"].is_string())
       throw Error(ErrorCategory::InvalidInput, "files." + key + " needs a \"name\"", {where, 0, 0, "files." + key});
     fp.name = f["name"].get<std::string>();
-    if (f.contains("nr_index_col")) fp.nr_index_col = as_count(f["nr_index_col"], where + ": files." + key + ".nr_index_col");
-    if (f.contains("nr_header")) fp.nr_header = as_count(f["nr_header"], where + ": files." + key + ".nr_header");
+    if (f.contains("nr_index_col")) fp.nr_index_col = as_count(f["nr_index_col"], where, "files." + key + ".nr_index_col");
+    if (f.contains("nr_header")) fp.nr_header = as_count(f["nr_header"], where, "files." + key + ".nr_header");
     p.files[key] = fp;
   }
   if (j.contains("systemtype") && j["systemtype"].is_string()) p.systemtype = j["systemtype"].get<std::string>();
