@@ -20,9 +20,10 @@ using panocarbon::natural::kGfedFireTypes;
 
 // One 2-D (or 1 x r x c) dataset whose type, shape, storage and values come from the input.
 void put(FuzzedDataProvider& in, hid_t file, const std::string& path, size_t rows, size_t cols, bool integer) {
+  // An exhausted input reads as zeros: every dataset present, float, contiguous, all values 0 (a valid file).
   const uint8_t how = in.ConsumeIntegral<uint8_t>();
-  if ((how & 0x0f) == 0) return;  // absent
-  if ((how & 0x0f) == 1) {        // a group where a dataset belongs
+  if ((how & 0x0f) == 0x0f) return;  // absent
+  if ((how & 0x0f) == 0x0e) {        // a group where a dataset belongs
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
     const hid_t g = H5Gcreate2(file, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT);
@@ -31,7 +32,7 @@ void put(FuzzedDataProvider& in, hid_t file, const std::string& path, size_t row
     return;
   }
   size_t r = rows, c = cols;
-  if ((how & 0x0f) == 2) c = cols + 1;  // the wrong shape
+  if ((how & 0x0f) == 0x0d) c = cols + 1;  // the wrong shape
   const bool time_axis = how & 0x10;
   static const hid_t file_types[] = {H5T_IEEE_F32LE, H5T_IEEE_F64LE, H5T_STD_I32LE, H5T_STD_I16BE, H5T_IEEE_F32BE,
                                      H5T_STD_U8LE};
