@@ -7,6 +7,7 @@
 #include <numbers>
 #include <set>
 
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/factors.hpp"
 #include "panocarbon/inventory.hpp"
@@ -457,6 +458,10 @@ LoadedModel parse_model(std::string_view text, const std::string& source, const 
   } catch (const json::parse_error& e) {
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("not valid JSON at byte {}: {}", e.byte, e.what()), ErrorContext{source});
+  } catch (const json::exception& e) {  // a number beyond a double (1e400): out_of_range, not parse_error
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("holds a number a double cannot hold ({}); write it within +-1.7e308", e.what()),
+                ErrorContext{source, line_of_quoted(text, e.what())});
   }
   if (!j.is_object())
     throw Error(ErrorCategory::InvalidInput, "a model file is a JSON object with \"model\" and \"parameters\"",

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "lca/footprint_internal.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/lca.hpp"
@@ -447,6 +448,10 @@ Study read_study(const std::filesystem::path& path) {
     }
     throw Error(ErrorCategory::InvalidInput, fmt::format("the study is not valid JSON ({})", e.what()),
                 ErrorContext{path.string(), line, col > 1 ? col - 1 : 1});
+  } catch (const json::exception& e) {  // a number beyond a double (1e400): out_of_range, not parse_error
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("the study holds a number a double cannot hold ({}); write it within +-1.7e308", e.what()),
+                ErrorContext{path.string(), line_of_quoted(text, e.what())});
   }
   return parse_study(j, path.string());
 }

@@ -2,6 +2,7 @@
 #include "io/mrio_formats.hpp"
 
 #include "io/mrio_formats_detail.hpp"
+#include "core/text.hpp"
 
 namespace panocarbon::mrio_io {
 using namespace detail;
@@ -21,6 +22,9 @@ nlohmann::json parse_json(const std::string& text, const std::string& file) {
       }
     }
     fail(fmt::format("is not valid JSON ({}); fix or re-download the file", e.what()), file, line, column);
+  } catch (const nlohmann::json::exception& e) {  // a number beyond a double (1e400): out_of_range
+    fail(fmt::format("holds a number a double cannot hold ({}); fix or re-download the file", e.what()), file,
+         line_of_quoted(text, e.what()));
   }
 }
 
