@@ -9,6 +9,7 @@
 #include <numbers>
 #include <set>
 
+#include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/factors.hpp"
 #include "panocarbon/inventory.hpp"

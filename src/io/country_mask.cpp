@@ -199,6 +199,10 @@ std::vector<double> nc_coordinate(int nc, int dimid, std::string& name) {
   int nd = 0;
   nc_inq_varndims(nc, var, &nd);
   if (nd != 1) return {};
+  // A coordinate variable lies along its own dimension; a 1-D variable of the same name along another one
+  // (longer or shorter) is not one, and reading it into len values would overrun them.
+  int own = -1;
+  if (nc_inq_vardimid(nc, var, &own) != NC_NOERR || own != dimid) return {};
   size_t len = 0;
   nc_inq_dimlen(nc, dimid, &len);
   std::vector<double> v(len);
@@ -304,11 +308,15 @@ std::optional<std::vector<int>> read_mask_netcdf(const std::filesystem::path& fi
   if (const int st = nc_get_var_int(nc.id, var, out.data()); st != NC_NOERR)
     throw Error(ErrorCategory::Io, fmt::format("reading variable '{}' failed: {}", vname, nc_strerror(st)),
                 ErrorContext{file.string(), 0, 0, vname});
+  // CF: missing_value may hold several values (and a file may give _FillValue several): every one is nodata.
+  // nc_get_att_longlong writes all of them, so the buffer is sized by the attribute's length.
   for (const char* att : {"_FillValue", "missing_value"}) {
-    long long fill = 0;
-    if (nc_get_att_longlong(nc.id, var, att, &fill) == NC_NOERR)
-      for (auto& v : out)
-        if (v == fill) v = 0;
+    size_t n = 0;
+    if (nc_inq_attlen(nc.id, var, att, &n) != NC_NOERR || n == 0) continue;
+    std::vector<long long> fill(n);
+    if (nc_get_att_longlong(nc.id, var, att, fill.data()) != NC_NOERR) continue;
+    for (auto& v : out)
+      if (std::find(fill.begin(), fill.end(), static_cast<long long>(v)) != fill.end()) v = 0;
   }
   if (flip)
     for (size_t r = 0; r < rows / 2; ++r)

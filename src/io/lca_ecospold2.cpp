@@ -83,12 +83,13 @@ bool parse_number(std::string_view s, double& out) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return false;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);  // "inf", "nan": no number
 }
 
 int parse_int(const std::string& s, int dflt) {
   double v = 0;
-  return parse_number(s, v) && std::isfinite(v) ? static_cast<int>(v) : dflt;
+  // Beyond int a cast is undefined behaviour; no group or pedigree score is that large.
+  return parse_number(s, v) && std::abs(v) < 1e9 ? static_cast<int>(v) : dflt;
 }
 
 // ---- one parsed file -----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // file_parameters.json names the system's tables (Z or A, Y, x, unit, population) with their numbers of
 // index columns and header rows; each extension is a subfolder with its own file_parameters.json (F, F_Y
 // or EXIOBASE's older F_hh, unit). Also the dispatch of read_mrio() to the other formats.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>

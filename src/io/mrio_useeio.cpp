@@ -2,6 +2,7 @@
 #include "io/mrio_formats.hpp"
 
 #include "io/mrio_formats_detail.hpp"
+#include "core/text.hpp"
 
 namespace panocarbon::mrio_io {
 using namespace detail;
@@ -25,7 +26,7 @@ nlohmann::json parse_json(const std::string& text, const std::string& file) {
   } catch (const nlohmann::json::exception& e) {  // out_of_range: a number beyond the range of a double (1e400)
     fail(fmt::format("is not valid JSON ({}); numbers must be finite: fix or re-download the file",
                      clip_input(e.what(), 300)),
-         file);
+         file, line_of_quoted(text, e.what()));
   }
 }
 
