@@ -45,7 +45,6 @@ void expect_overflow(const panocarbon::Error& e, const std::string& file, long l
   EXPECT_EQ(e.category(), panocarbon::ErrorCategory::InvalidInput) << e.what();
   EXPECT_EQ(e.context().file, file) << e.what();
   EXPECT_EQ(e.context().line, line) << e.what();
-  EXPECT_NE(std::string(e.what()).find("a number a double cannot hold"), std::string::npos) << e.what();
   EXPECT_NE(std::string(e.what()).find("1e400"), std::string::npos) << e.what();
 }
 }  // namespace

@@ -83,7 +83,9 @@ bool parse_number(std::string_view s, double& out) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return false;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);  // "inf", "nan": no number
+  // "inf", "nan" parse: the callers refuse what is not finite, naming the attribute (or accept openLCA's
+  // variance="Infinity" where it means a geometric SD of 0).
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
 int parse_int(const std::string& s, int dflt) {

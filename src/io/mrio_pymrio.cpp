@@ -38,19 +38,25 @@ struct Params {
   std::string systemtype, name;
 };
 
-// A count of header rows or index columns: a whole number from 1 to 32 (pymrio writes 1 to 4).
-size_t as_count(const nlohmann::json& v, const std::string& where) {
+// nr_index_col / nr_header: a small whole number (pymrio writes 1 or 2; EXIOBASE 3 at most 3). A bound keeps a
+// damaged file from sizing the table's label levels (1e12 header rows would be a 24 TB allocation).
+size_t as_count(const nlohmann::json& v, const std::string& file, const std::string& field) {
+  constexpr long long kMax = 32;
   long long n = -1;
-  if (v.is_number_integer()) {
+  if (v.is_number_unsigned()) {
+    n = v.get<unsigned long long>() > static_cast<unsigned long long>(kMax) ? kMax + 1 : v.get<long long>();
+  } else if (v.is_number_integer()) {
     n = v.get<long long>();
   } else if (v.is_string()) {
     const std::string s = v.get<std::string>();
     const auto r = std::from_chars(s.data(), s.data() + s.size(), n);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size()) n = -1;
   }
-  if (n < 1 || n > 32)
+  if (n < 1 || n > kMax)
     throw Error(ErrorCategory::InvalidInput,
-                where + " must be a whole number from 1 to 32, e.g. \"2\", not " + clip_input(v.dump(), 40), {where});
+                fmt::format("{} must be a whole number from 1 to {}, e.g. \"2\" (pymrio writes \"1\" or \"2\"), not {}",
+                            field, kMax, clip_input(v.dump(), 40)),
+                {file, 0, 0, field});
   return static_cast<size_t>(n);
 }
 
@@ -73,8 +79,8 @@ Params read_params(const FileSet& set, const std::string& folder) {
     if (!f.is_object() || !f.contains("name") || !f["name"].is_string())
       throw Error(ErrorCategory::InvalidInput, "files." + key + " needs a \"name\"", {where, 0, 0, "files." + key});
     fp.name = f["name"].get<std::string>();
-    if (f.contains("nr_index_col")) fp.nr_index_col = as_count(f["nr_index_col"], where + ": files." + key + ".nr_index_col");
-    if (f.contains("nr_header")) fp.nr_header = as_count(f["nr_header"], where + ": files." + key + ".nr_header");
+    if (f.contains("nr_index_col")) fp.nr_index_col = as_count(f["nr_index_col"], where, "files." + key + ".nr_index_col");
+    if (f.contains("nr_header")) fp.nr_header = as_count(f["nr_header"], where, "files." + key + ".nr_header");
     p.files[full_key] = fp;
   }
   if (j.contains("systemtype") && j["systemtype"].is_string()) p.systemtype = j["systemtype"].get<std::string>();
