@@ -18,6 +18,17 @@
 namespace panocarbon::registry {
 
 namespace {
+// `db info` and `db repair` read a database that is there; they never create one.
+void require_existing_database(const Context& ctx) {
+  const auto where = ctx.store_location.empty() ? Store::default_path() : ctx.store_location;
+  std::error_code ec;
+  if (!std::filesystem::exists(where, ec))
+    throw Error(ErrorCategory::NotFound,
+                fmt::format("no database at {}; create one with: panocarbon db init --db {}", where.string(),
+                            where.string()),
+                ErrorContext{where.string(), 0, 0, "db"});
+}
+
 std::string num(double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); }
 
 nlohmann::json factor_json(const EmissionFactor& f) {
@@ -136,13 +147,7 @@ void add_system_entries(std::vector<Capability>& t) {
                               {"counts", {{"type", "object"}}}, {"recent_runs", array_of({{"type", "object"}})}},
                              {"path", "schema_version"}),
                {}, false, false, [](Context& ctx, const Params&) {
-                 const auto where = ctx.store_location.empty() ? Store::default_path() : ctx.store_location;
-                 std::error_code ec;
-                 if (!std::filesystem::exists(where, ec))
-                   throw Error(ErrorCategory::NotFound,
-                               fmt::format("no database at {}; create one with: panocarbon db init --db {}",
-                                           where.string(), where.string()),
-                               ErrorContext{where.string(), 0, 0, "db"});
+                 require_existing_database(ctx);
                  const nlohmann::json j = db_info_json(ctx.store());
                  Result r;
                  r.json = [j](const Result&) { return j; };
@@ -184,13 +189,7 @@ void add_system_entries(std::vector<Capability>& t) {
                               {"integrity_check", string_schema()},
                               {"runs_marked_failed", array_of(integer_schema())}}),
                {}, false, false, [](Context& ctx, const Params&) {
-                 const auto where = ctx.store_location.empty() ? Store::default_path() : ctx.store_location;
-                 std::error_code ec;
-                 if (!std::filesystem::exists(where, ec))
-                   throw Error(ErrorCategory::NotFound,
-                               fmt::format("no database at {}; create one with: panocarbon db init --db {}",
-                                           where.string(), where.string()),
-                               ErrorContext{where.string(), 0, 0, "db"});
+                 require_existing_database(ctx);
                  const nlohmann::json j = ctx.store().repair();
                  Result r;
                  r.json = [j](const Result&) { return j; };

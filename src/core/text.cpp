@@ -117,14 +117,5 @@ void check_search_query(std::string_view query, const std::string& option) {
   if (words > kMaxSearchQueryWords) too_long(fmt::format("{} words", words));
 }
 
-long line_of_quoted(std::string_view text, std::string_view message) {
-  const size_t close = message.rfind('\'');
-  if (close == std::string_view::npos || close == 0) return 0;
-  const size_t open = message.rfind('\'', close - 1);
-  if (open == std::string_view::npos || close == open + 1) return 0;
-  const size_t at = text.find(message.substr(open + 1, close - open - 1));
-  if (at == std::string_view::npos) return 0;
-  return 1 + static_cast<long>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-}
 
 }  // namespace panocarbon

@@ -30,7 +30,4 @@ constexpr size_t kMaxSearchQueryWords = 20;
 // than kMaxSearchQueryWords words (runs of letters, digits, '.', '-', '_' and non-ASCII bytes).
 void check_search_query(std::string_view query, const std::string& option);
 
-// The 1-based line in `text` of the last quoted token of `message` (nlohmann's "number overflow parsing
-// '1e400'"), or 0 when the message quotes nothing or the token is not in the text.
-long line_of_quoted(std::string_view text, std::string_view message);
 }  // namespace panocarbon

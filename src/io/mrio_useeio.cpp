@@ -3,6 +3,7 @@
 
 #include "io/mrio_formats_detail.hpp"
 #include "core/text.hpp"
+#include "io/json_number.hpp"
 
 namespace panocarbon::mrio_io {
 using namespace detail;
@@ -24,9 +25,7 @@ nlohmann::json parse_json(const std::string& text, const std::string& file) {
     fail(fmt::format("is not valid JSON ({}); fix or re-download the file", clip_input(e.what(), 300)), file, line,
          column);
   } catch (const nlohmann::json::exception& e) {  // out_of_range: a number beyond the range of a double (1e400)
-    fail(fmt::format("is not valid JSON ({}); numbers must be finite: fix or re-download the file",
-                     clip_input(e.what(), 300)),
-         file, line_of_quoted(text, e.what()));
+    throw io::json_number_error(e, text, file);
   }
 }
 
