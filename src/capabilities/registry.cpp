@@ -199,7 +199,9 @@ void check_finite_result(const std::string& capability, const nlohmann::json& j,
 
 // Parameters go into the run log's JSON and into messages: text must be UTF-8.
 void check_utf8_params(const nlohmann::json& values) {
-  for (const auto& [name, v] : values.items()) {
+  for (const auto& item : values.items()) {
+    const std::string& name = item.key();  // a plain reference: lambdas may not capture structured bindings (C++17)
+    const nlohmann::json& v = item.value();
     auto check = [&](const nlohmann::json& x) {
       if (!x.is_string()) return;
       const std::string& t = x.get_ref<const std::string&>();
