@@ -11,10 +11,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <type_traits>
 
 #include "core/embedded.hpp"
@@ -543,8 +545,18 @@ Store Store::open(const std::filesystem::path& path) {
     if (rc != SQLITE_ROW) store::throw_db_error(impl->db.handle(), rc, "cannot read the database");
   }
   if (path != ":memory:" && read_only.empty()) {
-    Stmt wal(impl->db.handle(), "PRAGMA journal_mode=WAL");
-    wal.step();
+    // Switching to WAL takes an exclusive lock, and SQLite does not always wait for it through the busy handler
+    // (it returns SQLITE_BUSY at once while another process is creating the same new database): retry for as
+    // long as the busy timeout.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      const int rc = sqlite3_exec(impl->db.handle(), "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) break;
+      const int primary = rc & 0xff;
+      if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline)
+        store::throw_db_error(impl->db.handle(), rc, "cannot switch the database to its WAL journal");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
   impl->db.exec("PRAGMA foreign_keys=ON");
   // Large inserts (a GFED year is ~14,000 natural_fluxes rows) would spill the default 2 MB page cache to the

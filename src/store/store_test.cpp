@@ -16,7 +16,7 @@ using namespace panocarbon;
 
 namespace {
 std::filesystem::path temp_db(const char* name) {
-  auto p = std::filesystem::temp_directory_path() / (std::string("pc-store-test-") + name + ".db");
+  auto p = std::filesystem::temp_directory_path() / (std::string("pc-store-test-") + name + "-" + std::to_string(getpid()) + ".db");
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + ext);
   return p;
 }
