@@ -7,7 +7,6 @@
 namespace panocarbon::store {
 
 namespace {
-constexpr int kBusyTimeoutMs = 60000;
 
 std::string db_path(sqlite3* db) {
   const char* f = db ? sqlite3_db_filename(db, "main") : nullptr;

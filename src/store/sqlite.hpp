@@ -16,6 +16,9 @@ class Db;
 
 // The Error for a failed SQLite call on `db`: `what` failed, SQLite's message, the database path, and advice
 // that depends on the result code (read-only, locked, full disk, corrupt, constraint).
+// How long a connection waits for another process's lock before SQLITE_BUSY.
+constexpr int kBusyTimeoutMs = 60000;
+
 [[noreturn]] void throw_db_error(sqlite3* db, int rc, std::string_view what);
 
 class Stmt {

@@ -548,7 +548,7 @@ Store Store::open(const std::filesystem::path& path) {
     // Switching to WAL takes an exclusive lock, and SQLite does not always wait for it through the busy handler
     // (it returns SQLITE_BUSY at once while another process is creating the same new database): retry for as
     // long as the busy timeout.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(store::kBusyTimeoutMs);
     for (;;) {
       const int rc = sqlite3_exec(impl->db.handle(), "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
       if (rc == SQLITE_OK) break;
