@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <zip.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -104,12 +105,22 @@ bool is_hex(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) && !std::isupper(static_cast<unsigned char>(c)); });
 }
 
+// The error as the API sends it: category, message and field, with the file (its name only: an upload's
+// place on the server is not the client's business), line and column where known.
 nlohmann::json error_json(const Error& e) {
   nlohmann::json err = {{"category", to_string(e.category())}, {"message", e.message()}};
   err["field"] = e.context().field.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.context().field);
+  if (!e.context().file.empty()) err["file"] = fs::path(e.context().file).filename().string();
   if (e.context().line) err["line"] = e.context().line;
+  if (e.context().column) err["column"] = e.context().column;
   return {{"error", err}};
 }
+
+// A request body over the limit: 413.
+class TooLarge : public Error {
+ public:
+  explicit TooLarge(std::string message) : Error(ErrorCategory::InvalidInput, std::move(message)) {}
+};
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& j) {
   res.status = status;
@@ -184,6 +195,53 @@ Store& thread_store(const fs::path& where) {
 }
 
 
+
+// Unpacks the zip archive `zip_path` into `dest` (a folder dataset: an MRIO folder, a JSON-LD database, the GCB
+// CSV files). Entries that would leave `dest` are refused, and so is more than `limit` bytes unpacked in all.
+void unpack_zip(const fs::path& zip_path, const fs::path& dest, uint64_t limit) {
+  int err = 0;
+  zip_t* z = zip_open(zip_path.c_str(), ZIP_RDONLY, &err);
+  if (!z)
+    throw input_error("the upload is not a zip archive: give ?unpack=true only with a .zip of a folder", "unpack");
+  struct Closer {
+    zip_t* z;
+    ~Closer() { zip_discard(z); }
+  } closer{z};
+  const zip_int64_t n = zip_get_num_entries(z, 0);
+  uint64_t total = 0;
+  for (zip_int64_t i = 0; i < n; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) continue;
+    const std::string name = st.name;
+    if (name.find("__MACOSX") == 0) continue;
+    const auto target = safe_join(dest, name);
+    if (!target || name.find('\\') != std::string::npos || (!name.empty() && name[0] == '/'))
+      throw input_error(fmt::format("the zip entry '{}' would leave its folder: unpack refuses it", name.substr(0, 200)), "unpack");
+    if (!name.empty() && name.back() == '/') {
+      fs::create_directories(*target);
+      continue;
+    }
+    total += st.size;
+    if (total > limit)
+      throw input_error(fmt::format("the zip unpacks to more than {} bytes (--max-upload)", limit), "unpack");
+    fs::create_directories(target->parent_path());
+    zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
+    if (!f) throw input_error(fmt::format("the zip entry '{}' cannot be read (encrypted or damaged)", name.substr(0, 200)), "unpack");
+    std::ofstream out(*target, std::ios::binary);
+    char buf[1 << 16];
+    zip_int64_t got = 0;
+    uint64_t written = 0;
+    while ((got = zip_fread(f, buf, sizeof buf)) > 0) {
+      written += static_cast<uint64_t>(got);
+      if (written > st.size) break;  // a lying header: never more than it declared
+      out.write(buf, got);
+    }
+    zip_fclose(f);
+    if (got < 0 || !out)
+      throw input_error(fmt::format("the zip entry '{}' is damaged, or the server's disk is full", name.substr(0, 200)), "unpack");
+  }
+}
 }  // namespace
 
 // ---- the server ---------------------------------------------------------------------------------------------------
@@ -313,7 +371,7 @@ class Server {
     const fs::path dir = files_ / "uploads" / id;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec))
-      if (e.is_regular_file()) return e.path();
+      if (e.is_regular_file() || e.is_directory()) return e.path();  // the file, or the unpacked folder
     throw Error(ErrorCategory::NotFound,
                 fmt::format("'{}' names {}, which is not an upload of this server (uploads are kept until the "
                             "server's files are removed); upload the file again (POST /api/uploads)",
@@ -382,7 +440,13 @@ class Server {
     const Capability& c = *call.capability;
     Context ctx;
     ctx.read_input = [this](const std::string& option, const std::string& value) {
-      return read_file(upload_file(option, value));
+      const fs::path p = upload_file(option, value);
+      if (fs::is_directory(p))
+        throw input_error(fmt::format("'{}' names an unpacked folder ({}); this input is one file: upload it without "
+                                      "?unpack",
+                                      option, value),
+                          option);
+      return read_file(p);
     };
     ctx.locate_input = [this](const std::string& option, const std::string& value) { return upload_file(option, value); };
     auto out = std::make_shared<fs::path>();
@@ -445,6 +509,8 @@ class Server {
   void guarded(httplib::Response& res, F&& f) const {
     try {
       f();
+    } catch (const TooLarge& e) {
+      send_error(res, e, 413);
     } catch (const Error& e) {
       send_error(res, e);
     } catch (const std::exception& e) {
@@ -465,8 +531,7 @@ class Server {
 
   void check_body_size(const httplib::Request& req) const {
     if (req.body.size() > o_.max_body)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("the request body has {} bytes, more than the limit of {} (--max-body); send input "
+      throw TooLarge(fmt::format("the request body has {} bytes, more than the limit of {} (--max-body); send input "
                               "files as uploads (POST /api/uploads)",
                               req.body.size(), o_.max_body));
   }
@@ -635,7 +700,7 @@ class Server {
       content = req.body;
     }
     if (content.size() > o_.max_upload)
-      throw input_error(fmt::format("the upload has {} bytes, more than the limit of {} (--max-upload)", content.size(), o_.max_upload));
+      throw TooLarge(fmt::format("the upload has {} bytes, more than the limit of {} (--max-upload)", content.size(), o_.max_upload));
     // the name keeps its extension (readers tell formats by it) and nothing that could leave the folder
     name = fs::path(name).filename().string();
     std::string clean;
@@ -647,25 +712,45 @@ class Server {
                         "(its extension tells the format)",
                         "filename");
     if (clean.size() > 200) clean = clean.substr(clean.size() - 200);
+    const auto q = query_of(req);
+    const bool unpack = q.count("unpack") && q.find("unpack")->second != "false" && q.find("unpack")->second != "0";
+    // an unpacked zip is a folder named like the archive (its single top folder when it has one)
+    std::string stored = clean;
+    if (unpack && stored.size() > 4 && stored.substr(stored.size() - 4) == ".zip") stored.resize(stored.size() - 4);
     const std::string sha = sha256_hex(content);
-    const std::string id = sha256_hex(sha + "/" + clean).substr(0, 32);
+    const std::string id = sha256_hex(sha + "/" + stored + (unpack ? "/unpacked" : "")).substr(0, 32);
     const fs::path dir = files_ / "uploads" / id;
     std::error_code ec;
-    if (!fs::exists(dir / clean, ec)) {
-      const fs::path tmp = files_ / "uploads" / (id + ".part-" + random_hex(8));
+    if (!fs::exists(dir, ec)) {
+      const fs::path tmp = files_ / "uploads" / ("part-" + random_hex(16));
       fs::create_directories(tmp);
-      {
-        std::ofstream f(tmp / clean, std::ios::binary);
-        f.write(content.data(), static_cast<std::streamsize>(content.size()));
-        if (!f) {
-          fs::remove_all(tmp, ec);
-          throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
+      try {
+        {
+          std::ofstream f(tmp / clean, std::ios::binary);
+          f.write(content.data(), static_cast<std::streamsize>(content.size()));
+          if (!f) throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
         }
+        if (unpack) {
+          const fs::path archive = tmp / (clean + ".archive");
+          fs::rename(tmp / clean, archive);
+          const fs::path into = tmp / "unpacked";
+          unpack_zip(archive, into, o_.max_upload * 4);
+          fs::remove(archive);
+          std::vector<fs::path> top;
+          for (const auto& e : fs::directory_iterator(into)) top.push_back(e.path());
+          if (top.size() == 1 && fs::is_directory(top[0])) fs::rename(top[0], tmp / stored);
+          else fs::rename(into, tmp / stored);
+          fs::remove_all(into, ec);
+        }
+      } catch (...) {
+        fs::remove_all(tmp, ec);
+        throw;
       }
       fs::rename(tmp, dir, ec);
       if (ec) fs::remove_all(tmp, ec);  // another request stored the same upload first
     }
-    send_json(res, 201, {{"id", "upload:" + id}, {"filename", clean}, {"bytes", content.size()}, {"sha256", sha}});
+    send_json(res, 201, {{"id", "upload:" + id}, {"filename", stored}, {"bytes", content.size()}, {"sha256", sha},
+                         {"unpacked", unpack}});
   }
 
   void static_file(const httplib::Request& req, httplib::Response& res) const {
