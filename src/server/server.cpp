@@ -552,9 +552,25 @@ class Server {
       if (o_.token.empty()) return httplib::Server::HandlerResponse::Unhandled;
       const std::string auth = req.get_header_value("Authorization");
       std::string given;
-      if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
-      else if (const auto q = query_of(req); q.count("access_token")) given = q.find("access_token")->second;
-      if (!given.empty() && same_secret(given, o_.token)) return httplib::Server::HandlerResponse::Unhandled;
+      bool from_query = false;
+      if (auth.rfind("Bearer ", 0) == 0) {
+        given = auth.substr(7);
+      } else if (const auto q = query_of(req); q.count("access_token")) {
+        given = q.find("access_token")->second;  // a browser's first page: then a cookie for the app's requests
+        from_query = true;
+      } else {
+        const std::string cookies = req.get_header_value("Cookie");
+        const auto at = cookies.find("panocarbon_token=");
+        if (at != std::string::npos && (at == 0 || cookies[at - 1] == ' ' || cookies[at - 1] == ';')) {
+          const auto from = at + 17;
+          given = cookies.substr(from, cookies.find(';', from) - from);
+        }
+      }
+      if (!given.empty() && same_secret(given, o_.token)) {
+        if (from_query && given.find_first_of(" ;,\"\\") == std::string::npos)
+          res.set_header("Set-Cookie", "panocarbon_token=" + given + "; HttpOnly; SameSite=Strict; Path=/");
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
       res.set_header("WWW-Authenticate", "Bearer realm=\"panocarbon\"");
       send_json(res, 401,
                 {{"error",

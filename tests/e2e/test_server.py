@@ -451,6 +451,14 @@ def token_mode(tmp):
         assert st == 200, data
         st, _, _ = s.request('GET', '/', headers={'Authorization': 'Bearer ' + token})
         assert st == 200
+        # a browser: the token in the first page's query, then the cookie it set
+        st, h, _ = s.request('GET', '/?access_token=' + token)
+        assert st == 200 and h['set-cookie'].startswith('panocarbon_token=' + token + ';'), h
+        assert 'HttpOnly' in h['set-cookie'] and 'SameSite=Strict' in h['set-cookie'], h
+        assert s.request('GET', '/api/health', headers={'Cookie': 'panocarbon_token=' + token})[0] == 200
+        assert s.request('GET', '/api/health', headers={'Cookie': 'panocarbon_token=' + token + 'x'})[0] == 401
+        assert s.request('GET', '/api/health', headers={'Cookie': 'xpanocarbon_token=' + token})[0] == 401
+        assert s.request('GET', '/?access_token=wrong')[0] == 401
     # the token from the environment
     with Server(tmp, env=dict(ENV, PANOCARBON_TOKEN=token)) as s:
         assert s.request('GET', '/api/health')[0] == 401
