@@ -68,6 +68,16 @@ Options options_from(const Params& p) {
   if (o.host.empty())
     throw Error(ErrorCategory::InvalidInput, "--host is empty; give an address such as 127.0.0.1",
                 ErrorContext{{}, 0, 0, "host"});
+  if (p.has("db") && o.db.empty())
+    throw Error(ErrorCategory::InvalidInput,
+                "--db is empty; give the database file (--db FILE), or leave --db out for the default location",
+                ErrorContext{{}, 0, 0, "db"});
+  std::error_code ec;
+  if (p.has("web") && !fs::is_directory(o.web, ec))
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--web {} is not a folder; give the built web app (web/dist after npm run build in web/)",
+                            o.web.string()),
+                ErrorContext{o.web.string(), 0, 0, "web"});
   if (p.has("token") && o.token.empty())
     throw Error(ErrorCategory::InvalidInput, "--token is empty; give a long random secret (e.g. openssl rand -hex 32)",
                 ErrorContext{{}, 0, 0, "token"});
@@ -312,6 +322,12 @@ class Server {
     svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
     svr_.set_payload_max_length(static_cast<size_t>(std::max(o_.max_body, o_.max_upload)));
     svr_.set_keep_alive_max_count(1000);
+    // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server bind the same port and take
+    // half of the connections, where it must fail to start.
+    svr_.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof(yes));
+    });
     routes();
     const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.host) : (svr_.bind_to_port(o_.host, o_.port) ? o_.port : -1);
     if (port < 0)
@@ -436,7 +452,8 @@ class Server {
   }
 
   // Runs a validated call with a context of this server: inputs from uploads, files into a folder of the run.
-  Result execute(const Call& call, std::string& files_id) const {
+  // The run's id (0: not logged) is in `run_id` also when it fails.
+  Result execute(const Call& call, std::string& files_id, int64_t& run_id) const {
     const Capability& c = *call.capability;
     Context ctx;
     ctx.read_input = [this](const std::string& option, const std::string& value) {
@@ -462,8 +479,11 @@ class Server {
     ctx.open_store = [where = db_]() -> Store& { return thread_store(where); };
     ctx.progress = false;
     try {
-      return run_capability(c, ctx, call.params);
+      Result r = run_capability(c, ctx, call.params);
+      run_id = r.run_id;
+      return r;
     } catch (...) {
+      run_id = ctx.run_id();
       std::error_code ec;
       if (!out->empty()) fs::remove_all(*out, ec);  // nothing of a failed run stays behind
       files_id.clear();
@@ -486,7 +506,15 @@ class Server {
 
   void answer(const Call& call, httplib::Response& res) const {
     std::string files_id;
-    const Result r = execute(call, files_id);
+    int64_t run_id = 0;
+    const Result r = [&] {
+      try {
+        return execute(call, files_id, run_id);
+      } catch (...) {
+        if (run_id) res.set_header("X-Panocarbon-Run-Id", std::to_string(run_id));  // the failed run in the log
+        throw;
+      }
+    }();
     std::ostringstream out;
     render(*call.capability, r, call.format, out);
     res.status = 200;
@@ -822,9 +850,10 @@ class Server {
       }
       ObserveProgress observing(job.get());
       std::string files_id;
+      int64_t run_id = 0;
       try {
         if (job->cancel) throw Cancelled();
-        const Result r = execute(job->call, files_id);
+        const Result r = execute(job->call, files_id, run_id);
         nlohmann::json result = r.json(r);
         std::lock_guard<std::mutex> lock(job->m);
         job->status = "done";
@@ -835,10 +864,12 @@ class Server {
       } catch (const Error& e) {
         std::lock_guard<std::mutex> lock(job->m);
         job->status = job->cancel ? "cancelled" : "failed";
+        job->run_id = run_id;
         job->error = error_json(e)["error"];
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(job->m);
         job->status = job->cancel ? "cancelled" : "failed";
+        job->run_id = run_id;
         job->error = {{"category", "internal"}, {"message", fmt::format("internal error: {} (please report this)", e.what())}, {"field", nullptr}};
       }
     }

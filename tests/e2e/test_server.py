@@ -301,11 +301,12 @@ def a_failed_run_leaves_no_files(tmp):
         with open(bad, 'w') as f:
             f.write('category,fuel,amount,unit\n1.A.1,diesel,-5,TJ\n')
         up = s.upload(bad)
-        st, _, data = s.request('POST', '/api/inventory/calc', {'file': up})
+        st, h, data = s.request('POST', '/api/inventory/calc', {'file': up})
         e = error_of(data)
         assert st == 400 and e['category'] == 'invalid input' and "unknown column 'fuel'" in e['message'], (st, e)
         assert (e['file'], e['line'], e['field']) == (up, 1, 'fuel'), e
         assert [r[2] for r in runs(s.db)] == ['failed'], runs(s.db)
+        assert int(h['x-panocarbon-run-id']) == runs(s.db)[0][0], h
         assert os.listdir(os.path.join(s.files, 'runs')) == []
 
 
@@ -411,6 +412,7 @@ def jobs_progress_cancel_and_result(tmp):
         assert 'cancelled' in end['error']['message'], end
         last = runs(s.db)[-1]
         assert last[1] == 'sensitivity sobol' and last[2] == 'failed' and 'cancelled' in last[3], last
+        assert end['run_id'] == last[0], (end, last)
         # a queued job cancelled before it starts never runs
         n = len(runs(s.db))
         jobs = [s.json('POST', '/api/jobs', {'capability': 'sensitivity sobol',
@@ -463,11 +465,20 @@ def token_mode(tmp):
     with Server(tmp, env=dict(ENV, PANOCARBON_TOKEN=token)) as s:
         assert s.request('GET', '/api/health')[0] == 401
         assert s.request('GET', '/api/health', headers={'Authorization': 'Bearer ' + token})[0] == 200
+        # a port in use: an I/O error that says what to do
+        p = subprocess.run([BIN, 'serve', '--port', str(s.port), '--db', os.path.join(tmp, 'y.db')],
+                           capture_output=True, text=True, timeout=30, env=ENV)
+        assert p.returncode == 6 and 'cannot listen' in p.stderr and '--port' in p.stderr, (p.returncode, p.stderr)
     # any host but loopback needs a token: refused at start, with a message saying how
     p = subprocess.run([BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--db', os.path.join(tmp, 'x.db')],
                        capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and '--token' in p.stderr and 'PANOCARBON_TOKEN' in p.stderr, (p.returncode, p.stderr)
     assert p.stdout == '', p.stdout
+    p = subprocess.run([BIN, 'serve', '--port', '0', '--web', os.path.join(tmp, 'nonesuch')],
+                       capture_output=True, text=True, timeout=30, env=ENV)
+    assert p.returncode == 2 and 'is not a folder' in p.stderr, p.stderr
+    p = subprocess.run([BIN, 'serve', '--port', '0', '--db', ''], capture_output=True, text=True, timeout=30, env=ENV)
+    assert p.returncode == 2 and '--db is empty' in p.stderr, p.stderr
     p = subprocess.run([BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--token', 'short'],
                        capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and 'at least 16' in p.stderr, p.stderr
