@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <zip.h>
 #include <fmt/format.h>
 
@@ -647,9 +648,10 @@ class Server {
     });
 
     // uploads: a raw body (?filename=NAME) or multipart/form-data (the file part's filename)
-    svr_.Post("/api/uploads", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] { upload(req, res); });
-    });
+    svr_.Post("/api/uploads",
+              [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                guarded(res, [&] { upload(req, res, reader); });
+              });
     svr_.Get(R"(/api/files/([0-9a-f]{32})/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
         const auto p = safe_join(files_ / "runs" / req.matches[1].str(), req.matches[2].str());
@@ -730,21 +732,75 @@ class Server {
     });
   }
 
-  void upload(const httplib::Request& req, httplib::Response& res) const {
-    std::string name, content;
-    if (req.is_multipart_form_data()) {
-      if (req.files.empty())
-        throw input_error("the multipart upload has no part: send the file as a part with a filename", "file");
-      const auto& f = req.files.begin()->second;
-      name = f.filename.empty() ? f.name : f.filename;
-      content = f.content;
-    } else {
-      const auto q = query_of(req);
-      name = q.count("filename") ? q.find("filename")->second : std::string();
-      content = req.body;
+  // Streams the body (raw, or the first part of a multipart form) into a folder of its own while hashing it,
+  // so an upload is never held in memory; then names it by its SHA-256 and name.
+  void upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) const {
+    const auto q = query_of(req);
+    const bool unpack = q.count("unpack") && q.find("unpack")->second != "false" && q.find("unpack")->second != "0";
+    std::string name = q.count("filename") ? q.find("filename")->second : std::string();
+    uint64_t declared = 0;  // Content-Length, when the client said it
+    try {
+      if (req.has_header("Content-Length")) declared = std::stoull(req.get_header_value("Content-Length"));
+    } catch (const std::exception&) {
     }
-    if (content.size() > o_.max_upload)
-      throw TooLarge(fmt::format("the upload has {} bytes, more than the limit of {} (--max-upload)", content.size(), o_.max_upload));
+    auto too_large_error = [&] {
+      return TooLarge(fmt::format("the upload has more than {} bytes, the limit (--max-upload)", o_.max_upload));
+    };
+    if (!req.is_multipart_form_data() && declared > o_.max_upload) throw too_large_error();
+    const fs::path tmp = files_ / "uploads" / ("part-" + random_hex(16));
+    std::error_code ec;
+    fs::create_directories(tmp);
+    struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code e;
+        if (!dir.empty()) fs::remove_all(dir, e);
+      }
+    } cleanup{tmp};
+    const fs::path body = tmp / "body";
+    std::ofstream out(body, std::ios::binary);
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    struct MdFree {
+      EVP_MD_CTX* md;
+      ~MdFree() { EVP_MD_CTX_free(md); }
+    } md_free{md};
+    EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+    uint64_t bytes = 0;
+    bool too_large = false;
+    int parts = 0;
+    auto receive = [&](const char* data, size_t n) {
+      if (req.is_multipart_form_data() && parts != 1) return true;  // only the first part is the file
+      bytes += n;
+      if (bytes > o_.max_upload) {
+        too_large = true;
+        return false;
+      }
+      out.write(data, static_cast<std::streamsize>(n));
+      EVP_DigestUpdate(md, data, n);
+      return static_cast<bool>(out);
+    };
+    bool read_ok = true;
+    if (req.is_multipart_form_data()) {
+      read_ok = reader(
+          [&](const httplib::MultipartFormData& part) {
+            if (++parts == 1) name = part.filename.empty() ? part.name : part.filename;
+            return true;
+          },
+          receive);
+    } else {
+      read_ok = reader(receive);
+    }
+    out.close();
+    if (too_large || (!read_ok && declared > std::max(o_.max_body, o_.max_upload))) throw too_large_error();
+    if (!out) throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
+    if (!read_ok) throw input_error("the upload was cut off before its end, or its multipart form is damaged; send it again");
+    if (req.is_multipart_form_data() && parts == 0)
+      throw input_error("the multipart upload has no part: send the file as a part with a filename", "file");
+    unsigned char digest[32];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(md, digest, &len);
+    std::string sha;
+    for (unsigned int i = 0; i < len; ++i) sha += fmt::format("{:02x}", digest[i]);
     // the name keeps its extension (readers tell formats by it) and nothing that could leave the folder
     name = fs::path(name).filename().string();
     std::string clean;
@@ -756,44 +812,28 @@ class Server {
                         "(its extension tells the format)",
                         "filename");
     if (clean.size() > 200) clean = clean.substr(clean.size() - 200);
-    const auto q = query_of(req);
-    const bool unpack = q.count("unpack") && q.find("unpack")->second != "false" && q.find("unpack")->second != "0";
     // an unpacked zip is a folder named like the archive (its single top folder when it has one)
     std::string stored = clean;
     if (unpack && stored.size() > 4 && stored.substr(stored.size() - 4) == ".zip") stored.resize(stored.size() - 4);
-    const std::string sha = sha256_hex(content);
     const std::string id = sha256_hex(sha + "/" + stored + (unpack ? "/unpacked" : "")).substr(0, 32);
     const fs::path dir = files_ / "uploads" / id;
-    std::error_code ec;
     if (!fs::exists(dir, ec)) {
-      const fs::path tmp = files_ / "uploads" / ("part-" + random_hex(16));
-      fs::create_directories(tmp);
-      try {
-        {
-          std::ofstream f(tmp / clean, std::ios::binary);
-          f.write(content.data(), static_cast<std::streamsize>(content.size()));
-          if (!f) throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
-        }
-        if (unpack) {
-          const fs::path archive = tmp / (clean + ".archive");
-          fs::rename(tmp / clean, archive);
-          const fs::path into = tmp / "unpacked";
-          unpack_zip(archive, into, o_.max_upload * 4);
-          fs::remove(archive);
-          std::vector<fs::path> top;
-          for (const auto& e : fs::directory_iterator(into)) top.push_back(e.path());
-          if (top.size() == 1 && fs::is_directory(top[0])) fs::rename(top[0], tmp / stored);
-          else fs::rename(into, tmp / stored);
-          fs::remove_all(into, ec);
-        }
-      } catch (...) {
-        fs::remove_all(tmp, ec);
-        throw;
+      if (unpack) {
+        const fs::path into = tmp / "unpacked";
+        unpack_zip(body, into, o_.max_upload * 4);
+        fs::remove(body);
+        std::vector<fs::path> top;
+        for (const auto& e : fs::directory_iterator(into)) top.push_back(e.path());
+        if (top.size() == 1 && fs::is_directory(top[0])) fs::rename(top[0], tmp / stored);
+        else fs::rename(into, tmp / stored);
+        fs::remove_all(into, ec);
+      } else {
+        fs::rename(body, tmp / stored);
       }
-      fs::rename(tmp, dir, ec);
-      if (ec) fs::remove_all(tmp, ec);  // another request stored the same upload first
+      fs::rename(tmp, dir, ec);  // fails when another request stored the same upload first: then it is there
+      if (!ec) cleanup.dir.clear();
     }
-    send_json(res, 201, {{"id", "upload:" + id}, {"filename", stored}, {"bytes", content.size()}, {"sha256", sha},
+    send_json(res, 201, {{"id", "upload:" + id}, {"filename", stored}, {"bytes", bytes}, {"sha256", sha},
                          {"unpacked", unpack}});
   }
 

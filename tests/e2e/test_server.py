@@ -278,6 +278,15 @@ def errors_name_the_field(tmp):
         assert 'limit of 2048' in e['message'] and '--max-body' in e['message'], e
         e = err('POST', '/api/uploads?filename=big.csv', b'x' * 5000, status=413,
                 headers={'Content-Type': 'application/octet-stream'})
+        assert 'more than 4096 bytes' in e['message'] and '--max-upload' in e['message'], e
+        boundary = 'b0undary'
+        multi = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n'
+                 ).encode() + b'x' * 4500 + f'\r\n--{boundary}--\r\n'.encode()
+        e = err('POST', '/api/uploads', multi, status=413,
+                headers={'Content-Type': f'multipart/form-data; boundary={boundary}'})
+        assert '--max-upload' in e['message'], e
+        e = err('POST', '/api/gwp/list', b'{"gwp": "' + b'x' * 5000 + b'"}', status=413,
+                headers={'Content-Type': 'application/json'})
         assert 'larger than this server takes' in e['message'], e
         e = err('POST', '/api/uploads', b'a,b\n1,2\n', headers={'Content-Type': 'application/octet-stream'})
         assert e['field'] == 'filename', e
