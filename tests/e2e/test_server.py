@@ -11,7 +11,7 @@ token mode, static files (MIME types, index, no listing, no traversal) and paral
 With --examples (ctest server_examples): every capability's registry example through the API gives the same JSON
 numbers as the CLI (the registry test runs the same examples through the CLI).
 """
-import argparse, concurrent.futures, http.client, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile
+import argparse, concurrent.futures, hashlib, http.client, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile
 import time, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -341,8 +341,16 @@ def uploads_and_written_files(tmp):
                                                                  'rb').read() + f'\r\n--{boundary}--\r\n'.encode()
         u = s.json('POST', '/api/uploads', body, {'Content-Type': f'multipart/form-data; boundary={boundary}'},
                    status=201)
-        assert u['filename'] == 'forest.csv' and u['bytes'] == os.path.getsize(os.path.join(REPO, 'examples',
-                                                                                              'forest.csv')), u
+        forest = open(os.path.join(REPO, 'examples', 'forest.csv'), 'rb').read()
+        assert u['filename'] == 'forest.csv' and u['bytes'] == len(forest), u
+        assert u['sha256'] == hashlib.sha256(forest).hexdigest(), u
+        # a larger raw upload, streamed to disk: its bytes and hash are the file's
+        big = os.urandom(3 << 20)
+        b = s.json('POST', '/api/uploads?filename=big.bin', big, {'Content-Type': 'application/octet-stream'},
+                   status=201)
+        assert (b['bytes'], b['sha256']) == (len(big), hashlib.sha256(big).hexdigest()), b
+        stored = os.path.join(s.files, 'uploads', b['id'][7:], 'big.bin')
+        assert open(stored, 'rb').read() == big
         assert s.json('POST', '/api/natural/afolu', {'file': u['id']})
         # a zip that would unpack outside its folder is refused, and leaves nothing
         buf = io.BytesIO()
