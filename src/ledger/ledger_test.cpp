@@ -202,19 +202,43 @@ TEST(Ledger, ExportRoundTripsWithTopPartnersAndNotes) {
   t.dataset = "tiny";
   t.version = "v1, \"quoted\"";
   t.citation = "none";
+  // a natural source beside it: another unit, a GWP set, its own note and a sector the MRIO source lacks
+  ledger::Table n;
+  n.source = "inventory/run-3";
+  n.dataset = "inventory";
+  ledger::Value nv;
+  nv.country = "AAA";
+  nv.year = 2009;
+  nv.indicator = "production";
+  nv.value = 2.5;
+  nv.unit = "Mt CO2e";
+  nv.gwp = "AR5";
+  nv.side = "production";
+  nv.note = "inventory by IPCC sector";
+  n.values = {nv};
+  n.sectors = {{"AAA", 2009, "1", "Energy", 2.5, 0}};
   const auto d = temp_dir("export");
-  ledger::write_export({t}, d, 1);
+  ledger::write_export({t, n}, d, 1);
   std::map<std::string, std::string> files;
   for (const char* f : {"sources.csv", "values.csv", "partners.csv", "sectors.csv"}) files[f] = read_file(d / f);
   const auto back = ledger::read_export(files, d.string());
-  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back.size(), 2u);
   const auto& b = back[0];
+  const auto& bn = back[1];
+  ASSERT_EQ(bn.values.size(), 1u);
+  EXPECT_EQ(bn.values[0].unit, "Mt CO2e");
+  EXPECT_EQ(bn.values[0].gwp, "AR5");
+  EXPECT_EQ(bn.values[0].note, nv.note);
+  ASSERT_EQ(bn.sectors.size(), 1u);
+  EXPECT_EQ(bn.sectors[0].sector_name, "Energy");
   EXPECT_EQ(b.version, t.version);
   ASSERT_EQ(b.values.size(), t.values.size());
   for (size_t i = 0; i < t.values.size(); ++i) {
     EXPECT_NEAR(b.values[i].value, t.values[i].value, 5e-9 * std::abs(t.values[i].value));
     EXPECT_EQ(b.values[i].note, t.values[i].note);
     EXPECT_EQ(b.values[i].side, t.values[i].side);
+    EXPECT_EQ(b.values[i].unit, "Mt CO2");
+    EXPECT_EQ(b.values[i].gwp, "");
   }
   EXPECT_EQ(b.partners.size(), 2u);  // one per country (top 1), here both
   ASSERT_EQ(b.sectors.size(), t.sectors.size());
