@@ -464,9 +464,9 @@ std::vector<CommandSpec> build_specs() {
        "a ledger folder such as data/ledger) and store it, replacing each source it rebuilds",
        {[] {
           OptionSpec o = positional("path", T::Path,
-                                    "Folder of MRIO years (pymrio layout with a CO2 extension, e.g. "
-                                    "../shared/data/mrio/wiod2013-co2), one year folder, a GCB 2019 national folder, "
-                                    "or a ledger folder (data/ledger); several may be given");
+                                    "Folder of MRIO years (pymrio layout with a CO2 extension, e.g. a WIOD 2013 "
+                                    "folder wiod2013-co2 holding 2000 ... 2010), one year folder, a GCB 2019 national "
+                                    "folder, or a ledger folder (data/ledger); several may be given");
           o.multiple = true;
           return o;
         }(),
