@@ -558,6 +558,34 @@ class Server {
                             near.empty() ? std::string() : fmt::format(" (did you mean {}?)", fmt::join(near, ", "))));
   }
 
+  // A browser's request that another site made (cross-site request forgery), or that reached this server
+  // under another name (DNS rebinding), is refused: a page elsewhere must not run capabilities here. Clients that
+  // are not browsers send no Origin nor Sec-Fetch-Site and are not concerned. Returns why, or "".
+  std::string refused_origin(const httplib::Request& req) const {
+    const std::string host = req.get_header_value("Host");
+    auto name_of = [](const std::string& h) {  // "127.0.0.1:8080" -> "127.0.0.1", "[::1]:80" -> "::1"
+      if (!h.empty() && h[0] == '[') return h.substr(1, h.find(']') - 1);
+      return h.substr(0, h.find(':'));
+    };
+    if (is_loopback(o_.host) && !host.empty() && !is_loopback(name_of(host)))
+      return fmt::format("this server listens on loopback and answers only requests to a loopback name, not to "
+                         "'{}' (a page that renamed it must not reach it); open http://127.0.0.1:PORT/",
+                         host.substr(0, 100));
+    if (req.get_header_value("Sec-Fetch-Site") == "cross-site")
+      return "a request from another site's page is refused (cross-site request forgery); open the app from this "
+             "server";
+    const std::string origin = req.get_header_value("Origin");
+    if (!origin.empty() && origin != "null") {
+      const auto at = origin.find("://");
+      const std::string origin_host = at == std::string::npos ? origin : origin.substr(at + 3);
+      if (origin_host != host)
+        return fmt::format("a request from the page of {} is refused (only this server's own pages may call its "
+                           "API)",
+                           origin.substr(0, 100));
+    }
+    return {};
+  }
+
   void check_body_size(const httplib::Request& req) const {
     if (req.body.size() > o_.max_body)
       throw TooLarge(fmt::format("the request body has {} bytes, more than the limit of {} (--max-body); send input "
@@ -578,6 +606,10 @@ class Server {
 
   void routes() {
     svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (const std::string why = refused_origin(req); !why.empty()) {
+        send_json(res, 403, {{"error", {{"category", "forbidden"}, {"message", why}, {"field", nullptr}}}});
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (o_.token.empty()) return httplib::Server::HandlerResponse::Unhandled;
       const std::string auth = req.get_header_value("Authorization");
       std::string given;
