@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <zip.h>
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,7 +39,9 @@ namespace panocarbon::server {
 // ---- options -------------------------------------------------------------------------------------------------
 
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr a{};
+  return inet_pton(AF_INET, host.c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;  // 127.0.0.0/8, nothing else
 }
 
 fs::path default_web_dir() {
@@ -578,7 +581,9 @@ class Server {
     if (!origin.empty() && origin != "null") {
       const auto at = origin.find("://");
       const std::string origin_host = at == std::string::npos ? origin : origin.substr(at + 3);
-      if (origin_host != host)
+      // the server's own pages; on loopback also a loopback page (the web app's development server, whose
+      // proxy may rewrite Host)
+      if (origin_host != host && !(is_loopback(o_.host) && is_loopback(name_of(origin_host))))
         return fmt::format("a request from the page of {} is refused (only this server's own pages may call its "
                            "API)",
                            origin.substr(0, 100));
