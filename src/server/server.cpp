@@ -289,6 +289,10 @@ struct Job : ProgressObserver {
     total = t;
   }
   bool cancel_requested() const override { return cancel.load(); }
+  bool finished() const {
+    std::lock_guard<std::mutex> lock(m);
+    return status == "done" || status == "failed" || status == "cancelled";
+  }
 
   nlohmann::json to_json(bool with_result) const {
     std::lock_guard<std::mutex> lock(m);
@@ -373,6 +377,7 @@ class Server {
   std::vector<std::thread> workers_;
   bool stopping_ = false;
   static inline Server* instance_ = nullptr;
+  static constexpr size_t kKeptJobs = 1000;
 
   static void on_signal(int) {
     if (instance_) instance_->svr_.stop();
@@ -718,6 +723,15 @@ class Server {
         job->call = call;
         {
           std::lock_guard<std::mutex> lock(jobs_m_);
+          // the oldest finished jobs are forgotten beyond kKeptJobs (their runs stay in the run log)
+          while (jobs_.size() >= kKeptJobs) {
+            auto oldest = jobs_.end();
+            for (auto it = jobs_.begin(); it != jobs_.end(); ++it)
+              if (it->second->finished() && (oldest == jobs_.end() || it->second->created < oldest->second->created))
+                oldest = it;
+            if (oldest == jobs_.end()) break;
+            jobs_.erase(oldest);
+          }
           jobs_[job->id] = job;
           queue_.push_back(job);
         }
