@@ -23,6 +23,7 @@ json error_responses() {
   const std::pair<const char*, const char*> codes[] = {
       {"400", "Invalid input: bad JSON, an unknown field, a wrong type, a value out of bounds, a server path"},
       {"401", "No token, or a wrong one (servers started with --token)"},
+      {"403", "A browser's request from another site's page, or to a name that is not this server's"},
       {"404", "Not found (an upload, a job, a named thing)"},
       {"413", "The body is larger than the server takes"},
       {"422", "The data is inconsistent"},

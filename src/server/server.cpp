@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <zip.h>
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,7 +39,9 @@ namespace panocarbon::server {
 // ---- options -------------------------------------------------------------------------------------------------
 
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr a{};
+  return inet_pton(AF_INET, host.c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;  // 127.0.0.0/8, nothing else
 }
 
 fs::path default_web_dir() {
@@ -286,6 +289,10 @@ struct Job : ProgressObserver {
     total = t;
   }
   bool cancel_requested() const override { return cancel.load(); }
+  bool finished() const {
+    std::lock_guard<std::mutex> lock(m);
+    return status == "done" || status == "failed" || status == "cancelled";
+  }
 
   nlohmann::json to_json(bool with_result) const {
     std::lock_guard<std::mutex> lock(m);
@@ -370,6 +377,7 @@ class Server {
   std::vector<std::thread> workers_;
   bool stopping_ = false;
   static inline Server* instance_ = nullptr;
+  static constexpr size_t kKeptJobs = 1000;
 
   static void on_signal(int) {
     if (instance_) instance_->svr_.stop();
@@ -558,6 +566,36 @@ class Server {
                             near.empty() ? std::string() : fmt::format(" (did you mean {}?)", fmt::join(near, ", "))));
   }
 
+  // A browser's request that another site made (cross-site request forgery), or that reached this server
+  // under another name (DNS rebinding), is refused: a page elsewhere must not run capabilities here. Clients that
+  // are not browsers send no Origin nor Sec-Fetch-Site and are not concerned. Returns why, or "".
+  std::string refused_origin(const httplib::Request& req) const {
+    const std::string host = req.get_header_value("Host");
+    auto name_of = [](const std::string& h) {  // "127.0.0.1:8080" -> "127.0.0.1", "[::1]:80" -> "::1"
+      if (!h.empty() && h[0] == '[') return h.substr(1, h.find(']') - 1);
+      return h.substr(0, h.find(':'));
+    };
+    if (is_loopback(o_.host) && !host.empty() && !is_loopback(name_of(host)))
+      return fmt::format("this server listens on loopback and answers only requests to a loopback name, not to "
+                         "'{}' (a page that renamed it must not reach it); open http://127.0.0.1:PORT/",
+                         host.substr(0, 100));
+    if (req.get_header_value("Sec-Fetch-Site") == "cross-site")
+      return "a request from another site's page is refused (cross-site request forgery); open the app from this "
+             "server";
+    const std::string origin = req.get_header_value("Origin");
+    if (!origin.empty() && origin != "null") {
+      const auto at = origin.find("://");
+      const std::string origin_host = at == std::string::npos ? origin : origin.substr(at + 3);
+      // the server's own pages; on loopback also a loopback page (the web app's development server, whose
+      // proxy may rewrite Host)
+      if (origin_host != host && !(is_loopback(o_.host) && is_loopback(name_of(origin_host))))
+        return fmt::format("a request from the page of {} is refused (only this server's own pages may call its "
+                           "API)",
+                           origin.substr(0, 100));
+    }
+    return {};
+  }
+
   void check_body_size(const httplib::Request& req) const {
     if (req.body.size() > o_.max_body)
       throw TooLarge(fmt::format("the request body has {} bytes, more than the limit of {} (--max-body); send input "
@@ -578,6 +616,10 @@ class Server {
 
   void routes() {
     svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (const std::string why = refused_origin(req); !why.empty()) {
+        send_json(res, 403, {{"error", {{"category", "forbidden"}, {"message", why}, {"field", nullptr}}}});
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (o_.token.empty()) return httplib::Server::HandlerResponse::Unhandled;
       const std::string auth = req.get_header_value("Authorization");
       std::string given;
@@ -681,6 +723,15 @@ class Server {
         job->call = call;
         {
           std::lock_guard<std::mutex> lock(jobs_m_);
+          // the oldest finished jobs are forgotten beyond kKeptJobs (their runs stay in the run log)
+          while (jobs_.size() >= kKeptJobs) {
+            auto oldest = jobs_.end();
+            for (auto it = jobs_.begin(); it != jobs_.end(); ++it)
+              if (it->second->finished() && (oldest == jobs_.end() || it->second->created < oldest->second->created))
+                oldest = it;
+            if (oldest == jobs_.end()) break;
+            jobs_.erase(oldest);
+          }
           jobs_[job->id] = job;
           queue_.push_back(job);
         }

@@ -496,9 +496,37 @@ def token_mode(tmp):
     assert p.returncode == 2 and 'is not a folder' in p.stderr, p.stderr
     p = subprocess.run([BIN, 'serve', '--port', '0', '--db', ''], capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and '--db is empty' in p.stderr, p.stderr
+    p = subprocess.run([BIN, 'serve', '--host', '127.0.0.1.nip.io', '--port', '0', '--db', os.path.join(tmp, 'x.db')],
+                       capture_output=True, text=True, timeout=30, env=ENV)
+    assert p.returncode == 2 and '--token' in p.stderr, (p.returncode, p.stderr)  # a name, not a loopback address
     p = subprocess.run([BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--token', 'short'],
                        capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and 'at least 16' in p.stderr, p.stderr
+
+
+@test
+def requests_of_other_sites_are_refused(tmp):
+    with Server(tmp) as s:
+        here = f'127.0.0.1:{s.port}'
+        up = s.upload(os.path.join(REPO, 'examples', 'inventory.csv'))
+        cases = [({'Host': f'evil.example:{s.port}'}, 'loopback name'),
+                 ({'Origin': 'http://evil.example'}, 'evil.example'),
+                 ({'Origin': 'http://127.0.0.1.evil.example:5173', 'Host': here}, 'evil.example'),
+                 ({'Sec-Fetch-Site': 'cross-site'}, 'another site')]
+        for headers, said in cases:
+            for method, path, body in (('GET', '/api/health', None), ('POST', '/api/inventory/calc', {'file': up}),
+                                       ('GET', f'/api/inventory/calc?file={up}', None), ('GET', '/', None)):
+                st, _, data = s.request(method, path, body, headers)
+                e = error_of(data)
+                assert st == 403 and said in e['message'] and e['category'] == 'forbidden', (headers, st, e)
+        # the app's own pages, and clients that are not browsers
+        for headers in ({'Origin': f'http://{here}', 'Sec-Fetch-Site': 'same-origin'}, {},
+                        {'Origin': 'http://localhost:5173', 'Host': here},  # the app's development server
+                        {'Host': f'localhost:{s.port}'}, {'Host': f'[::1]:{s.port}'}):
+            assert runs(s.db) == [], 'nothing ran for the refused requests'
+            st, _, data = s.request('POST', '/api/gwp/list', {'gwp': 'AR6'}, headers)
+            assert st == 200, (headers, st, data[:300])
+        assert s.request('POST', '/api/inventory/calc', {'file': up})[0] == 200 and len(runs(s.db)) == 1
 
 
 @test
