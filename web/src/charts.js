@@ -11,7 +11,7 @@ export function bars(items, { unit = '', width = 640, row = 22, labelWidth = 220
   const h = items.length * row + 30;
   const vals = items.flatMap((d) => [d.value, d.lower, d.upper, 0]).filter(Number.isFinite);
   const x = scaleLinear().domain([Math.min(...vals), Math.max(...vals)]).nice().range([labelWidth, width - 70]);
-  const g = svg('svg', { viewBox: `0 0 ${width} ${h}`, class: 'chart bars', id },
+  const g = svg('svg', { viewBox: `0 0 ${width} ${h}`, width, height: h, class: 'chart bars', id },
     svg('line', { x1: x(0), x2: x(0), y1: 0, y2: h - 24, stroke: '#666' }),
     x.ticks(5).map((v) => svg('text', { x: x(v), y: h - 8, 'text-anchor': 'middle', 'font-size': 10, fill: '#555' }, fmt(v, 3))),
     svg('text', { x: width - 4, y: h - 8, 'text-anchor': 'end', 'font-size': 10, fill: '#555' }, unit),
@@ -37,14 +37,14 @@ export function lines(series, { unit = '', width = 460, height = 220, xDomain, i
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]).concat([0]);
   const x = scaleLinear().domain(xDomain || [Math.min(...xs), Math.max(...xs)]).range([50, width - 10]);
-  const y = scaleLinear().domain([Math.min(...ys), Math.max(...ys)]).nice().range([height - 40, 10]);
+  const y = scaleLinear().domain([Math.min(...ys), Math.max(...ys)]).nice().range([height - 40, 24]);
   const line = d3line().x((p) => x(p[0])).y((p) => y(p[1]));
-  return svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart lines', id },
+  return svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart lines', id },
     y.ticks(5).map((v) => svg('g', {},
       svg('line', { x1: 50, x2: width - 10, y1: y(v), y2: y(v), stroke: '#eee' }),
       svg('text', { x: 46, y: y(v) + 3, 'text-anchor': 'end', 'font-size': 10, fill: '#555' }, fmt(v, 3)))),
     x.ticks(6).map((v) => svg('text', { x: x(v), y: height - 24, 'text-anchor': 'middle', 'font-size': 10, fill: '#555' }, String(v))),
-    svg('text', { x: 4, y: 8, 'font-size': 10, fill: '#555' }, unit),
+    svg('text', { x: 4, y: 11, 'font-size': 10, fill: '#555' }, unit),
     series.map((s) => svg('path', { d: line(s.points), fill: 'none', stroke: s.color, 'stroke-width': 2, 'data-series': s.name })),
     series.map((s, i) => svg('g', { transform: `translate(${60 + i * 130},${height - 8})` },
       svg('rect', { width: 10, height: 10, y: -9, fill: s.color }),
@@ -81,7 +81,7 @@ export function sankeyDiagram(nodes, links, { width = 900, height = 420, unit = 
     .nodeId((d) => d.index);
   const graph = layout({ nodes: nodes.map((n, i) => ({ ...n, index: i })), links: links.map((l) => ({ ...l })) });
   const color = scaleOrdinal(schemeTableau10);
-  return svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart sankey', id },
+  return svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart sankey', id },
     graph.links.map((l) => svg('path', {
       d: sankeyLinkHorizontal()(l), fill: 'none', stroke: color(l.source.index), 'stroke-opacity': 0.4,
       'stroke-width': Math.max(1, l.width),
@@ -99,7 +99,7 @@ export function sankeyDiagram(nodes, links, { width = 900, height = 420, unit = 
 export function histogram(edges, counts, { width = 520, height = 200, unit = '', id } = {}) {
   const x = scaleLinear().domain([edges[0], edges[edges.length - 1]]).range([40, width - 10]);
   const y = scaleLinear().domain([0, Math.max(...counts)]).nice().range([height - 30, 10]);
-  return svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart histogram', id },
+  return svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart histogram', id },
     counts.map((c, i) => svg('rect', {
       x: x(edges[i]), width: Math.max(0.5, x(edges[i + 1]) - x(edges[i]) - 1), y: y(c), height: y(0) - y(c), fill: '#4e79a7',
     })),
@@ -114,7 +114,7 @@ export function intervalPlot(items, { width = 640, row = 34, labelWidth = 160, i
   const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
   const x = scaleLinear().domain([lo - pad, hi + pad]).range([labelWidth, width - 20]);
   const h = items.length * row + 40;
-  return svg('svg', { viewBox: `0 0 ${width} ${h}`, class: 'chart interval', id },
+  return svg('svg', { viewBox: `0 0 ${width} ${h}`, width, height: h, class: 'chart interval', id },
     items.map((d, i) => {
       const y = i * row + 10;
       return svg('g', { class: 'interval-row', 'data-category': d.category },

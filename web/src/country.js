@@ -5,7 +5,7 @@ import { get, apiUrl } from './api.js';
 import { t } from './i18n.js';
 import { el, fmt, pct } from './format.js';
 import { NAME_BY_ISO } from './map.js';
-import { bars, lines, chordDiagram } from './charts.js';
+import { bars, lines, sankeyDiagram } from './charts.js';
 
 const ORDER = ['production', 'consumption', 'imports', 'exports', 'net_transfer', 'natural'];
 const SIDE_COLOR = { production: '#c0392b', consumption: '#e67e22', imports: '#8e44ad', exports: '#2980b9', net_transfer: '#7f8c8d', natural: '#27ae60' };
@@ -131,10 +131,15 @@ function partnersSection(iso, partners) {
   return el('section', { id: 'partners' }, [...bySource].map(([source, list]) => {
     const unit = list[0].unit;
     const top = [...list].sort((a, b) => (b.exports + b.imports) - (a.exports + a.imports)).slice(0, 10);
-    const names = [iso, ...top.map((p) => p.partner)];
-    const n = names.length;
-    const m = Array.from({ length: n }, () => new Array(n).fill(0));
-    top.forEach((p, j) => { m[0][j + 1] = Math.max(0, p.exports); m[j + 1][0] = Math.max(0, p.imports); });
+    // Sankey of embodied flows: partners on the left send what their emissions embodied in this country's
+    // final demand (imports); this country sends to the partners on the right what its emissions are
+    // embodied in theirs (exports).
+    const nodes = [...top.map((p) => ({ name: `${p.partner} → ${iso}` })), { name: iso }, ...top.map((p) => ({ name: `${iso} → ${p.partner}` }))];
+    const c = top.length;
+    const links = [
+      ...top.map((p, j) => ({ source: j, target: c, value: Math.max(0, p.imports) })),
+      ...top.map((p, j) => ({ source: c, target: c + 1 + j, value: Math.max(0, p.exports) })),
+    ].filter((l) => l.value > 0);
     const table = el('table', { class: 'ledger partners-table' },
       el('thead', {}, el('tr', {}, el('th', {}, t('country.partner')), el('th', {}, t('ind.exports')), el('th', {}, t('ind.imports')), el('th', {}, t('common.unit')))),
       el('tbody', {}, top.map((p) => el('tr', { 'data-partner': p.partner },
@@ -144,7 +149,7 @@ function partnersSection(iso, partners) {
         el('td', {}, p.unit)))));
     return el('div', {}, el('h2', {}, t('country.partners', { source })),
       el('p', { class: 'muted' }, t('country.partners_note', { iso })),
-      el('div', { class: 'side-charts' }, chordDiagram(names, m, { unit, id: 'chord' }), table));
+      el('figure', { class: 'flows' }, el('figcaption', {}, `${t('ind.imports')} → ${iso} → ${t('ind.exports')} (${unit})`), sankeyDiagram(nodes, links, { unit, id: 'partners-sankey', width: 900, height: 380 })), table);
   }));
 }
 

@@ -33,7 +33,7 @@ export async function renderLca(root, params, navigate) {
     const hits = (await get('lca/search', { query, database, limit: 20 })).filter((h) => h.kind === 'process');
     parts.push(el('p', {}, hits.length ? t('lca.hits', { n: hits.length }) : t('lca.no_hits')),
       el('ul', { id: 'lca-hits', class: 'hits' }, hits.map((h) => el('li', {},
-        el('a', { href: `#/lca?${new URLSearchParams({ database, q: query, process: h.ref })}`, class: h.ref === process ? 'active' : '' }, h.name),
+        el('a', { href: `#/lca?${new URLSearchParams({ database, q: query, process: h.ref })}`, 'data-ref': h.ref, class: h.ref === process ? 'active' : '' }, h.name),
         el('span', { class: 'muted' }, ` ${h.ref}`)))));
   }
   if (process) parts.push(await footprint(database, process));

@@ -78,8 +78,8 @@ function showResult(r, runId) {
   parts.push(intervalPlot(cats, { labels, id: 'uq-intervals' }));
   parts.push(el('table', { class: 'ledger' },
     el('thead', {}, el('tr', {}, ['lca.category', 'uq.deterministic', 'uq.mean', 'uq.sd', 'uq.median', 'uq.interval'].map((k) => el('th', {}, t(k))), el('th', {}, t('common.unit')))),
-    el('tbody', {}, cats.map((c) => el('tr', {}, el('th', {}, c.category),
-      [c.deterministic, c.mean, c.sd, c.median].map((v) => el('td', { class: 'num' }, fmt(v))),
+    el('tbody', {}, cats.map((c) => el('tr', { 'data-category': c.category }, el('th', {}, c.category),
+      [['deterministic', c.deterministic], ['mean', c.mean], ['sd', c.sd], ['median', c.median]].map(([k, v]) => el('td', { class: 'num', 'data-stat': k, 'data-value': v }, fmt(v))),
       el('td', { class: 'num' }, `${fmt(c.p2_5)} – ${fmt(c.p97_5)}`), el('td', {}, c.unit))))));
   const contrib = cats[0] && cats[0].contributions ? cats[0].contributions : [];
   if (contrib.length) {
