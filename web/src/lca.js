@@ -54,10 +54,20 @@ async function footprint(database, process) {
     label: (c.process || c.location || c.category || '').slice(0, 40), value: c.amount, color: '#4e79a7',
     title: `${c.process || ''} ${c.location ? `(${c.location})` : ''}: ${fmt(c.amount)} ${contrib.unit} (${(c.share * 100).toFixed(1)} %)`,
   }));
-  const nodes = (tree.nodes || []).map((n) => ({ name: `${n.process}${n.location ? ` (${n.location})` : ''}` }));
-  const links = (tree.links || []).filter((l) => l.value > 0);
+  const treeNodes = tree.nodes || [];
+  const nodes = treeNodes.map((n) => ({ name: `${n.process}${n.location ? ` (${n.location})` : ''}` }));
+  const links = (tree.links || []).filter((l) => l.value > 0).map((l) => ({ ...l }));
+  // Each node's own direct part as a flow into it (those of at least the cut-off's share of the total), so a
+  // node's width is its total: direct + its suppliers' totals (less the pruned branches).
+  const root = treeNodes.length ? treeNodes[0].total : 0;
+  treeNodes.forEach((n, i) => {
+    if (n.direct > 0 && n.direct >= (tree.cutoff ?? 0.01) * Math.abs(root)) {
+      nodes.push({ name: t('lca.direct', { name: nodes[i].name }) });
+      links.push({ source: nodes.length - 1, target: i, value: n.direct });
+    }
+  });
   return el('section', { id: 'lca-footprint' },
-    el('h2', {}, t('lca.footprint', { unit: `${calc.amount ?? 1} ${calc.unit || ''}`.trim(), product: calc.product || (calc.process && calc.process.name) })),
+    el('h2', {}, t('lca.footprint', { amount: `${calc.amount ?? 1} ${calc.unit || ''}`.trim(), product: calc.product || (calc.process && calc.process.name) })),
     el('p', { class: 'muted' }, `${calc.method} · GWP ${calc.gwp} · ${t('common.dataset')} ${calc.database} · ${t('common.run')} ${calc.run_id ?? '–'}`),
     el('h3', {}, t('lca.categories', { gwp: calc.gwp })), table,
     el('h3', {}, t('lca.contributions')), items.length ? bars(items, { unit: contrib.unit, width: 760, labelWidth: 300, id: 'lca-contrib' }) : el('p', {}, t('common.none')),
