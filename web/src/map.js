@@ -8,29 +8,13 @@ import { get } from './api.js';
 import { t, has } from './i18n.js';
 import { el, svg, fmt, withCode } from './format.js';
 import { makeScale, NO_DATA, DIVERGING } from './scales.js';
+import { datasetsOf, mapRows } from './ledger.js';
 
 export const ISO_BY_NUMERIC = new Map(iso.map(([n, a3]) => [n, a3]));
 export const NAME_BY_ISO = new Map(iso.map(([, a3, name]) => [a3, name]));
 const countries = feature(world, world.objects.countries).features;
 
 export const INDICATORS = ['production', 'consumption', 'net_transfer', 'natural'];
-
-// Datasets of /api/ledger/info: one entry per dataset (wiod2013-co2 has one source per year).
-export function datasetsOf(info) {
-  const by = new Map();
-  for (const s of info.sources || []) {
-    const name = s.dataset || String(s.source).split('/')[0];
-    const d = by.get(name) || { dataset: name, version: s.version, citation: s.citation, years: new Set(), sources: [] };
-    (s.years || []).forEach((y) => d.years.add(y));
-    d.sources.push(s);
-    by.set(name, d);
-  }
-  return [...by.values()].map((d) => ({ ...d, years: [...d.years].sort((a, b) => a - b) }));
-}
-
-export function rowOfDataset(r, dataset) {
-  return r.dataset === dataset || r.source === dataset || String(r.source).startsWith(`${dataset}/`);
-}
 
 const cache = new Map();
 async function worldTable(year) {
@@ -88,8 +72,7 @@ export async function renderMap(root, params, navigate) {
     el('div', {}, el('label', { for: 'year', class: 'label' }, t('map.year')), slider, yearLabel));
 
   const table = await worldTable(year);
-  const rows = (table.rows || []).filter((r) => r.indicator === key && rowOfDataset(r, ds.dataset)
-    && NAME_BY_ISO.has(r.country) && Number.isFinite(r.value));
+  const rows = mapRows(table.rows, ds.dataset, key, (c) => NAME_BY_ISO.has(c));
   const byIso = new Map(rows.map((r) => [r.country, r]));
   const sc = makeScale(key, rows.map((r) => r.value));
   const unit = rows[0] ? rows[0].unit : (perCapita ? 't CO2/person' : 'Mt CO2');
