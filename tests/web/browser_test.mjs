@@ -64,13 +64,15 @@ const origin = await new Promise((ok, fail) => {
   const timer = setTimeout(() => fail(new Error(`the server printed no address in 30 s:\n${serverLog}`)), 30000);
   const look = (chunk) => {
     serverLog += chunk;
-    const m = serverLog.match(/http:\/\/(127\.0\.0\.1|localhost):(\d+)/);
+    const m = serverLog.match(/(127\.0\.0\.1|localhost):(\d{2,5})/);
     if (m && m[2] !== '0') { clearTimeout(timer); ok(`http://127.0.0.1:${m[2]}`); }
   };
   server.stdout.on('data', look); server.stderr.on('data', look);
   server.on('exit', (code) => { clearTimeout(timer); fail(new Error(`the server exited (${code}):\n${serverLog}`)); });
 });
-console.log(`server at ${origin}`);
+const health = await fetch(`${origin}/api/health`).then((r) => r.json());
+if (health.status !== 'ok') throw new Error(`/api/health: ${JSON.stringify(health)}`);
+console.log(`server at ${origin}: ${JSON.stringify(health)}`);
 
 // ---- checks -----------------------------------------------------------------------------------------------
 let passed = 0, failed = 0;
