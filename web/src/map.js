@@ -57,7 +57,7 @@ export async function renderMap(root, params, navigate) {
     datasets.map((d) => el('option', { value: d.dataset, selected: d.dataset === ds.dataset }, d.dataset)));
   const yearLabel = el('output', { id: 'year-label' }, String(year));
   const slider = el('input', {
-    type: 'range', id: 'year', min: years[0], max: years[years.length - 1], step: 1, value: year, list: 'year-ticks',
+    type: 'range', id: 'year', min: years[0], max: years[years.length - 1], step: 1, value: year,
     oninput: (e) => { yearLabel.textContent = e.target.value; },
     onchange: (e) => {
       // Snap to a year the dataset holds.
