@@ -107,18 +107,21 @@ export function histogram(edges, counts, { width = 520, height = 200, unit = '',
     svg('text', { x: width - 10, y: height - 2, 'text-anchor': 'end', 'font-size': 10 }, unit));
 }
 
-// One distribution summary: interval bar with marks (deterministic, mean, median).
-export function intervalPlot(items, { width = 640, row = 34, labelWidth = 160, id, labels } = {}) {
-  const vals = items.flatMap((d) => [d.p2_5, d.p97_5, d.deterministic, d.mean]).filter(Number.isFinite);
-  const lo = Math.min(...vals), hi = Math.max(...vals);
-  const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
-  const x = scaleLinear().domain([lo - pad, hi + pad]).range([labelWidth, width - 20]);
-  const h = items.length * row + 40;
+// Distribution summaries, one row per item, each on its own axis (categories differ by orders of magnitude):
+// the 95 % interval as a bar, the mean and median as lines, the deterministic value as a dot.
+export function intervalPlot(items, { width = 640, row = 46, labelWidth = 160, id, labels } = {}) {
+  const h = items.length * row + 24;
   return svg('svg', { viewBox: `0 0 ${width} ${h}`, width, height: h, class: 'chart interval', id },
     items.map((d, i) => {
-      const y = i * row + 10;
+      const y = i * row + 6;
+      const vals = [d.p2_5, d.p97_5, d.deterministic, d.mean, d.median].filter(Number.isFinite);
+      const lo = Math.min(...vals), hi = Math.max(...vals);
+      const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 1;
+      const x = scaleLinear().domain([lo - pad, hi + pad]).range([labelWidth, width - 20]);
       return svg('g', { class: 'interval-row', 'data-category': d.category },
         svg('text', { x: labelWidth - 6, y: y + 14, 'text-anchor': 'end', 'font-size': 11 }, `${d.category} (${d.unit})`),
+        svg('line', { x1: labelWidth, x2: width - 20, y1: y + 28, y2: y + 28, stroke: '#bbb' }),
+        x.ticks(4).map((v) => svg('text', { x: x(v), y: y + 38, 'text-anchor': 'middle', 'font-size': 9, fill: '#555' }, fmt(v, 3))),
         svg('rect', { x: x(d.p2_5), y: y + 4, width: Math.max(1, x(d.p97_5) - x(d.p2_5)), height: 16, fill: '#a0cbe8' },
           svg('title', {}, `${labels.interval}: ${fmt(d.p2_5)} – ${fmt(d.p97_5)} ${d.unit}`)),
         svg('line', { x1: x(d.mean), x2: x(d.mean), y1: y, y2: y + 24, stroke: '#e15759', 'stroke-width': 2 },
@@ -128,8 +131,7 @@ export function intervalPlot(items, { width = 640, row = 34, labelWidth = 160, i
         svg('circle', { cx: x(d.deterministic), cy: y + 12, r: 4, fill: '#111' },
           svg('title', {}, `${labels.deterministic} ${fmt(d.deterministic)}`)));
     }),
-    x.ticks(6).map((v) => svg('text', { x: x(v), y: h - 16, 'text-anchor': 'middle', 'font-size': 10 }, fmt(v, 3))),
-    svg('g', { transform: `translate(${labelWidth},${h - 2})`, 'font-size': 10 },
+    svg('g', { transform: `translate(${labelWidth},${h - 4})`, 'font-size': 10 },
       svg('rect', { width: 14, height: 8, y: -8, fill: '#a0cbe8' }), svg('text', { x: 18 }, labels.interval),
       svg('line', { x1: 110, x2: 110, y1: -10, y2: 0, stroke: '#e15759', 'stroke-width': 2 }), svg('text', { x: 115 }, labels.mean),
       svg('line', { x1: 170, x2: 170, y1: -10, y2: 0, stroke: '#4e79a7', 'stroke-width': 2, 'stroke-dasharray': '3 2' }), svg('text', { x: 175 }, labels.median),

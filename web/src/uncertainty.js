@@ -2,7 +2,7 @@
 // DELETE), each impact category's distribution shown from the result.
 import { get, post, del } from './api.js';
 import { t } from './i18n.js';
-import { el, fmt } from './format.js';
+import { el, fmt, withCode } from './format.js';
 import { bars, histogram, intervalPlot } from './charts.js';
 
 let polling = null;
@@ -12,7 +12,7 @@ export async function renderUncertainty(root) {
   root.replaceChildren(el('p', { class: 'loading' }, t('common.loading')));
   const dbs = await get('lca/databases');
   const list = Array.isArray(dbs) ? dbs : (dbs.databases || []);
-  const head = [el('h1', {}, t('uq.title')), el('p', { class: 'muted' }, t('uq.intro'))];
+  const head = [el('h1', {}, t('uq.title')), el('p', { class: 'muted' }, withCode(t('uq.intro')))];
   if (!list.length) {
     root.replaceChildren(...head, el('div', { class: 'note' }, el('p', {}, t('lca.no_db')),
       el('pre', {}, 'panocarbon lca import ../shared/data/lca/uslci-jsonld --name uslci')));
