@@ -27,7 +27,8 @@ export async function renderLca(root, params, navigate) {
     el('select', { id: 'lca-db', onchange: (e) => navigate(`#/lca?${new URLSearchParams({ database: e.target.value, q: query })}`) },
       list.map((d) => el('option', { value: d.name, selected: d.name === database }, `${d.name} (${d.processes})`))),
     input, el('button', { type: 'submit' }, t('lca.search_button')));
-  const parts = [head, form, el('p', { class: 'muted' }, `${list.find((d) => d.name === database).source || ''}`)];
+  const db = list.find((d) => d.name === database);
+  const parts = [head, form, el('p', { class: 'muted' }, t('lca.db_info', { format: db.format || '–', processes: db.processes ?? '–', flows: db.flows ?? '–', exchanges: db.exchanges ?? '–' }))];
 
   if (query) {
     const hits = (await get('lca/search', { query, database, limit: 20 })).filter((h) => h.kind === 'process');
