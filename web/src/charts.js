@@ -13,7 +13,7 @@ export function bars(items, { unit = '', width = 640, row = 22, labelWidth = 220
   const x = scaleLinear().domain([Math.min(...vals), Math.max(...vals)]).nice().range([labelWidth, width - 70]);
   const g = svg('svg', { viewBox: `0 0 ${width} ${h}`, width, height: h, class: 'chart bars', id },
     svg('line', { x1: x(0), x2: x(0), y1: 0, y2: h - 24, stroke: '#666' }),
-    x.ticks(5).map((v) => svg('text', { x: x(v), y: h - 8, 'text-anchor': 'middle', 'font-size': 10, fill: '#555' }, fmt(v, 3))),
+    x.ticks(Math.max(2, Math.floor((width - labelWidth) / 90))).map((v) => svg('text', { x: x(v), y: h - 8, 'text-anchor': 'middle', 'font-size': 10, fill: '#555' }, fmt(v, 3))),
     svg('text', { x: width - 4, y: h - 8, 'text-anchor': 'end', 'font-size': 10, fill: '#555' }, unit),
     items.map((d, i) => {
       const y = i * row + 4;

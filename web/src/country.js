@@ -13,7 +13,7 @@ const SIDE_COLOR = { production: '#c0392b', consumption: '#e67e22', imports: '#8
 function indicatorLabel(ind) {
   if (ORDER.includes(ind)) return t(`ind.${ind}`);
   const m = ind.match(/^(.*)_per_capita$/);
-  if (m && ORDER.includes(m[1])) return `${t(`ind.${m[1]}`)} (${t('ind.per_capita')})`;
+  if (m && ORDER.includes(m[1])) return `${t(`ind.${m[1]}`)}, ${t('map.per_capita')}`;
   return ind;
 }
 function orderKey(ind) {
@@ -21,6 +21,7 @@ function orderKey(ind) {
   const i = ORDER.indexOf(base);
   return (i < 0 ? 100 : i) * 2 + (ind.endsWith('_per_capita') ? 1 : 0);
 }
+const short = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const isWiod = (s) => String(s).startsWith('wiod2013-co2');
 const isGcb = (s) => s === 'gcb2019' || String(s).startsWith('gcb2019/');
 
@@ -116,11 +117,11 @@ function sectorsSection(sectors) {
   return el('section', { id: 'sectors' }, [...bySource].map(([source, list]) => {
     const unit = list[0].unit;
     const top = (key) => [...list].sort((a, b) => Math.abs(b[key]) - Math.abs(a[key])).slice(0, 12)
-      .map((s) => ({ label: (s.sector_name || s.sector).slice(0, 34), value: s[key], color: SIDE_COLOR[key], title: `${s.sector} ${s.sector_name || ''}: ${fmt(s[key])} ${unit}` }));
+      .map((s) => ({ label: short(s.sector_name || s.sector, 40), value: s[key], color: SIDE_COLOR[key], title: `${s.sector} ${s.sector_name || ''}: ${fmt(s[key])} ${unit}` }));
     return el('div', {}, el('h2', {}, t('country.sectors', { source })),
       el('div', { class: 'side-charts' },
-        el('figure', {}, el('figcaption', {}, t('ind.production')), bars(top('production'), { unit, width: 460, labelWidth: 200 })),
-        el('figure', {}, el('figcaption', {}, t('ind.consumption')), bars(top('consumption'), { unit, width: 460, labelWidth: 200 }))));
+        el('figure', {}, el('figcaption', {}, t('ind.production')), bars(top('production'), { unit, width: 560, labelWidth: 270 })),
+        el('figure', {}, el('figcaption', {}, t('ind.consumption')), bars(top('consumption'), { unit, width: 560, labelWidth: 270 }))));
   }));
 }
 

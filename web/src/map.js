@@ -113,8 +113,9 @@ export async function renderMap(root, params, navigate) {
 
   const dsInfo = ds.sources.find((s) => (s.years || []).includes(year)) || ds.sources[0];
   const note = el('div', { class: 'note', id: 'dataset-note' },
-    el('p', {}, t('map.shows', { dataset: dsInfo.source && ds.dataset === 'wiod2013-co2' ? `${ds.dataset}/${year}` : ds.dataset,
-      citation: ds.citation || '–', version: ds.version || '–', n: rows.length, year })),
+    el('p', {}, t('map.shows', { dataset: ds.dataset === 'wiod2013-co2' ? `${ds.dataset}/${year}` : ds.dataset, n: rows.length, year })),
+    el('p', { class: 'muted' }, t('map.version', { version: (dsInfo && dsInfo.version) || ds.version || '–' })),
+    el('p', { class: 'muted' }, t('map.citation', { citation: (dsInfo && dsInfo.citation) || ds.citation || '–' })),
     has(`map.coverage.${ds.dataset}`) ? el('p', { class: 'muted' }, t(`map.coverage.${ds.dataset}`)) : null,
     rows.length ? null : el('p', { class: 'warn' }, t('map.no_values', { dataset: ds.dataset, year })),
     loadMore());
