@@ -36,7 +36,7 @@ export function bars(items, { unit = '', width = 640, row = 22, labelWidth = 220
 export function lines(series, { unit = '', width = 460, height = 220, xDomain, id } = {}) {
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]).concat([0]);
-  const x = scaleLinear().domain(xDomain || [Math.min(...xs), Math.max(...xs)]).range([50, width - 10]);
+  const x = scaleLinear().domain(xDomain || [Math.min(...xs), Math.max(...xs)]).range([50, width - 22]);
   const y = scaleLinear().domain([Math.min(...ys), Math.max(...ys)]).nice().range([height - 40, 24]);
   const line = d3line().x((p) => x(p[0])).y((p) => y(p[1]));
   return svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart lines', id },

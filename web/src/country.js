@@ -113,7 +113,7 @@ function downloads(iso, year) {
 function sectorsSection(sectors) {
   const bySource = new Map();
   sectors.forEach((s) => { if (!bySource.has(s.source)) bySource.set(s.source, []); bySource.get(s.source).push(s); });
-  if (!bySource.size) return el('section', { id: 'sectors' }, el('h2', {}, t('country.sectors', { source: '' })), el('p', { class: 'muted' }, t('country.sectors_none')));
+  if (!bySource.size) return el('section', { id: 'sectors' }, el('h2', {}, t('country.sectors_title')), el('p', { class: 'muted' }, t('country.sectors_none')));
   return el('section', { id: 'sectors' }, [...bySource].map(([source, list]) => {
     const unit = list[0].unit;
     const top = (key) => [...list].sort((a, b) => Math.abs(b[key]) - Math.abs(a[key])).slice(0, 12)
@@ -128,7 +128,7 @@ function sectorsSection(sectors) {
 function partnersSection(iso, partners) {
   const bySource = new Map();
   partners.forEach((p) => { if (!bySource.has(p.source)) bySource.set(p.source, []); bySource.get(p.source).push(p); });
-  if (!bySource.size) return el('section', { id: 'partners' }, el('h2', {}, t('country.partners', { source: '' })), el('p', { class: 'muted' }, t('country.partners_none')));
+  if (!bySource.size) return el('section', { id: 'partners' }, el('h2', {}, t('country.partners_title')), el('p', { class: 'muted' }, t('country.partners_none')));
   return el('section', { id: 'partners' }, [...bySource].map(([source, list]) => {
     const unit = list[0].unit;
     const top = [...list].sort((a, b) => (b.exports + b.imports) - (a.exports + a.imports)).slice(0, 10);
