@@ -118,13 +118,14 @@ export async function renderMap(root, params, navigate) {
     el('p', { class: 'muted' }, t('map.citation', { citation: (dsInfo && dsInfo.citation) || ds.citation || '–' })),
     has(`map.coverage.${ds.dataset}`) ? el('p', { class: 'muted' }, t(`map.coverage.${ds.dataset}`)) : null,
     rows.length ? null : el('p', { class: 'warn' }, t('map.no_values', { dataset: ds.dataset, year })),
+    !rows.length && indicator === 'natural' ? el('p', {}, withCode(t('map.natural_hint'))) : null,
     loadMore());
 
-  root.replaceChildren(el('h1', {}, t('nav.map')), controls,
+  root.replaceChildren(...[el('h1', {}, t('nav.map')), controls,
     el('div', { class: 'map-wrap' }, mapSvg, tip),
-    legend(sc, unit, gwp, key),
+    rows.length ? legend(sc, unit, gwp, key) : null,
     el('p', { class: 'muted' }, t('map.click_hint')),
-    note);
+    note].filter(Boolean));
 }
 
 function loadMore() {
