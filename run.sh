@@ -22,7 +22,7 @@ fi
 ./scripts/build-web.sh
 # The user's database ($PANOCARBON_DB, else the default path); a database without a ledger gets the embedded
 # default (GCB 2019 national and our WIOD accounts, data/ledger/), so the map opens on real numbers.
-sources="$("$bin" ledger info --format json | python3 -c 'import json, sys; print(len(json.load(sys.stdin).get("sources", [])))')"
+sources="$("$bin" ledger info --format json 2>/dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin).get("sources", [])))')"
 if [ "$sources" = 0 ]; then
   echo "run.sh: the database holds no ledger yet: building the embedded default (data/ledger/)"
   "$bin" ledger build data/ledger
