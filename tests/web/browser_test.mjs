@@ -170,6 +170,39 @@ try {
     await page.screenshot({ path: join(shots, 'map-net-transfer.png'), fullPage: true });
   }, noLedger);
 
+  await check('per capita: the toggle shows production_per_capita in t CO2/person on its own scale', async () => {
+    await open(`#/map?dataset=${mapDataset}&year=${YEAR}&indicator=production&pc=0`);
+    await page.check('#per-capita');
+    await page.waitForSelector('#map[data-indicator="production_per_capita"]');
+    await ready();
+    for (const iso of ['CHN', 'USA']) {
+      const want = expectedColour(mapDataset, 'production_per_capita', iso);
+      expect(await fillOf(iso) === want.colour, `${iso} per-capita fill ${await fillOf(iso)}, the scale gives ${want.colour} for ${want.value}`);
+    }
+    expect((await page.textContent('.legend-title')).includes('t CO2/person'), `legend: ${await page.textContent('.legend-title')}`);
+  }, noLedger);
+
+  await check('the dataset selector and the year slider: WIOD 2000-2010, its colours, RoW not on the map', async () => {
+    const info = cliJson('ledger', 'info');
+    const wiodYears = info.sources.filter((x) => x.dataset === 'wiod2013-co2').flatMap((x) => x.years);
+    expect(wiodYears.length > 0, 'the CLI holds no WIOD year');
+    await open(`#/map?dataset=${mapDataset}&year=${YEAR}&indicator=production&pc=0`);
+    await page.selectOption('#dataset', 'wiod2013-co2');
+    await page.waitForSelector('#map[data-dataset="wiod2013-co2"]');
+    await ready();
+    expect(Number(await page.getAttribute('#year', 'min')) === Math.min(...wiodYears), 'slider min');
+    expect(Number(await page.getAttribute('#year', 'max')) === Math.max(...wiodYears), 'slider max');
+    expect(Number(await page.getAttribute('#map', 'data-year')) === YEAR, `year ${await page.getAttribute('#map', 'data-year')}`);
+    for (const iso of ['CHN', 'DEU']) {
+      const want = expectedColour('wiod2013-co2', 'production', iso);
+      expect(await fillOf(iso) === want.colour, `${iso} WIOD fill ${await fillOf(iso)}, the scale gives ${want.colour} for ${want.value}`);
+    }
+    const coloured = await page.locator('#map path.country:not([data-value=""])').count();
+    expect(coloured >= 35 && coloured <= 40, `${coloured} WIOD countries coloured (40 countries, RoW not drawn)`);
+    expect(await page.locator('#map path.country[data-iso="RoW"]').count() === 0, 'RoW is drawn');
+    await page.screenshot({ path: join(shots, 'map-wiod.png'), fullPage: true });
+  }, noLedger);
+
   await check('the legend names the unit and the GWP set; the note names the dataset and how to load more', async () => {
     await open(`#/map?dataset=${mapDataset}&year=${YEAR}&indicator=production&pc=0`);
     const legend = await page.textContent('.legend-title');
@@ -220,6 +253,15 @@ try {
     const want = cli('account', '--country', 'CHN', '--year', String(YEAR), '--format', 'csv');
     expect(got.startsWith('country,year,indicator,value,unit,lower,upper,source'), `header: ${got.split('\n')[0]}`);
     expect(got === want, `download (${got.length} bytes) differs from the CLI's CSV (${want.length} bytes)`);
+  }, noLedger);
+
+  await check('the JSON and XLSX downloads are the CLI\'s renderings', async () => {
+    const [dj] = await Promise.all([page.waitForEvent('download'), page.click('a[data-format="json"]')]);
+    const got = JSON.parse(readFileSync(await dj.path(), 'utf8'));
+    expect(JSON.stringify(got) === JSON.stringify(ledger), 'the JSON download differs from `account --country CHN --year 2009 --format json`');
+    const [dx] = await Promise.all([page.waitForEvent('download'), page.click('a[data-format="xlsx"]')]);
+    const x = readFileSync(await dx.path());
+    expect(x.length > 1000 && x.subarray(0, 2).toString() === 'PK', `the XLSX download is not a workbook (${x.length} bytes)`);
   }, noLedger);
 
   await check('the Chinese strings appear after switching, and the choice is remembered', async () => {
