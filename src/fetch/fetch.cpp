@@ -221,6 +221,7 @@ std::vector<Planned> plan_zenodo(const nlohmann::json& src, const FetchOptions& 
       throw Error(ErrorCategory::Data, fmt::format("the Zenodo record at {} gives no link for {}", api_url, want),
                   ErrorContext{api_url, 0, 0, "links"});
     p.d.url = mirrored(link, o);
+    p.d.origin = "the Zenodo record (" + api_url + ")";
     const std::string sum = opt_text(*hit, "checksum");
     if (sum.rfind("md5:", 0) == 0) {
       p.d.md5 = to_lower(sum.substr(4));
@@ -254,6 +255,7 @@ std::vector<Planned> plan_files(const nlohmann::json& src, const FetchOptions& o
     p.d.url = mirrored(fill(text_of(f, "url", where), o), o);
     p.d.md5 = to_lower(opt_text(f, "md5"));
     if (!p.d.md5.empty()) p.checksum_source = "catalogue";
+    p.d.origin = "the catalogue (" + where + ")";
     if (f.contains("bytes") && f["bytes"].is_number_unsigned()) p.d.size = f["bytes"].get<uint64_t>();
     p.d.expect_zip = zip_like(name);
     out.push_back(p);
@@ -284,6 +286,7 @@ std::vector<Planned> plan_bundles(const nlohmann::json& src, const FetchOptions&
   p.d.url = mirrored(text_of(*hit, "url", where), o);
   p.d.md5 = to_lower(opt_text(*hit, "md5"));
   if (!p.d.md5.empty()) p.checksum_source = "catalogue";
+  p.d.origin = "the catalogue (" + where + ")";
   p.d.expect_zip = true;
   return {p};
 }

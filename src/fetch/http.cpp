@@ -327,13 +327,16 @@ DownloadResult download(const Download& d, int retries, bool progress) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000 << std::min(attempt - 1, 4), 15000)));
     char errbuf[CURL_ERROR_SIZE];
     auto c = easy(d.url, errbuf);
+    std::string range;
     Transfer t;
     t.curl = c.get();
     t.part = part;
     t.offset = fs::is_regular_file(part, ec) ? size_of(part) : 0;
     t.progress = &bar;
     if (t.offset > 0) {
-      curl_easy_setopt(c.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(t.offset));
+      // CURLOPT_RANGE rather than RESUME_FROM: libcurl leaves a 200 answer (Range ignored) to us.
+      range = fmt::format("{}-", t.offset);
+      curl_easy_setopt(c.get(), CURLOPT_RANGE, range.c_str());
       resumed_any = true;
     }
     curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, on_header);
@@ -392,22 +395,23 @@ DownloadResult download(const Download& d, int retries, bool progress) {
 
     // Complete: check and rename.
     const uint64_t have = size_of(part);
-    if (d.size && have != d.size) {
-      fs::remove(part, ec);
-      throw Error(ErrorCategory::Data,
-                  fmt::format("GET {} delivered {} bytes where the publisher lists {}: the partial file was deleted; "
-                              "run the same command again, or {}",
-                              d.url, have, d.size, by_hand_hint(d.url)),
-                  ErrorContext{d.url, 0, 0, "url"});
-    }
     const std::string md5 = md5_of_file(part);
     if (!d.md5.empty() && md5 != d.md5) {
       fs::remove(part, ec);
       throw Error(ErrorCategory::Data,
-                  fmt::format("checksum mismatch for {}: MD5 {} where the publisher gives {}; the download was "
+                  fmt::format("checksum mismatch for {}: MD5 {} ({} bytes) where {} gives {}{}; the download was "
                               "deleted ({} removed). Run the same command again; if it fails again, {}",
-                              d.url, md5, d.md5, part.filename().string(), by_hand_hint(d.url)),
+                              d.url, md5, have, d.origin, d.md5, d.size ? fmt::format(" ({} bytes)", d.size) : "",
+                              part.filename().string(), by_hand_hint(d.url)),
                   ErrorContext{d.url, 0, 0, "md5"});
+    }
+    if (d.size && have != d.size) {
+      fs::remove(part, ec);
+      throw Error(ErrorCategory::Data,
+                  fmt::format("GET {} delivered {} bytes where {} lists {}: the partial file was deleted; run the "
+                              "same command again, or {}",
+                              d.url, have, d.origin, d.size, by_hand_hint(d.url)),
+                  ErrorContext{d.url, 0, 0, "url"});
     }
     if (d.expect_zip && !is_zip(part)) {
       const std::string head = first_bytes(part);

@@ -13,6 +13,7 @@ struct Download {
   uint64_t size = 0;             // expected size in bytes, 0 = unknown
   bool expect_zip = false;       // the body must be a zip archive (.zip, .xlsx): an HTML page is refused
   std::string label;             // for the progress bar
+  std::string origin = "the publisher";  // who gives md5 and size, for messages ("the catalogue")
 };
 
 enum class Outcome { Downloaded, Resumed, Skipped };
