@@ -388,8 +388,9 @@ std::vector<std::string> catalogue_sources(const std::string& catalogue_json) {
   FetchOptions o;
   o.catalogue_json = catalogue_json;
   o.catalogue_name = "catalogue";
+  const auto cat = catalogue(o);  // held: a loop over a temporary's member would read freed memory
   std::vector<std::string> out;
-  for (const auto& [k, v] : catalogue(o)["sources"].items()) out.push_back(k);
+  for (const auto& [k, v] : cat["sources"].items()) out.push_back(k);
   return out;
 }
 
