@@ -10,6 +10,7 @@ pkgs=(
   libhdf5-dev hdf5-tools zlib1g-dev python3-h5py
   libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4
   python3 python3-yaml python3-jsonschema python3-numpy python3-pandas python3-scipy
+  libcpp-httplib-dev libcurl4-openssl-dev wrk chromium
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -21,4 +22,12 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# npm packages arrive with the web application (a later issue).
+# Node.js and npm build the web application and run its browser tests. A machine that already has a node
+# with npm (e.g. another Debian-compatible packaging of node) keeps it; otherwise Debian's packages.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing nodejs npm"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+# The web application's npm packages (web/package-lock.json) are installed by scripts/build-web.sh.
