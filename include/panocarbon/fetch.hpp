@@ -23,7 +23,7 @@ struct FetchOptions {
   int retries = 3;                // further tries of a broken transfer, each resuming where the last stopped
   bool dry_run = false;           // list what would be fetched; contact nothing, write nothing
   bool progress = false;          // progress bars on stderr
-  std::string catalogue_json;     // a catalogue to use instead of the compiled-in one ("" = compiled in)
+  std::optional<std::string> catalogue_json;  // a catalogue to use instead of the compiled-in one
   std::string catalogue_name;     // where catalogue_json came from (for messages)
 };
 
@@ -46,7 +46,7 @@ struct FetchReport {
 };
 
 // Sources of the catalogue in use (exiobase3, oecd-icio, wiod, gcb), for messages and the spec.
-std::vector<std::string> catalogue_sources(const std::string& catalogue_json = {});
+std::vector<std::string> catalogue_sources(const std::optional<std::string>& catalogue_json = std::nullopt);
 
 // Fetches one dataset. Errors: InvalidInput (a year the source does not have, a bad --mirror), NotFound (HTTP
 // 404/410), Data (checksum mismatch, a body that is not the archive it should be), Io (server down, a transfer

@@ -27,10 +27,10 @@ namespace {
 constexpr size_t kMaxRecordBytes = size_t(32) << 20;  // a Zenodo record's JSON
 
 nlohmann::json catalogue(const FetchOptions& o) {
-  const bool own = !o.catalogue_json.empty();
+  const bool own = o.catalogue_json.has_value();
   const std::string name = own ? o.catalogue_name : std::string("data/fetch_catalogue.json (compiled in)");
   try {
-    auto j = nlohmann::json::parse(own ? std::string_view(o.catalogue_json)
+    auto j = nlohmann::json::parse(own ? std::string_view(*o.catalogue_json)
                                        : detail::embedded_file("fetch_catalogue.json"));
     if (!j.is_object() || !j.contains("sources") || !j["sources"].is_object())
       throw Error(own ? ErrorCategory::InvalidInput : ErrorCategory::Internal,
@@ -384,7 +384,7 @@ std::string with_mirror(const std::string& url, const std::string& mirror) {
   return base + path;
 }
 
-std::vector<std::string> catalogue_sources(const std::string& catalogue_json) {
+std::vector<std::string> catalogue_sources(const std::optional<std::string>& catalogue_json) {
   FetchOptions o;
   o.catalogue_json = catalogue_json;
   o.catalogue_name = "catalogue";
@@ -396,7 +396,7 @@ std::vector<std::string> catalogue_sources(const std::string& catalogue_json) {
 
 FetchReport fetch_dataset(const FetchOptions& o) {
   const auto cat = catalogue(o);
-  const std::string cat_name = o.catalogue_json.empty() ? std::string("data/fetch_catalogue.json") : o.catalogue_name;
+  const std::string cat_name = o.catalogue_json ? o.catalogue_name : std::string("data/fetch_catalogue.json");
   if (!cat["sources"].contains(o.source)) {
     std::vector<std::string> names;
     for (const auto& [k, v] : cat["sources"].items()) names.push_back(k);
@@ -405,6 +405,16 @@ FetchReport fetch_dataset(const FetchOptions& o) {
                 ErrorContext{{}, 0, 0, "source"});
   }
   if (!o.mirror.empty()) (void)with_mirror("http://x/", o.mirror);  // reject a bad mirror before anything else
+  {
+    // --dest is a folder (created when missing): anything else there is refused before any transfer.
+    std::error_code ec;
+    const auto st = fs::status(o.dest, ec);
+    if ((ec && ec != std::errc::no_such_file_or_directory) || (fs::exists(st) && !fs::is_directory(st)))
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("is not a folder{}: give --dest a folder (it is created when missing)",
+                              ec ? " (" + ec.message() + ")" : std::string()),
+                  ErrorContext{o.dest.string(), 0, 0, "dest"});
+  }
   const auto& src = cat["sources"][o.source];
   const std::string where = cat_name + ": sources." + o.source;
   FetchReport rep;

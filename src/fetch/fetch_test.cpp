@@ -126,6 +126,9 @@ TEST(FetchCatalogue, AnOwnCatalogueThatIsNotJsonIsAnInputErrorNamingIt) {
   const auto m = message_of([&] { fetch::fetch_dataset(o); });
   EXPECT_NE(m.find("my-catalogue.json"), std::string::npos) << m;
   EXPECT_NE(m.find("invalid input"), std::string::npos) << m;
+  // An empty file is not the compiled-in catalogue: it is refused too.
+  o.catalogue_json = std::string();
+  EXPECT_EQ(category_of([&] { fetch::fetch_dataset(o); }), ErrorCategory::InvalidInput);
   // A file name that is a path is refused before anything is written.
   o.catalogue_json = R"({"sources": {"gcb": {"kind": "files", "files": [{"file": "../evil.csv", "url": "http://h/x"}]}}})";
   EXPECT_EQ(category_of([&] { fetch::fetch_dataset(o); }), ErrorCategory::Data);
@@ -137,4 +140,18 @@ TEST(FetchMd5, OfAFile) {
   EXPECT_EQ(fetch::md5_of_file(p), "9e107d9d372bb6826bd81d3542a419d6");
   fs::remove(p);
   EXPECT_EQ(category_of([&] { fetch::md5_of_file(p); }), ErrorCategory::Io);
+}
+
+TEST(FetchPlan, ADestThatIsAFileIsAnInputErrorNamingIt) {
+  const auto p = fs::temp_directory_path() / ("pc-fetch-dest-" + std::to_string(::getpid()));
+  std::ofstream(p) << "a file";
+  fetch::FetchOptions o;
+  o.source = "gcb";
+  o.dry_run = true;
+  o.dest = p;
+  const auto m = message_of([&] { fetch::fetch_dataset(o); });
+  EXPECT_NE(m.find(p.string()), std::string::npos) << m;
+  EXPECT_NE(m.find("field 'dest'"), std::string::npos) << m;
+  EXPECT_NE(m.find("is not a folder"), std::string::npos) << m;
+  fs::remove(p);
 }
