@@ -3,6 +3,10 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -230,6 +234,55 @@ std::string first_bytes(const fs::path& p) {
   return s;
 }
 
+// The .part file held with an exclusive lock (flock) for the whole download, so that two processes fetching
+// the same file into the same folder never write into one .part: the second is refused at once. The lock is on
+// the file the name .part names now (re-opened when a rename or removal got in between).
+class PartLock {
+ public:
+  explicit PartLock(const fs::path& part) : part_(part) {
+    for (int i = 0; i < 10; ++i) {
+      fd_ = ::open(part.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd_ < 0)
+        throw Error(ErrorCategory::Io, fmt::format("cannot create the partial file: {}", std::strerror(errno)),
+                    ErrorContext{part.string(), 0, 0, "dest"});
+      if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int e = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (e == EWOULDBLOCK)
+          throw Error(ErrorCategory::Io,
+                      "another process is downloading this file into the same folder now (it holds the lock on "
+                      "this .part): wait until it has finished, then run the command again",
+                      ErrorContext{part.string(), 0, 0, "dest"});
+        throw Error(ErrorCategory::Io, fmt::format("cannot lock the partial file: {}", std::strerror(e)),
+                    ErrorContext{part.string(), 0, 0, "dest"});
+      }
+      struct stat a {}, b {};
+      if (::fstat(fd_, &a) == 0 && ::stat(part.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) return;
+      ::close(fd_);  // renamed or removed while we waited: lock the file the name names now
+      fd_ = -1;
+    }
+    throw Error(ErrorCategory::Io, "the partial file keeps changing under another process: try again",
+                ErrorContext{part.string(), 0, 0, "dest"});
+  }
+  ~PartLock() {
+    // A .part with nothing in it (this run wrote nothing: an error before the first byte) is not left behind.
+    if (!released_) {
+      std::error_code ec;
+      if (fs::is_regular_file(part_, ec) && size_of(part_) == 0) fs::remove(part_, ec);
+    }
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void released() { released_ = true; }  // renamed to its final name or deleted on purpose
+  PartLock(const PartLock&) = delete;
+  PartLock& operator=(const PartLock&) = delete;
+
+ private:
+  fs::path part_;
+  int fd_ = -1;
+  bool released_ = false;
+};
+
 }  // namespace
 
 std::string by_hand_hint(const std::string& url) {
@@ -320,6 +373,18 @@ DownloadResult download(const Download& d, int retries, bool progress) {
                            md5_ok ? fmt::format("{} bytes, not {}", have, d.size) : fmt::format("{}, not {}", md5, d.md5));
   }
 
+  PartLock lock(part);
+  if (out.note.empty() && fs::is_regular_file(d.target, ec)) {
+    // Another process finished it while we waited for the lock.
+    const uint64_t have = size_of(d.target);
+    const std::string md5 = md5_of_file(d.target);
+    if ((d.size == 0 || have == d.size) && (d.md5.empty() || md5 == d.md5)) {
+      out.outcome = Outcome::Skipped;
+      out.bytes = have;
+      out.md5 = md5;
+      return out;
+    }
+  }
   Progress bar(d.label.empty() ? d.target.filename().string() : d.label, d.size, progress);
   bool resumed_any = false;
   std::string last_failure;
@@ -359,7 +424,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
                              "again from the first byte",
                              d.url);
     if (t.range_mismatch) {  // a part that does not continue ours: start again
-      fs::remove(part, ec);
+      fs::resize_file(part, 0, ec);
       last_failure = fmt::format("the server answered a range starting at byte {}, not {}", t.range_start, t.offset);
       continue;
     }
@@ -367,7 +432,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
       // Nothing left to send: the part may be whole already; else it is longer than the file: start again.
       const uint64_t have = size_of(part);
       if (!((d.size && have == d.size) || (t.total && have == t.total))) {
-        fs::remove(part, ec);
+        fs::resize_file(part, 0, ec);
         last_failure = "the server refused the range of the partial file (416): it was deleted";
         continue;
       }
@@ -397,6 +462,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
     const uint64_t have = size_of(part);
     const std::string md5 = md5_of_file(part);
     if (!d.md5.empty() && md5 != d.md5) {
+      lock.released();
       fs::remove(part, ec);
       throw Error(ErrorCategory::Data,
                   fmt::format("checksum mismatch for {}: MD5 {} ({} bytes) where {} gives {}{}; the download was "
@@ -406,6 +472,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
                   ErrorContext{d.url, 0, 0, "md5"});
     }
     if (d.size && have != d.size) {
+      lock.released();
       fs::remove(part, ec);
       throw Error(ErrorCategory::Data,
                   fmt::format("GET {} delivered {} bytes where {} lists {}: the partial file was deleted; run the "
@@ -415,6 +482,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
     }
     if (d.expect_zip && !is_zip(part)) {
       const std::string head = first_bytes(part);
+      lock.released();
       fs::remove(part, ec);
       throw Error(ErrorCategory::Data,
                   fmt::format("GET {} did not deliver a zip archive (it starts with \"{}\": a web page, perhaps a "
@@ -423,6 +491,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
                   ErrorContext{d.url, 0, 0, "url"});
     }
     fs::rename(part, d.target, ec);
+    if (!ec) lock.released();
     if (ec)
       throw Error(ErrorCategory::Io, fmt::format("cannot rename {} to its final name: {}", part.string(), ec.message()),
                   ErrorContext{d.target.string(), 0, 0, "dest"});

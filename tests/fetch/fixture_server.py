@@ -5,11 +5,12 @@ place of a file, 404 for anything not served. Binds 127.0.0.1 on a free port; ne
 
     srv = FixtureServer(); srv.start()
     srv.files['/path?query'] = b'bytes'
-    srv.faults['/path?query'] = {'drop_after': 1000, 'times': 1}     # or {'ignore_range': True}
+    srv.faults['/path?query'] = {'drop_after': 1000, 'times': 1}     # or {'ignore_range': True}, {'html': True},
+                                                                     # {'slow': {'chunk': 4096, 'delay': 0.05}}
     srv.base  # http://127.0.0.1:PORT
     srv.log   # [(method, path, range header or None, status)]
 """
-import re, socket, threading
+import re, socket, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -19,7 +20,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
-    def _send(self, status, body, headers=(), content_type='application/octet-stream', drop_after=None):
+    def _send(self, status, body, headers=(), content_type='application/octet-stream', drop_after=None, slow=None):
         srv = self.server.owner
         with srv.lock:
             srv.log.append(('GET', self.path, self.headers.get('Range'), status))
@@ -37,6 +38,15 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            return
+        if slow:  # {'chunk': bytes, 'delay': seconds}: a slow line, for runs that are killed or raced
+            for i in range(0, len(body), slow['chunk']):
+                try:
+                    self.wfile.write(body[i:i + slow['chunk']])
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(slow['delay'])
             return
         self.wfile.write(body)
 
@@ -70,8 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
                 end = min(end, total - 1)
                 part = body[start:end + 1]
                 return self._send(206, part, [('Content-Range', f'bytes {start}-{end}/{total}'),
-                                              ('Accept-Ranges', 'bytes')], ctype, fault.get('drop_after'))
-        self._send(200, body, [('Accept-Ranges', 'bytes')], ctype, fault.get('drop_after'))
+                                              ('Accept-Ranges', 'bytes')], ctype, fault.get('drop_after'),
+                                  fault.get('slow'))
+        self._send(200, body, [('Accept-Ranges', 'bytes')], ctype, fault.get('drop_after'), fault.get('slow'))
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -6,7 +6,7 @@ their GitHub address. Faults: a connection dropped mid-file (resumed within the 
 equal), Range ignored, wrong MD5, an HTML page instead of a zip, 404, server down, unknown year, bad --mirror.
 After a fetch, `mrio info` reads the EXIOBASE zip and the OECD CSV; `ledger build` reads the GCB folder when
 the binary has it. Nothing but 127.0.0.1 is contacted. Prints 'N passed, M failed'."""
-import hashlib, io, json, os, subprocess, sys, zipfile
+import hashlib, io, json, os, signal, subprocess, sys, time, zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'e2e'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -242,6 +242,64 @@ def a_complete_file_whose_md5_disagrees_is_fetched_again(tmp):
     p = run(tmp, 'data', 'fetch', 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base)
     assert 'does not agree' in p.stderr, p.stderr
     assert open(os.path.join(dest, key), 'rb').read() == blobs[key]
+    srv.stop()
+
+
+def wait_for(cond, seconds=20):
+    t = time.time()
+    while time.time() - t < seconds:
+        if cond():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def start_fetch(tmp, *args):
+    env = dict(os.environ, PANOCARBON_DB=os.path.join(tmp, f'p{time.time_ns()}.db'))
+    return subprocess.Popen([BIN, 'data', 'fetch', *args, '--format', 'json'], cwd=tmp, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@test
+def a_killed_run_leaves_a_part_that_the_next_run_resumes(tmp):
+    srv = server()
+    blobs = serve_exiobase(srv)
+    key = 'IOT_2011_ixi.zip'
+    srv.faults[content_path(key)] = {'slow': {'chunk': 4096, 'delay': 0.02}, 'times': 1}
+    dest = os.path.join(tmp, 'exio')
+    part = os.path.join(dest, key + '.part')
+    p = start_fetch(tmp, 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base)
+    assert wait_for(lambda: os.path.exists(part) and os.path.getsize(part) >= 8192), 'no bytes arrived'
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    kept = os.path.getsize(part)
+    assert 0 < kept < len(blobs[key]) and not os.path.exists(os.path.join(dest, key)), kept
+    j = fetch_json(tmp, 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base)
+    assert srv.requests_for(content_path(key))[-1][2:] == (f'bytes={kept}-', 206), srv.log
+    assert j['files'][0]['status'] == 'resumed' and open(os.path.join(dest, key), 'rb').read() == blobs[key]
+    assert sorted(os.listdir(dest)) == [key]
+    srv.stop()
+
+
+@test
+def two_runs_fetching_the_same_file_at_once_never_share_the_part(tmp):
+    srv = server()
+    blobs = serve_exiobase(srv)
+    key = 'IOT_2011_ixi.zip'
+    srv.faults[content_path(key)] = {'slow': {'chunk': 2048, 'delay': 0.05}}
+    dest = os.path.join(tmp, 'exio')
+    part = os.path.join(dest, key + '.part')
+    first = start_fetch(tmp, 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base)
+    assert wait_for(lambda: os.path.exists(part) and os.path.getsize(part) > 0), 'the first run wrote nothing'
+    second = start_fetch(tmp, 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base)
+    out2, err2 = second.communicate(timeout=60)
+    out1, err1 = first.communicate(timeout=120)
+    assert first.returncode == 0, err1
+    assert second.returncode == 6 and 'another process is downloading' in err2 and key + '.part' in err2, err2
+    assert open(os.path.join(dest, key), 'rb').read() == blobs[key] and sorted(os.listdir(dest)) == [key]
+    # Once it is there, a third run finds it complete.
+    srv.faults.clear()
+    assert fetch_json(tmp, 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base)['files'][0]['status'] == 'skipped'
     srv.stop()
 
 
