@@ -142,7 +142,7 @@ std::vector<Planned> plan_zenodo(const nlohmann::json& src, const FetchOptions& 
   std::vector<std::string> systems = o.system == "both" ? std::vector<std::string>{"ixi", "pxp"}
                                                         : std::vector<std::string>{o.system};
   std::vector<Planned> out;
-  const std::string api_url = mirrored(api, o);
+  std::string api_url = mirrored(api, o);
   if (o.dry_run) {
     need_year(o, "the years its Zenodo record lists");
     for (const auto& sys : systems) {
@@ -154,9 +154,20 @@ std::vector<Planned> plan_zenodo(const nlohmann::json& src, const FetchOptions& 
     }
     return out;
   }
+  // The latest version's record: InvenioRDM's /versions/latest address; when that is not found, the concept
+  // record's own address (Zenodo redirects a concept record to its latest version).
+  std::string body;
+  const std::string fallback = o.release.empty() ? opt_text(src, "latest_api_fallback") : std::string();
+  try {
+    body = get_text(api_url, kMaxRecordBytes);
+  } catch (const Error& e) {
+    if (e.category() != ErrorCategory::NotFound || fallback.empty()) throw;
+    api_url = mirrored(fallback, o);
+    body = get_text(api_url, kMaxRecordBytes);
+  }
   nlohmann::json record;
   try {
-    record = nlohmann::json::parse(get_text(api_url, kMaxRecordBytes));
+    record = nlohmann::json::parse(body);
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCategory::Data,
                 fmt::format("the Zenodo record at {} is not JSON ({}); {}", api_url, e.what(), by_hand_hint(rep.landing)),

@@ -364,7 +364,8 @@ def http_404_names_the_address_the_status_and_what_to_do(tmp):
     assert os.listdir(dest) == [], os.listdir(dest)
     # The Zenodo record missing: 404 too, naming the API address.
     p = fetch_json(tmp, 'exiobase3', '--year', '2011', '--dest', dest, '--mirror', srv.base, expect=3)
-    assert srv.base + '/api/records/3583070/versions/latest' in p.stderr and 'HTTP 404' in p.stderr, p.stderr
+    assert srv.requests_for('/api/records/3583070/versions/latest') and srv.requests_for('/api/records/3583070')
+    assert f'GET {srv.base}/api/records/3583070 answered HTTP 404' in p.stderr, p.stderr
     srv.stop()
 
 
@@ -396,6 +397,18 @@ def unknown_years_and_bad_options_are_input_errors_before_any_transfer(tmp):
         p = fetch_json(tmp, *args, '--dest', os.path.join(tmp, 'd'), expect=2)
         assert msg in p.stderr, (args, p.stderr)
     assert len(srv.log) == n and not os.path.exists(os.path.join(tmp, 'd')), srv.log[n:]
+    srv.stop()
+
+
+@test
+def the_concept_record_is_asked_when_versions_latest_is_not_found(tmp):
+    srv = server()
+    blobs = serve_exiobase(srv)
+    latest = path_of(CATALOGUE['sources']['exiobase3']['latest_api'])
+    srv.files['/api/records/3583070'] = srv.files.pop(latest)
+    j = fetch_json(tmp, 'exiobase3', '--year', '2012', '--dest', 'e', '--mirror', srv.base)
+    assert [e[1:4:2] for e in srv.log[:2]] == [(latest, 404), ('/api/records/3583070', 200)], srv.log
+    assert open(os.path.join(tmp, 'e', 'IOT_2012_ixi.zip'), 'rb').read() == blobs['IOT_2012_ixi.zip'], j
     srv.stop()
 
 
