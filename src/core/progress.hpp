@@ -13,6 +13,8 @@ class Progress {
   Progress(std::string label, uint64_t total, bool enabled, std::string unit = "MB", double per_unit = 1e6);
   ~Progress();
   void update(uint64_t done);
+  // The total once it is known (a download learns its size from the server's answer).
+  void set_total(uint64_t total) { total_ = total; }
   // For one long call that reports nothing while it runs (a factorisation): the label now, "done in" later.
   void start();
   void finish();

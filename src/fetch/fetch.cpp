@@ -147,7 +147,7 @@ std::vector<Planned> plan_zenodo(const nlohmann::json& src, const FetchOptions& 
     need_year(o, "the years its Zenodo record lists");
     for (const auto& sys : systems) {
       Planned p;
-      p.d.url = api_url + "  ->  " + replace_all(fill(pattern, o), "{system}", sys);
+      p.d.url = api_url;  // the record that gives the file's address and MD5
       p.d.target = o.dest / replace_all(fill(pattern, o), "{system}", sys);
       p.checksum_source = "publisher";
       out.push_back(p);

@@ -202,6 +202,7 @@ size_t on_data(char* data, size_t size, size_t n, void* user) {
       if (t->status == 200 && t->content_length) t->total = t->content_length;
       if (!open_part(t, false)) return 0;
     }
+    if (t->progress && t->total) t->progress->set_total(t->total);
   }
   if (!t->f) {  // an error answer: keep a little of it for the message, write nothing
     if (t->error_body.size() < 300) t->error_body.append(data, std::min<size_t>(len, 300 - t->error_body.size()));
