@@ -486,8 +486,8 @@ DownloadResult download(const Download& d, int retries, bool progress) {
       lock.released();
       fs::remove(part, ec);
       throw Error(ErrorCategory::Data,
-                  fmt::format("GET {} did not deliver a zip archive (it starts with \"{}\": a web page, perhaps a "
-                              "login or licence page); nothing was kept. {}",
+                  fmt::format("GET {} did not deliver a readable zip archive (it starts with \"{}\": a web page, "
+                              "perhaps a login or licence page, or a damaged file); nothing was kept; {}",
                               d.url, clip_input(head, 64), by_hand_hint(d.url)),
                   ErrorContext{d.url, 0, 0, "url"});
     }

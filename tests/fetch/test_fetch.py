@@ -347,7 +347,7 @@ def an_html_page_in_place_of_the_zip_is_refused_and_nothing_is_kept(tmp):
     srv.faults[oecd_path([2011, 2015])] = {'html': True}
     dest = os.path.join(tmp, 'oecd')
     p = fetch_json(tmp, 'oecd-icio', '--year', '2012', '--dest', dest, '--mirror', srv.base, expect=5)
-    assert 'did not deliver a zip archive' in p.stderr and 'DOCTYPE html' in p.stderr, p.stderr
+    assert 'did not deliver a readable zip archive' in p.stderr and 'DOCTYPE html' in p.stderr, p.stderr
     assert srv.base + oecd_path([2011, 2015]) in p.stderr, p.stderr
     assert os.listdir(dest) == [], os.listdir(dest)
     srv.stop()
