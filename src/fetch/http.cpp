@@ -369,8 +369,8 @@ DownloadResult download(const Download& d, int retries, bool progress) {
       out.md5 = md5.empty() ? md5_of_file(d.target) : md5;
       return out;
     }
-    out.note = fmt::format("{} is there but its {} does not agree with the publisher's ({}): fetching it again",
-                           d.target.filename().string(), md5_ok ? "size" : "MD5",
+    out.note = fmt::format("{} is there but its {} does not agree with {} ({}): fetching it again",
+                           d.target.filename().string(), md5_ok ? "size" : "MD5", d.origin,
                            md5_ok ? fmt::format("{} bytes, not {}", have, d.size) : fmt::format("{}, not {}", md5, d.md5));
   }
 
@@ -403,7 +403,6 @@ DownloadResult download(const Download& d, int retries, bool progress) {
       // CURLOPT_RANGE rather than RESUME_FROM: libcurl leaves a 200 answer (Range ignored) to us.
       range = fmt::format("{}-", t.offset);
       curl_easy_setopt(c.get(), CURLOPT_RANGE, range.c_str());
-      resumed_any = true;
     }
     curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &t);
@@ -417,6 +416,8 @@ DownloadResult download(const Download& d, int retries, bool progress) {
     }
     long status = t.status;
     if (!t.decided) curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
+    // Resumed: bytes of an earlier try or run were kept and continued (not when the server restarted them).
+    if (t.offset > 0 && ((t.decided && status == 206) || status == 416)) resumed_any = true;
     if (!t.io_error.empty())
       throw Error(ErrorCategory::Io, t.io_error + " (is the disk full, or the folder read-only?)",
                   ErrorContext{part.string(), 0, 0, "dest"});

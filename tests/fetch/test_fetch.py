@@ -206,6 +206,7 @@ def a_server_that_ignores_range_restarts_the_part_cleanly(tmp):
     reqs = srv.requests_for(content_path(key))
     assert [(r[2], r[3]) for r in reqs] == [('bytes=5000-', 200)], reqs
     assert open(os.path.join(dest, key), 'rb').read() == blobs[key]
+    assert j['files'][0]['status'] == 'downloaded', j  # started again, not resumed
     assert j['files'][0]['md5'] == md5(blobs[key])
     # The warning names the address and what happened.
     srv.faults[content_path('IOT_2012_pxp.zip')] = {'ignore_range': True}
