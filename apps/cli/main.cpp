@@ -22,6 +22,7 @@
 #include "panocarbon/parallel.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/registry.hpp"
+#include "panocarbon/server.hpp"
 #include "panocarbon/store.hpp"
 
 namespace pc = panocarbon;
@@ -45,10 +46,19 @@ bool stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
 }  // namespace
 
 namespace {
+// Every command the CLI offers: the capabilities' specs, then the front ends' (`serve`).
+std::vector<const pc::CommandSpec*> all_specs() {
+  std::vector<const pc::CommandSpec*> a;
+  for (const auto& s : pc::command_specs()) a.push_back(&s);
+  for (const auto& s : pc::frontend_commands()) a.push_back(&s);
+  return a;
+}
+
 // The words a user may type first: groups ("inventory") and top-level commands ("demo").
 std::vector<std::string> first_words() {
   std::vector<std::string> w;
-  for (const auto& spec : pc::command_specs()) {
+  for (const auto* sp : all_specs()) {
+    const auto& spec = *sp;
     const std::string g = spec.name.substr(0, spec.name.find(' '));
     if (std::find(w.begin(), w.end(), g) == w.end()) w.push_back(g);
   }
@@ -72,15 +82,16 @@ int check_words(int argc, char** argv) {
   // the leaf command: "group leaf" or the top-level word
   const pc::CommandSpec* spec = nullptr;
   std::vector<std::string> leaves;
-  for (const auto& s : pc::command_specs()) {
+  for (const auto* sp : all_specs()) {
+    const auto& s = *sp;
     if (s.name == args[0]) spec = &s;
     if (s.name.rfind(args[0] + " ", 0) == 0) leaves.push_back(s.name.substr(args[0].size() + 1));
   }
   size_t next = 1;
   if (!spec) {
     if (args.size() < 2 || args[1].rfind("-", 0) == 0) return -1;  // CLI11 asks for the subcommand
-    for (const auto& s : pc::command_specs())
-      if (s.name == args[0] + " " + args[1]) spec = &s;
+    for (const auto* sp2 : all_specs())
+      if (sp2->name == args[0] + " " + args[1]) spec = sp2;
     if (!spec) {
       std::vector<std::string> near;
       for (const auto& n : pc::nearest(args[1], leaves)) near.push_back(args[0] + " " + n);
@@ -203,7 +214,8 @@ int run_cli(int argc, char** argv) {
   };
   std::vector<std::unique_ptr<Leaf>> leaves;
   std::map<std::string, CLI::App*> groups;
-  for (const auto& spec : pc::command_specs()) {
+  for (const auto* spec_ptr : all_specs()) {
+    const auto& spec = *spec_ptr;
     const auto space = spec.name.find(' ');
     CLI::App* parent = &app;
     std::string leaf_name = spec.name;
@@ -263,6 +275,8 @@ int run_cli(int argc, char** argv) {
         else
           given[o.name] = {leaf->single[o.name]};
       }
+      if (leaf->spec->name == "serve")  // a front end, not a capability: it serves the registry over HTTP
+        return pc::server::serve(pc::server::options_from(pc::Params::from_text(*leaf->spec, given)));
       return run_registered(pc::capability(leaf->spec->name), given);
     } catch (const pc::Error& e) {
       std::cout.flush();

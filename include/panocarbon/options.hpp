@@ -38,6 +38,10 @@ struct CommandSpec {
 // Every command of panocarbon, in the order the CLI lists them.
 const std::vector<CommandSpec>& command_specs();
 const CommandSpec& command_spec(std::string_view name);
+// The commands of front ends that are not capabilities: `serve` (the HTTP server, src/server). The CLI parses
+// them from these specs like the capabilities' (help, validation), and the generated reference, completion and
+// man page list them; the registry neither holds nor runs them.
+const std::vector<CommandSpec>& frontend_commands();
 // One line on a group of commands ("inventory", "mrio", ...), for help.
 std::string group_summary(std::string_view group);
 

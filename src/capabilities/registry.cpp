@@ -577,6 +577,16 @@ std::string cli_reference_markdown() {
       md += fmt::format("\nExample: `panocarbon {} {}`\n", c.name, fmt::join(words, " "));
     }
   }
+  // The front ends that are commands of their own (not capabilities): `serve`.
+  md += "\n## Front ends\n\nCommands that offer the capabilities above in another way; they are not capabilities "
+        "themselves.\n";
+  for (const auto& spec : frontend_commands()) {
+    md += fmt::format("\n### `{}`\n\n{}\n\nUsage: `panocarbon {} [OPTIONS]`\n\n", spec.name, spec.summary, spec.name);
+    md += "| option | meaning |\n|---|---|\n";
+    for (const auto& o : spec.options) md += option_line(o) + "\n";
+  }
+  if (!frontend_commands().empty())
+    md += "\nThe HTTP API that `serve` offers is described in docs/api.md.\n";
   return md;
 }
 
@@ -589,6 +599,13 @@ std::string completion_script(std::string_view shell) {
     if (std::find(top.begin(), top.end(), g) == top.end()) top.push_back(g);
     if (sp != std::string::npos) groups[g].push_back(c.name.substr(sp + 1));
   }
+  for (const auto& spec : frontend_commands()) top.push_back(spec.name);
+  auto frontend_options_of = [](const CommandSpec& spec) {
+    std::vector<std::string> o;
+    for (const auto& s : spec.options) o.push_back("--" + s.name);
+    o.push_back("--help");
+    return o;
+  };
   auto options_of = [](const Capability& c) {
     std::vector<std::string> o;
     for (const auto& s : c.spec().options)
@@ -612,6 +629,9 @@ std::string completion_script(std::string_view shell) {
     s += "  esac\n  case \"$cmd\" in\n";
     for (const auto& c : capabilities())
       s += fmt::format("    \"{}\") COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"));;\n", c.name, fmt::join(options_of(c), " "));
+    for (const auto& spec : frontend_commands())
+      s += fmt::format("    \"{}\") COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"));;\n", spec.name,
+                       fmt::join(frontend_options_of(spec), " "));
     s += "  esac\n  if [ ${#COMPREPLY[@]} -eq 0 ]; then COMPREPLY=($(compgen -f -- \"$cur\")); fi\n}\n"
          "complete -o filenames -F _panocarbon panocarbon\n";
     return s;
@@ -628,6 +648,8 @@ std::string completion_script(std::string_view shell) {
     s += "  esac\n  case $cmd in\n";
     for (const auto& c : capabilities())
       s += fmt::format("    \"{}\") compadd -- {};;\n", c.name, fmt::join(options_of(c), " "));
+    for (const auto& spec : frontend_commands())
+      s += fmt::format("    \"{}\") compadd -- {};;\n", spec.name, fmt::join(frontend_options_of(spec), " "));
     s += "  esac\n  _files\n}\ncompdef _panocarbon panocarbon\n";
     return s;
   }
@@ -660,7 +682,13 @@ std::string man_page() {
       m += fmt::format(".TP\n.B {}\n{}\n", esc(o.positional ? o.name : "--" + o.name), esc(o.description));
     }
   }
+  for (const auto& spec : frontend_commands()) {
+    m += fmt::format(".SS {}\n{}\n", esc(spec.name), esc(spec.summary));
+    for (const auto& o : spec.options) m += fmt::format(".TP\n.B {}\n{}\n", esc("--" + o.name), esc(o.description));
+  }
   m += ".SH ENVIRONMENT\n.TP\n.B PANOCARBON_DB\nThe database file when \\fB\\-\\-db\\fR is not given.\n";
+  m += ".TP\n.B PANOCARBON_TOKEN\nThe token of \\fBserve\\fR when \\fB\\-\\-token\\fR is not given.\n";
+  m += ".TP\n.B PANOCARBON_WEB\nThe web app's folder for \\fBserve\\fR when \\fB\\-\\-web\\fR is not given.\n";
   m += ".SH SEE ALSO\nThe command reference docs/cli-reference.md and the method pages under docs/.\n";
   return m;
 }

@@ -604,6 +604,47 @@ const std::vector<CommandSpec>& command_specs() {
   return specs;
 }
 
+const std::vector<CommandSpec>& frontend_commands() {
+  static const std::vector<CommandSpec> specs = [] {
+    CommandSpec serve{"serve",
+                      "Serve the HTTP API (every capability as JSON endpoints, jobs, uploads, OpenAPI) and the web app",
+                      {}};
+    auto add = [&](std::string name, OptionType type, std::string desc, std::optional<std::string> def,
+                   std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt) {
+      OptionSpec o;
+      o.name = std::move(name);
+      o.type = type;
+      o.description = std::move(desc);
+      o.default_value = std::move(def);
+      o.min = min;
+      o.max = max;
+      serve.options.push_back(std::move(o));
+    };
+    add("host", T::String,
+        "Address to listen on; anything but loopback (127.0.0.1, ::1, localhost) needs a token", "127.0.0.1");
+    add("port", T::Int, "TCP port (0: a free port, printed on the first line of standard output)", "8080", 0, 65535);
+    add("db", T::Path,
+        "SQLite database file (default: $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db)", std::nullopt);
+    add("token", T::String,
+        "Bearer token every request must send (Authorization: Bearer TOKEN); default: $PANOCARBON_TOKEN. Required "
+        "for a host other than loopback",
+        std::nullopt);
+    add("web", T::Path,
+        "Folder of the built web app served under / (default: $PANOCARBON_WEB, else web/dist of the source tree)",
+        std::nullopt);
+    add("files", T::Path,
+        "Folder the server owns for uploads and the files runs write (default: panocarbon-server/ beside the "
+        "database)",
+        std::nullopt);
+    add("threads", T::Int, "Worker threads answering requests (each keeps its own database connection)", "64", 1, 1024);
+    add("jobs", T::Int, "Jobs (long calculations) run at the same time; more wait queued", "2", 1, 64);
+    add("max-body", T::Int, "Largest request body in bytes, uploads apart (larger: 413)", "1048576", 1024, 1e9);
+    add("max-upload", T::Int, "Largest upload in bytes (larger: 413)", "268435456", 1024, 1e11);
+    return std::vector<CommandSpec>{serve};
+  }();
+  return specs;
+}
+
 const CommandSpec& command_spec(std::string_view name) {
   for (const auto& s : command_specs())
     if (s.name == name) return s;
@@ -614,7 +655,18 @@ Params Params::from_text(const CommandSpec& spec, const std::map<std::string, st
   Params p;
   for (const auto& [name, values] : given) {
     const OptionSpec* o = spec.find(name);
-    if (!o) throw Error(ErrorCategory::InvalidInput, fmt::format("command '{}' has no option '{}'", spec.name, clip_input(name)));
+    if (!o) {
+      std::vector<std::string> names;
+      for (const auto& s : spec.options)
+        if (!s.frontend) names.push_back(s.name);
+      std::vector<std::string> near;
+      for (const auto& n : names)
+        if (edit_distance(n, name) <= 2) near.push_back(n);
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("command '{}' has no option '{}'{}", spec.name, clip_input(name),
+                              near.empty() ? std::string() : fmt::format("; did you mean {}?", fmt::join(near, ", "))),
+                  ErrorContext{{}, 0, 0, clip_input(name)});
+    }
     if (o->multiple) {
       auto& arr = p.values_[o->name];
       if (!arr.is_array()) arr = nlohmann::json::array();
@@ -639,6 +691,33 @@ Params Params::from_json(const CommandSpec& spec, const nlohmann::json& given) {
   std::map<std::string, std::vector<std::string>> text;
   if (!given.is_object()) throw Error(ErrorCategory::InvalidInput, "command input must be a JSON object");
   for (const auto& [k, v] : given.items()) {
+    // JSON values carry their type: a string where a number is expected (or the reverse) is refused, where
+    // the text of a command line would be converted.
+    if (const OptionSpec* o = spec.find(k)) {
+      auto check = [&](const nlohmann::json& x) {
+        bool ok = false;
+        const char* want = "a string";
+        switch (o->type) {
+          case T::Int: ok = x.is_number_integer() || (x.is_number_float() && std::isfinite(x.get<double>()) &&
+                                                      x.get<double>() == std::floor(x.get<double>()));
+                       want = "a whole number"; break;
+          case T::Double: ok = x.is_number(); want = "a number"; break;
+          case T::Bool: ok = x.is_boolean(); want = "true or false"; break;
+          default: ok = x.is_string(); break;
+        }
+        if (!ok)
+          throw bad(*o, fmt::format("'{}' takes {} (JSON {}), not {}", o->name, want,
+                                    o->type == T::Bool ? "boolean" : o->type == T::Int || o->type == T::Double ? "number" : "string",
+                                    clip_input(x.dump())));
+      };
+      if (v.is_array()) {
+        if (!o->multiple)
+          throw bad(*o, fmt::format("'{}' takes one value, not a list", o->name));
+        for (const auto& x : v) check(x);
+      } else {
+        check(v);
+      }
+    }
     auto& vals = text[k];
     auto one = [](const nlohmann::json& x) { return x.is_string() ? x.get<std::string>() : x.dump(); };
     if (v.is_array())

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <vector>
 #include <chrono>
 #include <cstdio>
@@ -139,6 +140,7 @@ struct Transfer {
   std::string io_error;
   std::string error_body;
   Progress* progress = nullptr;
+  std::exception_ptr stopped;  // thrown by the progress observer (cancellation), rethrown after the transfer
   ~Transfer() {
     if (f) std::fclose(f);
   }
@@ -213,7 +215,16 @@ size_t on_data(char* data, size_t size, size_t n, void* user) {
     return 0;
   }
   t->written += len;
-  if (t->progress) t->progress->update(t->offset + t->written);
+  if (t->progress) {
+    // update() throws Cancelled when a front end's job is cancelled: no exception may cross libcurl's C frames,
+    // so it is kept and rethrown after curl_easy_perform (the .part stays, for the next run to resume).
+    try {
+      t->progress->update(t->offset + t->written);
+    } catch (...) {
+      t->stopped = std::current_exception();
+      return 0;
+    }
+  }
   return len;
 }
 
@@ -414,6 +425,7 @@ DownloadResult download(const Download& d, int retries, bool progress) {
         t.io_error = fmt::format("cannot write {}: {}", part.string(), std::strerror(errno));
       t.f = nullptr;
     }
+    if (t.stopped) std::rethrow_exception(t.stopped);
     long status = t.status;
     if (!t.decided) curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
     // Resumed: bytes of an earlier try or run were kept and continued (not when the server restarted them).

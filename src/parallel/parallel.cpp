@@ -132,7 +132,10 @@ Draws run_draws(size_t outputs, const RunOptions& options, const WorkerFactory& 
         if (b >= mine.end) return;
         const uint64_t e = std::min(mine.end, b + chunk);
         for (uint64_t k = b; k < e; ++k) worker->run(k, result.values.data() + k * outputs);
-        done.fetch_add(e - b);
+        const uint64_t now_done = done.fetch_add(e - b) + (e - b);
+        // one thread reports itself; several leave drawing to the reporter below, and all stop when cancelled
+        if (threads == 1) progress.update(now_done);
+        else progress.check_cancelled();
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
@@ -142,12 +145,18 @@ Draws run_draws(size_t outputs, const RunOptions& options, const WorkerFactory& 
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(body);
-  if (threads > 1 && options.progress && g_rank == 0) {
+  if (threads > 1 && progress.watched() && g_rank == 0) {
     // the calling thread reports progress while the others work, then joins in
     std::thread reporter([&] {
-      while (done.load() < count && !failed.load()) {
-        progress.update(done.load());
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      try {
+        while (done.load() < count && !failed.load()) {
+          progress.update(done.load());
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        failed = true;
       }
     });
     body();
@@ -157,10 +166,10 @@ Draws run_draws(size_t outputs, const RunOptions& options, const WorkerFactory& 
     body();
     for (auto& t : pool) t.join();
   }
+  if (error) std::rethrow_exception(error);
   progress.update(count);
   progress.finish();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (error) std::rethrow_exception(error);
 
 #ifdef PANOCARBON_HAVE_MPI
   if (g_mpi && g_size > 1) {

@@ -1,0 +1,839 @@
+// `panocarbon serve`: the registry over HTTP (include/panocarbon/server.hpp, docs/api.md). Nothing here
+// computes: a request becomes Params through the command spec (the CLI's validation), runs through
+// run_capability() and is answered with render(); errors are panocarbon::Error sent as JSON with its status.
+#include "panocarbon/server.hpp"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <zip.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "core/progress.hpp"
+#include "panocarbon/error.hpp"
+#include "panocarbon/provenance.hpp"
+#include "panocarbon/registry.hpp"
+#include "panocarbon/store.hpp"
+#include "server/openapi.hpp"
+
+namespace fs = std::filesystem;
+
+namespace panocarbon::server {
+
+// ---- options -------------------------------------------------------------------------------------------------
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+fs::path default_web_dir() {
+  if (const char* env = std::getenv("PANOCARBON_WEB"); env && *env) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "web/dist";
+  // build/bin/panocarbon -> the source tree holds web/dist two folders up (any build folder: build-*/bin)
+  for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+    if (fs::is_directory(dir / "web" / "dist", ec) || fs::exists(dir / "web" / "package.json", ec))
+      return dir / "web" / "dist";
+  return exe.parent_path().parent_path().parent_path() / "web" / "dist";
+}
+
+Options options_from(const Params& p) {
+  Options o;
+  o.host = p.str("host");
+  o.port = static_cast<int>(p.integer("port"));
+  if (p.has("db")) o.db = p.str("db");
+  if (p.has("token")) o.token = p.str("token");
+  else if (const char* env = std::getenv("PANOCARBON_TOKEN"); env) o.token = env;
+  if (p.has("web")) o.web = p.str("web");
+  if (p.has("files")) o.files = p.str("files");
+  o.threads = static_cast<int>(p.integer("threads"));
+  o.jobs = static_cast<int>(p.integer("jobs"));
+  o.max_body = static_cast<uint64_t>(p.integer("max-body"));
+  o.max_upload = static_cast<uint64_t>(p.integer("max-upload"));
+  if (o.host.empty())
+    throw Error(ErrorCategory::InvalidInput, "--host is empty; give an address such as 127.0.0.1",
+                ErrorContext{{}, 0, 0, "host"});
+  if (p.has("token") && o.token.empty())
+    throw Error(ErrorCategory::InvalidInput, "--token is empty; give a long random secret (e.g. openssl rand -hex 32)",
+                ErrorContext{{}, 0, 0, "token"});
+  if (!is_loopback(o.host) && o.token.size() < 16)
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--host {} is reachable from other machines: give a token of at least 16 characters "
+                            "(--token, or the environment variable PANOCARBON_TOKEN; e.g. openssl rand -hex 32){}",
+                            o.host, o.token.empty() ? "" : ", the one given is too short"),
+                ErrorContext{{}, 0, 0, "token"});
+  return o;
+}
+
+namespace {
+
+// ---- helpers ---------------------------------------------------------------------------------------------------
+
+std::string random_hex(size_t bytes) {
+  static std::mutex m;
+  static std::random_device rd;
+  std::lock_guard<std::mutex> lock(m);
+  std::string s;
+  for (size_t i = 0; i < bytes; ++i) s += fmt::format("{:02x}", rd() & 0xffu);
+  return s;
+}
+
+// The parameters of the URL's query only (httplib also puts a form-encoded body's fields into req.params).
+httplib::Params query_of(const httplib::Request& req) {
+  httplib::Params q;
+  const auto pos = req.target.find('?');
+  if (pos != std::string::npos) httplib::detail::parse_query_text(req.target.substr(pos + 1), q);
+  return q;
+}
+
+bool is_hex(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) && !std::isupper(static_cast<unsigned char>(c)); });
+}
+
+// The error as the API sends it: category, message and field, with the file (its name only: an upload's
+// place on the server is not the client's business), line and column where known.
+nlohmann::json error_json(const Error& e) {
+  nlohmann::json err = {{"category", to_string(e.category())}, {"message", e.message()}};
+  err["field"] = e.context().field.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.context().field);
+  if (!e.context().file.empty()) err["file"] = fs::path(e.context().file).filename().string();
+  if (e.context().line) err["line"] = e.context().line;
+  if (e.context().column) err["column"] = e.context().column;
+  return {{"error", err}};
+}
+
+// A request body over the limit: 413.
+class TooLarge : public Error {
+ public:
+  explicit TooLarge(std::string message) : Error(ErrorCategory::InvalidInput, std::move(message)) {}
+};
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& j) {
+  res.status = status;
+  res.set_content(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
+}
+
+void send_error(httplib::Response& res, const Error& e, int status = 0) {
+  send_json(res, status ? status : e.http_status(), error_json(e));
+}
+
+Error input_error(std::string message, std::string field = {}) {
+  return Error(ErrorCategory::InvalidInput, std::move(message), ErrorContext{{}, 0, 0, std::move(field)});
+}
+
+const char* content_type(const std::string& format) {
+  if (format == "json") return "application/json";
+  if (format == "csv") return "text/csv; charset=utf-8";
+  if (format == "xlsx") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  return "text/plain; charset=utf-8";
+}
+
+std::string mime_of(const fs::path& p) {
+  static const std::map<std::string, std::string> m = {
+      {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"}, {".json", "application/json"}, {".topojson", "application/json"},
+      {".map", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"}, {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".webp", "image/webp"}, {".ico", "image/x-icon"},
+      {".woff", "font/woff"}, {".woff2", "font/woff2"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"},
+      {".csv", "text/csv; charset=utf-8"}, {".wasm", "application/wasm"}, {".pdf", "application/pdf"},
+      {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, {".zip", "application/zip"},
+      {".md", "text/markdown; charset=utf-8"}};
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto it = m.find(ext);
+  return it == m.end() ? "application/octet-stream" : it->second;
+}
+
+// A path under `root` from the segments of a URL path, or nullopt when a segment tries to leave it ("..",
+// ".", a backslash, a NUL) or a symbolic link leads out of it.
+std::optional<fs::path> safe_join(const fs::path& root, const std::string& url_path) {
+  fs::path p = root;
+  std::string seg;
+  std::istringstream in(url_path);
+  while (std::getline(in, seg, '/')) {
+    if (seg.empty()) continue;
+    if (seg == ".." || seg == "." || seg.find('\\') != std::string::npos || seg.find('\0') != std::string::npos)
+      return std::nullopt;
+    p /= seg;
+  }
+  std::error_code ec;
+  const fs::path croot = fs::weakly_canonical(root, ec);
+  const fs::path cp = fs::weakly_canonical(p, ec);
+  if (ec) return std::nullopt;
+  const auto rel = cp.lexically_relative(croot);
+  if (rel.empty() || *rel.begin() == "..") return std::nullopt;
+  return p;
+}
+
+// The SHA-256 of both, compared with CRYPTO_memcmp: the time taken says nothing of the token.
+bool same_secret(const std::string& given, const std::string& expected) {
+  const std::string a = sha256_hex(given), b = sha256_hex(expected);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// The database connection of this worker thread (SQLite connections are not shared between threads).
+Store& thread_store(const fs::path& where) {
+  thread_local std::map<std::string, std::unique_ptr<Store>> stores;
+  auto& s = stores[where.string()];
+  if (!s) s = std::make_unique<Store>(Store::open(where));
+  return *s;
+}
+
+
+
+// Unpacks the zip archive `zip_path` into `dest` (a folder dataset: an MRIO folder, a JSON-LD database, the GCB
+// CSV files). Entries that would leave `dest` are refused, and so is more than `limit` bytes unpacked in all.
+void unpack_zip(const fs::path& zip_path, const fs::path& dest, uint64_t limit) {
+  int err = 0;
+  zip_t* z = zip_open(zip_path.c_str(), ZIP_RDONLY, &err);
+  if (!z)
+    throw input_error("the upload is not a zip archive: give ?unpack=true only with a .zip of a folder", "unpack");
+  struct Closer {
+    zip_t* z;
+    ~Closer() { zip_discard(z); }
+  } closer{z};
+  const zip_int64_t n = zip_get_num_entries(z, 0);
+  uint64_t total = 0;
+  for (zip_int64_t i = 0; i < n; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) continue;
+    const std::string name = st.name;
+    if (name.find("__MACOSX") == 0) continue;
+    const auto target = safe_join(dest, name);
+    if (!target || name.find('\\') != std::string::npos || (!name.empty() && name[0] == '/'))
+      throw input_error(fmt::format("the zip entry '{}' would leave its folder: unpack refuses it", name.substr(0, 200)), "unpack");
+    if (!name.empty() && name.back() == '/') {
+      fs::create_directories(*target);
+      continue;
+    }
+    total += st.size;
+    if (total > limit)
+      throw input_error(fmt::format("the zip unpacks to more than {} bytes (--max-upload)", limit), "unpack");
+    fs::create_directories(target->parent_path());
+    zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
+    if (!f) throw input_error(fmt::format("the zip entry '{}' cannot be read (encrypted or damaged)", name.substr(0, 200)), "unpack");
+    std::ofstream out(*target, std::ios::binary);
+    char buf[1 << 16];
+    zip_int64_t got = 0;
+    uint64_t written = 0;
+    while ((got = zip_fread(f, buf, sizeof buf)) > 0) {
+      written += static_cast<uint64_t>(got);
+      if (written > st.size) break;  // a lying header: never more than it declared
+      out.write(buf, got);
+    }
+    zip_fclose(f);
+    if (got < 0 || !out)
+      throw input_error(fmt::format("the zip entry '{}' is damaged, or the server's disk is full", name.substr(0, 200)), "unpack");
+  }
+}
+}  // namespace
+
+// ---- the server ---------------------------------------------------------------------------------------------------
+
+namespace {
+
+// One call of a capability, validated: what a request asks, before anything runs.
+struct Call {
+  const Capability* capability = nullptr;
+  Params params;
+  std::string format = "json";
+};
+
+struct Job : ProgressObserver {
+  std::string id;
+  const Capability* capability = nullptr;
+  Call call;
+  mutable std::mutex m;
+  std::string status = "queued";  // queued, running, done, failed, cancelled
+  std::string label;
+  uint64_t done = 0, total = 0;
+  std::atomic<bool> cancel{false};
+  int64_t run_id = 0;
+  nlohmann::json result, error, files, warnings;
+  std::chrono::system_clock::time_point created = std::chrono::system_clock::now();
+
+  void report(const std::string& l, uint64_t d, uint64_t t) override {
+    std::lock_guard<std::mutex> lock(m);
+    label = l;
+    done = d;
+    total = t;
+  }
+  bool cancel_requested() const override { return cancel.load(); }
+
+  nlohmann::json to_json(bool with_result) const {
+    std::lock_guard<std::mutex> lock(m);
+    nlohmann::json j = {{"id", id},
+                        {"capability", capability->name},
+                        {"status", status},
+                        {"progress", {{"label", label}, {"done", done}, {"total", total}}},
+                        {"run_id", run_id ? nlohmann::json(run_id) : nlohmann::json(nullptr)},
+                        {"error", error.is_null() ? nlohmann::json(nullptr) : error}};
+    if (with_result && status == "done") j["result"] = result;
+    if (!files.is_null()) j["files"] = files;
+    if (!warnings.is_null()) j["warnings"] = warnings;
+    return j;
+  }
+};
+
+class Server {
+ public:
+  explicit Server(Options o) : o_(std::move(o)) {
+    db_ = o_.db.empty() ? Store::default_path() : o_.db;
+    files_ = o_.files.empty() ? fs::absolute(db_).parent_path() / "panocarbon-server" : o_.files;
+    web_ = o_.web.empty() ? default_web_dir() : o_.web;
+    for (const auto& c : capabilities()) by_path_[endpoint_of(c.name)] = &c;
+  }
+
+  int run() {
+    // The database is created or migrated once, before any worker opens its own connection.
+    { Store s = Store::open(db_); }
+    std::error_code ec;
+    fs::create_directories(files_ / "uploads", ec);
+    fs::create_directories(files_ / "runs", ec);
+    if (ec)
+      throw Error(ErrorCategory::Io, fmt::format("cannot create the server's folder {}: {}", files_.string(), ec.message()),
+                  ErrorContext{files_.string(), 0, 0, "files"});
+    svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+    svr_.set_payload_max_length(static_cast<size_t>(std::max(o_.max_body, o_.max_upload)));
+    svr_.set_keep_alive_max_count(1000);
+    routes();
+    const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.host) : (svr_.bind_to_port(o_.host, o_.port) ? o_.port : -1);
+    if (port < 0)
+      throw Error(ErrorCategory::Io,
+                  fmt::format("cannot listen on {}:{} (in use, or not an address of this machine); give another "
+                              "--port (0 picks a free one) or --host",
+                              o_.host, o_.port),
+                  ErrorContext{{}, 0, 0, "port"});
+    const std::string shown = o_.host.find(':') != std::string::npos && o_.host[0] != '[' ? "[" + o_.host + "]" : o_.host;
+    std::cout << "listening on http://" << shown << ":" << port << std::endl;
+    std::cerr << fmt::format("panocarbon serve: database {}, web app {}{}, files {}{}\n", db_.string(), web_.string(),
+                             fs::is_directory(web_) ? "" : " (not built: npm ci && npm run build in web/)",
+                             files_.string(), o_.token.empty() ? "" : ", token required");
+    for (int i = 0; i < o_.jobs; ++i) workers_.emplace_back([this] { job_worker(); });
+    instance_ = this;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    svr_.listen_after_bind();
+    instance_ = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(jobs_m_);
+      stopping_ = true;
+      for (auto& [id, j] : jobs_) j->cancel = true;
+    }
+    jobs_cv_.notify_all();
+    for (auto& t : workers_) t.join();
+    return 0;
+  }
+
+ private:
+  Options o_;
+  fs::path db_, files_, web_;
+  httplib::Server svr_;
+  std::map<std::string, const Capability*> by_path_;
+  std::mutex jobs_m_;
+  std::condition_variable jobs_cv_;
+  std::map<std::string, std::shared_ptr<Job>> jobs_;
+  std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<std::thread> workers_;
+  bool stopping_ = false;
+  static inline Server* instance_ = nullptr;
+
+  static void on_signal(int) {
+    if (instance_) instance_->svr_.stop();
+  }
+
+  // ---- requests to calls -----------------------------------------------------------------------------------
+
+  // The uploaded file an input names: "upload:<hex>", never a path on the server.
+  fs::path upload_file(const std::string& option, const std::string& value) const {
+    const std::string id = value.rfind("upload:", 0) == 0 ? value.substr(7) : std::string();
+    if (id.empty() || !is_hex(id) || id.size() > 64)
+      throw input_error(fmt::format("'{}' is '{}': the API takes no path on the server; upload the file first "
+                                    "(POST /api/uploads) and give the id it answers (upload:<hex>)",
+                                    option, value.substr(0, 200)),
+                        option);
+    const fs::path dir = files_ / "uploads" / id;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file() || e.is_directory()) return e.path();  // the file, or the unpacked folder
+    throw Error(ErrorCategory::NotFound,
+                fmt::format("'{}' names {}, which is not an upload of this server (uploads are kept until the "
+                            "server's files are removed); upload the file again (POST /api/uploads)",
+                            option, value),
+                ErrorContext{{}, 0, 0, option});
+  }
+
+  Call prepare(const Capability& c, const nlohmann::json* body,
+               const std::multimap<std::string, std::string>& query) const {
+    Call call;
+    call.capability = &c;
+    std::map<std::string, std::vector<std::string>> text;
+    for (const auto& [k, v] : query) {
+      if (k == "format") {
+        call.format = v;
+        continue;
+      }
+      if (k == "access_token") continue;
+      if (body)
+        throw input_error(fmt::format("'{}' is given in the query of a POST: send the parameters in the JSON body "
+                                      "(only format may be in the query)",
+                                      k),
+                          k);
+      text[k].push_back(v);
+    }
+    if (std::find(output_formats().begin(), output_formats().end(), call.format) == output_formats().end())
+      throw input_error(fmt::format("format '{}' is not one of {}", call.format.substr(0, 40), fmt::join(output_formats(), ", ")),
+                        "format");
+    auto refuse_frontend = [&](const std::string& k) {
+      const OptionSpec* o = c.spec().find(k);
+      if (o && o->frontend)
+        throw input_error(fmt::format("'{}' is an option of the command line, not of the API (the server owns its "
+                                      "database, files and progress)",
+                                      k),
+                          k);
+    };
+    if (body) {
+      if (!body->is_object())
+        throw input_error(fmt::format("the body of POST {} must be a JSON object of its parameters (see GET "
+                                      "/api/capabilities), not {}",
+                                      endpoint_of(c.name), body->type_name()));
+      for (const auto& [k, v] : body->items()) refuse_frontend(k);
+      call.params = Params::from_json(c.spec(), *body);
+    } else {
+      for (auto& [k, vals] : text) {
+        refuse_frontend(k);
+        const OptionSpec* o = c.spec().find(k);
+        if (o && o->type == OptionType::Bool)
+          for (auto& v : vals)
+            if (v.empty()) v = "true";  // ?all is ?all=true
+        if (o && !o->multiple && vals.size() > 1)
+          throw input_error(fmt::format("'{}' is given {} times; it takes one value", k, vals.size()), k);
+      }
+      call.params = Params::from_text(c.spec(), text);
+    }
+    // Inputs are uploads: checked now, so that a bad one fails before any run is logged.
+    for (const auto& o : c.spec().options) {
+      if (o.type != OptionType::Path || !call.params.has(o.name)) continue;
+      for (const auto& v : call.params.strs(o.name)) upload_file(o.name, v);
+    }
+    return call;
+  }
+
+  // Runs a validated call with a context of this server: inputs from uploads, files into a folder of the run.
+  Result execute(const Call& call, std::string& files_id) const {
+    const Capability& c = *call.capability;
+    Context ctx;
+    ctx.read_input = [this](const std::string& option, const std::string& value) {
+      const fs::path p = upload_file(option, value);
+      if (fs::is_directory(p))
+        throw input_error(fmt::format("'{}' names an unpacked folder ({}); this input is one file: upload it without "
+                                      "?unpack",
+                                      option, value),
+                          option);
+      return read_file(p);
+    };
+    ctx.locate_input = [this](const std::string& option, const std::string& value) { return upload_file(option, value); };
+    auto out = std::make_shared<fs::path>();
+    ctx.output_dir = [this, out, &files_id]() {
+      if (out->empty()) {
+        files_id = random_hex(16);
+        *out = files_ / "runs" / files_id;
+        fs::create_directories(*out);
+      }
+      return *out;
+    };
+    ctx.store_location = db_;
+    ctx.open_store = [where = db_]() -> Store& { return thread_store(where); };
+    ctx.progress = false;
+    try {
+      return run_capability(c, ctx, call.params);
+    } catch (...) {
+      std::error_code ec;
+      if (!out->empty()) fs::remove_all(*out, ec);  // nothing of a failed run stays behind
+      files_id.clear();
+      throw;
+    }
+  }
+
+  nlohmann::json file_urls(const std::string& files_id) const {
+    auto urls = nlohmann::json::array();
+    if (files_id.empty()) return urls;
+    std::error_code ec;
+    const fs::path dir = files_ / "runs" / files_id;
+    std::vector<std::string> names;
+    for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+      if (e.is_regular_file()) names.push_back(e.path().lexically_relative(dir).generic_string());
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) urls.push_back(fmt::format("/api/files/{}/{}", files_id, n));
+    return urls;
+  }
+
+  void answer(const Call& call, httplib::Response& res) const {
+    std::string files_id;
+    const Result r = execute(call, files_id);
+    std::ostringstream out;
+    render(*call.capability, r, call.format, out);
+    res.status = 200;
+    res.set_content(out.str(), content_type(call.format));
+    if (r.run_id) res.set_header("X-Panocarbon-Run-Id", std::to_string(r.run_id));
+    if (!r.warnings.empty())
+      res.set_header("X-Panocarbon-Warnings", nlohmann::json(r.warnings).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
+    if (!files_id.empty()) res.set_header("X-Panocarbon-Files", file_urls(files_id).dump(-1, ' ', true));
+    if (call.format == "xlsx") {
+      std::string n = call.capability->name;
+      std::replace(n.begin(), n.end(), ' ', '-');
+      res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.xlsx\"", n));
+    }
+  }
+
+  // ---- routes -------------------------------------------------------------------------------------------------
+
+  // Runs a handler; an Error becomes its JSON with its status, anything else a 500 (a bug).
+  template <class F>
+  void guarded(httplib::Response& res, F&& f) const {
+    try {
+      f();
+    } catch (const TooLarge& e) {
+      send_error(res, e, 413);
+    } catch (const Error& e) {
+      send_error(res, e);
+    } catch (const std::exception& e) {
+      send_error(res, Error(ErrorCategory::Internal, fmt::format("internal error: {} (please report this)", e.what())));
+    }
+  }
+
+  const Capability& capability_at(const std::string& path) const {
+    const auto it = by_path_.find(path);
+    if (it != by_path_.end()) return *it->second;
+    std::vector<std::string> paths;
+    for (const auto& [p, c] : by_path_) paths.push_back(p);
+    const auto near = nearest(path, paths);
+    throw Error(ErrorCategory::NotFound,
+                fmt::format("no endpoint {}{}; GET /api/capabilities lists them all", path.substr(0, 200),
+                            near.empty() ? std::string() : fmt::format(" (did you mean {}?)", fmt::join(near, ", "))));
+  }
+
+  void check_body_size(const httplib::Request& req) const {
+    if (req.body.size() > o_.max_body)
+      throw TooLarge(fmt::format("the request body has {} bytes, more than the limit of {} (--max-body); send input "
+                              "files as uploads (POST /api/uploads)",
+                              req.body.size(), o_.max_body));
+  }
+
+  static nlohmann::json parse_body(const httplib::Request& req) {
+    if (req.body.empty()) return nlohmann::json::object();
+    try {
+      return nlohmann::json::parse(req.body);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw input_error(fmt::format("the request body is not valid JSON (at byte {}): send a JSON object of the "
+                                    "parameters, e.g. {{\"country\": \"CHN\", \"year\": 2009}}",
+                                    e.byte));
+    }
+  }
+
+  void routes() {
+    svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (o_.token.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      const std::string auth = req.get_header_value("Authorization");
+      std::string given;
+      if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
+      else if (const auto q = query_of(req); q.count("access_token")) given = q.find("access_token")->second;
+      if (!given.empty() && same_secret(given, o_.token)) return httplib::Server::HandlerResponse::Unhandled;
+      res.set_header("WWW-Authenticate", "Bearer realm=\"panocarbon\"");
+      send_json(res, 401,
+                {{"error",
+                  {{"category", "unauthorized"},
+                   {"message", given.empty() ? "this server needs a token: send the header Authorization: Bearer TOKEN"
+                                             : "the token is wrong: send the one the server was started with "
+                                               "(Authorization: Bearer TOKEN)"},
+                   {"field", nullptr}}}});
+      return httplib::Server::HandlerResponse::Handled;
+    });
+    svr_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (res.status == 413)
+        send_json(res, 413,
+                  {{"error",
+                    {{"category", "invalid input"},
+                     {"message", "the request body is larger than this server takes (--max-body for parameters, "
+                                 "--max-upload for uploads)"},
+                     {"field", nullptr}}}});
+      else if (res.status == 404)
+        send_json(res, 404, {{"error", {{"category", "not found"}, {"message", fmt::format("nothing at {}", req.path.substr(0, 200))}, {"field", nullptr}}}});
+      else if (res.status == 405)
+        send_json(res, 405, {{"error", {{"category", "invalid input"}, {"message", fmt::format("{} does not take {}", req.path.substr(0, 200), req.method)}, {"field", nullptr}}}});
+      else
+        send_json(res, res.status, {{"error", {{"category", "invalid input"}, {"message", fmt::format("HTTP {}", res.status)}, {"field", nullptr}}}});
+    });
+    svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "an unknown exception";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      send_error(res, Error(ErrorCategory::Internal, fmt::format("internal error: {} (please report this)", what)));
+    });
+
+    svr_.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+      send_json(res, 200, {{"status", "ok"}, {"version", version()}, {"database", db_.string()}});
+    });
+    svr_.Get("/api/capabilities", [this](const httplib::Request&, httplib::Response& res) {
+      guarded(res, [&] { send_json(res, 200, describe_capabilities()); });
+    });
+    svr_.Get("/api/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
+      guarded(res, [&] { send_json(res, 200, openapi_document()); });
+    });
+
+    // uploads: a raw body (?filename=NAME) or multipart/form-data (the file part's filename)
+    svr_.Post("/api/uploads", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] { upload(req, res); });
+    });
+    svr_.Get(R"(/api/files/([0-9a-f]{32})/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const auto p = safe_join(files_ / "runs" / req.matches[1].str(), req.matches[2].str());
+        std::error_code ec;
+        if (!p || !fs::is_regular_file(*p, ec))
+          throw Error(ErrorCategory::NotFound, fmt::format("no file {} of a run on this server", req.path.substr(0, 200)));
+        res.set_content(read_file(*p), mime_of(*p).c_str());
+      });
+    });
+
+    // jobs
+    svr_.Post("/api/jobs", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        check_body_size(req);
+        const nlohmann::json body = parse_body(req);
+        if (!body.is_object() || !body.contains("capability") || !body["capability"].is_string())
+          throw input_error("a job is a JSON object {\"capability\": \"mrio montecarlo\", \"params\": {...}}", "capability");
+        for (const auto& [k, v] : body.items())
+          if (k != "capability" && k != "params" && k != "format")
+            throw input_error(fmt::format("a job has no field '{}' (only capability, params)", k), k);
+        const Capability& c = capability(body["capability"].get<std::string>());
+        const nlohmann::json params = body.value("params", nlohmann::json::object());
+        const Call call = prepare(c, &params, {});
+        auto job = std::make_shared<Job>();
+        job->id = random_hex(16);
+        job->capability = &c;
+        job->call = call;
+        {
+          std::lock_guard<std::mutex> lock(jobs_m_);
+          jobs_[job->id] = job;
+          queue_.push_back(job);
+        }
+        jobs_cv_.notify_one();
+        res.set_header("Location", "/api/jobs/" + job->id);
+        send_json(res, 202, {{"id", job->id}, {"status", "queued"}, {"capability", c.name}});
+      });
+    });
+    svr_.Get("/api/jobs", [this](const httplib::Request&, httplib::Response& res) {
+      auto a = nlohmann::json::array();
+      std::lock_guard<std::mutex> lock(jobs_m_);
+      for (const auto& [id, j] : jobs_) a.push_back(j->to_json(false));
+      send_json(res, 200, {{"jobs", a}});
+    });
+    svr_.Get(R"(/api/jobs/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] { send_json(res, 200, job_at(req.matches[1].str())->to_json(true)); });
+    });
+    svr_.Delete(R"(/api/jobs/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        auto job = job_at(req.matches[1].str());
+        job->cancel = true;
+        {
+          std::lock_guard<std::mutex> lock(job->m);
+          if (job->status == "queued") job->status = "cancelled";
+        }
+        send_json(res, 202, job->to_json(false));
+      });
+    });
+
+    // every capability: GET with query parameters, POST with a JSON body
+    svr_.Get(R"(/api/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const Capability& c = capability_at(req.path);
+        answer(prepare(c, nullptr, query_of(req)), res);
+      });
+    });
+    svr_.Post(R"(/api/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        const Capability& c = capability_at(req.path);
+        check_body_size(req);
+        const nlohmann::json body = parse_body(req);
+        answer(prepare(c, &body, query_of(req)), res);
+      });
+    });
+
+    // the web app
+    svr_.Get(R"(/(.*))", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] { static_file(req, res); });
+    });
+  }
+
+  void upload(const httplib::Request& req, httplib::Response& res) const {
+    std::string name, content;
+    if (req.is_multipart_form_data()) {
+      if (req.files.empty())
+        throw input_error("the multipart upload has no part: send the file as a part with a filename", "file");
+      const auto& f = req.files.begin()->second;
+      name = f.filename.empty() ? f.name : f.filename;
+      content = f.content;
+    } else {
+      const auto q = query_of(req);
+      name = q.count("filename") ? q.find("filename")->second : std::string();
+      content = req.body;
+    }
+    if (content.size() > o_.max_upload)
+      throw TooLarge(fmt::format("the upload has {} bytes, more than the limit of {} (--max-upload)", content.size(), o_.max_upload));
+    // the name keeps its extension (readers tell formats by it) and nothing that could leave the folder
+    name = fs::path(name).filename().string();
+    std::string clean;
+    for (char ch : name)
+      clean += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_') ? ch : '_';
+    while (!clean.empty() && clean[0] == '.') clean.erase(0, 1);
+    if (clean.empty())
+      throw input_error("give the file's name: ?filename=NAME with a raw body, or the filename of a multipart part "
+                        "(its extension tells the format)",
+                        "filename");
+    if (clean.size() > 200) clean = clean.substr(clean.size() - 200);
+    const auto q = query_of(req);
+    const bool unpack = q.count("unpack") && q.find("unpack")->second != "false" && q.find("unpack")->second != "0";
+    // an unpacked zip is a folder named like the archive (its single top folder when it has one)
+    std::string stored = clean;
+    if (unpack && stored.size() > 4 && stored.substr(stored.size() - 4) == ".zip") stored.resize(stored.size() - 4);
+    const std::string sha = sha256_hex(content);
+    const std::string id = sha256_hex(sha + "/" + stored + (unpack ? "/unpacked" : "")).substr(0, 32);
+    const fs::path dir = files_ / "uploads" / id;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+      const fs::path tmp = files_ / "uploads" / ("part-" + random_hex(16));
+      fs::create_directories(tmp);
+      try {
+        {
+          std::ofstream f(tmp / clean, std::ios::binary);
+          f.write(content.data(), static_cast<std::streamsize>(content.size()));
+          if (!f) throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
+        }
+        if (unpack) {
+          const fs::path archive = tmp / (clean + ".archive");
+          fs::rename(tmp / clean, archive);
+          const fs::path into = tmp / "unpacked";
+          unpack_zip(archive, into, o_.max_upload * 4);
+          fs::remove(archive);
+          std::vector<fs::path> top;
+          for (const auto& e : fs::directory_iterator(into)) top.push_back(e.path());
+          if (top.size() == 1 && fs::is_directory(top[0])) fs::rename(top[0], tmp / stored);
+          else fs::rename(into, tmp / stored);
+          fs::remove_all(into, ec);
+        }
+      } catch (...) {
+        fs::remove_all(tmp, ec);
+        throw;
+      }
+      fs::rename(tmp, dir, ec);
+      if (ec) fs::remove_all(tmp, ec);  // another request stored the same upload first
+    }
+    send_json(res, 201, {{"id", "upload:" + id}, {"filename", stored}, {"bytes", content.size()}, {"sha256", sha},
+                         {"unpacked", unpack}});
+  }
+
+  void static_file(const httplib::Request& req, httplib::Response& res) const {
+    std::error_code ec;
+    if (!fs::is_directory(web_, ec)) {
+      if (req.path == "/" || req.path == "/index.html") {
+        res.set_content(
+            "<!doctype html><meta charset=utf-8><title>panocarbon</title><p>The web app is not built: run "
+            "<code>npm ci &amp;&amp; npm run build</code> in <code>web/</code> (or give <code>--web DIR</code>). The "
+            "API answers under <a href=\"/api/capabilities\">/api/</a>; see <a href=\"/api/openapi.json\">"
+            "/api/openapi.json</a>.</p>\n",
+            "text/html; charset=utf-8");
+        return;
+      }
+      throw Error(ErrorCategory::NotFound, fmt::format("nothing at {} (the web app is not built)", req.path.substr(0, 200)));
+    }
+    auto p = safe_join(web_, req.path);
+    if (!p)
+      throw input_error(fmt::format("the path {} leaves the web app's folder", req.path.substr(0, 200)), "path");
+    if (fs::is_directory(*p, ec)) *p /= "index.html";  // never a listing
+    if (!fs::is_regular_file(*p, ec)) {
+      // a page of the app's own routing (/country/CHN) gets the app; a missing asset stays missing
+      const std::string last = fs::path(req.path).filename().string();
+      if (last.find('.') == std::string::npos && fs::is_regular_file(web_ / "index.html", ec)) *p = web_ / "index.html";
+      else throw Error(ErrorCategory::NotFound, fmt::format("nothing at {}", req.path.substr(0, 200)));
+    }
+    res.set_content(read_file(*p), mime_of(*p).c_str());
+    if (p->filename() == "index.html") res.set_header("Cache-Control", "no-cache");
+  }
+
+  std::shared_ptr<Job> job_at(const std::string& id) {
+    std::lock_guard<std::mutex> lock(jobs_m_);
+    const auto it = jobs_.find(id);
+    if (it == jobs_.end())
+      throw Error(ErrorCategory::NotFound, fmt::format("no job '{}' on this server (jobs are kept while it runs)", id.substr(0, 64)));
+    return it->second;
+  }
+
+  void job_worker() {
+    for (;;) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock<std::mutex> lock(jobs_m_);
+        jobs_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        job = queue_.front();
+        queue_.pop_front();
+      }
+      {
+        std::lock_guard<std::mutex> lock(job->m);
+        if (job->status != "queued") continue;  // cancelled while queued
+        job->status = "running";
+      }
+      ObserveProgress observing(job.get());
+      std::string files_id;
+      try {
+        if (job->cancel) throw Cancelled();
+        const Result r = execute(job->call, files_id);
+        nlohmann::json result = r.json(r);
+        std::lock_guard<std::mutex> lock(job->m);
+        job->status = "done";
+        job->run_id = r.run_id;
+        job->result = std::move(result);
+        job->warnings = r.warnings;
+        if (!files_id.empty()) job->files = file_urls(files_id);
+      } catch (const Error& e) {
+        std::lock_guard<std::mutex> lock(job->m);
+        job->status = job->cancel ? "cancelled" : "failed";
+        job->error = error_json(e)["error"];
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(job->m);
+        job->status = job->cancel ? "cancelled" : "failed";
+        job->error = {{"category", "internal"}, {"message", fmt::format("internal error: {} (please report this)", e.what())}, {"field", nullptr}};
+      }
+    }
+  }
+};
+
+}  // namespace
+
+int serve(const Options& options) {
+  Server s(options);
+  return s.run();
+}
+
+}  // namespace panocarbon::server
