@@ -241,7 +241,9 @@ int run_cli(int argc, char** argv) {
         leaf->app->add_flag(names, leaf->flags[o.name], desc);
         continue;
       }
-      CLI::Option* opt = o.positional ? leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required)
+      CLI::Option* opt = o.positional && o.multiple
+                             ? leaf->app->add_option(o.name, leaf->multi[o.name], desc)->required(o.required)
+                         : o.positional ? leaf->app->add_option(o.name, leaf->single[o.name], desc)->required(o.required)
                          : o.multiple ? leaf->app->add_option(names, leaf->multi[o.name], desc)
                                       : leaf->app->add_option(names, leaf->single[o.name], desc);
       switch (o.type) {

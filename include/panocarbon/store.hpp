@@ -21,6 +21,9 @@ namespace panocarbon {
 namespace store {
 class Db;  // src/store/sqlite.hpp
 }
+namespace ledger {
+struct Table;  // panocarbon/ledger.hpp
+}
 namespace lca {
 struct Database;
 struct Method;
@@ -59,6 +62,22 @@ struct ResultRecord {
 
 // An MRIO system as recorded in the store (the matrices stay in their files; the fingerprint identifies
 // the file set: SHA-256 over each table's name, size and modification time, and file_parameters.json).
+// A source of the ledger as stored (ledger_sources) with what it holds.
+struct LedgerSourceRecord {
+  std::string source, dataset, version, citation, path, built_at;
+  int64_t run_id = 0;
+  std::vector<int> years;
+  size_t countries = 0, values = 0, partners = 0, sectors = 0;
+};
+
+// What to read of the ledger: "" / 0 = any. `source` matches a source ("wiod2013-co2/2009") or a dataset
+// ("wiod2013-co2", every year of it). Partners and sectors only when asked.
+struct LedgerQuery {
+  std::string country, indicator, source;
+  int year = 0;
+  bool partners = false, sectors = false;
+};
+
 struct MrioSystemRecord {
   std::string name, format, source, fingerprint, monetary_unit;
   size_t regions = 0, sectors = 0, categories = 0;
@@ -79,7 +98,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema (serialised between processes; a
@@ -149,6 +168,14 @@ class Store {
   void save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows);
   std::vector<NaturalFluxRecord> natural_fluxes(const std::string& module, const std::string& region, int year = 0,
                                                 bool all_runs = false) const;
+
+  // The panoramic ledger (issue 13, migration 8; docs/ledger.md): save_ledger replaces the table's source (its
+  // values, partners and sectors) in one transaction, recording the run that built it; values must be finite
+  // (Error{Data} naming the table, field, source and row; nothing is written). ledger() reads the matching rows,
+  // one Table per source (run_id filled), sources in name order, rows in country, year order.
+  void save_ledger(int64_t run_id, const ledger::Table& table);
+  std::vector<ledger::Table> ledger(const LedgerQuery& query) const;
+  std::vector<LedgerSourceRecord> ledger_sources() const;
 
   struct Impl;
 

@@ -115,6 +115,31 @@ TEST(Options, DefaultsChoicesAndBounds) {
   EXPECT_EQ(g.str("gwp"), "AR4");
 }
 
+// JSON values carry their type (the HTTP API's bodies): a string for a number, a number for a string, a list
+// for one value are refused naming the field; an unknown name is refused naming it and the nearest option.
+TEST(Options, JsonTypesAreChecked) {
+  const CommandSpec& search = command_spec("factors search");
+  auto field_of = [&](const nlohmann::json& j) {
+    try {
+      Params::from_json(search, j);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.category(), ErrorCategory::InvalidInput);
+      return e.context().field + ": " + e.message();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(field_of({{"query", "x"}, {"limit", "3"}}), "limit: 'limit' takes a whole number (JSON number), not \"3\"");
+  EXPECT_EQ(field_of({{"query", 7}}), "query: 'query' takes a string (JSON string), not 7");
+  EXPECT_EQ(field_of({{"query", "x"}, {"limit", 2.5}}), "limit: 'limit' takes a whole number (JSON number), not 2.5");
+  EXPECT_EQ(field_of({{"query", "x"}, {"limit", {1, 2}}}), "limit: 'limit' takes one value, not a list");
+  EXPECT_EQ(field_of({{"query", "x"}, {"limmit", 3}}),
+            "limmit: command 'factors search' has no option 'limmit'; did you mean limit?");
+  EXPECT_EQ(field_of({{"query", "x"}, {"limit", 3.0}}), "accepted");
+  EXPECT_EQ(Params::from_json(search, {{"query", "x"}, {"limit", 3.0}}).integer("limit"), 3);
+  // the text of a command line is still converted
+  EXPECT_EQ(Params::from_text(search, {{"query", {"x"}}, {"limit", {"3"}}}).integer("limit"), 3);
+}
+
 TEST(Options, EveryCommandHasFrontEndOptionsApartFromItsSchema) {
   for (const auto& s : command_specs()) {
     for (const char* fe : {"db", "format"}) {

@@ -458,6 +458,48 @@ std::vector<CommandSpec> build_specs() {
                "the latest (AR6)",
                "AR5"),
         format}},
+      // --- the panoramic ledger (issue 13; docs/ledger.md) ---
+      {"ledger build",
+       "Compute the panoramic ledger from what PATH holds (MRIO years with a CO2 account, GCB 2019 national series, "
+       "a ledger folder such as data/ledger) and store it, replacing each source it rebuilds",
+       {[] {
+          OptionSpec o = positional("path", T::Path,
+                                    "Folder of MRIO years (pymrio layout with a CO2 extension, e.g. "
+                                    "../shared/data/mrio/wiod2013-co2), one year folder, a GCB 2019 national folder, "
+                                    "or a ledger folder (data/ledger); several may be given");
+          o.multiple = true;
+          return o;
+        }(),
+        bounded(opt("threads", T::Int, "Threads: years in parallel, or the draws of each year with --draws "
+                                       "(0 = all cores)", "0"), 0, 1024),
+        bounded(opt("draws", T::Int, "Monte Carlo draws per MRIO year for the ranges (2.5 and 97.5 %); 0 = none",
+                    "0"), 0, 1e7),
+        bounded(opt("seed", T::Int, "Seed of the Monte Carlo draws (the same seed gives the same ranges on any "
+                                    "threads or MPI ranks)", "0"), 0, 9007199254740991.0),
+        bounded(opt("from-year", T::Int, "GCB: leave out years before this one (0 = every year of the files)", "0"),
+                0, 2200),
+        progress, format}},
+      {"ledger info",
+       "The ledger held in the database: its sources (dataset, version, citation, years, countries, run id), every "
+       "year held and the indicators",
+       {format}},
+      {"ledger export",
+       "Write the ledger held in the database (or, when it holds none, the embedded default) as the CSV folder "
+       "that `ledger build` reads (the layout of data/ledger)",
+       {required_out,
+        bounded(opt("top-partners", T::Int, "Keep the largest partners per country and year (0 = all)", "10"), 0,
+                100000),
+        format}},
+      {"account",
+       "The ledger of a country (or of every country with --all): production, consumption, imports, exports, "
+       "net transfer, per capita, natural, one row per indicator and source, in Mt CO2",
+       {opt("country", T::String, "ISO 3166-1 alpha-3 code (CHN) or name (China); RoW for WIOD's rest of the world"),
+        bounded(opt("year", T::Int, "Only this year (default: every year held)"), 1700, 2200),
+        opt("all", T::Bool, "Every country (the world table); give --country or --all", "false"),
+        opt("indicator", T::String, "Only this indicator (production, consumption, imports, exports, net_transfer, "
+                                    "production_per_capita, consumption_per_capita, natural, ...)"),
+        opt("source", T::String, "Only this source (wiod2013-co2/2009) or dataset (wiod2013-co2, gcb2019)"),
+        opt("per-capita", T::Bool, "Only the per-capita indicators (t CO2 per person)", "false"), format}},
       // --- published datasets, fetched from their publishers (issue 13; docs/data-fetch.md) ---
       {"data fetch",
        "Download a published dataset from its publisher's own address (EXIOBASE 3 from Zenodo, OECD ICIO from the "
@@ -584,6 +626,7 @@ std::string group_summary(std::string_view group) {
       {"lca", "Life cycle assessment: import databases and methods, calculate, contributions, footprints"},
       {"natural", "Natural sources and sinks: fires, natural methane, forest land, ocean and land sinks, account"},
       {"sensitivity", "Global sensitivity analysis (Sobol, Morris) of a model file"},
+      {"ledger", "The panoramic ledger: build it from MRIO years and GCB series, what it holds, export it"},
       {"data", "Published datasets: download them from their publishers (EXIOBASE 3, OECD ICIO, WIOD, GCB)"},
   };
   const auto it = g.find(group);

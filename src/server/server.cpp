@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <zip.h>
 #include <fmt/format.h>
 
@@ -68,6 +69,16 @@ Options options_from(const Params& p) {
   if (o.host.empty())
     throw Error(ErrorCategory::InvalidInput, "--host is empty; give an address such as 127.0.0.1",
                 ErrorContext{{}, 0, 0, "host"});
+  if (p.has("db") && o.db.empty())
+    throw Error(ErrorCategory::InvalidInput,
+                "--db is empty; give the database file (--db FILE), or leave --db out for the default location",
+                ErrorContext{{}, 0, 0, "db"});
+  std::error_code ec;
+  if (p.has("web") && !fs::is_directory(o.web, ec))
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--web {} is not a folder; give the built web app (web/dist after npm run build in web/)",
+                            o.web.string()),
+                ErrorContext{o.web.string(), 0, 0, "web"});
   if (p.has("token") && o.token.empty())
     throw Error(ErrorCategory::InvalidInput, "--token is empty; give a long random secret (e.g. openssl rand -hex 32)",
                 ErrorContext{{}, 0, 0, "token"});
@@ -312,6 +323,12 @@ class Server {
     svr_.new_task_queue = [n = o_.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
     svr_.set_payload_max_length(static_cast<size_t>(std::max(o_.max_body, o_.max_upload)));
     svr_.set_keep_alive_max_count(1000);
+    // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server bind the same port and take
+    // half of the connections, where it must fail to start.
+    svr_.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<void*>(&yes), sizeof(yes));
+    });
     routes();
     const int port = o_.port == 0 ? svr_.bind_to_any_port(o_.host) : (svr_.bind_to_port(o_.host, o_.port) ? o_.port : -1);
     if (port < 0)
@@ -436,7 +453,8 @@ class Server {
   }
 
   // Runs a validated call with a context of this server: inputs from uploads, files into a folder of the run.
-  Result execute(const Call& call, std::string& files_id) const {
+  // The run's id (0: not logged) is in `run_id` also when it fails.
+  Result execute(const Call& call, std::string& files_id, int64_t& run_id) const {
     const Capability& c = *call.capability;
     Context ctx;
     ctx.read_input = [this](const std::string& option, const std::string& value) {
@@ -462,8 +480,11 @@ class Server {
     ctx.open_store = [where = db_]() -> Store& { return thread_store(where); };
     ctx.progress = false;
     try {
-      return run_capability(c, ctx, call.params);
+      Result r = run_capability(c, ctx, call.params);
+      run_id = r.run_id;
+      return r;
     } catch (...) {
+      run_id = ctx.run_id();
       std::error_code ec;
       if (!out->empty()) fs::remove_all(*out, ec);  // nothing of a failed run stays behind
       files_id.clear();
@@ -486,7 +507,15 @@ class Server {
 
   void answer(const Call& call, httplib::Response& res) const {
     std::string files_id;
-    const Result r = execute(call, files_id);
+    int64_t run_id = 0;
+    const Result r = [&] {
+      try {
+        return execute(call, files_id, run_id);
+      } catch (...) {
+        if (run_id) res.set_header("X-Panocarbon-Run-Id", std::to_string(run_id));  // the failed run in the log
+        throw;
+      }
+    }();
     std::ostringstream out;
     render(*call.capability, r, call.format, out);
     res.status = 200;
@@ -552,9 +581,25 @@ class Server {
       if (o_.token.empty()) return httplib::Server::HandlerResponse::Unhandled;
       const std::string auth = req.get_header_value("Authorization");
       std::string given;
-      if (auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
-      else if (const auto q = query_of(req); q.count("access_token")) given = q.find("access_token")->second;
-      if (!given.empty() && same_secret(given, o_.token)) return httplib::Server::HandlerResponse::Unhandled;
+      bool from_query = false;
+      if (auth.rfind("Bearer ", 0) == 0) {
+        given = auth.substr(7);
+      } else if (const auto q = query_of(req); q.count("access_token")) {
+        given = q.find("access_token")->second;  // a browser's first page: then a cookie for the app's requests
+        from_query = true;
+      } else {
+        const std::string cookies = req.get_header_value("Cookie");
+        const auto at = cookies.find("panocarbon_token=");
+        if (at != std::string::npos && (at == 0 || cookies[at - 1] == ' ' || cookies[at - 1] == ';')) {
+          const auto from = at + 17;
+          given = cookies.substr(from, cookies.find(';', from) - from);
+        }
+      }
+      if (!given.empty() && same_secret(given, o_.token)) {
+        if (from_query && given.find_first_of(" ;,\"\\") == std::string::npos)
+          res.set_header("Set-Cookie", "panocarbon_token=" + given + "; HttpOnly; SameSite=Strict; Path=/");
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
       res.set_header("WWW-Authenticate", "Bearer realm=\"panocarbon\"");
       send_json(res, 401,
                 {{"error",
@@ -603,9 +648,10 @@ class Server {
     });
 
     // uploads: a raw body (?filename=NAME) or multipart/form-data (the file part's filename)
-    svr_.Post("/api/uploads", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] { upload(req, res); });
-    });
+    svr_.Post("/api/uploads",
+              [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                guarded(res, [&] { upload(req, res, reader); });
+              });
     svr_.Get(R"(/api/files/([0-9a-f]{32})/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
         const auto p = safe_join(files_ / "runs" / req.matches[1].str(), req.matches[2].str());
@@ -686,21 +732,75 @@ class Server {
     });
   }
 
-  void upload(const httplib::Request& req, httplib::Response& res) const {
-    std::string name, content;
-    if (req.is_multipart_form_data()) {
-      if (req.files.empty())
-        throw input_error("the multipart upload has no part: send the file as a part with a filename", "file");
-      const auto& f = req.files.begin()->second;
-      name = f.filename.empty() ? f.name : f.filename;
-      content = f.content;
-    } else {
-      const auto q = query_of(req);
-      name = q.count("filename") ? q.find("filename")->second : std::string();
-      content = req.body;
+  // Streams the body (raw, or the first part of a multipart form) into a folder of its own while hashing it,
+  // so an upload is never held in memory; then names it by its SHA-256 and name.
+  void upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) const {
+    const auto q = query_of(req);
+    const bool unpack = q.count("unpack") && q.find("unpack")->second != "false" && q.find("unpack")->second != "0";
+    std::string name = q.count("filename") ? q.find("filename")->second : std::string();
+    uint64_t declared = 0;  // Content-Length, when the client said it
+    try {
+      if (req.has_header("Content-Length")) declared = std::stoull(req.get_header_value("Content-Length"));
+    } catch (const std::exception&) {
     }
-    if (content.size() > o_.max_upload)
-      throw TooLarge(fmt::format("the upload has {} bytes, more than the limit of {} (--max-upload)", content.size(), o_.max_upload));
+    auto too_large_error = [&] {
+      return TooLarge(fmt::format("the upload has more than {} bytes, the limit (--max-upload)", o_.max_upload));
+    };
+    if (!req.is_multipart_form_data() && declared > o_.max_upload) throw too_large_error();
+    const fs::path tmp = files_ / "uploads" / ("part-" + random_hex(16));
+    std::error_code ec;
+    fs::create_directories(tmp);
+    struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code e;
+        if (!dir.empty()) fs::remove_all(dir, e);
+      }
+    } cleanup{tmp};
+    const fs::path body = tmp / "body";
+    std::ofstream out(body, std::ios::binary);
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    struct MdFree {
+      EVP_MD_CTX* md;
+      ~MdFree() { EVP_MD_CTX_free(md); }
+    } md_free{md};
+    EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+    uint64_t bytes = 0;
+    bool too_large = false;
+    int parts = 0;
+    auto receive = [&](const char* data, size_t n) {
+      if (req.is_multipart_form_data() && parts != 1) return true;  // only the first part is the file
+      bytes += n;
+      if (bytes > o_.max_upload) {
+        too_large = true;
+        return false;
+      }
+      out.write(data, static_cast<std::streamsize>(n));
+      EVP_DigestUpdate(md, data, n);
+      return static_cast<bool>(out);
+    };
+    bool read_ok = true;
+    if (req.is_multipart_form_data()) {
+      read_ok = reader(
+          [&](const httplib::MultipartFormData& part) {
+            if (++parts == 1) name = part.filename.empty() ? part.name : part.filename;
+            return true;
+          },
+          receive);
+    } else {
+      read_ok = reader(receive);
+    }
+    out.close();
+    if (too_large || (!read_ok && declared > std::max(o_.max_body, o_.max_upload))) throw too_large_error();
+    if (!out) throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
+    if (!read_ok) throw input_error("the upload was cut off before its end, or its multipart form is damaged; send it again");
+    if (req.is_multipart_form_data() && parts == 0)
+      throw input_error("the multipart upload has no part: send the file as a part with a filename", "file");
+    unsigned char digest[32];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(md, digest, &len);
+    std::string sha;
+    for (unsigned int i = 0; i < len; ++i) sha += fmt::format("{:02x}", digest[i]);
     // the name keeps its extension (readers tell formats by it) and nothing that could leave the folder
     name = fs::path(name).filename().string();
     std::string clean;
@@ -712,44 +812,28 @@ class Server {
                         "(its extension tells the format)",
                         "filename");
     if (clean.size() > 200) clean = clean.substr(clean.size() - 200);
-    const auto q = query_of(req);
-    const bool unpack = q.count("unpack") && q.find("unpack")->second != "false" && q.find("unpack")->second != "0";
     // an unpacked zip is a folder named like the archive (its single top folder when it has one)
     std::string stored = clean;
     if (unpack && stored.size() > 4 && stored.substr(stored.size() - 4) == ".zip") stored.resize(stored.size() - 4);
-    const std::string sha = sha256_hex(content);
     const std::string id = sha256_hex(sha + "/" + stored + (unpack ? "/unpacked" : "")).substr(0, 32);
     const fs::path dir = files_ / "uploads" / id;
-    std::error_code ec;
     if (!fs::exists(dir, ec)) {
-      const fs::path tmp = files_ / "uploads" / ("part-" + random_hex(16));
-      fs::create_directories(tmp);
-      try {
-        {
-          std::ofstream f(tmp / clean, std::ios::binary);
-          f.write(content.data(), static_cast<std::streamsize>(content.size()));
-          if (!f) throw Error(ErrorCategory::Io, "the server could not store the upload (disk full?)");
-        }
-        if (unpack) {
-          const fs::path archive = tmp / (clean + ".archive");
-          fs::rename(tmp / clean, archive);
-          const fs::path into = tmp / "unpacked";
-          unpack_zip(archive, into, o_.max_upload * 4);
-          fs::remove(archive);
-          std::vector<fs::path> top;
-          for (const auto& e : fs::directory_iterator(into)) top.push_back(e.path());
-          if (top.size() == 1 && fs::is_directory(top[0])) fs::rename(top[0], tmp / stored);
-          else fs::rename(into, tmp / stored);
-          fs::remove_all(into, ec);
-        }
-      } catch (...) {
-        fs::remove_all(tmp, ec);
-        throw;
+      if (unpack) {
+        const fs::path into = tmp / "unpacked";
+        unpack_zip(body, into, o_.max_upload * 4);
+        fs::remove(body);
+        std::vector<fs::path> top;
+        for (const auto& e : fs::directory_iterator(into)) top.push_back(e.path());
+        if (top.size() == 1 && fs::is_directory(top[0])) fs::rename(top[0], tmp / stored);
+        else fs::rename(into, tmp / stored);
+        fs::remove_all(into, ec);
+      } else {
+        fs::rename(body, tmp / stored);
       }
-      fs::rename(tmp, dir, ec);
-      if (ec) fs::remove_all(tmp, ec);  // another request stored the same upload first
+      fs::rename(tmp, dir, ec);  // fails when another request stored the same upload first: then it is there
+      if (!ec) cleanup.dir.clear();
     }
-    send_json(res, 201, {{"id", "upload:" + id}, {"filename", stored}, {"bytes", content.size()}, {"sha256", sha},
+    send_json(res, 201, {{"id", "upload:" + id}, {"filename", stored}, {"bytes", bytes}, {"sha256", sha},
                          {"unpacked", unpack}});
   }
 
@@ -806,9 +890,10 @@ class Server {
       }
       ObserveProgress observing(job.get());
       std::string files_id;
+      int64_t run_id = 0;
       try {
         if (job->cancel) throw Cancelled();
-        const Result r = execute(job->call, files_id);
+        const Result r = execute(job->call, files_id, run_id);
         nlohmann::json result = r.json(r);
         std::lock_guard<std::mutex> lock(job->m);
         job->status = "done";
@@ -819,10 +904,12 @@ class Server {
       } catch (const Error& e) {
         std::lock_guard<std::mutex> lock(job->m);
         job->status = job->cancel ? "cancelled" : "failed";
+        job->run_id = run_id;
         job->error = error_json(e)["error"];
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(job->m);
         job->status = job->cancel ? "cancelled" : "failed";
+        job->run_id = run_id;
         job->error = {{"category", "internal"}, {"message", fmt::format("internal error: {} (please report this)", e.what())}, {"field", nullptr}};
       }
     }

@@ -148,6 +148,28 @@ ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN host TEXT;
 ALTER TABLE runs ADD COLUMN process_start TEXT;
 )sql"},
+    // 8: the panoramic ledger (issue 13; docs/ledger.md): one row per source (wiod2013-co2/2009, gcb2019, ...)
+    // with its dataset, version, citation and the run that built it; values per country, year and indicator
+    // (Mt CO2 or t CO2/person, with the 2.5-97.5 % range where one was computed), bilateral partners and sectors.
+    // Rebuilding a source replaces its rows in one transaction.
+    {R"sql(
+CREATE TABLE ledger_sources(
+  id INTEGER PRIMARY KEY, source TEXT UNIQUE NOT NULL, dataset TEXT NOT NULL, version TEXT, citation TEXT,
+  path TEXT, run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL, built_at TEXT NOT NULL);
+CREATE TABLE ledger_values(
+  source_id INTEGER NOT NULL REFERENCES ledger_sources(id) ON DELETE CASCADE, country TEXT NOT NULL,
+  year INTEGER NOT NULL, indicator TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, lower REAL, upper REAL,
+  side TEXT NOT NULL, gwp TEXT, note TEXT);
+CREATE INDEX ledger_values_query ON ledger_values(country, year, indicator);
+CREATE TABLE ledger_partners(
+  source_id INTEGER NOT NULL REFERENCES ledger_sources(id) ON DELETE CASCADE, country TEXT NOT NULL,
+  year INTEGER NOT NULL, partner TEXT NOT NULL, exports REAL NOT NULL, imports REAL NOT NULL);
+CREATE INDEX ledger_partners_query ON ledger_partners(country, year);
+CREATE TABLE ledger_sectors(
+  source_id INTEGER NOT NULL REFERENCES ledger_sources(id) ON DELETE CASCADE, country TEXT NOT NULL,
+  year INTEGER NOT NULL, sector TEXT NOT NULL, sector_name TEXT, production REAL NOT NULL, consumption REAL NOT NULL);
+CREATE INDEX ledger_sectors_query ON ledger_sectors(country, year);
+)sql"},
 };
 
 bool already_applied(Db& db, const Migration& m) {

@@ -11,7 +11,7 @@ token mode, static files (MIME types, index, no listing, no traversal) and paral
 With --examples (ctest server_examples): every capability's registry example through the API gives the same JSON
 numbers as the CLI (the registry test runs the same examples through the CLI).
 """
-import argparse, concurrent.futures, http.client, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile
+import argparse, concurrent.futures, hashlib, http.client, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile
 import time, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -278,6 +278,15 @@ def errors_name_the_field(tmp):
         assert 'limit of 2048' in e['message'] and '--max-body' in e['message'], e
         e = err('POST', '/api/uploads?filename=big.csv', b'x' * 5000, status=413,
                 headers={'Content-Type': 'application/octet-stream'})
+        assert 'more than 4096 bytes' in e['message'] and '--max-upload' in e['message'], e
+        boundary = 'b0undary'
+        multi = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n'
+                 ).encode() + b'x' * 4500 + f'\r\n--{boundary}--\r\n'.encode()
+        e = err('POST', '/api/uploads', multi, status=413,
+                headers={'Content-Type': f'multipart/form-data; boundary={boundary}'})
+        assert '--max-upload' in e['message'], e
+        e = err('POST', '/api/gwp/list', b'{"gwp": "' + b'x' * 5000 + b'"}', status=413,
+                headers={'Content-Type': 'application/json'})
         assert 'larger than this server takes' in e['message'], e
         e = err('POST', '/api/uploads', b'a,b\n1,2\n', headers={'Content-Type': 'application/octet-stream'})
         assert e['field'] == 'filename', e
@@ -301,11 +310,12 @@ def a_failed_run_leaves_no_files(tmp):
         with open(bad, 'w') as f:
             f.write('category,fuel,amount,unit\n1.A.1,diesel,-5,TJ\n')
         up = s.upload(bad)
-        st, _, data = s.request('POST', '/api/inventory/calc', {'file': up})
+        st, h, data = s.request('POST', '/api/inventory/calc', {'file': up})
         e = error_of(data)
         assert st == 400 and e['category'] == 'invalid input' and "unknown column 'fuel'" in e['message'], (st, e)
         assert (e['file'], e['line'], e['field']) == (up, 1, 'fuel'), e
         assert [r[2] for r in runs(s.db)] == ['failed'], runs(s.db)
+        assert int(h['x-panocarbon-run-id']) == runs(s.db)[0][0], h
         assert os.listdir(os.path.join(s.files, 'runs')) == []
 
 
@@ -331,8 +341,16 @@ def uploads_and_written_files(tmp):
                                                                  'rb').read() + f'\r\n--{boundary}--\r\n'.encode()
         u = s.json('POST', '/api/uploads', body, {'Content-Type': f'multipart/form-data; boundary={boundary}'},
                    status=201)
-        assert u['filename'] == 'forest.csv' and u['bytes'] == os.path.getsize(os.path.join(REPO, 'examples',
-                                                                                              'forest.csv')), u
+        forest = open(os.path.join(REPO, 'examples', 'forest.csv'), 'rb').read()
+        assert u['filename'] == 'forest.csv' and u['bytes'] == len(forest), u
+        assert u['sha256'] == hashlib.sha256(forest).hexdigest(), u
+        # a larger raw upload, streamed to disk: its bytes and hash are the file's
+        big = os.urandom(3 << 20)
+        b = s.json('POST', '/api/uploads?filename=big.bin', big, {'Content-Type': 'application/octet-stream'},
+                   status=201)
+        assert (b['bytes'], b['sha256']) == (len(big), hashlib.sha256(big).hexdigest()), b
+        stored = os.path.join(s.files, 'uploads', b['id'][7:], 'big.bin')
+        assert open(stored, 'rb').read() == big
         assert s.json('POST', '/api/natural/afolu', {'file': u['id']})
         # a zip that would unpack outside its folder is refused, and leaves nothing
         buf = io.BytesIO()
@@ -411,6 +429,7 @@ def jobs_progress_cancel_and_result(tmp):
         assert 'cancelled' in end['error']['message'], end
         last = runs(s.db)[-1]
         assert last[1] == 'sensitivity sobol' and last[2] == 'failed' and 'cancelled' in last[3], last
+        assert end['run_id'] == last[0], (end, last)
         # a queued job cancelled before it starts never runs
         n = len(runs(s.db))
         jobs = [s.json('POST', '/api/jobs', {'capability': 'sensitivity sobol',
@@ -451,15 +470,32 @@ def token_mode(tmp):
         assert st == 200, data
         st, _, _ = s.request('GET', '/', headers={'Authorization': 'Bearer ' + token})
         assert st == 200
+        # a browser: the token in the first page's query, then the cookie it set
+        st, h, _ = s.request('GET', '/?access_token=' + token)
+        assert st == 200 and h['set-cookie'].startswith('panocarbon_token=' + token + ';'), h
+        assert 'HttpOnly' in h['set-cookie'] and 'SameSite=Strict' in h['set-cookie'], h
+        assert s.request('GET', '/api/health', headers={'Cookie': 'panocarbon_token=' + token})[0] == 200
+        assert s.request('GET', '/api/health', headers={'Cookie': 'panocarbon_token=' + token + 'x'})[0] == 401
+        assert s.request('GET', '/api/health', headers={'Cookie': 'xpanocarbon_token=' + token})[0] == 401
+        assert s.request('GET', '/?access_token=wrong')[0] == 401
     # the token from the environment
     with Server(tmp, env=dict(ENV, PANOCARBON_TOKEN=token)) as s:
         assert s.request('GET', '/api/health')[0] == 401
         assert s.request('GET', '/api/health', headers={'Authorization': 'Bearer ' + token})[0] == 200
+        # a port in use: an I/O error that says what to do
+        p = subprocess.run([BIN, 'serve', '--port', str(s.port), '--db', os.path.join(tmp, 'y.db')],
+                           capture_output=True, text=True, timeout=30, env=ENV)
+        assert p.returncode == 6 and 'cannot listen' in p.stderr and '--port' in p.stderr, (p.returncode, p.stderr)
     # any host but loopback needs a token: refused at start, with a message saying how
     p = subprocess.run([BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--db', os.path.join(tmp, 'x.db')],
                        capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and '--token' in p.stderr and 'PANOCARBON_TOKEN' in p.stderr, (p.returncode, p.stderr)
     assert p.stdout == '', p.stdout
+    p = subprocess.run([BIN, 'serve', '--port', '0', '--web', os.path.join(tmp, 'nonesuch')],
+                       capture_output=True, text=True, timeout=30, env=ENV)
+    assert p.returncode == 2 and 'is not a folder' in p.stderr, p.stderr
+    p = subprocess.run([BIN, 'serve', '--port', '0', '--db', ''], capture_output=True, text=True, timeout=30, env=ENV)
+    assert p.returncode == 2 and '--db is empty' in p.stderr, p.stderr
     p = subprocess.run([BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--token', 'short'],
                        capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and 'at least 16' in p.stderr, p.stderr
@@ -511,11 +547,30 @@ def parallel_requests_give_identical_answers(tmp):
             assert st == 200, (p, st, data[:300])
             if p in want:
                 assert data == want[p], p
-        # logged runs from many threads at once: every one finished ok, none lost
+        # runs logged from many threads at once, each with its own connection to the database: every answer
+        # the same, every run finished ok, none lost
+        up = s.upload(os.path.join(REPO, 'examples', 'inventory.csv'))
+        before = len(runs(s.db))
+
+        def calc(i):
+            return s.request('POST', '/api/inventory/calc', {'file': up, 'gwp': 'AR6'})
+        with concurrent.futures.ThreadPoolExecutor(24) as ex:
+            got = list(ex.map(calc, range(60)))
+        assert all(st == 200 for st, _, _ in got), [d[:300] for st, _, d in got if st != 200]
+        ids = sorted(int(h['x-panocarbon-run-id']) for _, h, _ in got)
+
+        def without_run_id(j):
+            if isinstance(j, dict):
+                return {k: without_run_id(v) for k, v in j.items() if k != 'run_id'}
+            return [without_run_id(v) for v in j] if isinstance(j, list) else j
+        answers = [json.loads(d) for _, _, d in got]
+        assert all(without_run_id(a) == without_run_id(answers[0]) for a in answers), 'identical answers'
+        assert sorted(a['provenance']['run_id'] for a in answers) == ids if 'provenance' in answers[0] else True
+        assert len(set(ids)) == 60, 'one run each'
         logged = runs(s.db)
-        n_logged = sum(1 for p, _, _ in got if 'factors/search' in p or 'gwp/list' in p)
+        assert len(logged) == before + 60, (len(logged), before)
         assert all(r[2] == 'ok' for r in logged), [r for r in logged if r[2] != 'ok']
-        assert len(logged) in (0, n_logged + 2) or len(logged) >= n_logged, len(logged)
+        assert [r[0] for r in logged[-60:]] == ids
 
 
 # ---- the registry's examples through the API -----------------------------------------------------------------

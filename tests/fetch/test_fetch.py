@@ -4,9 +4,9 @@ small fixtures in the publishers' layouts: a Zenodo records API record + EXIOBAS
 zip at the OECD's fileview2.aspx address, WIOD's table and CO2 account at www.wiod.org's paths, the GCB CSVs at
 their GitHub address. Faults: a connection dropped mid-file (resumed within the run, or by the next run, bytes
 equal), Range ignored, wrong MD5, an HTML page instead of a zip, 404, server down, unknown year, bad --mirror.
-After a fetch, `mrio info` reads the EXIOBASE zip and the OECD CSV; `ledger build` reads the GCB folder when
-the binary has it. Nothing but 127.0.0.1 is contacted. Prints 'N passed, M failed'."""
-import hashlib, io, json, os, signal, subprocess, sys, time, zipfile
+After a fetch, `mrio info` reads the EXIOBASE zip and the OECD CSV; `ledger build` and `account` read the GCB
+folder. Nothing but 127.0.0.1 is contacted. Prints 'N passed, M failed'."""
+import csv, hashlib, io, json, os, signal, subprocess, sys, time, zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'e2e'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -448,7 +448,8 @@ def wiod_table_and_co2_account_from_the_wiod_addresses(tmp):
 def gcb_fixture():
     return {'territorial-emissions.csv': b'Code,Year,Emissions,Source\nCHN,2009,2096.0,CDIAC\nUSA,2009,1479.0,CDIAC\n',
             'consumption-emissions.csv': b'Code,Year,Consumption-Emissions\nCHN,2009,1780.0\nUSA,2009,1620.0\n',
-            'emissions-transfers.csv': b'Code,Year,Emissions-Transfers\nCHN,2009,-316.0\nUSA,2009,141.0\n',
+            # GCB's transfers are territorial - consumption (a net exporter of embodied CO2 is positive)
+            'emissions-transfers.csv': b'Code,Year,Emissions-Transfers\nCHN,2009,316.0\nUSA,2009,-141.0\n',
             'country-definitions.csv': b'Number,Code,Name,Description\n4,CHN,China,\n5,USA,USA,\n'}
 
 
@@ -463,9 +464,16 @@ def gcb_catalogue(tmp, files):
     return p
 
 
-def has_capability(tmp, name):
-    caps = json.loads(run(tmp, 'capabilities', '--format', 'json').stdout)
-    return any(c['name'] == name for c in caps)
+def ledger_values(tmp, dest, country, year):
+    """`ledger build DEST` into the test's database, then `account`: {indicator: (value, unit)} of gcb2019."""
+    run(tmp, 'ledger', 'build', dest)
+    out = run(tmp, 'account', '--country', country, '--year', str(year), '--source', 'gcb2019', '--format', 'csv').stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    return {r['indicator']: (float(r['value']), r['unit']) for r in rows}
+
+
+def close(a, b, rel=1e-12):
+    return abs(a - b) <= rel * max(abs(a), abs(b))
 
 
 @test
@@ -487,6 +495,10 @@ def gcb_files_are_checked_against_the_catalogue_md5(tmp):
     for name, b in files.items():
         assert open(os.path.join(dest, name), 'rb').read() == b
     assert j['next'] == f'panocarbon ledger build {dest}'
+    # What arrived is what the ledger reads: MtC x 44/12 in Mt CO2, net transfer = consumption - production.
+    v = ledger_values(tmp, dest, 'CHN', 2009)
+    assert v['production'][1] == 'Mt CO2' and close(v['production'][0], 2096.0 * 44 / 12), v
+    assert close(v['consumption'][0], 1780.0 * 44 / 12) and close(v['net_transfer'][0], (1780.0 - 2096.0) * 44 / 12), v
     srv.stop()
 
 
@@ -505,12 +517,11 @@ def gcb_real_files_agree_with_the_catalogue_then_ledger_build(tmp):
     assert all(f['md5'] == f['expected_md5'] for f in j['files']), j['files']
     assert srv.requests_for('/openclimatedata/global-carbon-budget/122c763940e21d3cf651fdece25fb3f0d30ca141/data/'
                             'territorial-emissions.csv')
-    if has_capability(tmp, 'ledger build'):
-        run(tmp, 'ledger', 'build', dest)
-        info = json.loads(run(tmp, 'ledger', 'info', '--format', 'json').stdout)
-        assert any(s['source'] == 'gcb2019' for s in info['sources']), info
-    else:
-        print('  (this build has no `ledger build` yet: the fetched folder was not built)')
+    v = ledger_values(tmp, dest, 'CHN', 2009)  # CHN,2009,2117.580 (MtC) in territorial-emissions.csv
+    assert close(v['production'][0], 2117.580 * 44 / 12) and close(v['consumption'][0], 1808.520 * 44 / 12), v
+    info = json.loads(run(tmp, 'ledger', 'info', '--format', 'json').stdout)
+    gcb = [x for x in info['sources'] if x['source'] == 'gcb2019']
+    assert gcb and gcb[0]['years'][0] == 1959 and gcb[0]['years'][-1] == 2018, info['sources']
     srv.stop()
 
 
