@@ -98,6 +98,9 @@ struct Capability {
   bool logs_run = true;      // run_capability() records a run (inputs, parameters, seed, version, status)
   bool writes_files = false; // needs Context::output_dir (the CLI's --out)
   std::function<Result(Context&, const Params&)> run;
+  // Runs only from a front end on the user's own machine (CLI, Python): it reaches other hosts or writes into
+  // the user's folders (`data fetch`). The HTTP server and MCP neither list nor run it.
+  bool local_only = false;
   const CommandSpec& spec() const { return command_spec(name); }
 };
 

@@ -105,6 +105,7 @@ void add_data_entries(std::vector<Capability>& t) {
          };
          return r;
        }});
+  t.back().local_only = true;  // it reaches other hosts (--mirror names any) and writes into the user's folders
 }
 
 }  // namespace panocarbon::registry

@@ -507,6 +507,7 @@ nlohmann::json describe_capabilities() {
                  {"example", c.example},
                  {"logs_run", c.logs_run},
                  {"writes_files", c.writes_files},
+                 {"local_only", c.local_only},
                  {"frontend_options", fe}});
   }
   return a;
