@@ -505,6 +505,34 @@ def token_mode(tmp):
 
 
 @test
+def reads_are_kept_while_the_database_is_unchanged(tmp):
+    with Server(tmp) as s:
+        st, _, data = s.request('POST', '/api/ledger/build', {'path': [s.upload(os.path.join(REPO, 'data', 'ledger'))]}
+                                if 'path' in input_names(s, 'ledger build') else
+                                {cli_positionals('ledger build')[0]: [s.upload(os.path.join(REPO, 'data', 'ledger'))]})
+        assert st == 200, data[:400]
+        q = '/api/account?country=CHN&year=2009'
+        st1, h1, a = s.request('GET', q)
+        st2, h2, b = s.request('GET', q)
+        assert (st1, st2) == (200, 200) and a == b, (st1, st2)
+        assert (h1.get('x-panocarbon-cache'), h2['x-panocarbon-cache']) == ('miss', 'hit'), (h1, h2)
+        assert s.request('GET', q + '&format=csv')[1]['x-panocarbon-cache'] == 'miss', 'the format is in the key'
+        # a run logged by this server changes the database: computed again
+        assert s.request('POST', '/api/inventory/calc', {'file': s.upload(os.path.join(REPO, 'examples',
+                                                                                       'inventory.csv'))})[0] == 200
+        st3, h3, c = s.request('GET', q)
+        assert h3['x-panocarbon-cache'] == 'miss' and c == a, h3
+        assert s.request('GET', q)[1]['x-panocarbon-cache'] == 'hit'
+        # and so does another process writing to it
+        subprocess.run([BIN, 'inventory', 'calc', 'examples/inventory.csv', '--db', s.db, '--format', 'json'],
+                       cwd=REPO, check=True, capture_output=True, env=ENV)
+        assert s.request('GET', q)[1]['x-panocarbon-cache'] == 'miss'
+        # what logs runs, writes files or draws random numbers is never kept
+        for _ in range(2):
+            assert 'x-panocarbon-cache' not in s.request('GET', '/api/db/info')[1]
+
+
+@test
 def requests_of_other_sites_are_refused(tmp):
     with Server(tmp) as s:
         here = f'127.0.0.1:{s.port}'
