@@ -94,6 +94,8 @@ Table mrio_table(const MrioSystem& system, const MrioAccounts& accounts, const C
 std::pair<std::string, std::string> wiod_sector(const std::string& label);
 // The name of a WIOD industry code ("c17" -> "Electricity, Gas and Water Supply"); other codes as they are.
 std::string wiod_sector_name(const std::string& code);
+// The name of a sector code of a dataset: FY, IPCC categories of inventory sources, WIOD industries.
+std::string sector_name(const std::string& dataset, const std::string& code);
 
 // The note and the side (production, consumption, trade, natural) that every row of an indicator gets, for a
 // dataset ("gcb2019", else an MRIO dataset).
@@ -148,10 +150,10 @@ std::optional<Table> inventory_table(const InventoryRun& run);
 // --- the default dataset's layout (data/ledger/) -------------------------------------------------------------
 
 // A folder in the layout that `ledger export` writes: sources.csv (source,dataset,version,citation), values.csv
-// (source,country,year,indicator,value,lower,upper,note; the note only where it adds to the indicator's standard
-// note, e.g. GCB's CDIAC, UNFCCC or BP), partners.csv (source,country,year,partner,exports,imports), sectors.csv
-// (source,country,year,measure,<sector>...: one row per measure, production or consumption, one column per
-// sector). Values in Mt CO2 with 9 significant digits.
+// (source,country,year,indicator,value,lower,upper,unit,gwp,note; unit empty = Mt CO2; the note only where it adds
+// to the indicator's standard note, e.g. GCB's CDIAC, UNFCCC or BP), partners.csv (source,country,year,partner,
+// exports,imports), sectors.csv (source,country,year,measure,<sector>...: one row per measure, production or
+// consumption, one column per sector, empty where a source has no such sector). Numbers with 9 significant digits.
 bool is_export_folder(const std::filesystem::path& folder);
 // Reads such a folder (file contents by name: "sources.csv" ...), one Table per source; errors name the file,
 // line and field. Per-capita rows are not in the files: the loader adds them (add_per_capita).

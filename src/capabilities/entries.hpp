@@ -14,6 +14,7 @@ void add_lca_entries(std::vector<Capability>& table);          // lca ...
 void add_natural_entries(std::vector<Capability>& table);      // natural ...
 void add_uncertainty_entries(std::vector<Capability>& table);  // inventory uncertainty, mrio/lca montecarlo, sensitivity
 void add_ledger_entries(std::vector<Capability>& table);       // ledger build|info|export, account
+void add_data_entries(std::vector<Capability>& table);         // data fetch
 
 // Helpers for entries.
 // A JSON Schema object with these properties (each a schema), all required unless listed in `optional`.

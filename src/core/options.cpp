@@ -464,9 +464,9 @@ std::vector<CommandSpec> build_specs() {
        "a ledger folder such as data/ledger) and store it, replacing each source it rebuilds",
        {[] {
           OptionSpec o = positional("path", T::Path,
-                                    "Folder of MRIO years (pymrio layout with a CO2 extension, e.g. "
-                                    "../shared/data/mrio/wiod2013-co2), one year folder, a GCB 2019 national folder, "
-                                    "or a ledger folder (data/ledger); several may be given");
+                                    "Folder of MRIO years (pymrio layout with a CO2 extension, e.g. a WIOD 2013 "
+                                    "folder wiod2013-co2 holding 2000 ... 2010), one year folder, a GCB 2019 national "
+                                    "folder, or a ledger folder (data/ledger); several may be given");
           o.multiple = true;
           return o;
         }(),
@@ -500,6 +500,36 @@ std::vector<CommandSpec> build_specs() {
                                     "production_per_capita, consumption_per_capita, natural, ...)"),
         opt("source", T::String, "Only this source (wiod2013-co2/2009) or dataset (wiod2013-co2, gcb2019)"),
         opt("per-capita", T::Bool, "Only the per-capita indicators (t CO2 per person)", "false"), format}},
+      // --- published datasets, fetched from their publishers (issue 13; docs/data-fetch.md) ---
+      {"data fetch",
+       "Download a published dataset from its publisher's own address (EXIOBASE 3 from Zenodo, OECD ICIO from the "
+       "OECD, WIOD from the University of Groningen, GCB national emissions): resumable, checksummed where the "
+       "publisher gives a checksum, then the command to run on it",
+       {[] {
+          OptionSpec o = positional("source", T::Choice, "Dataset: exiobase3, oecd-icio, wiod or gcb");
+          o.choices = {"exiobase3", "oecd-icio", "wiod", "gcb"};
+          return o;
+        }(),
+        bounded(opt("year", T::Int, "Year to fetch (exiobase3, oecd-icio and wiod are one file per year; gcb is one "
+                                    "series and takes none)"),
+                1900, 2200),
+        opt("dest", T::Path, "Folder to download into (created; default: panocarbon-data/SOURCE in the current folder)"),
+        opt("mirror", T::String,
+            "Base address that replaces the publisher's scheme and host (e.g. http://127.0.0.1:8000, or a mirror "
+            "with a path prefix); the path of each address is kept"),
+        choice("system", {"ixi", "pxp", "both"},
+               "exiobase3: industry by industry (ixi), product by product (pxp), or both", "ixi"),
+        opt("release", T::String,
+            "exiobase3: a release (3.10.1, 3.9.6, ... 3.7) or a Zenodo record id or DOI (default: the latest "
+            "version of the concept record 10.5281/zenodo.3583070)"),
+        bounded(opt("retries", T::Int, "Further tries of a transfer that breaks off, each resuming where the last "
+                                       "stopped", "3"),
+                0, 100),
+        opt("dry-run", T::Bool, "List the addresses and file names it would fetch; contact nothing, write nothing",
+            "false"),
+        opt("catalogue", T::Path,
+            "A catalogue of sources to use instead of the compiled-in data/fetch_catalogue.json (same layout)"),
+        opt("progress", T::Bool, "Progress bar with MB/s on stderr (default: when a terminal)"), format}},
       {"demo", "Initialise the database and compute the inventory of examples/inventory.csv", {gwp, format}},
       {"schema", "Print every command's options as JSON Schema (for API, MCP and bindings)", {}},
       {"capabilities",
@@ -597,6 +627,7 @@ std::string group_summary(std::string_view group) {
       {"natural", "Natural sources and sinks: fires, natural methane, forest land, ocean and land sinks, account"},
       {"sensitivity", "Global sensitivity analysis (Sobol, Morris) of a model file"},
       {"ledger", "The panoramic ledger: build it from MRIO years and GCB series, what it holds, export it"},
+      {"data", "Published datasets: download them from their publishers (EXIOBASE 3, OECD ICIO, WIOD, GCB)"},
   };
   const auto it = g.find(group);
   return it == g.end() ? std::string(group) + " commands" : it->second;

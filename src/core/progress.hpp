@@ -48,6 +48,8 @@ class Progress {
   ~Progress();
   // Draws (when enabled), reports to the observer, and throws Cancelled when it asked to stop.
   void update(uint64_t done);
+  // The total once it is known (a download learns its size from the server's answer).
+  void set_total(uint64_t total) { total_ = total; }
   // For one long call that reports nothing while it runs (a factorisation): the label now, "done in" later.
   void start();
   void finish();

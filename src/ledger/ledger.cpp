@@ -253,6 +253,7 @@ Table gcb_table(const fs::path& folder, int from_year) {
 // --- the export layout ----------------------------------------------------------------------------------------
 
 std::string standard_note(const std::string& dataset, const std::string& indicator) {
+  if (dataset == "natural" || dataset == "inventory") return {};  // their notes are written out whole
   if (dataset == "gcb2019") {
     if (indicator == "production") return "GCB 2019 territorial fossil CO2 (MtC x 44/12)";
     if (indicator == "consumption")
@@ -388,6 +389,8 @@ std::vector<Table> read_export(const std::map<std::string, std::string>& files, 
       v.value = c.number(csv, "value");
       v.lower = c.number(csv, "lower", true);
       v.upper = c.number(csv, "upper", true);
+      if (c.at.count("unit") && !c.get(csv, "unit").empty()) v.unit = std::string(c.get(csv, "unit"));
+      if (c.at.count("gwp")) v.gwp = std::string(c.get(csv, "gwp"));
       v.side = standard_side(v.indicator);
       const std::string base = standard_note(t.dataset, v.indicator);
       const std::string extra(c.get(csv, "note"));
@@ -417,7 +420,7 @@ std::vector<Table> read_export(const std::map<std::string, std::string>& files, 
       const size_t first = c.at.at("measure") + 1;
       std::vector<std::string> codes;
       for (size_t i = first; i < csv.fields().size(); ++i) codes.emplace_back(io::trim(csv.fields()[i]));
-      std::map<std::tuple<std::string, std::string, int>, size_t> first_row;
+      std::map<std::tuple<std::string, std::string, int>, std::map<std::string, size_t>> first_row;
       // rows come in pairs per country and year: production, then consumption
       while (csv.next()) {
         Table& t = table_of(csv, c);
@@ -433,23 +436,16 @@ std::vector<Table> read_export(const std::map<std::string, std::string>& files, 
                       fmt::format("has {} fields, the header {}; give every sector's value", csv.fields().size(),
                                   first + codes.size()),
                       csv.context(static_cast<long>(csv.fields().size()) + 1, codes.empty() ? "" : codes.back()));
-        // the sectors of this country and year: appended on its first row, filled by both
-        const auto key = std::make_tuple(t.source, country, year);
-        auto found = first_row.find(key);
-        if (found == first_row.end()) {
-          found = first_row.emplace(key, t.sectors.size()).first;
-          for (const auto& code : codes)
-            t.sectors.push_back({country, year, code,
-                                 code == "FY" ? "Final demand, direct emissions (households' own fuel use)"
-                                              : wiod_sector_name(code),
-                                 0, 0});
-        }
-        const size_t at = found->second;
+        // the sectors of this country and year (the non-empty cells): appended on its first row, filled by both
+        auto& sector_at = first_row[std::make_tuple(t.source, country, year)];
         for (size_t k = 0; k < codes.size(); ++k) {
           const auto cell = io::trim(csv.fields()[first + k]);
+          if (cell.empty()) continue;  // no such sector in this source
           const double v = io::finite_number(cell, csv.context(static_cast<long>(first + k) + 1, codes[k]));
-          Sector& s = t.sectors[at + k];
-          (measure == "production" ? s.production : s.consumption) = v;
+          auto [it, fresh] = sector_at.try_emplace(codes[k], t.sectors.size());
+          if (fresh) t.sectors.push_back({country, year, codes[k], sector_name(t.dataset, codes[k]), 0, 0});
+          Sector& sec = t.sectors[it->second];
+          (measure == "production" ? sec.production : sec.consumption) = v;
         }
       }
     }
@@ -491,7 +487,7 @@ std::vector<std::string> write_export(const std::vector<Table>& tables, const fs
   }
   {
     auto out = open("values.csv");
-    out << "source,country,year,indicator,value,lower,upper,note\n";
+    out << "source,country,year,indicator,value,lower,upper,unit,gwp,note\n";
     for (const auto& t : tables)
       for (const auto& v : t.values) {
         if (v.indicator.size() > 11 && v.indicator.substr(v.indicator.size() - 11) == "_per_capita") continue;
@@ -499,8 +495,9 @@ std::vector<std::string> write_export(const std::vector<Table>& tables, const fs
         const std::string base = standard_note(t.dataset, v.indicator);
         std::string note = v.note;
         if (!base.empty() && note.rfind(base, 0) == 0) note = note.size() > base.size() + 2 ? note.substr(base.size() + 2) : "";
-        out << fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(t.source), csv_field(v.country), v.year,
-                           csv_field(v.indicator), num10(v.value), num10(v.lower), num10(v.upper), csv_field(note));
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(t.source), csv_field(v.country), v.year,
+                           csv_field(v.indicator), num10(v.value), num10(v.lower), num10(v.upper),
+                           v.unit == kUnit ? std::string() : csv_field(v.unit), csv_field(v.gwp), csv_field(note));
       }
   }
   {
@@ -547,7 +544,7 @@ std::vector<std::string> write_export(const std::vector<Table>& tables, const fs
           const auto& g = groups[key];
           for (const auto& c : codes) {
             const auto it = g.find(c);
-            out << ',' << (it == g.end() ? std::string("0") : num10(production ? it->second->production : it->second->consumption));
+            out << ',' << (it == g.end() ? std::string() : num10(production ? it->second->production : it->second->consumption));
           }
           out << '\n';
         }

@@ -13,6 +13,16 @@
 
 namespace panocarbon::ledger {
 
+std::string sector_name(const std::string& dataset, const std::string& code) {
+  if (code == "FY") return "Final demand, direct emissions (households' own fuel use)";
+  if (dataset == "inventory") {
+    const auto& tree = CategoryTree::ipcc2006();
+    const int i = tree.find(code);
+    return i < 0 ? code : tree.at(i).title;
+  }
+  return wiod_sector_name(code);
+}
+
 std::string country_code(const std::string& region) {
   const auto& names = country_names();
   if (region == "RoW") return {};  // WIOD's rest of the world is no country of a stored run

@@ -41,7 +41,7 @@ def input_options():
             name = m.group(1)
             continue
         m = re.match(r'^\| `([a-z-]+)` \|.*\(PATH\) \|$', line) or re.match(r'^\| `--([a-z-]+) PATH` \|', line)
-        if name and m and m.group(1) not in ('out', 'leontief-out', 'db'):
+        if name and m and m.group(1) not in ('out', 'leontief-out', 'db', 'dest'):
             positional = not line.startswith('| `--')
             if (m.group(1), positional) not in out.setdefault(name, []):
                 out[name].append((m.group(1), positional))

@@ -164,6 +164,48 @@ def bad_rows_are_named_and_nothing_is_stored(tmp):
     assert not sqlite3.connect(db).execute('SELECT count(*) FROM ledger_values').fetchone()[0]
 
 
+@test
+def stored_natural_and_inventory_runs_become_sources(tmp):
+    db = os.path.join(tmp, 'l.db')
+    fire = os.path.join(tmp, 'burned.csv')
+    with open(fire, 'w') as f:
+        f.write('vegetation,area_ha\nsavanna_grasslands_mid_late_tropical_subtropical_grassland,500\nwheat_residues,20\n')
+    run(['natural', 'fire-tier1', fire, '--region', 'Sweden', '--year', '2009', '--area-uncertainty', '20'], db)
+    # an inventory of one country and year (the example's rows, as China 2009)
+    with open(os.path.join(ROOT, 'examples', 'inventory.csv')) as f:
+        rows = list(csv.DictReader(f))
+    inv = os.path.join(tmp, 'inv.csv')
+    with open(inv, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        for r in rows:
+            w.writerow(dict(r, country='CHN', year='2009'))
+    calc = json.loads(run(['inventory', 'calc', inv, '--by', 'category', '--format', 'json'], db).stdout)
+    run(['inventory', 'calc', os.path.join(ROOT, 'examples', 'inventory.csv')], db)  # country XL: no country
+    p = run(['ledger', 'build', 'data/ledger'], db)
+    assert 'names no country of the ledger' in p.stderr, p.stderr
+    nat = json.loads(run(['natural', 'account', '--format', 'json'], db).stdout)
+    d = account(db, '--country', 'SWE', '--year', '2009')
+    rows = {(r['source'].split('/')[0], r['indicator']): r for r in d['rows']}
+    total = nat['total']
+    n = rows[('natural', 'natural')]
+    assert n['unit'] == 'Mt CO2e' and n['gwp'] == 'AR5' and n['side'] == 'natural', n
+    close(n['value'], total['total']['t_co2e'] / 1e6, 1e-12, 'natural total')
+    close(n['lower'], total['total']['lower_t_co2e'] / 1e6, 1e-12, 'natural lower')
+    close(n['upper'], total['total']['upper_t_co2e'] / 1e6, 1e-12, 'natural upper')
+    close(rows[('natural', 'natural_managed')]['value'], total['national_inventory']['t_co2e'] / 1e6, 1e-12, 'managed')
+    close(rows[('natural', 'natural_direct_anthropogenic')]['value'], total['global_carbon_budget']['t_co2e'] / 1e6,
+          1e-12, 'budget view')
+    close(rows[('natural', 'natural_remainder')]['value'], total['natural_remainder']['t_co2e'] / 1e6, 1e-12,
+          'remainder')
+    assert rows[('gcb2019', 'production')]['value'] > 0  # beside, not mixed
+    c = account(db, '--country', 'CHN', '--year', '2009', '--source', 'inventory')
+    prod = [r for r in c['rows'] if r['indicator'] == 'production']
+    assert len(prod) == 1 and prod[0]['unit'] == 'Mt CO2e' and prod[0]['gwp'] == 'AR5', prod
+    close(prod[0]['value'], calc['total_co2e_t'] / 1e6, 1e-12, 'inventory total')
+    assert {s['sector'] for s in c['sectors']} <= {'1', '2', '3', '4', '5'} and c['sectors'], c['sectors']
+
+
 # ---- on ../shared -------------------------------------------------------------------------------------------
 
 def read_wiod(year):
