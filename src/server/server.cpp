@@ -322,9 +322,9 @@ struct Job : ProgressObserver {
 class Server {
  public:
   explicit Server(Options o) : o_(std::move(o)) {
-    db_ = o_.db.empty() ? Store::default_path() : o_.db;
-    files_ = o_.files.empty() ? fs::absolute(db_).parent_path() / "panocarbon-server" : o_.files;
-    web_ = o_.web.empty() ? default_web_dir() : o_.web;
+    db_ = fs::absolute(o_.db.empty() ? Store::default_path() : o_.db);
+    files_ = fs::absolute(o_.files.empty() ? db_.parent_path() / "panocarbon-server" : o_.files);
+    web_ = fs::absolute(o_.web.empty() ? default_web_dir() : o_.web);
     for (const auto& c : capabilities()) by_path_[endpoint_of(c.name)] = &c;
   }
 
@@ -334,6 +334,10 @@ class Server {
     std::error_code ec;
     fs::create_directories(files_ / "uploads", ec);
     fs::create_directories(files_ / "runs", ec);
+    // The server works in a folder of its own: what a capability writes by default into the current folder
+    // (data fetch's panocarbon-data/) lands there, never where the server was started.
+    fs::create_directories(files_ / "work", ec);
+    if (!ec) fs::current_path(files_ / "work", ec);
     if (ec)
       throw Error(ErrorCategory::Io, fmt::format("cannot create the server's folder {}: {}", files_.string(), ec.message()),
                   ErrorContext{files_.string(), 0, 0, "files"});

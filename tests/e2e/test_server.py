@@ -266,6 +266,9 @@ def errors_name_the_field(tmp):
         for path in ('/etc/passwd', 'examples/inventory.csv', '../shared/data', 'upload:../../etc'):
             e = err('POST', '/api/inventory/calc', {'file': path})
             assert e['field'] == 'file' and 'upload' in e['message'] and 'POST /api/uploads' in e['message'], e
+        if 'data fetch' in [c['name'] for c in s.json('GET', '/api/capabilities')]:
+            e = err('POST', '/api/data/fetch', {'source': 'gcb', 'dest': '/tmp/elsewhere', 'dry-run': True})
+            assert e['field'] == 'dest' and 'upload' in e['message'], e
         e = err('POST', '/api/inventory/calc', {'file': 'upload:' + '0' * 32}, status=404)
         assert e['field'] == 'file' and 'not an upload' in e['message'], e
         e = err('POST', '/api/inventory/calc', {})
