@@ -816,7 +816,7 @@ class Server {
         if (!body.is_object() || !body.contains("capability") || !body["capability"].is_string())
           throw input_error("a job is a JSON object {\"capability\": \"mrio montecarlo\", \"params\": {...}}", "capability");
         for (const auto& [k, v] : body.items())
-          if (k != "capability" && k != "params" && k != "format")
+          if (k != "capability" && k != "params")
             throw input_error(fmt::format("a job has no field '{}' (only capability, params)", k), k);
         const Capability& c = capability(body["capability"].get<std::string>());
         const nlohmann::json params = body.value("params", nlohmann::json::object());

@@ -297,6 +297,8 @@ def errors_name_the_field(tmp):
         assert e['field'] == 'file', e
         e = err('POST', '/api/jobs', {'capability': 'mrio montecarlo', 'params': {}, 'priority': 1})
         assert e['field'] == 'priority', e
+        e = err('POST', '/api/jobs', {'capability': 'gwp list', 'params': {}, 'format': 'csv'})
+        assert e['field'] == 'format' and 'only capability, params' in e['message'], e
         e = err('POST', '/api/jobs', {'capability': 'nonesuch'}, status=404)
         assert 'no capability' in e['message'], e
         # nothing was written: no run logged, no upload, no files of a run
