@@ -115,6 +115,7 @@ struct McCategory {
   std::string name, unit;
   double deterministic = 0;
   unc::Summary summary;
+  unc::Histogram histogram;                   // the draws' distribution (for histograms)
   std::vector<McContribution> contributions;  // at most `top`, largest share first
   size_t screened = 0;                        // parameters whose ρ was computed
 };

@@ -144,6 +144,15 @@ Summary summarize(const double* values, size_t n);
 // The same with a caller's scratch vector (no allocation per call when summarising many outputs).
 Summary summarize(const double* values, size_t n, std::vector<double>& work);
 inline Summary summarize(const std::vector<double>& v) { return summarize(v.data(), v.size()); }
+// The draws' distribution as equal-width bins over [min, max]: counts[i] holds the draws in
+// [lower + i w, lower + (i + 1) w), the last bin closed (w = (upper - lower) / bins). `bins` 0 picks Sturges'
+// rule, ceil(log2 n) + 1, within [5, 50]. Every draw is in one bin (the counts sum to n); all draws equal give
+// one bin. For the front ends' histograms (web page, reports); the statistics above never use the bins.
+struct Histogram {
+  double lower = 0, upper = 0;
+  std::vector<uint64_t> counts;
+};
+Histogram histogram(const double* values, size_t n, size_t bins = 0);
 // q in [0, 1] of already sorted values.
 double percentile_sorted(const double* sorted, size_t n, double q);
 // Spearman's rank correlation of x and y (ties get their average rank).

@@ -532,6 +532,8 @@ LcaMonteCarloRun lca_montecarlo(Context& ctx, const Params& p) {
                     {"median", c.summary.median},
                     {"p2_5", c.summary.p2_5},
                     {"p97_5", c.summary.p97_5},
+                    {"histogram",
+                     {{"lower", c.histogram.lower}, {"upper", c.histogram.upper}, {"counts", c.histogram.counts}}},
                     {"screened_parameters", c.screened},
                     {"contributions", contrib}});
   }

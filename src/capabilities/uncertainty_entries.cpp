@@ -118,7 +118,12 @@ json lca_montecarlo_schema() {
   category["properties"]["unit"] = string_schema();
   category["properties"]["screened_parameters"] = integer_schema();
   category["properties"]["contributions"] = array_of(contribution);
-  for (const char* k : {"category", "unit", "screened_parameters", "contributions"}) category["required"].push_back(k);
+  category["properties"]["histogram"] =
+      object_schema({{"lower", number_schema("the smallest draw")},
+                     {"upper", number_schema("the largest draw")},
+                     {"counts", array_of(integer_schema())}});
+  for (const char* k : {"category", "unit", "screened_parameters", "contributions", "histogram"})
+    category["required"].push_back(k);
   return object_schema({{"database", string_schema()},
                         {"functional_unit", object_schema({{"process", string_schema()},
                                                            {"process_id", string_schema()},

@@ -358,6 +358,7 @@ McResult run_montecarlo(const MonteCarloModel& m, const Method& method, const De
     c.deterministic = h0[k];
     const std::vector<double> h = r.draws.column(k);
     c.summary = unc::summarize(h);
+    c.histogram = unc::histogram(h.data(), h.size());
     if (top > 0 && n > 2 && c.summary.sd > 0 && !m.parameters.empty()) {
       // first-order sensitivities at the deterministic point: ∂h/∂A_ij = −y_i s_j (Aᵀ y = q), ∂h/∂B = c s_j
       std::vector<double> q(s0.size());

@@ -744,6 +744,25 @@ Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   return s;
 }
 
+Histogram histogram(const double* v, size_t n, size_t bins) {
+  Histogram h;
+  if (n == 0) return h;
+  h.lower = h.upper = v[0];
+  for (size_t i = 1; i < n; ++i) {
+    h.lower = std::min(h.lower, v[i]);
+    h.upper = std::max(h.upper, v[i]);
+  }
+  if (bins == 0) bins = std::clamp<size_t>(static_cast<size_t>(std::ceil(std::log2(static_cast<double>(n)))) + 1, 5, 50);
+  if (!(h.upper > h.lower)) bins = 1;
+  h.counts.assign(bins, 0);
+  const double width = (h.upper - h.lower) / static_cast<double>(bins);
+  for (size_t i = 0; i < n; ++i) {
+    size_t b = width > 0 ? static_cast<size_t>((v[i] - h.lower) / width) : 0;
+    ++h.counts[std::min(b, bins - 1)];
+  }
+  return h;
+}
+
 Summary summarize(const double* v, size_t n) {
   std::vector<double> work;
   return summarize(v, n, work);

@@ -206,6 +206,27 @@ TEST(Streams, DrawsArePureFunctionsOfSeedParameterAndDrawNumber) {
   EXPECT_LT(chi2, 148.2);
 }
 
+// numpy.histogram([0, 1, 1.5, 2, 9.99, 10], bins=5) gives counts [3, 1, 0, 0, 2] over [0, 10] (last bin closed).
+TEST(Statistics, HistogramMatchesNumpyAndHoldsEveryDraw) {
+  const std::vector<double> v = {10, 0, 1, 1.5, 2, 9.99};
+  const unc::Histogram h = unc::histogram(v.data(), v.size(), 5);
+  EXPECT_EQ(h.lower, 0.0);
+  EXPECT_EQ(h.upper, 10.0);
+  EXPECT_EQ(h.counts, (std::vector<uint64_t>{3, 1, 0, 0, 2}));
+  // Sturges: 1000 draws -> ceil(log2 1000) + 1 = 11 bins; the counts sum to n.
+  std::vector<double> w(1000);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = std::sin(static_cast<double>(i)) * 3;
+  const unc::Histogram g = unc::histogram(w.data(), w.size());
+  ASSERT_EQ(g.counts.size(), 11u);
+  uint64_t total = 0;
+  for (uint64_t c : g.counts) total += c;
+  EXPECT_EQ(total, 1000u);
+  // All draws equal: one bin holding them all.
+  const std::vector<double> same(7, 2.5);
+  const unc::Histogram one = unc::histogram(same.data(), same.size());
+  EXPECT_EQ(one.counts, (std::vector<uint64_t>{7}));
+}
+
 TEST(Statistics, PercentilesAndRankCorrelationMatchNumpyAndScipy) {
   const std::vector<double> v = {5, 1, 4, 2, 3, 10, 7};
   const auto s = unc::summarize(v);

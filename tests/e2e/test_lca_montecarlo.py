@@ -120,6 +120,10 @@ def mean_matches_the_closed_form(tmp):
         run('lca', 'calc', '--database', 'unc', '--process', PRODUCT, '--format', 'csv', db=db).stdout))}
     for c in j['categories']:
         assert abs(c['deterministic'] - calc[c['category']]) <= 1e-12 * abs(calc[c['category']]), c
+    # the histogram holds every draw, Sturges' bins (ceil(log2 40000) + 1 = 17) between the extreme draws
+    h = t['histogram']
+    assert sum(h['counts']) == 40000 and len(h['counts']) == 17, (sum(h['counts']), len(h['counts']))
+    assert h['lower'] < t['p2_5'] < t['p97_5'] < h['upper'], h
 
 
 @test

@@ -313,6 +313,10 @@ try {
         const v = Number(await page.getAttribute(`#uq-result tr[data-category="${c.category}"] td[data-stat="${k}"]`, 'data-value'));
         expect(v === c[k], `${c.category} ${k}: page ${v}, CLI ${c[k]}`);
       }
+      // the histogram draws the CLI's bins: one bar per bin, the same counts, 200 draws in all
+      const bars = await page.$$eval(`svg[id="uq-hist-${c.category}"] rect`, (rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+      expect(JSON.stringify(bars) === JSON.stringify(c.histogram.counts), `${c.category} histogram: page ${bars}, CLI ${c.histogram.counts}`);
+      expect(bars.reduce((a, b) => a + b, 0) === 200, `${c.category} histogram holds ${bars.reduce((a, b) => a + b, 0)} draws, not 200`);
     }
     await page.screenshot({ path: join(shots, 'uncertainty.png'), fullPage: true });
   });

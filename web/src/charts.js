@@ -102,6 +102,7 @@ export function histogram(edges, counts, { width = 520, height = 200, unit = '',
   return svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart histogram', id },
     counts.map((c, i) => svg('rect', {
       x: x(edges[i]), width: Math.max(0.5, x(edges[i + 1]) - x(edges[i]) - 1), y: y(c), height: y(0) - y(c), fill: '#4e79a7',
+      'data-count': c,
     })),
     x.ticks(6).map((v) => svg('text', { x: x(v), y: height - 14, 'text-anchor': 'middle', 'font-size': 10 }, fmt(v, 3))),
     svg('text', { x: width - 10, y: height - 2, 'text-anchor': 'end', 'font-size': 10 }, unit));

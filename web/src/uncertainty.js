@@ -69,9 +69,15 @@ function showResult(r, runId) {
   const labels = { interval: t('uq.interval'), mean: t('uq.mean'), median: t('uq.median'), deterministic: t('uq.deterministic') };
   const parts = [el('h2', {}, t('uq.summary', { n: r.setup ? r.setup.draws : '?', seed: r.setup ? r.setup.seed : '?' })),
     el('p', { class: 'muted' }, `${r.database} · ${r.functional_unit ? `${r.functional_unit.amount} ${r.functional_unit.unit} ${r.functional_unit.product}` : ''} · ${r.method} · ${t('common.run')} ${runId ?? '–'}`)];
-  const withHist = cats.filter((c) => c.histogram && Array.isArray(c.histogram.edges));
+  // The capability's histogram: equal-width bins between the smallest and the largest draw.
+  const withHist = cats.filter((c) => c.histogram && Array.isArray(c.histogram.counts) && c.histogram.counts.length);
   if (withHist.length) {
-    withHist.forEach((c) => parts.push(el('h3', {}, `${t('uq.histogram')}: ${c.category}`), histogram(c.histogram.edges, c.histogram.counts, { unit: c.unit })));
+    withHist.forEach((c) => {
+      const { lower, upper, counts } = c.histogram;
+      const edges = counts.map((_, i) => lower + ((upper - lower) * i) / counts.length).concat([upper]);
+      parts.push(el('h3', {}, `${t('uq.histogram')}: ${c.category}`),
+        histogram(edges, counts, { unit: c.unit, id: `uq-hist-${c.category}` }));
+    });
   } else {
     parts.push(el('p', { class: 'muted' }, t('uq.no_histogram')));
   }
