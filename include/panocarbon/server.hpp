@@ -18,7 +18,7 @@ struct Options {
   std::string token;                // empty: none (refused for a host other than loopback)
   std::filesystem::path web;        // empty: default_web_dir()
   std::filesystem::path files;      // empty: panocarbon-server/ beside the database
-  int threads = 64;
+  int threads = 128;
   int jobs = 2;
   uint64_t max_body = 1 << 20;
   uint64_t max_upload = 256ull << 20;

@@ -679,7 +679,7 @@ const std::vector<CommandSpec>& frontend_commands() {
         "Folder the server owns for uploads and the files runs write (default: panocarbon-server/ beside the "
         "database)",
         std::nullopt);
-    add("threads", T::Int, "Worker threads answering requests (each keeps its own database connection)", "64", 1, 1024);
+    add("threads", T::Int, "Worker threads answering requests; a keep-alive connection holds one (each keeps its own database connection)", "128", 1, 1024);
     add("jobs", T::Int, "Jobs (long calculations) run at the same time; more wait queued", "2", 1, 64);
     add("max-body", T::Int, "Largest request body in bytes, uploads apart (larger: 413)", "1048576", 1024, 1e9);
     add("max-upload", T::Int, "Largest upload in bytes (larger: 413)", "268435456", 1024, 1e11);

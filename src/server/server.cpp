@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <zip.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -139,6 +141,14 @@ class TooLarge : public Error {
 void send_json(httplib::Response& res, int status, const nlohmann::json& j) {
   res.status = status;
   res.set_content(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
+}
+
+// Bytes shared with a cache, written to the socket without a copy.
+void send_shared(httplib::Response& res, std::shared_ptr<const std::string> bytes, const std::string& type) {
+  const size_t n = bytes->size();
+  res.set_content_provider(n, type, [bytes](size_t offset, size_t length, httplib::DataSink& sink) {
+    return sink.write(bytes->data() + offset, std::min(length, bytes->size() - offset));
+  });
 }
 
 void send_error(httplib::Response& res, const Error& e, int status = 0) {
@@ -312,9 +322,9 @@ struct Job : ProgressObserver {
 class Server {
  public:
   explicit Server(Options o) : o_(std::move(o)) {
-    db_ = o_.db.empty() ? Store::default_path() : o_.db;
-    files_ = o_.files.empty() ? fs::absolute(db_).parent_path() / "panocarbon-server" : o_.files;
-    web_ = o_.web.empty() ? default_web_dir() : o_.web;
+    db_ = fs::absolute(o_.db.empty() ? Store::default_path() : o_.db);
+    files_ = fs::absolute(o_.files.empty() ? db_.parent_path() / "panocarbon-server" : o_.files);
+    web_ = fs::absolute(o_.web.empty() ? default_web_dir() : o_.web);
     for (const auto& c : capabilities()) by_path_[endpoint_of(c.name)] = &c;
   }
 
@@ -324,6 +334,10 @@ class Server {
     std::error_code ec;
     fs::create_directories(files_ / "uploads", ec);
     fs::create_directories(files_ / "runs", ec);
+    // The server works in a folder of its own: what a capability writes by default into the current folder
+    // (data fetch's panocarbon-data/) lands there, never where the server was started.
+    fs::create_directories(files_ / "work", ec);
+    if (!ec) fs::current_path(files_ / "work", ec);
     if (ec)
       throw Error(ErrorCategory::Io, fmt::format("cannot create the server's folder {}: {}", files_.string(), ec.message()),
                   ErrorContext{files_.string(), 0, 0, "files"});
@@ -513,7 +527,97 @@ class Server {
     return urls;
   }
 
+  // Answers of reads are kept while the database is unchanged: a capability that logs no run, writes no files,
+  // draws no random numbers and is not one of the system's (db, schema, ...) answers as a function of its
+  // parameters, the format, its uploads (named by their content) and the database; the database's state is the
+  // size and modification time (ns) of its file and its write-ahead log, which every commit changes, this
+  // server's or another process's.
+  struct Cached {
+    std::shared_ptr<const std::string> body;
+    std::string content_type, warnings;
+  };
+  static bool cacheable(const Capability& c) {
+    return !c.logs_run && !c.writes_files && c.domain != Domain::System && !c.spec().find("seed");
+  }
+  std::string database_state() const {
+    std::string key;
+    for (const fs::path& f : {db_, fs::path(db_.string() + "-wal")}) {
+      struct stat st {};
+      if (::stat(f.c_str(), &st) == 0)
+        key += fmt::format("{}:{}.{};", static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
+                           static_cast<long long>(st.st_mtim.tv_nsec));
+      else
+        key += "-;";
+    }
+    return key;
+  }
+  mutable std::mutex cache_m_;
+  mutable std::map<std::string, std::shared_ptr<const Cached>> cache_;
+  mutable size_t cache_bytes_ = 0;
+  mutable std::map<std::string, std::shared_future<std::shared_ptr<const Cached>>> inflight_;
+  static constexpr size_t kCacheBytes = 256u << 20;
+
   void answer(const Call& call, httplib::Response& res) const {
+    std::string key;
+    if (cacheable(*call.capability)) {
+      key = call.capability->name + '\n' + call.params.json().dump() + '\n' + call.format + '\n' + database_state();
+      std::shared_ptr<const Cached> hit;
+      {
+        std::lock_guard<std::mutex> lock(cache_m_);
+        const auto it = cache_.find(key);
+        if (it != cache_.end()) hit = it->second;
+      }
+      auto serve_cached = [&](const Cached& c) {
+        res.status = 200;
+        send_shared(res, c.body, c.content_type);
+        if (!c.warnings.empty()) res.set_header("X-Panocarbon-Warnings", c.warnings);
+        res.set_header("X-Panocarbon-Cache", "hit");
+      };
+      if (hit) return serve_cached(*hit);
+      // the same request already being answered (a burst of clients on one view): wait for that answer
+      std::shared_future<std::shared_ptr<const Cached>> pending;
+      std::promise<std::shared_ptr<const Cached>> mine;
+      {
+        std::lock_guard<std::mutex> lock(cache_m_);
+        const auto it = inflight_.find(key);
+        if (it != inflight_.end()) pending = it->second;
+        else inflight_.emplace(key, mine.get_future().share());
+      }
+      if (pending.valid()) {
+        if (const auto shared = pending.get()) return serve_cached(*shared);
+        return answer_fresh(call, res);  // that one failed or was not kept: answer this one alone
+      }
+      std::shared_ptr<const Cached> made;
+      struct Settle {  // whatever happens, the waiting requests are released
+        const Server* self;
+        const std::string& key;
+        std::promise<std::shared_ptr<const Cached>>& promise;
+        std::shared_ptr<const Cached>& made;
+        ~Settle() {
+          std::lock_guard<std::mutex> lock(self->cache_m_);
+          self->inflight_.erase(key);
+          promise.set_value(made);
+        }
+      } settle{this, key, mine, made};
+      answer_fresh(call, res);
+      if (res.status == 200 && key.substr(key.rfind('\n') + 1) == database_state()) {
+        made = std::make_shared<Cached>(Cached{std::make_shared<const std::string>(res.body),
+                                               res.get_header_value("Content-Type"),
+                                               res.get_header_value("X-Panocarbon-Warnings")});
+        std::lock_guard<std::mutex> lock(cache_m_);
+        if (cache_bytes_ + made->body->size() > kCacheBytes) {  // full: start again (the ledger's views are few)
+          cache_.clear();
+          cache_bytes_ = 0;
+        }
+        if (made->body->size() <= kCacheBytes && cache_.emplace(key, made).second) cache_bytes_ += made->body->size();
+        res.set_header("X-Panocarbon-Cache", "miss");
+      }
+      return;
+    }
+    answer_fresh(call, res);
+  }
+
+  void answer_fresh(const Call& call, httplib::Response& res) const {
     std::string files_id;
     int64_t run_id = 0;
     const Result r = [&] {
@@ -712,7 +816,7 @@ class Server {
         if (!body.is_object() || !body.contains("capability") || !body["capability"].is_string())
           throw input_error("a job is a JSON object {\"capability\": \"mrio montecarlo\", \"params\": {...}}", "capability");
         for (const auto& [k, v] : body.items())
-          if (k != "capability" && k != "params" && k != "format")
+          if (k != "capability" && k != "params")
             throw input_error(fmt::format("a job has no field '{}' (only capability, params)", k), k);
         const Capability& c = capability(body["capability"].get<std::string>());
         const nlohmann::json params = body.value("params", nlohmann::json::object());
@@ -888,6 +992,27 @@ class Server {
                          {"unpacked", unpack}});
   }
 
+  // A file of the web app, kept in memory while its size and modification time stay (the bundle is small and
+  // read on every page load); large files are read each time.
+  std::shared_ptr<const std::string> web_file(const fs::path& p) const {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0 || st.st_size > (8 << 20)) return std::make_shared<const std::string>(read_file(p));
+    const std::string stamp = fmt::format("{}:{}.{}", static_cast<long long>(st.st_size),
+                                          static_cast<long long>(st.st_mtim.tv_sec), static_cast<long long>(st.st_mtim.tv_nsec));
+    {
+      std::lock_guard<std::mutex> lock(web_m_);
+      const auto it = web_cache_.find(p.string());
+      if (it != web_cache_.end() && it->second.first == stamp) return it->second.second;
+    }
+    auto bytes = std::make_shared<const std::string>(read_file(p));
+    std::lock_guard<std::mutex> lock(web_m_);
+    if (web_cache_.size() > 4096) web_cache_.clear();
+    web_cache_[p.string()] = {stamp, bytes};
+    return bytes;
+  }
+  mutable std::mutex web_m_;
+  mutable std::map<std::string, std::pair<std::string, std::shared_ptr<const std::string>>> web_cache_;
+
   void static_file(const httplib::Request& req, httplib::Response& res) const {
     std::error_code ec;
     if (!fs::is_directory(web_, ec)) {
@@ -912,7 +1037,7 @@ class Server {
       if (last.find('.') == std::string::npos && fs::is_regular_file(web_ / "index.html", ec)) *p = web_ / "index.html";
       else throw Error(ErrorCategory::NotFound, fmt::format("nothing at {}", req.path.substr(0, 200)));
     }
-    res.set_content(read_file(*p), mime_of(*p).c_str());
+    send_shared(res, web_file(*p), mime_of(*p));
     if (p->filename() == "index.html") res.set_header("Cache-Control", "no-cache");
   }
 

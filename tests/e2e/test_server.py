@@ -266,6 +266,9 @@ def errors_name_the_field(tmp):
         for path in ('/etc/passwd', 'examples/inventory.csv', '../shared/data', 'upload:../../etc'):
             e = err('POST', '/api/inventory/calc', {'file': path})
             assert e['field'] == 'file' and 'upload' in e['message'] and 'POST /api/uploads' in e['message'], e
+        if 'data fetch' in [c['name'] for c in s.json('GET', '/api/capabilities')]:
+            e = err('POST', '/api/data/fetch', {'source': 'gcb', 'dest': '/tmp/elsewhere', 'dry-run': True})
+            assert e['field'] == 'dest' and 'upload' in e['message'], e
         e = err('POST', '/api/inventory/calc', {'file': 'upload:' + '0' * 32}, status=404)
         assert e['field'] == 'file' and 'not an upload' in e['message'], e
         e = err('POST', '/api/inventory/calc', {})
@@ -294,6 +297,8 @@ def errors_name_the_field(tmp):
         assert e['field'] == 'file', e
         e = err('POST', '/api/jobs', {'capability': 'mrio montecarlo', 'params': {}, 'priority': 1})
         assert e['field'] == 'priority', e
+        e = err('POST', '/api/jobs', {'capability': 'gwp list', 'params': {}, 'format': 'csv'})
+        assert e['field'] == 'format' and 'only capability, params' in e['message'], e
         e = err('POST', '/api/jobs', {'capability': 'nonesuch'}, status=404)
         assert 'no capability' in e['message'], e
         # nothing was written: no run logged, no upload, no files of a run
@@ -502,6 +507,34 @@ def token_mode(tmp):
     p = subprocess.run([BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--token', 'short'],
                        capture_output=True, text=True, timeout=30, env=ENV)
     assert p.returncode == 2 and 'at least 16' in p.stderr, p.stderr
+
+
+@test
+def reads_are_kept_while_the_database_is_unchanged(tmp):
+    with Server(tmp) as s:
+        st, _, data = s.request('POST', '/api/ledger/build', {'path': [s.upload(os.path.join(REPO, 'data', 'ledger'))]}
+                                if 'path' in input_names(s, 'ledger build') else
+                                {cli_positionals('ledger build')[0]: [s.upload(os.path.join(REPO, 'data', 'ledger'))]})
+        assert st == 200, data[:400]
+        q = '/api/account?country=CHN&year=2009'
+        st1, h1, a = s.request('GET', q)
+        st2, h2, b = s.request('GET', q)
+        assert (st1, st2) == (200, 200) and a == b, (st1, st2)
+        assert (h1.get('x-panocarbon-cache'), h2['x-panocarbon-cache']) == ('miss', 'hit'), (h1, h2)
+        assert s.request('GET', q + '&format=csv')[1]['x-panocarbon-cache'] == 'miss', 'the format is in the key'
+        # a run logged by this server changes the database: computed again
+        assert s.request('POST', '/api/inventory/calc', {'file': s.upload(os.path.join(REPO, 'examples',
+                                                                                       'inventory.csv'))})[0] == 200
+        st3, h3, c = s.request('GET', q)
+        assert h3['x-panocarbon-cache'] == 'miss' and c == a, h3
+        assert s.request('GET', q)[1]['x-panocarbon-cache'] == 'hit'
+        # and so does another process writing to it
+        subprocess.run([BIN, 'inventory', 'calc', 'examples/inventory.csv', '--db', s.db, '--format', 'json'],
+                       cwd=REPO, check=True, capture_output=True, env=ENV)
+        assert s.request('GET', q)[1]['x-panocarbon-cache'] == 'miss'
+        # what logs runs, writes files or draws random numbers is never kept
+        for _ in range(2):
+            assert 'x-panocarbon-cache' not in s.request('GET', '/api/db/info')[1]
 
 
 @test
