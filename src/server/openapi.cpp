@@ -143,6 +143,7 @@ json openapi_document() {
   paths["/api/files/{run}/{name}"]["get"]["responses"].update(error_responses());
 
   for (const auto& c : describe_capabilities()) {
+    if (c.value("local_only", false)) continue;  // not served (Capability::local_only)
     const std::string name = c["name"];
     const json& in = c["input_schema"];
     json query = json::array();

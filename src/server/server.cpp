@@ -137,6 +137,11 @@ class TooLarge : public Error {
  public:
   explicit TooLarge(std::string message) : Error(ErrorCategory::InvalidInput, std::move(message)) {}
 };
+// A capability that runs only on the user's own machine (Capability::local_only): 403.
+class ForbiddenCapability : public Error {
+ public:
+  explicit ForbiddenCapability(std::string message) : Error(ErrorCategory::InvalidInput, std::move(message)) {}
+};
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& j) {
   res.status = status;
@@ -325,7 +330,9 @@ class Server {
     db_ = fs::absolute(o_.db.empty() ? Store::default_path() : o_.db);
     files_ = fs::absolute(o_.files.empty() ? db_.parent_path() / "panocarbon-server" : o_.files);
     web_ = fs::absolute(o_.web.empty() ? default_web_dir() : o_.web);
-    for (const auto& c : capabilities()) by_path_[endpoint_of(c.name)] = &c;
+    // A local-only capability (data fetch: it reaches other hosts and writes into the user's folders) is neither
+    // listed nor run: its endpoint answers 403 and says to run it from the command line.
+    for (const auto& c : capabilities()) (c.local_only ? local_only_ : by_path_)[endpoint_of(c.name)] = &c;
   }
 
   int run() {
@@ -384,6 +391,7 @@ class Server {
   fs::path db_, files_, web_;
   httplib::Server svr_;
   std::map<std::string, const Capability*> by_path_;
+  std::map<std::string, const Capability*> local_only_;  // endpoints that answer 403 (Capability::local_only)
   std::mutex jobs_m_;
   std::condition_variable jobs_cv_;
   std::map<std::string, std::shared_ptr<Job>> jobs_;
@@ -652,6 +660,8 @@ class Server {
       f();
     } catch (const TooLarge& e) {
       send_error(res, e, 413);
+    } catch (const ForbiddenCapability& e) {
+      send_error(res, e, 403);
     } catch (const Error& e) {
       send_error(res, e);
     } catch (const std::exception& e) {
@@ -662,6 +672,11 @@ class Server {
   const Capability& capability_at(const std::string& path) const {
     const auto it = by_path_.find(path);
     if (it != by_path_.end()) return *it->second;
+    if (const auto lo = local_only_.find(path); lo != local_only_.end())
+      throw ForbiddenCapability(fmt::format(
+          "`{0}` is not served over HTTP: it reaches other hosts and writes into your folders; run it on your own "
+          "machine: panocarbon {0} --help",
+          lo->second->name));
     std::vector<std::string> paths;
     for (const auto& [p, c] : by_path_) paths.push_back(p);
     const auto near = nearest(path, paths);
@@ -787,7 +802,12 @@ class Server {
       send_json(res, 200, {{"status", "ok"}, {"version", version()}, {"database", db_.string()}});
     });
     svr_.Get("/api/capabilities", [this](const httplib::Request&, httplib::Response& res) {
-      guarded(res, [&] { send_json(res, 200, describe_capabilities()); });
+      guarded(res, [&] {
+        nlohmann::json served = nlohmann::json::array();
+        for (auto& c : describe_capabilities())
+          if (!c.value("local_only", false)) served.push_back(std::move(c));
+        send_json(res, 200, served);
+      });
     });
     svr_.Get("/api/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
       guarded(res, [&] { send_json(res, 200, openapi_document()); });

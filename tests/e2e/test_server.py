@@ -139,10 +139,14 @@ def health_capabilities_and_openapi(tmp):
         caps = s.json('GET', '/api/capabilities')
         cli = json.loads(subprocess.run([BIN, 'capabilities', '--format', 'json'], capture_output=True,
                                         check=True).stdout)
-        assert [c['name'] for c in caps] == [c['name'] for c in cli], 'the API lists the registry'
+        assert [c['name'] for c in caps] == [c['name'] for c in cli if not c['local_only']], 'the API lists the registry'
+        assert 'data fetch' in [c['name'] for c in cli] and 'data fetch' not in [c['name'] for c in caps]
         doc = s.json('GET', '/api/openapi.json')
         assert doc['openapi'] == '3.1.0'
+        assert '/api/data/fetch' not in doc['paths'], 'a local-only capability has no endpoint'
         for c in cli:
+            if c['local_only']:
+                continue
             path = '/api/' + c['name'].replace(' ', '/')
             assert set(doc['paths'][path]) == {'get', 'post'}, path
             assert doc['paths'][path]['post']['requestBody']['content']['application/json']['schema']['properties'] \
@@ -266,9 +270,11 @@ def errors_name_the_field(tmp):
         for path in ('/etc/passwd', 'examples/inventory.csv', '../shared/data', 'upload:../../etc'):
             e = err('POST', '/api/inventory/calc', {'file': path})
             assert e['field'] == 'file' and 'upload' in e['message'] and 'POST /api/uploads' in e['message'], e
-        if 'data fetch' in [c['name'] for c in s.json('GET', '/api/capabilities')]:
-            e = err('POST', '/api/data/fetch', {'source': 'gcb', 'dest': '/tmp/elsewhere', 'dry-run': True})
-            assert e['field'] == 'dest' and 'upload' in e['message'], e
+        # data fetch is local only (it reaches other hosts, e.g. any --mirror, and writes into folders): 403, nothing run
+        for method in ('GET', 'POST'):
+            e = err(method, '/api/data/fetch', {'source': 'gcb', 'mirror': 'http://127.0.0.1:9', 'dry-run': True},
+                    status=403)
+            assert 'not served over HTTP' in e['message'] and 'panocarbon data fetch' in e['message'], e
         e = err('POST', '/api/inventory/calc', {'file': 'upload:' + '0' * 32}, status=404)
         assert e['field'] == 'file' and 'not an upload' in e['message'], e
         e = err('POST', '/api/inventory/calc', {})
