@@ -153,6 +153,7 @@ std::vector<Table> build_years(const std::vector<Found>& years, const BuildOptio
   ro.threads = o.threads;
   ro.progress = o.progress;
   ro.label = "years";
+  ro.unit = "years";
   ro.chunk = 1;
   struct YearWorker : parallel::Worker {
     const std::vector<Found>* years;

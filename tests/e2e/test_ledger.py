@@ -72,6 +72,12 @@ def default_dataset_loads_without_shared(tmp):
     assert len([p for p in d['partners'] if p['source'] == 'wiod2013-co2/2009']) == 10  # top 10 kept
     assert d['sectors'] and d['sectors'][16]['sector'] == 'c17', d['sectors'][16]
     assert d['sectors'][16]['sector_name'] == 'Electricity, Gas and Water Supply'
+    # --default loads the same, without any file
+    db2 = os.path.join(tmp, 'd.db')
+    run(['ledger', 'build', '--default'], db2, cwd=tmp)
+    for args in (['--all', '--year', '2009'], ['--country', 'DEU']):
+        a = run(['account', *args, '--format', 'csv'], db).stdout
+        assert a == run(['account', *args, '--format', 'csv'], db2).stdout, args
     # the embedded copy is what `ledger export` writes from an empty database
     out = os.path.join(tmp, 'embedded')
     p = run(['ledger', 'export', '--out', out, '--format', 'json'], os.path.join(tmp, 'empty.db'))
@@ -87,7 +93,9 @@ def default_dataset_loads_without_shared(tmp):
 def account_needs_country_or_all_and_names_what_is_held(tmp):
     db = os.path.join(tmp, 'l.db')
     p = run(['account', '--country', 'CHN'], db, expect=3)
-    assert 'holds no ledger' in p.stderr and 'ledger build data/ledger' in p.stderr, p.stderr
+    assert 'holds no ledger' in p.stderr and 'ledger build --default' in p.stderr, p.stderr
+    p = run(['ledger', 'build'], db, expect=2)
+    assert "field 'path'" in p.stderr and '--default' in p.stderr, p.stderr
     run(['ledger', 'build', 'data/ledger'], db)
     p = run(['account'], db, expect=2)
     assert "field 'country'" in p.stderr and '--all' in p.stderr, p.stderr
