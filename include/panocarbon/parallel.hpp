@@ -54,6 +54,7 @@ struct RunOptions {
   int threads = 0;        // 0 = thread_count(0)
   bool progress = false;  // a progress bar with draws/s on stderr (rank 0 only)
   std::string label = "draws";
+  std::string unit = "draws";  // of the progress bar's rate (draws/s, years/s)
   size_t chunk = 0;       // draws per chunk a thread takes (0 = automatic)
 };
 

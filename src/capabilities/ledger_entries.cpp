@@ -28,7 +28,7 @@ std::string csv_num(double v) { return std::isnan(v) ? std::string() : fmt::form
 nlohmann::json text_or_null(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
 
 const char* kNoLedger =
-    "the database holds no ledger; build one: `panocarbon ledger build data/ledger` (the embedded default: GCB 2019 "
+    "the database holds no ledger; build one: `panocarbon ledger build --default` (the embedded default: GCB 2019 "
     "and WIOD 2000-2010 national accounts) or `panocarbon ledger build ../shared/data/mrio/wiod2013-co2 "
     "../shared/data/national/gcb2019` (the full tables)";
 
@@ -100,7 +100,8 @@ Capability build_capability() {
           "WIOD 2013 with the JRC CO2 account: production = pymrio D_pba_reg, consumption = D_cba_reg, both with "
           "F_Y; imports, exports, net transfer = consumption - production; bilateral partners; sectors), a Global "
           "Carbon Budget 2019 national folder (territorial, consumption-based and transfers, MtC x 44/12), or a "
-          "ledger folder written by `ledger export` (data/ledger, the embedded default). Every value in Mt CO2; "
+          "ledger folder written by `ledger export` (data/ledger); --default loads the embedded default dataset without "
+          "any file. Every value in Mt CO2; "
           "per capita in t CO2 per person (World Bank population). Years run in parallel on threads and MPI ranks "
           "(rank 0 stores) with identical numbers; --draws N adds 2.5-97.5 % ranges from the MRIO Monte Carlo.",
           object_schema({{"sources", array_of(object_schema(
@@ -111,11 +112,17 @@ Capability build_capability() {
                                           {"partners", integer_schema()}, {"sectors", integer_schema()}}))},
                          {"stored", {{"type", "boolean"}}},
                          {"database", nullable(string_schema())}}),
-          {"data/ledger"},
+          {"--default"},
           true, false,
           [](Context& ctx, const Params& p) {
             std::vector<ledger::Found> found;
-            for (const auto& v : p.strs("path")) {
+            const bool with_default = p.flag("default");
+            if (!with_default && (!p.has("path") || p.strs("path").empty()))
+              throw Error(ErrorCategory::InvalidInput,
+                          "give the folders to build (ledger build PATH...), or --default for the embedded default "
+                          "dataset",
+                          {{}, 0, 0, "path"});
+            for (const auto& v : p.has("path") ? p.strs("path") : std::vector<std::string>{}) {
               const auto where = ctx.locate_input ? ctx.locate_input("path", v) : std::filesystem::path(v);
               ctx.add_input({{"option", "path"}, {"path", v}});
               for (auto& f : ledger::scan(where)) found.push_back(std::move(f));
@@ -128,6 +135,13 @@ Capability build_capability() {
             o.gcb_from_year = static_cast<int>(p.integer("from-year"));
             auto run = std::make_shared<BuildRun>();
             run->tables = ledger::build(found, o);
+            if (with_default) {
+              const auto population = ledger::load_population();
+              for (auto& t : ledger::read_export(ledger::embedded_default(), "<embedded>/ledger")) {
+                ledger::add_per_capita(t, population);
+                run->tables.push_back(std::move(t));
+              }
+            }
             if (ctx.has_store() && parallel::is_root()) {
               Store& st = ctx.store();
               const size_t from_paths = run->tables.size();

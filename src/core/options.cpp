@@ -468,8 +468,11 @@ std::vector<CommandSpec> build_specs() {
                                     "folder wiod2013-co2 holding 2000 ... 2010), one year folder, a GCB 2019 national "
                                     "folder, or a ledger folder (data/ledger); several may be given");
           o.multiple = true;
+          o.required = false;
           return o;
         }(),
+        opt("default", T::Bool, "Also load the embedded default dataset (GCB 2019 from 1990 and the WIOD 2000-2010 "
+                                "national accounts, compiled into panocarbon: no files needed)", "false"),
         bounded(opt("threads", T::Int, "Threads: years in parallel, or the draws of each year with --draws "
                                        "(0 = all cores)", "0"), 0, 1024),
         bounded(opt("draws", T::Int, "Monte Carlo draws per MRIO year for the ranges (2.5 and 97.5 %); 0 = none",

@@ -142,6 +142,46 @@ void check_same_shape(const MrioSystem& a, const MrioSystem& b, const std::strin
                 {where});
 }
 
+// The years of one dataset in parallel over threads and ranks: the first year gives the labels (every year must
+// have the same), each year is one "draw" whose numbers come back flattened.
+std::vector<Table> build_years(const std::vector<Found>& years, const BuildOptions& o) {
+  const MrioYear first = read_year(years.front(), 1);
+  Table shape = mrio_table(first.system, accounts_of(first), first.co2, years.front().year);
+  const size_t outputs = flatten(shape).size();
+  parallel::RunOptions ro;
+  ro.draws = years.size();
+  ro.threads = o.threads;
+  ro.progress = o.progress;
+  ro.label = "years";
+  ro.unit = "years";
+  ro.chunk = 1;
+  struct YearWorker : parallel::Worker {
+    const std::vector<Found>* years;
+    const MrioSystem* first;
+    void run(uint64_t k, double* out) override {
+      const Found& f = (*years)[k];
+      const MrioYear y = read_year(f, 1);
+      check_same_shape(*first, y.system, f.path.string(), (*years)[0].path.string());
+      const auto v = flatten(mrio_table(y.system, accounts_of(y), y.co2, f.year));
+      std::copy(v.begin(), v.end(), out);
+    }
+  };
+  const parallel::Draws d = parallel::run_draws(outputs, ro, [&] {
+    auto w = std::make_unique<YearWorker>();
+    w->years = &years;
+    w->first = &first.system;
+    return w;
+  });
+  std::vector<Table> tables;
+  for (size_t k = 0; k < years.size(); ++k) {
+    Table t = shape;
+    relabel_year(t, years[k].year);
+    unflatten(t, &d.values[k * outputs]);
+    tables.push_back(finish_mrio(std::move(t), years[k], first.system));
+  }
+  return tables;
+}
+
 }  // namespace
 
 std::vector<Found> scan(const fs::path& path) {
@@ -195,41 +235,21 @@ std::vector<Table> build(const std::vector<Found>& found, const BuildOptions& o)
   std::sort(years.begin(), years.end(), [](const Found& a, const Found& b) {
     return a.dataset != b.dataset ? a.dataset < b.dataset : a.year < b.year;
   });
+  // a year named twice (its dataset folder and the year folder itself) is built once
+  years.erase(std::unique(years.begin(), years.end(),
+                          [](const Found& a, const Found& b) { return a.dataset == b.dataset && a.year == b.year; }),
+              years.end());
   if (!years.empty()) {
     BlasThreads one_blas;
     if (o.draws == 0) {
-      // Years in parallel: the first year gives the labels (every year must have the same).
-      const MrioYear first = read_year(years.front(), 1);
-      Table shape = mrio_table(first.system, accounts_of(first), first.co2, years.front().year);
-      const size_t outputs = flatten(shape).size();
-      parallel::RunOptions ro;
-      ro.draws = years.size();
-      ro.threads = o.threads;
-      ro.progress = o.progress;
-      ro.label = "years";
-      ro.chunk = 1;
-      struct YearWorker : parallel::Worker {
-        const std::vector<Found>* years;
-        const MrioSystem* first;
-        void run(uint64_t k, double* out) override {
-          const Found& f = (*years)[k];
-          const MrioYear y = read_year(f, 1);
-          check_same_shape(*first, y.system, f.path.string(), (*years)[0].path.string());
-          const auto v = flatten(mrio_table(y.system, accounts_of(y), y.co2, f.year));
-          std::copy(v.begin(), v.end(), out);
-        }
-      };
-      const parallel::Draws d = parallel::run_draws(outputs, ro, [&] {
-        auto w = std::make_unique<YearWorker>();
-        w->years = &years;
-        w->first = &first.system;
-        return w;
-      });
-      for (size_t k = 0; k < years.size(); ++k) {
-        Table t = shape;
-        relabel_year(t, years[k].year);
-        unflatten(t, &d.values[k * outputs]);
-        tables.push_back(finish_mrio(std::move(t), years[k], first.system));
+      // The years of each dataset in parallel (one run_draws per dataset, whose years share their labels).
+      for (size_t g0 = 0; g0 < years.size();) {
+        size_t g1 = g0;
+        while (g1 < years.size() && years[g1].dataset == years[g0].dataset) ++g1;
+        const std::vector<Found> group(years.begin() + static_cast<std::ptrdiff_t>(g0),
+                                       years.begin() + static_cast<std::ptrdiff_t>(g1));
+        for (auto& t : build_years(group, o)) tables.push_back(std::move(t));
+        g0 = g1;
       }
     } else {
       // Year by year, the draws of each in parallel (threads and ranks): lower and upper = 2.5 and 97.5 %.

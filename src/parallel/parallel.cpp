@@ -122,7 +122,7 @@ Draws run_draws(size_t outputs, const RunOptions& options, const WorkerFactory& 
   std::exception_ptr error;
   std::mutex error_mutex;
   const auto t0 = std::chrono::steady_clock::now();
-  Progress progress(options.label, count, options.progress && g_rank == 0, "draws", 1.0);
+  Progress progress(options.label, count, options.progress && g_rank == 0, options.unit, 1.0);
   auto body = [&] {
     try {
       auto worker = factory();

@@ -72,6 +72,12 @@ def default_dataset_loads_without_shared(tmp):
     assert len([p for p in d['partners'] if p['source'] == 'wiod2013-co2/2009']) == 10  # top 10 kept
     assert d['sectors'] and d['sectors'][16]['sector'] == 'c17', d['sectors'][16]
     assert d['sectors'][16]['sector_name'] == 'Electricity, Gas and Water Supply'
+    # --default loads the same, without any file
+    db2 = os.path.join(tmp, 'd.db')
+    run(['ledger', 'build', '--default'], db2, cwd=tmp)
+    for args in (['--all', '--year', '2009'], ['--country', 'DEU']):
+        a = run(['account', *args, '--format', 'csv'], db).stdout
+        assert a == run(['account', *args, '--format', 'csv'], db2).stdout, args
     # the embedded copy is what `ledger export` writes from an empty database
     out = os.path.join(tmp, 'embedded')
     p = run(['ledger', 'export', '--out', out, '--format', 'json'], os.path.join(tmp, 'empty.db'))
@@ -87,7 +93,9 @@ def default_dataset_loads_without_shared(tmp):
 def account_needs_country_or_all_and_names_what_is_held(tmp):
     db = os.path.join(tmp, 'l.db')
     p = run(['account', '--country', 'CHN'], db, expect=3)
-    assert 'holds no ledger' in p.stderr and 'ledger build data/ledger' in p.stderr, p.stderr
+    assert 'holds no ledger' in p.stderr and 'ledger build --default' in p.stderr, p.stderr
+    p = run(['ledger', 'build'], db, expect=2)
+    assert "field 'path'" in p.stderr and '--default' in p.stderr, p.stderr
     run(['ledger', 'build', 'data/ledger'], db)
     p = run(['account'], db, expect=2)
     assert "field 'country'" in p.stderr and '--all' in p.stderr, p.stderr
@@ -340,6 +348,29 @@ def identities_hold_for_every_year(tmp):
         close(sum(s['consumption'] for s in one['sectors']), v[('JPN', year, 'consumption')]['value'], 1e-9, 'sectors')
 
 
+@test
+def two_mrio_datasets_of_other_shapes_build_in_one_call(tmp):
+    # WIOD 2009 with the EU countries merged into one region (mrio aggregate), beside the 41 regions of WIOD
+    eu = 'AUT BEL BGR CYP CZE DEU DNK ESP EST FIN FRA GBR GRC HUN IRL ITA LTU LUX LVA MLT NLD POL PRT ROM SVK SVN SWE'
+    other = 'AUS BRA CAN CHN IDN IND JPN KOR MEX RUS TUR TWN USA RoW'
+    conc = os.path.join(tmp, 'regions.csv')
+    with open(conc, 'w') as f:
+        f.write('from,to\n' + ''.join(f'{r},EUR\n' for r in eu.split()) + ''.join(f'{r},{r}\n' for r in other.split()))
+    db = os.path.join(tmp, 'l.db')
+    run(['mrio', 'aggregate', os.path.join(WIOD, '2009'), '--regions', conc, '--out', os.path.join(tmp, 'wiod-eu', '2009')],
+        db)
+    out = json.loads(run(['ledger', 'build', WIOD, os.path.join(tmp, 'wiod-eu'), os.path.join(WIOD, '2009'),
+                          '--format', 'json'], db).stdout)
+    names = [s['source'] for s in out['sources']]
+    assert names.count('wiod2013-co2/2009') == 1 and 'wiod-eu/2009' in names, names
+    d = account(db, '--all', '--year', '2009', '--indicator', 'production')
+    full = {r['country']: r['value'] for r in d['rows'] if r['source'] == 'wiod2013-co2/2009'}
+    agg = {r['country']: r['value'] for r in d['rows'] if r['source'] == 'wiod-eu/2009'}
+    assert len(agg) == 15, sorted(agg)
+    close(agg['EUR'], sum(full[r] for r in eu.split()), 1e-9, 'EU production (F and F_Y summed)')
+    close(sum(agg.values()), sum(full.values()), 1e-9, 'world production')
+
+
 def dump(db):
     c = sqlite3.connect(db)
     q = {t: c.execute(f'SELECT s.source, t.* FROM {t} t JOIN ledger_sources s ON s.id = t.source_id '
@@ -409,7 +440,7 @@ def the_default_dataset_is_what_the_script_regenerates(tmp):
                                           'scripts/make-default-ledger.sh')
 
 
-SHARED_TESTS = {'wiod_accounts_match_numpy_from_the_raw_files', 'gcb_rows_are_the_raw_csv_times_44_over_12',
+SHARED_TESTS = {'wiod_accounts_match_numpy_from_the_raw_files', 'two_mrio_datasets_of_other_shapes_build_in_one_call', 'gcb_rows_are_the_raw_csv_times_44_over_12',
                 'identities_hold_for_every_year', 'threads_1_and_2_store_identical_numbers_and_a_rebuild_replaces',
                 'monte_carlo_ranges_are_stored_and_repeatable', 'the_default_dataset_is_what_the_script_regenerates'}
 

@@ -67,6 +67,19 @@ def ranks_and_threads_store_the_same_numbers(tmp):
 
 
 @test
+def monte_carlo_ranges_are_the_same_on_any_ranks(tmp):
+    args = ['ledger', 'build', os.path.join(WIOD, '2009'), '--draws', '16', '--seed', '5']
+    ref = os.path.join(tmp, 'plain.db')
+    plain(args, ref, 1)
+    want = strip(dump(ref))
+    assert any(r[7] is not None for r in want['ledger_values']), 'no ranges stored'
+    for k, t in [(2, 1), (3, 2)]:
+        db = os.path.join(tmp, f'mpi{k}-{t}.db')
+        mpirun(k, args, db, threads=t)
+        assert strip(dump(db)) == want, f'mpirun -np {k} --threads {t}: other ranges'
+
+
+@test
 def a_bad_folder_stops_every_rank_with_one_message(tmp):
     empty = os.path.join(tmp, 'nothing')
     os.makedirs(empty)
