@@ -85,9 +85,12 @@ Co2Stressor find_co2(const MrioSystem& system, const std::string& where);
 
 // The regional ledger of one MRIO year from its accounts (compute_accounts with the CO2 stressor; F_Y in
 // production and consumption), in Mt CO2: values (production, consumption, imports, exports, net_transfer),
-// partners (from the bilateral matrix) and sectors. Regions are kept as labelled (WIOD: ISO alpha-3 and RoW).
+// partners (from the bilateral matrix) and sectors. Regions are ISO alpha-3 (iso_region: WIOD's ROM is ROU) or RoW.
 // The table's source, dataset and version are left to the caller.
 Table mrio_table(const MrioSystem& system, const MrioAccounts& accounts, const Co2Stressor& co2, int year);
+// The ISO 3166-1 alpha-3 code of an MRIO region as the ledger stores it: WIOD's ROM (Romania's code before 2002)
+// is ROU; other codes pass unchanged (RoW stays RoW).
+std::string iso_region(const std::string& region);
 
 // The WIOD 2013 industry (c1 .. c35) of a sector label ("E" -> {"c17", "Electricity, Gas and Water Supply"});
 // other labels are returned as they are.

@@ -11,7 +11,6 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <regex>
 
 #include "panocarbon/error.hpp"
 #include "core/embedded.hpp"
@@ -69,10 +68,42 @@ std::string fill(std::string s, const FetchOptions& o, const fs::path& file = {}
   return s;
 }
 
+// (No std::regex in this file: GCC 12 warns inside <regex> under the sanitizers, which stops that build.)
+bool is_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `key` matches a catalogue pattern: "{year}" stands for four digits (put in *year), "{system}" for ixi
+// or pxp, every other character for itself.
+bool match_pattern(std::string_view pattern, std::string_view key, int* year) {
+  size_t i = 0, k = 0;
+  while (i < pattern.size()) {
+    if (pattern.substr(i, 6) == "{year}") {
+      if (k + 4 > key.size() || !std::all_of(key.begin() + static_cast<std::ptrdiff_t>(k),
+                                             key.begin() + static_cast<std::ptrdiff_t>(k + 4), is_digit))
+        return false;
+      *year = std::stoi(std::string(key.substr(k, 4)));
+      i += 6;
+      k += 4;
+    } else if (pattern.substr(i, 8) == "{system}") {
+      const auto sys = key.substr(k, 3);
+      if (sys != "ixi" && sys != "pxp") return false;
+      i += 8;
+      k += 3;
+    } else {
+      if (k >= key.size() || key[k] != pattern[i]) return false;
+      ++i;
+      ++k;
+    }
+  }
+  return k == key.size();
+}
+
 // A file name from the catalogue or a publisher's record: a plain name, never a path.
 std::string safe_name(const std::string& name, const std::string& where) {
-  static const std::regex ok(R"([A-Za-z0-9][A-Za-z0-9._-]{0,200})");
-  if (!std::regex_match(name, ok) || name.find("..") != std::string::npos)
+  const bool ok = !name.empty() && name.size() <= 201 && is_alnum(name[0]) &&
+                  std::all_of(name.begin(), name.end(),
+                              [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; });
+  if (!ok || name.find("..") != std::string::npos)
     throw Error(ErrorCategory::Data,
                 fmt::format("the file name '{}' is not a plain file name (letters, digits, '.', '_', '-'); nothing "
                             "was written",
@@ -196,14 +227,10 @@ std::vector<Planned> plan_zenodo(const nlohmann::json& src, const FetchOptions& 
   }
   if (record.contains("doi") && record["doi"].is_string()) rep.landing = "https://doi.org/" + record["doi"].get<std::string>();
   // The years the record has, for messages.
-  const std::regex pat(replace_all(replace_all(std::regex_replace(pattern, std::regex(R"([.])"), R"(\.)"), "{year}",
-                                               R"((\d{4}))"),
-                                   "{system}", R"((ixi|pxp))"));
   std::vector<int> years;
   for (const auto& f : files) {
-    std::smatch m;
-    const std::string key = opt_text(f, "key");
-    if (std::regex_match(key, m, pat)) years.push_back(std::stoi(m[1]));
+    int y = 0;
+    if (match_pattern(pattern, opt_text(f, "key"), &y)) years.push_back(y);
   }
   std::sort(years.begin(), years.end());
   years.erase(std::unique(years.begin(), years.end()), years.end());
@@ -313,7 +340,14 @@ void extract_year(const fs::path& zip_path, int year, const fs::path& target, co
                             "or {}",
                             err, by_hand_hint(url)),
                 ErrorContext{zip_path.string()});
-  const std::regex want(fmt::format(R"((?:ICIO\d{{4}}_)?{}(?:_SML)?\.csv)", year), std::regex::icase);
+  // The year's member, case aside: [ICIOdddd_]YEAR[_SML].csv
+  const auto wanted = [&](std::string b) {
+    std::transform(b.begin(), b.end(), b.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
+    if (b.size() > 9 && b.compare(0, 4, "icio") == 0 && std::all_of(b.begin() + 4, b.begin() + 8, is_digit) && b[8] == '_')
+      b = b.substr(9);
+    const std::string y = std::to_string(year);
+    return b == y + ".csv" || b == y + "_sml.csv";
+  };
   const zip_int64_t n = zip_get_num_entries(z.get(), 0);
   zip_int64_t found = -1;
   std::vector<std::string> names;
@@ -323,7 +357,7 @@ void extract_year(const fs::path& zip_path, int year, const fs::path& target, co
     std::string s(nm);
     if (names.size() < 12) names.push_back(s);
     const auto base = s.substr(s.find_last_of('/') == std::string::npos ? 0 : s.find_last_of('/') + 1);
-    if (std::regex_match(base, want)) found = i;
+    if (wanted(base)) found = i;
   }
   if (found < 0)
     throw Error(ErrorCategory::Data,

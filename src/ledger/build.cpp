@@ -91,10 +91,18 @@ MrioAccounts accounts_of(const MrioYear& y) {
   return compute_accounts(y.system, o);
 }
 
-Table finish_mrio(Table t, const Found& f, const MrioSystem& s) {
+// `name` is the system's name (pymrio metadata); `first_year`, when not 0, the year it was read for: years
+// computed in parallel share the first year's system, whose name ("WIOD 2013 release 2000 with ...") then
+// gets this year's number.
+Table finish_mrio(Table t, const Found& f, const MrioSystem& s, int first_year = 0) {
   t.source = fmt::format("{}/{}", f.dataset, f.year);
   t.dataset = f.dataset;
   t.version = s.name.empty() ? f.dataset : s.name;
+  if (first_year != 0 && first_year != f.year) {
+    const std::string y0 = std::to_string(first_year);
+    if (const size_t at = t.version.find(y0); at != std::string::npos)
+      t.version.replace(at, y0.size(), std::to_string(f.year));
+  }
   t.citation = mrio_citation(f.dataset);
   t.path = f.path.string();
   return t;
@@ -177,7 +185,7 @@ std::vector<Table> build_years(const std::vector<Found>& years, const BuildOptio
     Table t = shape;
     relabel_year(t, years[k].year);
     unflatten(t, &d.values[k * outputs]);
-    tables.push_back(finish_mrio(std::move(t), years[k], first.system));
+    tables.push_back(finish_mrio(std::move(t), years[k], first.system, years[0].year));
   }
   return tables;
 }
@@ -269,7 +277,7 @@ std::vector<Table> build(const std::vector<Found>& found, const BuildOptions& o)
         const size_t nr = y.system.n_regions();
         for (auto& v : t.values) {
           size_t r = 0;
-          while (r < nr && y.system.regions[r] != v.country) ++r;
+          while (r < nr && iso_region(y.system.regions[r]) != v.country) ++r;
           for (size_t a = 0; a < kMrioMcAccounts.size(); ++a)
             if (r < nr && v.indicator == kMrioMcAccounts[a]) {
               v.lower = regions[r][a].summary.p2_5 * y.co2.to_mt;

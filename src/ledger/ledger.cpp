@@ -102,6 +102,8 @@ std::pair<std::string, std::string> wiod_sector(const std::string& label) {
   return {label, label};
 }
 
+std::string iso_region(const std::string& region) { return region == "ROM" ? "ROU" : region; }
+
 Table mrio_table(const MrioSystem& s, const MrioAccounts& accounts, const Co2Stressor& co2, int year) {
   if (accounts.stressors.size() != 1)
     throw Error(ErrorCategory::Internal, fmt::format("the ledger expects the accounts of one stressor, not {}",
@@ -112,7 +114,7 @@ Table mrio_table(const MrioSystem& s, const MrioAccounts& accounts, const Co2Str
   Table t;
   for (size_t r = 0; r < nr; ++r) {
     const RegionAccount& a = st.regions[r];
-    const std::string& c = s.regions[r];
+    const std::string c = iso_region(s.regions[r]);
     auto add = [&](const char* indicator, double v) {
       Value row;
       row.country = c;
@@ -133,7 +135,8 @@ Table mrio_table(const MrioSystem& s, const MrioAccounts& accounts, const Co2Str
   for (size_t r = 0; r < nr; ++r)
     for (size_t q = 0; q < nr; ++q) {
       if (q == r) continue;
-      t.partners.push_back({s.regions[r], year, s.regions[q], st.bilateral(r, q) * f, st.bilateral(q, r) * f});
+      t.partners.push_back({iso_region(s.regions[r]), year, iso_region(s.regions[q]), st.bilateral(r, q) * f,
+                            st.bilateral(q, r) * f});
     }
   // Sectors: production by industry (F), consumption by product (sum over origins of M_i y_i,r), and F_Y.
   const MrioExtension& ext = s.extensions[co2.extension];
@@ -147,10 +150,10 @@ Table mrio_table(const MrioSystem& s, const MrioAccounts& accounts, const Co2Str
     }
     for (size_t j = 0; j < ns; ++j) {
       auto [code, name] = wiod_sector(s.sectors[j]);
-      t.sectors.push_back({s.regions[r], year, code, name, ext.F(co2.row, r * ns + j) * f, cons[j] * f});
+      t.sectors.push_back({iso_region(s.regions[r]), year, code, name, ext.F(co2.row, r * ns + j) * f, cons[j] * f});
     }
     const double fy = st.regions[r].direct_fd * f;
-    t.sectors.push_back({s.regions[r], year, "FY", "Final demand, direct emissions (households' own fuel use)", fy, fy});
+    t.sectors.push_back({iso_region(s.regions[r]), year, "FY", "Final demand, direct emissions (households' own fuel use)", fy, fy});
   }
   return t;
 }
