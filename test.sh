@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Command 2: installs what is missing, builds with warnings as errors, and runs every test tier:
-#   1. unit, golden and CLI tests (ctest) on the test build (build/)
-#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
-#   3. a benchmark smoke run that checks its answers (numbers are not judged here), MPI scaling included
+#   1. unit, golden, CLI and HTTP API tests (ctest) on the test build (build/), the web app built from its npm
+#      packages (web/dist) and driven in Debian's headless Chromium against the real server
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), the web tests aside
+#   3. a benchmark smoke run that checks its answers (numbers are not judged here), MPI scaling and the
+#      server under load (wrk) included
 #   4. coverage-guided fuzzing of every reader (libFuzzer, ASan, UBSan), one target per format, for
 #      PANOCARBON_FUZZ_SECONDS (90) in all
 # Set PANOCARBON_SKIP_ASAN=1 or PANOCARBON_FUZZ_SECONDS=0 to skip tiers 2 or 4 locally.
