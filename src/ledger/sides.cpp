@@ -55,8 +55,9 @@ Table natural_table(int64_t run_id, const std::string& command, const std::vecto
   }
   for (auto& [key, rs] : monthly)
     if (!annual.count(key)) annual[key] = std::move(rs);
-  for (const auto& [key, rs] : annual) {
-    const natural::NaturalAccount a = natural::natural_account(rs, set);
+  for (const auto& entry : annual) {  // no structured binding: clang 14 cannot capture one in the lambda below
+    const auto& key = entry.first;
+    const natural::NaturalAccount a = natural::natural_account(entry.second, set);
     auto add = [&](const char* indicator, const natural::AccountSum& s, const char* what) {
       Value v;
       v.country = key.first;
