@@ -78,4 +78,17 @@ Draws run_draws(size_t outputs, const RunOptions& options, const WorkerFactory& 
 // `given` is false when the user gave none.
 uint64_t choose_seed(bool given, uint64_t value);
 
+// OpenBLAS on one thread while our own threads (draws, years) call LAPACK each, restored when the scope ends
+// (or throws): no oversubscription, and the same bits whatever the number of threads.
+class OneBlasThread {
+ public:
+  OneBlasThread();
+  ~OneBlasThread();
+  OneBlasThread(const OneBlasThread&) = delete;
+  OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+ private:
+  int saved_;
+};
+
 }  // namespace panocarbon::parallel

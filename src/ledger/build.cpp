@@ -15,11 +15,6 @@
 #include "panocarbon/parallel.hpp"
 #include "panocarbon/provenance.hpp"
 
-extern "C" {
-int openblas_get_num_threads(void);
-void openblas_set_num_threads(int);
-}
-
 namespace panocarbon::ledger {
 
 namespace fs = std::filesystem;
@@ -49,16 +44,6 @@ std::string dataset_of(const fs::path& year_folder) {
   const std::string d = fs::absolute(year_folder).lexically_normal().parent_path().filename().string();
   return d.empty() ? std::string("mrio") : d;
 }
-
-// OpenBLAS on one thread while the years (or draws) run on ours: no oversubscription, and the same bits
-// whatever the number of threads.
-struct BlasThreads {
-  int saved;
-  BlasThreads() : saved(openblas_get_num_threads()) { openblas_set_num_threads(1); }
-  ~BlasThreads() { openblas_set_num_threads(saved); }
-  BlasThreads(const BlasThreads&) = delete;
-  BlasThreads& operator=(const BlasThreads&) = delete;
-};
 
 std::string mrio_citation(const std::string& dataset) {
   if (dataset.rfind("wiod", 0) == 0)
@@ -248,7 +233,7 @@ std::vector<Table> build(const std::vector<Found>& found, const BuildOptions& o)
                           [](const Found& a, const Found& b) { return a.dataset == b.dataset && a.year == b.year; }),
               years.end());
   if (!years.empty()) {
-    BlasThreads one_blas;
+    parallel::OneBlasThread one_blas;
     if (o.draws == 0) {
       // The years of each dataset in parallel (one run_draws per dataset, whose years share their labels).
       for (size_t g0 = 0; g0 < years.size();) {

@@ -29,9 +29,6 @@
 #include "panocarbon/units.hpp"
 
 extern "C" {
-// OpenBLAS: the draws call LAPACK from several threads at once, each on one BLAS thread.
-int openblas_get_num_threads(void);
-void openblas_set_num_threads(int);
 void dgemm_(const char* ta, const char* tb, const int* m, const int* n, const int* k, const double* alpha,
             const double* a, const int* lda, const double* b, const int* ldb, const double* beta, double* c,
             const int* ldc);
@@ -507,14 +504,6 @@ void check_rse(double v, const char* name) {
                 {{}, 0, 0, name});
 }
 
-// Restores OpenBLAS's thread count when the draws end (or throw).
-struct BlasThreads {
-  int saved;
-  BlasThreads() : saved(openblas_get_num_threads()) { openblas_set_num_threads(1); }
-  ~BlasThreads() { openblas_set_num_threads(saved); }
-  BlasThreads(const BlasThreads&) = delete;
-  BlasThreads& operator=(const BlasThreads&) = delete;
-};
 
 }  // namespace
 
@@ -627,7 +616,7 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
 
   parallel::Draws draws;
   {
-    BlasThreads one;
+    parallel::OneBlasThread one;  // the draws call LAPACK from several threads at once
     bool refactorise = o.solve == MrioMonteCarloOptions::Solve::Factorise;
     if (o.solve == MrioMonteCarloOptions::Solve::Auto && method == linalg::Method::Dense) {
       // Flops of one draw: refine = (iterations + 1) x (LU solves + residual) of R columns; factorise =

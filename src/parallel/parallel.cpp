@@ -19,7 +19,16 @@
 #include "core/progress.hpp"
 #include "panocarbon/error.hpp"
 
+extern "C" {
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
+}
+
 namespace panocarbon::parallel {
+
+OneBlasThread::OneBlasThread() : saved_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
+OneBlasThread::~OneBlasThread() { openblas_set_num_threads(saved_); }
+
 
 namespace {
 int g_rank = 0, g_size = 1;
