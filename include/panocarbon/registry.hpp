@@ -109,6 +109,11 @@ struct Capability {
 const std::vector<Capability>& capabilities();
 const Capability& capability(std::string_view name);  // Error{NotFound} with the nearest names
 
+// The capability's name as a tool of MCP and of a language model: words joined by '_' ("lca_calc",
+// "natural_fire_tier1"), and back (nullptr when no capability has that tool name).
+std::string tool_name(const Capability& c);
+const Capability* capability_by_tool(std::string_view tool);
+
 // Runs one capability: starts the run in the run log
 // (inputs, parameters with the seed, version), calls run(), stores the summary and finishes the run as ok,
 // or as failed with the message when it throws (then rethrows). The one place where runs are logged. A

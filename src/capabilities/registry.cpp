@@ -487,18 +487,26 @@ nlohmann::json integer_schema(const char* d) { return typed("integer", d); }
 nlohmann::json nullable(nlohmann::json s) { return {{"anyOf", {std::move(s), {{"type", "null"}}}}}; }
 }  // namespace registry
 
+std::string tool_name(const Capability& c) {
+  std::string t = c.name;
+  for (auto& ch : t)
+    if (ch == ' ' || ch == '-') ch = '_';
+  return t;
+}
+
+const Capability* capability_by_tool(std::string_view tool) {
+  for (const auto& c : capabilities())
+    if (tool_name(c) == tool) return &c;
+  return nullptr;
+}
+
 nlohmann::json describe_capabilities() {
   auto a = nlohmann::json::array();
   for (const auto& c : capabilities()) {
     nlohmann::json fe = nlohmann::json::array();
     for (const auto& o : frontend_options(c)) fe.push_back(o.name);
     a.push_back({{"name", c.name},
-                 {"tool", [&] {
-                    std::string t = c.name;
-                    for (auto& ch : t)
-                      if (ch == ' ' || ch == '-') ch = '_';
-                    return t;
-                  }()},
+                 {"tool", tool_name(c)},
                  {"domain", to_string(c.domain)},
                  {"summary", c.spec().summary},
                  {"description", c.description},

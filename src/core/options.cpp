@@ -686,7 +686,40 @@ const std::vector<CommandSpec>& frontend_commands() {
     add("jobs", T::Int, "Jobs (long calculations) run at the same time; more wait queued", "2", 1, 64);
     add("max-body", T::Int, "Largest request body in bytes, uploads apart (larger: 413)", "1048576", 1024, 1e9);
     add("max-upload", T::Int, "Largest upload in bytes (larger: 413)", "268435456", 1024, 1e11);
-    return std::vector<CommandSpec>{serve};
+    // `chat`: the conversational layer (src/agents, docs/chat.md); `mcp`: the Model Context Protocol over
+    // standard input and output (src/mcp, docs/mcp.md).
+    CommandSpec chat{"chat",
+                     "Ask a question in English or Chinese; five specialist agents answer from the registry's tools, "
+                     "citing every result (no question: an interactive session)",
+                     {}};
+    CommandSpec mcp{"mcp", "Serve every capability as Model Context Protocol tools over standard input and output", {}};
+    auto add_to = [](CommandSpec& spec, std::string name, OptionType type, std::string desc,
+                     std::optional<std::string> def, bool positional = false) {
+      OptionSpec o;
+      o.name = std::move(name);
+      o.type = type;
+      o.description = std::move(desc);
+      o.default_value = std::move(def);
+      o.positional = positional;
+      spec.options.push_back(std::move(o));
+    };
+    add_to(chat, "question", T::String, "The question (none: an interactive session with history)", std::nullopt, true);
+    add_to(chat, "model-url", T::String,
+           "Base URL of an OpenAI-compatible chat-completions server with tool calling (llama-server, vLLM, "
+           "Ollama); default: $PANOCARBON_MODEL_URL, else none (the deterministic planner)",
+           std::nullopt);
+    add_to(chat, "model", T::String, "Model name sent to that server; default: $PANOCARBON_MODEL", std::nullopt);
+    add_to(chat, "data", T::Path,
+           "Folder of datasets the agents may use (mrio/, lca/, natural/, national/ as in the shared data); "
+           "default: $PANOCARBON_DATA",
+           std::nullopt);
+    add_to(chat, "db", T::Path,
+           "SQLite database file (default: $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db)", std::nullopt);
+    add_to(chat, "format", T::Choice, "text, or json: one object {answer, plan, results, citations}", "text");
+    chat.options.back().choices = {"text", "json"};
+    add_to(mcp, "db", T::Path,
+           "SQLite database file (default: $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db)", std::nullopt);
+    return std::vector<CommandSpec>{serve, chat, mcp};
   }();
   return specs;
 }
