@@ -174,6 +174,13 @@ Reply parse_stream(const std::string& body) {
   return r;
 }
 
+// A body of server-sent events sent without their Content-Type: its first line is a field or a comment.
+bool looks_like_events(const std::string& t) {
+  for (const char* p : {"data:", "event:", "id:", "retry:", ":"})
+    if (t.rfind(p, 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string completions_url(const std::string& base) {
@@ -194,7 +201,7 @@ std::string completions_url(const std::string& base) {
 Reply parse_reply(const std::string& body, const std::string& content_type) {
   const std::string t = trim(body);
   if (t.empty()) throw Error(ErrorCategory::Data, "the model server answered an empty body");
-  if (to_lower(content_type).find("text/event-stream") != std::string::npos || t.rfind("data:", 0) == 0)
+  if (to_lower(content_type).find("text/event-stream") != std::string::npos || looks_like_events(t))
     return parse_stream(body);
   const nlohmann::json j = parse_object(t, "answer");
   if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].empty())

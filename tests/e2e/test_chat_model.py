@@ -312,5 +312,35 @@ def question_back_without_tools(tmp):
     assert out['clarify'] == script[0]['reply']['content'], out
 
 
+@test
+def the_scripted_server_catches_a_wrong_client(tmp):
+    """The checks can fail: a client with the wrong model, key, stream flag, tools, prompt, ids and result."""
+    import urllib.request
+    tools = [{'type': 'function', 'function': {'name': 'db_repair', 'description': '',
+                                               'parameters': {'type': 'object', 'properties': {'x': {'type': 'nonsense'}}}}}]
+    sysmsg = {'role': 'system', 'content': 'hello'}
+
+    def post(url, msgs):
+        body = json.dumps({'model': 'other', 'stream': False, 'tools': tools, 'messages': msgs}).encode()
+        req = urllib.request.Request(url + '/v1/chat/completions', body,
+                                     {'Content-Type': 'application/json', 'Authorization': 'Bearer nope'})
+        return urllib.request.urlopen(req, timeout=30).read()
+
+    script = [{'reply': {'tool_calls': [{'id': 'A', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+              {'expect': {'results': [{'result': {'a': 1}}]}, 'reply': {'content': 'x'}}]
+    with ScriptedServer(script, key='k', question='q') as s:
+        post(s.url, [sysmsg, {'role': 'user', 'content': 'q2'}])
+        post(s.url, [sysmsg, {'role': 'user', 'content': 'q'},
+                     {'role': 'assistant', 'content': None,
+                      'tool_calls': [{'id': 'B', 'type': 'function', 'function': {'name': 'gwp_list', 'arguments': {}}}]},
+                     {'role': 'tool', 'tool_call_id': 'B', 'content': json.dumps({'citation': 1, 'result': {'a': 2}})}])
+    found = '\n'.join(s.failures)
+    for says in ["Authorization 'Bearer nope'", "model 'other'", '"stream" is not true', 'tool_choice None',
+                 "system tool 'db_repair' is offered", 'not a valid JSON Schema', 'lacks the rule',
+                 "does not name the agent 'trade'", "the question 'q' is not among", 'sent back as dict',
+                 "the call 'A' (gwp_list) is not in the messages sent back", "result differs from the CLI's"]:
+        assert says in found, f'the scripted server did not report {says!r}:\n{found}'
+
+
 if __name__ == '__main__':
     harness.run_all('panocarbon-chat-model-')
