@@ -21,8 +21,6 @@ namespace {
 constexpr size_t kMaxAnswerBytes = size_t{32} << 20;  // a chat-completions answer larger than this is refused
 constexpr size_t kMaxToolChars = 12000;               // a tool result larger than this is clipped for the model
 
-const char* kFallback = "the deterministic planner answers instead";
-
 std::string system_prompt() {
   std::string s =
       "You are the conversational front of panocarbon, an open-source carbon accounting system: national "
@@ -133,8 +131,8 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
     char* end = nullptr;
     const long t = std::strtol(env, &end, 10);
     if (*end != '\0' || t < 1 || t > 86400) {
-      warnings.push_back(fmt::format("PANOCARBON_MODEL_TIMEOUT='{}' is not a number of seconds from 1 to 86400; {}",
-                                     clip_input(env), kFallback));
+      warnings.push_back(fmt::format("PANOCARBON_MODEL_TIMEOUT='{}' is not a number of seconds from 1 to 86400",
+                                     clip_input(env)));
       return std::nullopt;
     }
     s.timeout_s = static_cast<int>(t);
@@ -144,7 +142,7 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
     s.url = protocol::completions_url(options.model.url);
     s.tools = protocol::tools();
   } catch (const Error& e) {
-    warnings.push_back(fmt::format("{}; {}", e.message(), kFallback));
+    warnings.push_back(e.message());
     return std::nullopt;
   }
 
@@ -168,14 +166,14 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
     try {
       reply = send(s, messages);
     } catch (const Error& e) {
-      warnings.push_back(fmt::format("{} could not be used: {}; {}", who, e.message(), kFallback));
+      warnings.push_back(fmt::format("{} could not be used: {}", who, e.message()));
       return std::nullopt;
     }
 
     if (!reply.calls.empty()) {
       if (tool_rounds >= max_rounds) {
-        warnings.push_back(fmt::format("{} still called tools after {} rounds (the most allowed); {}", who,
-                                       max_rounds, kFallback));
+        warnings.push_back(fmt::format("{} still called tools after {} rounds (the most allowed)", who,
+                                       max_rounds));
         return std::nullopt;
       }
       ++tool_rounds;
@@ -240,6 +238,7 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
             nlohmann::json cite = sr.citation.is_object() ? sr.citation : nlohmann::json::object();
             if (!cite.contains("capability")) cite["capability"] = cap->name;
             if (!cite.contains("run_id")) cite["run_id"] = sr.run_id;
+            cite["n"] = answer.citations.size() + 1;
             answer.citations.push_back(cite);
             std::string note;
             content = {{"tool", c.name},
@@ -260,8 +259,8 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
 
     // A final answer: every number must come from a tool result.
     if (reply.content.find_first_not_of(" \t\r\n") == std::string::npos) {
-      warnings.push_back(fmt::format("{} gave neither an answer nor a tool call (finish reason: {}); {}", who,
-                                     reply.finish_reason.empty() ? "none" : reply.finish_reason, kFallback));
+      warnings.push_back(fmt::format("{} gave neither an answer nor a tool call (finish reason: {})", who,
+                                     reply.finish_reason.empty() ? "none" : reply.finish_reason));
       return std::nullopt;
     }
     const auto bad = unsupported_numbers(reply.content, question, answer.results);
@@ -274,8 +273,8 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
     }
     if (retried) {
       warnings.push_back(fmt::format("{}'s answer held numbers that no tool result gave ({}) again after it was asked "
-                                     "to correct them; {}",
-                                     who, join(bad), kFallback));
+                                     "to correct them",
+                                     who, join(bad)));
       return std::nullopt;
     }
     retried = true;

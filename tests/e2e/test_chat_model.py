@@ -81,7 +81,7 @@ def fell_back(out, *says):
     text = ' | '.join(out.get('warnings', []))
     for s in says:
         assert s in text, f'the warnings do not say {s!r}: {text}'
-    assert 'deterministic planner answers instead' in text, text
+    assert 'the deterministic planner answered instead of the model' in text, text
 
 
 def fmt(x):
