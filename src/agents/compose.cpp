@@ -125,11 +125,14 @@ struct Shown {
   double scale = 1;
   std::string unit;
 };
-Shown shown_unit(const std::string& unit) {
-  std::string u = unit;
-  if (u.rfind("kt", 0) == 0) return {1e-3, "Mt" + u.substr(2)};
-  if (u.rfind("t ", 0) == 0 || u == "t") return {1e-6, "Mt" + u.substr(1)};
-  return {1, u};
+Shown shown_unit(const std::string& unit, const std::string& stressor = {}) {
+  const std::string u = unit;
+  Shown s{1, u};
+  if (u.rfind("kt", 0) == 0) s = {1e-3, fmt::format("Mt{}", u.substr(2))};
+  else if (u.rfind("t ", 0) == 0 || u == "t") s = {1e-6, fmt::format("Mt{}", u.substr(1))};
+  // "kt" of the stressor CO2: "Mt CO2"
+  if ((s.unit == "Mt" || s.unit == "t" || s.unit == "kt") && !stressor.empty()) s.unit = fmt::format("{} {}", s.unit, stressor);
+  return s;
 }
 std::string scaled(const json& v, double scale) {
   return v.is_number() ? format_number(v.get<double>() * scale) : std::string("?");
@@ -144,7 +147,7 @@ void write_mrio_montecarlo(Writer& w, const Plan& plan, const std::vector<StepRe
   for (const auto& st : res.value("stressors", json::array())) {
     for (const auto& reg : st.value("regions", json::array())) {
       if (str(reg, "region") != region) continue;
-      const Shown u = shown_unit(str(st, "unit"));
+      const Shown u = shown_unit(str(st, "unit"), str(st, "stressor"));
       std::vector<std::string> parts;
       for (const char* account : {"production", "consumption", "exports", "imports"}) {
         if (!reg.contains(account)) continue;
@@ -197,14 +200,15 @@ void write_trade_uncertainty(Writer& w, const Plan& plan, const std::vector<Step
   }
   if (!exports || !(*exports)["value"].is_number()) return;
   const json* mc_region = nullptr;
-  std::string unit;
+  std::string unit, stressor;
   for (const auto& st : member(mc->result, "stressors")) {
     for (const auto& reg : member(st, "regions"))
-      if (str(reg, "region") == region && reg.contains("exports")) mc_region = &reg, unit = str(st, "unit");
+      if (str(reg, "region") == region && reg.contains("exports"))
+        mc_region = &reg, unit = str(st, "unit"), stressor = str(st, "stressor");
     if (mc_region) break;
   }
   if (!mc_region) return;
-  const Shown u = shown_unit(unit);
+  const Shown u = shown_unit(unit, stressor);
   const json& mce = (*mc_region)["exports"];
   // production: the ledger's row when the account step asked for it, else the Monte Carlo's deterministic value
   // (the same WIOD table without perturbation)
