@@ -278,7 +278,8 @@ const Words kBudget = {"carbon budget", "global carbon budget", "budget imbalanc
                        "碳收支", "碳预算", "全球碳计划", "大气增长"};
 const Words kNaturalSources = {"natural source", "natural emission", "自然源", "天然源", "自然排放"};
 const Words kMethane = {"methane", "ch4", "wetland*", "termite*", "甲烷", "湿地"};
-const Words kFire = {"fire*", "wildfire*", "burning", "burned", "burnt", "火灾", "野火", "林火", "火烧", "燃烧"};
+const Words kFire = {"fire", "fires", "wildfire", "wildfires", "burned area", "area burned", "火灾", "野火", "林火",
+                     "火烧", "过火"};
 const Words kForest = {"forest*", "afolu", "森林", "林地"};
 const Words kNatural = {"natural", "自然", "天然"};
 const Words kFactor = {"emission factor", "emissions factor", "factor", "排放因子", "排放系数", "因子"};
@@ -393,7 +394,9 @@ std::string trim(std::string s) {
 // The English product words of an LCA question: after "footprint of", "emissions of producing", ... up to "in",
 // "from", "and", punctuation; articles, "producing" and trailing "production" dropped.
 std::string english_product(const std::string& lower) {
-  static const Words markers = {"carbon footprint of", "carbon footprint for", "footprint of", "footprint for",
+  static const Words markers = {"emission factors of", "emission factor of", "emission factors for",
+                                "emission factor for", "factors of", "factor of", "factors for", "factor for",
+                                "carbon footprint of", "carbon footprint for", "footprint of", "footprint for",
                                 "life cycle impact of", "life cycle emissions of", "life-cycle emissions of",
                                 "life cycle assessment of", "life cycle assessment for", "lca of", "lca for",
                                 "impact of", "impacts of", "emissions of", "emissions from", "gwp of", "co2e of",
@@ -409,37 +412,42 @@ std::string english_product(const std::string& lower) {
     }
   }
   if (start == std::string::npos) return {};
-  std::string rest = lower.substr(start);
-  static const std::vector<std::string> stops = {" in ",    " from ",  " using ", " with ",   " according ",
-                                                 " and ",   " per ",   " under ", " based ",  " by ",
-                                                 " at ",    " within ", " for ",  " its ",    " what ",
-                                                 " how ",   " is ",    " was ",   " are ",    " that ",
-                                                 " when ",  " if ",    " as ",    " via ",    " over "};
-  rest = " " + rest + " ";
-  size_t cut = rest.size();
-  for (const auto& s : stops) cut = std::min(cut, rest.find(s, 1));
-  for (size_t i = 0; i < cut; ++i) {
-    const char c = rest[i];
-    if (c == '?' || c == ',' || c == ';' || c == '!' || c == '(' || c == ':' || static_cast<unsigned char>(c) >= 0x80 ||
-        (c == '.' && (i + 1 >= rest.size() || rest[i + 1] == ' '))) {
-      cut = i;
-      break;
-    }
-  }
+  static const std::set<std::string, std::less<>> lead = {"of", "a", "an", "the", "one", "some", "producing",
+                                                          "making", "manufacturing", "for", "to", "product", "in"};
+  static const std::set<std::string, std::less<>> tail = {"production", "manufacturing", "manufacture", "produced",
+                                                          "made", "product", "products", "the", "combustion",
+                                                          "burning", "use"};
+  static const std::set<std::string, std::less<>> stops = {"in",   "from", "using", "with", "according", "and",
+                                                           "per",  "under", "based", "by",  "at",        "within",
+                                                           "for",  "its",  "what",  "how",  "is",        "was",
+                                                           "are",  "that", "when",  "if",   "as",        "via",
+                                                           "over", "do",   "does",  "please"};
+  // words up to a stop word or punctuation, after the leading articles and prepositions
   std::vector<std::string> words;
   std::string w;
-  for (size_t i = 0; i <= cut && i < rest.size(); ++i) {
-    if (i == cut || rest[i] == ' ') {
-      if (!w.empty()) words.push_back(w);
-      w.clear();
+  bool leading = true;
+  for (size_t i = start; i <= lower.size(); ++i) {
+    const char c = i < lower.size() ? lower[i] : ' ';
+    const bool punct = c == '?' || c == ',' || c == ';' || c == '!' || c == '(' || c == ':' ||
+                       static_cast<unsigned char>(c) >= 0x80 ||
+                       (c == '.' && (i + 1 >= lower.size() || lower[i + 1] == ' '));
+    if (c == ' ' || punct) {
+      if (!w.empty()) {
+        if (leading && lead.count(w)) {
+          w.clear();
+          if (punct) break;
+          continue;
+        }
+        if (stops.count(w)) break;
+        leading = false;
+        words.push_back(w);
+        w.clear();
+      }
+      if (punct) break;
     } else {
-      w.push_back(rest[i]);
+      w.push_back(c);
     }
   }
-  static const std::set<std::string, std::less<>> lead = {"of", "a", "an", "the", "one", "some", "producing",
-                                                          "making", "manufacturing", "for", "to", "product"};
-  static const std::set<std::string, std::less<>> tail = {"production", "manufacturing", "manufacture", "produced",
-                                                          "made", "product", "products", "the"};
   while (!words.empty() && lead.count(words.front())) words.erase(words.begin());
   while (!words.empty() && tail.count(words.back())) words.pop_back();
   std::string out;
