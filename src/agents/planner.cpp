@@ -1015,7 +1015,7 @@ struct Planner {
     const std::string db = lca_database();
     if (db.empty()) return;
     plan.slots["database"] = db;
-    const size_t search = add("lca search", {{"query", r.query}, {"database", db}, {"limit", 5}},
+    const size_t search = add("lca search", {{"query", r.query}, {"database", db}, {"kind", "process"}, {"limit", 5}},
                               lang(fmt::format("find the process of '{}' in {}", r.query, db),
                                    fmt::format("在 {} 中查找\"{}\"的过程", db, r.query)));
     if (plan.intent == "lca.search" || plan.intent == "lca.study") return;
