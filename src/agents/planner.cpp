@@ -194,6 +194,7 @@ struct Lang {
 struct Recognised {
   bool zh = false;
   std::vector<std::string> countries;   // ISO3, in the order of the question
+  bool bilateral = false;               // exports from the first country to the second (or imports from it)
   std::string unknown_place;            // words that look like a country name but name none
   bool world = false;                   // "world", "global", 全球, 世界
   std::vector<int> years;
@@ -229,6 +230,7 @@ struct Recognised {
     return production || consumption || imports || exports || net_transfer || per_capita || partners || sectors ||
            ledger_info;
   }
+  bool flows() const { return imports || exports; }
   bool natural_cue() const { return sink || ocean || land || budget || natural_sources || methane || fire || forest; }
   bool lca_cue() const { return footprint || lca || study || search || contributions || databases; }
   bool process_cue() const {
@@ -267,22 +269,24 @@ const Words kStudy = {"footprint study", "study", "iso 14067", "pcf", "碳足迹
                       "碳足迹报告"};
 const Words kSearch = {"search", "look up", "find process", "find the process", "which process", "搜索", "查找",
                        "检索", "哪些过程", "找一下"};
-const Words kContributions = {"contribut*", "hotspot", "hot spot", "breakdown", "贡献", "热点"};
+const Words kContributions = {"contribut*", "dominate*", "hotspot*", "hot spot*", "breakdown", "贡献", "热点",
+                               "主要来源"};
 const Words kDatabases = {"which databases", "what databases", "databases are", "databases do", "list databases",
                           "lca databases", "哪些数据库", "什么数据库", "数据库列表", "有哪些lca数据库"};
-const Words kSink = {"carbon sink", "sinks", "sink", "removals", "removal", "absorb*", "uptake", "碳汇", "吸收",
-                     "汇"};
+const Words kSink = {"carbon sink", "sinks", "sink", "removals", "removal", "absorb*", "uptake", "碳汇", "吸收"};
 const Words kOcean = {"ocean sink", "ocean", "海洋"};
 const Words kLand = {"land sink", "terrestrial sink", "land-use change", "land use change", "陆地", "土地利用"};
 const Words kBudget = {"carbon budget", "global carbon budget", "budget imbalance", "atmospheric growth", "gcb",
                        "碳收支", "碳预算", "全球碳计划", "大气增长"};
 const Words kNaturalSources = {"natural source", "natural emission", "自然源", "天然源", "自然排放"};
 const Words kMethane = {"methane", "ch4", "wetland*", "termite*", "甲烷", "湿地"};
-const Words kFire = {"fire*", "wildfire*", "burning", "burned", "burnt", "火灾", "野火", "林火", "火烧", "燃烧"};
+const Words kFire = {"fire", "fires", "wildfire", "wildfires", "burned area", "area burned", "火灾", "野火", "林火",
+                     "火烧", "过火"};
 const Words kForest = {"forest*", "afolu", "森林", "林地"};
 const Words kNatural = {"natural", "自然", "天然"};
-const Words kFactor = {"emission factor", "emissions factor", "factor", "排放因子", "排放系数", "因子"};
-const Words kGwp = {"global warming potential", "gwp", "全球增温潜势", "全球变暖潜势", "全球变暖潜能", "增温潜势",
+const Words kFactor = {"emission factors", "emission factor", "emissions factors", "emissions factor", "factors",
+                       "factor", "排放因子", "排放系数", "因子"};
+const Words kGwp = {"global warming potential", "gwp*", "全球增温潜势", "全球变暖潜势", "全球变暖潜能", "增温潜势",
                     "gwp值"};
 const Words kInventory = {"inventory", "inventories", "ipcc category", "ipcc categories", "清单", "ipcc类别",
                           "ipcc 类别", "类别"};
@@ -294,10 +298,11 @@ const Words kHelp = {"what can you", "what do you", "help", "what questions", "�
 const Words kUncertainty = {"uncertain*", "confidence", "95%", "95 %", "95 per cent", "95 percent", "range",
                             "error bar", "monte carlo", "percentile", "how sure", "how reliable", "不确定",
                             "置信", "区间", "误差", "蒙特卡洛", "蒙特卡罗", "可靠"};
-const Words kSensitivity = {"sensitivity", "sensitive", "sobol", "morris", "敏感性", "灵敏度", "敏感"};
+const Words kSensitivity = {"sensitivity", "sensitive", "sobol", "morris", "matter most", "most influential",
+                             "most important parameter*", "敏感性", "灵敏度", "敏感", "关键参数", "最重要的参数"};
 const Words kTrend = {"trend", "over time", "every year", "each year", "time series", "history", "趋势", "历年",
                       "每年", "变化", "历史", "逐年"};
-const Words kRangeJoin = {"-", "to", "until", "through", "and", "~", "到", "至", "—"};
+const Words kRangeJoin = {"-", "to", "until", "through", "and", "~", "到", "至"};
 const Words kSince = {"since", "自", "以来"};
 const Words kWorld = {"the world", "world", "global", "globally", "全球", "世界"};
 
@@ -393,7 +398,9 @@ std::string trim(std::string s) {
 // The English product words of an LCA question: after "footprint of", "emissions of producing", ... up to "in",
 // "from", "and", punctuation; articles, "producing" and trailing "production" dropped.
 std::string english_product(const std::string& lower) {
-  static const Words markers = {"carbon footprint of", "carbon footprint for", "footprint of", "footprint for",
+  static const Words markers = {"emission factors of", "emission factor of", "emission factors for",
+                                "emission factor for", "factors of", "factor of", "factors for", "factor for",
+                                "carbon footprint of", "carbon footprint for", "footprint of", "footprint for",
                                 "life cycle impact of", "life cycle emissions of", "life-cycle emissions of",
                                 "life cycle assessment of", "life cycle assessment for", "lca of", "lca for",
                                 "impact of", "impacts of", "emissions of", "emissions from", "gwp of", "co2e of",
@@ -409,37 +416,42 @@ std::string english_product(const std::string& lower) {
     }
   }
   if (start == std::string::npos) return {};
-  std::string rest = lower.substr(start);
-  static const std::vector<std::string> stops = {" in ",    " from ",  " using ", " with ",   " according ",
-                                                 " and ",   " per ",   " under ", " based ",  " by ",
-                                                 " at ",    " within ", " for ",  " its ",    " what ",
-                                                 " how ",   " is ",    " was ",   " are ",    " that ",
-                                                 " when ",  " if ",    " as ",    " via ",    " over "};
-  rest = " " + rest + " ";
-  size_t cut = rest.size();
-  for (const auto& s : stops) cut = std::min(cut, rest.find(s, 1));
-  for (size_t i = 0; i < cut; ++i) {
-    const char c = rest[i];
-    if (c == '?' || c == ',' || c == ';' || c == '!' || c == '(' || c == ':' || static_cast<unsigned char>(c) >= 0x80 ||
-        (c == '.' && (i + 1 >= rest.size() || rest[i + 1] == ' '))) {
-      cut = i;
-      break;
-    }
-  }
+  static const std::set<std::string, std::less<>> lead = {"of", "a", "an", "the", "one", "some", "producing",
+                                                          "making", "manufacturing", "for", "to", "product", "in"};
+  static const std::set<std::string, std::less<>> tail = {"production", "manufacturing", "manufacture", "produced",
+                                                          "made", "product", "products", "the", "combustion",
+                                                          "burning", "use"};
+  static const std::set<std::string, std::less<>> stops = {"in",   "from", "using", "with", "according", "and",
+                                                           "per",  "under", "based", "by",  "at",        "within",
+                                                           "for",  "its",  "what",  "how",  "is",        "was",
+                                                           "are",  "that", "when",  "if",   "as",        "via",
+                                                           "over", "do",   "does",  "please"};
+  // words up to a stop word or punctuation, after the leading articles and prepositions
   std::vector<std::string> words;
   std::string w;
-  for (size_t i = 0; i <= cut && i < rest.size(); ++i) {
-    if (i == cut || rest[i] == ' ') {
-      if (!w.empty()) words.push_back(w);
-      w.clear();
+  bool leading = true;
+  for (size_t i = start; i <= lower.size(); ++i) {
+    const char c = i < lower.size() ? lower[i] : ' ';
+    const bool punct = c == '?' || c == ',' || c == ';' || c == '!' || c == '(' || c == ':' ||
+                       static_cast<unsigned char>(c) >= 0x80 ||
+                       (c == '.' && (i + 1 >= lower.size() || lower[i + 1] == ' '));
+    if (c == ' ' || punct) {
+      if (!w.empty()) {
+        if (leading && lead.count(w)) {
+          w.clear();
+          if (punct) break;
+          continue;
+        }
+        if (stops.count(w)) break;
+        leading = false;
+        words.push_back(w);
+        w.clear();
+      }
+      if (punct) break;
     } else {
-      w.push_back(rest[i]);
+      w.push_back(c);
     }
   }
-  static const std::set<std::string, std::less<>> lead = {"of", "a", "an", "the", "one", "some", "producing",
-                                                          "making", "manufacturing", "for", "to", "product"};
-  static const std::set<std::string, std::less<>> tail = {"production", "manufacturing", "manufacture", "produced",
-                                                          "made", "product", "products", "the"};
   while (!words.empty() && lead.count(words.front())) words.erase(words.begin());
   while (!words.empty() && tail.count(words.back())) words.pop_back();
   std::string out;
@@ -462,7 +474,7 @@ std::string chinese_product(const std::string& lower) {
   }
   std::string s = lower.substr(b, p - b);
   static const std::vector<std::string> drop = {"做一个", "做一份", "请计算", "计算", "一个", "关于", "请", "求",
-                                                "中", "里", "在", "的", "是", "了", "做"};
+                                                "中", "里", "在", "的", "是", "了", "做", "年", "用"};
   bool again = true;
   while (again) {
     again = false;
@@ -557,6 +569,8 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
     }
     for (const auto& j : kRangeJoin)
       if (b == j) r.range = true;
+    // "2000 and 2010" is two years; "between 2000 and 2010" a span
+    if (b == "and" && L.rfind("between", years[0].pos) == std::string::npos) r.range = false;
     if (r.range && r.years[1] < r.years[0]) std::swap(r.years[0], r.years[1]);
     if (r.range) r.years.resize(2);
   }
@@ -565,9 +579,16 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
   r.trend = has_any(L, kTrend);
 
   // countries (after the databases: 美国生命周期清单 is USLCI, not the USA)
-  for (const auto& c : detail::Countries::get().find(t)) {
+  const auto mentions = detail::Countries::get().find(t);
+  for (const auto& c : mentions) {
     if (std::find(r.countries.begin(), r.countries.end(), c.code) == r.countries.end()) r.countries.push_back(c.code);
     t.claim(c.pos, c.len);
+  }
+  // "China's exports to the USA", "US imports from China", 中国向美国出口: a trade partner of the first
+  if (r.countries.size() == 2 && mentions.size() == 2) {
+    const std::string between = L.substr(mentions[0].pos + mentions[0].len,
+                                         mentions[1].pos - mentions[0].pos - mentions[0].len);
+    r.bilateral = has_any(between, {"to", "from", "into", "向", "对", "从", "到", "自"});
   }
   r.world = has_any(L, kWorld);
 
@@ -662,7 +683,7 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
         while (e < t.text.size() && detail::is_word_byte(t.text[e])) ++e;
         const std::string w = t.text.substr(s, e - s);
         if (w.size() >= 3 && w[0] >= 'A' && w[0] <= 'Z' && L.compare(s, e - s, detail::ascii_lower(w)) == 0 &&
-            !has_any(detail::ascii_lower(w), {"co2", "ipcc", "gcb", "wiod", "mrio", "lca", "gwp", "portland"}))
+            !has_any(detail::ascii_lower(w), {"co2", "ipcc", "gcb", "wiod", "mrio", "lca", "gwp"}))
           r.unknown_place = w;
       }
     }
@@ -779,7 +800,7 @@ struct Planner {
       if (s.size() == 1 && (s.count("production") || s.count("consumption"))) return *s.begin() + "_per_capita";
       return {};
     }
-    if (r.partners) {
+    if (r.partners || (r.bilateral && r.flows() && !r.net_transfer)) {
       intent = "trade.partners";
       return {};
     }
@@ -805,6 +826,11 @@ struct Planner {
     if (!ind.empty()) plan.slots["indicator"] = ind;
     std::vector<std::string> countries = r.countries;
     if (countries.empty() && r.world && !all) countries.push_back("World");
+    if (plan.intent == "trade.partners" && r.bilateral) {
+      // the first country's ledger lists its partners: the second is one of them
+      plan.slots["partner"] = countries[1];
+      countries.resize(1);
+    }
     if (!all && countries.empty()) {
       if (!r.unknown_place.empty()) return unknown_country();
       return ask("country", lang("Which country? Give its name or ISO code (e.g. China or CHN).",
@@ -989,7 +1015,7 @@ struct Planner {
     const std::string db = lca_database();
     if (db.empty()) return;
     plan.slots["database"] = db;
-    const size_t search = add("lca search", {{"query", r.query}, {"database", db}, {"limit", 5}},
+    const size_t search = add("lca search", {{"query", r.query}, {"database", db}, {"kind", "process"}, {"limit", 5}},
                               lang(fmt::format("find the process of '{}' in {}", r.query, db),
                                    fmt::format("在 {} 中查找\"{}\"的过程", db, r.query)));
     if (plan.intent == "lca.search" || plan.intent == "lca.study") return;
@@ -1230,12 +1256,13 @@ struct Planner {
     }
     if (r.databases) return lca();
     const bool country_footprint = r.footprint && (!r.countries.empty() || r.world) && !r.amount &&
-                                   r.database.empty() && r.query.empty() && r.untranslated.empty() && !r.study;
+                                   r.database.empty() && r.query.empty() && !r.study;
     if (country_footprint) {
       r.consumption = true;  // a country's carbon footprint is its consumption-based account
       r.footprint = false;
     }
-    if (r.study || ((r.footprint || r.lca || r.contributions) && !country_footprint) ||
+    if (r.study || ((r.footprint || r.lca) && !country_footprint) ||
+        (r.contributions && (!r.database.empty() || r.amount) && r.countries.empty()) ||
         (r.search && (!r.database.empty() || !r.query.empty())))
       return lca();
     if (r.fire || r.methane || r.natural_sources || r.budget || r.ocean ||
@@ -1254,17 +1281,85 @@ struct Planner {
 
 }  // namespace
 
+namespace {
+
+// A reply laid over the question it answers: the countries, years, database, amount, file and GWP set it names
+// replace those of the question; uncertainty and sensitivity add; after "which product?" it is the product.
+void apply_reply(Recognised& merged, const std::string& reply, const Knowledge& k, const std::string& awaiting) {
+  const Recognised x = recognise(reply, k);
+  if (!x.countries.empty()) {
+    merged.countries = x.countries;
+    merged.unknown_place.clear();
+  }
+  if (!x.years.empty()) {
+    merged.years = x.years;
+    merged.range = x.range;
+    merged.since = x.since;
+  }
+  if (!x.database.empty()) {
+    merged.database = x.database;
+    merged.database_stored = x.database_stored;
+  }
+  if (x.amount) merged.amount = x.amount;
+  if (!x.file.empty()) merged.file = x.file;
+  if (!x.gwp.empty()) merged.gwp = x.gwp;
+  merged.uncertainty = merged.uncertainty || x.uncertainty;
+  merged.sensitivity = merged.sensitivity || x.sensitivity;
+  if (awaiting != "product") return;
+  Text t(reply);
+  std::string q, p;
+  for (const auto& term : detail::find_terms(t.lower)) {
+    if (q.find(term.en) == std::string::npos) q += (q.empty() ? "" : " ") + term.en;
+    p += term.zh;
+  }
+  if (q.empty() && detail::has_cjk(t.text)) {
+    std::string words = trim(t.text);
+    while (!words.empty() && (words.back() == '?' || words.back() == '.' || words.back() == '!')) words.pop_back();
+    merged.untranslated = words;
+    merged.query.clear();
+    merged.product.clear();
+    return;
+  }
+  if (q.empty()) {
+    q = trim(t.lower);
+    while (!q.empty() && (q.back() == '?' || q.back() == '.' || q.back() == '!')) q.pop_back();
+    for (const char* lead : {"a ", "an ", "the ", "of ", "one "})
+      if (q.rfind(lead, 0) == 0) q = q.substr(std::string_view(lead).size());
+    p = q;
+  }
+  if (!q.empty()) {
+    merged.query = q;
+    merged.product = p;
+    merged.untranslated.clear();
+  }
+}
+
+Planner route(const Recognised& r, const Knowledge& k, bool zh) {
+  Planner p{k, r, Lang{zh}, Plan{}};
+  p.r.zh = zh;
+  p.plan.language = zh ? "zh" : "en";
+  p.route();
+  return p;
+}
+
+std::string awaiting_of(const Plan& p) {
+  const auto it = p.slots.find("awaiting");
+  return it != p.slots.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 Plan plan_question(const std::string& question, const Knowledge& k, const std::vector<Turn>& history) {
   std::string base = question;
   std::vector<std::string> replies;
   Recognised r = recognise(question, k);
   bool zh = r.zh;
   // A reply to a question back, or a follow-up ("and how uncertain is that?", "what about 2010?"): the question it
-  // belongs to is planned again with what the reply adds.
-  if (!history.empty() && !r.has_cue() && !r.help) {
+  // belongs to is planned again with every reply since laid over it in order.
+  if (!history.empty() && !r.has_cue()) {
     const Turn& prev = history.back();
     const json& s = prev.plan.slots;
-    if (prev.plan.intent != "unknown" && prev.plan.intent != "help") {
+    if (prev.plan.intent != "unknown" && prev.plan.intent != "help" && !prev.plan.intent.empty()) {
       base = s.contains("context") && s["context"].is_string() ? s["context"].get<std::string>() : prev.question;
       if (s.contains("replies") && s["replies"].is_array())
         for (const auto& x : s["replies"])
@@ -1272,60 +1367,15 @@ Plan plan_question(const std::string& question, const Knowledge& k, const std::v
       replies.push_back(question);
       // the language of the conversation, unless the reply is in words of another
       zh = r.zh || (!r.english_words && prev.plan.language == "zh");
-      const std::string awaiting = s.contains("awaiting") && s["awaiting"].is_string() ? s["awaiting"].get<std::string>() : "";
       Recognised merged = recognise(base, k);
-      for (size_t i = 0; i < replies.size(); ++i) {
-        Recognised x = recognise(replies[i], k);
-        const bool last = i + 1 == replies.size();
-        if (!x.countries.empty()) {
-          merged.countries = x.countries;
-          merged.unknown_place.clear();
-        }
-        if (!x.years.empty()) {
-          merged.years = x.years;
-          merged.range = x.range;
-          merged.since = x.since;
-        }
-        if (!x.database.empty()) {
-          merged.database = x.database;
-          merged.database_stored = x.database_stored;
-        }
-        if (x.amount) merged.amount = x.amount;
-        if (!x.file.empty()) merged.file = x.file;
-        if (!x.gwp.empty()) merged.gwp = x.gwp;
-        merged.uncertainty = merged.uncertainty || x.uncertainty;
-        merged.sensitivity = merged.sensitivity || x.sensitivity;
-        // the product named in a reply to "which product?"
-        const std::string awaited = last ? awaiting : std::string();
-        if (awaited == "product" || (i + 1 < replies.size())) {
-          Text t(replies[i]);
-          const auto terms = detail::find_terms(t.lower);
-          std::string q, p;
-          for (const auto& term : terms) {
-            if (q.find(term.en) == std::string::npos) q += (q.empty() ? "" : " ") + term.en;
-            p += term.zh;
-          }
-          if (q.empty() && !detail::has_cjk(t.text) && x.countries.empty() && x.years.empty() && x.database.empty()) {
-            q = trim(detail::ascii_lower(t.text));
-            while (!q.empty() && (q.back() == '?' || q.back() == '.' || q.back() == '!')) q.pop_back();
-            for (const char* lead : {"a ", "an ", "the ", "of "})
-              if (q.rfind(lead, 0) == 0) q = q.substr(std::string_view(lead).size());
-            p = q;
-          }
-          if (!q.empty()) {
-            merged.query = q;
-            merged.product = p;
-            merged.untranslated.clear();
-          }
-        }
+      for (const auto& reply : replies) {
+        const std::string awaiting = awaiting_of(route(merged, k, zh).plan);
+        apply_reply(merged, reply, k, awaiting);
       }
       r = merged;
     }
   }
-  r.zh = zh;
-  Planner p{k, r, Lang{zh}, Plan{}};
-  p.plan.language = zh ? "zh" : "en";
-  p.route();
+  Planner p = route(r, k, zh);
   Plan plan = std::move(p.plan);
   if (plan.intent.empty()) plan.intent = "unknown";
   // what was recognised
