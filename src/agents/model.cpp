@@ -267,18 +267,19 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
     if (bad.empty()) {
       answer.text = reply.content;
       if (answer.plan.steps.empty()) answer.plan.clarify = reply.content;  // no tool ran: a question back
-      if (reply.finish_reason == "length") notes.push_back(fmt::format("{}'s answer was cut at its length limit", who));
+      if (reply.finish_reason == "length") notes.push_back(fmt::format("the answer of {} was cut at its length limit", who));
       answer.warnings = std::move(notes);
       return answer;
     }
     if (retried) {
-      warnings.push_back(fmt::format("{}'s answer held numbers that no tool result gave ({}) again after it was asked "
-                                     "to correct them",
+      warnings.push_back(fmt::format("the answer of {} still held numbers that no tool result gave ({}) after it was "
+                                     "asked to correct them",
                                      who, join(bad)));
       return std::nullopt;
     }
     retried = true;
-    notes.push_back(fmt::format("{}'s first answer held numbers that no tool result gave ({}); it was asked again",
+    notes.push_back(fmt::format("the first answer of {} held numbers that no tool result gave ({}); it was asked "
+                                "again",
                                 who, join(bad)));
     messages.push_back({{"role", "assistant"}, {"content", reply.content}});
     messages.push_back(

@@ -224,7 +224,7 @@ def made_up_number_is_rejected_then_corrected(tmp):
     clean(s)
     model_answer(out, [('gwp list', {'gwp': 'AR5'})])
     assert out['answer'] == good
-    assert any("first answer held numbers that no tool result gave (31.7)" in w for w in out['warnings']), out['warnings']
+    assert any("first answer of the model 'scripted' held numbers that no tool result gave (31.7)" in w for w in out['warnings']), out['warnings']
 
 
 @test
@@ -238,7 +238,7 @@ def made_up_number_twice_falls_back(tmp):
     with ScriptedServer(script, question=q) as s:
         out = chat(tmp, s, q)
     clean(s)
-    fell_back(out, 'numbers that no tool result gave (31.7) again')
+    fell_back(out, 'still held numbers that no tool result gave (31.7) after it was asked to correct them')
 
 
 @test
