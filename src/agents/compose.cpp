@@ -81,6 +81,10 @@ void write_account(Writer& w, const Plan& plan, const StepResult& r, size_t i) {
         const char* label = indicator_name(ind, w.zh);
         if (!label) continue;
         if (name.empty()) name = str(row, "name", str(row, "country"));
+        // the planner's name of the country, in the question's language
+        if (w.zh && plan.slots.is_object() && str(plan.slots, "country") == str(row, "country") &&
+            !str(plan.slots, "country_name").empty())
+          name = str(plan.slots, "country_name");
         if (year.empty() && row.contains("year")) year = row["year"].dump();
         std::string part = fmt::format("{} {} {}", label, num(row["value"]), str(row, "unit"));
         if (row.contains("lower") && row["lower"].is_number() && row.contains("upper") && row["upper"].is_number())
@@ -99,6 +103,8 @@ void write_account(Writer& w, const Plan& plan, const StepResult& r, size_t i) {
 
 // The region of a Monte Carlo result the question is about: the plan's country, else the account step's.
 std::string wanted_region(const Plan& plan, const std::vector<StepResult>& results) {
+  if (plan.slots.is_object() && plan.slots.contains("region") && plan.slots["region"].is_string())
+    return plan.slots["region"].get<std::string>();  // WIOD's code (ROM for Romania)
   if (plan.slots.is_object() && plan.slots.contains("country") && plan.slots["country"].is_string())
     return plan.slots["country"].get<std::string>();
   for (const auto& r : results)
@@ -182,31 +188,47 @@ void write_trade_uncertainty(Writer& w, const Plan& plan, const std::vector<Step
     if (str(row, "indicator") == "exports") exports = &row;
     if (str(row, "indicator") == "production") production = &row;
   }
-  if (!exports || !production || !(*production)["value"].is_number() || (*production)["value"].get<double>() == 0) return;
-  const json* mc_exports = nullptr;
+  if (!exports || !(*exports)["value"].is_number()) return;
+  const json* mc_region = nullptr;
   std::string unit;
   for (const auto& st : mc->result.value("stressors", json::array())) {
     for (const auto& reg : st.value("regions", json::array()))
-      if (str(reg, "region") == region && reg.contains("exports")) mc_exports = &reg["exports"], unit = str(st, "unit");
-    if (mc_exports) break;
+      if (str(reg, "region") == region && reg.contains("exports")) mc_region = &reg, unit = str(st, "unit");
+    if (mc_region) break;
   }
-  if (!mc_exports) return;
+  if (!mc_region) return;
   const Shown u = shown_unit(unit);
-  const double e = (*exports)["value"].get<double>(), p = (*production)["value"].get<double>();
-  const double lo = (*mc_exports)["p2_5"].get<double>() * u.scale, hi = (*mc_exports)["p97_5"].get<double>() * u.scale;
+  const json& mce = (*mc_region)["exports"];
+  // production: the ledger's row when the account step asked for it, else the Monte Carlo's deterministic value
+  // (the same WIOD table without perturbation)
+  double p = 0;
+  std::string p_unit;
+  size_t ip = ia;
+  if (production && (*production)["value"].is_number()) {
+    p = (*production)["value"].get<double>();
+    p_unit = str(*production, "unit");
+  } else if (mc_region->contains("production") && (*mc_region)["production"]["deterministic"].is_number()) {
+    p = (*mc_region)["production"]["deterministic"].get<double>() * u.scale;
+    p_unit = u.unit;
+    ip = im;
+  }
+  if (p == 0) return;
+  const double e = (*exports)["value"].get<double>();
+  const double lo = mce["p2_5"].get<double>() * u.scale, hi = mce["p97_5"].get<double>() * u.scale;
+  const std::string year = (*exports)["year"].dump();
+  std::string name = str(*exports, "name", region);
+  if (w.zh && !str(plan.slots, "country_name").empty()) name = str(plan.slots, "country_name");
+  const std::string cites = ip == ia ? cite(ia) : cite(ia) + cite(ip);
   if (w.zh)
-    w.add(fmt::format("综合：{}年{}的生产侧排放 {} {} 中，有 {} {}（{} %）隐含在出口中 {}；按蒙特卡洛，出口隐含排放的 95 %区间为 "
+    w.add(fmt::format("综合：{}{}年的生产侧排放 {} {} 中，有 {} {}（{} %）隐含在出口中 {}；按蒙特卡洛，出口隐含排放的 95 %区间为 "
                       "{}–{} {} {}。",
-                      str(*exports, "year").empty() ? (*exports)["year"].dump() : str(*exports, "year"),
-                      str(*exports, "name", region), num((*production)["value"]), str(*production, "unit"),
-                      num((*exports)["value"]), str(*exports, "unit"), format_number(100 * e / p), cite(ia),
-                      format_number(lo), format_number(hi), u.unit, cite(im)));
+                      name, year, format_number(p), p_unit, num((*exports)["value"]), str(*exports, "unit"),
+                      format_number(100 * e / p), cites, format_number(lo), format_number(hi), u.unit, cite(im)));
   else
     w.add(fmt::format("Together: of {}'s production-side emissions of {} {} in {}, {} {} ({} %) were embodied in exports "
                       "{}; by the Monte Carlo, the 95 % interval of the exports is {}–{} {} {}.",
-                      str(*exports, "name", region), num((*production)["value"]), str(*production, "unit"),
-                      (*exports)["year"].dump(), num((*exports)["value"]), str(*exports, "unit"),
-                      format_number(100 * e / p), cite(ia), format_number(lo), format_number(hi), u.unit, cite(im)));
+                      name, format_number(p), p_unit, year, num((*exports)["value"]), str(*exports, "unit"),
+                      format_number(100 * e / p), cites, format_number(lo), format_number(hi), u.unit, cite(im)));
 }
 
 const json* category_row(const json& rows, const std::string& name) {

@@ -279,7 +279,12 @@ std::vector<std::string> unsupported_numbers(const std::string& text, const std:
         for (const auto& b : checked) {
           if (derived || &a == &b || !a.exact || !b.exact || a.sentence != c.sentence || b.sentence != c.sentence) continue;
           if (a.token->citation || b.token->citation || a.token->year || b.token->year || *b.exact == 0) continue;
-          derived = near(c.token->value, c.token->tolerance, 100 * *a.exact / *b.exact);
+          // from the results' exact values, or from the numbers as shown with their rounding carried over
+          const double shown = 100 * a.token->value / b.token->value;
+          const double carried = c.token->tolerance + std::fabs(shown) * (a.token->tolerance / std::fabs(a.token->value) +
+                                                                          b.token->tolerance / std::fabs(b.token->value));
+          derived = near(c.token->value, c.token->tolerance, 100 * *a.exact / *b.exact) ||
+                    (a.token->value != 0 && b.token->value != 0 && std::fabs(c.token->value - shown) <= carried);
         }
     }
     if (!derived) unsupported.push_back(c.token->text);
