@@ -7,12 +7,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 #include "agents/model_protocol.hpp"
 #include "core/text.hpp"
 #include "fetch/http.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/store.hpp"
 
 namespace panocarbon::agents {
 
@@ -21,26 +24,92 @@ namespace {
 constexpr size_t kMaxAnswerBytes = size_t{32} << 20;  // a chat-completions answer larger than this is refused
 constexpr size_t kMaxToolChars = 12000;               // a tool result larger than this is clipped for the model
 
-std::string system_prompt() {
+// Tool names of a list of capability names ("lca calc" -> "lca_calc").
+std::string tool_words(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    std::string t = n;
+    for (auto& ch : t)
+      if (ch == ' ' || ch == '-') ch = '_';
+    out += (out.empty() ? "" : " ") + t;
+  }
+  return out;
+}
+
+// The data folder as the model may name it in Path arguments: its entries two levels down (a folder of year
+// folders is shown once, with the years' range).
+std::string data_listing(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (dir.empty() || !fs::is_directory(dir, ec)) return {};
+  std::vector<std::string> lines;
+  auto sorted = [](const fs::path& d) {
+    std::vector<fs::directory_entry> v;
+    std::error_code e;
+    for (fs::directory_iterator it(d, e), end; !e && it != end; it.increment(e)) v.push_back(*it);
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.path() < b.path(); });
+    return v;
+  };
+  for (const auto& top : sorted(dir)) {
+    if (!top.is_directory(ec)) continue;
+    for (const auto& e : sorted(top.path())) {
+      std::string line = (top.path().filename() / e.path().filename()).string();
+      if (e.is_directory(ec)) {
+        std::vector<int> years;
+        bool all_years = true;
+        for (const auto& y : sorted(e.path())) {
+          const std::string n = y.path().filename().string();
+          if (n.size() == 4 && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            years.push_back(std::stoi(n));
+          else
+            all_years = false;
+        }
+        line += all_years && !years.empty() ? fmt::format("/YEAR (years {} to {})", years.front(), years.back()) : "/";
+      }
+      lines.push_back(line);
+      if (lines.size() >= 60) break;
+    }
+    if (lines.size() >= 60) break;
+  }
+  std::string out;
+  for (const auto& l : lines) out += "  " + l + "\n";
+  return out;
+}
+
+std::string system_prompt(const Knowledge& k) {
   std::string s =
       "You are the conversational front of panocarbon, an open-source carbon accounting system: national "
       "greenhouse-gas inventories (IPCC), multi-regional input-output (MRIO) trade accounts of emissions embodied "
       "in trade, life cycle assessment (LCA) product footprints, natural sources and sinks, and their "
       "uncertainty. You answer through five specialist agents; each owns the tools named after it:\n";
-  for (const auto& a : agents()) {
-    s += fmt::format("- {} ({}): {}", a.title, to_string(a.id), a.description);
-    if (!a.tools.empty()) {
-      s += " Tools:";
-      for (const auto& t : a.tools) {
-        std::string tn = t;
-        for (auto& ch : tn)
-          if (ch == ' ' || ch == '-') ch = '_';
-        s += " " + tn;
-      }
-      s += ".";
+  // Tools every agent owns (the reference data) are named once, after the agents.
+  std::vector<std::string> shared;
+  if (!agents().empty())
+    for (const auto& t : agents().front().tools) {
+      bool everywhere = true;
+      for (const auto& a : agents())
+        everywhere = everywhere && std::find(a.tools.begin(), a.tools.end(), t) != a.tools.end();
+      if (everywhere) shared.push_back(t);
     }
+  for (const auto& a : agents()) {
+    std::vector<std::string> own;
+    for (const auto& t : a.tools)
+      if (std::find(shared.begin(), shared.end(), t) == shared.end()) own.push_back(t);
+    s += fmt::format("- {} ({}): {}", a.title, to_string(a.id), a.description);
+    if (!own.empty()) s += " Tools: " + tool_words(own) + ".";
     s += "\n";
   }
+  if (!shared.empty()) s += "Reference tools of every agent: " + tool_words(shared) + ".\n";
+  s += "What the person has:\n";
+  s += k.lca_databases.empty() ? std::string("- no LCA database stored yet (lca_import stores one)\n")
+                               : "- LCA databases stored: " + fmt::format("{}", fmt::join(k.lca_databases, ", ")) + "\n";
+  if (k.ledger_years.empty())
+    s += "- no ledger built yet (ledger_build with default true builds the embedded default ledger)\n";
+  else
+    s += fmt::format("- a ledger of the years {} to {} (sources: {})\n", k.ledger_years.front(), k.ledger_years.back(),
+                     fmt::join(k.ledger_sources, ", "));
+  if (const auto listing = data_listing(k.data_dir); !listing.empty())
+    s += "- a data folder " + k.data_dir.string() + " (give paths inside it as Path arguments), holding:\n" + listing;
   s +=
       "Rules:\n"
       "1. Every number in your answer must come from a tool result. Never give a number from memory and never "
@@ -153,7 +222,13 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
   std::vector<std::string> notes;  // the answer's own warnings (a rejected first answer, failed tool calls)
 
   nlohmann::json messages = nlohmann::json::array();
-  messages.push_back({{"role", "system"}, {"content", system_prompt()}});
+  Store* store = nullptr;
+  try {
+    if (ctx.has_store()) store = &ctx.store();
+  } catch (const std::exception& e) {
+    notes.push_back(fmt::format("the database could not be opened ({}); the model was told of no stored data", e.what()));
+  }
+  messages.push_back({{"role", "system"}, {"content", system_prompt(discover(store, options.data_dir))}});
   add_history(messages, history);
   messages.push_back({{"role", "user"}, {"content", question}});
 

@@ -58,6 +58,23 @@ def same(a, b, rel=1e-9):
     return a == b
 
 
+def without_provenance(j):
+    """A result without its provenance (run id and database path differ between two runs of the same numbers)."""
+    return {k: v for k, v in j.items() if k != 'provenance'} if isinstance(j, dict) else j
+
+
+def clipped_from(c, full):
+    """Whether `c` is `full` clipped: the same keys (or only top-level values), lists cut to a prefix, long
+    texts cut with '...', every number kept."""
+    if isinstance(c, dict) and isinstance(full, dict):
+        return set(c) <= set(full) and all(clipped_from(c[k], full[k]) for k in c)
+    if isinstance(c, list) and isinstance(full, list):
+        return (0 < len(c) or not full) and len(c) <= len(full) and all(clipped_from(x, y) for x, y in zip(c, full))
+    if isinstance(c, str) and isinstance(full, str) and c != full:
+        return c.endswith('...') and full.startswith(c[:-3])
+    return same(c, full)
+
+
 class ScriptedServer:
     """script: a list of steps {"expect": {...}, "reply": {...}} answered in order."""
 
@@ -274,10 +291,20 @@ class ScriptedServer:
                     f(f"a tool message's content is not JSON: {str(m.get('content'))[:80]}")
                     continue
                 if 'result' in want:
+                    got, ref = without_provenance(content.get('result')), without_provenance(want['result'])
                     if 'result' not in content:
                         f(f'the tool message carries no result: {str(content)[:200]}')
-                    elif not same(content['result'], want['result']):
-                        f(f"the tool message's result differs from the CLI's: {json.dumps(content['result'])[:200]}")
+                    elif want.get('clipped'):
+                        if 'clipped' not in str(content.get('note', '')):
+                            f(f"a clipped result without a note saying so: {str(content.get('note'))[:200]}")
+                        if len(json.dumps(content['result'])) >= len(json.dumps(want['result'])):
+                            f('the result was expected clipped but is not smaller than the CLI\'s')
+                        if not clipped_from(got, ref):
+                            f(f"the clipped result is not a part of the CLI's: {json.dumps(got)[:200]}")
+                    elif not same(got, ref):
+                        f(f"the tool message's result differs from the CLI's: {json.dumps(got)[:200]}")
+                    elif 'note' in content:
+                        f(f"a result that fits was clipped: {content['note']}")
                     if not isinstance(content.get('citation'), int):
                         f('the tool message carries no citation number')
                 if 'error' in want:
