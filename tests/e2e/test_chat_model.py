@@ -109,6 +109,23 @@ def plain_tool_call_then_answer_with_bearer_key(tmp):
 
 
 @test
+def chinese_question_and_answer(tmp):
+    ref = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR5')
+    text = f"在AR5中，甲烷的GWP100为{fmt(ref['gwp100']['CH4'])} kg CO2e/kg [1]。"
+    q = '甲烷在AR5中的GWP100是多少？'
+    script = [
+        {'reply': {'stream': True, 'tool_calls': [{'id': 'z1', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+        {'expect': {'results': [{'tool_call_id': 'z1', 'result': ref}]}, 'reply': {'stream': True, 'content': text}},
+    ]
+    with ScriptedServer(script, question=q) as s:
+        out = chat(tmp, s, q)
+    clean(s)
+    model_answer(out, [('gwp list', {'gwp': 'AR5'})])
+    assert out['language'] == 'zh', out['language']
+    assert out['answer'] == text, out['answer']
+
+
+@test
 def object_arguments_missing_ids_two_calls_in_one_message(tmp):
     ar4, ar6 = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR4'), cli_json(tmp, 'gwp', 'list', '--gwp', 'AR6')
     text = f"N2O: {fmt(ar4['gwp100']['N2O'])} in AR4 [1] and {fmt(ar6['gwp100']['N2O'])} in AR6 [2]."
