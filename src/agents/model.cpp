@@ -159,39 +159,52 @@ struct Session {
   std::string key;
   nlohmann::json tools;
   int timeout_s = 120;
+  bool stream = true;           // ask for a stream; false after a server refused one
+  std::vector<std::string> notes;  // what the answer's warnings should say about the session
 };
 
 // One request; throws Error saying what went wrong (transport, HTTP status, body).
-protocol::Reply send(const Session& s, const nlohmann::json& messages) {
-  nlohmann::json req = {{"messages", messages}, {"tools", s.tools}, {"tool_choice", "auto"}, {"stream", true}};
-  if (!s.model.empty()) req["model"] = s.model;
-  std::vector<std::string> headers;
-  if (!s.key.empty()) headers.push_back("Authorization: Bearer " + s.key);
-  const auto res = fetch::post_json(s.url, req.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                    headers, s.timeout_s, kMaxAnswerBytes);
-  if (res.status != 200) {
-    std::string why;
-    const auto j = nlohmann::json::parse(res.body, nullptr, false);
-    if (!j.is_discarded() && j.is_object() && j.contains("error")) {
-      const auto& e = j["error"];
-      why = e.is_string() ? e.get<std::string>()
-                          : (e.is_object() && e.contains("message") && e["message"].is_string()
-                                 ? e["message"].get<std::string>()
-                                 : e.dump());
-    } else {
-      why = clip_input(res.body, 200);
+// The reason in an error answer: its error.message, else its first bytes.
+std::string reason_of(const std::string& body) {
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_discarded() && j.is_object() && j.contains("error")) {
+    const auto& e = j["error"];
+    if (e.is_string()) return e.get<std::string>();
+    if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
+    return e.dump();
+  }
+  return clip_input(body, 200);
+}
+
+// One request; throws Error saying what went wrong (transport, HTTP status, body). A server that refuses a
+// streamed request (HTTP 400, 415, 422 or 501: some refuse streams with tools) is asked again once without
+// one, and the session asks without a stream from then on.
+protocol::Reply send(Session& s, const nlohmann::json& messages) {
+  for (;;) {
+    nlohmann::json req = {{"messages", messages}, {"tools", s.tools}, {"tool_choice", "auto"}, {"stream", s.stream}};
+    if (!s.model.empty()) req["model"] = s.model;
+    std::vector<std::string> headers;
+    if (!s.key.empty()) headers.push_back("Authorization: Bearer " + s.key);
+    const auto res = fetch::post_json(s.url, req.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                      headers, s.timeout_s, kMaxAnswerBytes);
+    if (res.status == 200) return protocol::parse_reply(res.body, res.content_type);
+    const std::string why = reason_of(res.body);
+    if (s.stream && (res.status == 400 || res.status == 415 || res.status == 422 || res.status == 501)) {
+      s.stream = false;
+      s.notes.push_back(fmt::format("the model server refused a streamed request (HTTP {}{}{}); asked without a stream",
+                                    res.status, why.empty() ? "" : ": ", why));
+      continue;
     }
     throw Error(ErrorCategory::Io, fmt::format("POST {} answered HTTP {}{}{}", s.url, res.status,
                                                why.empty() ? "" : ": ", why));
   }
-  return protocol::parse_reply(res.body, res.content_type);
 }
 
 }  // namespace
 
 std::optional<Answer> ask_model(const std::string& question, Context& ctx, const ChatOptions& options,
                                 const std::vector<Turn>& history, std::vector<std::string>& warnings) {
-  Session s{options, {}, options.model.model, options.model.api_key, {}, options.model.timeout_s};
+  Session s{options, {}, options.model.model, options.model.api_key, {}, options.model.timeout_s, true, {}};
   if (s.model.empty())
     if (const char* env = std::getenv("PANOCARBON_MODEL"); env) s.model = env;
   if (s.key.empty())
@@ -232,6 +245,12 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
   add_history(messages, history);
   messages.push_back({{"role", "user"}, {"content", question}});
 
+  // Gives up: the warnings say what happened (after what the session noted), and ask() falls back.
+  auto fail = [&](std::string why) {
+    warnings.insert(warnings.end(), s.notes.begin(), s.notes.end());
+    warnings.push_back(std::move(why));
+    return std::optional<Answer>();
+  };
   int tool_rounds = 0;
   bool retried = false;
   int made_ids = 0;
@@ -241,15 +260,13 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
     try {
       reply = send(s, messages);
     } catch (const Error& e) {
-      warnings.push_back(fmt::format("{} could not be used: {}", who, e.message()));
-      return std::nullopt;
+      return fail(fmt::format("{} could not be used: {}", who, e.message()));
     }
 
     if (!reply.calls.empty()) {
       if (tool_rounds >= max_rounds) {
-        warnings.push_back(fmt::format("{} still called tools after {} rounds (the most allowed)", who,
+        return fail(fmt::format("{} still called tools after {} rounds (the most allowed)", who,
                                        max_rounds));
-        return std::nullopt;
       }
       ++tool_rounds;
       // The assistant's message as it will be sent back: every call with an id (made when the server sent none).
@@ -334,23 +351,22 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
 
     // A final answer: every number must come from a tool result.
     if (reply.content.find_first_not_of(" \t\r\n") == std::string::npos) {
-      warnings.push_back(fmt::format("{} gave neither an answer nor a tool call (finish reason: {})", who,
+      return fail(fmt::format("{} gave neither an answer nor a tool call (finish reason: {})", who,
                                      reply.finish_reason.empty() ? "none" : reply.finish_reason));
-      return std::nullopt;
     }
     const auto bad = unsupported_numbers(reply.content, question, answer.results);
     if (bad.empty()) {
       answer.text = reply.content;
       if (answer.plan.steps.empty()) answer.plan.clarify = reply.content;  // no tool ran: a question back
       if (reply.finish_reason == "length") notes.push_back(fmt::format("the answer of {} was cut at its length limit", who));
-      answer.warnings = std::move(notes);
+      answer.warnings = s.notes;
+      answer.warnings.insert(answer.warnings.end(), notes.begin(), notes.end());
       return answer;
     }
     if (retried) {
-      warnings.push_back(fmt::format("the answer of {} still held numbers that no tool result gave ({}) after it was "
+      return fail(fmt::format("the answer of {} still held numbers that no tool result gave ({}) after it was "
                                      "asked to correct them",
                                      who, join(bad)));
-      return std::nullopt;
     }
     retried = true;
     notes.push_back(fmt::format("the first answer of {} held numbers that no tool result gave ({}); it was asked "

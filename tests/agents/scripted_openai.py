@@ -4,7 +4,7 @@
 reply of a script. What it checks on every request:
 
   * POST to /v1/chat/completions with a JSON body (Content-Type application/json);
-  * the model name, "stream": true, "tool_choice": "auto";
+  * the model name, "stream": true (or what the step expects), "tool_choice": "auto";
   * the tools: a non-empty list of {"type": "function", "function": {name, description, parameters}}, names
     unique and matching ^[A-Za-z0-9_-]{1,64}$, every parameters object a valid JSON Schema (jsonschema's
     check_schema) of type object, no system tools (db_repair, completion, man, schema, capabilities, data_fetch);
@@ -172,8 +172,9 @@ class ScriptedServer:
             return
         if body.get('model') != self.model:
             f(f"model {body.get('model')!r}, not {self.model!r}")
-        if body.get('stream') is not True:
-            f('"stream" is not true')
+        want_stream = (step or {}).get('expect', {}).get('stream', True)
+        if body.get('stream') is not want_stream:
+            f(f'"stream" is {body.get("stream")!r}, not {want_stream!r}')
         if body.get('tool_choice') != 'auto':
             f(f"tool_choice {body.get('tool_choice')!r}")
         self.check_tools(body.get('tools'), f)

@@ -244,6 +244,26 @@ def made_up_number_twice_falls_back(tmp):
 
 
 @test
+def a_refused_stream_is_asked_again_without_one(tmp):
+    ref = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR5')
+    text = f"CH4: {fmt(ref['gwp100']['CH4'])} [1]."
+    q = 'What is the GWP100 of methane under AR5?'
+    refusal = json.dumps({'error': {'message': 'streaming is not supported with tools'}})
+    script = [
+        {'reply': {'status': 400, 'body': refusal}},
+        {'expect': {'stream': False}, 'reply': {'tool_calls': [{'id': 'n1', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+        {'expect': {'stream': False, 'results': [{'tool_call_id': 'n1', 'result': ref}]}, 'reply': {'content': text}},
+    ]
+    with ScriptedServer(script, question=q) as s:
+        out = chat(tmp, s, q)
+    clean(s)
+    model_answer(out, [('gwp list', {'gwp': 'AR5'})])
+    assert out['answer'] == text
+    assert any('refused a streamed request (HTTP 400: streaming is not supported with tools)' in w
+               for w in out['warnings']), out['warnings']
+
+
+@test
 def malformed_body_falls_back(tmp):
     q = 'What is the GWP100 of methane under AR5?'
     with ScriptedServer([{'reply': {'raw': '<html><body>502 Bad Gateway</body></html>', 'content_type': 'text/html'}}],
@@ -337,7 +357,7 @@ def the_scripted_server_catches_a_wrong_client(tmp):
                       'tool_calls': [{'id': 'B', 'type': 'function', 'function': {'name': 'gwp_list', 'arguments': {}}}]},
                      {'role': 'tool', 'tool_call_id': 'B', 'content': json.dumps({'citation': 1, 'result': {'a': 2}})}])
     found = '\n'.join(s.failures)
-    for says in ["Authorization 'Bearer nope'", "model 'other'", '"stream" is not true', 'tool_choice None',
+    for says in ["Authorization 'Bearer nope'", "model 'other'", '"stream" is False, not True', 'tool_choice None',
                  "system tool 'db_repair' is offered", 'not a valid JSON Schema', 'lacks the rule',
                  "does not name the agent 'trade'", "the question 'q' is not among", 'sent back as dict',
                  "the call 'A' (gwp_list) is not in the messages sent back", "result differs from the CLI's"]:
