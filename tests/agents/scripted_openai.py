@@ -313,6 +313,10 @@ class ScriptedServer:
                         f(f"the tool message's error {content.get('error')!r} does not say {want['error']!r}")
                 if 'tool_call_id' in want and m.get('tool_call_id') != want['tool_call_id']:
                     f(f"tool_call_id {m.get('tool_call_id')!r}, not {want['tool_call_id']!r}")
+        if 'conversation' in expect:  # the turns before: [[role, content], ...] right after the system prompt
+            got = [[m.get('role'), m.get('content')] for m in msgs[1:1 + len(expect['conversation'])]]
+            if got != expect['conversation']:
+                f(f"the conversation sent is {got}, not {expect['conversation']}")
         if 'user_contains' in expect:
             users = [m for m in msgs if m.get('role') == 'user']
             last = users[-1]['content'] if users else ''

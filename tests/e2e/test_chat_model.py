@@ -4,9 +4,10 @@
 (tests/agents/scripted_openai.py) that checks every request (model, tools and their JSON Schemas, system prompt,
 bearer key, each tool call answered by a tool message with its id carrying the real result) and replays a
 script per scenario: a plain tool call then an answer; arguments as a string and as an object; missing ids and
-two calls in one message; streamed fragments; a legacy function_call; unknown tools and bad arguments; an
-answer with a made-up number (rejected, asked again, corrected or fallen back); a malformed body; HTTP 500;
-empty choices; a timeout; a refused connection; too many rounds; a question back.
+two calls in one message; streamed fragments and a clipped result; a question in Chinese; a legacy
+function_call; unknown tools and bad arguments; a server that refuses a stream; an answer with a made-up number
+(rejected, asked again, corrected or fallen back); a malformed body; HTTP 500; empty choices; a timeout; a refused
+connection; too many rounds; a question back; an interactive session whose earlier turns are sent.
 
 The numbers are checked against the CLI's own JSON for the same capability. What this proves and what it does
 not: docs/chat-model.md.
@@ -332,6 +333,30 @@ def question_back_without_tools(tmp):
     assert out['planner'] == 'model:scripted', out
     assert out['plan'] == [] and out['results'] == []
     assert out['clarify'] == script[0]['reply']['content'], out
+
+
+@test
+def an_interactive_session_sends_the_earlier_turns(tmp):
+    ref = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR5')
+    text = f"CH4: {fmt(ref['gwp100']['CH4'])} [1]."
+    q1, ask_back, q2 = 'What is the GWP100 of methane?', 'Which GWP set: AR4, AR5 or AR6?', 'AR5'
+    script = [
+        {'expect': {'conversation': [['user', q1]]}, 'reply': {'content': ask_back}},
+        {'expect': {'conversation': [['user', q1], ['assistant', ask_back], ['user', q2]]},
+         'reply': {'tool_calls': [{'id': 'h1', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+        {'expect': {'results': [{'tool_call_id': 'h1', 'result': ref}]}, 'reply': {'content': text}},
+    ]
+    e = dict(BASE_ENV)
+    with ScriptedServer(script) as s:
+        p = subprocess.run([BIN, 'chat', '--model-url', s.url, '--model', 'scripted', '--format', 'json',
+                            '--db', os.path.join(tmp, 'chat.db')], input=f'{q1}\n{q2}\n:quit\n',
+                           cwd=REPO, capture_output=True, text=True, env=e, timeout=300)
+    assert p.returncode == 0, p.stderr
+    clean(s)
+    first, second = json.loads('[' + p.stdout.replace('}\n{', '},\n{') + ']')
+    assert first['planner'] == 'model:scripted' and first['clarify'] == ask_back, first
+    model_answer(second, [('gwp list', {'gwp': 'AR5'})])
+    assert second['answer'] == text
 
 
 @test
