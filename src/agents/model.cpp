@@ -124,8 +124,15 @@ std::string system_prompt(const Knowledge& k) {
   return s;
 }
 
+// A call's arguments as sent back in the assistant message: a JSON object as text (the OpenAI form). Arguments that
+// are not a JSON object are sent back as {} (some servers parse the history's arguments and fail on bad JSON);
+// the tool message tells the model what was wrong with them.
 std::string arguments_text(const nlohmann::json& raw) {
-  return raw.is_string() ? raw.get<std::string>() : (raw.is_null() ? std::string("{}") : raw.dump());
+  try {
+    return protocol::parse_arguments(raw).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } catch (const Error&) {
+    return "{}";
+  }
 }
 
 // What the earlier turns were, for the model: the question and what was done (a question back, or the tools).
@@ -265,15 +272,14 @@ std::optional<Answer> ask_model(const std::string& question, Context& ctx, const
 
     if (!reply.calls.empty()) {
       if (tool_rounds >= max_rounds) {
-        return fail(fmt::format("{} still called tools after {} rounds (the most allowed)", who,
-                                       max_rounds));
+        return fail(fmt::format("{} still called tools after {} rounds (the most allowed)", who, max_rounds));
       }
       ++tool_rounds;
       // The assistant's message as it will be sent back: every call with an id (made when the server sent none).
       nlohmann::json assistant = {{"role", "assistant"},
                                   {"content", reply.content.empty() ? nlohmann::json() : nlohmann::json(reply.content)}};
       for (auto& c : reply.calls)
-        if (c.id.empty()) c.id = fmt::format("call_{}", ++made_ids);
+        if (c.id.empty()) c.id = fmt::format("call_pc{}", ++made_ids);
       if (reply.legacy) {
         const auto& c = reply.calls.front();
         assistant["function_call"] = {{"name", c.name}, {"arguments", arguments_text(c.arguments)}};

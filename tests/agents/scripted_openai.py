@@ -246,8 +246,16 @@ class ScriptedServer:
                     if tid in carried:
                         f(f'the tool call id {tid!r} is used twice')
                     carried[tid] = tc
-                    if not isinstance(tc.get('function', {}).get('arguments'), str):
-                        f(f'the arguments of call {tid!r} are sent back as {type(tc.get("function", {}).get("arguments")).__name__}, not a JSON string')
+                    args = tc.get('function', {}).get('arguments')
+                    if not isinstance(args, str):
+                        f(f'the arguments of call {tid!r} are sent back as {type(args).__name__}, not a JSON string')
+                    else:
+                        try:
+                            ok = isinstance(json.loads(args), dict)
+                        except ValueError:
+                            ok = False
+                        if not ok:
+                            f(f'the arguments of call {tid!r} are sent back as {args[:60]!r}, not a JSON object')
             elif m.get('role') == 'tool':
                 tid = m.get('tool_call_id')
                 if tid not in carried:
