@@ -614,10 +614,16 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
   r.budget = has_any(L, kBudget);
   r.sink = has_any(L, kSink) || r.ocean || r.land;
   r.natural_sources = has_any(L, kNaturalSources);
-  r.methane = r.gas == "CH4" && (has_any(L, kNatural) || has_any(L, {"wetland*", "termite*", "湿地", "白蚁"}));
+  // "natural gas" (天然气) is a fuel, not nature
+  std::string nature = L;
+  for (const std::string_view fuel : {std::string_view("natural gas"), std::string_view("天然气")})
+    for (size_t p = nature.find(fuel); p != std::string::npos; p = nature.find(fuel, p + 1))
+      nature.replace(p, fuel.size(), std::string(fuel.size(), ' '));
+  r.natural = has_any(nature, kNatural);
+  r.methane = r.gas == "CH4" && !has_any(L, kFactor) &&
+              (r.natural || has_any(L, {"wetland*", "termite*", "湿地", "白蚁"}));
   r.fire = has_any(L, kFire);
   r.forest = has_any(L, kForest);
-  r.natural = has_any(L, kNatural);
   r.factor = has_any(L, kFactor);
   r.gwp_question = has_any(L, kGwp);
   r.inventory = has_any(L, kInventory);
