@@ -266,6 +266,7 @@ std::vector<std::string> unsupported_numbers(const std::string& text, const std:
       if (!c.exact)
         for (const double q : asked)
           if (near(t.value, t.tolerance, q)) c.exact = q;
+          else if (t.percent && near(t.value, t.tolerance, q * 100)) c.exact = q * 100;
     }
     checked.push_back(c);
   }
