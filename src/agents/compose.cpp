@@ -59,6 +59,38 @@ const char* indicator_name(const std::string& ind, bool zh) {
   return zh ? it->second.second : it->second.first;
 }
 
+// Every country's ledger (account --all): per source, the five largest countries of the indicator (World and
+// WIOD's rest of the world are not countries).
+void write_ranking(Writer& w, const StepResult& r, size_t i) {
+  const json& rows = member(r.result, "rows");
+  std::vector<std::string> sources;
+  for (const auto& row : rows) {
+    const std::string s = str(row, "source");
+    if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
+  }
+  const std::string asked = str(r.step.arguments, "indicator", "consumption");
+  for (const auto& source : sources) {
+    std::vector<const json*> these;
+    for (const auto& row : rows) {
+      const std::string c = str(row, "country");
+      if (str(row, "source") != source || str(row, "indicator") != asked || c == "World" || c == "RoW" ||
+          !row["value"].is_number())
+        continue;
+      these.push_back(&row);
+    }
+    if (these.empty()) continue;
+    std::sort(these.begin(), these.end(),
+              [](const json* a, const json* b) { return (*a)["value"].get<double>() > (*b)["value"].get<double>(); });
+    std::vector<std::string> parts;
+    for (size_t k = 0; k < these.size() && k < 5; ++k)
+      parts.push_back(fmt::format("{} {} {}", str(*these[k], "name", str(*these[k], "country")),
+                                  num((*these[k])["value"]), str(*these[k], "unit")));
+    const char* label = indicator_name(asked, w.zh);
+    w.add(w.f("Largest {} in {} ({}): {}. {}", "{1}年{0}最大的国家（{2}）：{3}。{4}", label ? label : asked.c_str(),
+              (*these[0])["year"].dump(), source, fmt::join(parts, w.zh ? "；" : "; "), cite(i)));
+  }
+}
+
 // The ledger rows of a country and year, grouped by source; the asked indicator first.
 void write_account(Writer& w, const Plan& plan, const StepResult& r, size_t i) {
   const json& rows = r.result.contains("rows") ? r.result["rows"] : json::array();
@@ -426,6 +458,25 @@ void write_generic(Writer& w, const StepResult& r, size_t i) {
     w.add(w.f("{} ran; its result is in the JSON. {}", "{} 已运行；结果见 JSON。{}", r.step.tool, cite(i)));
 }
 
+// GWP values: the gas asked (and its fossil/non-fossil variants), else CO2, CH4 and N2O.
+void write_gwp(Writer& w, const Plan& plan, const StepResult& r, size_t i) {
+  const json& table = r.result.contains("gwp100") ? r.result["gwp100"] : json::object();
+  if (!table.is_object() || table.empty()) return write_generic(w, r, i);
+  std::vector<std::string> gases;
+  const std::string gas = plan.slots.is_object() ? str(plan.slots, "gas") : "";
+  if (!gas.empty()) {
+    for (const auto& [k, v] : table.items())
+      if (k == gas || k.rfind(gas + "_", 0) == 0) gases.push_back(k);
+  }
+  if (gases.empty())
+    for (const char* g : {"CO2", "CH4", "N2O"})
+      if (table.contains(g)) gases.push_back(g);
+  std::vector<std::string> parts;
+  for (const auto& g : gases) parts.push_back(fmt::format("{} {}", g, num(table[g])));
+  w.add(w.f("GWP100 ({}, {}): {} {}. {}", "GWP100（{}，{}）：{} {}。{}", str(r.result, "set"), str(r.result, "document"),
+            fmt::join(parts, w.zh ? "；" : "; "), str(r.result, "unit"), cite(i)));
+}
+
 // What to do about a failed step: the data to import or fetch, with the command.
 std::string remedy(const StepResult& r, bool zh) {
   const std::string& e = r.error;
@@ -480,7 +531,9 @@ std::string compose(const Plan& plan, const std::vector<StepResult>& results) {
     }
     any_ok = true;
     const std::string& tool = r.step.tool;
-    if (tool == "account") write_account(w, plan, r, i);
+    if (tool == "account" && r.step.arguments.value("all", false)) write_ranking(w, r, i);
+    else if (tool == "account") write_account(w, plan, r, i);
+    else if (tool == "gwp list") write_gwp(w, plan, r, i);
     else if (tool == "mrio montecarlo") write_mrio_montecarlo(w, plan, results, i);
     else if (tool == "lca calc") write_lca_calc(w, r, i);
     else if (tool == "lca montecarlo") write_lca_montecarlo(w, r, i);

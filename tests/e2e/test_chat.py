@@ -246,6 +246,23 @@ def lca_study_asks_which_process_when_ambiguous(tmp):
 
 
 @test
+def ranking_and_gwp_answers_name_the_numbers(tmp):
+    j = chat('Which country had the largest consumption emissions in 2009?')
+    check_shape(j)
+    cli = json.loads(run('account', '--all', '--year', '2009', '--indicator', 'consumption', '--format', 'json').stdout)
+    for source in ('gcb2019', 'wiod2013-co2/2009'):
+        rows = sorted((r for r in cli['rows'] if r['source'] == source and r['country'] not in ('World', 'RoW')),
+                      key=lambda r: -r['value'])
+        line = next(l for l in j['answer'].splitlines() if f'({source})' in l)
+        assert line.index(rows[0]['name']) < line.index(rows[1]['name']), line  # largest first
+        for r in rows[:5]:
+            assert f"{r['name']} {fmt3(r['value'])} Mt CO2" in line, (r, line)
+    g = chat('What is the GWP of methane in AR6?')
+    ar6 = json.loads(run('gwp', 'list', '--gwp', 'AR6', '--format', 'json').stdout)['gwp100']
+    assert f"CH4 {fmt3(ar6['CH4'])}" in g['answer'], g['answer']
+
+
+@test
 def bad_input_gets_a_message(tmp):
     p = run('chat', 'hello', '--format', 'xml', expect=2)
     assert 'format' in p.stderr and 'text' in p.stderr and 'json' in p.stderr, p.stderr
