@@ -219,58 +219,6 @@ json openapi_document() {
           {"bytes", {{"type", "integer"}}},
           {"sha256", {{"type", "string"}}}}},
         {"required", {"id", "bytes", "sha256"}}}},
-      {"ChatStep",
-       {{"type", "object"},
-        {"properties",
-         {{"agent", {{"enum", {"process", "trade", "lca", "natural", "uncertainty"}}}},
-          {"tool", {{"type", "string"}, {"description", "The capability, as GET /api/capabilities names it"}}},
-          {"arguments", {{"type", "object"}}},
-          {"why", {{"type", "string"}}}}},
-        {"required", {"agent", "tool"}}}},
-      {"ChatRequest",
-       {{"type", "object"},
-        {"properties",
-         {{"question", {{"type", "string"}, {"minLength", 1}, {"maxLength", 4000}}},
-          {"history",
-           {{"type", "array"},
-            {"maxItems", 50},
-            {"description", "The earlier turns, oldest first: each question with the answer the server gave to it "
-                            "(its plan, clarify, language, intent and slots are read)"},
-            {"items",
-             {{"type", "object"},
-              {"properties",
-               {{"question", {{"type", "string"}, {"minLength", 1}}},
-                {"plan",
-                 {{"anyOf",
-                   {{{"type", "array"}, {"items", ref("ChatStep")}},
-                    {{"type", "object"},
-                     {"properties",
-                      {{"plan", {{"type", "array"}, {"items", ref("ChatStep")}}},
-                       {"clarify", {{"type", {"string", "null"}}}},
-                       {"language", {{"enum", {"en", "zh"}}}},
-                       {"intent", {{"type", {"string", "null"}}}},
-                       {"slots", {{"type", {"object", "null"}}}}}}}}}}}}}},
-              {"required", {"question"}},
-              {"additionalProperties", false}}}}}}},
-        {"required", {"question"}},
-        {"additionalProperties", false}}},
-      {"ChatAnswer",
-       {{"type", "object"},
-        {"properties",
-         {{"answer", {{"type", "string"}, {"description", "The answer, citing [1], [2] ... the citations"}}},
-          {"plan", {{"type", "array"}, {"items", ref("ChatStep")}}},
-          {"results", {{"type", "array"}, {"description", "Each step's result: the registry's JSON rendering, run id, error"}}},
-          {"citations",
-           {{"type", "array"},
-            {"items", {{"type", "object"}, {"description", "{capability, dataset, source, run_id, version}"}}}}},
-          {"clarify", {{"type", "string"}, {"description", "Not empty: a question back; nothing ran"}}},
-          {"language", {{"enum", {"en", "zh"}}}},
-          {"intent", {{"type", "string"}}},
-          {"slots", {{"type", "object"}}},
-          {"planner", {{"type", "string"}, {"description", "deterministic, or model:NAME"}}},
-          {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-          {"files", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
-        {"required", {"answer", "plan", "results", "citations"}}}},
       {"Job",
        {{"type", "object"},
         {"properties",
@@ -286,6 +234,50 @@ json openapi_document() {
           {"files", {{"type", "array"}, {"items", {{"type", "string"}}}}},
           {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
         {"required", {"id", "status"}}}}};
+  // POST /api/chat (src/server/chat_endpoint.cpp)
+  const json step = {
+      {"type", "object"},
+      {"properties",
+       {{"agent", {{"enum", {"process", "trade", "lca", "natural", "uncertainty"}}}},
+        {"tool", {{"type", "string"}, {"description", "The capability, as GET /api/capabilities names it"}}},
+        {"arguments", {{"type", "object"}}},
+        {"why", {{"type", "string"}}}}},
+      {"required", {"agent", "tool"}}};
+  const json steps = {{"type", "array"}, {"items", ref("ChatStep")}};
+  json plan_parts = {{"type", "object"}};
+  plan_parts["properties"] = {{"plan", steps},
+                              {"clarify", {{"type", {"string", "null"}}}},
+                              {"language", {{"enum", {"en", "zh"}}}},
+                              {"intent", {{"type", {"string", "null"}}}},
+                              {"slots", {{"type", {"object", "null"}}}}};
+  json turn = {{"type", "object"}, {"required", {"question"}}, {"additionalProperties", false}};
+  turn["properties"] = {{"question", {{"type", "string"}, {"minLength", 1}}},
+                        {"plan", {{"anyOf", json::array({steps, plan_parts})}}}};
+  json request = {{"type", "object"}, {"required", {"question"}}, {"additionalProperties", false}};
+  request["properties"] = {
+      {"question", {{"type", "string"}, {"minLength", 1}, {"maxLength", 4000}}},
+      {"history",
+       {{"type", "array"},
+        {"maxItems", 50},
+        {"description", "The earlier turns, oldest first: each question with the answer the server gave to it (its "
+                        "plan, clarify, language, intent and slots are read)"},
+        {"items", turn}}}};
+  json answer = {{"type", "object"}, {"required", {"answer", "plan", "results", "citations"}}};
+  answer["properties"] = {
+      {"answer", {{"type", "string"}, {"description", "The answer, citing [1], [2] ... the citations"}}},
+      {"plan", steps},
+      {"results", {{"type", "array"}, {"description", "Each step's result: the registry's JSON rendering, run id, error"}}},
+      {"citations", {{"type", "array"}, {"items", {{"type", "object"}, {"description", "{capability, dataset, source, run_id, version}"}}}}},
+      {"clarify", {{"type", "string"}, {"description", "Not empty: a question back; nothing ran"}}},
+      {"language", {{"enum", {"en", "zh"}}}},
+      {"intent", {{"type", "string"}}},
+      {"slots", {{"type", "object"}}},
+      {"planner", {{"type", "string"}, {"description", "deterministic, or model:NAME"}}},
+      {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+      {"files", {{"type", "array"}, {"items", {{"type", "string"}}}}}};
+  schemas["ChatStep"] = step;
+  schemas["ChatRequest"] = request;
+  schemas["ChatAnswer"] = answer;
   return {{"openapi", "3.1.0"},
           {"info",
            {{"title", "panocarbon"},
