@@ -96,10 +96,12 @@ agents::Plan plan_of(const nlohmann::json& j, const std::string& field) {
                                   "list of steps, not {}",
                                   field, type_of(j)),
                       field);
-  static const std::set<std::string> ignored = {"answer", "results", "citations", "planner", "warnings", "files"};
+  // the rest of an answer (its text, results, the steps as they ran, citations ...) is not read
+  static const std::set<std::string> ignored = {"answer", "results", "errors", "steps", "citations",
+                                                "planner", "warnings", "files"};
   for (const auto& [k, v] : j.items()) {
     const std::string f = field + "." + k;
-    if (k == "plan" || k == "steps") {
+    if (k == "plan") {
       p.steps = steps_of(v, f);
     } else if (k == "clarify" || k == "intent") {
       if (!v.is_string() && !v.is_null())

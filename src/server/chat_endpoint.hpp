@@ -25,7 +25,7 @@ constexpr size_t kMaxHistoryTurns = 50;
 
 // Throws Error{InvalidInput} naming the field ("question", "history[1].plan.plan[0].tool", "model_url") and what
 // to send instead. A turn's plan is the answer the server gave to it ({plan, clarify, language, intent, slots};
-// the whole answer object is accepted, its text, results and citations are not read) or its list of steps.
+// the whole answer object is accepted, its text, results, steps and citations are not read) or its list of steps.
 ChatRequest parse_chat_request(const nlohmann::json& body);
 
 // The chat's options from the server's: the data folder (Options::data, else agents::default_data_dir()), the

@@ -13,7 +13,7 @@ const mod = (p) => import(pathToFileURL(join(web, 'src', p)).href);
 const { strings } = await mod('i18n.js');
 const { makeScale, NO_DATA } = await mod('scales.js');
 const { datasetsOf, rowOfDataset, mapRows } = await mod('ledger.js');
-const { historyOf, citeParts, EXAMPLES } = await mod('chat.js');
+const { historyOf, citeParts, stepResults, EXAMPLES } = await mod('chat.js');
 const { interpolateYlOrRd, interpolateRdBu } = await import(pathToFileURL(require.resolve('d3-scale-chromatic')).href);
 
 let passed = 0, failed = 0;
@@ -125,6 +125,13 @@ check('chat: the citation marks of an answer are split out', () => {
   eq(JSON.stringify(citeParts('China: 10.2 Gt CO2 [1], exports 1.7 [2].')), JSON.stringify(['China: 10.2 Gt CO2 ', 1, ', exports 1.7 ', 2, '.']), 'marks');
   eq(JSON.stringify(citeParts('')), '[]', 'empty');
   eq(JSON.stringify(citeParts('no marks [a]')), JSON.stringify(['no marks [a]']), 'not a mark');
+});
+check('chat: each step\'s result beside its tool, run id and error', () => {
+  const a = { plan: [{ tool: 'ledger build' }, { tool: 'account' }], results: [null, { rows: [] }],
+    errors: ['no data', null], steps: [{ tool: 'ledger build', run_id: 0 }, { tool: 'account', run_id: 7 }] };
+  eq(JSON.stringify(stepResults(a)), JSON.stringify([{ tool: 'ledger build', run_id: null, result: null, error: 'no data' },
+    { tool: 'account', run_id: 7, result: { rows: [] }, error: '' }]), 'steps');
+  eq(JSON.stringify(stepResults({ plan: [] })), '[]', 'no results');
 });
 check('chat: the examples are the issue\'s, in both languages', () => {
   eq(EXAMPLES.includes('中国2009年的消费侧排放是多少?'), true, 'the Chinese consumption question');

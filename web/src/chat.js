@@ -39,6 +39,21 @@ export function citeParts(text) {
   return String(text || '').split(/\[(\d+)\]/).map((p, i) => (i % 2 ? Number(p) : p)).filter((p) => p !== '');
 }
 
+// Each step's result as {tool, run_id, result, error}: the answer's `results` (the registry's JSON rendering of
+// each step) beside `errors` and `steps` (the tool and run id as it ran).
+export function stepResults(a) {
+  return (a.results || []).map((result, k) => {
+    const ran = (a.steps || [])[k] || {};
+    const planned = (a.plan || [])[k] || {};
+    return {
+      tool: ran.tool || planned.tool || '',
+      run_id: ran.run_id || null,
+      result,
+      error: (a.errors || [])[k] || '',
+    };
+  });
+}
+
 // A citation as one line: capability, source or dataset, run id, version.
 export function citationText(c) {
   const parts = [c.capability || c.tool || ''];
@@ -88,12 +103,11 @@ function renderAnswer(turn, i) {
         el('code', { class: 'args' }, JSON.stringify(s.arguments || {})),
         s.why ? el('div', { class: 'muted' }, s.why) : null)))));
   }
-  const results = a.results || [];
+  const results = stepResults(a);
   if (results.length) {
     box.append(el('details', { class: 'chat-results' }, el('summary', {}, t('chat.results', { n: results.length })),
       results.map((r, k) => {
-        const step = r.step || r;
-        const head = el('div', { class: 'chat-label' }, `${k + 1}. `, el('code', {}, step.tool || r.tool || ''),
+        const head = el('div', { class: 'chat-label' }, `${k + 1}. `, el('code', {}, r.tool),
           r.run_id ? ` · ${t('chat.run', { id: r.run_id })}` : '');
         if (r.error) return el('div', { class: 'chat-result', 'data-step': k }, head, el('div', { class: 'error' }, r.error));
         return el('div', { class: 'chat-result', 'data-step': k }, head, el('pre', {}, json(r.result)));
