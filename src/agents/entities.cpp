@@ -189,8 +189,7 @@ std::vector<std::string> english_forms(const std::string& name) {
   }
   if (const auto comma = base.find(", "); comma != std::string::npos) {
     const std::string head = base.substr(0, comma), tail = base.substr(comma + 2);
-    add(tail + " " + head);
-    add(head);
+    add(tail + " " + head);  // the head alone ("Korea") could name two: aliases name those
   }
   return out;
 }

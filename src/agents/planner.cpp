@@ -270,15 +270,15 @@ const Words kSearch = {"search", "look up", "find process", "find the process", 
 const Words kContributions = {"contribut*", "hotspot", "hot spot", "breakdown", "贡献", "热点"};
 const Words kDatabases = {"which databases", "what databases", "databases are", "databases do", "list databases",
                           "lca databases", "哪些数据库", "什么数据库", "数据库列表", "有哪些lca数据库"};
-const Words kSink = {"carbon sink", "sinks", "sink", "removals", "removal", "absorb*", "uptake", "碳汇", "吸收",
-                     "汇"};
+const Words kSink = {"carbon sink", "sinks", "sink", "removals", "removal", "absorb*", "uptake", "碳汇", "吸收"};
 const Words kOcean = {"ocean sink", "ocean", "海洋"};
 const Words kLand = {"land sink", "terrestrial sink", "land-use change", "land use change", "陆地", "土地利用"};
 const Words kBudget = {"carbon budget", "global carbon budget", "budget imbalance", "atmospheric growth", "gcb",
                        "碳收支", "碳预算", "全球碳计划", "大气增长"};
 const Words kNaturalSources = {"natural source", "natural emission", "自然源", "天然源", "自然排放"};
 const Words kMethane = {"methane", "ch4", "wetland*", "termite*", "甲烷", "湿地"};
-const Words kFire = {"fire*", "wildfire*", "burning", "burned", "burnt", "火灾", "野火", "林火", "火烧", "燃烧"};
+const Words kFire = {"fire", "fires", "wildfire", "wildfires", "burned area", "area burned", "火灾", "野火", "林火",
+                     "火烧", "过火"};
 const Words kForest = {"forest*", "afolu", "森林", "林地"};
 const Words kNatural = {"natural", "自然", "天然"};
 const Words kFactor = {"emission factor", "emissions factor", "factor", "排放因子", "排放系数", "因子"};
@@ -297,7 +297,7 @@ const Words kUncertainty = {"uncertain*", "confidence", "95%", "95 %", "95 per c
 const Words kSensitivity = {"sensitivity", "sensitive", "sobol", "morris", "敏感性", "灵敏度", "敏感"};
 const Words kTrend = {"trend", "over time", "every year", "each year", "time series", "history", "趋势", "历年",
                       "每年", "变化", "历史", "逐年"};
-const Words kRangeJoin = {"-", "to", "until", "through", "and", "~", "到", "至", "—"};
+const Words kRangeJoin = {"-", "to", "until", "through", "and", "~", "到", "至"};
 const Words kSince = {"since", "自", "以来"};
 const Words kWorld = {"the world", "world", "global", "globally", "全球", "世界"};
 
@@ -393,7 +393,9 @@ std::string trim(std::string s) {
 // The English product words of an LCA question: after "footprint of", "emissions of producing", ... up to "in",
 // "from", "and", punctuation; articles, "producing" and trailing "production" dropped.
 std::string english_product(const std::string& lower) {
-  static const Words markers = {"carbon footprint of", "carbon footprint for", "footprint of", "footprint for",
+  static const Words markers = {"emission factors of", "emission factor of", "emission factors for",
+                                "emission factor for", "factors of", "factor of", "factors for", "factor for",
+                                "carbon footprint of", "carbon footprint for", "footprint of", "footprint for",
                                 "life cycle impact of", "life cycle emissions of", "life-cycle emissions of",
                                 "life cycle assessment of", "life cycle assessment for", "lca of", "lca for",
                                 "impact of", "impacts of", "emissions of", "emissions from", "gwp of", "co2e of",
@@ -409,37 +411,42 @@ std::string english_product(const std::string& lower) {
     }
   }
   if (start == std::string::npos) return {};
-  std::string rest = lower.substr(start);
-  static const std::vector<std::string> stops = {" in ",    " from ",  " using ", " with ",   " according ",
-                                                 " and ",   " per ",   " under ", " based ",  " by ",
-                                                 " at ",    " within ", " for ",  " its ",    " what ",
-                                                 " how ",   " is ",    " was ",   " are ",    " that ",
-                                                 " when ",  " if ",    " as ",    " via ",    " over "};
-  rest = " " + rest + " ";
-  size_t cut = rest.size();
-  for (const auto& s : stops) cut = std::min(cut, rest.find(s, 1));
-  for (size_t i = 0; i < cut; ++i) {
-    const char c = rest[i];
-    if (c == '?' || c == ',' || c == ';' || c == '!' || c == '(' || c == ':' || static_cast<unsigned char>(c) >= 0x80 ||
-        (c == '.' && (i + 1 >= rest.size() || rest[i + 1] == ' '))) {
-      cut = i;
-      break;
-    }
-  }
+  static const std::set<std::string, std::less<>> lead = {"of", "a", "an", "the", "one", "some", "producing",
+                                                          "making", "manufacturing", "for", "to", "product", "in"};
+  static const std::set<std::string, std::less<>> tail = {"production", "manufacturing", "manufacture", "produced",
+                                                          "made", "product", "products", "the", "combustion",
+                                                          "burning", "use"};
+  static const std::set<std::string, std::less<>> stops = {"in",   "from", "using", "with", "according", "and",
+                                                           "per",  "under", "based", "by",  "at",        "within",
+                                                           "for",  "its",  "what",  "how",  "is",        "was",
+                                                           "are",  "that", "when",  "if",   "as",        "via",
+                                                           "over", "do",   "does",  "please"};
+  // words up to a stop word or punctuation, after the leading articles and prepositions
   std::vector<std::string> words;
   std::string w;
-  for (size_t i = 0; i <= cut && i < rest.size(); ++i) {
-    if (i == cut || rest[i] == ' ') {
-      if (!w.empty()) words.push_back(w);
-      w.clear();
+  bool leading = true;
+  for (size_t i = start; i <= lower.size(); ++i) {
+    const char c = i < lower.size() ? lower[i] : ' ';
+    const bool punct = c == '?' || c == ',' || c == ';' || c == '!' || c == '(' || c == ':' ||
+                       static_cast<unsigned char>(c) >= 0x80 ||
+                       (c == '.' && (i + 1 >= lower.size() || lower[i + 1] == ' '));
+    if (c == ' ' || punct) {
+      if (!w.empty()) {
+        if (leading && lead.count(w)) {
+          w.clear();
+          if (punct) break;
+          continue;
+        }
+        if (stops.count(w)) break;
+        leading = false;
+        words.push_back(w);
+        w.clear();
+      }
+      if (punct) break;
     } else {
-      w.push_back(rest[i]);
+      w.push_back(c);
     }
   }
-  static const std::set<std::string, std::less<>> lead = {"of", "a", "an", "the", "one", "some", "producing",
-                                                          "making", "manufacturing", "for", "to", "product"};
-  static const std::set<std::string, std::less<>> tail = {"production", "manufacturing", "manufacture", "produced",
-                                                          "made", "product", "products", "the"};
   while (!words.empty() && lead.count(words.front())) words.erase(words.begin());
   while (!words.empty() && tail.count(words.back())) words.pop_back();
   std::string out;
@@ -462,7 +469,7 @@ std::string chinese_product(const std::string& lower) {
   }
   std::string s = lower.substr(b, p - b);
   static const std::vector<std::string> drop = {"做一个", "做一份", "请计算", "计算", "一个", "关于", "请", "求",
-                                                "中", "里", "在", "的", "是", "了", "做"};
+                                                "中", "里", "在", "的", "是", "了", "做", "年", "用"};
   bool again = true;
   while (again) {
     again = false;
@@ -557,6 +564,8 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
     }
     for (const auto& j : kRangeJoin)
       if (b == j) r.range = true;
+    // "2000 and 2010" is two years; "between 2000 and 2010" a span
+    if (b == "and" && L.rfind("between", years[0].pos) == std::string::npos) r.range = false;
     if (r.range && r.years[1] < r.years[0]) std::swap(r.years[0], r.years[1]);
     if (r.range) r.years.resize(2);
   }
@@ -662,7 +671,7 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
         while (e < t.text.size() && detail::is_word_byte(t.text[e])) ++e;
         const std::string w = t.text.substr(s, e - s);
         if (w.size() >= 3 && w[0] >= 'A' && w[0] <= 'Z' && L.compare(s, e - s, detail::ascii_lower(w)) == 0 &&
-            !has_any(detail::ascii_lower(w), {"co2", "ipcc", "gcb", "wiod", "mrio", "lca", "gwp", "portland"}))
+            !has_any(detail::ascii_lower(w), {"co2", "ipcc", "gcb", "wiod", "mrio", "lca", "gwp"}))
           r.unknown_place = w;
       }
     }
@@ -1230,7 +1239,7 @@ struct Planner {
     }
     if (r.databases) return lca();
     const bool country_footprint = r.footprint && (!r.countries.empty() || r.world) && !r.amount &&
-                                   r.database.empty() && r.query.empty() && r.untranslated.empty() && !r.study;
+                                   r.database.empty() && r.query.empty() && !r.study;
     if (country_footprint) {
       r.consumption = true;  // a country's carbon footprint is its consumption-based account
       r.footprint = false;
@@ -1254,17 +1263,85 @@ struct Planner {
 
 }  // namespace
 
+namespace {
+
+// A reply laid over the question it answers: the countries, years, database, amount, file and GWP set it names
+// replace those of the question; uncertainty and sensitivity add; after "which product?" it is the product.
+void apply_reply(Recognised& merged, const std::string& reply, const Knowledge& k, const std::string& awaiting) {
+  const Recognised x = recognise(reply, k);
+  if (!x.countries.empty()) {
+    merged.countries = x.countries;
+    merged.unknown_place.clear();
+  }
+  if (!x.years.empty()) {
+    merged.years = x.years;
+    merged.range = x.range;
+    merged.since = x.since;
+  }
+  if (!x.database.empty()) {
+    merged.database = x.database;
+    merged.database_stored = x.database_stored;
+  }
+  if (x.amount) merged.amount = x.amount;
+  if (!x.file.empty()) merged.file = x.file;
+  if (!x.gwp.empty()) merged.gwp = x.gwp;
+  merged.uncertainty = merged.uncertainty || x.uncertainty;
+  merged.sensitivity = merged.sensitivity || x.sensitivity;
+  if (awaiting != "product") return;
+  Text t(reply);
+  std::string q, p;
+  for (const auto& term : detail::find_terms(t.lower)) {
+    if (q.find(term.en) == std::string::npos) q += (q.empty() ? "" : " ") + term.en;
+    p += term.zh;
+  }
+  if (q.empty() && detail::has_cjk(t.text)) {
+    std::string words = trim(t.text);
+    while (!words.empty() && (words.back() == '?' || words.back() == '.' || words.back() == '!')) words.pop_back();
+    merged.untranslated = words;
+    merged.query.clear();
+    merged.product.clear();
+    return;
+  }
+  if (q.empty()) {
+    q = trim(t.lower);
+    while (!q.empty() && (q.back() == '?' || q.back() == '.' || q.back() == '!')) q.pop_back();
+    for (const char* lead : {"a ", "an ", "the ", "of ", "one "})
+      if (q.rfind(lead, 0) == 0) q = q.substr(std::string_view(lead).size());
+    p = q;
+  }
+  if (!q.empty()) {
+    merged.query = q;
+    merged.product = p;
+    merged.untranslated.clear();
+  }
+}
+
+Planner route(const Recognised& r, const Knowledge& k, bool zh) {
+  Planner p{k, r, Lang{zh}, Plan{}};
+  p.r.zh = zh;
+  p.plan.language = zh ? "zh" : "en";
+  p.route();
+  return p;
+}
+
+std::string awaiting_of(const Plan& p) {
+  const auto it = p.slots.find("awaiting");
+  return it != p.slots.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 Plan plan_question(const std::string& question, const Knowledge& k, const std::vector<Turn>& history) {
   std::string base = question;
   std::vector<std::string> replies;
   Recognised r = recognise(question, k);
   bool zh = r.zh;
   // A reply to a question back, or a follow-up ("and how uncertain is that?", "what about 2010?"): the question it
-  // belongs to is planned again with what the reply adds.
-  if (!history.empty() && !r.has_cue() && !r.help) {
+  // belongs to is planned again with every reply since laid over it in order.
+  if (!history.empty() && !r.has_cue()) {
     const Turn& prev = history.back();
     const json& s = prev.plan.slots;
-    if (prev.plan.intent != "unknown" && prev.plan.intent != "help") {
+    if (prev.plan.intent != "unknown" && prev.plan.intent != "help" && !prev.plan.intent.empty()) {
       base = s.contains("context") && s["context"].is_string() ? s["context"].get<std::string>() : prev.question;
       if (s.contains("replies") && s["replies"].is_array())
         for (const auto& x : s["replies"])
@@ -1272,60 +1349,15 @@ Plan plan_question(const std::string& question, const Knowledge& k, const std::v
       replies.push_back(question);
       // the language of the conversation, unless the reply is in words of another
       zh = r.zh || (!r.english_words && prev.plan.language == "zh");
-      const std::string awaiting = s.contains("awaiting") && s["awaiting"].is_string() ? s["awaiting"].get<std::string>() : "";
       Recognised merged = recognise(base, k);
-      for (size_t i = 0; i < replies.size(); ++i) {
-        Recognised x = recognise(replies[i], k);
-        const bool last = i + 1 == replies.size();
-        if (!x.countries.empty()) {
-          merged.countries = x.countries;
-          merged.unknown_place.clear();
-        }
-        if (!x.years.empty()) {
-          merged.years = x.years;
-          merged.range = x.range;
-          merged.since = x.since;
-        }
-        if (!x.database.empty()) {
-          merged.database = x.database;
-          merged.database_stored = x.database_stored;
-        }
-        if (x.amount) merged.amount = x.amount;
-        if (!x.file.empty()) merged.file = x.file;
-        if (!x.gwp.empty()) merged.gwp = x.gwp;
-        merged.uncertainty = merged.uncertainty || x.uncertainty;
-        merged.sensitivity = merged.sensitivity || x.sensitivity;
-        // the product named in a reply to "which product?"
-        const std::string awaited = last ? awaiting : std::string();
-        if (awaited == "product" || (i + 1 < replies.size())) {
-          Text t(replies[i]);
-          const auto terms = detail::find_terms(t.lower);
-          std::string q, p;
-          for (const auto& term : terms) {
-            if (q.find(term.en) == std::string::npos) q += (q.empty() ? "" : " ") + term.en;
-            p += term.zh;
-          }
-          if (q.empty() && !detail::has_cjk(t.text) && x.countries.empty() && x.years.empty() && x.database.empty()) {
-            q = trim(detail::ascii_lower(t.text));
-            while (!q.empty() && (q.back() == '?' || q.back() == '.' || q.back() == '!')) q.pop_back();
-            for (const char* lead : {"a ", "an ", "the ", "of "})
-              if (q.rfind(lead, 0) == 0) q = q.substr(std::string_view(lead).size());
-            p = q;
-          }
-          if (!q.empty()) {
-            merged.query = q;
-            merged.product = p;
-            merged.untranslated.clear();
-          }
-        }
+      for (const auto& reply : replies) {
+        const std::string awaiting = awaiting_of(route(merged, k, zh).plan);
+        apply_reply(merged, reply, k, awaiting);
       }
       r = merged;
     }
   }
-  r.zh = zh;
-  Planner p{k, r, Lang{zh}, Plan{}};
-  p.plan.language = zh ? "zh" : "en";
-  p.route();
+  Planner p = route(r, k, zh);
   Plan plan = std::move(p.plan);
   if (plan.intent.empty()) plan.intent = "unknown";
   // what was recognised
