@@ -345,8 +345,13 @@ try {
     expect(consumption.some((v) => writes(shown, v)), `the answer "${shown}" writes no consumption value of \`account\` (${consumption})`);
     const cite = answer.locator('li.citation[data-capability="account"]');
     expect(await cite.count() >= 1, 'no citation of account');
-    const runId = Number(await cite.first().getAttribute('data-run-id'));
-    expect(runId > 0 && (await cite.first().textContent()).includes(String(runId)), `the citation shows no run id: ${await cite.first().textContent()}`);
+    // the citation's run id is the API's (0 for a read such as account, which logs no run, and said so)
+    const apiCite = api.citations.find((c) => c.capability === 'account');
+    const runId = Number(await cite.first().getAttribute('data-run-id') || 0);
+    const citeText = await cite.first().textContent();
+    expect(runId === apiCite.run_id, `the page cites run ${runId}, the API ${apiCite.run_id}`);
+    expect(runId > 0 ? citeText.includes(`run ${runId}`) : citeText.includes('no run logged'), `the citation does not give its run: ${citeText}`);
+    expect(citeText.includes(apiCite.dataset || apiCite.source), `the citation does not name its source: ${citeText}`);
     expect(!(await page.isVisible(`.chat-turn[data-turn="0"] .chat-plan li[data-tool="account"]`)), 'the plan is open before a click');
     await page.click('.chat-turn[data-turn="0"] .chat-plan summary');
     const stepText = await page.textContent('.chat-turn[data-turn="0"] .chat-plan li[data-tool="account"]');
@@ -375,6 +380,8 @@ try {
     await chatAnswer(0);
     const err = await page.textContent('.chat-turn[data-turn="0"] .chat-a.error');
     expect(err.includes('4100 bytes') && err.includes('question'), `the error: ${err}`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= 1280, `a long question widens the page to ${wide} px`);
     await page.click(`button.example[data-example="${question}"]`);
     await chatAnswer(1);
     expect((await page.textContent('.chat-turn[data-turn="1"] .chat-q')).includes(question), 'the example was not asked');

@@ -60,7 +60,8 @@ export function citationText(c) {
   const source = c.source || c.dataset;
   if (source) parts.push(`${t('common.source')}: ${typeof source === 'string' ? source : JSON.stringify(source)}`);
   if (c.dataset && c.source && c.dataset !== c.source) parts.push(`${t('common.dataset')}: ${c.dataset}`);
-  if (c.run_id) parts.push(t('chat.run', { id: c.run_id }));
+  // a read (account, searches) logs no run: its run id is 0
+  parts.push(c.run_id ? t('chat.run', { id: c.run_id }) : t('chat.no_run'));
   if (c.version) parts.push(`${t('common.version')} ${c.version}`);
   return parts.filter(Boolean).join(' · ');
 }
