@@ -233,6 +233,34 @@ def a_question_back_and_the_reply_continue_the_conversation(tmp):
         assert step(again, 'account') == (0, step(reply, 'account')[1]), (again['plan'], reply['plan'])
 
 
+@test
+def steps_read_the_servers_data_folder_and_nothing_outside_it(tmp):
+    """A step reading a dataset of --data runs (through the server's readers, which refuse any other path); a link
+    in the data folder that leads out of it is refused, naming the option."""
+    if not os.path.isdir(os.path.join(SHARED, 'natural', 'gcb2019')):
+        print('skipped: no ../shared/data/natural/gcb2019')
+        return
+    q = 'What were the global ocean and land sinks in 2018?'
+    want = cli_json(os.path.join(tmp, 'cli.db'), 'natural', 'sinks', '--data', os.path.join(SHARED, 'natural', 'gcb2019'),
+                    '--year', '2018')
+    os.makedirs(os.path.join(tmp, 'in'))
+    with Server(os.path.join(tmp, 'in'), '--data', SHARED) as s:
+        a = s.chat({'question': q})
+        i, st = step(a, 'natural sinks')
+        assert st['arguments']['data'] == os.path.join(SHARED, 'natural', 'gcb2019'), st
+        assert result_of(a, i) == want, 'the chat\'s natural sinks result is not the CLI\'s'
+        runs_are_in_the_log(s, a)
+    data = os.path.join(tmp, 'data')
+    os.makedirs(data)
+    os.symlink(os.path.join(SHARED, 'natural'), os.path.join(data, 'natural'))
+    os.makedirs(os.path.join(tmp, 'out'))
+    with Server(os.path.join(tmp, 'out'), '--data', data) as s:
+        a = s.chat({'question': q})
+        i, st = step(a, 'natural sinks')
+        assert a['results'][i] is None and 'outside the folders' in a['errors'][i] and "'data'" in a['errors'][i], a['errors']
+        assert runs(s.db) == {}, 'a refused step ran'
+
+
 # ---- errors -------------------------------------------------------------------------------------------------------
 
 @test
