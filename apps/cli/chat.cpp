@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -77,10 +78,13 @@ void print_text(const ag::Answer& a, std::ostream& out) {
     if (c.value("status", "ok") != "ok") continue;
     if (!header) out << (a.plan.language == "zh" ? "\n来源：\n" : "\nSources:\n"), header = true;
     const std::string dataset = c.value("dataset", "");
-    out << fmt::format("  [{}] {}{}{}{}\n", c.value("n", 0), c.value("capability", ""),
-                       dataset.empty() ? "" : " — " + dataset,
+    std::string runs;
+    if (c.contains("data_runs") && c["data_runs"].is_array() && !c["data_runs"].empty())
+      runs = fmt::format(fmt::runtime(a.plan.language == "zh" ? "，数据来自运行 {}" : ", data from run {}"), fmt::join(c["data_runs"].get<std::vector<int64_t>>(), ", "));
+    out << fmt::format("  [{}] {}{}{}{}{}\n", c.value("n", 0), c.value("capability", ""),
+                       dataset.empty() ? std::string() : fmt::format(" — {}", dataset),
                        c.value("run_id", 0) ? fmt::format(", run {}", c.value("run_id", 0)) : std::string(),
-                       c.value("version", "").empty() ? "" : ", panocarbon " + c.value("version", ""));
+                       runs, c.value("version", "").empty() ? std::string() : fmt::format(", panocarbon {}", c.value("version", "")));
   }
 }
 

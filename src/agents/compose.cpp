@@ -30,9 +30,16 @@ struct Writer {
   void add(std::string s) { lines.push_back(std::move(s)); }
 };
 
+// An input as it was given (1 kg, not 1.00 kg).
+std::string given(const json& v) { return v.is_number() ? fmt::format("{}", v.get<double>()) : std::string("?"); }
 std::string num(const json& v) { return v.is_number() ? format_number(v.get<double>()) : std::string("?"); }
 std::string str(const json& j, const char* key, std::string fallback = {}) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+}
+// A member of an object by reference (value() would copy: pointers into the copy would dangle), or an empty array.
+const json& member(const json& j, const char* key) {
+  static const json empty = json::array();
+  return j.is_object() && j.contains(key) ? j[key] : empty;
 }
 std::string cite(size_t i) { return fmt::format("[{}]", i + 1); }
 
@@ -118,11 +125,14 @@ struct Shown {
   double scale = 1;
   std::string unit;
 };
-Shown shown_unit(const std::string& unit) {
-  std::string u = unit;
-  if (u.rfind("kt", 0) == 0) return {1e-3, "Mt" + u.substr(2)};
-  if (u.rfind("t ", 0) == 0 || u == "t") return {1e-6, "Mt" + u.substr(1)};
-  return {1, u};
+Shown shown_unit(const std::string& unit, const std::string& stressor = {}) {
+  const std::string u = unit;
+  Shown s{1, u};
+  if (u.rfind("kt", 0) == 0) s = {1e-3, fmt::format("Mt{}", u.substr(2))};
+  else if (u.rfind("t ", 0) == 0 || u == "t") s = {1e-6, fmt::format("Mt{}", u.substr(1))};
+  // "kt" of the stressor CO2: "Mt CO2"
+  if ((s.unit == "Mt" || s.unit == "t" || s.unit == "kt") && !stressor.empty()) s.unit = fmt::format("{} {}", s.unit, stressor);
+  return s;
 }
 std::string scaled(const json& v, double scale) {
   return v.is_number() ? format_number(v.get<double>() * scale) : std::string("?");
@@ -137,7 +147,7 @@ void write_mrio_montecarlo(Writer& w, const Plan& plan, const std::vector<StepRe
   for (const auto& st : res.value("stressors", json::array())) {
     for (const auto& reg : st.value("regions", json::array())) {
       if (str(reg, "region") != region) continue;
-      const Shown u = shown_unit(str(st, "unit"));
+      const Shown u = shown_unit(str(st, "unit"), str(st, "stressor"));
       std::vector<std::string> parts;
       for (const char* account : {"production", "consumption", "exports", "imports"}) {
         if (!reg.contains(account)) continue;
@@ -182,7 +192,7 @@ void write_trade_uncertainty(Writer& w, const Plan& plan, const std::vector<Step
   // the WIOD source of the Monte Carlo's year: the ledger row of the same MRIO
   const json* exports = nullptr;
   const json* production = nullptr;
-  for (const auto& row : acc->result.value("rows", json::array())) {
+  for (const auto& row : member(acc->result, "rows")) {
     const std::string s = str(row, "source");
     if (s.rfind("wiod", 0) != 0) continue;
     if (str(row, "indicator") == "exports") exports = &row;
@@ -190,14 +200,15 @@ void write_trade_uncertainty(Writer& w, const Plan& plan, const std::vector<Step
   }
   if (!exports || !(*exports)["value"].is_number()) return;
   const json* mc_region = nullptr;
-  std::string unit;
-  for (const auto& st : mc->result.value("stressors", json::array())) {
-    for (const auto& reg : st.value("regions", json::array()))
-      if (str(reg, "region") == region && reg.contains("exports")) mc_region = &reg, unit = str(st, "unit");
+  std::string unit, stressor;
+  for (const auto& st : member(mc->result, "stressors")) {
+    for (const auto& reg : member(st, "regions"))
+      if (str(reg, "region") == region && reg.contains("exports"))
+        mc_region = &reg, unit = str(st, "unit"), stressor = str(st, "stressor");
     if (mc_region) break;
   }
   if (!mc_region) return;
-  const Shown u = shown_unit(unit);
+  const Shown u = shown_unit(unit, stressor);
   const json& mce = (*mc_region)["exports"];
   // production: the ledger's row when the account step asked for it, else the Monte Carlo's deterministic value
   // (the same WIOD table without perturbation)
@@ -242,10 +253,10 @@ void write_lca_calc(Writer& w, const StepResult& r, size_t i) {
   const json& res = r.result;
   if (!res.contains("process")) {  // several processes
     for (const auto& p : res.value("results", json::array())) {
-      const json* total = category_row(p.value("results", json::array()), "total");
+      const json* total = category_row(member(p, "results"), "total");
       if (!total) total = p.contains("results") && !p["results"].empty() ? &p["results"][0] : nullptr;
       if (!total) continue;
-      w.add(w.f("{} {} of {}: {} {} {}", "{} {} {}：{} {} {}", num(p["amount"]), str(p, "unit"),
+      w.add(w.f("{} {} of {}: {} {} {}", "{} {} {}：{} {} {}", given(p["amount"]), str(p, "unit"),
                         str(p, "process"), num((*total)["amount"]), str(*total, "unit"), cite(i)));
     }
     return;
@@ -263,14 +274,14 @@ void write_lca_calc(Writer& w, const StepResult& r, size_t i) {
   const std::string gwp = res.contains("gwp") && res["gwp"].is_string() ? res["gwp"].get<std::string>() : "";
   const std::string process = str(res["process"], "name");
   if (w.zh)
-    w.add(fmt::format("{} {} “{}”（数据库 {}）的碳足迹为 {} {}（{}{}）{}{}。", num(res["amount"]), str(res, "unit"), process,
+    w.add(fmt::format("{} {} “{}”（数据库 {}）的碳足迹为 {} {}（{}{}）{}{}。", given(res["amount"]), str(res, "unit"), process,
                       str(res, "database"), num((*total)["amount"]), str(*total, "unit"), str(res, "method"),
-                      gwp.empty() ? "" : "，" + gwp,
+                      gwp.empty() ? std::string() : fmt::format("，{}", gwp),
                       parts.empty() ? "" : fmt::format("，其中 {}", fmt::join(parts, "、")), cite(i)));
   else
-    w.add(fmt::format("The carbon footprint of {} {} of '{}' (database {}) is {} {} ({}{}){}. {}", num(res["amount"]),
+    w.add(fmt::format("The carbon footprint of {} {} of '{}' (database {}) is {} {} ({}{}){}. {}", given(res["amount"]),
                       str(res, "unit"), process, str(res, "database"), num((*total)["amount"]), str(*total, "unit"),
-                      str(res, "method"), gwp.empty() ? "" : ", " + gwp,
+                      str(res, "method"), gwp.empty() ? std::string() : fmt::format(", {}", gwp),
                       parts.empty() ? "" : fmt::format(": {}", fmt::join(parts, ", ")), cite(i)));
   const auto unmapped = res.value("unmapped_mass_flows", json::array());
   if (unmapped.is_array() && !unmapped.empty())
@@ -290,6 +301,13 @@ void write_lca_montecarlo(Writer& w, const StepResult& r, size_t i) {
   if (contributions.is_array() && !contributions.empty())
     top = w.f("; the largest contributor to the variance is '{}' ({} %)", "；对方差贡献最大的是“{}”（{} %）",
                       str(contributions[0], "process"), num(contributions[0]["share_pct"]));
+  if ((*cat)["p2_5"] == (*cat)["p97_5"]) {
+    w.add(w.f("Uncertainty (Monte Carlo, {} draws): every draw gave {} {}: the database holds no uncertainty for the "
+              "exchanges of this supply chain, so no range can be given. {}",
+              "不确定性（蒙特卡洛，{} 次抽样）：每次抽样结果都是 {} {}：数据库没有为该供应链的交换量提供不确定性，因此无法给出区间。{}",
+              num(draws), num((*cat)["mean"]), str(*cat, "unit"), cite(i)));
+    return;
+  }
   if (w.zh)
     w.add(fmt::format("不确定性（蒙特卡洛，{} 次抽样，数据库中的不确定性）：均值 {} {}，95 %区间 {}–{} {}{} {}。", num(draws),
                       num((*cat)["mean"]), str(*cat, "unit"), num((*cat)["p2_5"]), num((*cat)["p97_5"]),
@@ -306,7 +324,7 @@ void write_lca_search(Writer& w, const StepResult& r, size_t i) {
   std::vector<std::string> names;
   for (const auto& h : hits) {
     if (str(h, "kind", "process") != "process") continue;
-    if (names.size() < 3) names.push_back("'" + str(h, "name") + "'");
+    if (names.size() < 3) names.push_back(fmt::format("'{}'", str(h, "name")));
   }
   const std::string query = str(r.step.arguments, "query");
   if (names.empty())

@@ -202,6 +202,14 @@ const std::set<std::string, std::less<>>& capital_only() {
   return s;
 }
 
+// Codes that are also English words or this field's acronyms in upper case ("AND", "CAN", "LCA" for life cycle
+// assessment): not read as codes in a question (the names, and resolve(), still name these countries).
+bool code_is_word(const std::string& code) {
+  static const std::set<std::string, std::less<>> words = {"AND", "ARE", "ARM", "CAN", "COM", "FIN", "LCA",
+                                                           "PER", "TON"};
+  return words.count(code) > 0;
+}
+
 }  // namespace
 
 Countries::Countries() {
@@ -215,7 +223,7 @@ Countries::Countries() {
       const std::string code(f[1]), name(f[2]);
       codes_.push_back(code);
       names[code] = name;
-      upper_.emplace_back(code, code);
+      if (!code_is_word(code)) upper_.emplace_back(code, code);
       for (auto& form : english_forms(name)) en_.emplace_back(std::move(form), code);
     }
   }
@@ -225,7 +233,7 @@ Countries::Countries() {
     while (csv.next()) {
       const auto& f = csv.fields();
       if (f.size() < 3 || !names.count(std::string(f[0]))) continue;
-      zh_.emplace_back(std::string(f[1]), std::string(f[0]));
+      zh_.emplace_back(normalise(f[1]), std::string(f[0]));  // as questions are read: 、 is ','
       if (f[2] == "name") zh_name_.emplace(std::string(f[0]), std::string(f[1]));
     }
   }
@@ -237,7 +245,7 @@ Countries::Countries() {
       if (f.size() < 3 || !names.count(std::string(f[0]))) continue;
       const std::string code(f[0]), alias(f[1]);
       if (f[2] == "zh") {
-        zh_.emplace_back(alias, code);
+        zh_.emplace_back(normalise(alias), code);
       } else if (std::none_of(alias.begin(), alias.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
         upper_.emplace_back(alias, code);  // US, UK, PRC, U.S.: only in upper case
       } else {
@@ -274,12 +282,18 @@ std::vector<CountryMention> Countries::find(const Text& t) const {
   for (const auto& [name, code] : zh_)
     for (size_t p = t.lower.find(name); p != std::string::npos; p = t.lower.find(name, p + name.size()))
       if (free(p, name.size())) take(p, name.size(), code);
-  for (const auto& [name, code] : upper_) {
-    const std::string low = ascii_lower(name);
-    for (size_t p = find_keyword(t.text, name); p != std::string::npos; p = find_keyword(t.text, name, p + 1))
-      if (t.lower.compare(p, low.size(), low) == 0 && free(p, name.size())) take(p, name.size(), code);
-  }
-  for (const auto& [name, code] : en_) {
+  // English names and upper-case codes and aliases together, the longest first ("Virgin Islands, U.S." before "U.S.")
+  size_t iu = 0, ie = 0;
+  while (iu < upper_.size() || ie < en_.size()) {
+    const bool upper = ie >= en_.size() || (iu < upper_.size() && upper_[iu].first.size() > en_[ie].first.size());
+    if (upper) {
+      const auto& [name, code] = upper_[iu++];
+      const std::string low = ascii_lower(name);
+      for (size_t p = find_keyword(t.text, name); p != std::string::npos; p = find_keyword(t.text, name, p + 1))
+        if (t.lower.compare(p, low.size(), low) == 0 && free(p, name.size())) take(p, name.size(), code);
+      continue;
+    }
+    const auto& [name, code] = en_[ie++];
     const bool capital = capital_only().count(name) > 0;
     for (size_t p = find_keyword(t.lower, name); p != std::string::npos; p = find_keyword(t.lower, name, p + 1)) {
       if (!free(p, name.size())) continue;

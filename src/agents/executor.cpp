@@ -57,13 +57,32 @@ nlohmann::json resolve_reference(const nlohmann::json& ref, const std::string& o
                                   option, step + 1, pointer),
                       option);
   }
-  const nlohmann::json& result = done[j].result;
+  // "select": {"kind": "process"} keeps the elements of an array result that have these values, before the pointer
+  // ("/0/ref": the first process of a search that also finds flows).
+  nlohmann::json selected;
+  const nlohmann::json* base = &done[j].result;
+  if (ref.contains("select")) {
+    const auto& sel = ref["select"];
+    if (!sel.is_object() || !base->is_array())
+      throw input_error(fmt::format("argument '{}' of step {}: 'select' must be an object of values ({{\"kind\": "
+                                    "\"process\"}}) and the result of step {} an array",
+                                    option, step + 1, j + 1),
+                        option);
+    selected = nlohmann::json::array();
+    for (const auto& e : *base) {
+      bool keep = e.is_object();
+      for (const auto& [k, v] : sel.items()) keep = keep && e.contains(k) && e[k] == v;
+      if (keep) selected.push_back(e);
+    }
+    base = &selected;
+  }
+  const nlohmann::json& result = *base;
   if (!result.contains(p))
     throw Error(ErrorCategory::NotFound,
                 fmt::format("argument '{}' of step {} takes '{}' from the result of step {} ({}), which has no such "
                             "value{}",
                             option, step + 1, pointer, j + 1, done[j].step.tool,
-                            pointer.rfind("/hits/0", 0) == 0 ? " (the search found nothing)" : ""),
+                            pointer.rfind("/0", 0) == 0 ? " (the search found nothing of that kind)" : ""),
                 ErrorContext{{}, 0, 0, option});
   return result.at(p);
 }
@@ -85,7 +104,10 @@ bool inside(const fs::path& path, const fs::path& root) {
 
 // What the citation of a result names as its dataset: the LCA database, the ledger source, the data folder.
 nlohmann::json citation_of(const Capability& c, const Params& params, const Result& r, const nlohmann::json& result) {
-  nlohmann::json cite = {{"capability", c.name}, {"run_id", r.run_id}, {"version", r.provenance.value("version", "")}};
+  nlohmann::json cite = {{"capability", c.name},
+                         {"run_id", r.run_id},
+                         {"logged", c.logs_run},
+                         {"version", r.provenance.value("version", "")}};
   std::string dataset, source;
   if (params.has("database")) dataset = params.str("database");
   // Ledger rows name their source (wiod2013-co2/2009, gcb2019) and dataset.
@@ -97,6 +119,14 @@ nlohmann::json citation_of(const Capability& c, const Params& params, const Resu
       if (!s.empty() && std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
     }
     if (!sources.empty()) dataset = fmt::format("{}", fmt::join(sources, ", "));
+    // A read (account logs no run of its own) cites the runs that stored its data.
+    std::vector<int64_t> runs;
+    for (const auto& row : result["rows"])
+      if (row.is_object() && row.contains("run_id") && row["run_id"].is_number_integer()) {
+        const auto id = row["run_id"].get<int64_t>();
+        if (std::find(runs.begin(), runs.end(), id) == runs.end()) runs.push_back(id);
+      }
+    if (!runs.empty()) cite["data_runs"] = runs;
   }
   for (const auto& o : c.spec().options) {
     if (o.type != OptionType::Path || !params.has(o.name) || !dataset.empty()) continue;

@@ -65,12 +65,15 @@ TEST(AgentsExecute, ResolvesReferencesLogsRunsAndComposesAVerifiedAnswer) {
   EXPECT_EQ(r[1].step.arguments["year"], year);  // resolved from the first result
   EXPECT_TRUE(plan.steps[1].arguments["year"].is_object());  // the plan keeps the reference
   EXPECT_GT(r[0].run_id, 0);
-  EXPECT_GT(r[1].run_id, r[0].run_id);
+  EXPECT_EQ(r[0].citation["run_id"], r[0].run_id);
+  // account is a read that logs no run: its citation names the run that stored the ledger it read
+  EXPECT_EQ(r[1].run_id, 0);
   EXPECT_EQ(r[1].citation["capability"], "account");
-  EXPECT_EQ(r[1].citation["run_id"], r[1].run_id);
+  EXPECT_EQ(r[1].citation["logged"], false);
+  EXPECT_EQ(r[1].citation["data_runs"], nlohmann::json::array({r[0].run_id}));
   EXPECT_FALSE(r[1].citation["dataset"].get<std::string>().empty());
   ASSERT_FALSE(r[1].result["rows"].empty());
-  EXPECT_EQ(f.store->recent_runs(2).size(), 2u);
+  EXPECT_EQ(f.store->recent_runs(5).size(), 1u);  // the ledger build
 
   plan.slots["year"] = year;
   for (const char* lang : {"en", "zh"}) {

@@ -194,6 +194,7 @@ struct Lang {
 struct Recognised {
   bool zh = false;
   std::vector<std::string> countries;   // ISO3, in the order of the question
+  bool bilateral = false;               // exports from the first country to the second (or imports from it)
   std::string unknown_place;            // words that look like a country name but name none
   bool world = false;                   // "world", "global", 全球, 世界
   std::vector<int> years;
@@ -229,6 +230,7 @@ struct Recognised {
     return production || consumption || imports || exports || net_transfer || per_capita || partners || sectors ||
            ledger_info;
   }
+  bool flows() const { return imports || exports; }
   bool natural_cue() const { return sink || ocean || land || budget || natural_sources || methane || fire || forest; }
   bool lca_cue() const { return footprint || lca || study || search || contributions || databases; }
   bool process_cue() const {
@@ -267,7 +269,8 @@ const Words kStudy = {"footprint study", "study", "iso 14067", "pcf", "碳足迹
                       "碳足迹报告"};
 const Words kSearch = {"search", "look up", "find process", "find the process", "which process", "搜索", "查找",
                        "检索", "哪些过程", "找一下"};
-const Words kContributions = {"contribut*", "hotspot", "hot spot", "breakdown", "贡献", "热点"};
+const Words kContributions = {"contribut*", "dominate*", "hotspot*", "hot spot*", "breakdown", "贡献", "热点",
+                               "主要来源"};
 const Words kDatabases = {"which databases", "what databases", "databases are", "databases do", "list databases",
                           "lca databases", "哪些数据库", "什么数据库", "数据库列表", "有哪些lca数据库"};
 const Words kSink = {"carbon sink", "sinks", "sink", "removals", "removal", "absorb*", "uptake", "碳汇", "吸收"};
@@ -281,8 +284,9 @@ const Words kFire = {"fire", "fires", "wildfire", "wildfires", "burned area", "a
                      "火烧", "过火"};
 const Words kForest = {"forest*", "afolu", "森林", "林地"};
 const Words kNatural = {"natural", "自然", "天然"};
-const Words kFactor = {"emission factor", "emissions factor", "factor", "排放因子", "排放系数", "因子"};
-const Words kGwp = {"global warming potential", "gwp", "全球增温潜势", "全球变暖潜势", "全球变暖潜能", "增温潜势",
+const Words kFactor = {"emission factors", "emission factor", "emissions factors", "emissions factor", "factors",
+                       "factor", "排放因子", "排放系数", "因子"};
+const Words kGwp = {"global warming potential", "gwp*", "全球增温潜势", "全球变暖潜势", "全球变暖潜能", "增温潜势",
                     "gwp值"};
 const Words kInventory = {"inventory", "inventories", "ipcc category", "ipcc categories", "清单", "ipcc类别",
                           "ipcc 类别", "类别"};
@@ -294,7 +298,8 @@ const Words kHelp = {"what can you", "what do you", "help", "what questions", "�
 const Words kUncertainty = {"uncertain*", "confidence", "95%", "95 %", "95 per cent", "95 percent", "range",
                             "error bar", "monte carlo", "percentile", "how sure", "how reliable", "不确定",
                             "置信", "区间", "误差", "蒙特卡洛", "蒙特卡罗", "可靠"};
-const Words kSensitivity = {"sensitivity", "sensitive", "sobol", "morris", "敏感性", "灵敏度", "敏感"};
+const Words kSensitivity = {"sensitivity", "sensitive", "sobol", "morris", "matter most", "most influential",
+                             "most important parameter*", "敏感性", "灵敏度", "敏感", "关键参数", "最重要的参数"};
 const Words kTrend = {"trend", "over time", "every year", "each year", "time series", "history", "趋势", "历年",
                       "每年", "变化", "历史", "逐年"};
 const Words kRangeJoin = {"-", "to", "until", "through", "and", "~", "到", "至"};
@@ -574,9 +579,16 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
   r.trend = has_any(L, kTrend);
 
   // countries (after the databases: 美国生命周期清单 is USLCI, not the USA)
-  for (const auto& c : detail::Countries::get().find(t)) {
+  const auto mentions = detail::Countries::get().find(t);
+  for (const auto& c : mentions) {
     if (std::find(r.countries.begin(), r.countries.end(), c.code) == r.countries.end()) r.countries.push_back(c.code);
     t.claim(c.pos, c.len);
+  }
+  // "China's exports to the USA", "US imports from China", 中国向美国出口: a trade partner of the first
+  if (r.countries.size() == 2 && mentions.size() == 2) {
+    const std::string between = L.substr(mentions[0].pos + mentions[0].len,
+                                         mentions[1].pos - mentions[0].pos - mentions[0].len);
+    r.bilateral = has_any(between, {"to", "from", "into", "向", "对", "从", "到", "自"});
   }
   r.world = has_any(L, kWorld);
 
@@ -788,7 +800,7 @@ struct Planner {
       if (s.size() == 1 && (s.count("production") || s.count("consumption"))) return *s.begin() + "_per_capita";
       return {};
     }
-    if (r.partners) {
+    if (r.partners || (r.bilateral && r.flows() && !r.net_transfer)) {
       intent = "trade.partners";
       return {};
     }
@@ -814,6 +826,11 @@ struct Planner {
     if (!ind.empty()) plan.slots["indicator"] = ind;
     std::vector<std::string> countries = r.countries;
     if (countries.empty() && r.world && !all) countries.push_back("World");
+    if (plan.intent == "trade.partners" && r.bilateral) {
+      // the first country's ledger lists its partners: the second is one of them
+      plan.slots["partner"] = countries[1];
+      countries.resize(1);
+    }
     if (!all && countries.empty()) {
       if (!r.unknown_place.empty()) return unknown_country();
       return ask("country", lang("Which country? Give its name or ISO code (e.g. China or CHN).",
@@ -998,7 +1015,7 @@ struct Planner {
     const std::string db = lca_database();
     if (db.empty()) return;
     plan.slots["database"] = db;
-    const size_t search = add("lca search", {{"query", r.query}, {"database", db}, {"limit", 5}},
+    const size_t search = add("lca search", {{"query", r.query}, {"database", db}, {"kind", "process"}, {"limit", 5}},
                               lang(fmt::format("find the process of '{}' in {}", r.query, db),
                                    fmt::format("在 {} 中查找\"{}\"的过程", db, r.query)));
     if (plan.intent == "lca.search" || plan.intent == "lca.study") return;
@@ -1244,7 +1261,8 @@ struct Planner {
       r.consumption = true;  // a country's carbon footprint is its consumption-based account
       r.footprint = false;
     }
-    if (r.study || ((r.footprint || r.lca || r.contributions) && !country_footprint) ||
+    if (r.study || ((r.footprint || r.lca) && !country_footprint) ||
+        (r.contributions && (!r.database.empty() || r.amount) && r.countries.empty()) ||
         (r.search && (!r.database.empty() || !r.query.empty())))
       return lca();
     if (r.fire || r.methane || r.natural_sources || r.budget || r.ocean ||

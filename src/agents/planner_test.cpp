@@ -94,18 +94,21 @@ std::vector<std::string> check(const Plan& p, const json& want) {
       const Step& s = p.steps[i];
       if (to_string(s.agent) != ws[i].at("agent").get<std::string>()) bad.push_back(fmt::format("step {} agent", i));
       if (s.tool != ws[i].at("tool").get<std::string>()) bad.push_back(fmt::format("step {} tool {}", i, s.tool));
-      for (const auto& [key, value] : ws[i].value("arguments", json::object()).items())
+      const json args = ws[i].value("arguments", json::object());
+      for (const auto& [key, value] : args.items())
         if (!s.arguments.contains(key) || s.arguments[key] != with_data(value))
           bad.push_back(fmt::format("step {} argument {}", i, key));
     }
   }
-  for (const auto& [key, value] : want.value("slots", json::object()).items())
+  const json slots = want.value("slots", json::object());
+  for (const auto& [key, value] : slots.items())
     if (!p.slots.contains(key) || p.slots[key] != value) bad.push_back("slot " + key);
   std::set<std::string> missing;
   if (p.slots.contains("missing"))
     for (const auto& m : p.slots["missing"]) missing.insert(m.at("tool").get<std::string>());
   std::set<std::string> want_missing;
-  for (const auto& m : want.value("missing", json::array())) want_missing.insert(m.get<std::string>());
+  const json wm = want.value("missing", json::array());
+  for (const auto& m : wm) want_missing.insert(m.get<std::string>());
   if (missing != want_missing) bad.push_back("missing data");
   return bad;
 }
@@ -141,7 +144,8 @@ TEST(Planner, RegressionSet) {
     const std::string question = q.at("question").get<std::string>();
     const Knowledge k = knowledge_of(set.at("knowledge").at(q.value("knowledge", "default")));
     std::vector<Turn> history;
-    for (const auto& h : q.value("history", json::array())) {
+    const json earlier = q.value("history", json::array());
+    for (const auto& h : earlier) {
       Turn t{h.get<std::string>(), plan_question(h.get<std::string>(), k, history)};
       history.push_back(std::move(t));
     }

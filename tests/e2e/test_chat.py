@@ -71,7 +71,11 @@ def check_shape(j):
         assert c['n'] == i + 1 and c['capability'] == j['plan'][i]['tool'], c
         assert set(c) >= {'capability', 'dataset', 'source', 'run_id', 'version'}, c
         if c['status'] == 'ok':
-            assert c['run_id'] > 0 and f'[{i + 1}]' in j['answer'], (c, j['answer'])
+            # a logged run has its id; a read (account, lca search) names none, and account cites the ledger's runs
+            assert (c['run_id'] > 0) == c['logged'], c
+            assert f'[{i + 1}]' in j['answer'], (c, j['answer'])
+            if c['capability'] == 'account':
+                assert c['data_runs'] and all(r > 0 for r in c['data_runs']), c
 
 
 @test
