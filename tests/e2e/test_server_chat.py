@@ -186,13 +186,15 @@ def answered_from_the_account(s, answer, country, year, indicator):
 
 def runs_are_in_the_log(s, answer):
     """Each step of a capability that logs its runs cites a run of the server's run log, ok, of that capability;
-    a read (account: logs_run false) cites run id 0."""
+    a read (account: logs_run false) cites run id 0, and the runs that stored its data when it names them."""
     logged = runs(s.db)
     for st, c in zip(answer['steps'], answer['citations']):
         if LOGS_RUN[st['tool']]:
             assert c['run_id'] in logged and logged[c['run_id']] == (st['tool'], 'ok'), (st, c, logged.get(c['run_id']))
         else:
             assert c['run_id'] == 0, (st, c)
+            for r in c.get('data_runs', []):
+                assert r in logged and logged[r][1] == 'ok', (c, logged.get(r))
 
 
 # ---- answers ------------------------------------------------------------------------------------------------------

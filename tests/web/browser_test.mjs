@@ -350,7 +350,9 @@ try {
     const runId = Number(await cite.first().getAttribute('data-run-id') || 0);
     const citeText = await cite.first().textContent();
     expect(runId === apiCite.run_id, `the page cites run ${runId}, the API ${apiCite.run_id}`);
-    expect(runId > 0 ? citeText.includes(`run ${runId}`) : citeText.includes('no run logged'), `the citation does not give its run: ${citeText}`);
+    const dataRuns = apiCite.data_runs || [];
+    expect(runId > 0 ? citeText.includes(`run ${runId}`)
+      : (dataRuns.length ? citeText.includes(`stored by run ${dataRuns.join(', ')}`) : citeText.includes('no run logged')), `the citation does not give its run: ${citeText}`);
     expect(citeText.includes(apiCite.dataset || apiCite.source), `the citation does not name its source: ${citeText}`);
     expect(!(await page.isVisible(`.chat-turn[data-turn="0"] .chat-plan li[data-tool="account"]`)), 'the plan is open before a click');
     await page.click('.chat-turn[data-turn="0"] .chat-plan summary');

@@ -13,7 +13,7 @@ const mod = (p) => import(pathToFileURL(join(web, 'src', p)).href);
 const { strings } = await mod('i18n.js');
 const { makeScale, NO_DATA } = await mod('scales.js');
 const { datasetsOf, rowOfDataset, mapRows } = await mod('ledger.js');
-const { historyOf, citeParts, stepResults, EXAMPLES } = await mod('chat.js');
+const { historyOf, citeParts, stepResults, citationText, EXAMPLES } = await mod('chat.js');
 const { interpolateYlOrRd, interpolateRdBu } = await import(pathToFileURL(require.resolve('d3-scale-chromatic')).href);
 
 let passed = 0, failed = 0;
@@ -132,6 +132,13 @@ check('chat: each step\'s result beside its tool, run id and error', () => {
   eq(JSON.stringify(stepResults(a)), JSON.stringify([{ tool: 'ledger build', run_id: null, result: null, error: 'no data' },
     { tool: 'account', run_id: 7, result: { rows: [] }, error: '' }]), 'steps');
   eq(JSON.stringify(stepResults({ plan: [] })), '[]', 'no results');
+});
+check('chat: a citation names its capability, source, run (or the runs that stored a read\'s data) and version', () => {
+  eq(citationText({ capability: 'ledger build', dataset: 'embedded default ledger', run_id: 3, version: '0.1.0' }),
+    'ledger build · Source: embedded default ledger · run 3 · Version 0.1.0', 'a logged run');
+  eq(citationText({ capability: 'account', dataset: 'gcb2019', run_id: 0, data_runs: [1, 2] }),
+    'account · Source: gcb2019 · a read of the data stored by run 1, 2', 'a read');
+  eq(citationText({ capability: 'gwp list', run_id: 0 }), 'gwp list · a read, no run logged', 'a read of reference data');
 });
 check('chat: the examples are the issue\'s, in both languages', () => {
   eq(EXAMPLES.includes('中国2009年的消费侧排放是多少?'), true, 'the Chinese consumption question');

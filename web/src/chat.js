@@ -60,8 +60,10 @@ export function citationText(c) {
   const source = c.source || c.dataset;
   if (source) parts.push(`${t('common.source')}: ${typeof source === 'string' ? source : JSON.stringify(source)}`);
   if (c.dataset && c.source && c.dataset !== c.source) parts.push(`${t('common.dataset')}: ${c.dataset}`);
-  // a read (account, searches) logs no run: its run id is 0
-  parts.push(c.run_id ? t('chat.run', { id: c.run_id }) : t('chat.no_run'));
+  // a read (account, searches) logs no run: its run id is 0, and it names the runs that stored its data if known
+  const stored = Array.isArray(c.data_runs) ? c.data_runs.filter((x) => x) : [];
+  if (c.run_id) parts.push(t('chat.run', { id: c.run_id }));
+  else parts.push(stored.length ? t('chat.data_runs', { ids: stored.join(', ') }) : t('chat.no_run'));
   if (c.version) parts.push(`${t('common.version')} ${c.version}`);
   return parts.filter(Boolean).join(' · ');
 }
@@ -94,6 +96,7 @@ function renderAnswer(turn, i) {
     box.append(el('div', { class: 'chat-label' }, t('chat.citations')),
       el('ol', { class: 'citations' }, citations.map((c, k) => el('li', {
         class: 'citation', id: `cite-${i}-${k + 1}`, 'data-capability': c.capability || '', 'data-run-id': c.run_id || '',
+        'data-data-runs': Array.isArray(c.data_runs) ? c.data_runs.join(',') : '',
       }, citationText(c)))));
   }
   const plan = a.plan || [];
