@@ -5,7 +5,8 @@ server on a free loopback port with a temporary database, driven over HTTP.
     test_server_chat.py --bin build/bin/panocarbon
 
 The questions of the issue answered with the numbers of `panocarbon account` run separately on the server's
-database, each cited with a run of the server's run log; a question back and the reply that continues it; the
+database (and the USLCI question with `panocarbon lca calc`'s), each cited with a run of the server's run log;
+a step reading the data folder, a link out of it refused; a question back and the reply that continues it; the
 errors (400 naming the field: no question, an empty one, a model or path sent by the client, a malformed history;
 413; 403 for another site's page; 401 without the token); the server's own chat options (--data, --model-url)
 checked at start and a model that does not answer falling back to the deterministic planner.
@@ -132,6 +133,15 @@ def shows(text, value):
             if v and abs(x - abs(v)) <= 0.005 * abs(v):
                 return True
     return False
+
+
+def without_timings(node):
+    """A result without its run id and the seconds things took (keys ending in _s): what two runs share."""
+    if isinstance(node, dict):
+        return {k: without_timings(v) for k, v in node.items() if k != 'run_id' and not k.endswith('_s')}
+    if isinstance(node, list):
+        return [without_timings(v) for v in node]
+    return node
 
 
 def runs(db):
@@ -261,6 +271,26 @@ def steps_read_the_servers_data_folder_and_nothing_outside_it(tmp):
         i, st = step(a, 'natural sinks')
         assert a['results'][i] is None and 'outside the folders' in a['errors'][i] and "'data'" in a['errors'][i], a['errors']
         assert runs(s.db) == {}, 'a refused step ran'
+
+
+@test
+def the_lca_question_imports_uslci_from_the_data_folder_and_answers_with_lca_calc(tmp):
+    if not os.path.isdir(os.path.join(SHARED, 'lca', 'uslci-jsonld')):
+        print('skipped: no ../shared/data/lca/uslci-jsonld')
+        return
+    with Server(tmp, '--data', SHARED) as s:
+        a = s.chat({'question': 'What is the carbon footprint of 1 kg of Portland cement in USLCI?'})
+        assert a['clarify'] is None and a['language'] == 'en', a
+        i, _ = step(a, 'lca calc')
+        ran = a['steps'][i]['arguments']  # the process resolved from the search's first hit
+        got = result_of(a, i)
+        want = cli_json(s.db, 'lca', 'calc', *cli_args(ran))
+        assert got['run_id'] == a['steps'][i]['run_id'] and want['run_id'] != got['run_id'], (got['run_id'], want['run_id'])
+        assert without_timings(got) == without_timings(want), \
+            'the chat\'s lca calc result is not `panocarbon lca calc` of the same arguments (run id and timings apart)'
+        total = [r for r in want['results'] if r['category'] == 'total']
+        assert total and shows(a['answer'], total[0]['amount']), (total, a['answer'])
+        runs_are_in_the_log(s, a)
 
 
 # ---- errors -------------------------------------------------------------------------------------------------------
