@@ -860,6 +860,26 @@ class Server {
       });
     });
 
+    // the chat (src/server/chat_endpoint.cpp): a question and the earlier turns, answered by the agents
+    svr_.Post("/api/chat", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        check_body_size(req);
+        const ChatRequest request = parse_chat_request(parse_body(req));
+        std::string files_id;
+        Context ctx = context(std::make_shared<fs::path>(), files_id);
+        allow_paths_in(ctx, chat_.allowed_roots);
+        nlohmann::json answer = answer_chat(request, ctx, chat_);
+        if (!files_id.empty()) answer["files"] = file_urls(files_id);
+        send_json(res, 200, answer);
+      });
+    });
+    svr_.Get("/api/chat", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Allow", "POST");
+      send_json(res, 405, {{"error", {{"category", "invalid input"},
+                                      {"message", "POST /api/chat with a JSON body {\"question\": \"...\", \"history\": [...]}"},
+                                      {"field", nullptr}}}});
+    });
+
     // jobs
     svr_.Post("/api/jobs", [this](const httplib::Request& req, httplib::Response& res) {
       guarded(res, [&] {
@@ -915,26 +935,6 @@ class Server {
         }
         send_json(res, 202, job->to_json(false));
       });
-    });
-
-    // the chat (src/server/chat_endpoint.cpp): a question and the earlier turns, answered by the agents
-    svr_.Post("/api/chat", [this](const httplib::Request& req, httplib::Response& res) {
-      guarded(res, [&] {
-        check_body_size(req);
-        const ChatRequest request = parse_chat_request(parse_body(req));
-        std::string files_id;
-        Context ctx = context(std::make_shared<fs::path>(), files_id);
-        allow_paths_in(ctx, chat_.allowed_roots);
-        nlohmann::json answer = answer_chat(request, ctx, chat_);
-        if (!files_id.empty()) answer["files"] = file_urls(files_id);
-        send_json(res, 200, answer);
-      });
-    });
-    svr_.Get("/api/chat", [](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Allow", "POST");
-      send_json(res, 405, {{"error", {{"category", "invalid input"},
-                                      {"message", "POST /api/chat with a JSON body {\"question\": \"...\", \"history\": [...]}"},
-                                      {"field", nullptr}}}});
     });
 
     // every capability: GET with query parameters, POST with a JSON body
