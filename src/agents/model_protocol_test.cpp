@@ -3,6 +3,8 @@
 // to end against a scripted server (tests/e2e/test_chat_model.py).
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <set>
 
@@ -204,7 +206,7 @@ TEST(ModelProtocol, ClipKeepsSmallResultsAndShortensLargeOnes) {
   EXPECT_EQ(proto::clip(small, 1000, note), small);
   EXPECT_TRUE(note.empty());
   json big = {{"total", 42.5}, {"unit", "kt"}, {"rows", json::array()}};
-  for (int i = 0; i < 5000; ++i) big["rows"].push_back({{"sector", "s" + std::to_string(i)}, {"value", i * 0.5}});
+  for (int i = 0; i < 5000; ++i) big["rows"].push_back({{"sector", fmt::format("s{}", i)}, {"value", i * 0.5}});
   const json c = proto::clip(big, 4000, note);
   EXPECT_LE(c.dump().size(), 4000u);
   EXPECT_EQ(c["total"], 42.5);

@@ -4,7 +4,7 @@
 reply of a script. What it checks on every request:
 
   * POST to /v1/chat/completions with a JSON body (Content-Type application/json);
-  * the model name, "stream": true, "tool_choice": "auto";
+  * the model name, "stream": true (or what the step expects), "tool_choice": "auto";
   * the tools: a non-empty list of {"type": "function", "function": {name, description, parameters}}, names
     unique and matching ^[A-Za-z0-9_-]{1,64}$, every parameters object a valid JSON Schema (jsonschema's
     check_schema) of type object, no system tools (db_repair, completion, man, schema, capabilities, data_fetch);
@@ -56,6 +56,23 @@ def same(a, b, rel=1e-9):
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y, rel) for x, y in zip(a, b))
     return a == b
+
+
+def without_provenance(j):
+    """A result without its provenance (run id and database path differ between two runs of the same numbers)."""
+    return {k: v for k, v in j.items() if k != 'provenance'} if isinstance(j, dict) else j
+
+
+def clipped_from(c, full):
+    """Whether `c` is `full` clipped: the same keys (or only top-level values), lists cut to a prefix, long
+    texts cut with '...', every number kept."""
+    if isinstance(c, dict) and isinstance(full, dict):
+        return set(c) <= set(full) and all(clipped_from(c[k], full[k]) for k in c)
+    if isinstance(c, list) and isinstance(full, list):
+        return (0 < len(c) or not full) and len(c) <= len(full) and all(clipped_from(x, y) for x, y in zip(c, full))
+    if isinstance(c, str) and isinstance(full, str) and c != full:
+        return c.endswith('...') and full.startswith(c[:-3])
+    return same(c, full)
 
 
 class ScriptedServer:
@@ -155,8 +172,9 @@ class ScriptedServer:
             return
         if body.get('model') != self.model:
             f(f"model {body.get('model')!r}, not {self.model!r}")
-        if body.get('stream') is not True:
-            f('"stream" is not true')
+        want_stream = (step or {}).get('expect', {}).get('stream', True)
+        if body.get('stream') is not want_stream:
+            f(f'"stream" is {body.get("stream")!r}, not {want_stream!r}')
         if body.get('tool_choice') != 'auto':
             f(f"tool_choice {body.get('tool_choice')!r}")
         self.check_tools(body.get('tools'), f)
@@ -228,8 +246,16 @@ class ScriptedServer:
                     if tid in carried:
                         f(f'the tool call id {tid!r} is used twice')
                     carried[tid] = tc
-                    if not isinstance(tc.get('function', {}).get('arguments'), str):
-                        f(f'the arguments of call {tid!r} are sent back as {type(tc.get("function", {}).get("arguments")).__name__}, not a JSON string')
+                    args = tc.get('function', {}).get('arguments')
+                    if not isinstance(args, str):
+                        f(f'the arguments of call {tid!r} are sent back as {type(args).__name__}, not a JSON string')
+                    else:
+                        try:
+                            ok = isinstance(json.loads(args), dict)
+                        except ValueError:
+                            ok = False
+                        if not ok:
+                            f(f'the arguments of call {tid!r} are sent back as {args[:60]!r}, not a JSON object')
             elif m.get('role') == 'tool':
                 tid = m.get('tool_call_id')
                 if tid not in carried:
@@ -274,10 +300,20 @@ class ScriptedServer:
                     f(f"a tool message's content is not JSON: {str(m.get('content'))[:80]}")
                     continue
                 if 'result' in want:
+                    got, ref = without_provenance(content.get('result')), without_provenance(want['result'])
                     if 'result' not in content:
                         f(f'the tool message carries no result: {str(content)[:200]}')
-                    elif not same(content['result'], want['result']):
-                        f(f"the tool message's result differs from the CLI's: {json.dumps(content['result'])[:200]}")
+                    elif want.get('clipped'):
+                        if 'clipped' not in str(content.get('note', '')):
+                            f(f"a clipped result without a note saying so: {str(content.get('note'))[:200]}")
+                        if len(json.dumps(content['result'])) >= len(json.dumps(want['result'])):
+                            f('the result was expected clipped but is not smaller than the CLI\'s')
+                        if not clipped_from(got, ref):
+                            f(f"the clipped result is not a part of the CLI's: {json.dumps(got)[:200]}")
+                    elif not same(got, ref):
+                        f(f"the tool message's result differs from the CLI's: {json.dumps(got)[:200]}")
+                    elif 'note' in content:
+                        f(f"a result that fits was clipped: {content['note']}")
                     if not isinstance(content.get('citation'), int):
                         f('the tool message carries no citation number')
                 if 'error' in want:
@@ -285,6 +321,10 @@ class ScriptedServer:
                         f(f"the tool message's error {content.get('error')!r} does not say {want['error']!r}")
                 if 'tool_call_id' in want and m.get('tool_call_id') != want['tool_call_id']:
                     f(f"tool_call_id {m.get('tool_call_id')!r}, not {want['tool_call_id']!r}")
+        if 'conversation' in expect:  # the turns before: [[role, content], ...] right after the system prompt
+            got = [[m.get('role'), m.get('content')] for m in msgs[1:1 + len(expect['conversation'])]]
+            if got != expect['conversation']:
+                f(f"the conversation sent is {got}, not {expect['conversation']}")
         if 'user_contains' in expect:
             users = [m for m in msgs if m.get('role') == 'user']
             last = users[-1]['content'] if users else ''

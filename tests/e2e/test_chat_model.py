@@ -4,9 +4,10 @@
 (tests/agents/scripted_openai.py) that checks every request (model, tools and their JSON Schemas, system prompt,
 bearer key, each tool call answered by a tool message with its id carrying the real result) and replays a
 script per scenario: a plain tool call then an answer; arguments as a string and as an object; missing ids and
-two calls in one message; streamed fragments; a legacy function_call; unknown tools and bad arguments; an
-answer with a made-up number (rejected, asked again, corrected or fallen back); a malformed body; HTTP 500;
-empty choices; a timeout; a refused connection; too many rounds; a question back.
+two calls in one message; streamed fragments and a clipped result; a question in Chinese; a legacy
+function_call; unknown tools and bad arguments; a server that refuses a stream; an answer with a made-up number
+(rejected, asked again, corrected or fallen back); a malformed body; HTTP 500; empty choices; a timeout; a refused
+connection; too many rounds; a question back; an interactive session whose earlier turns are sent.
 
 The numbers are checked against the CLI's own JSON for the same capability. What this proves and what it does
 not: docs/chat-model.md.
@@ -21,7 +22,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, 'tests', 'agents'))
 import harness  # noqa: E402
 from harness import test  # noqa: E402
-from scripted_openai import ScriptedServer, same  # noqa: E402
+from scripted_openai import ScriptedServer, same, without_provenance  # noqa: E402
 
 BIN = harness.parse_bin()
 AGENTS = {'process', 'trade', 'lca', 'natural', 'uncertainty'}
@@ -109,6 +110,23 @@ def plain_tool_call_then_answer_with_bearer_key(tmp):
 
 
 @test
+def chinese_question_and_answer(tmp):
+    ref = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR5')
+    text = f"在AR5中，甲烷的GWP100为{fmt(ref['gwp100']['CH4'])} kg CO2e/kg [1]。"
+    q = '甲烷在AR5中的GWP100是多少？'
+    script = [
+        {'reply': {'stream': True, 'tool_calls': [{'id': 'z1', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+        {'expect': {'results': [{'tool_call_id': 'z1', 'result': ref}]}, 'reply': {'stream': True, 'content': text}},
+    ]
+    with ScriptedServer(script, question=q) as s:
+        out = chat(tmp, s, q)
+    clean(s)
+    model_answer(out, [('gwp list', {'gwp': 'AR5'})])
+    assert out['language'] == 'zh', out['language']
+    assert out['answer'] == text, out['answer']
+
+
+@test
 def object_arguments_missing_ids_two_calls_in_one_message(tmp):
     ar4, ar6 = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR4'), cli_json(tmp, 'gwp', 'list', '--gwp', 'AR6')
     text = f"N2O: {fmt(ar4['gwp100']['N2O'])} in AR4 [1] and {fmt(ar6['gwp100']['N2O'])} in AR6 [2]."
@@ -127,39 +145,24 @@ def object_arguments_missing_ids_two_calls_in_one_message(tmp):
     assert out['answer'] == text
 
 
-def first_number(j, path=''):
-    """(pointer, value) of the first number above 1 in a result, in document order."""
-    if isinstance(j, dict):
-        for k, v in j.items():
-            r = first_number(v, f'{path}/{k}')
-            if r:
-                return r
-    elif isinstance(j, list):
-        for i, v in enumerate(j):
-            r = first_number(v, f'{path}/{i}')
-            if r:
-                return r
-    elif isinstance(j, (int, float)) and not isinstance(j, bool) and abs(j) > 1:
-        return path, j
-    return None
-
-
 @test
-def streamed_fragments(tmp):
+def streamed_fragments_and_a_clipped_result(tmp):
     args = {'file': 'examples/inventory.csv', 'by': 'gas', 'gwp': 'AR6'}
     ref = cli_json(tmp, 'inventory', 'calc', 'examples/inventory.csv', '--by', 'gas', '--gwp', 'AR6')
-    where, value = first_number(ref)
-    text = f'The example inventory gives {fmt(value)} ({where.split("/")[-1]}) [1].'
+    assert len(json.dumps(ref)) > 12000, 'the reference result no longer needs clipping: pick a larger one'
+    text = f"The example inventory emits {ref['total_co2e_t']:,.0f} t CO2e (AR6) [1]."
     q = 'What does the example inventory emit by gas?'
     script = [
         {'reply': {'stream': True, 'tool_calls': [{'id': 'st-1', 'name': 'inventory_calc', 'arguments': args}]}},
-        {'expect': {'results': [{'tool_call_id': 'st-1', 'result': ref}]}, 'reply': {'stream': True, 'content': text}},
+        {'expect': {'results': [{'tool_call_id': 'st-1', 'result': ref, 'clipped': True}]},
+         'reply': {'stream': True, 'content': text}},
     ]
     with ScriptedServer(script, question=q) as s:
         out = chat(tmp, s, q)
     clean(s)
     model_answer(out, [('inventory calc', args)])
-    assert same(result_of(out['results'][0]), ref)
+    # The answer keeps the whole result (only the model's copy is clipped).
+    assert same(without_provenance(result_of(out['results'][0])), without_provenance(ref))
     assert out['answer'] == text, out['answer']
 
 
@@ -224,7 +227,7 @@ def made_up_number_is_rejected_then_corrected(tmp):
     clean(s)
     model_answer(out, [('gwp list', {'gwp': 'AR5'})])
     assert out['answer'] == good
-    assert any("first answer held numbers that no tool result gave (31.7)" in w for w in out['warnings']), out['warnings']
+    assert any("first answer of the model 'scripted' held numbers that no tool result gave (31.7)" in w for w in out['warnings']), out['warnings']
 
 
 @test
@@ -238,7 +241,27 @@ def made_up_number_twice_falls_back(tmp):
     with ScriptedServer(script, question=q) as s:
         out = chat(tmp, s, q)
     clean(s)
-    fell_back(out, 'numbers that no tool result gave (31.7) again')
+    fell_back(out, 'still held numbers that no tool result gave (31.7) after it was asked to correct them')
+
+
+@test
+def a_refused_stream_is_asked_again_without_one(tmp):
+    ref = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR5')
+    text = f"CH4: {fmt(ref['gwp100']['CH4'])} [1]."
+    q = 'What is the GWP100 of methane under AR5?'
+    refusal = json.dumps({'error': {'message': 'streaming is not supported with tools'}})
+    script = [
+        {'reply': {'status': 400, 'body': refusal}},
+        {'expect': {'stream': False}, 'reply': {'tool_calls': [{'id': 'n1', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+        {'expect': {'stream': False, 'results': [{'tool_call_id': 'n1', 'result': ref}]}, 'reply': {'content': text}},
+    ]
+    with ScriptedServer(script, question=q) as s:
+        out = chat(tmp, s, q)
+    clean(s)
+    model_answer(out, [('gwp list', {'gwp': 'AR5'})])
+    assert out['answer'] == text
+    assert any('refused a streamed request (HTTP 400: streaming is not supported with tools)' in w
+               for w in out['warnings']), out['warnings']
 
 
 @test
@@ -313,6 +336,30 @@ def question_back_without_tools(tmp):
 
 
 @test
+def an_interactive_session_sends_the_earlier_turns(tmp):
+    ref = cli_json(tmp, 'gwp', 'list', '--gwp', 'AR5')
+    text = f"CH4: {fmt(ref['gwp100']['CH4'])} [1]."
+    q1, ask_back, q2 = 'What is the GWP100 of methane?', 'Which GWP set: AR4, AR5 or AR6?', 'AR5'
+    script = [
+        {'expect': {'conversation': [['user', q1]]}, 'reply': {'content': ask_back}},
+        {'expect': {'conversation': [['user', q1], ['assistant', ask_back], ['user', q2]]},
+         'reply': {'tool_calls': [{'id': 'h1', 'name': 'gwp_list', 'arguments': {'gwp': 'AR5'}}]}},
+        {'expect': {'results': [{'tool_call_id': 'h1', 'result': ref}]}, 'reply': {'content': text}},
+    ]
+    e = dict(BASE_ENV)
+    with ScriptedServer(script) as s:
+        p = subprocess.run([BIN, 'chat', '--model-url', s.url, '--model', 'scripted', '--format', 'json',
+                            '--db', os.path.join(tmp, 'chat.db')], input=f'{q1}\n{q2}\n:quit\n',
+                           cwd=REPO, capture_output=True, text=True, env=e, timeout=300)
+    assert p.returncode == 0, p.stderr
+    clean(s)
+    first, second = json.loads('[' + p.stdout.replace('}\n{', '},\n{') + ']')
+    assert first['planner'] == 'model:scripted' and first['clarify'] == ask_back, first
+    model_answer(second, [('gwp list', {'gwp': 'AR5'})])
+    assert second['answer'] == text
+
+
+@test
 def the_scripted_server_catches_a_wrong_client(tmp):
     """The checks can fail: a client with the wrong model, key, stream flag, tools, prompt, ids and result."""
     import urllib.request
@@ -335,7 +382,7 @@ def the_scripted_server_catches_a_wrong_client(tmp):
                       'tool_calls': [{'id': 'B', 'type': 'function', 'function': {'name': 'gwp_list', 'arguments': {}}}]},
                      {'role': 'tool', 'tool_call_id': 'B', 'content': json.dumps({'citation': 1, 'result': {'a': 2}})}])
     found = '\n'.join(s.failures)
-    for says in ["Authorization 'Bearer nope'", "model 'other'", '"stream" is not true', 'tool_choice None',
+    for says in ["Authorization 'Bearer nope'", "model 'other'", '"stream" is False, not True', 'tool_choice None',
                  "system tool 'db_repair' is offered", 'not a valid JSON Schema', 'lacks the rule',
                  "does not name the agent 'trade'", "the question 'q' is not among", 'sent back as dict',
                  "the call 'A' (gwp_list) is not in the messages sent back", "result differs from the CLI's"]:
