@@ -180,6 +180,11 @@ void run_study(Answer& a, Context& ctx, const ChatOptions& options, const std::o
   contributions.why = plan.language == "zh" ? "找出贡献最大的过程（热点）" : "the largest contributors (hot spots)";
   rest.steps = {footprint, contributions};
   auto more = execute(rest, ctx, options.allowed_roots);
+  // the footprint's dataset is the study's database (its only input is the study file)
+  if (!more.empty() && more[0].error.empty()) {
+    more[0].citation["dataset"] = study["database"];
+    more[0].citation["source"] = file.string();
+  }
   plan.steps.push_back(footprint);
   plan.steps.push_back(contributions);
   for (auto& r : more) a.results.push_back(std::move(r));
