@@ -94,12 +94,12 @@ py::object to_python(const nlohmann::json& j) {
     case nlohmann::json::value_t::array: {
       py::list l;
       for (const auto& v : j) l.append(to_python(v));
-      return std::move(l);
+      return l;
     }
     case nlohmann::json::value_t::object: {
       py::dict d;
       for (auto it = j.begin(); it != j.end(); ++it) d[py::str(it.key())] = to_python(it.value());
-      return std::move(d);
+      return d;
     }
     default: return py::none();
   }
@@ -131,7 +131,7 @@ nlohmann::json to_json(const py::handle& o, const std::string& where) {
 
 py::array_t<double> array2(const double* row_major, size_t rows, size_t cols) {
   py::array_t<double> a({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
-  if (rows * cols) std::memcpy(a.mutable_data(), row_major, rows * cols * sizeof(double));
+  if (rows != 0 && cols != 0) std::memcpy(a.mutable_data(), row_major, rows * cols * sizeof(double));
   return a;
 }
 py::array_t<double> array2(const pc::DenseMatrix& m) { return array2(m.data.data(), m.rows, m.cols); }

@@ -40,7 +40,7 @@ System load(const std::string& path, int threads) {
   if (path.empty()) invalid("path is empty; give an MRIO folder, .zip or file", "path");
   if (threads < 0 || threads > 1024) invalid(fmt::format("threads must be between 0 and 1024, not {}", threads), "threads");
   std::error_code ec;
-  std::filesystem::status(path, ec);
+  (void)std::filesystem::status(path, ec);
   if (ec == std::errc::too_many_symbolic_link_levels)
     throw pc::Error(pc::ErrorCategory::InvalidInput,
                     "path names a symbolic link that loops (through links it points back at itself); give the "
