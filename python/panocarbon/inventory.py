@@ -47,9 +47,9 @@ def calc(rows, *, gwp="AR5", by="row", edition=None, country=None, year=None, sk
 
 
 def _frame(r):
-    # the rows of the rendering: the one list of objects it holds ("rows", "categories" or "gases")
-    for key in ("rows", "categories", "gases"):
-        if isinstance(r.get(key), list):
-            return pd.DataFrame(r[key])
-    lists = [v for v in r.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
-    return pd.DataFrame(lists[0]) if lists else pd.DataFrame()
+    # the rows of the rendering: "rows" (by row), "categories" (by category or level=N) or "gases" (by gas)
+    if isinstance(r.get("gases"), list):
+        return pd.DataFrame(r["gases"]).set_index("gas")
+    if isinstance(r.get("categories"), list):
+        return pd.DataFrame(r["categories"]).set_index("category")
+    return pd.DataFrame(r.get("rows", []))

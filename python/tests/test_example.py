@@ -16,7 +16,7 @@ SCRIPT = SOURCE / "docs" / "examples" / "wiod_2009_production_vs_consumption.py"
 
 def test_the_table_equals_the_cli(cli, wiod_2009, home):
     want = cli.json("mrio", "accounts", wiod_2009, "--stressor", "CO2", "--db", home / "cli.db")
-    rows = {r["region"]: r for r in (want["accounts"] if "accounts" in want else want["regions"])}
+    rows = {r["region"]: r for r in want["stressors"][0]["regions"]}
     t = runpy.run_path(str(SCRIPT))["table"](wiod_2009)
     assert len(t) == 42 and t.index[-1] == "World"
     for reg, r in rows.items():

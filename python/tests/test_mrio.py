@@ -48,7 +48,7 @@ def test_system_matrices_are_indexed_like_pymrio(wiod):
 
 def test_regional_accounts_equal_the_cli(cli, wiod_2009, wiod_acc, home):
     want = cli.json("mrio", "accounts", wiod_2009, "--stressor", "CO2", "--db", home / "cli.db")
-    rows = want["accounts"] if "accounts" in want else want["regions"]
+    rows = want["stressors"][0]["regions"]
     n = 0
     for row in rows:
         if row.get("stressor", "CO2") != "CO2":
@@ -102,11 +102,15 @@ def test_pymrio_reference_accounts(pymrio_test, cli):
     assert checked >= 24
 
 
-def test_gwp_adds_a_characterised_stressor(pymrio_test):
-    s = mrio.load(pymrio_test)
-    acc = s.accounts(gwp="AR6", extension="emissions")
-    assert any(x.startswith("GHG (CO2e, AR6)") for x in acc.stressors)
-    assert acc.notes
+def test_gwp_adds_a_characterised_stressor(pymrio_test, wiod):
+    acc = wiod.accounts(gwp="AR6")
+    assert acc.stressors == ["CO2", "GHG (CO2e, AR6)"]
+    assert acc.notes == ["co2: GHG (CO2e, AR6) = CO2 x 1 (IPCC AR6 WG1 (2021))"]
+    np.testing.assert_allclose(acc.D_cba_reg.loc["GHG (CO2e, AR6)"], acc.D_cba_reg.loc["CO2"], rtol=1e-12)
+    # nothing to characterise in pymrio's test emissions: said in the notes, no stressor added
+    acc = mrio.load(pymrio_test).accounts(gwp="AR6", extension="emissions")
+    assert acc.stressors == ["emission_type1|air", "emission_type2|water"]
+    assert "nothing to characterise" in acc.notes[0]
 
 
 def test_errors(wiod, home, cli):

@@ -160,6 +160,7 @@ void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, dou
 }  // namespace
 
 std::vector<double> sobol_design(const std::vector<Parameter>& ps, uint64_t samples, uint64_t seed) {
+  check_parameters(ps);
   check_sobol_options(ps, samples, 0.5);
   const size_t k = ps.size();
   const auto id_a = ids(ps, "#sobol-A"), id_b = ids(ps, "#sobol-B");
