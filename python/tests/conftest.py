@@ -48,9 +48,10 @@ class Cli:
         """(exit code, the message without the 'panocarbon: ' prefix) of a command that fails."""
         p = self.run(*args, check=False)
         assert p.returncode != 0, f"panocarbon {' '.join(map(str, args))} did not fail"
-        msg = p.stderr.strip().splitlines()[-1]
-        assert msg.startswith("panocarbon: "), p.stderr
-        return p.returncode, msg[len("panocarbon: "):]
+        lines = p.stderr.rstrip().splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("panocarbon: ")]
+        assert starts, p.stderr
+        return p.returncode, "\n".join(lines[starts[-1]:])[len("panocarbon: "):]
 
 
 @pytest.fixture(scope="session")

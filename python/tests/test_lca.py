@@ -44,8 +44,8 @@ def test_errors_have_the_cli_messages(cli, uslci_db):
                           "--db", uslci_db)
     with pytest.raises(panocarbon.Error) as e:
         panocarbon.lca.calc(database="uslci", process="Portland cemnt, at plant", db=uslci_db)
-    assert str(e.value) == msg and e.value.exit_code == code
+    assert str(e.value).rstrip() == msg and e.value.exit_code == code
     code, msg = cli.error("lca", "calc", "--database", "nodb", "--process", CEMENT, "--db", uslci_db)
     with pytest.raises(panocarbon.NotFoundError) as e:
         panocarbon.lca.calc(database="nodb", process=CEMENT, db=uslci_db)
-    assert str(e.value) == msg
+    assert str(e.value).rstrip() == msg

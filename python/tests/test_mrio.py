@@ -118,7 +118,7 @@ def test_errors(wiod, home, cli):
     with pytest.raises(panocarbon.Error) as e:
         mrio.load(missing)
     code, msg = cli.error("mrio", "info", missing)
-    assert str(e.value) == msg and e.value.exit_code == code
+    assert str(e.value).rstrip() == msg and e.value.exit_code == code
     with pytest.raises(panocarbon.NotFoundError) as e:
         wiod.accounts(stressor="CH4")
     assert "CH4" in str(e.value) or "stressor" in str(e.value)
