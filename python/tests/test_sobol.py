@@ -118,14 +118,15 @@ def test_errors():
 
 
 def test_the_gil_is_released_during_the_bootstrap():
-    # The function is cheap; the bootstrap (2000 resamples of N = 2^15, 6 estimators each) is long and runs
-    # without the GIL: a Python thread keeps going meanwhile.
+    # The function is cheap; the bootstrap (1000 resamples of N = 2^15, 6 estimators each) is long and runs
+    # without the GIL: a Python thread keeps going meanwhile (with the GIL held its longest pause would be the
+    # bootstrap's whole length).
     done = threading.Event()
     spent = {}
 
     def work():
         t0 = time.perf_counter()
-        panocarbon.sobol(ishigami, [(-PI, PI)] * 3, 1 << 15, seed=1, bootstrap=2000, threads=1)
+        panocarbon.sobol(ishigami, [(-PI, PI)] * 3, 1 << 15, seed=1, bootstrap=1000, threads=1)
         spent["s"] = time.perf_counter() - t0
         done.set()
 
@@ -137,4 +138,4 @@ def test_the_gil_is_released_during_the_bootstrap():
         stamps.append(time.perf_counter())
     t.join()
     assert spent["s"] > 0.1, "the call was too short to tell"
-    assert np.diff(stamps).max() < 0.5 * spent["s"]
+    assert np.diff(stamps).max() < 0.3 * spent["s"], (np.diff(stamps).max(), spent["s"])
