@@ -5,12 +5,16 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/progress.hpp"
 #include "panocarbon/matrix.hpp"
 
 namespace pcpy {
@@ -33,6 +37,30 @@ py::array_t<double> array2(const double* row_major, size_t rows, size_t cols);
 
 // Raises panocarbon.InvalidInputError (the class of ErrorCategory::InvalidInput) naming `field`.
 [[noreturn]] void invalid(const std::string& message, const std::string& field);
+
+// Ctrl-C during a long call made with the GIL released: installed for the calling thread (ObserveProgress), it
+// asks Python for pending signals (taking the GIL for a moment, at most every 50 ms, on that thread only) whenever
+// the library checks for cancellation, and asks the work to stop when a signal handler raised. The caller then
+// catches the panocarbon::Error that stopped the work and, when raised(), calls reraise() with the GIL: the handler's exception (KeyboardInterrupt).
+class InterruptWatch final : public panocarbon::ProgressObserver {
+ public:
+  InterruptWatch() : owner_(std::this_thread::get_id()) {}
+  ~InterruptWatch() override;
+  void report(const std::string&, uint64_t, uint64_t) override { poll(); }
+  bool cancel_requested() const override {
+    poll();
+    return raised_.load();
+  }
+  bool raised() const { return raised_.load(); }
+  [[noreturn]] void reraise();  // with the GIL held
+
+ private:
+  void poll() const;
+  std::thread::id owner_;
+  mutable std::atomic<bool> raised_{false};
+  mutable std::atomic<int64_t> last_ms_{0};
+  mutable PyObject *type_ = nullptr, *value_ = nullptr, *trace_ = nullptr;
+};
 
 void bind_errors(py::module_& m);
 void bind_registry(py::module_& m);

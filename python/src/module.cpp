@@ -79,6 +79,34 @@ void bind_errors(py::module_& m) {
   });
 }
 
+void InterruptWatch::poll() const {
+  if (raised_.load() || std::this_thread::get_id() != owner_) return;
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (now - last_ms_.load() < 50) return;
+  last_ms_ = now;
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() != 0) {
+    PyErr_Fetch(&type_, &value_, &trace_);
+    raised_ = true;
+  }
+}
+
+InterruptWatch::~InterruptWatch() {
+  if (type_ || value_ || trace_) {
+    py::gil_scoped_acquire gil;
+    Py_XDECREF(type_);
+    Py_XDECREF(value_);
+    Py_XDECREF(trace_);
+  }
+}
+
+void InterruptWatch::reraise() {
+  PyErr_Restore(type_, value_, trace_);
+  type_ = value_ = trace_ = nullptr;
+  throw py::error_already_set();
+}
+
 void invalid(const std::string& message, const std::string& field) {
   throw pc::Error(pc::ErrorCategory::InvalidInput, message, pc::ErrorContext{{}, 0, 0, field});
 }

@@ -107,8 +107,10 @@ py::object run(const std::string& name, const py::dict& options, const std::opti
             "db");
 
   RunOutcome outcome;
-  {
+  InterruptWatch watch;
+  try {
     py::gil_scoped_release release;
+    pc::ObserveProgress observe(&watch);
     pc::Context ctx;
     ctx.read_input = [&texts](const std::string& option, const std::string& value) {
       if (auto it = texts.find(value); it != texts.end()) return it->second;
@@ -143,6 +145,9 @@ py::object run(const std::string& name, const py::dict& options, const std::opti
     outcome.warnings = r.warnings;
     outcome.files = r.files;
     outcome.run_id = r.run_id;
+  } catch (const pc::Error&) {  // Cancelled, or an Error a layer made of it (with its file)
+    if (watch.raised()) watch.reraise();  // Ctrl-C: KeyboardInterrupt, as Python code would raise it
+    throw;
   }
   if (!outcome.warnings.empty()) {
     auto warn = py::module_::import("warnings").attr("warn");

@@ -85,9 +85,14 @@ py::dict sobol(const py::object& func, const std::vector<std::pair<double, doubl
     }
   }
   sens::SobolResult res;
-  {
+  InterruptWatch watch;
+  try {
     py::gil_scoped_release release;
+    pc::ObserveProgress observe(&watch);
     res = sens::sobol_indices(ps, y, o);
+  } catch (const pc::Error&) {  // Cancelled, or an Error a layer made of it (with its file)
+    if (watch.raised()) watch.reraise();
+    throw;
   }
   py::dict d;
   std::vector<std::string> pnames;

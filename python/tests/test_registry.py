@@ -139,3 +139,37 @@ def test_run_warnings_are_python_warnings(home):
         panocarbon.run("sensitivity sobol", model=str(SOURCE / "examples" / "sensitivity" / "ishigami.json"),
                        draws=64, bootstrap=0, no_store=True)
     assert any(issubclass(x.category, panocarbon.PanocarbonWarning) and "seed" in str(x.message) for x in w)
+
+
+def test_ctrl_c_stops_a_capability():
+    # SIGINT during a long `sensitivity sobol` run (100,000 bootstrap resamples) through run(): KeyboardInterrupt
+    # within a moment, and the run is logged as failed, not left running.
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, "runs.db")
+        script = f"""
+import signal, threading, time, os
+import panocarbon
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+t0 = time.perf_counter()
+try:
+    panocarbon.run("sensitivity sobol", model={str(SOURCE / "examples" / "sensitivity" / "ishigami.json")!r},
+                   draws=1 << 15, bootstrap=100000, seed=1, db={db!r})
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted after %.2f s" % (time.perf_counter() - t0))
+"""
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.startswith("interrupted after"), p.stdout + p.stderr
+        assert float(p.stdout.split()[2]) < 3.0, p.stdout
+        with sqlite3.connect(db) as c:
+            status = [r[0] for r in c.execute("select status from runs")]
+        assert status == ["failed"], status

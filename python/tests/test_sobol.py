@@ -139,3 +139,31 @@ def test_the_gil_is_released_during_the_bootstrap():
     t.join()
     assert spent["s"] > 0.1, "the call was too short to tell"
     assert np.diff(stamps).max() < 0.3 * spent["s"], (np.diff(stamps).max(), spent["s"])
+
+
+def test_ctrl_c_stops_a_long_call():
+    # SIGINT while the bootstrap runs without the GIL (100,000 resamples: minutes): the call stops within a moment
+    # with KeyboardInterrupt, as Python code would.
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import math, signal, threading, time, os
+import numpy as np
+import panocarbon
+f = lambda x: np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+t0 = time.perf_counter()
+try:
+    panocarbon.sobol(f, [(-math.pi, math.pi)] * 3, 1 << 15, seed=1, bootstrap=100000, threads=2)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted after %.2f s" % (time.perf_counter() - t0))
+"""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("interrupted after"), p.stdout + p.stderr
+    assert float(p.stdout.split()[2]) < 3.0, p.stdout
