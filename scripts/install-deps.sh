@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian package the build and the tests need. Idempotent: quiet and quick when all are there.
+# (iso-codes and gettext's msgunfmt regenerate data/country_names_zh.csv: scripts/make-country-names.sh.)
 set -euo pipefail
 pkgs=(
   build-essential cmake ninja-build pkg-config git
@@ -12,6 +13,7 @@ pkgs=(
   python3 python3-yaml python3-jsonschema python3-numpy python3-pandas python3-scipy
   python3-dev pybind11-dev python3-pybind11 python3-pytest
   libcpp-httplib-dev libcurl4-openssl-dev wrk chromium fonts-wqy-microhei
+  iso-codes gettext
 )
 missing=()
 for p in "${pkgs[@]}"; do

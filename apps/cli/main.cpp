@@ -25,6 +25,8 @@
 #include "panocarbon/server.hpp"
 #include "panocarbon/store.hpp"
 
+#include "chat.hpp"
+
 namespace pc = panocarbon;
 
 namespace {
@@ -279,6 +281,8 @@ int run_cli(int argc, char** argv) {
       }
       if (leaf->spec->name == "serve")  // a front end, not a capability: it serves the registry over HTTP
         return pc::server::serve(pc::server::options_from(pc::Params::from_text(*leaf->spec, given)));
+      if (leaf->spec->name == "chat")  // a front end: the conversational layer (src/agents, docs/chat.md)
+        return pc::cli::run_chat(pc::Params::from_text(*leaf->spec, given));
       return run_registered(pc::capability(leaf->spec->name), given);
     } catch (const pc::Error& e) {
       std::cout.flush();
