@@ -280,6 +280,20 @@ TEST(Mcp, FilesThatAToolWritesAreListed) {
   size_t left = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(f.dir.path / "files" / "runs", ec)) ++left;
   EXPECT_EQ(left, 0u);
+  // a stored database (a fixture of tests/fixtures/lca): the matrices are written into a new folder and listed
+  const json imported = f.call("lca_import", {{"path", kSource + "/tests/fixtures/lca/allocation"}, {"name", "t"}});
+  ASSERT_FALSE(imported["result"]["isError"].get<bool>()) << first_text(imported);
+  const json written = f.call("lca_matrices", {{"database", "t"}});
+  ASSERT_FALSE(written["result"]["isError"].get<bool>()) << first_text(written);
+  const json& files = written["result"]["_meta"]["panocarbon/files"];
+  ASSERT_GT(files.size(), 1u);
+  for (const auto& file : files) {
+    const fs::path p = file.get<std::string>();
+    EXPECT_TRUE(fs::is_regular_file(p)) << p;
+    EXPECT_EQ(p.string().rfind((f.dir.path / "files" / "runs").string() + "/", 0), 0u) << p;
+  }
+  const std::string listed = written["result"]["content"].back()["text"];
+  EXPECT_EQ(listed.rfind("files written:", 0), 0u) << listed;
 }
 
 TEST(Mcp, StdioIsOneMessagePerLine) {
