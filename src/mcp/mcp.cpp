@@ -63,7 +63,16 @@ const std::map<std::string, std::string>& state_changing() {
   return m;
 }
 
-bool is_object_schema(const json& s) { return s.is_object() && s.value("type", json()) == json("object"); }
+// Whether a schema admits objects only: "type": "object", or alternatives (anyOf, oneOf) that all are.
+bool is_object_schema(const json& s) {
+  if (!s.is_object()) return false;
+  if (s.contains("type")) return s["type"] == json("object");
+  for (const char* k : {"anyOf", "oneOf"}) {
+    if (!s.contains(k) || !s[k].is_array() || s[k].empty()) continue;
+    return std::all_of(s[k].begin(), s[k].end(), [](const json& b) { return is_object_schema(b); });
+  }
+  return false;
+}
 
 // A schema for a client's validator: without "$schema" (the client's default dialect applies).
 json plain_schema(json s) {
@@ -121,7 +130,8 @@ json tool(const Capability& c, Transport transport) {
   json t = {{"name", tool_name(c)}, {"title", title_of(c)}, {"description", description}, {"inputSchema", input}};
   if (c.result_schema.is_object() && !c.result_schema.empty()) {
     json out = plain_schema(c.result_schema);
-    if (!is_object_schema(out))
+    if (is_object_schema(out)) out["type"] = "object";  // alternatives of objects: the root says so too
+    else
       out = {{"type", "object"},
              {"description", "The result is under \"result\" (MCP wants an object at the root)"},
              {"properties", {{"result", out}}},

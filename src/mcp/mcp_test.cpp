@@ -202,6 +202,13 @@ TEST(Mcp, ArrayResultsAreWrappedAsTheOutputSchemaSays) {
   EXPECT_EQ(mcp::structured_content(c, json::array({1, 2})), json({{"result", {1, 2}}}));
   const auto& obj = capability("inventory calc");
   EXPECT_EQ(mcp::structured_content(obj, json({{"a", 1}})), json({{"a", 1}}));
+  // alternatives that are all objects (lca calc: anyOf) stay unwrapped; the root then says "object" too
+  const auto& calc = capability("lca calc");
+  ASSERT_TRUE(calc.result_schema.contains("anyOf"));
+  const json out = mcp::tool(calc, mcp::Transport::Stdio)["outputSchema"];
+  EXPECT_EQ(out["type"], "object");
+  EXPECT_EQ(out["anyOf"], calc.result_schema["anyOf"]);
+  EXPECT_EQ(mcp::structured_content(calc, json({{"a", 1}})), json({{"a", 1}}));
 }
 
 TEST(Mcp, ToolCallRunsTheCapabilityAndLogsTheRun) {
