@@ -190,6 +190,13 @@ await check('stdio: logs go to standard error only', async () => {
   assert.ok(stdioLog.join('').includes('inventory_calc ok'), stdioLog.join(''));
 });
 await sc.close();
+await check('stdio: an empty --db is refused with a message (exit 2)', async () => {
+  let err;
+  try { execFileSync(bin, ['mcp', '--db', ''], { input: '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }); } catch (e) { err = e; }
+  assert.ok(err, 'panocarbon mcp --db "" exits non-zero');
+  assert.equal(err.status, 2);
+  assert.ok(String(err.stderr).includes('--db is empty'), String(err.stderr));
+});
 
 // ---- Streamable HTTP -------------------------------------------------------------------------------------
 function startServer(extra = []) {
