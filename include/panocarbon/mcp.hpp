@@ -5,9 +5,11 @@
 // `panocarbon mcp` on standard input and output, uploads and the server's run folder for `/mcp` of
 // `panocarbon serve`); nothing here computes or logs a run (run_capability() does).
 #pragma once
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,8 +52,8 @@ using Runner = std::function<ToolRun(const Capability&, const nlohmann::json& ar
 // (empty: panocarbon-mcp/ beside the database).
 Runner local_runner(const std::filesystem::path& db, const std::filesystem::path& files = {});
 
-// One client's conversation: its negotiated revision and whether it is initialized. Not thread-safe: a
-// transport calls it from one thread at a time.
+// One client's conversation: its negotiated revision and whether it is initialized. handle() is not
+// thread-safe (a transport calls it from one thread at a time); cancel() is.
 class Session {
  public:
   Session(Transport transport, Runner run, std::ostream* log = nullptr);
@@ -64,6 +66,14 @@ class Session {
   bool initialized() const { return initialized_; }
   const std::string& protocol_version() const { return version_; }  // empty before initialize
 
+  // How the session sends a message of its own while a request runs (stdio: a line on the stream). With it, a
+  // tools/call whose _meta names a progressToken gets notifications/progress from the capability's progress
+  // reports (the SDK then keeps waiting past its timeout). Called from the capability's threads.
+  void set_notifier(std::function<void(const nlohmann::json&)> notify) { notify_ = std::move(notify); }
+  // notifications/cancelled for the tools/call in flight, from another thread (the transport's reader): the
+  // capability stops at its next progress report, and the cancelled request gets no response. Thread-safe.
+  void cancel(const nlohmann::json& request_id);
+
  private:
   nlohmann::json handle_one(const nlohmann::json& message);
   nlohmann::json call_tool(const nlohmann::json& id, const nlohmann::json& params);
@@ -72,6 +82,10 @@ class Session {
   std::ostream* log_;
   bool initialized_ = false;
   std::string version_;
+  std::function<void(const nlohmann::json&)> notify_;
+  std::mutex flight_m_;
+  nlohmann::json in_flight_;  // the id of the tools/call running, null when none
+  std::atomic<bool> cancelled_{false};
 };
 
 // A JSON-RPC error response (id null when the request's id is unknown).
@@ -79,7 +93,8 @@ nlohmann::json error_response(const nlohmann::json& id, int code, const std::str
 inline constexpr int kParseError = -32700, kInvalidRequest = -32600, kMethodNotFound = -32601,
                      kInvalidParams = -32602, kInternalError = -32603;
 
-// Serves newline-delimited JSON-RPC from `in` to `out` until `in` ends; logs to `log`. Returns 0.
+// Serves newline-delimited JSON-RPC from `in` to `out` until `in` ends; logs to `log`. Returns 0. A reader
+// thread takes the lines, so that notifications/cancelled reaches a tool call while it runs.
 int serve_stdio(std::istream& in, std::ostream& out, std::ostream& log, Runner run);
 // `panocarbon mcp`: standard input and output; whatever else would write to standard output goes to standard
 // error, so that the protocol's stream holds only protocol messages.

@@ -11,7 +11,11 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
+#include <condition_variable>
+#include <deque>
 
+#include "core/progress.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/registry.hpp"
@@ -172,6 +176,45 @@ std::string instructions() {
 
 // ---- the session -------------------------------------------------------------------------------------------------
 
+namespace {
+// A tool call's progress reports as notifications/progress (at most five a second, the progress value rising
+// with each), and the session's cancel flag as the capability's stop request.
+class CallObserver : public ProgressObserver {
+ public:
+  CallObserver(const std::atomic<bool>& cancelled, json token, const std::function<void(const json&)>* notify)
+      : cancelled_(cancelled), token_(std::move(token)), notify_(notify) {}
+  void report(const std::string& label, uint64_t done, uint64_t total) override {
+    if (!notify_ || !*notify_ || token_.is_null()) return;
+    const auto now = std::chrono::steady_clock::now();
+    json message;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (sent_ > 0 && now - last_ < std::chrono::milliseconds(200) && !(total && done >= total)) return;
+      last_ = now;
+      ++sent_;
+      json p = {{"progressToken", token_}, {"progress", sent_}};
+      p["message"] = total ? fmt::format("{}: {} of {}", label, done, total) : fmt::format("{}: {}", label, done);
+      message = {{"jsonrpc", "2.0"}, {"method", "notifications/progress"}, {"params", p}};
+      (*notify_)(message);  // under the lock: the progress values reach the client in order
+    }
+  }
+  bool cancel_requested() const override { return cancelled_.load(); }
+
+ private:
+  const std::atomic<bool>& cancelled_;
+  json token_;
+  const std::function<void(const json&)>* notify_;
+  std::mutex m_;
+  uint64_t sent_ = 0;
+  std::chrono::steady_clock::time_point last_{};
+};
+}  // namespace
+
+void Session::cancel(const json& request_id) {
+  std::lock_guard<std::mutex> lock(flight_m_);
+  if (!in_flight_.is_null() && in_flight_ == request_id) cancelled_ = true;
+}
+
 Session::Session(Transport transport, Runner run, std::ostream* log)
     : transport_(transport), run_(std::move(run)), log_(log) {}
 
@@ -233,7 +276,8 @@ json Session::handle_one(const json& m) {
                                          fmt::format("Invalid params: \"params\" of {} must be an object", method));
   if (notification) {
     if (method == "notifications/initialized" && !version_.empty()) initialized_ = true;
-    return json();  // notifications/cancelled and others: calls run one at a time, nothing to cancel
+    if (method == "notifications/cancelled" && params.contains("requestId")) cancel(params["requestId"]);
+    return json();  // others (progress, roots...) need nothing from this server
   }
   if (method == "initialize") {
     if (!version_.empty())
@@ -311,6 +355,23 @@ json Session::call_tool(const json& id, const json& params) {
                                 k, name),
                     ErrorContext{{}, 0, 0, k});
     }
+    {
+      std::lock_guard<std::mutex> lock(flight_m_);
+      in_flight_ = id;
+      cancelled_ = false;
+    }
+    struct Landed {  // whatever happens, the call is no longer in flight
+      Session* s;
+      ~Landed() {
+        std::lock_guard<std::mutex> lock(s->flight_m_);
+        s->in_flight_ = nullptr;
+      }
+    } landed{this};
+    json token;
+    if (params.contains("_meta") && params["_meta"].is_object() && params["_meta"].contains("progressToken"))
+      token = params["_meta"]["progressToken"];
+    CallObserver observer(cancelled_, token, &notify_);
+    ObserveProgress observing(&observer);
     ToolRun run = run_(*c, arguments);
     const Result& r = run.result;
     json result = r.json(r);
@@ -338,6 +399,10 @@ json Session::call_tool(const json& id, const json& params) {
             << std::flush;
     return success(id, std::move(out));
   } catch (const Error& e) {
+    if (cancelled_) {  // the client asked to stop it: no response to a cancelled request
+      if (log_) *log_ << fmt::format("panocarbon mcp: {} cancelled by the client ({:.2f} s)\n", name, seconds()) << std::flush;
+      return json();
+    }
     return failed(fmt::format("{}: {}", to_string(e.category()), e.what()));
   } catch (const std::exception& e) {
     return failed(fmt::format("internal error: {} (please report this)", e.what()));
@@ -420,18 +485,71 @@ Runner local_runner(const fs::path& db_given, const fs::path& files_given) {
 }
 
 int serve_stdio(std::istream& in, std::ostream& out, std::ostream& log, Runner run) {
-  Session session(Transport::Stdio, std::move(run), &log);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string answer = session.handle_text(line);
-    if (answer.empty()) continue;
-    out << answer << '\n' << std::flush;
-    if (!out) {
+  // What the reader thread shares with the loop; kept alive by the reader too (see the end).
+  struct Shared {
+    Shared(Runner r, std::ostream* l) : session(Transport::Stdio, std::move(r), l) {}
+    Session session;
+    std::mutex q_m;
+    std::condition_variable q_cv;
+    std::deque<std::string> queue;
+    bool ended = false;
+  };
+  auto sh = std::make_shared<Shared>(std::move(run), &log);
+  std::mutex out_m;  // responses and progress notifications, one line at a time
+  bool out_ok = true;
+  auto send = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(out_m);
+    if (!out_ok) return;
+    out << line << '\n' << std::flush;
+    out_ok = static_cast<bool>(out);
+  };
+  sh->session.set_notifier([&](const json& m) { send(dump(m)); });
+  // The reader takes every line as it comes: a cancellation reaches the call in flight while the loop runs it.
+  std::thread reader([sh, &in] {
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (line.find("notifications/cancelled") != std::string::npos) {
+        try {
+          const json m = json::parse(line);
+          if (m.is_object() && m.value("method", json()) == json("notifications/cancelled") && m.contains("params") &&
+              m["params"].is_object() && m["params"].contains("requestId"))
+            sh->session.cancel(m["params"]["requestId"]);
+        } catch (const json::exception&) {
+        }
+      }
+      std::lock_guard<std::mutex> lock(sh->q_m);
+      sh->queue.push_back(std::move(line));
+      sh->q_cv.notify_one();
+    }
+    std::lock_guard<std::mutex> lock(sh->q_m);
+    sh->ended = true;
+    sh->q_cv.notify_one();
+  });
+  bool gone = false;
+  for (;;) {
+    std::string line;
+    {
+      std::unique_lock<std::mutex> lock(sh->q_m);
+      sh->q_cv.wait(lock, [&] { return sh->ended || !sh->queue.empty(); });
+      if (sh->queue.empty()) break;
+      line = std::move(sh->queue.front());
+      sh->queue.pop_front();
+    }
+    const std::string answer = sh->session.handle_text(line);
+    if (!answer.empty()) send(answer);
+    std::lock_guard<std::mutex> lock(out_m);
+    if (!out_ok) {
       log << "panocarbon mcp: the client closed its end; stopping\n";
-      return 0;
+      gone = true;
+      break;
     }
   }
+  sh->session.set_notifier(nullptr);
+  // When the client closed its end the reader may wait on input for ever: it is left to end with the process
+  // (it holds only what it shares with this loop).
+  if (gone) reader.detach();
+  else reader.join();
   return 0;
 }
 

@@ -2,7 +2,10 @@
 // tool calls through the real local runner on a temporary database.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <set>
 #include <sstream>
 
@@ -319,4 +322,59 @@ TEST(Mcp, StdioIsOneMessagePerLine) {
   EXPECT_EQ(answers[2]["id"], 2);
   EXPECT_GT(answers[2]["result"]["tools"].size(), 30u);
   EXPECT_NE(log.str().find("mcp_test"), std::string::npos);  // the client is named on the log, not on the stream
+}
+
+TEST(Mcp, ProgressReportsBecomeNotificationsAndACancelledCallGetsNoResponse) {
+  Fixture f;
+  std::mutex m;
+  std::vector<json> notes;
+  f.session.set_notifier([&](const json& n) {
+    std::lock_guard<std::mutex> lock(m);
+    notes.push_back(n);
+  });
+  const json model = kSource + "/examples/sensitivity/ishigami.json";
+  json params = {{"name", "sensitivity_sobol"},
+                 {"arguments", {{"model", model}, {"draws", 200000}, {"seed", 1}, {"bootstrap", 10}}},
+                 {"_meta", {{"progressToken", "p1"}}}};
+  const json r = f.session.handle(request(8, "tools/call", params));
+  ASSERT_FALSE(r["result"]["isError"].get<bool>()) << r.dump().substr(0, 400);
+  {
+    std::lock_guard<std::mutex> lock(m);
+    ASSERT_FALSE(notes.empty());
+    double last = 0;
+    for (const auto& n : notes) {
+      EXPECT_EQ(n["method"], "notifications/progress");
+      EXPECT_EQ(n["params"]["progressToken"], "p1");
+      EXPECT_GT(n["params"]["progress"].get<double>(), last);  // rises with each notification
+      last = n["params"]["progress"].get<double>();
+      EXPECT_FALSE(n["params"]["message"].get<std::string>().empty()) << n.dump();
+    }
+    EXPECT_NE(notes.front()["params"]["message"].get<std::string>().find("Sobol model runs"), std::string::npos)
+        << notes.front().dump();
+    notes.clear();
+  }
+  // the same call, ten times the draws and the default bootstrap (some 40 s), cancelled at its first report
+  params["arguments"]["draws"] = 2000000;
+  params["arguments"]["bootstrap"] = 200;
+  params["_meta"]["progressToken"] = 9;
+  std::thread canceller([&] {
+    for (int i = 0; i < 3000; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(m);
+        if (!notes.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    f.session.cancel(json(9));  // another id: nothing happens
+    f.session.cancel(json(8));
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const json cancelled = f.session.handle(request(8, "tools/call", params));
+  canceller.join();
+  EXPECT_TRUE(cancelled.is_null()) << cancelled.dump().substr(0, 400);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 20.0);
+  EXPECT_NE(f.log.str().find("sensitivity_sobol cancelled by the client"), std::string::npos) << f.log.str();
+  // the session goes on: a cancellation for no call in flight changes nothing
+  f.session.cancel(json(8));
+  EXPECT_FALSE(f.call("inventory_calc", {{"file", kSource + "/examples/inventory.csv"}})["result"]["isError"].get<bool>());
 }

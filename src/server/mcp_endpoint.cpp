@@ -128,6 +128,13 @@ void post(Sessions& sessions, const httplib::Request& req, httplib::Response& re
     s = session_of(sessions, req, res);
     if (!s) return;
   }
+  // A cancellation reaches the call in flight at once (that call holds the session until it ends).
+  if (message.is_object() && message.value("method", json()) == json("notifications/cancelled") &&
+      message.contains("params") && message["params"].is_object() && message["params"].contains("requestId")) {
+    s->session.cancel(message["params"]["requestId"]);
+    res.status = 202;
+    return;
+  }
   json answer;
   {
     std::lock_guard<std::mutex> lock(s->m);

@@ -171,6 +171,21 @@ await check('uncertainty: sensitivity_sobol equals the CLI', async () => {
   sobolStdio = resultOf(r, 'sensitivity_sobol');
   assert.deepEqual(stable(sobolStdio), stable(want));
 });
+await check('stdio: progress notifications, and a call aborted by the client stops at once', async () => {
+  const seen = [];
+  const ac = new AbortController();
+  const t0 = Date.now();
+  // 2,000,000 draws and 200 bootstrap resamples: some 40 s when it runs to its end
+  await assert.rejects(sc.callTool({ name: 'sensitivity_sobol', arguments: { ...SOBOL, draws: 2000000 } }, undefined, {
+    onprogress: (p) => { seen.push(p); ac.abort('enough'); },
+    signal: ac.signal,
+  }));
+  assert.ok(seen.length >= 1 && seen[0].message.includes('Sobol model runs'), JSON.stringify(seen));
+  await call(sc, 'inventory_calc', { file: 'examples/inventory.csv' });  // answered once the aborted call stopped
+  const s = (Date.now() - t0) / 1000;
+  assert.ok(s < 20, `the aborted call held the server for ${s} s`);
+  assert.ok(stdioLog.join('').includes('sensitivity_sobol cancelled by the client'), stdioLog.join(''));
+});
 await check('stdio: a failing call is a result with isError, naming the file', async () => {
   const r = await sc.callTool({ name: 'inventory_calc', arguments: { file: 'examples/no-such.csv' } });
   assert.equal(r.isError, true);
