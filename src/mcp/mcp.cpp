@@ -84,8 +84,19 @@ json plain_schema(json s) {
   return s;
 }
 
+// "LCA calc: Life cycle impact of ...": the name with its acronyms in capitals, then the spec's summary.
 std::string title_of(const Capability& c) {
-  std::string t = c.name;
+  static const std::map<std::string, std::string> acronyms = {
+      {"lca", "LCA"}, {"mrio", "MRIO"}, {"gwp", "GWP"}, {"spa", "SPA"}, {"afolu", "AFOLU"}};
+  std::string t;
+  size_t from = 0;
+  while (from <= c.name.size()) {
+    const size_t to = std::min(c.name.find(' ', from), c.name.size());
+    std::string word = c.name.substr(from, to - from);
+    if (const auto it = acronyms.find(word); it != acronyms.end()) word = it->second;
+    t += (t.empty() ? "" : " ") + word;
+    from = to + 1;
+  }
   if (!t.empty()) t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
   const std::string& summary = c.spec().summary;
   if (!summary.empty() && summary.size() <= 90) t += ": " + summary;

@@ -188,6 +188,15 @@ TEST(Mcp, AnnotationsSayWhatAToolChanges) {
   EXPECT_FALSE(matrices["annotations"]["destructiveHint"].get<bool>());
 }
 
+TEST(Mcp, TitlesSpellAcronymsAndTheSummary) {
+  const json t = mcp::tool(capability("lca calc"), mcp::Transport::Stdio);
+  EXPECT_EQ(t["title"].get<std::string>().rfind("LCA calc: ", 0), 0u) << t["title"];
+  EXPECT_EQ(mcp::tool(capability("natural afolu"), mcp::Transport::Stdio)["title"].get<std::string>().rfind(
+                "Natural AFOLU", 0),
+            0u);
+  EXPECT_EQ(mcp::tool(capability("account"), mcp::Transport::Stdio)["title"].get<std::string>().rfind("Account", 0), 0u);
+}
+
 TEST(Mcp, FileInputsSayWhatTheTransportTakes) {
   const auto& c = capability("inventory calc");
   const std::string local = mcp::tool(c, mcp::Transport::Stdio)["inputSchema"]["properties"]["file"]["description"];
