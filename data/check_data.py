@@ -196,6 +196,56 @@ def check_natural():
     return len(fire), len(afolu)
 
 
+def has_cjk(s):
+    return any('\u3400' <= ch <= '\u9fff' or '\uf900' <= ch <= '\ufaff' for ch in s)
+
+
+def check_country_names():
+    """country_names_zh.csv (zh_CN names from iso-codes) and country_aliases.csv (the planner's aliases):
+    every code is an ISO 3166-1 alpha-3 code of iso3166.csv, every country has one `name` row, Chinese names are
+    Chinese, and no name or alias names two countries (the planner would have to guess)."""
+    with open(os.path.join(HERE, 'iso3166.csv'), newline='', encoding='utf-8') as f:
+        iso = {r['alpha3']: r['name'] for r in csv.DictReader(f)}
+    owner = {}  # a name as matched (case folded) -> code
+
+    def claim(name, code, where):
+        key = name.lower()
+        if owner.setdefault(key, code) != code:
+            err(f'{where}: "{name}" names {owner[key]} and {code}')
+    for code, name in iso.items():
+        claim(name, code, 'iso3166.csv')
+    rows = read(os.path.join(HERE, 'country_names_zh.csv'), ['alpha3', 'name_zh', 'field'])
+    named = set()
+    for i, r in enumerate(rows, start=2):
+        where = f'country_names_zh.csv line {i}'
+        if r['alpha3'] not in iso:
+            err(f'{where}: {r["alpha3"]} is not a code of iso3166.csv')
+        if r['field'] not in ('name', 'common_name', 'official_name'):
+            err(f'{where}: field {r["field"]} is not name, common_name or official_name')
+        if r['field'] == 'name':
+            if r['alpha3'] in named:
+                err(f'{where}: a second name row for {r["alpha3"]}')
+            named.add(r['alpha3'])
+        if not has_cjk(r['name_zh']) or r['name_zh'] != r['name_zh'].strip():
+            err(f'{where}: "{r["name_zh"]}" is not a Chinese name')
+        claim(r['name_zh'], r['alpha3'], where)
+    if set(iso) - named:
+        err(f'country_names_zh.csv: no name for {sorted(set(iso) - named)}')
+    aliases = read(os.path.join(HERE, 'country_aliases.csv'), ['alpha3', 'alias', 'language', 'source'])
+    for i, r in enumerate(aliases, start=2):
+        where = f'country_aliases.csv line {i}'
+        if r['alpha3'] not in iso:
+            err(f'{where}: {r["alpha3"]} is not a code of iso3166.csv')
+        if r['language'] not in ('en', 'zh') or (r['language'] == 'zh') != has_cjk(r['alias']):
+            err(f'{where}: language {r["language"]} does not fit "{r["alias"]}"')
+        if not r['source'].startswith(('usage', 'iso-codes ')):
+            err(f'{where}: source must be "usage ..." or "iso-codes FIELD"')
+        if r['alias'].lower() in owner and owner[r['alias'].lower()] == r['alpha3']:
+            err(f'{where}: "{r["alias"]}" is already a name of {r["alpha3"]}')
+        claim(r['alias'], r['alpha3'], where)
+    return len(rows), len(aliases)
+
+
 def main():
     fuels = read(os.path.join(HERE, 'fuels.csv'), FUEL_HEADER)
     efs = read(os.path.join(HERE, 'emission_factors.csv'), EF_HEADER)
@@ -371,6 +421,8 @@ def main():
         errors.append(f'lcia_ipcc2021_gwp100.csv: CAS numbers without a row matched by CAS: {set(gas_of_cas) - set(by_cas)}')
 
     n_fire, n_afolu = check_natural()
+    n_zh, n_alias = check_country_names()
+    print(f'country_names_zh.csv: {n_zh} names; country_aliases.csv: {n_alias} aliases')
 
     print(f'ipcc2006_fire.csv: {n_fire} rows; afolu_forest_defaults.csv: {n_afolu} rows')
     print(f'fuels.csv: {len(fuels)} rows; emission_factors.csv: {len(efs)} rows '

@@ -26,6 +26,8 @@
 #include "panocarbon/server.hpp"
 #include "panocarbon/store.hpp"
 
+#include "chat.hpp"
+
 namespace pc = panocarbon;
 
 namespace {
@@ -290,6 +292,8 @@ int run_cli(int argc, char** argv) {
         return pc::mcp::serve_stdio(pc::mcp::local_runner(p.has("db") ? std::filesystem::path(p.str("db"))
                                                                        : std::filesystem::path()));
       }
+      if (leaf->spec->name == "chat")  // a front end: the conversational layer (src/agents, docs/chat.md)
+        return pc::cli::run_chat(pc::Params::from_text(*leaf->spec, given));
       return run_registered(pc::capability(leaf->spec->name), given);
     } catch (const pc::Error& e) {
       std::cout.flush();

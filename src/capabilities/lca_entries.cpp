@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <ostream>
 
 #include "panocarbon/format.hpp"
@@ -735,7 +736,8 @@ void add_lca_entries(std::vector<Capability>& t) {
   t.push_back({"lca search",
                Domain::Lca,
                "Full-text search over the processes and flows of the stored LCA databases (all words must match; "
-               "prefixes match), best first. Each hit's ref (DATABASE/ID) is accepted by --process.",
+               "prefixes match), best first. A process hit's ref (DATABASE/ID) is what --process of `lca calc` takes; "
+               "--kind process keeps only those.",
                array_of(object_schema({{"kind", string_schema("process or flow")},
                                        {"ref", string_schema("DATABASE/ID, accepted by --process")},
                                        {"name", string_schema()},
@@ -751,8 +753,16 @@ void add_lca_entries(std::vector<Capability>& t) {
                    if (std::none_of(dbs.begin(), dbs.end(), [&](const auto& d) { return d.name == db; }))
                      store.load_lca_database(db, false);  // throws, listing the stored databases
                  }
-                 return search_result(store.lca_search(p.str("query"), db, static_cast<int>(p.integer("limit"))),
-                                      p.str("query"));
+                 const auto limit = static_cast<size_t>(p.integer("limit"));
+                 const std::string kind = p.str("kind");
+                 if (kind == "any") return search_result(store.lca_search(p.str("query"), db, static_cast<int>(limit)),
+                                                         p.str("query"));
+                 // one kind: every hit in rank order, then the first `limit` of that kind
+                 auto hits = store.lca_search(p.str("query"), db, std::numeric_limits<int>::max());
+                 hits.erase(std::remove_if(hits.begin(), hits.end(), [&](const auto& h) { return h.kind != kind; }),
+                            hits.end());
+                 if (hits.size() > limit) hits.resize(limit);
+                 return search_result(std::move(hits), p.str("query"));
                }});
   t.push_back({"lca calc",
                Domain::Lca,

@@ -359,6 +359,59 @@ std::string get_text(const std::string& url, size_t max_bytes) {
   return sink.body;
 }
 
+PostResult post_json(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
+                     int timeout_s, size_t max_bytes) {
+  char errbuf[CURL_ERROR_SIZE];
+  auto c = easy(url, errbuf);
+  struct Sink {
+    std::string body;
+    size_t max;
+    bool too_big = false;
+  } sink{{}, max_bytes};
+  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) -> size_t {
+    auto* k = static_cast<Sink*>(u);
+    if (k->body.size() + s * n > k->max) {
+      k->too_big = true;
+      return 0;
+    }
+    k->body.append(d, s * n);
+    return s * n;
+  });
+  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &sink);
+  const std::string agent = std::string("panocarbon/") + PANOCARBON_VERSION + " (chat; libcurl)";
+  curl_easy_setopt(c.get(), CURLOPT_USERAGENT, agent.c_str());
+  // A POST is not repeated on a redirect (libcurl would turn it into a GET after 301/302).
+  curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c.get(), CURLOPT_POST, 1L);
+  curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(c.get(), CURLOPT_TIMEOUT, static_cast<long>(std::max(1, timeout_s)));
+  curl_easy_setopt(c.get(), CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::clamp(timeout_s, 1, 30)));
+  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, 0L);
+  curl_slist* list = nullptr;
+  list = curl_slist_append(list, "Content-Type: application/json");
+  list = curl_slist_append(list, "Accept: application/json, text/event-stream");
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> hold(list, curl_slist_free_all);
+  curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, list);
+  const CURLcode rc = curl_easy_perform(c.get());
+  PostResult out;
+  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &out.status);
+  if (sink.too_big)
+    throw Error(ErrorCategory::Data, fmt::format("POST {} answered more than {} MB", url, max_bytes >> 20),
+                ErrorContext{url, 0, 0, "url"});
+  if (rc != CURLE_OK) {
+    const std::string why = rc == CURLE_OPERATION_TIMEDOUT
+                                ? fmt::format("no complete answer within {} s", timeout_s)
+                                : curl_message(rc, errbuf);
+    throw Error(ErrorCategory::Io, fmt::format("POST {} failed: {}", url, why), ErrorContext{url, 0, 0, "url"});
+  }
+  char* ct = nullptr;
+  if (curl_easy_getinfo(c.get(), CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) out.content_type = ct;
+  out.body = std::move(sink.body);
+  return out;
+}
+
 DownloadResult download(const Download& d, int retries, bool progress) {
   DownloadResult out;
   const fs::path part = d.target.string() + ".part";

@@ -1,8 +1,10 @@
-// HTTP for `data fetch` (libcurl): a resumable download of one file and a small GET into memory.
+// HTTP for `data fetch` (libcurl): a resumable download of one file and a small GET into memory; and a POST of
+// a JSON body for the chat's model endpoint (src/agents/model.cpp).
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace panocarbon::fetch {
 
@@ -35,6 +37,20 @@ DownloadResult download(const Download& d, int retries, bool progress);
 
 // GET into memory (at most max_bytes): for a Zenodo record's JSON.
 std::string get_text(const std::string& url, size_t max_bytes);
+
+// The answer to a POST: any HTTP status (the caller judges it), the body (at most the max_bytes asked for)
+// and its Content-Type.
+struct PostResult {
+  long status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+// POSTs `body` (Content-Type: application/json) to `url` with the extra `headers` ("Authorization: Bearer ...").
+// Throws Error{Io} naming the URL when no answer came (refused connection, name not resolved, more than
+// timeout_s seconds) and Error{Data} when the answer is larger than max_bytes; never for an HTTP status.
+PostResult post_json(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
+                     int timeout_s, size_t max_bytes);
 
 // What every HTTP error says to do.
 std::string by_hand_hint(const std::string& url);
