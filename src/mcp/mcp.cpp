@@ -238,6 +238,8 @@ std::string Session::handle_text(std::string_view text) {
                                fmt::format("Parse error: the message is not JSON (at byte {}); send one JSON-RPC "
                                            "object per line",
                                            e.byte)));
+  } catch (const json::exception& e) {  // a number out of range (1e999), ...
+    return dump(error_response(nullptr, kParseError, fmt::format("Parse error: {}", e.what())));
   }
   const json r = handle(message);
   return r.is_null() ? std::string() : dump(r);
@@ -254,7 +256,7 @@ json Session::handle(const json& message) {
   if (message.empty()) return error_response(nullptr, kInvalidRequest, "Invalid Request: an empty batch");
   json out = json::array();
   for (const auto& m : message) {
-    if (m.is_object() && m.value("method", "") == "initialize")
+    if (m.is_object() && m.value("method", json()) == json("initialize"))
       out.push_back(error_response(m.value("id", json()), kInvalidRequest,
                                    "Invalid Request: initialize must not be part of a batch"));
     else if (json r = handle_one(m); !r.is_null())
@@ -300,9 +302,12 @@ json Session::handle_one(const json& m) {
     version_ = supports_version(asked) ? asked : kProtocolVersion;
     if (log_) {
       const json info = params.value("clientInfo", json::object());
-      *log_ << fmt::format("panocarbon mcp: client {} {} asks MCP {}, answered {}\n",
-                           info.is_object() ? info.value("name", "?") : "?",
-                           info.is_object() ? info.value("version", "") : "", asked, version_)
+      auto field = [&](const char* k) {  // what the client says of itself, if it is text
+        return info.is_object() && info.contains(k) && info[k].is_string() ? info[k].get<std::string>().substr(0, 100)
+                                                                           : std::string("?");
+      };
+      *log_ << fmt::format("panocarbon mcp: client {} {} asks MCP {}, answered {}\n", field("name"),
+                           field("version"), asked.substr(0, 40), version_)
             << std::flush;
     }
     return success(id, {{"protocolVersion", version_},
@@ -414,7 +419,7 @@ json Session::call_tool(const json& id, const json& params) {
       if (log_) *log_ << fmt::format("panocarbon mcp: {} cancelled by the client ({:.2f} s)\n", name, seconds()) << std::flush;
       return json();
     }
-    return failed(fmt::format("{}: {}", to_string(e.category()), e.what()));
+    return failed(e.what());  // "field 'file': invalid input: ...", as the CLI prints it
   } catch (const std::exception& e) {
     return failed(fmt::format("internal error: {} (please report this)", e.what()));
   }
@@ -442,6 +447,11 @@ void check_local_input(const std::string& option, const std::string& value, bool
   if (!folder_ok && fs::is_directory(st))
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("'{}' names a folder, not a file; give the path of a file in it", option),
+                ErrorContext{value, 0, 0, option});
+  // A device or a pipe (/dev/zero, /dev/stdin) could be read for ever: a tool reads files and folders only.
+  if (fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st))
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("'{}' names a device, pipe or socket, not a file; give the path of a file", option),
                 ErrorContext{value, 0, 0, option});
 }
 }  // namespace
@@ -547,7 +557,12 @@ int serve_stdio(std::istream& in, std::ostream& out, std::ostream& log, Runner r
       line = std::move(sh->queue.front());
       sh->queue.pop_front();
     }
-    const std::string answer = sh->session.handle_text(line);
+    std::string answer;
+    try {
+      answer = sh->session.handle_text(line);
+    } catch (const std::exception& e) {  // a bug: the client gets it as an error, the loop goes on
+      answer = dump(error_response(nullptr, kInternalError, fmt::format("internal error: {} (please report this)", e.what())));
+    }
     if (!answer.empty()) send(answer);
     std::lock_guard<std::mutex> lock(out_m);
     if (!out_ok) {

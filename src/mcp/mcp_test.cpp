@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <mutex>
 #include <thread>
 #include <set>
@@ -101,6 +102,14 @@ TEST(Mcp, JsonRpcErrorsHaveTheirCodes) {
   const json parse = json::parse(s.handle_text("{\"jsonrpc\": \"2.0\", \"id\": 1, "));
   EXPECT_EQ(error_code(parse), mcp::kParseError);
   EXPECT_TRUE(parse["id"].is_null());
+  // JSON whose number does not fit a double is not a message either
+  const json overflow = json::parse(s.handle_text("{\"jsonrpc\": \"2.0\", \"id\": 1e999, \"method\": \"ping\"}"));
+  EXPECT_EQ(error_code(overflow), mcp::kParseError);
+  // a client that names itself with numbers is still answered
+  mcp::Session odd(mcp::Transport::Stdio, mcp::local_runner("unused.db"), &std::cerr);
+  EXPECT_TRUE(odd.handle(request(1, "initialize", {{"protocolVersion", "2025-11-25"}, {"clientInfo", {{"name", 7}}}}))
+                  .contains("result"));
+  EXPECT_EQ(error_code(odd.handle(json::array({{{"jsonrpc", "2.0"}, {"id", 1}, {"method", 5}}}))), mcp::kInvalidRequest);
   // ping is allowed before initialize; other requests are not
   EXPECT_EQ(s.handle(request(1, "ping"))["result"], json::object());
   const json early = s.handle(request(2, "tools/list"));
@@ -263,6 +272,11 @@ TEST(Mcp, BadArgumentsAreToolErrorsThatTheModelCanRead) {
   const json folder = f.call("inventory_calc", {{"file", kSource + "/examples"}});
   EXPECT_TRUE(folder["result"]["isError"].get<bool>());
   EXPECT_NE(first_text(folder).find("names a folder"), std::string::npos) << first_text(folder);
+
+  const json device = f.call("inventory_calc", {{"file", "/dev/zero"}});  // never read for ever
+  EXPECT_TRUE(device["result"]["isError"].get<bool>());
+  EXPECT_NE(first_text(device).find("names a device, pipe or socket"), std::string::npos) << first_text(device);
+  EXPECT_EQ(first_text(device).find("invalid input: /dev/zero, field 'file': invalid input"), std::string::npos);
 
   const json missing = f.call("inventory_calc", {{"file", kSource + "/examples/no-such-file.csv"}});
   EXPECT_TRUE(missing["result"]["isError"].get<bool>());

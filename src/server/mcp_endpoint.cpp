@@ -118,6 +118,8 @@ void post(Sessions& sessions, const httplib::Request& req, httplib::Response& re
   } catch (const json::parse_error& e) {
     return send_rpc_error(res, 400, mcp::kParseError,
                           fmt::format("Parse error: the body is not JSON (at byte {})", e.byte));
+  } catch (const json::exception& e) {  // a number out of range (1e999), ...
+    return send_rpc_error(res, 400, mcp::kParseError, fmt::format("Parse error: {}", e.what()));
   }
   const bool initialize = message.is_object() && message.value("method", json()) == json("initialize");
   std::shared_ptr<McpSession> s;

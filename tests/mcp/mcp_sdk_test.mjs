@@ -286,6 +286,9 @@ try {
     r = await fetch(`${srv.base}/mcp`, { method: 'POST', headers: { ...JSON_HEADERS, 'Mcp-Session-Id': ht.sessionId }, body: '{"jsonrpc": "2.0", "id": 1,' });
     assert.equal(r.status, 400);
     assert.equal((await r.json()).error.code, -32700);
+    r = await fetch(`${srv.base}/mcp`, { method: 'POST', headers: { ...JSON_HEADERS, 'Mcp-Session-Id': ht.sessionId }, body: '{"jsonrpc": "2.0", "id": 1e999, "method": "ping"}' });
+    assert.equal(r.status, 400);
+    assert.equal((await r.json()).error.code, -32700);
     r = await fetch(`${srv.base}/mcp`, { method: 'POST', headers: { ...JSON_HEADERS, 'Mcp-Session-Id': ht.sessionId }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
     assert.equal(r.status, 202);
     // a second session of its own, ended by DELETE
