@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian package the build and the tests need. Idempotent: quiet and quick when all are there.
+# (iso-codes and gettext's msgunfmt regenerate data/country_names_zh.csv: scripts/make-country-names.sh.)
 set -euo pipefail
 pkgs=(
   build-essential cmake ninja-build pkg-config git
@@ -11,6 +12,7 @@ pkgs=(
   libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4
   python3 python3-yaml python3-jsonschema python3-numpy python3-pandas python3-scipy
   libcpp-httplib-dev libcurl4-openssl-dev wrk chromium fonts-wqy-microhei
+  iso-codes gettext
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -22,9 +22,15 @@ struct Options {
   int jobs = 2;
   uint64_t max_body = 1 << 20;
   uint64_t max_upload = 256ull << 20;
+  // POST /api/chat (src/server/chat_endpoint.cpp): the data folder its agents read (empty: $PANOCARBON_DATA, else
+  // agents::default_data_dir()) and the model (empty url: the deterministic planner), from the server's options
+  // and environment only, never from a request.
+  std::filesystem::path data;
+  std::string model_url, model, model_key;
 };
 
-// From the `serve` spec's parameters (frontend_commands()), with PANOCARBON_TOKEN and PANOCARBON_WEB.
+// From the `serve` spec's parameters (frontend_commands()), with PANOCARBON_TOKEN, PANOCARBON_WEB,
+// PANOCARBON_DATA, PANOCARBON_MODEL_URL, PANOCARBON_MODEL and PANOCARBON_MODEL_KEY.
 // Throws Error{InvalidInput} for a host other than loopback without a token.
 Options options_from(const Params& p);
 

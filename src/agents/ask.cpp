@@ -180,6 +180,11 @@ void run_study(Answer& a, Context& ctx, const ChatOptions& options, const std::o
   contributions.why = plan.language == "zh" ? "找出贡献最大的过程（热点）" : "the largest contributors (hot spots)";
   rest.steps = {footprint, contributions};
   auto more = execute(rest, ctx, options.allowed_roots);
+  // the footprint's dataset is the study's database (its only input is the study file)
+  if (!more.empty() && more[0].error.empty()) {
+    more[0].citation["dataset"] = study["database"];
+    more[0].citation["source"] = file.string();
+  }
   plan.steps.push_back(footprint);
   plan.steps.push_back(contributions);
   for (auto& r : more) a.results.push_back(std::move(r));
@@ -192,10 +197,17 @@ void run_study(Answer& a, Context& ctx, const ChatOptions& options, const std::o
 std::string study_preamble(const Plan& plan) {
   if (!plan.slots.contains("study")) return {};
   const json& s = plan.slots["study"];
-  if (plan.language == "zh")
-    return fmt::format("目标与范围（由 LCA 智能体提议，研究文件 {}）：{}；功能单位：{}；系统边界：从摇篮到大门；GWP 集：{}。",
-                       plan.slots.value("study_file", ""), s.value("goal", ""), s.value("functional_unit", ""),
+  if (plan.language == "zh") {
+    const json& flow = s.contains("reference_flow") ? s["reference_flow"] : json::object();
+    const std::string name = plan.slots.contains("process") ? plan.slots["process"].value("name", "") : "";
+    const std::string amount = fmt::format("{}{}", flow.value("amount", 1.0),
+                                           flow.contains("unit") ? fmt::format(" {}", flow["unit"].get<std::string>()) : "");
+    return fmt::format("目标与范围（由 LCA 智能体提议，研究文件 {}）：对数据库 {} 中“{}”的 {} 做从摇篮到大门的产品碳足迹筛查研究"
+                       "（热点与数量级），不用于公开的比较性声明；功能单位：{} “{}”（出厂）；系统边界：从摇篮到大门；截断 1 %；"
+                       "GWP 集：{}。",
+                       plan.slots.value("study_file", ""), s.value("database", ""), name, amount, amount, name,
                        s.value("gwp_set", ""));
+  }
   return fmt::format("Goal and scope (proposed by the LCA agent, study file {}): {} Functional unit: {}; system "
                      "boundary: cradle-to-gate; GWP set: {}.",
                      plan.slots.value("study_file", ""), s.value("goal", ""), s.value("functional_unit", ""),

@@ -443,7 +443,7 @@ std::string remedy(const StepResult& r, bool zh) {
               : "it needs the WIOD 2013 year folder with the CO2 account (pymrio layout, see ../shared/data/README.md); "
                 "`panocarbon data fetch wiod --year YEAR` downloads the publisher's files (docs/data-fetch.md), or name "
                 "the data folder with `--data DIR`";
-  if (tool.rfind("natural", 0) == 0 && (has("exist") || has("not found") || has("No such")))
+  if (tool == "natural sinks" && (has("exist") || has("not found") || has("No such")))
     return zh ? "需要全球碳收支 2019 数据（natural/gcb2019）；用 `--data 文件夹` 指定数据目录"
               : "it needs the Global Carbon Budget 2019 files (natural/gcb2019); name the data folder with `--data DIR`";
   return {};

@@ -104,6 +104,21 @@ std::string normalise(std::string_view s) {
   return out;
 }
 
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  while (!s.empty()) {
+    const size_t bad = utf8_error_offset(s);
+    if (bad == std::string_view::npos) {
+      out.append(s);
+      break;
+    }
+    out.append(s.substr(0, bad));
+    out += "\xEF\xBF\xBD";
+    s.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out)

@@ -25,6 +25,7 @@ struct Text {
 };
 
 std::string normalise(std::string_view s);
+std::string valid_utf8(std::string_view s);  // each byte that is not well-formed UTF-8 becomes U+FFFD
 std::string ascii_lower(std::string_view s);
 bool has_cjk(std::string_view s);  // any CJK ideograph (U+3400-U+9FFF, U+F900-U+FAFF, U+20000-U+2FFFF)
 bool is_word_byte(char c);         // ASCII letter or digit

@@ -177,3 +177,29 @@ TEST(AgentsAnswer, JsonHasThePlanResultsAndCitations) {
   EXPECT_EQ(j["citations"][0]["run_id"], 7);
   EXPECT_EQ(j["planner"], "deterministic");
 }
+
+TEST(AgentsExecute, SelectKeepsTheElementsOfAKindBeforeThePointer) {
+  Fixture f;
+  ag::Plan plan;
+  plan.steps.push_back(step(ag::Agent::Process, "factors search", {{"query", "diesel"}}));
+  plan.steps.push_back(step(ag::Agent::Process, "factors show",
+                            {{"id", {{"from_step", 0}, {"select", {{"kind", "factor"}}}, {"pointer", "/0/id"}}}}));
+  plan.steps.push_back(step(ag::Agent::Process, "gwp list", nlohmann::json::object()));
+  plan.steps.push_back(step(ag::Agent::Process, "factors show",
+                            {{"id", {{"from_step", 2}, {"select", {{"kind", "factor"}}}, {"pointer", "/0/id"}}}}));
+  const auto r = ag::execute(plan, f.ctx);
+  ASSERT_EQ(r.size(), 4u);
+  ASSERT_EQ(r[0].error, "");
+  ASSERT_TRUE(r[0].result.is_array());
+  std::string first_factor;
+  for (const auto& h : r[0].result)
+    if (h["kind"] == "factor") {
+      first_factor = h["id"].get<std::string>();
+      break;
+    }
+  ASSERT_FALSE(first_factor.empty());
+  ASSERT_NE(r[0].result[0]["kind"], "factor");  // the selection matters: the first hit is a fuel
+  EXPECT_EQ(r[1].error, "");
+  EXPECT_EQ(r[1].step.arguments["id"], first_factor);
+  EXPECT_NE(r[3].error.find("'select' must be an object of values"), std::string::npos) << r[3].error;
+}

@@ -614,10 +614,16 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
   r.budget = has_any(L, kBudget);
   r.sink = has_any(L, kSink) || r.ocean || r.land;
   r.natural_sources = has_any(L, kNaturalSources);
-  r.methane = r.gas == "CH4" && (has_any(L, kNatural) || has_any(L, {"wetland*", "termite*", "湿地", "白蚁"}));
+  // "natural gas" (天然气) is a fuel, not nature
+  std::string nature = L;
+  for (const std::string_view fuel : {std::string_view("natural gas"), std::string_view("天然气")})
+    for (size_t p = nature.find(fuel); p != std::string::npos; p = nature.find(fuel, p + 1))
+      nature.replace(p, fuel.size(), std::string(fuel.size(), ' '));
+  r.natural = has_any(nature, kNatural);
+  r.methane = r.gas == "CH4" && !has_any(L, kFactor) &&
+              (r.natural || has_any(L, {"wetland*", "termite*", "湿地", "白蚁"}));
   r.fire = has_any(L, kFire);
   r.forest = has_any(L, kForest);
-  r.natural = has_any(L, kNatural);
   r.factor = has_any(L, kFactor);
   r.gwp_question = has_any(L, kGwp);
   r.inventory = has_any(L, kInventory);
@@ -675,7 +681,7 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
       return std::string();
     };
     for (size_t p = t.text.find("'s "); p != std::string::npos && r.unknown_place.empty(); p = t.text.find("'s ", p + 1))
-      if (L[p - 1] != ' ') r.unknown_place = capitalised_before(p);
+      if (p > 0 && L[p - 1] != ' ') r.unknown_place = capitalised_before(p);
     for (const char* prep : {" of ", " for ", " in "}) {
       for (size_t p = L.find(prep); p != std::string::npos && r.unknown_place.empty(); p = L.find(prep, p + 1)) {
         const size_t s = p + std::string_view(prep).size();
@@ -1349,7 +1355,9 @@ std::string awaiting_of(const Plan& p) {
 
 }  // namespace
 
-Plan plan_question(const std::string& question, const Knowledge& k, const std::vector<Turn>& history) {
+Plan plan_question(const std::string& raw, const Knowledge& k, const std::vector<Turn>& history) {
+  // bytes that are not UTF-8 become U+FFFD: every text of the plan is valid UTF-8 (JSON, the terminal)
+  const std::string question = detail::valid_utf8(raw);
   std::string base = question;
   std::vector<std::string> replies;
   Recognised r = recognise(question, k);
@@ -1360,10 +1368,11 @@ Plan plan_question(const std::string& question, const Knowledge& k, const std::v
     const Turn& prev = history.back();
     const json& s = prev.plan.slots;
     if (prev.plan.intent != "unknown" && prev.plan.intent != "help" && !prev.plan.intent.empty()) {
-      base = s.contains("context") && s["context"].is_string() ? s["context"].get<std::string>() : prev.question;
+      base = detail::valid_utf8(s.contains("context") && s["context"].is_string() ? s["context"].get<std::string>()
+                                                                                  : prev.question);
       if (s.contains("replies") && s["replies"].is_array())
         for (const auto& x : s["replies"])
-          if (x.is_string()) replies.push_back(x.get<std::string>());
+          if (x.is_string()) replies.push_back(detail::valid_utf8(x.get<std::string>()));
       replies.push_back(question);
       // the language of the conversation, unless the reply is in words of another
       zh = r.zh || (!r.english_words && prev.plan.language == "zh");

@@ -274,6 +274,32 @@ TEST(Planner, LanguageIsChineseWhenAnyCjk) {
   EXPECT_FALSE(plan_question("", k).clarify.empty());
 }
 
+TEST(Planner, HostileQuestionsGetAPlanInValidUtf8) {
+  const Knowledge k = knowledge_of({{"lca_databases", {"uslci"}}, {"ledger_years", {1990, 2018}}, {"data", true}});
+  const std::vector<std::string> hostile = {
+      std::string("China\xff\xfe 2009 consumption", 27), std::string("\xe4\xb8", 2), std::string("a\0b", 3),
+      "'s 's 's", "?????", "1.A.", "footprint of", "碳足迹", "的碳足迹", "2009-", "between 2009 and", "1e308 kg of steel",
+      "99999999999999999999 t of cement", "一万万万千克水泥的碳足迹", "🙂 emissions of China in 2009 🙂", std::string(100000, 'x'),
+      std::string(30000, ' ') + "China 2009 consumption", "../../etc/passwd emission factor", "CHN CHN CHN CHN CHN CHN CHN "
+      "USA USA USA 2000 2001 2002 2003 2004 2005 2006 exports"};
+  for (const auto& q : hostile) {
+    Plan p;
+    ASSERT_NO_THROW(p = plan_question(q, k)) << q.substr(0, 40);
+    EXPECT_TRUE(is_valid_utf8(p.clarify));
+    EXPECT_NO_THROW((void)p.slots.dump()) << q.substr(0, 40);
+    for (const auto& s : p.steps) EXPECT_NO_THROW((void)s.arguments.dump());
+    EXPECT_LE(p.steps.size(), 7u);
+    EXPECT_TRUE(p.clarify.empty() != p.steps.empty() || (p.clarify.empty() && p.steps.empty() && p.slots.contains("missing")))
+        << q.substr(0, 40);
+  }
+  // a history whose texts are not UTF-8 either
+  Turn t{std::string("\xc3\x28 消费侧排放是多少?"), plan_question(std::string("\xc3\x28 消费侧排放是多少?"), k)};
+  t.plan.slots["context"] = std::string("\xff consumption of China");
+  const Plan p = plan_question("2009", k, {t});
+  EXPECT_NO_THROW((void)p.slots.dump());
+  EXPECT_EQ(p.steps.size(), 1u) << p.clarify;
+}
+
 TEST(Planner, AgentsOwnTheirTools) {
   const auto& list = panocarbon::agents::agents();
   ASSERT_EQ(list.size(), 5u);

@@ -263,9 +263,12 @@ std::vector<std::string> unsupported_numbers(const std::string& text, const std:
       c.exact = t.value;
     } else {
       c.exact = supported_by(t, values);
-      if (!c.exact)
-        for (const double q : asked)
+      if (!c.exact) {
+        for (const double q : asked) {
           if (near(t.value, t.tolerance, q)) c.exact = q;
+          else if (t.percent && near(t.value, t.tolerance, q * 100)) c.exact = q * 100;
+        }
+      }
     }
     checked.push_back(c);
   }

@@ -689,6 +689,16 @@ const std::vector<CommandSpec>& frontend_commands() {
     add("jobs", T::Int, "Jobs (long calculations) run at the same time; more wait queued", "2", 1, 64);
     add("max-body", T::Int, "Largest request body in bytes, uploads apart (larger: 413)", "1048576", 1024, 1e9);
     add("max-upload", T::Int, "Largest upload in bytes (larger: 413)", "268435456", 1024, 1e11);
+    // the chat endpoint (POST /api/chat, docs/api.md): the model and the data are the server's, never a client's
+    add("data", T::Path,
+        "Folder of datasets the chat's agents may read (mrio/, lca/, natural/, national/ as in the shared data); "
+        "default: $PANOCARBON_DATA, else ../shared/data beside the source tree when it exists",
+        std::nullopt);
+    add("model-url", T::String,
+        "Base URL of an OpenAI-compatible chat-completions server with tool calling for POST /api/chat; default: "
+        "$PANOCARBON_MODEL_URL, else none (the deterministic planner). Its key: $PANOCARBON_MODEL_KEY",
+        std::nullopt);
+    add("model", T::String, "Model name sent to that server; default: $PANOCARBON_MODEL", std::nullopt);
     // `chat`: the conversational layer (src/agents, docs/chat.md); `mcp`: the Model Context Protocol over
     // standard input and output (src/mcp, docs/mcp.md).
     CommandSpec chat{"chat",

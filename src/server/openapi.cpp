@@ -141,6 +141,18 @@ json openapi_document() {
         {{"name", "name"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}}},
       {"responses", json{{"200", {{"description", "The file"}, {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}}}}};
   paths["/api/files/{run}/{name}"]["get"]["responses"].update(error_responses());
+  paths["/api/chat"]["post"] = {
+      {"summary", "Ask a question in English or Chinese: the agents plan, run the tools and answer, citing each result"},
+      {"description",
+       "The conversational layer (docs/chat.md) with this server's database, data folder (serve --data) and model "
+       "(serve --model-url; none: the deterministic planner). Every number in the answer comes from a tool "
+       "result, cited [n]. A question back (clarify not empty) ran nothing: send the reply as the next question "
+       "with the earlier turns in history. The client names no model, path or database."},
+      {"operationId", "chat"},
+      {"tags", {"chat"}},
+      {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", ref("ChatRequest")}}}}}}},
+      {"responses", json{{"200", {{"description", "The answer"}, {"content", {{"application/json", {{"schema", ref("ChatAnswer")}}}}}}}}}};
+  paths["/api/chat"]["post"]["responses"].update(error_responses());
 
   for (const auto& c : describe_capabilities()) {
     if (c.value("local_only", false)) continue;  // not served (Capability::local_only)
@@ -222,6 +234,50 @@ json openapi_document() {
           {"files", {{"type", "array"}, {"items", {{"type", "string"}}}}},
           {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
         {"required", {"id", "status"}}}}};
+  // POST /api/chat (src/server/chat_endpoint.cpp)
+  const json step = {
+      {"type", "object"},
+      {"properties",
+       {{"agent", {{"enum", {"process", "trade", "lca", "natural", "uncertainty"}}}},
+        {"tool", {{"type", "string"}, {"description", "The capability, as GET /api/capabilities names it"}}},
+        {"arguments", {{"type", "object"}}},
+        {"why", {{"type", "string"}}}}},
+      {"required", {"agent", "tool"}}};
+  const json steps = {{"type", "array"}, {"items", ref("ChatStep")}};
+  json plan_parts = {{"type", "object"}};
+  plan_parts["properties"] = {{"plan", steps},
+                              {"clarify", {{"type", {"string", "null"}}}},
+                              {"language", {{"enum", {"en", "zh"}}}},
+                              {"intent", {{"type", {"string", "null"}}}},
+                              {"slots", {{"type", {"object", "null"}}}}};
+  json turn = {{"type", "object"}, {"required", {"question"}}, {"additionalProperties", false}};
+  turn["properties"] = {{"question", {{"type", "string"}, {"minLength", 1}}},
+                        {"plan", {{"anyOf", json::array({steps, plan_parts})}}}};
+  json request = {{"type", "object"}, {"required", {"question"}}, {"additionalProperties", false}};
+  request["properties"] = {
+      {"question", {{"type", "string"}, {"minLength", 1}, {"maxLength", 4000}}},
+      {"history",
+       {{"type", "array"},
+        {"maxItems", 50},
+        {"description", "The earlier turns, oldest first: each question with the answer the server gave to it (its "
+                        "plan, clarify, language, intent and slots are read)"},
+        {"items", turn}}}};
+  json answer = {{"type", "object"}, {"required", {"answer", "plan", "results", "citations"}}};
+  answer["properties"] = {
+      {"answer", {{"type", "string"}, {"description", "The answer, citing [1], [2] ... the citations"}}},
+      {"plan", steps},
+      {"results", {{"type", "array"}, {"description", "Each step's result: the registry's JSON rendering, run id, error"}}},
+      {"citations", {{"type", "array"}, {"items", {{"type", "object"}, {"description", "{capability, dataset, source, run_id, version}"}}}}},
+      {"clarify", {{"type", "string"}, {"description", "Not empty: a question back; nothing ran"}}},
+      {"language", {{"enum", {"en", "zh"}}}},
+      {"intent", {{"type", "string"}}},
+      {"slots", {{"type", "object"}}},
+      {"planner", {{"type", "string"}, {"description", "deterministic, or model:NAME"}}},
+      {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+      {"files", {{"type", "array"}, {"items", {{"type", "string"}}}}}};
+  schemas["ChatStep"] = step;
+  schemas["ChatRequest"] = request;
+  schemas["ChatAnswer"] = answer;
   return {{"openapi", "3.1.0"},
           {"info",
            {{"title", "panocarbon"},
@@ -237,7 +293,7 @@ json openapi_document() {
            {{"schemas", schemas},
             {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "Needed when the server was started with a token (--token, PANOCARBON_TOKEN)"}}}}}}},
           {"security", {json::object(), {{"bearer", json::array()}}}},
-          {"tags", {{{"name", "system"}}, {{"name", "inventory"}}, {{"name", "trade"}}, {{"name", "lca"}}, {{"name", "natural"}}, {{"name", "uncertainty"}}, {{"name", "process"}}, {{"name", "reference"}}}}};
+          {"tags", {{{"name", "system"}}, {{"name", "chat"}}, {{"name", "inventory"}}, {{"name", "trade"}}, {{"name", "lca"}}, {{"name", "natural"}}, {{"name", "uncertainty"}}, {{"name", "process"}}, {{"name", "reference"}}}}};
 }
 
 }  // namespace panocarbon::server

@@ -32,6 +32,7 @@
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/registry.hpp"
 #include "panocarbon/store.hpp"
+#include "server/chat_endpoint.hpp"
 #include "server/mcp_endpoint.hpp"
 #include "server/openapi.hpp"
 
@@ -72,6 +73,16 @@ Options options_from(const Params& p) {
   o.jobs = static_cast<int>(p.integer("jobs"));
   o.max_body = static_cast<uint64_t>(p.integer("max-body"));
   o.max_upload = static_cast<uint64_t>(p.integer("max-upload"));
+  // the chat's data and model (POST /api/chat): options, else the environment
+  auto option_or_env = [&](const char* option, const char* env) {
+    if (p.has(option)) return p.str(option);
+    const char* e = std::getenv(env);
+    return std::string(e ? e : "");
+  };
+  o.data = option_or_env("data", "PANOCARBON_DATA");
+  o.model_url = option_or_env("model-url", "PANOCARBON_MODEL_URL");
+  o.model = option_or_env("model", "PANOCARBON_MODEL");
+  if (const char* key = std::getenv("PANOCARBON_MODEL_KEY"); key) o.model_key = key;
   if (o.host.empty())
     throw Error(ErrorCategory::InvalidInput, "--host is empty; give an address such as 127.0.0.1",
                 ErrorContext{{}, 0, 0, "host"});
@@ -85,6 +96,18 @@ Options options_from(const Params& p) {
                 fmt::format("--web {} is not a folder; give the built web app (web/dist after npm run build in web/)",
                             o.web.string()),
                 ErrorContext{o.web.string(), 0, 0, "web"});
+  if (!o.data.empty() && !fs::is_directory(o.data, ec))
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--data {} is not a folder; give the folder of datasets the chat may read (like "
+                            "../shared/data: mrio/, lca/, natural/, national/), or leave it out",
+                            o.data.string()),
+                ErrorContext{o.data.string(), 0, 0, "data"});
+  if (!o.model_url.empty() && o.model_url.rfind("http://", 0) != 0 && o.model_url.rfind("https://", 0) != 0)
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--model-url '{}' is not an http:// or https:// address; give the base URL of an "
+                            "OpenAI-compatible server (e.g. http://127.0.0.1:8081/v1)",
+                            o.model_url.substr(0, 200)),
+                ErrorContext{{}, 0, 0, "model-url"});
   if (p.has("token") && o.token.empty())
     throw Error(ErrorCategory::InvalidInput, "--token is empty; give a long random secret (e.g. openssl rand -hex 32)",
                 ErrorContext{{}, 0, 0, "token"});
@@ -334,6 +357,7 @@ class Server {
     // A local-only capability (data fetch: it reaches other hosts and writes into the user's folders) is neither
     // listed nor run: its endpoint answers 403 and says to run it from the command line.
     for (const auto& c : capabilities()) (c.local_only ? local_only_ : by_path_)[endpoint_of(c.name)] = &c;
+    chat_ = chat_options(o_, files_);
   }
 
   int run() {
@@ -393,6 +417,7 @@ class Server {
   httplib::Server svr_;
   std::map<std::string, const Capability*> by_path_;
   std::map<std::string, const Capability*> local_only_;  // endpoints that answer 403 (Capability::local_only)
+  agents::ChatOptions chat_;  // POST /api/chat: the data folder, the folders its runs may read, the model
   std::mutex jobs_m_;
   std::condition_variable jobs_cv_;
   std::map<std::string, std::shared_ptr<Job>> jobs_;
@@ -487,29 +512,8 @@ class Server {
   // The run's id (0: not logged) is in `run_id` also when it fails.
   Result execute(const Call& call, std::string& files_id, int64_t& run_id) const {
     const Capability& c = *call.capability;
-    Context ctx;
-    ctx.read_input = [this](const std::string& option, const std::string& value) {
-      const fs::path p = upload_file(option, value);
-      if (fs::is_directory(p))
-        throw input_error(fmt::format("'{}' names an unpacked folder ({}); this input is one file: upload it without "
-                                      "?unpack",
-                                      option, value),
-                          option);
-      return read_file(p);
-    };
-    ctx.locate_input = [this](const std::string& option, const std::string& value) { return upload_file(option, value); };
     auto out = std::make_shared<fs::path>();
-    ctx.output_dir = [this, out, &files_id]() {
-      if (out->empty()) {
-        files_id = random_hex(16);
-        *out = files_ / "runs" / files_id;
-        fs::create_directories(*out);
-      }
-      return *out;
-    };
-    ctx.store_location = db_;
-    ctx.open_store = [where = db_]() -> Store& { return thread_store(where); };
-    ctx.progress = false;
+    Context ctx = context(out, files_id);
     try {
       Result r = run_capability(c, ctx, call.params);
       run_id = r.run_id;
@@ -521,6 +525,34 @@ class Server {
       files_id.clear();
       throw;
     }
+  }
+
+  // The context a run gets on this server: inputs from uploads, files into a folder of the request (created on
+  // first use, named in `files_id`), the database of the worker thread, no progress bars.
+  Context context(const std::shared_ptr<fs::path>& out, std::string& files_id) const {
+    Context ctx;
+    ctx.read_input = [this](const std::string& option, const std::string& value) {
+      const fs::path p = upload_file(option, value);
+      if (fs::is_directory(p))
+        throw input_error(fmt::format("'{}' names an unpacked folder ({}); this input is one file: upload it without "
+                                      "?unpack",
+                                      option, value),
+                          option);
+      return read_file(p);
+    };
+    ctx.locate_input = [this](const std::string& option, const std::string& value) { return upload_file(option, value); };
+    ctx.output_dir = [this, out, &files_id]() {
+      if (out->empty()) {
+        files_id = random_hex(16);
+        *out = files_ / "runs" / files_id;
+        fs::create_directories(*out);
+      }
+      return *out;
+    };
+    ctx.store_location = db_;
+    ctx.open_store = [where = db_]() -> Store& { return thread_store(where); };
+    ctx.progress = false;
+    return ctx;
   }
 
   nlohmann::json file_urls(const std::string& files_id) const {
@@ -827,6 +859,26 @@ class Server {
           throw Error(ErrorCategory::NotFound, fmt::format("no file {} of a run on this server", req.path.substr(0, 200)));
         res.set_content(read_file(*p), mime_of(*p).c_str());
       });
+    });
+
+    // the chat (src/server/chat_endpoint.cpp): a question and the earlier turns, answered by the agents
+    svr_.Post("/api/chat", [this](const httplib::Request& req, httplib::Response& res) {
+      guarded(res, [&] {
+        check_body_size(req);
+        const ChatRequest request = parse_chat_request(parse_body(req));
+        std::string files_id;
+        Context ctx = context(std::make_shared<fs::path>(), files_id);
+        allow_paths_in(ctx, chat_.allowed_roots);
+        nlohmann::json answer = answer_chat(request, ctx, chat_);
+        if (!files_id.empty()) answer["files"] = file_urls(files_id);
+        send_json(res, 200, answer);
+      });
+    });
+    svr_.Get("/api/chat", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Allow", "POST");
+      send_json(res, 405, {{"error", {{"category", "invalid input"},
+                                      {"message", "POST /api/chat with a JSON body {\"question\": \"...\", \"history\": [...]}"},
+                                      {"field", nullptr}}}});
     });
 
     // jobs

@@ -216,6 +216,10 @@ def lca_study_end_to_end(tmp):
     assert fmt3(cli['results']['total']) in j['answer'], j['answer']
     assert all(os.path.isfile(f) for f in j['results'][k]['files']), j['results'][k]['files']
     assert 'Goal and scope' in j['answer']
+    # the same study asked in Chinese: the answer in Chinese, every number verified (chat() checks the warnings)
+    z = chat('做一个USLCI中1千克波特兰水泥的产品碳足迹研究')
+    assert z['language'] == 'zh' and z['intent'] == 'lca.study', (z['language'], z['intent'])
+    assert '目标与范围' in z['answer'] and fmt3(cli['results']['total']) in z['answer'], z['answer']
 
 
 @test

@@ -347,6 +347,19 @@ def search_refs_are_accepted_by_process(tmp):
     flow = next(h['ref'] for h in flows if h['kind'] == 'flow')
     p = run('lca', 'calc', '--database', 'uslci', '--process', flow, expect=2)
     assert 'is a flow, not a process' in p.stderr, p.stderr
+    # --kind keeps one kind, in the same rank order: here a flow ranks first, so the first hit of any kind would
+    # not be a process (the chat's planner searches with --kind process)
+    assert hits[0]['kind'] == 'flow', hits[0]
+    procs = json.loads(run('lca', 'search', 'portland cement', '--database', 'uslci', '--kind', 'process',
+                           '--limit', '3', '--format', 'json').stdout)
+    assert procs and all(h['kind'] == 'process' for h in procs) and len(procs) <= 3, procs
+    assert [h['ref'] for h in procs] == [h['ref'] for h in hits if h['kind'] == 'process'][:3], procs
+    assert procs[0]['ref'] == ref and calc(procs[0]['ref']) == calc(FIVE[0])
+    only = json.loads(run('lca', 'search', 'carbon dioxide fossil', '--database', 'uslci', '--kind', 'flow',
+                          '--format', 'json').stdout)
+    assert only and all(h['kind'] == 'flow' for h in only), only
+    p = run('lca', 'search', 'cement', '--kind', 'processes', expect=2)
+    assert '--kind must be one of any, process, flow' in p.stderr, p.stderr
 
 
 @test

@@ -13,6 +13,7 @@ const mod = (p) => import(pathToFileURL(join(web, 'src', p)).href);
 const { strings } = await mod('i18n.js');
 const { makeScale, NO_DATA } = await mod('scales.js');
 const { datasetsOf, rowOfDataset, mapRows } = await mod('ledger.js');
+const { historyOf, citeParts, stepResults, citationText, EXAMPLES } = await mod('chat.js');
 const { interpolateYlOrRd, interpolateRdBu } = await import(pathToFileURL(require.resolve('d3-scale-chromatic')).href);
 
 let passed = 0, failed = 0;
@@ -98,6 +99,50 @@ check('rowOfDataset and mapRows: the dataset, the indicator, ISO countries and f
   eq(rowOfDataset({ source: 'wiod2013-co2x/2009' }, 'wiod2013-co2'), false, 'another dataset with the same prefix');
   const got = mapRows(rows, 'wiod2013-co2', 'production', (c) => c !== 'RoW').map((r) => r.country);
   eq(JSON.stringify(got), '["CHN"]', 'rows');
+});
+
+check('chat: the history sent back holds each answered turn\'s plan, not its results; failed turns are left out', () => {
+  const answer = {
+    answer: 'Which year? The ledger holds 1990-2018.', plan: [], results: [{ big: 1 }], citations: [], clarify: 'Which year?',
+    language: 'en', intent: 'trade.consumption', slots: { country: 'CHN' }, planner: 'deterministic', warnings: [],
+  };
+  const turns = [{ question: 'broken', error: { message: 'x' } }, { question: 'China consumption?', answer },
+    { question: '2009', pending: true }];
+  const h = historyOf(turns);
+  eq(h.length, 1, 'turns');
+  eq(JSON.stringify(h[0]), JSON.stringify({ question: 'China consumption?', plan: { plan: [], clarify: 'Which year?',
+    language: 'en', intent: 'trade.consumption', slots: { country: 'CHN' } } }), 'the turn');
+  const step = { agent: 'trade', tool: 'account', arguments: { country: 'CHN', year: 2009 }, why: 'w' };
+  const h2 = historyOf([{ question: 'q', answer: { plan: [step], language: 'zh' } }]);
+  eq(JSON.stringify(h2[0].plan.plan), JSON.stringify([{ agent: 'trade', tool: 'account', arguments: { country: 'CHN', year: 2009 } }]), 'steps');
+  eq(h2[0].plan.language, 'zh', 'language');
+  eq(h2[0].plan.intent, 'unknown', 'intent when none');
+  const many = Array.from({ length: 60 }, (_, i) => ({ question: `q${i}`, answer: { plan: [] } }));
+  eq(historyOf(many).length, 50, 'at most the 50 turns the server takes');
+  eq(historyOf(many)[0].question, 'q10', 'the last ones');
+});
+check('chat: the citation marks of an answer are split out', () => {
+  eq(JSON.stringify(citeParts('China: 10.2 Gt CO2 [1], exports 1.7 [2].')), JSON.stringify(['China: 10.2 Gt CO2 ', 1, ', exports 1.7 ', 2, '.']), 'marks');
+  eq(JSON.stringify(citeParts('')), '[]', 'empty');
+  eq(JSON.stringify(citeParts('no marks [a]')), JSON.stringify(['no marks [a]']), 'not a mark');
+});
+check('chat: each step\'s result beside its tool, run id and error', () => {
+  const a = { plan: [{ tool: 'ledger build' }, { tool: 'account' }], results: [null, { rows: [] }],
+    errors: ['no data', null], steps: [{ tool: 'ledger build', run_id: 0 }, { tool: 'account', run_id: 7 }] };
+  eq(JSON.stringify(stepResults(a)), JSON.stringify([{ tool: 'ledger build', run_id: null, result: null, error: 'no data' },
+    { tool: 'account', run_id: 7, result: { rows: [] }, error: '' }]), 'steps');
+  eq(JSON.stringify(stepResults({ plan: [] })), '[]', 'no results');
+});
+check('chat: a citation names its capability, source, run (or the runs that stored a read\'s data) and version', () => {
+  eq(citationText({ capability: 'ledger build', dataset: 'embedded default ledger', run_id: 3, version: '0.1.0' }),
+    'ledger build · Source: embedded default ledger · run 3 · Version 0.1.0', 'a logged run');
+  eq(citationText({ capability: 'account', dataset: 'gcb2019', run_id: 0, data_runs: [1, 2] }),
+    'account · Source: gcb2019 · a read of the data stored by run 1, 2', 'a read');
+  eq(citationText({ capability: 'gwp list', run_id: 0 }), 'gwp list · a read, no run logged', 'a read of reference data');
+});
+check('chat: the examples are the issue\'s, in both languages', () => {
+  eq(EXAMPLES.includes('中国2009年的消费侧排放是多少?'), true, 'the Chinese consumption question');
+  eq(EXAMPLES.some((q) => /[\u4e00-\u9fff]/.test(q)) && EXAMPLES.some((q) => /^[\x00-\x7f]+$/.test(q)), true, 'both languages');
 });
 
 console.log(`${passed} passed, ${failed} failed`);
