@@ -11,6 +11,7 @@ pkgs=(
   libhdf5-dev hdf5-tools zlib1g-dev python3-h5py
   libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4
   python3 python3-yaml python3-jsonschema python3-numpy python3-pandas python3-scipy
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
   libcpp-httplib-dev libcurl4-openssl-dev wrk chromium fonts-wqy-microhei
   iso-codes gettext
 )

@@ -113,6 +113,7 @@ struct StressorAccounts {
   DenseMatrix bilateral;               // regions x regions: emitted in row region for column's final demand
   DenseMatrix eebt;                    // regions x regions: EEBT flows (domestic intensities x trade)
   std::vector<double> multipliers;     // M row: per sector, stressor per monetary unit of final demand
+  std::vector<double> intensities;     // S row: per sector, stressor per monetary unit of gross output (F x^-1)
 };
 
 struct AccountsOptions {
@@ -132,6 +133,8 @@ struct MrioAccounts {
   std::vector<StressorAccounts> stressors;
   std::vector<std::string> notes;  // what was characterised, which stressors had no GWP, ...
   std::vector<double> L;           // n x n, column-major, when AccountsOptions::leontief
+  DenseMatrix output_by_region;    // n x regions: X = L y_r, the gross output region r's final demand requires
+                                   // (pymrio's x_diag summed per region; the accounts are S times its columns)
 };
 
 // Computes every account for the selected stressors with one factorisation of I - A. Consumes

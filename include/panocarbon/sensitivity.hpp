@@ -96,6 +96,13 @@ struct SobolEstimate {
 };
 SobolEstimate sobol_estimate(const double* outputs, uint64_t samples, size_t k, const std::vector<uint64_t>& rows = {});
 SobolResult sobol(const Model& model, const SobolOptions& options);
+// The same in two steps, for models evaluated outside the engine (a vectorised Python function): the design's
+// model inputs, N (k + 2) rows of k values (row-major, row r = run r, as sobol() evaluates them), and the indices
+// with their bootstrap intervals from the outputs in run order (N (k + 2) values; options.samples = N). Throws
+// Error{InvalidInput} when the count of outputs is wrong, Error{Data} naming the run of a non-finite output.
+std::vector<double> sobol_design(const std::vector<Parameter>& parameters, uint64_t samples, uint64_t seed);
+SobolResult sobol_indices(const std::vector<Parameter>& parameters, const std::vector<double>& outputs,
+                          const SobolOptions& options);
 
 // ---- Morris elementary effects ------------------------------------------------------------------------------
 struct MorrisOptions {

@@ -138,8 +138,12 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   trace("X = L Y_reg", t_phase);
   residuals(X, yreg, R, false);
   std::vector<double> xcalc(n, 0.0);
+  out.output_by_region = DenseMatrix(n, R);
   for (size_t r = 0; r < R; ++r)
-    for (size_t i = 0; i < n; ++i) xcalc[i] += X[r * n + i];
+    for (size_t i = 0; i < n; ++i) {
+      xcalc[i] += X[r * n + i];
+      out.output_by_region(i, r) = X[r * n + i];
+    }
   const std::vector<double>& x = s.x.size() == n ? s.x : xcalc;
   if (s.x_given) {
     double d2 = 0, x2 = 0;
@@ -236,6 +240,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     acc.bilateral = DenseMatrix(R, R);
     acc.multipliers.assign(Mt.begin() + static_cast<std::ptrdiff_t>(q * n), Mt.begin() + static_cast<std::ptrdiff_t>((q + 1) * n));
     const double* sq = &St[q * n];
+    acc.intensities.assign(sq, sq + n);
     for (size_t c = 0; c < R; ++c) {
       const double* xc = &X[c * n];
       for (size_t i = 0; i < n; ++i) acc.bilateral(i / ns, c) += sq[i] * xc[i];

@@ -39,8 +39,7 @@ class FunctionModel final : public Model {
   std::string kind_, output_;
 };
 
-void check_parameters(const Model& m) {
-  const auto& ps = m.parameters();
+void check_parameters(const std::vector<Parameter>& ps) {
   if (ps.empty())
     throw Error(ErrorCategory::InvalidInput, "the model has no parameters; name at least one in \"parameters\"",
                 ErrorContext{{}, 0, 0, "parameters"});
@@ -150,14 +149,38 @@ SobolEstimate sobol_estimate(const double* y, uint64_t n, size_t k, const std::v
   return e;
 }
 
+namespace {
+void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence) {
+  (void)ps;
+  if (samples < 2)
+    throw Error(ErrorCategory::InvalidInput, "Sobol indices need at least 2 samples", ErrorContext{{}, 0, 0, "samples"});
+  if (!(confidence > 0 && confidence < 1))
+    throw Error(ErrorCategory::InvalidInput, "the confidence level must be between 0 and 1");
+}
+}  // namespace
+
+std::vector<double> sobol_design(const std::vector<Parameter>& ps, uint64_t samples, uint64_t seed) {
+  check_parameters(ps);
+  check_sobol_options(ps, samples, 0.5);
+  const size_t k = ps.size();
+  const auto id_a = ids(ps, "#sobol-A"), id_b = ids(ps, "#sobol-B");
+  const uint64_t runs = samples * (k + 2);
+  std::vector<double> x(runs * k);
+  for (uint64_t r = 0; r < runs; ++r) {
+    const uint64_t j = r / (k + 2), m = r % (k + 2);
+    for (size_t i = 0; i < k; ++i) {
+      const bool from_b = m == 1 || m == 2 + i;
+      x[r * k + i] = unc::quantile(ps[i].distribution, unc::uniform01(seed, from_b ? id_b[i] : id_a[i], j));
+    }
+  }
+  return x;
+}
+
 SobolResult sobol(const Model& model, const SobolOptions& o) {
-  check_parameters(model);
+  check_parameters(model.parameters());
   const auto& ps = model.parameters();
   const size_t k = ps.size();
-  if (o.samples < 2)
-    throw Error(ErrorCategory::InvalidInput, "Sobol indices need at least 2 samples", ErrorContext{{}, 0, 0, "samples"});
-  if (!(o.confidence > 0 && o.confidence < 1))
-    throw Error(ErrorCategory::InvalidInput, "the confidence level must be between 0 and 1");
+  check_sobol_options(ps, o.samples, o.confidence);
   const auto id_a = ids(ps, "#sobol-A"), id_b = ids(ps, "#sobol-B");
   parallel::RunOptions run = o.run;
   run.draws = o.samples * (k + 2);
@@ -188,13 +211,34 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
     w->x.assign(ps.size(), 0.0);
     return w;
   });
+  SobolResult res = sobol_indices(ps, draws.values, o);
+  res.seconds = draws.seconds;
+  return res;
+}
+
+SobolResult sobol_indices(const std::vector<Parameter>& ps, const std::vector<double>& outputs, const SobolOptions& o) {
+  const size_t k = ps.size();
+  check_parameters(ps);
+  check_sobol_options(ps, o.samples, o.confidence);
+  const uint64_t runs = o.samples * (k + 2);
+  if (outputs.size() != runs)
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("the model gave {} outputs for {} runs of the Sobol design ({} samples x ({} parameters + "
+                            "2)); return one number per run, in run order",
+                            outputs.size(), runs, o.samples, k),
+                ErrorContext{{}, 0, 0, "outputs"});
+  for (uint64_t r = 0; r < runs; ++r)
+    if (!std::isfinite(outputs[r])) {
+      std::vector<double> x(k);
+      for (size_t i = 0; i < k; ++i) x[i] = unc::quantile(ps[i].distribution, sobol_unit(o.seed, ps[i].name, r, i, k));
+      throw not_finite(r, ps, x.data(), outputs[r]);
+    }
   SobolResult res;
   res.samples = o.samples;
-  res.runs = run.draws;
+  res.runs = runs;
   res.bootstrap = o.bootstrap;
   res.confidence = o.confidence;
-  res.seconds = draws.seconds;
-  const auto est = sobol_estimate(draws.values.data(), o.samples, k);
+  const auto est = sobol_estimate(outputs.data(), o.samples, k);
   res.mean = est.mean;
   res.variance = est.variance;
   if (!std::isfinite(est.mean) || !std::isfinite(est.variance))
@@ -228,7 +272,7 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
   brun.draws = o.bootstrap;
   brun.progress = false;
   brun.label = "bootstrap";
-  const double* y = draws.values.data();
+  const double* y = outputs.data();
   const auto boot = parallel::run_draws(2 * k, brun, [&]() -> std::unique_ptr<parallel::Worker> {
     struct W final : parallel::Worker {
       uint64_t seed, n, quads, id;
@@ -326,7 +370,7 @@ double morris_value(const unc::Distribution& d, double u, int levels) {
 }
 
 MorrisResult morris(const Model& model, const MorrisOptions& o) {
-  check_parameters(model);
+  check_parameters(model.parameters());
   if (o.levels < 2 || o.levels % 2 != 0)
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("--levels must be an even number of at least 2 (got {}): the step Δ = p/(2(p−1)) lands "

@@ -241,6 +241,44 @@ TEST(SensitivitySobol, DesignRowsShareColumnsAsSaltelli) {
   }
 }
 
+TEST(SensitivitySobol, DesignThenIndicesEqualsTheEngineRun) {
+  // A model evaluated outside the engine (the Python module's vectorised callables): the design's rows, the
+  // outputs in run order, then the indices: the same numbers, bit for bit, as sobol() with the model inside.
+  const auto model = ishigami_model();
+  const auto ps = model->parameters();
+  const auto opts = sobol_options(500, 40, 7);
+  const auto x = sens::sobol_design(ps, 500, 7);
+  ASSERT_EQ(x.size(), 500u * 5u * 3u);
+  std::vector<double> y(500 * 5);
+  for (size_t r = 0; r < y.size(); ++r) y[r] = sens::ishigami(&x[r * 3], 7, 0.1);
+  const auto split = sens::sobol_indices(ps, y, opts);
+  const auto whole = sens::sobol(*model, opts);
+  ASSERT_EQ(split.indices.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(split.indices[i].S1, whole.indices[i].S1);
+    EXPECT_EQ(split.indices[i].ST, whole.indices[i].ST);
+    EXPECT_EQ(split.indices[i].S1_low, whole.indices[i].S1_low);
+    EXPECT_EQ(split.indices[i].ST_high, whole.indices[i].ST_high);
+  }
+  // one output short, and a NaN: errors that say what to do
+  y.pop_back();
+  try {
+    sens::sobol_indices(ps, y, opts);
+    FAIL();
+  } catch (const pc::Error& e) {
+    EXPECT_EQ(e.category(), pc::ErrorCategory::InvalidInput);
+    EXPECT_NE(std::string(e.what()).find("2499 outputs for 2500 runs"), std::string::npos) << e.what();
+  }
+  y.push_back(std::nan(""));
+  try {
+    sens::sobol_indices(ps, y, opts);
+    FAIL();
+  } catch (const pc::Error& e) {
+    EXPECT_EQ(e.category(), pc::ErrorCategory::Data);
+    EXPECT_NE(std::string(e.what()).find("at run 2499"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SensitivitySobol, ConstantOutputIsAnError) {
   const auto model = sens::function_model(uniform_params(2, 0, 1), [](const double*) { return 3.0; });
   try {
