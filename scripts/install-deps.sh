@@ -34,3 +34,6 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 # The web application's npm packages (web/package-lock.json) are installed by scripts/build-web.sh.
+# The MCP test's client (tests/mcp/package-lock.json: the official TypeScript SDK) is installed by
+# scripts/install-mcp-sdk.sh (npm ci when tests/mcp/node_modules is missing or older than its lock file).
+"$(dirname "$0")/install-mcp-sdk.sh" || echo "install-deps: tests/mcp could not install its npm packages (offline, empty npm cache?); ctest mcp_sdk will be skipped" >&2

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "panocarbon/error.hpp"
+#include "panocarbon/mcp.hpp"
 #include "panocarbon/parallel.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/registry.hpp"
@@ -281,6 +282,16 @@ int run_cli(int argc, char** argv) {
       }
       if (leaf->spec->name == "serve")  // a front end, not a capability: it serves the registry over HTTP
         return pc::server::serve(pc::server::options_from(pc::Params::from_text(*leaf->spec, given)));
+      if (leaf->spec->name == "mcp") {  // a front end: the registry as MCP tools on standard input and output
+        const pc::Params p = pc::Params::from_text(*leaf->spec, given);
+        if (p.has("db") && p.str("db").empty())
+          throw pc::Error(pc::ErrorCategory::InvalidInput,
+                          "option --db is empty; give the database file (--db FILE), or leave --db out for the "
+                          "default location",
+                          pc::ErrorContext{{}, 0, 0, "db"});
+        return pc::mcp::serve_stdio(pc::mcp::local_runner(p.has("db") ? std::filesystem::path(p.str("db"))
+                                                                       : std::filesystem::path()));
+      }
       if (leaf->spec->name == "chat")  // a front end: the conversational layer (src/agents, docs/chat.md)
         return pc::cli::run_chat(pc::Params::from_text(*leaf->spec, given));
       return run_registered(pc::capability(leaf->spec->name), given);

@@ -33,6 +33,7 @@
 #include "panocarbon/registry.hpp"
 #include "panocarbon/store.hpp"
 #include "server/chat_endpoint.hpp"
+#include "server/mcp_endpoint.hpp"
 #include "server/openapi.hpp"
 
 namespace fs = std::filesystem;
@@ -936,6 +937,18 @@ class Server {
         send_json(res, 202, job->to_json(false));
       });
     });
+
+    // the Model Context Protocol (src/server/mcp_endpoint.cpp, docs/mcp.md): tool calls are calls of the API
+    add_mcp_routes(svr_, McpEndpoint{[this](const Capability& c, const nlohmann::json& arguments) {
+                                       const Call call = prepare(c, &arguments, {});
+                                       std::string files_id;
+                                       int64_t run_id = 0;
+                                       mcp::ToolRun run;
+                                       run.result = execute(call, files_id, run_id);
+                                       run.files = file_urls(files_id);
+                                       return run;
+                                     },
+                                     o_.max_body});
 
     // every capability: GET with query parameters, POST with a JSON body
     svr_.Get(R"(/api/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
