@@ -658,8 +658,16 @@ const std::vector<CommandSpec>& frontend_commands() {
     CommandSpec serve{"serve",
                       "Serve the HTTP API (every capability as JSON endpoints, jobs, uploads, OpenAPI) and the web app",
                       {}};
-    auto add = [&](std::string name, OptionType type, std::string desc, std::optional<std::string> def,
-                   std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt) {
+    // `chat`: the conversational layer (src/agents, docs/chat.md); `mcp`: the Model Context Protocol over
+    // standard input and output (src/mcp, docs/mcp.md).
+    CommandSpec chat{"chat",
+                     "Ask a question in English or Chinese; five specialist agents answer from the registry's tools, "
+                     "citing every result (no question: an interactive session)",
+                     {}};
+    CommandSpec mcp{"mcp", "Serve every capability as Model Context Protocol tools over standard input and output", {}};
+    auto add_to = [](CommandSpec& spec, std::string name, OptionType type, std::string desc,
+                     std::optional<std::string> def, std::optional<double> min = std::nullopt,
+                     std::optional<double> max = std::nullopt) -> OptionSpec& {
       OptionSpec o;
       o.name = std::move(name);
       o.type = type;
@@ -667,7 +675,12 @@ const std::vector<CommandSpec>& frontend_commands() {
       o.default_value = std::move(def);
       o.min = min;
       o.max = max;
-      serve.options.push_back(std::move(o));
+      spec.options.push_back(std::move(o));
+      return spec.options.back();
+    };
+    auto add = [&](std::string name, OptionType type, std::string desc, std::optional<std::string> def,
+                   std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt) {
+      add_to(serve, std::move(name), type, std::move(desc), std::move(def), min, max);
     };
     add("host", T::String,
         "Address to listen on; anything but loopback (127.0.0.1, ::1, localhost) needs a token", "127.0.0.1");
@@ -699,24 +712,8 @@ const std::vector<CommandSpec>& frontend_commands() {
         "$PANOCARBON_MODEL_URL, else none (the deterministic planner). Its key: $PANOCARBON_MODEL_KEY",
         std::nullopt);
     add("model", T::String, "Model name sent to that server; default: $PANOCARBON_MODEL", std::nullopt);
-    // `chat`: the conversational layer (src/agents, docs/chat.md); `mcp`: the Model Context Protocol over
-    // standard input and output (src/mcp, docs/mcp.md).
-    CommandSpec chat{"chat",
-                     "Ask a question in English or Chinese; five specialist agents answer from the registry's tools, "
-                     "citing every result (no question: an interactive session)",
-                     {}};
-    CommandSpec mcp{"mcp", "Serve every capability as Model Context Protocol tools over standard input and output", {}};
-    auto add_to = [](CommandSpec& spec, std::string name, OptionType type, std::string desc,
-                     std::optional<std::string> def, bool positional = false) {
-      OptionSpec o;
-      o.name = std::move(name);
-      o.type = type;
-      o.description = std::move(desc);
-      o.default_value = std::move(def);
-      o.positional = positional;
-      spec.options.push_back(std::move(o));
-    };
-    add_to(chat, "question", T::String, "The question (none: an interactive session with history)", std::nullopt, true);
+    add_to(chat, "question", T::String, "The question (none: an interactive session with history)", std::nullopt)
+        .positional = true;
     add_to(chat, "model-url", T::String,
            "Base URL of an OpenAI-compatible chat-completions server with tool calling (llama-server, vLLM, "
            "Ollama); default: $PANOCARBON_MODEL_URL, else none (the deterministic planner)",
@@ -728,8 +725,8 @@ const std::vector<CommandSpec>& frontend_commands() {
            std::nullopt);
     add_to(chat, "db", T::Path,
            "SQLite database file (default: $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db)", std::nullopt);
-    add_to(chat, "format", T::Choice, "text, or json: one object {answer, plan, results, citations}", "text");
-    chat.options.back().choices = {"text", "json"};
+    add_to(chat, "format", T::Choice, "text, or json: one object {answer, plan, results, citations}", "text")
+        .choices = {"text", "json"};
     add_to(mcp, "db", T::Path,
            "SQLite database file (default: $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db)", std::nullopt);
     return std::vector<CommandSpec>{serve, chat, mcp};

@@ -324,24 +324,32 @@ std::string md5_of_file(const fs::path& path) {
   return hex;
 }
 
+namespace {
+// A response body collected in memory, at most `max` bytes (more: too_big, and the transfer stops).
+struct MemorySink {
+  std::string body;
+  size_t max;
+  bool too_big = false;
+  void attach(CURL* c) {
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) -> size_t {
+      auto* k = static_cast<MemorySink*>(u);
+      if (k->body.size() + s * n > k->max) {
+        k->too_big = true;
+        return 0;
+      }
+      k->body.append(d, s * n);
+      return s * n;
+    });
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, this);
+  }
+};
+}  // namespace
+
 std::string get_text(const std::string& url, size_t max_bytes) {
   char errbuf[CURL_ERROR_SIZE];
   auto c = easy(url, errbuf);
-  struct Sink {
-    std::string body;
-    size_t max;
-    bool too_big = false;
-  } sink{{}, max_bytes};
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) -> size_t {
-    auto* k = static_cast<Sink*>(u);
-    if (k->body.size() + s * n > k->max) {
-      k->too_big = true;
-      return 0;
-    }
-    k->body.append(d, s * n);
-    return s * n;
-  });
-  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &sink);
+  MemorySink sink{{}, max_bytes};
+  sink.attach(c.get());
   curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, 30L);
   const CURLcode rc = curl_easy_perform(c.get());
   long status = 0;
@@ -363,21 +371,8 @@ PostResult post_json(const std::string& url, const std::string& body, const std:
                      int timeout_s, size_t max_bytes) {
   char errbuf[CURL_ERROR_SIZE];
   auto c = easy(url, errbuf);
-  struct Sink {
-    std::string body;
-    size_t max;
-    bool too_big = false;
-  } sink{{}, max_bytes};
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) -> size_t {
-    auto* k = static_cast<Sink*>(u);
-    if (k->body.size() + s * n > k->max) {
-      k->too_big = true;
-      return 0;
-    }
-    k->body.append(d, s * n);
-    return s * n;
-  });
-  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &sink);
+  MemorySink sink{{}, max_bytes};
+  sink.attach(c.get());
   const std::string agent = std::string("panocarbon/") + PANOCARBON_VERSION + " (chat; libcurl)";
   curl_easy_setopt(c.get(), CURLOPT_USERAGENT, agent.c_str());
   // A POST is not repeated on a redirect (libcurl would turn it into a GET after 301/302).
