@@ -277,7 +277,7 @@ TEST(Planner, LanguageIsChineseWhenAnyCjk) {
 TEST(Planner, HostileQuestionsGetAPlanInValidUtf8) {
   const Knowledge k = knowledge_of({{"lca_databases", {"uslci"}}, {"ledger_years", {1990, 2018}}, {"data", true}});
   const std::vector<std::string> hostile = {
-      std::string("China\xff\xfe 2009 consumption", 27), std::string("\xe4\xb8", 2), std::string("a\0b", 3),
+      std::string("China\xff\xfe 2009 consumption"), std::string("\xe4\xb8", 2), std::string("a\0b", 3),
       "'s 's 's", "?????", "1.A.", "footprint of", "碳足迹", "的碳足迹", "2009-", "between 2009 and", "1e308 kg of steel",
       "99999999999999999999 t of cement", "一万万万千克水泥的碳足迹", "🙂 emissions of China in 2009 🙂", std::string(100000, 'x'),
       std::string(30000, ' ') + "China 2009 consumption", "../../etc/passwd emission factor", "CHN CHN CHN CHN CHN CHN CHN "
