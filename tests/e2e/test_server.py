@@ -11,7 +11,7 @@ token mode, static files (MIME types, index, no listing, no traversal) and paral
 With --examples (ctest server_examples): every capability's registry example through the API gives the same JSON
 numbers as the CLI (the registry test runs the same examples through the CLI).
 """
-import argparse, concurrent.futures, hashlib, http.client, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile
+import argparse, concurrent.futures, hashlib, io, json, os, re, shutil, sqlite3, subprocess, sys, tempfile
 import time, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -30,7 +30,7 @@ ENV = dict(os.environ, PANOCARBON_GFED_EF=os.path.join(SHARED, 'natural', 'GFED4
 ENV.pop('PANOCARBON_TOKEN', None)
 
 
-class Server:
+class Server(harness.ServeProcess):
     """`panocarbon serve --port 0` with its own database, files folder and web folder, stopped on exit."""
 
     def __init__(self, tmp, *args, web=None, env=None):
@@ -38,28 +38,11 @@ class Server:
         self.db = os.path.join(tmp, 'server.db')
         self.files = os.path.join(tmp, 'server-files')
         self.web = web or make_web(tmp)
-        cmd = [BIN, 'serve', '--port', '0', '--db', self.db, '--files', self.files, '--web', self.web] + list(args)
-        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env=env or ENV, cwd=tmp)
-        line = self.p.stdout.readline()
-        m = re.match(r'listening on http://([^\s]+):(\d+)$', line.strip())
-        if not m:
-            self.p.kill()
-            raise AssertionError(f'no "listening on" line first: {line!r} {self.p.stderr.read()}')
-        self.host, self.port = m.group(1), int(m.group(2))
+        super().__init__([BIN, 'serve', '--port', '0', '--db', self.db, '--files', self.files, '--web', self.web]
+                         + list(args), env or ENV, tmp)
 
     def request(self, method, path, body=None, headers=None, timeout=600):
-        """(status, headers dict with lower-case names, body bytes). The path is sent as given (no normalising)."""
-        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
-        h = dict(headers or {})
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            h.setdefault('Content-Type', 'application/json')
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        return super().request(method, path, body, headers, timeout)
 
     def json(self, method, path, body=None, headers=None, status=200):
         st, h, data = self.request(method, path, body, headers)
@@ -82,22 +65,6 @@ class Server:
                 data = f.read()
         q = f'/api/uploads?filename={name}' + ('&unpack=true' if unpack else '')
         return self.json('POST', q, data, {'Content-Type': 'application/octet-stream'}, status=201)['id']
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                raise AssertionError('the server did not stop within 20 s of SIGTERM')
-        return self.p.returncode
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def make_web(tmp):

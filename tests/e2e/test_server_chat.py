@@ -11,7 +11,7 @@ errors (400 naming the field: no question, an empty one, a model or path sent by
 413; 403 for another site's page; 401 without the token); the server's own chat options (--data, --model-url)
 checked at start and a model that does not answer falling back to the deterministic planner.
 """
-import argparse, http.client, json, os, re, socket, sqlite3, subprocess, sys
+import argparse, json, os, re, socket, sqlite3, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -30,51 +30,20 @@ for k in ('PANOCARBON_TOKEN', 'PANOCARBON_MODEL_URL', 'PANOCARBON_MODEL', 'PANOC
     ENV.pop(k, None)
 
 
-class Server:
+class Server(harness.ServeProcess):
     """`panocarbon serve --port 0` with its own database and files folder, stopped on exit."""
 
     def __init__(self, tmp, *args, env=None):
         self.db = os.path.join(tmp, 'server.db')
         self.files = os.path.join(tmp, 'server-files')
-        cmd = [BIN, 'serve', '--port', '0', '--db', self.db, '--files', self.files] + list(args)
-        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or ENV,
-                                  cwd=tmp)
-        line = self.p.stdout.readline()
-        m = re.match(r'listening on http://([^\s]+):(\d+)$', line.strip())
-        if not m:
-            self.p.kill()
-            raise AssertionError(f'no "listening on" line first: {line!r} {self.p.stderr.read()}')
-        self.port = int(m.group(2))
-
-    def request(self, method, path, body=None, headers=None, timeout=900):
-        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
-        h = dict(headers or {})
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            h.setdefault('Content-Type', 'application/json')
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+        super().__init__([BIN, 'serve', '--port', '0', '--db', self.db, '--files', self.files] + list(args),
+                         env or ENV, tmp)
 
     def chat(self, body, status=200, headers=None):
         st, _, data = self.request('POST', '/api/chat', body, headers)
         assert st == status, f'POST /api/chat {json.dumps(body, ensure_ascii=False)[:300]}: {st} (wanted {status}): ' \
                              f'{data[:800].decode(errors="replace")}'
         return json.loads(data)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                raise AssertionError('the server did not stop within 20 s of SIGTERM')
 
 
 def error_of(data, status, st, field=None, says=()):
