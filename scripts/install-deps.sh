@@ -6,7 +6,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev libxlsxwriter-dev coinor-libclp-dev ccache
+  libopenblas-dev libsuitesparse-dev libzip-dev libpugixml-dev libxlsxwriter-dev coinor-libclp-dev coinor-libcbc-dev glpk-utils ccache
   librandom123-dev openmpi-bin libopenmpi-dev
   libhdf5-dev hdf5-tools zlib1g-dev python3-h5py
   libgdal-dev gdal-bin libnetcdf-dev python3-netcdf4

@@ -15,6 +15,10 @@ void add_natural_entries(std::vector<Capability>& table);      // natural ...
 void add_uncertainty_entries(std::vector<Capability>& table);  // inventory uncertainty, mrio/lca montecarlo, sensitivity
 void add_ledger_entries(std::vector<Capability>& table);       // ledger build|info|export, account
 void add_data_entries(std::vector<Capability>& table);         // data fetch
+void add_process_entries(std::vector<Capability>& table);      // process simulate (process_entries.cpp)
+void add_optimize_entries(std::vector<Capability>& table);     // process optimize, process macc (optimize_entries.cpp)
+void add_cbam_entries(std::vector<Capability>& table);         // cbam embedded|compare|defaults (cbam_entries.cpp)
+void add_avoided_entries(std::vector<Capability>& table);      // avoided (avoided_entries.cpp)
 
 // Helpers for entries.
 // A JSON Schema object with these properties (each a schema), all required unless listed in `optional`.

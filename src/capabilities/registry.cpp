@@ -96,6 +96,10 @@ std::vector<Capability> build_table() {
   registry::add_uncertainty_entries(t);
   registry::add_ledger_entries(t);
   registry::add_data_entries(t);
+  registry::add_process_entries(t);
+  registry::add_optimize_entries(t);
+  registry::add_cbam_entries(t);
+  registry::add_avoided_entries(t);
   // In the order of the specs (the CLI's and the docs' order); every entry must have a spec.
   std::map<std::string, size_t> order;
   const auto& specs = command_specs();

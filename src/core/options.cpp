@@ -506,6 +506,78 @@ std::vector<CommandSpec> build_specs() {
                                     "production_per_capita, consumption_per_capita, natural, ...)"),
         opt("source", T::String, "Only this source (wiod2013-co2/2009) or dataset (wiod2013-co2, gcb2019)"),
         opt("per-capita", T::Bool, "Only the per-capita indicators (t CO2 per person)", "false"), format}},
+      // --- industrial processes, CBAM and avoided emissions (issue 15; docs/process.md, cbam.md, avoided.md) ---
+      {"process simulate",
+       "Mass and energy balance of a process route (crude steel, cement, aluminium, ammonia/urea, hydrogen) for an "
+       "output: unit activities, direct, indirect (electricity x grid factor) and precursor emissions per tonne, "
+       "with the mass-balance residual of every unit",
+       {positional("route", T::Path, "Route model JSON (docs/process.md; examples/process/routes/)"),
+        bounded(opt("output", T::Double, "Output of the route's product in its unit (t); default: the route's own"),
+                0, 1e15),
+        [] {
+          OptionSpec o = opt("set", T::String,
+                             "Override a parameter: unit.param=value (e.g. kiln.capture_rate=0.9) or "
+                             "route.param=value (e.g. route.grid_factor_t_per_mwh=0.5703); repeatable");
+          o.multiple = true;
+          return o;
+        }(),
+        format}},
+      {"process optimize",
+       "Least-cost linear programme over routes, regions and periods (commodity balances with trade, capacities, "
+       "build limits, resource limits, quality rules, emission caps, carbon price), solved with COIN-OR Clp (Cbc for "
+       "integer builds): status, objective, activities, duals (the cap's dual is the marginal abatement cost)",
+       {positional("model", T::Path, "Optimisation model JSON (docs/process.md; examples/process/models/)"),
+        bounded(opt("cap", T::Double, "Emission cap on the model's total over all periods, t CO2e (replaces the model's "
+                                      "own total cap)"),
+                0, 1e18),
+        bounded(opt("price", T::Double, "Carbon price, USD per t CO2e, added to the cost of every emission (replaces the "
+                                        "model's own)"),
+                0, 1e9),
+        opt("integer", T::Bool, "Solve build decisions declared integer with Cbc (branch and bound)", "false"),
+        format}},
+      {"process macc",
+       "Marginal abatement cost curve: the integrated curve of an optimisation model by sweeping its emission cap "
+       "(cost, abatement and the cap's dual at each step), or the partial curve of a CSV of measures (cost and "
+       "abatement each, sorted by cost per tonne)",
+       {positional("model", T::Path, "Optimisation model JSON, or a measures CSV: measure,abatement_t,cost_usd "
+                                     "(docs/process.md)"),
+        opt("caps", T::String, "Cap sweep A:B:STEP in t CO2e (for a model; e.g. 1000000:500000:-50000)"), format}},
+      {"cbam embedded",
+       "Specific embedded emissions of a CBAM good from installation data by the EU methodology (Regulation (EU) "
+       "2023/956 Annex IV, Implementing Regulation (EU) 2023/1773 Annex III): attributed direct, indirect from "
+       "electricity, embedded emissions of precursors, per tonne of good",
+       {positional("installation", T::Path, "Installation data JSON (docs/cbam.md)"), format}},
+      {"cbam compare",
+       "CBAM default value (with the year's mark-up) of a good from a country beside the actual value (given, or "
+       "simulated from a route), and the difference in certificate cost at an EU ETS price",
+       {opt("country", T::String, "Country of origin: ISO 3166-1 alpha-2 or alpha-3 code or name (CN, CHN, China)"),
+        opt("good", T::String, "CN code at any level the annex uses (7208, 25232900, also with spaces)"),
+        bounded(opt("year", T::Int, "Year of import: chooses the mark-up (2026 +10 %, 2027 +20 %, 2028 on +30 %)",
+                    "2026"),
+                2026, 2100),
+        bounded(opt("actual", T::Double, "Actual specific embedded emissions, t CO2e per t of good"), 0, 1e6),
+        opt("route", T::Path, "Route model JSON whose simulated intensity is the actual value"),
+        [] {
+          OptionSpec o = opt("set", T::String, "Override a route parameter: unit.param=value; repeatable");
+          o.multiple = true;
+          return o;
+        }(),
+        bounded(opt("ets-price", T::Double, "EU ETS price, EUR per t CO2e", "80"), 0, 1e6), format}},
+      {"cbam defaults",
+       "The CBAM default values of a country (definitive period, Implementing Regulation (EU) 2025/2621; "
+       "transitional-period values beside them), by CN code, with the mark-up schedule and the citation",
+       {opt("country", T::String, "Country of origin: ISO code or name (CN, CHN, China)"),
+        opt("good", T::String, "Only this CN code or its sub-codes"),
+        bounded(opt("year", T::Int, "Show the default with this year's mark-up", "2026"), 2026, 2100), format}},
+      {"avoided",
+       "Avoided emissions of exported clean-energy products (PV, wind) by destination, as a ledger apart from every "
+       "inventory (WBCSD 2023): generation x grid factor displaced, over the lifetime with degradation, against the "
+       "manufacturing footprint, with the payback time",
+       {positional("file", T::Path,
+                   "CSV: product,destination,capacity_mw,capacity_factor,lifetime_years,grid_factor_t_per_mwh,"
+                   "manufacturing_t_per_mw[,degradation_pct_per_year]"),
+        opt("no-store", T::Bool, "Do not write the rows to the database's avoided-emissions ledger", "false"),
+        format}},
       // --- published datasets, fetched from their publishers (issue 13; docs/data-fetch.md) ---
       {"data fetch",
        "Download a published dataset from its publisher's own address (EXIOBASE 3 from Zenodo, OECD ICIO from the "
@@ -633,6 +705,8 @@ std::string group_summary(std::string_view group) {
       {"natural", "Natural sources and sinks: fires, natural methane, forest land, ocean and land sinks, account"},
       {"sensitivity", "Global sensitivity analysis (Sobol, Morris) of a model file"},
       {"ledger", "The panoramic ledger: build it from MRIO years and GCB series, what it holds, export it"},
+      {"process", "Industrial processes: route simulation, least-cost optimisation, abatement cost curves"},
+      {"cbam", "EU CBAM: embedded emissions of goods, default values by country, default vs actual"},
       {"data", "Published datasets: download them from their publishers (EXIOBASE 3, OECD ICIO, WIOD, GCB)"},
   };
   const auto it = g.find(group);

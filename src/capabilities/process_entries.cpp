@@ -1,0 +1,13 @@
+// Registry entries of route simulation. PLACEHOLDER: replaced by the real entries (issue 15).
+#include "panocarbon/error.hpp"
+#include "capabilities/entries.hpp"
+
+namespace panocarbon::registry {
+
+void add_process_entries(std::vector<Capability>& t) {
+  for (const char* name : {"process simulate"})
+    t.push_back({name, Domain::Process, "not built yet", nlohmann::json::object(), {}, true, false,
+                 [](Context&, const Params&) -> Result { throw Error(ErrorCategory::Internal, "not built yet"); }});
+}
+
+}  // namespace panocarbon::registry
