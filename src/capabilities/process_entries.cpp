@@ -146,6 +146,9 @@ void add_process_entries(std::vector<Capability>& t) {
                  pr::RouteModel m = pr::parse_route(ctx.text(p, "route"), file == "-" ? "stdin" : file);
                  if (p.has("set"))
                    for (const auto& a : p.strs("set")) pr::apply_override(m, a);
+                 if (p.has("output") && !(p.number("output") > 0))
+                   throw Error(ErrorCategory::InvalidInput, "--output must be greater than 0 (t of the route's product)",
+                               ErrorContext{"", 0, 0, "--output"});
                  return simulate_result(pr::simulate(m, p.has("output") ? p.number("output") : 0));
                }});
 }

@@ -417,3 +417,57 @@ TEST(ProcessRoute, ErrorsOverrides) {
   msg = error_of([&] { pr::apply_override(m, "kiln.capture_rate=2"); });
   EXPECT_NE(msg.find("outside [0, 1]"), std::string::npos) << msg;
 }
+
+// Robustness: mutated shipped routes (bytes flipped, cut, numbers made huge, negative, zero or not numbers) and
+// random overrides either simulate to finite numbers or throw panocarbon::Error, never anything else.
+TEST(ProcessRoute, MutatedRoutesOnlyThrowErrors) {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::vector<std::string> files{"steel-bf-bof.json", "cement-portland-coal-ccs.json", "urea-gas.json",
+                                       "aluminium-primary-prebake.json", "steel-dri-h2-eaf.json"};
+  const std::vector<std::string> numbers{"1e308", "-1", "0", "1e-300", "\"x\"", "\"1/0\"", "null", "[]", "{}", "true"};
+  const std::vector<std::string> sets{"route.grid_factor_t_per_mwh=1e300", "kiln.capture_rate=1", "route.output=1e-300",
+                                      "blast_furnace.coke_rate=0", "route.urea_co2_credit=1e308", "x.y=1",
+                                      "electrolysis.cf4_kg=-5", "route.output=0"};
+  size_t ok = 0, refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = read(kRoutes + files[next() % files.size()]);
+    const int edits = 1 + static_cast<int>(next() % 3);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const size_t at = next() % text.size();
+      switch (next() % 4) {
+        case 0: text[at] = static_cast<char>(next() % 128); break;
+        case 1: text.erase(at, 1 + next() % 40); break;
+        case 2: {  // replace the number starting at or after `at`
+          const size_t d = text.find_first_of("0123456789", at);
+          if (d == std::string::npos) break;
+          size_t end = d;
+          while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+          text.replace(d, end - d, numbers[next() % numbers.size()]);
+          break;
+        }
+        default: text.insert(at, "\"q\": 1, "); break;
+      }
+    }
+    try {
+      auto m = pr::parse_route(text, "mutated.json");
+      if (next() % 2) pr::apply_override(m, sets[next() % sets.size()]);
+      const auto r = pr::simulate(m, (next() % 3) ? 0 : 1e6);
+      ASSERT_TRUE(std::isfinite(r.total_t) && std::isfinite(r.max_mass_residual_t)) << text;
+      (void)pr::to_json(r).dump();
+      ++ok;
+    } catch (const Error& e) {
+      ASSERT_LT(std::string(e.what()).size(), 2000u);
+      ++refused;
+    } catch (const std::exception& e) {
+      FAIL() << "not a panocarbon::Error: " << e.what() << "\n" << text;
+    }
+  }
+  EXPECT_GT(ok, 50u);
+  EXPECT_GT(refused, 500u);
+}

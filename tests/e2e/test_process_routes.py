@@ -122,6 +122,8 @@ def cli_errors(tmp):
     assert rc == 2 and 'bad.json:line 2' in err and 'not JSON' in err, err
     rc, _, err = cli(tmp, path, '--output', '-5')
     assert rc == 2, err
+    rc, _, err = cli(tmp, path, '--output', '0')
+    assert rc == 2 and '--output must be greater than 0' in err, err
 
 
 if __name__ == '__main__':
