@@ -53,7 +53,7 @@ struct UnitResult {
   // Added with the route module: scopes of the unit, and whether its masses are declared complete.
   double indirect_co2e_t = 0;   // its electricity (incl. capture) x grid factor
   double precursor_co2e_t = 0;  // embedded emissions of the precursors it consumes
-  double fuel_gj = 0;           // fuels burned, in their units (GJ for the shipped routes)
+  double fuel_gj = 0;           // fuels burned, GJ (fuels measured in MJ, GJ or TJ; others are not added)
   bool mass_balanced = true;    // false: the unit says why its masses do not close (mass_note)
   std::string mass_note;
 };
@@ -80,6 +80,7 @@ struct SimulationResult {
   // Added with the route module:
   std::string gwp_set;             // "AR5"
   double captured_co2_t = 0;       // captured (not emitted), all units
+  double fuel_gj = 0;              // fuels burned, GJ (as UnitResult::fuel_gj)
   std::vector<BoundaryFlow> flows; // external inputs, precursors, fuels and by-products of the whole route
   std::vector<std::string> notes;  // conventions the route states (e.g. urea CO2)
   double per_t(double t) const { return output > 0 ? t / output : 0; }

@@ -31,7 +31,7 @@ nlohmann::json simulate_schema() {
                                    {"indirect_co2e_t", number_schema()},
                                    {"precursor_co2e_t", number_schema()},
                                    {"electricity_mwh", number_schema()},
-                                   {"fuel", number_schema("fuels burned, in the fuels' units (GJ)")},
+                                   {"fuel_gj", number_schema("fuels burned, GJ (net calorific value)")},
                                    {"mass_in_t", number_schema()},
                                    {"mass_out_t", number_schema()},
                                    {"mass_residual_t", number_schema("mass in - mass out")},
@@ -55,11 +55,13 @@ nlohmann::json simulate_schema() {
                                  {"precursor_t", number_schema()},
                                  {"total_t", number_schema()},
                                  {"captured_co2_t", number_schema()},
+                                 {"fuel_gj", number_schema()},
                                  {"electricity_mwh", number_schema()}})},
        {"per_t_product", object_schema({{"direct", number_schema()},
                                         {"indirect", number_schema()},
                                         {"precursor", number_schema()},
                                         {"total", number_schema()},
+                                        {"fuel_gj", number_schema()},
                                         {"electricity_mwh", number_schema()}})},
        {"units", array_of(unit)},
        {"flows", array_of(flow)},
@@ -88,6 +90,8 @@ void simulate_table(const pr::SimulationResult& s, std::ostream& out) {
                        u.id.substr(0, 14), u.activity, u.activity_unit.substr(0, 16), u.direct_co2e_t, u.captured_co2_t,
                        u.electricity_mwh, u.mass_in_t, u.mass_out_t,
                        u.mass_balanced ? fmt::format("{:.2e}", u.mass_residual_t) : std::string("n/a"));
+  out << fmt::format("energy: {:.4f} GJ of fuels and {:.4f} MWh of electricity per {} of product\n",
+                     s.per_t(s.fuel_gj), s.per_t(s.electricity_mwh), s.product_unit);
   out << fmt::format("largest mass residual of a balanced unit: {:.3e} t\n", s.max_mass_residual_t);
   for (const auto& u : s.units)
     if (!u.mass_balanced) out << fmt::format("{}: masses not balanced: {}\n", u.id, u.mass_note);

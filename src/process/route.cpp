@@ -110,6 +110,7 @@ struct RCommodity {
 
 struct RFuel {
   std::string name, unit;
+  double gj_per_unit = 0;  // 1 for GJ, 1000 for TJ, 0.001 for MJ, 0 for other units
   std::vector<std::pair<std::string, double>> t_per_unit;  // gas -> t per unit of fuel
   double t_mass = kNaN;  // t of fuel per unit (information only; fuels burned are outside the mass balance)
 };
@@ -336,7 +337,8 @@ class Resolver {
     check_keys(f, p, file_, "a fuel", {"unit"},
                {"co2_factor", "co2_t_per_unit", "ch4_factor", "ch4_t_per_unit", "n2o_factor", "n2o_t_per_unit",
                 "t_per_unit", "description", "source"});
-    RFuel rf{name, need_string(f["unit"], at(p, "unit"), file_), {}};
+    RFuel rf{name, need_string(f["unit"], at(p, "unit"), file_), 0, {}};
+    rf.gj_per_unit = rf.unit == "GJ" ? 1 : rf.unit == "TJ" ? 1e3 : rf.unit == "MJ" ? 1e-3 : 0;
     collect_source(f);
     if (f.contains("co2_factor") == f.contains("co2_t_per_unit"))
       fail(file_, at(p, "co2_factor"),
@@ -848,7 +850,7 @@ SimulationResult simulate(const RouteModel& model, double output) {
     double fuel_co2 = 0;
     for (const auto& [f, k] : u.fuels) {
       fuel_use[f] += k * act;
-      ur.fuel_gj += k * act;
+      ur.fuel_gj += k * act * r.fuels.at(f).gj_per_unit;
       for (const auto& [g, t] : r.fuels.at(f).t_per_unit) {
         gas[g] += k * act * t;
         if (g == "CO2") fuel_co2 += k * act * t;
@@ -865,7 +867,7 @@ SimulationResult simulate(const RouteModel& model, double output) {
     if (!u.capture_fuel.empty()) {
       const double k = u.capture_fuel_per_t * ur.captured_co2_t;
       fuel_use[u.capture_fuel] += k;
-      ur.fuel_gj += k;
+      ur.fuel_gj += k * r.fuels.at(u.capture_fuel).gj_per_unit;
       for (const auto& [g, t] : r.fuels.at(u.capture_fuel).t_per_unit) gas[g] += k * t;
     }
     for (const auto& [g, t] : gas) {
@@ -900,6 +902,7 @@ SimulationResult simulate(const RouteModel& model, double output) {
     res.precursor_t += ur.precursor_co2e_t;
     res.electricity_mwh += ur.electricity_mwh;
     res.captured_co2_t += ur.captured_co2_t;
+    res.fuel_gj += ur.fuel_gj;
     res.units.push_back(std::move(ur));
   }
   for (const auto& [f, q] : fuel_use)
@@ -945,7 +948,7 @@ nlohmann::json to_json(const SimulationResult& r) {
                      {"indirect_co2e_t", u.indirect_co2e_t},
                      {"precursor_co2e_t", u.precursor_co2e_t},
                      {"electricity_mwh", u.electricity_mwh},
-                     {"fuel", u.fuel_gj},
+                     {"fuel_gj", u.fuel_gj},
                      {"mass_in_t", u.mass_in_t},
                      {"mass_out_t", u.mass_out_t},
                      {"mass_residual_t", u.mass_residual_t},
@@ -971,12 +974,14 @@ nlohmann::json to_json(const SimulationResult& r) {
             {"precursor_t", r.precursor_t},
             {"total_t", r.total_t},
             {"captured_co2_t", r.captured_co2_t},
+            {"fuel_gj", r.fuel_gj},
             {"electricity_mwh", r.electricity_mwh}}},
           {"per_t_product",
            {{"direct", per(r.direct_t)},
             {"indirect", per(r.indirect_t)},
             {"precursor", per(r.precursor_t)},
             {"total", per(r.total_t)},
+            {"fuel_gj", per(r.fuel_gj)},
             {"electricity_mwh", per(r.electricity_mwh)}}},
           {"units", units},
           {"flows", flows},

@@ -99,6 +99,7 @@ TEST(ProcessRoute, HandCheckedLoopNetwork) {
   near_rel(panocarbon::process::line_value(r, "direct", "CO2"), co2_a + co2_b);
   near_rel(pr::line_value(r, "direct", "CH4"), ch4);
   near_rel(r.direct_t, co2_a + co2_b + 28 * ch4);  // AR5 CH4 28
+  near_rel(r.fuel_gj, xa * 3 + cap_a * 1);  // gas 2 + oil 1 GJ per activity, oil 1 GJ per t captured
   const double mwh = xa * 0.4 + cap_a * 0.1 + xb * 1;
   near_rel(r.electricity_mwh, mwh);
   near_rel(r.indirect_t, 0.5 * mwh);
@@ -139,6 +140,7 @@ TEST(ProcessRoute, HandCheckedClinkerCoal) {
   near_rel(pr::line_value(r, "direct", "N2O"), 5.25e-6);
   near_rel(r.direct_t, calc + fuel + 28 * 3.5e-5 + 265 * 5.25e-6);
   near_rel(r.indirect_t, 0.06 * 0.445);
+  near_rel(r.fuel_gj, 3.5);
   EXPECT_EQ(r.precursor_t, 0);
   // Raw meal = CaCO3 for the clinker's and the dust's CaO + the other oxides; out: clinker, dust (CaO), CO2.
   const auto& k = unit(r, "kiln");
