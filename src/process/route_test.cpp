@@ -170,6 +170,24 @@ TEST(ProcessRoute, HandCheckedBfBofActivities) {
   near_rel(r.precursor_t, 0.9 * 0.45 * 0.03);
 }
 
+TEST(ProcessRoute, AluminiumPfcTiersAndCaptivePower) {
+  // IPCC 2006 Vol 3 Ch 4 Tier 2 slope method (Eq 4.25-4.26, Table 4.16, CWPB): CF4 = 0.143 kg/t per AE-min/cell-day
+  // x 0.1 AE-min/cell-day = 0.0143 kg/t; C2F6 = 0.121 x CF4. CO2e with AR5 (CF4 6630, C2F6 11100).
+  auto m = shipped("aluminium-primary-prebake.json");
+  pr::apply_override(m, "electrolysis.tier2=1");
+  pr::apply_override(m, "electrolysis.anode_effect_minutes=0.1");
+  const auto t2 = pr::simulate(m);
+  near_rel(pr::line_value(t2, "direct", "CF4"), 0.0143e-3);
+  near_rel(pr::line_value(t2, "direct", "C2F6"), 0.0143e-3 * 0.121);
+  near_rel(t2.direct_t, 1.6 + 0.0143e-3 * 6630 + 0.0143e-3 * 0.121 * 11100);
+  EXPECT_LT(t2.max_mass_residual_t, 1e-12);
+  // Captive coal power: 14.2 MWh x 3.6/0.38 GJ/MWh of coal x 94.6 kg CO2/GJ is direct; nothing is indirect.
+  const auto cap = pr::simulate(shipped("aluminium-primary-captive-coal.json"));
+  near_rel(unit(cap, "power_plant").activity, 14.2);
+  near_rel(pr::line_value(cap, "direct", "CO2"), 1.6 + 14.2 * 3.6 / 0.38 * 0.0946);
+  EXPECT_EQ(cap.indirect_t, 0);
+}
+
 TEST(ProcessRoute, UreaConvention) {
   // 1 t urea: 2 M(NH3)/M(urea) t ammonia; the CO2 bound in urea, M(CO2)/M(urea), is deducted by default (IPCC
   // 2006 Vol 3 Ch 3 Eq 3.1) and counted with urea_co2_credit = 0 (EU ETS monitoring).
