@@ -139,8 +139,8 @@ void add_process_entries(std::vector<Capability>& t) {
                "with the route's GWP100 set (AR5 unless it says otherwise), with every unit's activity and mass "
                "balance residual. Shipped routes in examples/process/routes/ (steel BF-BOF, BF-BOF+CCS, gas and H2 "
                "DRI-EAF, scrap EAF, hot-rolled steel, pig iron, clinker and cement by fuel and with CCS, primary "
-               "aluminium on grid or captive coal power, ammonia, urea, hydrogen). --set unit.param=value or route.param=value overrides a "
-               "parameter, e.g. route.grid_factor_t_per_mwh=0.5703.",
+               "aluminium on grid or captive coal power, ammonia, urea, hydrogen). --set unit.param=value or "
+               "route.param=value overrides a parameter, e.g. route.grid_factor_t_per_mwh=0.5703.",
                simulate_schema(),
                {"examples/process/routes/steel-bf-bof.json", "--output", "1000"},
                true,
