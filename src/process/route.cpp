@@ -57,12 +57,18 @@ std::vector<std::string> keys_of(const json& obj) {
 
 const char* type_name(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "a number";
   }
 }
 
@@ -110,7 +116,7 @@ struct RCommodity {
 
 struct RFuel {
   std::string name, unit;
-  double gj_per_unit = 0;  // 1 for GJ, 1000 for TJ, 0.001 for MJ, 0 for other units
+  double gj_per_unit = 0;                                  // 1 for GJ, 1000 for TJ, 0.001 for MJ, 0 for other units
   std::vector<std::pair<std::string, double>> t_per_unit;  // gas -> t per unit of fuel
   double t_mass = kNaN;  // t of fuel per unit (information only; fuels burned are outside the mass balance)
 };
@@ -221,7 +227,8 @@ class Resolver {
     std::set<std::string> ids;
     for (size_t i = 0; i < us.size(); ++i) {
       RUnit u = unit(us[i], at("/units", i), r);
-      if (!ids.insert(u.id).second) fail(file_, at(at("/units", i), "id"), fmt::format("unit id '{}' is repeated", u.id));
+      if (!ids.insert(u.id).second)
+        fail(file_, at(at("/units", i), "id"), fmt::format("unit id '{}' is repeated", u.id));
       r.units.push_back(std::move(u));
     }
     r.product = need_string(doc_["product"], "/product", file_);
@@ -318,8 +325,9 @@ class Resolver {
       collect_source(j);
       return value(j["value"], at(p, "value"), scope, lo, hi);
     } else {
-      fail(file_, p, fmt::format("expected a number, an expression or {{\"value\": ..., \"source\": ...}}, not {}",
-                                 type_name(j)));
+      fail(
+          file_, p,
+          fmt::format("expected a number, an expression or {{\"value\": ..., \"source\": ...}}, not {}", type_name(j)));
     }
     if (!std::isfinite(v)) fail(file_, p, "the value is not a finite number");
     if (v < lo || v > hi) fail(file_, p, fmt::format("the value {} is outside [{}, {}]", v, lo, hi));
@@ -344,7 +352,8 @@ class Resolver {
       fail(file_, at(p, "co2_factor"),
            "a fuel gives its CO2 factor either by 'co2_factor' (an id of the factor library, `panocarbon factors "
            "list`) or by 'co2_t_per_unit' with its source, exactly one of the two");
-    for (const auto& [gas, lower] : {std::pair<std::string, std::string>{"CO2", "co2"}, {"CH4", "ch4"}, {"N2O", "n2o"}}) {
+    for (const auto& [gas, lower] :
+         {std::pair<std::string, std::string>{"CO2", "co2"}, {"CH4", "ch4"}, {"N2O", "n2o"}}) {
       const std::string by_id = lower + "_factor", given = lower + "_t_per_unit";
       if (f.contains(by_id) && f.contains(given))
         fail(file_, at(p, by_id), fmt::format("give '{}' or '{}', not both", by_id, given));
@@ -362,8 +371,7 @@ class Resolver {
           if (e.gas == gas && e.unit == "kg/TJ") ids.push_back(e.id);
         fail(file_, q, fmt::format("no emission factor has the id '{}'{}", clip_input(id, 80), suggestion(id, ids)));
       }
-      if (ef->gas != gas)
-        fail(file_, q, fmt::format("the factor '{}' is of {}, not {}", id, ef->gas, gas));
+      if (ef->gas != gas) fail(file_, q, fmt::format("the factor '{}' is of {}, not {}", id, ef->gas, gas));
       double per_gj = 0;
       if (ef->unit == "kg/TJ")
         per_gj = ef->value / 1e6;
@@ -429,7 +437,8 @@ class Resolver {
     need_identifier(ru.id, at(p, "id"), file_, "the unit id");
     if (ru.id == "route") fail(file_, at(p, "id"), "'route' is kept for the route's own parameters (--set route.X=V)");
     ru.name = u.contains("name") ? need_string(u["name"], at(p, "name"), file_) : ru.id;
-    ru.activity_unit = u.contains("activity_unit") ? need_string(u["activity_unit"], at(p, "activity_unit"), file_) : "";
+    ru.activity_unit =
+        u.contains("activity_unit") ? need_string(u["activity_unit"], at(p, "activity_unit"), file_) : "";
     collect_source(u);
     UnitScope scope;
     scope.id = ru.id;
@@ -585,9 +594,10 @@ std::string fmt_num(double v) { return fmt::format("{:.6g}", v); }
 
 void check_finite(double v, const std::string& file, const std::string& what) {
   if (!std::isfinite(v))
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("{} is not a finite number: the route's coefficients overflow; check their magnitudes", what),
-                ErrorContext{file});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("{} is not a finite number: the route's coefficients overflow; check their magnitudes", what),
+        ErrorContext{file});
 }
 
 const std::vector<std::string>& gas_order() {
@@ -618,10 +628,10 @@ RouteModel parse_route(std::string_view json_text, const std::string& source_nam
     }
     std::string what = e.what();
     if (const auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route model is not JSON ({}); docs/process.md describes the format",
-                            clip_input(what, 200)),
-                ErrorContext{source_name, line, col});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("the route model is not JSON ({}); docs/process.md describes the format", clip_input(what, 200)),
+        ErrorContext{source_name, line, col});
   } catch (const json::exception& e) {
     throw Error(ErrorCategory::InvalidInput,
                 fmt::format("the route model cannot be read as JSON ({})", clip_input(e.what(), 200)),
@@ -706,8 +716,8 @@ void apply_override(RouteModel& model, std::string_view assignment) {
     }
     if (!unit)
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("--set {}.{}: the route has no unit '{}'{}", clip_input(target, 60), clip_input(param, 60),
-                              clip_input(target, 60), suggestion(target, ids)),
+                  fmt::format("--set {}.{}: the route has no unit '{}'{}", clip_input(target, 60),
+                              clip_input(param, 60), clip_input(target, 60), suggestion(target, ids)),
                   ctx);
     if (unit->contains("parameters") && (*unit)["parameters"].contains(param)) {
       set_node((*unit)["parameters"][param]);
@@ -728,8 +738,7 @@ void apply_override(RouteModel& model, std::string_view assignment) {
     model.default_output = r.output;
   } catch (const Error& e) {
     model.doc = before;
-    throw Error(e.category(), fmt::format("after --set {}.{}={}: {}", target, param, text, e.message()),
-                e.context());
+    throw Error(e.category(), fmt::format("after --set {}.{}={}: {}", target, param, text, e.message()), e.context());
   }
 }
 
@@ -752,11 +761,12 @@ SimulationResult simulate(const RouteModel& model, double output) {
   for (size_t j = 0; j < n; ++j) {
     const auto& u = r.units[j];
     if (auto [it, fresh] = maker.emplace(u.produces, j); !fresh)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("'{}' is the main product of two units, '{}' and '{}': a route makes each commodity in one "
-                              "unit (a choice between routes is an optimisation model's, docs/process.md)",
-                              u.produces, r.units[it->second].id, u.id),
-                  ErrorContext{file, 0, 0, u.pointer + "/produces"});
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("'{}' is the main product of two units, '{}' and '{}': a route makes each commodity in one "
+                      "unit (a choice between routes is an optimisation model's, docs/process.md)",
+                      u.produces, r.units[it->second].id, u.id),
+          ErrorContext{file, 0, 0, u.pointer + "/produces"});
   }
   if (!maker.count(r.product))
     throw Error(ErrorCategory::InvalidInput,
@@ -784,22 +794,24 @@ SimulationResult simulate(const RouteModel& model, double output) {
   }
   if (const auto col = solve_dense(a, d, x)) {
     const auto& u = r.units[*col];
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route's network is singular: the balances of its commodities do not fix the activity "
-                            "of unit '{}' (it makes '{}'); a loop of units that makes as much as it uses, or units whose "
-                            "balances repeat each other, has no single solution",
-                            u.id, u.produces),
-                ErrorContext{file, 0, 0, u.pointer});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("the route's network is singular: the balances of its commodities do not fix the activity "
+                    "of unit '{}' (it makes '{}'); a loop of units that makes as much as it uses, or units whose "
+                    "balances repeat each other, has no single solution",
+                    u.id, u.produces),
+        ErrorContext{file, 0, 0, u.pointer});
   }
   for (size_t j = 0; j < n; ++j) {
     check_finite(x[j], file, "the activity of unit '" + r.units[j].id + "'");
     if (x[j] < -1e-12 * res.output)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("the route's network has no solution with activities of 0 or more: unit '{}' would run at "
-                              "{} (its product '{}' is used up in a loop that consumes more than it makes, or by-products "
-                              "exceed the need); check its input and output coefficients",
-                              r.units[j].id, fmt_num(x[j]), r.units[j].produces),
-                  ErrorContext{file, 0, 0, r.units[j].pointer});
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("the route's network has no solution with activities of 0 or more: unit '{}' would run at "
+                      "{} (its product '{}' is used up in a loop that consumes more than it makes, or by-products "
+                      "exceed the need); check its input and output coefficients",
+                      r.units[j].id, fmt_num(x[j]), r.units[j].produces),
+          ErrorContext{file, 0, 0, r.units[j].pointer});
     if (x[j] < 0) x[j] = 0;
   }
 
@@ -815,8 +827,8 @@ SimulationResult simulate(const RouteModel& model, double output) {
     const double p = made.count(c) ? made[c] : 0, q = used.count(c) ? used[c] : 0;
     const bool is_main = maker.count(c) > 0;
     if (is_main) continue;  // balanced by the solve
-    const bool is_made = std::any_of(r.units.begin(), r.units.end(),
-                                     [&](const RUnit& u) { return coef(u.outputs, c) > 0; });
+    const bool is_made =
+        std::any_of(r.units.begin(), r.units.end(), [&](const RUnit& u) { return coef(u.outputs, c) > 0; });
     if (is_made) {
       if (q > p * (1 + 1e-9) + 1e-12)
         throw Error(ErrorCategory::InvalidInput,
@@ -937,7 +949,8 @@ double line_value(const SimulationResult& r, std::string_view scope, std::string
 nlohmann::json to_json(const SimulationResult& r) {
   json lines = json::array(), units = json::array(), flows = json::array();
   for (const auto& l : r.lines)
-    lines.push_back({{"scope", l.scope}, {"gas", l.gas}, {"emission_t", l.emission_t}, {"per_t_product", l.per_t_product}});
+    lines.push_back(
+        {{"scope", l.scope}, {"gas", l.gas}, {"emission_t", l.emission_t}, {"per_t_product", l.per_t_product}});
   for (const auto& u : r.units)
     units.push_back({{"id", u.id},
                      {"name", u.name},

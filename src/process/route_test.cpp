@@ -99,7 +99,7 @@ TEST(ProcessRoute, HandCheckedLoopNetwork) {
   near_rel(panocarbon::process::line_value(r, "direct", "CO2"), co2_a + co2_b);
   near_rel(pr::line_value(r, "direct", "CH4"), ch4);
   near_rel(r.direct_t, co2_a + co2_b + 28 * ch4);  // AR5 CH4 28
-  near_rel(r.fuel_gj, xa * 3 + cap_a * 1);  // gas 2 + oil 1 GJ per activity, oil 1 GJ per t captured
+  near_rel(r.fuel_gj, xa * 3 + cap_a * 1);         // gas 2 + oil 1 GJ per activity, oil 1 GJ per t captured
   const double mwh = xa * 0.4 + cap_a * 0.1 + xb * 1;
   near_rel(r.electricity_mwh, mwh);
   near_rel(r.indirect_t, 0.5 * mwh);
@@ -121,7 +121,8 @@ TEST(ProcessRoute, HandCheckedLoopNetwork) {
     }
   }
   EXPECT_TRUE(slag && prec);
-  // Mass: b declares p 0.2 + ore 0.2 in, q 1 + slag 0.1 + process CO2 0.1 + gas_out 0.2 out: residual -1.0 per activity.
+  // Mass: b declares p 0.2 + ore 0.2 in, q 1 + slag 0.1 + process CO2 0.1 + gas_out 0.2 out: residual -1.0 per
+  // activity.
   near_rel(unit(r, "b").mass_residual_t, xb * (0.4 - 1.4));
   EXPECT_FALSE(unit(r, "a").mass_balanced);
   near_rel(r.max_mass_residual_t, xb * 1.0);  // only b counts
@@ -311,7 +312,8 @@ TEST(ProcessRoute, ShippedIntensitiesInPublishedRanges) {
 
 TEST(ProcessRoute, ErrorsBadJson) {
   std::string field;
-  const auto msg = error_of([] { pr::parse_route("{\n  \"format\": \"panocarbon.route/1\",\n  \"name\": }", "bad.json"); });
+  const auto msg =
+      error_of([] { pr::parse_route("{\n  \"format\": \"panocarbon.route/1\",\n  \"name\": }", "bad.json"); });
   EXPECT_NE(msg.find("bad.json:line 3"), std::string::npos) << msg;
   EXPECT_NE(msg.find("not JSON"), std::string::npos) << msg;
   EXPECT_NE(error_of([] { pr::parse_route("", "empty.json"); }).find("not JSON"), std::string::npos);
@@ -331,29 +333,35 @@ std::string loop_with(const std::string& from, const std::string& to) {
 
 TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
   std::string field;
-  auto msg = error_of([] { pr::parse_route(loop_with("{\"id\": \"a\", \"outputs\": {\"p\": 1}, ", "{\"id\": \"a\", "), "x.json"); },
-                      &field);
+  auto msg = error_of(
+      [] { pr::parse_route(loop_with("{\"id\": \"a\", \"outputs\": {\"p\": 1}, ", "{\"id\": \"a\", "), "x.json"); },
+      &field);
   EXPECT_EQ(field, "/units/0/outputs");
   EXPECT_NE(msg.find("lacks its required field 'outputs'"), std::string::npos) << msg;
-  msg = error_of([] { pr::parse_route(loop_with("\"electricity_mwh\": 0.4", "\"electricity_mhw\": 0.4"), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"electricity_mwh\": 0.4", "\"electricity_mhw\": 0.4"), "x.json"); },
+                 &field);
   EXPECT_EQ(field, "/units/0/electricity_mhw");
   EXPECT_NE(msg.find("did you mean 'electricity_mwh'"), std::string::npos) << msg;
-  msg = error_of([] { pr::parse_route(loop_with("\"format\": \"panocarbon.route/1\"", "\"format\": \"x\""), "x.json"); },
-                 &field);
+  msg = error_of(
+      [] { pr::parse_route(loop_with("\"format\": \"panocarbon.route/1\"", "\"format\": \"x\""), "x.json"); }, &field);
   EXPECT_EQ(field, "/format");
   // Unknown commodity, with the nearest names.
-  msg = error_of([] { pr::parse_route(loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"qq\": 0.5"), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"qq\": 0.5"), "x.json"); },
+                 &field);
   EXPECT_EQ(field, "/units/0/inputs/qq");
   EXPECT_NE(msg.find("'qq' is no commodity or precursor of the route (did you mean 'q'"), std::string::npos) << msg;
   // Unknown fuel and unknown gas.
-  msg = error_of([] { pr::parse_route(loop_with("\"fuels\": {\"gas\": 2", "\"fuels\": {\"gaz\": 2"), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"fuels\": {\"gas\": 2", "\"fuels\": {\"gaz\": 2"), "x.json"); },
+                 &field);
   EXPECT_NE(msg.find("'gaz' is no fuel of the route (did you mean 'gas'"), std::string::npos) << msg;
   msg = error_of([] { pr::parse_route(loop_with("\"CH4\": 0.001", "\"CH5\": 0.001"), "x.json"); }, &field);
   EXPECT_NE(msg.find("'CH5' is no gas of the GWP set AR5"), std::string::npos) << msg;
   // Unknown parameter in an expression, with the nearest names.
-  msg = error_of([] { pr::parse_route(loop_with("\"twice_k\": \"k * 2\"", "\"twice_k\": \"kk * 2\""), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"twice_k\": \"k * 2\"", "\"twice_k\": \"kk * 2\""), "x.json"); },
+                 &field);
   EXPECT_EQ(field, "/parameters/twice_k");
-  EXPECT_NE(msg.find("names 'kk', which is no parameter of the route or unit (did you mean 'k'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("names 'kk', which is no parameter of the route or unit (did you mean 'k'"), std::string::npos)
+      << msg;
   msg = error_of([] { pr::parse_route(loop_with("\"twice_k\": \"k * 2\"", "\"twice_k\": \"k * (2\""), "x.json"); });
   EXPECT_NE(msg.find("has a '(' without its ')'"), std::string::npos) << msg;
   msg = error_of([] { pr::parse_route(loop_with("\"k\": 0.05", "\"k\": \"twice_k\""), "x.json"); });
@@ -370,7 +378,8 @@ TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
   EXPECT_EQ(field, "/output");
   msg = error_of([] { pr::parse_route(loop_with("\"output\": 10", "\"output\": 0"), "x.json"); }, &field);
   EXPECT_NE(msg.find("greater than 0"), std::string::npos) << msg;
-  msg = error_of([] { pr::parse_route(loop_with("\"capture_rate\": 0.5", "\"capture_rate\": 1.5"), "x.json"); }, &field);
+  msg =
+      error_of([] { pr::parse_route(loop_with("\"capture_rate\": 0.5", "\"capture_rate\": 1.5"), "x.json"); }, &field);
   EXPECT_EQ(field, "/units/0/capture_rate");
   // A unit with two outputs must name its main product; an unbalanced unit must say why.
   msg = error_of([] { pr::parse_route(loop_with("\"produces\": \"q\", ", ""), "x.json"); }, &field);
@@ -385,13 +394,15 @@ TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
 TEST(ProcessRoute, ErrorsNetwork) {
   // Singular: a makes p from 1 q, b makes q from 1 p: the balances x_a - x_b = 10, x_b - x_a = 0 have no solution.
   std::string s = loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"q\": 1");
-  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(), "\"inputs\": {\"p\": 1}");
+  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(),
+            "\"inputs\": {\"p\": 1}");
   std::string field;
   auto msg = error_of([&] { pr::simulate(pr::parse_route(s, "x.json")); }, &field);
   EXPECT_NE(msg.find("the route's network is singular"), std::string::npos) << msg;
   // A loop that uses more than it makes: a needs 2 q, b needs 1 p: x_a = -10.
   s = loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"q\": 2");
-  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(), "\"inputs\": {\"p\": 1}");
+  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(),
+            "\"inputs\": {\"p\": 1}");
   msg = error_of([&] { pr::simulate(pr::parse_route(s, "x.json")); }, &field);
   EXPECT_NE(msg.find("no solution with activities of 0 or more"), std::string::npos) << msg;
   EXPECT_EQ(field.substr(0, 8), "/units/0");
@@ -401,7 +412,8 @@ TEST(ProcessRoute, ErrorsNetwork) {
   EXPECT_NE(msg.find("the output 'q' of unit 'b' is used by no unit"), std::string::npos) << msg;
   // Two units making the same commodity.
   s = loop_with("\"produces\": \"q\"", "\"produces\": \"p\"");
-  s.replace(s.find("\"outputs\": {\"q\": 1, \"slag\": 0.1}"), std::string("\"outputs\": {\"q\": 1, \"slag\": 0.1}").size(),
+  s.replace(s.find("\"outputs\": {\"q\": 1, \"slag\": 0.1}"),
+            std::string("\"outputs\": {\"q\": 1, \"slag\": 0.1}").size(),
             "\"outputs\": {\"q\": 1, \"slag\": 0.1, \"p\": 0.1}");
   msg = error_of([&] { pr::simulate(pr::parse_route(s, "x.json")); }, &field);
   EXPECT_NE(msg.find("'p' is the main product of two units, 'a' and 'b'"), std::string::npos) << msg;
@@ -451,9 +463,14 @@ TEST(ProcessRoute, MutatedRoutesOnlyThrowErrors) {
   const std::vector<std::string> files{"steel-bf-bof.json", "cement-portland-coal-ccs.json", "urea-gas.json",
                                        "aluminium-primary-prebake.json", "steel-dri-h2-eaf.json"};
   const std::vector<std::string> numbers{"1e308", "-1", "0", "1e-300", "\"x\"", "\"1/0\"", "null", "[]", "{}", "true"};
-  const std::vector<std::string> sets{"route.grid_factor_t_per_mwh=1e300", "kiln.capture_rate=1", "route.output=1e-300",
-                                      "blast_furnace.coke_rate=0", "route.urea_co2_credit=1e308", "x.y=1",
-                                      "electrolysis.cf4_kg=-5", "route.output=0"};
+  const std::vector<std::string> sets{"route.grid_factor_t_per_mwh=1e300",
+                                      "kiln.capture_rate=1",
+                                      "route.output=1e-300",
+                                      "blast_furnace.coke_rate=0",
+                                      "route.urea_co2_credit=1e308",
+                                      "x.y=1",
+                                      "electrolysis.cf4_kg=-5",
+                                      "route.output=0"};
   size_t ok = 0, refused = 0;
   for (int i = 0; i < 3000; ++i) {
     std::string text = read(kRoutes + files[next() % files.size()]);
@@ -461,8 +478,12 @@ TEST(ProcessRoute, MutatedRoutesOnlyThrowErrors) {
     for (int e = 0; e < edits && !text.empty(); ++e) {
       const size_t at = next() % text.size();
       switch (next() % 4) {
-        case 0: text[at] = static_cast<char>(next() % 128); break;
-        case 1: text.erase(at, 1 + next() % 40); break;
+        case 0:
+          text[at] = static_cast<char>(next() % 128);
+          break;
+        case 1:
+          text.erase(at, 1 + next() % 40);
+          break;
         case 2: {  // replace the number starting at or after `at`
           const size_t d = text.find_first_of("0123456789", at);
           if (d == std::string::npos) break;
@@ -471,7 +492,9 @@ TEST(ProcessRoute, MutatedRoutesOnlyThrowErrors) {
           text.replace(d, end - d, numbers[next() % numbers.size()]);
           break;
         }
-        default: text.insert(at, "\"q\": 1, "); break;
+        default:
+          text.insert(at, "\"q\": 1, ");
+          break;
       }
     }
     try {
