@@ -29,6 +29,8 @@ nlohmann::json simulate_schema() {
                                    {"activity_unit", string_schema()},
                                    {"direct_co2e_t", number_schema("after capture")},
                                    {"captured_co2_t", number_schema()},
+                                   {"biogenic_co2_t", number_schema("memo: biogenic CO2 emitted, not in direct")},
+                                   {"captured_biogenic_co2_t", number_schema()},
                                    {"indirect_co2e_t", number_schema()},
                                    {"precursor_co2e_t", number_schema()},
                                    {"electricity_mwh", number_schema()},
@@ -57,6 +59,8 @@ nlohmann::json simulate_schema() {
                                  {"precursor_t", number_schema()},
                                  {"total_t", number_schema()},
                                  {"captured_co2_t", number_schema()},
+                                 {"biogenic_co2_t", number_schema("memo: biogenic CO2 emitted, not in direct")},
+                                 {"captured_biogenic_co2_t", number_schema()},
                                  {"fuel_gj", number_schema()},
                                  {"electricity_mwh", number_schema()}})},
        {"per_t_product", object_schema({{"direct", number_schema()},
@@ -68,6 +72,7 @@ nlohmann::json simulate_schema() {
        {"units", array_of(unit)},
        {"flows", array_of(flow)},
        {"max_mass_residual_t", number_schema("largest |residual| of a unit whose masses are balanced")},
+       {"max_balance_residual", number_schema("largest relative residual of a commodity balance")},
        {"notes", array_of(string_schema())},
        {"sources", array_of(string_schema())}});
 }
@@ -94,7 +99,11 @@ void simulate_table(const pr::SimulationResult& s, std::ostream& out) {
                        u.mass_balanced ? fmt::format("{:.2e}", u.mass_residual_t) : std::string("n/a"));
   out << fmt::format("energy: {:.4f} GJ of fuels and {:.4f} MWh of electricity per {} of product\n", s.per_t(s.fuel_gj),
                      s.per_t(s.electricity_mwh), s.product_unit);
-  out << fmt::format("largest mass residual of a balanced unit: {:.3e} t\n", s.max_mass_residual_t);
+  out << fmt::format("largest mass residual of a balanced unit: {:.3e} t; largest commodity balance residual {:.1e}\n",
+                     s.max_mass_residual_t, s.max_balance_residual);
+  if (s.biogenic_co2_t != 0 || s.captured_biogenic_co2_t != 0)
+    out << fmt::format("memo: biogenic CO2 {:.4f} t emitted (not in direct), {:.4f} t captured\n", s.biogenic_co2_t,
+                       s.captured_biogenic_co2_t);
   for (const auto& u : s.units)
     if (!u.mass_balanced) out << fmt::format("{}: masses not balanced: {}\n", u.id, u.mass_note);
   if (!s.flows.empty()) {

@@ -119,6 +119,8 @@ struct RFuel {
   double gj_per_unit = 0;                                  // 1 for GJ, 1000 for TJ, 0.001 for MJ, 0 for other units
   std::vector<std::pair<std::string, double>> t_per_unit;  // gas -> t per unit of fuel
   double t_mass = kNaN;  // t of fuel per unit (information only; fuels burned are outside the mass balance)
+  bool biogenic = false;  // its CO2 is a memo item (biogenic_co2_t), not direct
+  double bio_co2 = 0;     // t CO2 per unit when biogenic
 };
 
 struct RUnit {
@@ -344,7 +346,7 @@ class Resolver {
   RFuel fuel(const json& f, const std::string& p, const std::string& name) {
     check_keys(f, p, file_, "a fuel", {"unit"},
                {"co2_factor", "co2_t_per_unit", "ch4_factor", "ch4_t_per_unit", "n2o_factor", "n2o_t_per_unit",
-                "t_per_unit", "description", "source"});
+                "t_per_unit", "biogenic", "description", "source"});
     RFuel rf{name, need_string(f["unit"], at(p, "unit"), file_), 0, {}};
     rf.gj_per_unit = rf.unit == "GJ" ? 1 : rf.unit == "TJ" ? 1e3 : rf.unit == "MJ" ? 1e-3 : 0;
     collect_source(f);
@@ -397,6 +399,17 @@ class Resolver {
       if (std::find(sources_.begin(), sources_.end(), cite) == sources_.end()) sources_.push_back(cite);
     }
     if (f.contains("t_per_unit")) rf.t_mass = value(f["t_per_unit"], at(p, "t_per_unit"), nullptr, 0, 1e6);
+    if (f.contains("biogenic")) {
+      if (!f["biogenic"].is_boolean()) fail(file_, at(p, "biogenic"), "expected true or false");
+      rf.biogenic = f["biogenic"].get<bool>();
+    }
+    if (rf.biogenic)  // its CO2 leaves the direct scope as a memo item; CH4 and N2O stay in it
+      for (auto it = rf.t_per_unit.begin(); it != rf.t_per_unit.end(); ++it)
+        if (it->first == "CO2") {
+          rf.bio_co2 = it->second;
+          rf.t_per_unit.erase(it);
+          break;
+        }
     return rf;
   }
 
@@ -815,6 +828,18 @@ SimulationResult simulate(const RouteModel& model, double output) {
     if (x[j] < 0) x[j] = 0;
   }
 
+  // The commodity balances' residuals: |made - used - delivered| / (made + used + delivered) of each main product.
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& c = r.units[i].produces;
+    double made = 0, used = 0;
+    for (size_t j = 0; j < n; ++j) {
+      made += coef(r.units[j].outputs, c) * x[j];
+      used += coef(r.units[j].inputs, c) * x[j];
+    }
+    const double scale = made + used + d[i];
+    if (scale > 0) res.max_balance_residual = std::max(res.max_balance_residual, std::abs(made - used - d[i]) / scale);
+  }
+
   // ---- flows across the boundary ---------------------------------------------------------------------------------
   std::map<std::string, double> made, used;
   for (size_t j = 0; j < n; ++j) {
@@ -859,10 +884,11 @@ SimulationResult simulate(const RouteModel& model, double output) {
     ur.activity_unit = u.activity_unit;
     ur.activity = act;
     std::map<std::string, double> gas;
-    double fuel_co2 = 0;
+    double fuel_co2 = 0, bio_co2 = 0;
     for (const auto& [f, k] : u.fuels) {
       fuel_use[f] += k * act;
       ur.fuel_gj += k * act * r.fuels.at(f).gj_per_unit;
+      bio_co2 += k * act * r.fuels.at(f).bio_co2;
       for (const auto& [g, t] : r.fuels.at(f).t_per_unit) {
         gas[g] += k * act * t;
         if (g == "CO2") fuel_co2 += k * act * t;
@@ -875,18 +901,23 @@ SimulationResult simulate(const RouteModel& model, double output) {
       if (g == "CO2") process_co2 += t * act;
     }
     ur.captured_co2_t = u.capture_rate * std::max(0.0, fuel_co2 + process_co2);
+    ur.captured_biogenic_co2_t = u.capture_rate * bio_co2;
     gas["CO2"] -= ur.captured_co2_t;
+    const double captured_all = ur.captured_co2_t + ur.captured_biogenic_co2_t;
     if (!u.capture_fuel.empty()) {
-      const double k = u.capture_fuel_per_t * ur.captured_co2_t;
+      const auto& cf = r.fuels.at(u.capture_fuel);
+      const double k = u.capture_fuel_per_t * captured_all;
       fuel_use[u.capture_fuel] += k;
-      ur.fuel_gj += k * r.fuels.at(u.capture_fuel).gj_per_unit;
-      for (const auto& [g, t] : r.fuels.at(u.capture_fuel).t_per_unit) gas[g] += k * t;
+      ur.fuel_gj += k * cf.gj_per_unit;
+      for (const auto& [g, t] : cf.t_per_unit) gas[g] += k * t;
+      bio_co2 += k * cf.bio_co2;
     }
+    ur.biogenic_co2_t = bio_co2 - ur.captured_biogenic_co2_t;
     for (const auto& [g, t] : gas) {
       direct[g] += t;
       ur.direct_co2e_t += t * gwp.of(g);
     }
-    ur.electricity_mwh = u.electricity * act + u.capture_elec * ur.captured_co2_t;
+    ur.electricity_mwh = u.electricity * act + u.capture_elec * captured_all;
     ur.indirect_co2e_t = ur.electricity_mwh * r.grid;
     for (const auto& [c, k] : u.inputs) {
       const auto& rc = r.commodities.at(c);
@@ -914,6 +945,8 @@ SimulationResult simulate(const RouteModel& model, double output) {
     res.precursor_t += ur.precursor_co2e_t;
     res.electricity_mwh += ur.electricity_mwh;
     res.captured_co2_t += ur.captured_co2_t;
+    res.biogenic_co2_t += ur.biogenic_co2_t;
+    res.captured_biogenic_co2_t += ur.captured_biogenic_co2_t;
     res.fuel_gj += ur.fuel_gj;
     res.units.push_back(std::move(ur));
   }
@@ -958,6 +991,8 @@ nlohmann::json to_json(const SimulationResult& r) {
                      {"activity_unit", u.activity_unit},
                      {"direct_co2e_t", u.direct_co2e_t},
                      {"captured_co2_t", u.captured_co2_t},
+                     {"biogenic_co2_t", u.biogenic_co2_t},
+                     {"captured_biogenic_co2_t", u.captured_biogenic_co2_t},
                      {"indirect_co2e_t", u.indirect_co2e_t},
                      {"precursor_co2e_t", u.precursor_co2e_t},
                      {"electricity_mwh", u.electricity_mwh},
@@ -987,6 +1022,8 @@ nlohmann::json to_json(const SimulationResult& r) {
             {"precursor_t", r.precursor_t},
             {"total_t", r.total_t},
             {"captured_co2_t", r.captured_co2_t},
+            {"biogenic_co2_t", r.biogenic_co2_t},
+            {"captured_biogenic_co2_t", r.captured_biogenic_co2_t},
             {"fuel_gj", r.fuel_gj},
             {"electricity_mwh", r.electricity_mwh}}},
           {"per_t_product",
@@ -999,6 +1036,7 @@ nlohmann::json to_json(const SimulationResult& r) {
           {"units", units},
           {"flows", flows},
           {"max_mass_residual_t", r.max_mass_residual_t},
+          {"max_balance_residual", r.max_balance_residual},
           {"notes", r.notes},
           {"sources", r.sources}};
 }

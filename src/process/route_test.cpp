@@ -126,8 +126,32 @@ TEST(ProcessRoute, HandCheckedLoopNetwork) {
   near_rel(unit(r, "b").mass_residual_t, xb * (0.4 - 1.4));
   EXPECT_FALSE(unit(r, "a").mass_balanced);
   near_rel(r.max_mass_residual_t, xb * 1.0);  // only b counts
+  // The commodity balances close to rounding.
+  EXPECT_LT(r.max_balance_residual, 1e-14);
   // The output given to simulate() replaces the route's.
   near_rel(pr::simulate(m, 1).total_t, r.total_t / 10);
+}
+
+TEST(ProcessRoute, BiogenicFuelIsAMemoAndCaptureSplits) {
+  // One unit: coal 2 GJ x 0.1 t CO2/GJ, wood 1 GJ x 0.11 t CO2/GJ (biogenic) and 3e-5 t CH4/GJ, process CO2 0.5 t;
+  // capture 50 % with 0.2 MWh per t captured. Fossil CO2 0.7 -> 0.35 captured, 0.35 direct; biogenic 0.11 -> 0.055
+  // captured, 0.055 emitted as a memo; CH4 3e-5 t direct; electricity 0.2 x (0.35 + 0.055) MWh x grid 1.
+  const char* text = R"({"format": "panocarbon.route/1", "name": "bio", "product": "p", "grid_factor_t_per_mwh": 1,
+    "commodities": {"p": {"unit": "t"}},
+    "fuels": {"coal": {"unit": "GJ", "co2_t_per_unit": 0.1},
+              "wood": {"unit": "GJ", "co2_t_per_unit": 0.11, "ch4_t_per_unit": 3e-5, "biogenic": true}},
+    "units": [{"id": "k", "outputs": {"p": 1}, "fuels": {"coal": 2, "wood": 1}, "emissions": {"CO2": 0.5},
+               "capture_rate": 0.5, "capture": {"electricity_mwh_per_t": 0.2},
+               "mass": {"balanced": false, "reason": "test"}}]})";
+  const auto r = pr::simulate(pr::parse_route(text, "bio.json"));
+  near_rel(pr::line_value(r, "direct", "CO2"), 0.35);
+  near_rel(pr::line_value(r, "direct", "CH4"), 3e-5);
+  near_rel(r.direct_t, 0.35 + 28 * 3e-5);
+  near_rel(r.captured_co2_t, 0.35);
+  near_rel(r.captured_biogenic_co2_t, 0.055);
+  near_rel(r.biogenic_co2_t, 0.055);
+  near_rel(r.indirect_t, 0.2 * (0.35 + 0.055));
+  EXPECT_EQ(r.max_balance_residual, 0);
 }
 
 TEST(ProcessRoute, HandCheckedClinkerCoal) {
