@@ -646,8 +646,10 @@ RouteModel parse_route(std::string_view json_text, const std::string& source_nam
         fmt::format("the route model is not JSON ({}); docs/process.md describes the format", clip_input(what, 200)),
         ErrorContext{source_name, line, col});
   } catch (const json::exception& e) {
+    std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route model cannot be read as JSON ({})", clip_input(e.what(), 200)),
+                fmt::format("the route model cannot be read as JSON ({})", clip_input(what, 200)),
                 ErrorContext{source_name});
   }
   const Resolved r = resolve(m);

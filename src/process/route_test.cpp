@@ -344,6 +344,8 @@ TEST(ProcessRoute, ErrorsBadJson) {
   EXPECT_NE(error_of([] { pr::parse_route("[1, 2]", "a.json"); }).find("a route model must be an object"),
             std::string::npos);
   EXPECT_NE(error_of([] { pr::parse_route("\xff\xfe", "b.json"); }).find("not UTF-8"), std::string::npos);
+  const auto big = error_of([] { pr::parse_route("{\"format\": 1e400}", "c.json"); });
+  EXPECT_NE(big.find("cannot be read as JSON (number overflow parsing '1e400')"), std::string::npos) << big;
 }
 
 namespace {
