@@ -790,9 +790,10 @@ SimulationResult simulate(const RouteModel& model, double output) {
   for (size_t j = 0; j < n; ++j) {
     const auto& u = r.units[j];
     if (u.produces == r.product) continue;
-    bool used = false;
+    bool used = false;  // by structure: an input of some unit, even at a coefficient of 0 (a parameter set to 0)
     for (const auto& v : r.units)
-      if (coef(v.inputs, u.produces) > 0) used = true;
+      for (const auto& in : v.inputs)
+        if (in.first == u.produces) used = true;
     if (!used)
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("the output '{}' of unit '{}' is used by no unit and is not the route's product '{}': "
