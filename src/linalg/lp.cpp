@@ -166,6 +166,9 @@ LpSolution solve_milp(const LinearProgram& lp, double max_seconds) {
   model.setLogLevel(0);
   model.messageHandler()->setLogLevel(0);
   model.setMaximumSeconds(max_seconds);
+  // Strong branching (hot starts) trips an assertion of the Debian build of OsiClp on some small programmes.
+  model.setNumberStrong(0);
+  model.setNumberBeforeTrust(0);
   model.branchAndBound();
   const double* best = model.bestSolution();
   if (best == nullptr) {

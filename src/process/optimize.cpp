@@ -482,8 +482,7 @@ struct Builder {
                       rt.max_activity[r], fmt::format("act.{}.{}.{}", m.regions[r], rt.id, pd.id), pd.length_years * e);
           if (rt.max_new[r] > 0) {
             const double size = rt.unit_size > 0 ? rt.unit_size : 1.0;
-            const double upper = rt.unit_size > 0 && !std::isinf(rt.max_new[r]) ? std::floor(rt.max_new[r] / size + 1e-9)
-                                                                                  : rt.max_new[r];
+            const double upper = rt.max_new[r] / size;  // whole units only where the column is integer
             const int col = add_col({ColKind::Build, ia, ir, ip}, pd.df_start * rt.investment_cost[r] * size, upper,
                                     fmt::format("new.{}.{}.{}", m.regions[r], rt.id, pd.id), 0.0);
             b.lp.integer[static_cast<size_t>(col)] = o.integer && rt.unit_size > 0;
