@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <set>
@@ -769,8 +771,14 @@ void explain_unbounded(const OptModel& m, const Built& b, OptimizeResult& out) {
 }  // namespace
 
 OptimizeResult optimize(const OptModel& m, const OptimizeOptions& opt) {
+  // PANOCARBON_TRACE=1 prints the time of each phase on stderr (bench/process_bench.py reads it).
+  static const bool trace = std::getenv("PANOCARBON_TRACE") != nullptr;
+  const auto tb = std::chrono::steady_clock::now();
   Builder builder(m, opt);
   const Built b = builder.build();
+  if (trace)
+    std::fprintf(stderr, "trace: %-28s %.6f s\n", "process build",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - tb).count());
   OptimizeResult out;
   out.model = m.name;
   out.currency = m.currency;
@@ -786,6 +794,7 @@ OptimizeResult optimize(const OptModel& m, const OptimizeOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto s = any_integer ? linalg::solve_milp(b.lp) : linalg::solve_lp(b.lp);
   out.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (trace) std::fprintf(stderr, "trace: %-28s %.6f s\n", any_integer ? "process solve (Cbc)" : "process solve (Clp)", out.solve_seconds);
   out.iterations = s.iterations;
   out.nodes = s.nodes;
   out.status = s.status == linalg::LpStatus::Optimal      ? "optimal"
