@@ -6,6 +6,7 @@
 // model solved at a sweep of caps) and the partial curve of a list of measures.
 // The JSON Schema of the model is schemas/process-model.schema.json.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ struct OptRoute {
   double availability = 1;
   double lifetime_years = 0;  // 0: lasts to the horizon
   double unit_size = 0;       // > 0: builds come in units of this size (integer with --integer)
+  // emission_from_route: the emission coefficient is a route model's simulated intensity (process.hpp simulate())
+  std::string emission_route_file;   // as written in the model (relative to the model's folder)
+  std::string emission_scope;        // "direct" or "total" (direct + indirect + precursor)
+  bool emission_resolved = true;     // false until resolve_route_emissions() has read the file
 };
 
 struct OptResource {
@@ -79,6 +84,13 @@ struct OptModel {
 
 // Parses and validates a model (Error{InvalidInput} naming the file, the field's JSON path and what to give).
 OptModel parse_opt_model(std::string_view json_text, const std::string& source_name);
+
+// Fills the emission coefficient of every route that takes it from a route model file ("emission_from_route"):
+// the route is simulated for its default output and its direct (or total) t CO2e per unit of product is used in
+// every region. `read` returns the text of a file; the file is named relative to the folder of `model_path`.
+// Errors (a file that cannot be read or is not a valid route) name the optimisation model's route.
+void resolve_route_emissions(OptModel& model, const std::string& model_path,
+                             const std::function<std::string(const std::string& path)>& read);
 
 struct OptimizeOptions {
   std::optional<double> cap;    // replaces the model's caps over all regions and periods

@@ -220,12 +220,15 @@ Result optimize_result(po::OptimizeResult run) {
   return r;
 }
 
-po::OptModel read_model(Context& ctx, const Params& p) {
-  return po::parse_opt_model(ctx.text(p, "model"), p.str("model"));
+po::OptModel read_model(Context& ctx, const Params& p, const std::string& text) {
+  auto m = po::parse_opt_model(text, p.str("model"));
+  // Route files named by the model (emission_from_route) are inputs of the model, relative to its folder.
+  po::resolve_route_emissions(m, p.str("model"), [&](const std::string& f) { return ctx.read_input("model", f); });
+  return m;
 }
 
 Result run_optimize(Context& ctx, const Params& p) {
-  const auto model = read_model(ctx, p);
+  const auto model = read_model(ctx, p, ctx.text(p, "model"));
   po::OptimizeOptions o;
   if (p.has("cap")) o.cap = p.number("cap");
   if (p.has("price")) o.price = p.number("price");
@@ -391,7 +394,7 @@ Result run_macc(Context& ctx, const Params& p) {
                   "an optimisation model needs --caps A:B:STEP (t CO2e, e.g. 1000000:500000:-50000) for its curve",
                   ErrorContext{p.str("model"), 0, 0, "caps"});
     const auto sweep = po::parse_cap_sweep(p.str("caps"));
-    const auto model = po::parse_opt_model(text, p.str("model"));
+    const auto model = read_model(ctx, p, text);
     run->curve = po::integrated_macc(model, sweep);
   } else {
     if (p.has("caps"))
@@ -432,7 +435,7 @@ void add_optimize_entries(std::vector<Capability>& t) {
                "CO2e, positive when binding) and commodity balance, and the largest balance residual. Infeasible and "
                "unbounded models get the constraint that cannot be met (e.g. the lowest emissions reachable).",
                optimize_schema(),
-               {"examples/process/models/steel-two-regions.json", "--cap", "42500000000"},
+               {"examples/process/models/steel-two-regions.json", "--cap", "44000000000"},
                true,
                false,
                run_optimize});
@@ -444,7 +447,7 @@ void add_optimize_entries(std::vector<Capability>& t) {
                "of measures (measure,abatement_t,cost_usd[,lifetime_years,discount_rate,annual_cost_usd]): the partial "
                "(McKinsey-style) curve, sorted by cost per t with cumulative abatement.",
                macc_schema(),
-               {"examples/process/models/steel-two-regions.json", "--caps", "50000000000:40000000000:-2500000000"},
+               {"examples/process/models/steel-two-regions.json", "--caps", "47000000000:42000000000:-1000000000"},
                true,
                false,
                run_macc});

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -20,6 +21,7 @@
 #include "core/text.hpp"
 #include "linalg/lp.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/process.hpp"
 
 namespace panocarbon::process {
 
@@ -252,7 +254,7 @@ OptModel parse_opt_model(std::string_view text, const std::string& source_name) 
       const std::string path = fmt::format("/routes/{}", k);
       const json& o = a[k];
       ps.keys(o, path, {"id", "name", "unit", "source", "regions", "inputs", "outputs", "variable_cost",
-                        "investment_cost", "emission_t_per_unit", "existing_capacity", "availability",
+                        "investment_cost", "emission_t_per_unit", "emission_from_route", "existing_capacity", "availability",
                         "lifetime_years", "max_new_per_period", "max_activity", "unit_size"});
       OptRoute g;
       g.id = ps.str(ps.need(o, "id", path), path + "/id");
@@ -283,6 +285,24 @@ OptModel parse_opt_model(std::string_view text, const std::string& source_name) 
       g.variable_cost = ps.per_region(field(o, "variable_cost"), path + "/variable_cost", m.regions, 0, -1e12, 1e12);
       g.investment_cost = ps.per_region(field(o, "investment_cost"), path + "/investment_cost", m.regions, 0, 0, 1e15);
       g.emission = ps.per_region(field(o, "emission_t_per_unit"), path + "/emission_t_per_unit", m.regions, 0, -1e6, 1e6);
+      if (o.contains("emission_from_route")) {
+        const json& e = o["emission_from_route"];
+        const std::string ep = path + "/emission_from_route";
+        if (o.contains("emission_t_per_unit"))
+          ps.fail(ep, "give either emission_t_per_unit or emission_from_route, not both");
+        g.emission_scope = "direct";
+        if (e.is_string()) {
+          g.emission_route_file = ps.str(e, ep);
+        } else {
+          ps.keys(e, ep, {"file", "scope"});
+          g.emission_route_file = ps.str(ps.need(e, "file", ep), ep + "/file");
+          if (e.contains("scope")) g.emission_scope = ps.str(e["scope"], ep + "/scope");
+          if (g.emission_scope != "direct" && g.emission_scope != "total")
+            ps.fail(ep + "/scope", "expected \"direct\" (the route's own emissions) or \"total\" (direct + indirect + "
+                                   "precursor)");
+        }
+        g.emission_resolved = false;
+      }
       g.max_new = ps.per_region(field(o, "max_new_per_period"), path + "/max_new_per_period", m.regions, kInf, 0);
       g.max_activity = ps.per_region(field(o, "max_activity"), path + "/max_activity", m.regions, kInf, 0);
       g.availability = o.contains("availability") ? ps.number(o["availability"], path + "/availability", 0, 1) : 1.0;
@@ -770,7 +790,41 @@ void explain_unbounded(const OptModel& m, const Built& b, OptimizeResult& out) {
 
 }  // namespace
 
+void resolve_route_emissions(OptModel& m, const std::string& model_path,
+                             const std::function<std::string(const std::string& path)>& read) {
+  const std::filesystem::path folder = std::filesystem::path(model_path).parent_path();
+  for (size_t g = 0; g < m.routes.size(); ++g) {
+    auto& rt = m.routes[g];
+    if (rt.emission_resolved) continue;
+    const std::string file = (folder / rt.emission_route_file).lexically_normal().string();
+    const std::string where = fmt::format("/routes/{}/emission_from_route", g);
+    try {
+      const RouteModel route = parse_route(read(file), file);
+      const SimulationResult sim = simulate(route);
+      const double per_t = sim.per_t(rt.emission_scope == "total" ? sim.total_t : sim.direct_t);
+      if (!std::isfinite(per_t))
+        throw Error(ErrorCategory::InvalidInput, "the route's simulated intensity is not a finite number", ErrorContext{file});
+      std::fill(rt.emission.begin(), rt.emission.end(), per_t);
+      if (!rt.source.empty()) rt.source += "; ";
+      rt.source += fmt::format("emissions {:.6g} t CO2e per {} ({}) simulated from {}", per_t, sim.product_unit,
+                               rt.emission_scope, rt.emission_route_file);
+    } catch (const Error& e) {
+      throw Error(e.category(),
+                  fmt::format("route '{}' takes its emissions from {}: {}{}", rt.id, file,
+                              e.context().field.empty() ? "" : "field '" + e.context().field + "': ", e.message()),
+                  ErrorContext{m.source_name, 0, 0, where});
+    }
+    rt.emission_resolved = true;
+  }
+}
+
 OptimizeResult optimize(const OptModel& m, const OptimizeOptions& opt) {
+  for (const auto& rt : m.routes)
+    if (!rt.emission_resolved)
+      throw Error(ErrorCategory::InvalidInput,
+                  fmt::format("route '{}' takes its emissions from {}, which has not been read", rt.id,
+                              rt.emission_route_file),
+                  ErrorContext{m.source_name});
   // PANOCARBON_TRACE=1 prints the time of each phase on stderr (bench/process_bench.py reads it).
   static const bool trace = std::getenv("PANOCARBON_TRACE") != nullptr;
   const auto tb = std::chrono::steady_clock::now();

@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "panocarbon/error.hpp"
+#include "panocarbon/process.hpp"
 
 namespace panocarbon::process {
 namespace {
@@ -366,6 +370,45 @@ TEST(ProcessMacc, PartialCurveErrors) {
             std::string::npos);
   EXPECT_NE(msg("measure,abatement_t,cost_usd,lifetime_years\nx,1,5,0\n").find("lifetime_years must be positive"),
             std::string::npos);
+}
+
+TEST(ProcessOptimize, EmissionsFromARouteModel) {
+  // The coefficient is the shipped scrap-EAF route's simulated direct intensity (process simulate, scope direct),
+  // read relative to the model's folder; total = direct + indirect + precursor.
+  const std::string dir = std::string(PANOCARBON_SOURCE_DIR) + "/examples/process/models/";
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error(ErrorCategory::Io, "cannot open " + path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto j = three_routes();
+  j["routes"][0].erase("emission_t_per_unit");
+  j["routes"][0]["emission_from_route"] = "../routes/steel-scrap-eaf.json";
+  j["routes"][1].erase("emission_t_per_unit");
+  j["routes"][1]["emission_from_route"] = {{"file", "../routes/steel-scrap-eaf.json"}, {"scope", "total"}};
+  auto m = parse_opt_model(j.dump(), dir + "hand.json");
+  EXPECT_THROW(optimize(m), Error);  // not read yet
+  resolve_route_emissions(m, dir + "hand.json", read);
+  const auto sim = simulate(parse_route(read(dir + "../routes/steel-scrap-eaf.json"), "scrap"));
+  EXPECT_NEAR(m.routes[0].emission[0], sim.direct_t / sim.output, 1e-12);
+  EXPECT_NEAR(m.routes[1].emission[0], sim.total_t / sim.output, 1e-12);
+  EXPECT_NEAR(sim.total_t, sim.direct_t + sim.indirect_t + sim.precursor_t, 1e-9 * sim.total_t);
+  const auto r = optimize(m);
+  ASSERT_EQ(r.status, "optimal");
+  EXPECT_NEAR(r.total_emissions_t, 10 * m.routes[0].emission[0], 1e-9);
+  // A missing file names the model's route and the file.
+  j["routes"][0]["emission_from_route"] = "../routes/no-such-route.json";
+  auto bad = parse_opt_model(j.dump(), dir + "hand.json");
+  try {
+    resolve_route_emissions(bad, dir + "hand.json", read);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("route 'dirty' takes its emissions from"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no-such-route.json"), std::string::npos) << e.what();
+  }
+  j = three_routes();
+  j["routes"][0]["emission_from_route"] = "x.json";
+  EXPECT_THROW(parse_opt_model(j.dump(), "m.json"), Error);  // both given
 }
 
 }  // namespace
