@@ -249,6 +249,52 @@ TEST(ProcessOptimize, DiscountingOfFlowsAndInvestments) {
   EXPECT_NEAR(r.balances[1].price, 1, 1e-9);
 }
 
+TEST(ProcessOptimize, PeriodCapWithGridElectricityAsAResource) {
+  // Two periods of 2 years, no discounting, demand 10 a year. coal: cost 2, 1 t per unit. ebf: cost 1 + 2 MWh of
+  // grid electricity at 1 a MWh and 0.25 t/MWh (0.5 t per unit), grid at most 8 MWh a year. Cap on region R in P1 of
+  // 16 t over its 2 years: emissions over P1 = 2 (x_c + 0.5 x_e) = 20 - x_e, so x_e = 4 (8 MWh, the grid limit),
+  // x_c = 6; cost of P1 = 2 (6 x 2 + 4 x 3) = 48 = 40 + 2 (20 - T): MAC 2. P2 all coal: 40. Lowest in P1: 16.
+  json j = {{"regions", {"R"}},
+            {"periods", {{{"id", "P1"}, {"length_years", 2}}, {{"id", "P2"}, {"length_years", 2}}}},
+            {"commodities", {"good", {{"id", "electricity"}, {"unit", "MWh"}}}},
+            {"routes",
+             {{{"id", "coal"}, {"outputs", {{"good", 1}}}, {"variable_cost", 2}, {"emission_t_per_unit", 1},
+               {"existing_capacity", 100}, {"max_new_per_period", 0}},
+              {{"id", "ebf"}, {"outputs", {{"good", 1}}}, {"inputs", {{"electricity", 2}}}, {"variable_cost", 1},
+               {"existing_capacity", 100}, {"max_new_per_period", 0}}}},
+            {"resources", {{{"id", "grid"}, {"commodity", "electricity"}, {"cost", 1}, {"emission_t_per_unit", 0.25},
+                            {"max_per_year", 8}}}},
+            {"demands", {{{"commodity", "good"}, {"region", "R"}, {"values", 10}}}},
+            {"emission_caps", {{{"name", "P1 cap"}, {"region", "R"}, {"period", "P1"}, {"max_t", 16}}}}};
+  const auto r = optimize(model(j));
+  ASSERT_EQ(r.status, "optimal") << r.message;
+  EXPECT_NEAR(r.objective, 88, 1e-9);
+  EXPECT_NEAR(r.total_emissions_t, 36, 1e-9);
+  ASSERT_EQ(r.emissions_by_period.size(), 2u);
+  EXPECT_NEAR(r.emissions_by_period[0].second, 16, 1e-9);
+  EXPECT_NEAR(r.emissions_by_period[1].second, 20, 1e-9);
+  ASSERT_EQ(r.caps.size(), 1u);
+  EXPECT_EQ(r.caps[0].region, "R");
+  EXPECT_EQ(r.caps[0].period, "P1");
+  EXPECT_NEAR(r.caps[0].marginal_cost, 2, 1e-9);
+  ASSERT_EQ(r.supplies.size(), 2u);
+  EXPECT_NEAR(r.supplies[0].amount, 8, 1e-9);
+  // --cap adds a total cap beside the period cap: 33 t in all forces 3 t less in P2 at 2 a t (P2 can reach 16).
+  OptimizeOptions o;
+  o.cap = 33;
+  const auto both = optimize(model(j), o);
+  ASSERT_EQ(both.caps.size(), 2u);
+  EXPECT_NEAR(both.objective, 88 + 2 * 3, 1e-9);
+  EXPECT_NEAR(both.caps[1].marginal_cost, 2, 1e-9);
+  j["emission_caps"][0]["max_t"] = 15;
+  const auto bad = optimize(model(j));
+  EXPECT_EQ(bad.status, "infeasible");
+  EXPECT_NE(bad.message.find("'P1 cap' (region R, period P1) of 15 t CO2e is below the lowest emissions reachable "
+                             "there, 16 t CO2e"),
+            std::string::npos)
+      << bad.message;
+}
+
 TEST(ProcessOptimize, CapSweepErrors) {
   auto msg = [](const char* s) {
     try {
