@@ -776,12 +776,15 @@ void explain_unbounded(const OptModel& m, const Built& b, OptimizeResult& out) {
   for (auto& u : lp.col_upper) u = std::min(u, kBig);
   const auto s = linalg::solve_lp(lp);
   std::vector<std::string> texts;
+  // The columns on the unbounded ray: those with a negative cost first (they drive it); the others only when
+  // none has one.
   if (s.status == linalg::LpStatus::Optimal)
-    for (size_t j = 0; j < b.cols.size() && texts.size() < 5; ++j)
-      if (s.x[j] > kBig / 10) {
-        texts.push_back(fmt::format("{} (cost {:.6g} {} per unit)", col_text(m, b.cols[j]), b.lp.cost[j], m.currency));
-        out.diagnosis.push_back({b.lp.col_names[j], s.x[j], texts.back()});
-      }
+    for (int pass = 0; pass < 2 && texts.empty(); ++pass)
+      for (size_t j = 0; j < b.cols.size() && texts.size() < 5; ++j)
+        if (s.x[j] > kBig / 10 && (pass == 1 || b.lp.cost[j] < 0)) {
+          texts.push_back(fmt::format("{} (cost {:.6g} {} per unit)", col_text(m, b.cols[j]), b.lp.cost[j], m.currency));
+          out.diagnosis.push_back({b.lp.col_names[j], s.x[j], texts.back()});
+        }
   out.message = texts.empty() ? "the cost can fall without limit: a route or resource with a negative cost lacks a limit"
                               : fmt::format("the cost can fall without limit: these can grow without bound at a "
                                             "negative cost: {}; give them a capacity, a build limit or a resource limit",
