@@ -89,22 +89,22 @@ void optimize_csv(const po::OptimizeResult& r, std::ostream& out) {
   out << fmt::format("summary,total_emissions,,,emissions,{},t CO2e\n", cnum(r.total_emissions_t));
   out << fmt::format("summary,max_balance_residual,,,residual,{},\n", cnum(r.max_balance_residual));
   if (r.integer) out << fmt::format("summary,mip_gap,,,gap,{},\n", cnum(r.mip_gap));
-  for (const auto& [p, e] : r.emissions_by_period) out << fmt::format("emissions,all,,{},emissions,{},t CO2e\n", p, clean(e));
+  for (const auto& [p, e] : r.emissions_by_period) out << fmt::format("emissions,all,,{},emissions,{},t CO2e\n", csv_field(p), clean(e));
   for (const auto& a : r.activities) {
-    out << fmt::format("activity,{},{},{},activity,{},{}/yr\n", a.route, a.region, a.period, clean(a.activity), a.unit);
-    out << fmt::format("activity,{},{},{},capacity,{},{}/yr\n", a.route, a.region, a.period, clean(a.capacity), a.unit);
-    out << fmt::format("activity,{},{},{},new_capacity,{},{}/yr\n", a.route, a.region, a.period, clean(a.new_capacity), a.unit);
-    out << fmt::format("activity,{},{},{},emissions,{},t CO2e\n", a.route, a.region, a.period, clean(a.emissions_t));
+    out << fmt::format("activity,{},{},{},activity,{},{}\n", csv_field(a.route), csv_field(a.region), csv_field(a.period), clean(a.activity), csv_field(a.unit + "/yr"));
+    out << fmt::format("activity,{},{},{},capacity,{},{}\n", csv_field(a.route), csv_field(a.region), csv_field(a.period), clean(a.capacity), csv_field(a.unit + "/yr"));
+    out << fmt::format("activity,{},{},{},new_capacity,{},{}\n", csv_field(a.route), csv_field(a.region), csv_field(a.period), clean(a.new_capacity), csv_field(a.unit + "/yr"));
+    out << fmt::format("activity,{},{},{},emissions,{},t CO2e\n", csv_field(a.route), csv_field(a.region), csv_field(a.period), clean(a.emissions_t));
   }
   for (const auto& t : r.trade)
-    out << fmt::format("trade,{},{}>{},{},flow,{},per yr\n", t.commodity, t.from, t.to, t.period, clean(t.flow));
+    out << fmt::format("trade,{},{},{},flow,{},per yr\n", csv_field(t.commodity), csv_field(t.from + ">" + t.to), csv_field(t.period), clean(t.flow));
   for (const auto& s : r.supplies)
-    out << fmt::format("supply,{},{},{},amount,{},per yr\n", s.resource, s.region, s.period, clean(s.amount));
+    out << fmt::format("supply,{},{},{},amount,{},per yr\n", csv_field(s.resource), csv_field(s.region), csv_field(s.period), clean(s.amount));
   for (const auto& c : r.caps)
-    out << fmt::format("cap_dual,{},{},{},marginal_cost,{},{}/t CO2e\n", csv_field(c.name), c.region, c.period,
+    out << fmt::format("cap_dual,{},{},{},marginal_cost,{},{}/t CO2e\n", csv_field(c.name), csv_field(c.region), csv_field(c.period),
                        clean(c.marginal_cost), cur);
   for (const auto& b : r.balances)
-    out << fmt::format("balance_dual,{},{},{},price,{},{}/unit\n", b.commodity, b.region, b.period, clean(b.price), cur);
+    out << fmt::format("balance_dual,{},{},{},price,{},{}/unit\n", csv_field(b.commodity), csv_field(b.region), csv_field(b.period), clean(b.price), cur);
 }
 
 void optimize_table(const po::OptimizeResult& r, std::ostream& out) {
