@@ -19,7 +19,6 @@
 #include "core/text.hpp"
 #include "panocarbon/cbam.hpp"
 #include "panocarbon/error.hpp"
-#include "panocarbon/registry.hpp"
 
 namespace panocarbon::cbam {
 
@@ -38,7 +37,7 @@ struct Reader {
     std::vector<std::string> names(allowed.begin(), allowed.end());
     for (const auto& [k, v] : j.items()) {
       if (std::find(names.begin(), names.end(), k) != names.end()) continue;
-      const auto near = nearest(k, names);
+      const auto near = nearest_names(k, names);
       throw bad(where.empty() ? k : where + "." + k,
                 fmt::format("unknown field '{}'{}", clip_input(k),
                             near.empty() ? "" : fmt::format("; did you mean {}?", fmt::join(near, ", "))));
@@ -160,9 +159,11 @@ ProcessIn parse_process(const Reader& rd, const json& p, const std::string& wher
                                     "and the heat exported",
                                     r.direct_t));
   r.electricity_mwh = rd.num(p, where, "electricity_mwh", 0.0);
-  r.electricity_factor = rd.num(p, where, "electricity_factor_t_per_mwh",
-                                factor_default >= 0 ? std::optional<double>(factor_default) : std::nullopt, 0, 10);
-  if (r.electricity_mwh > 0 && !p.contains("electricity_factor_t_per_mwh") && factor_default < 0)
+  if (p.contains("electricity_factor_t_per_mwh"))
+    r.electricity_factor = rd.num(p, where, "electricity_factor_t_per_mwh", {}, 0, 10);
+  else if (factor_default >= 0)
+    r.electricity_factor = factor_default;
+  else if (r.electricity_mwh > 0)
     throw rd.bad(where + ".electricity_factor_t_per_mwh",
                  "electricity_mwh is given without an emission factor: give electricity_factor_t_per_mwh here or for "
                  "the installation");
@@ -231,7 +232,7 @@ InstallationResult embedded_emissions(std::string_view text, const std::string& 
   for (const auto& p : in)
     for (const auto& q : p.precursors)
       if (!q.from.empty() && !index.count(q.from)) {
-        const auto near = nearest(q.from, ids);
+        const auto near = nearest_names(q.from, ids);
         throw rd.bad(q.field + ".process",
                      fmt::format("no process '{}' in the installation{}", clip_input(q.from),
                                  near.empty() ? "" : fmt::format("; did you mean {}?", fmt::join(near, ", "))));
