@@ -222,8 +222,15 @@ DefaultTable parse_default_table(std::string_view defaults_csv, std::string_view
     } catch (const Error& e) {
       throw Error(ErrorCategory::Data, e.message(), m.context(1, "category"));
     }
-    r.from_year = static_cast<int>(number(m, 1, "from_year"));
-    r.to_year = f[2].empty() ? 0 : static_cast<int>(number(m, 2, "to_year"));
+    const auto year = [&](size_t col, const char* field) {
+      const double y = number(m, col, field);
+      if (y < 1900 || y > 2200 || y != std::floor(y))
+        throw Error(ErrorCategory::Data, "a year is a whole number from 1900 to 2200",
+                    m.context(static_cast<long>(col) + 1, field));
+      return static_cast<int>(y);
+    };
+    r.from_year = year(1, "from_year");
+    r.to_year = f[2].empty() ? 0 : year(2, "to_year");
     r.pct = number(m, 3, "markup_pct");
     r.source = std::string(f[4]);
     t.markups.push_back(std::move(r));
