@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -299,6 +300,23 @@ Result compare_run(Context& ctx, const Params& p) {
                       {"overrides", sets},
                       {"max_mass_residual_t", sim.max_mass_residual_t}};
   }
+  std::vector<std::string> warnings;
+  if (run->route) {
+    // A route whose product does not name the good's category is most likely the wrong route.
+    static const std::vector<std::pair<cbam::Category, std::vector<const char*>>> words = {
+        {cbam::Category::Cement, {"cement", "clinker"}},
+        {cbam::Category::IronSteel, {"steel", "iron", "hot_metal", "sinter", "pellet", "ferro"}},
+        {cbam::Category::Aluminium, {"alumin"}},
+        {cbam::Category::Fertilisers, {"ammonia", "urea", "nitr", "fertil"}},
+        {cbam::Category::Hydrogen, {"hydrogen"}},
+        {cbam::Category::Electricity, {"electric"}}};
+    const std::string product = (*run->route)["product"].get<std::string>();
+    for (const auto& [cat, ws] : words)
+      if (cat == row.category &&
+          std::none_of(ws.begin(), ws.end(), [&](const char* w) { return product.find(w) != std::string::npos; }))
+        warnings.push_back(fmt::format("the route's product '{}' does not look like a good of {} ({} {}): check --route",
+                                       product, cbam::to_string(row.category), row.cn_code, row.description));
+  }
   run->c = cbam::compare(table, country, run->good, static_cast<int>(p.integer("year")), actual, p.number("ets-price"),
                          source);
   if (run->route) run->c.report.insert(run->c.report.begin() + 2, "actual value: " + source);
@@ -309,6 +327,7 @@ Result compare_run(Context& ctx, const Params& p) {
   r.summary = {{"good", run->good}, {"country", country.alpha3}, {"year", run->c.year},
                {"default_with_markup_t_per_t", round6(run->c.default_with_markup_t)}};
   if (run->c.actual_t) r.summary["difference_t_per_t"] = round6(run->c.difference_t());
+  r.warnings = std::move(warnings);
   return r;
 }
 
