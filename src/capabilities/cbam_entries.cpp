@@ -271,7 +271,7 @@ Result compare_run(Context& ctx, const Params& p) {
   run->good = cbam::normalise_cn(p.str("good"));
   const cbam::DefaultValue& row = cbam::lookup(table, country, run->good);
   std::optional<double> actual;
-  std::string source = "given (--actual)";
+  std::string source = p.has("actual") ? "given (--actual)" : "none";
   if (p.has("actual")) actual = p.number("actual");
   if (p.has("route")) {
     const std::string name = p.str("route");
