@@ -260,7 +260,7 @@ Result compare_run(Context& ctx, const Params& p) {
   if (p.has("actual") && p.has("route"))
     throw Error(ErrorCategory::InvalidInput,
                 "give either --actual (a value) or --route (a route model to simulate), not both",
-                ErrorContext{{}, 0, 0, "route"});
+                ErrorContext{p.str("route"), 0, 0, "route"});
   const auto sets = p.has("set") ? p.strs("set") : std::vector<std::string>{};
   if (!sets.empty() && !p.has("route"))
     throw Error(ErrorCategory::InvalidInput, "--set overrides a parameter of --route: give a route model with --route",
@@ -490,7 +490,9 @@ void add_cbam_entries(std::vector<Capability>& t) {
                "difference in t CO2e per t and in certificate cost at an EU ETS price (EUR per t of good), and a report "
                "of which is lower and why (the base-value gap against the designed mark-up).",
                compare_schema(),
-               {"--country", "CN", "--good", "7208", "--year", "2027", "--actual", "2.1", "--ets-price", "80"},
+               {"--country", "CN", "--good", "7208", "--year", "2027", "--route",
+                "examples/process/routes/steel-hot-rolled-bf-bof.json", "--set", "route.grid_factor_t_per_mwh=0.5366",
+                "--ets-price", "80"},
                true,
                false,
                compare_run});
