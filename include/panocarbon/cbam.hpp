@@ -115,9 +115,10 @@ struct ProcessResult {
   std::string id, good, description;
   Category category = Category::Cement;
   double activity_level_t = 0;         // AL
-  double direct_t = 0;                 // attributed direct emissions AttrEm (after heat adjustments)
+  double direct_t = 0;                 // attributed direct emissions AttrEm (after heat and electricity adjustments)
   double source_stream_t = 0;          // of which from source streams (or given)
   double heat_imported_t = 0, heat_exported_t = 0;
+  double electricity_produced_t = 0;   // Em_el,prod: emissions of electricity produced in the process (subtracted)
   double electricity_mwh = 0, electricity_factor = 0;
   double indirect_t = 0;               // electricity x its factor
   double precursor_direct_t = 0, precursor_indirect_t = 0;  // sum M_i x SEE_i (direct, indirect)

@@ -34,7 +34,8 @@ json opt_num(const std::optional<double>& v) { return v ? json(round6(*v)) : jso
 
 const char* kMethod =
     "Implementing Regulation (EU) 2023/1773 Annex III: SEE = (AttrEm + sum_i M_i x SEE_i) / AL, direct and indirect "
-    "separately; AttrEm = source streams (+ other GHG) + heat imported - heat exported; indirect = electricity x "
+    "separately; AttrEm = source streams (+ other GHG) + heat imported - heat exported - emissions of electricity "
+    "produced; indirect = electricity consumed x "
     "emission factor; Regulation (EU) 2023/956 Annex II: only direct emissions count for iron and steel, aluminium "
     "and hydrogen";
 
@@ -58,6 +59,7 @@ json embedded_json(const cbam::InstallationResult& r) {
                   {"source_streams_t", round6(p.source_stream_t)},
                   {"heat_imported_t", round6(p.heat_imported_t)},
                   {"heat_exported_t", round6(p.heat_exported_t)},
+                  {"electricity_produced_t", round6(p.electricity_produced_t)},
                   {"attributed_direct_t", round6(p.direct_t)},
                   {"electricity_mwh", round6(p.electricity_mwh)},
                   {"electricity_factor_t_per_mwh", round6(p.electricity_factor)},
@@ -94,6 +96,7 @@ json embedded_schema() {
                                    {"source_streams_t", number_schema()},
                                    {"heat_imported_t", number_schema()},
                                    {"heat_exported_t", number_schema()},
+                                   {"electricity_produced_t", number_schema("Em_el,prod, subtracted from AttrEm")},
                                    {"attributed_direct_t", number_schema()},
                                    {"electricity_mwh", number_schema()},
                                    {"electricity_factor_t_per_mwh", number_schema()},
@@ -279,7 +282,29 @@ Result compare_run(Context& ctx, const Params& p) {
     for (const auto& s : sets) process::apply_override(model, s);
     const process::SimulationResult sim = process::simulate(model);
     const bool ind = cbam::counts_indirect(row.category);
-    const double d = sim.per_t(sim.direct_t), pr = sim.per_t(sim.precursor_t), in = sim.per_t(sim.indirect_t);
+    // Implementing Regulation (EU) 2023/1773 Annex III: the emissions of electricity produced in the installation
+    // (Em_el,prod) are not attributed to the good; the electricity it consumes counts as indirect emissions. A unit
+    // of the route whose output is a commodity in MWh is such a power plant: its direct emissions move from direct
+    // to indirect (all of its electricity is consumed in the route).
+    double el_prod_t = 0;
+    std::vector<std::string> plants;
+    const auto& doc = model.doc;
+    if (doc.contains("units") && doc["units"].is_array() && doc.contains("commodities") && doc["commodities"].is_object())
+      for (const auto& u : doc["units"]) {
+        if (!u.is_object() || !u.contains("outputs") || !u["outputs"].is_object() || !u.contains("id")) continue;
+        bool power = false;
+        for (const auto& item : u["outputs"].items()) {
+          const auto c = doc["commodities"].find(item.key());
+          if (c != doc["commodities"].end() && c->is_object() && c->value("unit", "") == "MWh") power = true;
+        }
+        if (!power) continue;
+        const std::string id = u["id"].get<std::string>();
+        for (const auto& ur : sim.units)
+          if (ur.id == id) el_prod_t += ur.direct_co2e_t;
+        plants.push_back(id);
+      }
+    const double d = sim.per_t(sim.direct_t - el_prod_t), pr = sim.per_t(sim.precursor_t),
+                 in = sim.per_t(sim.indirect_t + el_prod_t);
     actual = d + pr + (ind ? in : 0.0);
     source = ind ? fmt::format("route '{}' ({}): direct {:.4g} + precursor {:.4g} + indirect {:.4g} t CO2e per t of {} "
                                "(grid factor {:.4g} t CO2/MWh)",
@@ -288,6 +313,10 @@ Result compare_run(Context& ctx, const Params& p) {
                                "{:.4g} (grid factor {:.4g} t CO2/MWh) does not count for {} (Annex II)",
                                sim.route_name, name, d, pr, sim.product, in, sim.grid_factor_t_per_mwh,
                                cbam::to_string(row.category));
+    if (!plants.empty())
+      source += fmt::format("; the emissions of the electricity made in the route ({}: {:.4g} t CO2e per t) are "
+                            "indirect, not direct (Implementing Regulation (EU) 2023/1773 Annex III, Em_el,prod)",
+                            fmt::join(plants, ", "), sim.per_t(el_prod_t));
     run->route = json{{"name", sim.route_name},
                       {"file", name},
                       {"product", sim.product},
@@ -296,6 +325,7 @@ Result compare_run(Context& ctx, const Params& p) {
                       {"direct_t_per_t", round6(d)},
                       {"indirect_t_per_t", round6(in)},
                       {"precursor_t_per_t", round6(pr)},
+                      {"electricity_produced_t_per_t", round6(sim.per_t(el_prod_t))},
                       {"counted_t_per_t", round6(*actual)},
                       {"overrides", sets},
                       {"max_mass_residual_t", sim.max_mass_residual_t}};

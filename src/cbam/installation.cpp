@@ -1,6 +1,7 @@
 // Specific embedded emissions of the goods of an installation (Implementing Regulation (EU) 2023/1773 Annex III;
 // docs/cbam.md "Installation data"):
-//   AttrEm = DirEm + Em_H,imp - Em_H,exp                      (attributed direct emissions of a process)
+//   AttrEm = DirEm + Em_H,imp - Em_H,exp - Em_el,prod         (attributed direct emissions of a process; the
+//            emissions of electricity produced in the process are not the good's: its consumption is indirect)
 //   DirEm  = sum of source streams: combustion AD x NCV x EF x OF, process AD x EF x CF,
 //            mass balance 3.664 x sum(AD x C) of inputs minus outputs; or given
 //   Indirect = E_el x EF_el
@@ -113,7 +114,8 @@ ProcessIn parse_process(const Reader& rd, const json& p, const std::string& wher
   if (!p.is_object()) throw rd.bad(where, "a process is an object with id, good, activity_level_t, ...");
   rd.keys(p, where,
           {"id", "good", "description", "category", "activity_level_t", "direct_emissions_t", "source_streams",
-           "other_ghg_t_co2e", "heat_imported_t_co2", "heat_exported_t_co2", "electricity_mwh",
+           "other_ghg_t_co2e", "heat_imported_t_co2", "heat_exported_t_co2", "electricity_produced_t_co2",
+           "electricity_mwh",
            "electricity_factor_t_per_mwh", "precursors"});
   ProcessIn in;
   in.field = where;
@@ -153,10 +155,11 @@ ProcessIn parse_process(const Reader& rd, const json& p, const std::string& wher
   r.source_stream_t += rd.num(p, where, "other_ghg_t_co2e", 0.0);
   r.heat_imported_t = rd.num(p, where, "heat_imported_t_co2", 0.0);
   r.heat_exported_t = rd.num(p, where, "heat_exported_t_co2", 0.0);
-  r.direct_t = r.source_stream_t + r.heat_imported_t - r.heat_exported_t;
+  r.electricity_produced_t = rd.num(p, where, "electricity_produced_t_co2", 0.0);
+  r.direct_t = r.source_stream_t + r.heat_imported_t - r.heat_exported_t - r.electricity_produced_t;
   if (r.direct_t < -1e-9)
-    throw rd.bad(where, fmt::format("the attributed direct emissions are negative ({} t CO2e): check the source streams "
-                                    "and the heat exported",
+    throw rd.bad(where, fmt::format("the attributed direct emissions are negative ({} t CO2e): check the source streams, "
+                                    "the heat exported and the electricity produced",
                                     r.direct_t));
   r.electricity_mwh = rd.num(p, where, "electricity_mwh", 0.0);
   if (p.contains("electricity_factor_t_per_mwh"))
