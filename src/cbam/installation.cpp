@@ -219,6 +219,8 @@ InstallationResult embedded_emissions(std::string_view text, const std::string& 
   InstallationResult out;
   out.name = rd.str(j, "", "installation");
   out.country = j.contains("country") ? rd.str(j, "", "country") : std::string();
+  if (j.contains("period")) rd.str(j, "", "period");
+  if (j.contains("source") && !j.at("source").is_string()) throw rd.bad("source", "'source' must be a string");
   const double factor = j.contains("electricity_factor_t_per_mwh") ? rd.num(j, "", "electricity_factor_t_per_mwh", {}, 0, 10) : -1;
   if (!j.contains("processes") || !j.at("processes").is_array() || j.at("processes").empty())
     throw rd.bad("processes", "processes must be a non-empty list of production processes");
