@@ -646,8 +646,10 @@ RouteModel parse_route(std::string_view json_text, const std::string& source_nam
         fmt::format("the route model is not JSON ({}); docs/process.md describes the format", clip_input(what, 200)),
         ErrorContext{source_name, line, col});
   } catch (const json::exception& e) {
+    std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route model cannot be read as JSON ({})", clip_input(e.what(), 200)),
+                fmt::format("the route model cannot be read as JSON ({})", clip_input(what, 200)),
                 ErrorContext{source_name});
   }
   const Resolved r = resolve(m);
@@ -788,9 +790,10 @@ SimulationResult simulate(const RouteModel& model, double output) {
   for (size_t j = 0; j < n; ++j) {
     const auto& u = r.units[j];
     if (u.produces == r.product) continue;
-    bool used = false;
+    bool used = false;  // by structure: an input of some unit, even at a coefficient of 0 (a parameter set to 0)
     for (const auto& v : r.units)
-      if (coef(v.inputs, u.produces) > 0) used = true;
+      for (const auto& in : v.inputs)
+        if (in.first == u.produces) used = true;
     if (!used)
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("the output '{}' of unit '{}' is used by no unit and is not the route's product '{}': "

@@ -248,7 +248,27 @@ TEST(ProcessRoute, Overrides) {
   const auto half = pr::simulate(c);
   near_rel(unit(half, "kiln").captured_co2_t, 0.5 * (0.65 * 1.02 * 44.009 / 56.077 + 3.5 * 0.0946));
   pr::apply_override(c, "route.output=2");
+  // A coefficient set to 0 leaves its supplier idle, not an error.
+  auto s = shipped("steel-bf-bof.json");
+  pr::apply_override(s, "bof.hot_metal_rate=0");
+  const auto idle = pr::simulate(s);
+  EXPECT_EQ(unit(idle, "blast_furnace").activity, 0);
+  EXPECT_EQ(unit(idle, "coke_oven").activity, 0);
   EXPECT_EQ(pr::simulate(c).output, 2);
+}
+
+TEST(ProcessRoute, OverrideNamesAreAccepted) {
+  // Every name override_names() lists is known to apply_override() (a value may still be refused as out of range).
+  auto m = shipped("cement-portland-coal-ccs.json");
+  const auto names = pr::override_names(m);
+  EXPECT_NE(std::find(names.begin(), names.end(), "route.clinker_ratio"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "kiln.capture"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "grinding.electricity_mwh"), names.end());
+  for (const auto& n : names) {
+    auto copy = m;
+    const auto msg = error_of([&] { pr::apply_override(copy, n + "=0.5"); });
+    EXPECT_EQ(msg.find("has no"), std::string::npos) << n << ": " << msg;
+  }
 }
 
 TEST(ProcessRoute, EveryShippedRouteBalancesAndCitesItsNumbers) {
@@ -344,6 +364,8 @@ TEST(ProcessRoute, ErrorsBadJson) {
   EXPECT_NE(error_of([] { pr::parse_route("[1, 2]", "a.json"); }).find("a route model must be an object"),
             std::string::npos);
   EXPECT_NE(error_of([] { pr::parse_route("\xff\xfe", "b.json"); }).find("not UTF-8"), std::string::npos);
+  const auto big = error_of([] { pr::parse_route("{\"format\": 1e400}", "c.json"); });
+  EXPECT_NE(big.find("cannot be read as JSON (number overflow parsing '1e400')"), std::string::npos) << big;
 }
 
 namespace {
