@@ -4,6 +4,7 @@
 // schemas and renderings (docs/process.md).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -334,10 +335,13 @@ void macc_table(const MaccRun& m, std::ostream& out) {
   out << fmt::format("partial MACC{}: {} measures, {:.1f} t abated in all, {:.1f} t at negative cost\n",
                      p.annualised ? " (annualised costs)" : "", p.measures.size(), p.total_abatement_t,
                      p.negative_cost_abatement_t);
-  out << fmt::format("{:<32} {:>14} {:>16} {:>12} {:>16}\n", "measure", "abatement t", "cost USD", "USD/t", "cumulative t");
+  size_t width = std::string("measure").size();  // the longest name sets the first column
+  for (const auto& me : p.measures) width = std::max(width, me.name.size());
+  out << fmt::format("{:<{}} {:>14} {:>16} {:>12} {:>16}\n", "measure", width, "abatement t", "cost USD", "USD/t",
+                     "cumulative t");
   for (const auto& me : p.measures)
-    out << fmt::format("{:<32} {:>14.1f} {:>16.2f} {:>12.2f} {:>16.1f}\n", me.name, me.abatement_t, me.annualised_cost,
-                       me.cost_per_t, me.cumulative_to_t);
+    out << fmt::format("{:<{}} {:>14.1f} {:>16.2f} {:>12.2f} {:>16.1f}\n", me.name, width, me.abatement_t,
+                       me.annualised_cost, me.cost_per_t, me.cumulative_to_t);
 }
 
 nlohmann::json macc_schema() {
