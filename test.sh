@@ -41,6 +41,7 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" bench/natural_fire_bench.py --smoke || failed=1
 "$py" bench/natural_fire_bench.py --smoke --compress || failed=1
 "$py" bench/server_load.py --smoke --bin build/bin/panocarbon || failed=1
+"$py" bench/process_bench.py --smoke || failed=1
 
 fuzz_seconds="${PANOCARBON_FUZZ_SECONDS:-90}"
 if [ "$fuzz_seconds" -gt 0 ]; then
