@@ -5,11 +5,12 @@ set(table "")
 set(i 0)
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME)
-  # the default ledger's tables (data/ledger/*.csv) keep their folder: "ledger/values.csv"
+  # the default ledger's tables (data/ledger/*.csv) and the CBAM tables (data/cbam/*.csv) keep their folder:
+  # "ledger/values.csv", "cbam/default_values.csv"
   get_filename_component(dir ${f} DIRECTORY)
   get_filename_component(dirname "${dir}" NAME)
-  if(dirname STREQUAL "ledger")
-    set(name "ledger/${name}")
+  if(dirname STREQUAL "ledger" OR dirname STREQUAL "cbam")
+    set(name "${dirname}/${name}")
   endif()
   file(READ ${f} hex HEX)
   string(LENGTH "${hex}" n)

@@ -246,6 +246,86 @@ def check_country_names():
     return len(rows), len(aliases)
 
 
+CBAM_HEADER = ['cn_code', 'description', 'category', 'country', 'direct', 'indirect', 'total', 'route', 'source']
+CBAM_CATEGORIES = {'cement', 'iron_steel', 'aluminium', 'fertilisers', 'hydrogen', 'electricity'}
+
+
+def cbam_category(code):
+    """The CBAM goods category of a CN code (Regulation (EU) 2023/956 Annex I), as src/cbam/cbam.cpp decides it."""
+    for prefixes, cat in ((('2523',), 'cement'), (('2716',), 'electricity'), (('280410',), 'hydrogen'),
+                          (('2808', '2814', '283421', '3102', '3105'), 'fertilisers'),
+                          (('260112', '72', '73'), 'iron_steel'), (('76',), 'aluminium')):
+        if code.startswith(prefixes):
+            return cat
+    return None
+
+
+def check_cbam():
+    """data/cbam/default_values.csv, data/cbam/markup_schedule.csv and data/iso3166_alpha2.csv: headers, CN codes
+    of 2 to 10 digits whose category is the code's, countries of iso3166.csv, total = direct + indirect within the
+    rounding of the three published values (0.01), unique (country, code), mark-ups for every category but
+    electricity from 2026 without gaps or overlaps; and, when ../shared is there, that the tables equal what
+    scripts/make-cbam-defaults.py makes from it."""
+    import subprocess
+    with open(os.path.join(HERE, 'iso3166.csv'), newline='', encoding='utf-8') as f:
+        alpha3 = {r['alpha3'] for r in csv.DictReader(f)}
+    rows = read(os.path.join(HERE, 'cbam', 'default_values.csv'), CBAM_HEADER)
+    seen = set()
+    for n, r in enumerate(rows, start=2):
+        where = f'cbam/default_values.csv line {n} ({r["cn_code"]})'
+        code = r['cn_code']
+        if not code.isdigit() or not 2 <= len(code) <= 10:
+            err(f'{where}: cn_code is not 2 to 10 digits')
+        if r['category'] not in CBAM_CATEGORIES or cbam_category(code) != r['category']:
+            err(f'{where}: category {r["category"]!r} is not the category of the code ({cbam_category(code)})')
+        if r['country'] not in alpha3:
+            err(f'{where}: country {r["country"]!r} is not an alpha-3 code of iso3166.csv')
+        if (r['country'], code) in seen:
+            err(f'{where}: duplicate (country, cn_code)')
+        seen.add((r['country'], code))
+        d, t = num(r['direct'], where, 'direct', False), num(r['total'], where, 'total', False)
+        i = num(r['indirect'], where, 'indirect') if r['indirect'] else 0.0
+        if d is not None and t is not None and i is not None and abs(d + i - t) > 0.0100001:
+            err(f'{where}: total {t} is not direct {d} + indirect {i}')
+        if not r['source'].startswith('Implementing Regulation (EU) 2025/2621'):
+            err(f'{where}: source does not cite Implementing Regulation (EU) 2025/2621')
+    mk = read(os.path.join(HERE, 'cbam', 'markup_schedule.csv'),
+              ['category', 'from_year', 'to_year', 'markup_pct', 'source'])
+    years = {}
+    for n, r in enumerate(mk, start=2):
+        where = f'cbam/markup_schedule.csv line {n}'
+        if r['category'] not in CBAM_CATEGORIES - {'electricity'}:
+            err(f'{where}: category {r["category"]!r}')
+        lo = int(r['from_year'])
+        hi = int(r['to_year']) if r['to_year'] else 2100
+        for y in range(lo, hi + 1):
+            if (r['category'], y) in years:
+                err(f'{where}: {r["category"]} {y} has two mark-ups')
+            years[(r['category'], y)] = float(r['markup_pct'])
+        if not r['source'].startswith('Implementing Regulation (EU) 2025/2621'):
+            err(f'{where}: source does not cite Implementing Regulation (EU) 2025/2621')
+    for c in CBAM_CATEGORIES - {'electricity'}:
+        for y in range(2026, 2101):
+            if (c, y) not in years:
+                err(f'cbam/markup_schedule.csv: no mark-up for {c} in {y}')
+    if years.get(('cement', 2026)) != 10 or years.get(('cement', 2027)) != 20 or years.get(('cement', 2028)) != 30 \
+            or years.get(('fertilisers', 2026)) != 1:
+        err('cbam/markup_schedule.csv: the schedule is not 10/20/30 % (fertilisers 1 %)')
+    with open(os.path.join(HERE, 'iso3166_alpha2.csv'), newline='', encoding='utf-8') as f:
+        a2 = list(csv.DictReader(f))
+    if {r['alpha3'] for r in a2} != alpha3 or len({r['alpha2'] for r in a2}) != len(a2):
+        err('iso3166_alpha2.csv: not one alpha-2 code for each alpha-3 code of iso3166.csv')
+    shared = os.path.join(HERE, '..', '..', 'shared', 'data', 'cbam')
+    if os.path.isdir(shared):
+        script = os.path.join(HERE, '..', 'scripts', 'make-cbam-defaults.py')
+        p = subprocess.run([sys.executable, script, '--check'], capture_output=True, text=True)
+        if p.returncode != 0:
+            err(f'cbam tables differ from what scripts/make-cbam-defaults.py makes from ../shared: {p.stderr.strip()}')
+    else:
+        info('cbam/default_values.csv: ../shared is not there; not compared with its source')
+    return len(rows), len(mk)
+
+
 def main():
     fuels = read(os.path.join(HERE, 'fuels.csv'), FUEL_HEADER)
     efs = read(os.path.join(HERE, 'emission_factors.csv'), EF_HEADER)
@@ -422,6 +502,8 @@ def main():
 
     n_fire, n_afolu = check_natural()
     n_zh, n_alias = check_country_names()
+    n_cbam, n_markup = check_cbam()
+    print(f'cbam/default_values.csv: {n_cbam} rows; cbam/markup_schedule.csv: {n_markup} rows')
     print(f'country_names_zh.csv: {n_zh} names; country_aliases.csv: {n_alias} aliases')
 
     print(f'ipcc2006_fire.csv: {n_fire} rows; afolu_forest_defaults.csv: {n_afolu} rows')

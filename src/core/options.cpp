@@ -564,8 +564,8 @@ std::vector<CommandSpec> build_specs() {
         }(),
         bounded(opt("ets-price", T::Double, "EU ETS price, EUR per t CO2e", "80"), 0, 1e6), format}},
       {"cbam defaults",
-       "The CBAM default values of a country (definitive period, Implementing Regulation (EU) 2025/2621; "
-       "transitional-period values beside them), by CN code, with the mark-up schedule and the citation",
+       "The CBAM default values of a country (definitive period, Implementing Regulation (EU) 2025/2621 Annex I; "
+       "the rows of China are shipped), by CN code, with the scopes that count, the mark-up schedule and the citation",
        {opt("country", T::String, "Country of origin: ISO code or name (CN, CHN, China)"),
         opt("good", T::String, "Only this CN code or its sub-codes"),
         bounded(opt("year", T::Int, "Show the default with this year's mark-up", "2026"), 2026, 2100), format}},
