@@ -50,6 +50,20 @@ struct UnitResult {
   double electricity_mwh = 0;
   double mass_in_t = 0, mass_out_t = 0;  // declared mass inputs and outputs (incl. process CO2 and losses)
   double mass_residual_t = 0;            // mass_in_t - mass_out_t
+  // Added with the route module: scopes of the unit, and whether its masses are declared complete.
+  double indirect_co2e_t = 0;   // its electricity (incl. capture) x grid factor
+  double precursor_co2e_t = 0;  // embedded emissions of the precursors it consumes
+  double fuel_gj = 0;           // fuels burned, in their units (GJ for the shipped routes)
+  bool mass_balanced = true;    // false: the unit says why its masses do not close (mass_note)
+  std::string mass_note;
+};
+
+// A flow across the route's boundary: an external input (not produced in the route), a precursor bought, or a
+// by-product leaving it (production beyond the route's own use).
+struct BoundaryFlow {
+  std::string commodity, unit, kind;  // kind: external | precursor | by-product | fuel
+  double amount = 0;
+  double embedded_co2e_t = 0;  // precursors only
 };
 
 struct SimulationResult {
@@ -63,6 +77,11 @@ struct SimulationResult {
   std::vector<UnitResult> units;
   double max_mass_residual_t = 0;  // the largest |residual| of a unit that declares its masses
   std::vector<std::string> sources;  // citations of every default used
+  // Added with the route module:
+  std::string gwp_set;             // "AR5"
+  double captured_co2_t = 0;       // captured (not emitted), all units
+  std::vector<BoundaryFlow> flows; // external inputs, precursors, fuels and by-products of the whole route
+  std::vector<std::string> notes;  // conventions the route states (e.g. urea CO2)
   double per_t(double t) const { return output > 0 ? t / output : 0; }
 };
 
@@ -70,5 +89,11 @@ struct SimulationResult {
 SimulationResult simulate(const RouteModel& model, double output = 0);
 
 nlohmann::json to_json(const SimulationResult& r);
+
+// The value of one line (scope, gas); 0 when the result has no such line.
+double line_value(const SimulationResult& r, std::string_view scope, std::string_view gas);
+
+// Names a route can override ("route.grid_factor_t_per_mwh", "kiln.capture_rate", ...), for help and errors.
+std::vector<std::string> override_names(const RouteModel& model);
 
 }  // namespace panocarbon::process
