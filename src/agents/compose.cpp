@@ -517,8 +517,8 @@ void write_cbam_compare(Writer& w, const StepResult& r, size_t i) {
   w.add(w.f("CBAM default for CN {} ({}) from {}, {}: {} t CO2e/t ({}), with the {} % mark-up {} t CO2e/t. {}",
             "CBAM 默认值：{}（{}），原产国 {}，{}年：{} 吨 CO2e/吨（{}），加成 {} % 后为 {} 吨 CO2e/吨。{}",
             str(c, "cn_code"), str(c, "description"), str(c, "country_name"), c.value("year", json()).dump(),
-            num(c["default_t_per_t"]), str(c, "scopes_counted"), given(c.value("markup_pct", json())),
-            num(c["default_with_markup_t_per_t"]), cite(i)));
+            num(member(c, "default_t_per_t")), str(c, "scopes_counted"), given(c.value("markup_pct", json())),
+            num(member(c, "default_with_markup_t_per_t")), cite(i)));
   if (!c.value("actual_t_per_t", json()).is_number()) {
     w.add(w.t("No actual value was given, so there is nothing to compare it with (give one in t CO2e per t, or a route).",
               "未给出实际值，因此无从比较（请给出以吨 CO2e/吨计的实际值或一条工艺路线）。"));
@@ -537,16 +537,16 @@ void write_cbam_compare(Writer& w, const StepResult& r, size_t i) {
               "certificates per t of good. {}",
               "实际值 {} 吨 CO2e/吨{}，比加成后的默认值低 {} 吨 CO2e/吨：其中 {} 来自基础值差距（默认值减实际值），{} 来自设计的加成。按 {} "
               "欧元/吨 CO2e 计，申报实际值每吨货物少付 {} 欧元证书费用。{}",
-              num(c["actual_t_per_t"]), from, num(c["difference_t_per_t"]), num(c["base_gap_t_per_t"]),
-              num(c["markup_t_per_t"]), num(c["ets_price_eur_per_t"]), num(c["certificate_cost_difference_eur_per_t"]),
+              num(member(c, "actual_t_per_t")), from, num(member(c, "difference_t_per_t")), num(member(c, "base_gap_t_per_t")),
+              num(member(c, "markup_t_per_t")), num(member(c, "ets_price_eur_per_t")), num(member(c, "certificate_cost_difference_eur_per_t")),
               cite(i)));
   else
     w.add(w.f("The actual value {} t CO2e/t{} is higher than the default with mark-up by {} t CO2e/t: at {} EUR/t CO2e "
               "the default costs {} EUR less in certificates per t of good. {}",
               "实际值 {} 吨 CO2e/吨{}，比加成后的默认值高 {} 吨 CO2e/吨：按 {} 欧元/吨 CO2e 计，使用默认值每吨货物少付 {} "
               "欧元证书费用。{}",
-              num(c["actual_t_per_t"]), from, num(c["difference_t_per_t"]), num(c["ets_price_eur_per_t"]),
-              num(c["certificate_cost_difference_eur_per_t"]), cite(i)));
+              num(member(c, "actual_t_per_t")), from, num(member(c, "difference_t_per_t")), num(member(c, "ets_price_eur_per_t")),
+              num(member(c, "certificate_cost_difference_eur_per_t")), cite(i)));
 }
 
 // `process simulate`: the route's intensity by scope, the grid factor, the mass balance, the first sources.
@@ -559,8 +559,8 @@ void write_process_simulate(Writer& w, const StepResult& r, size_t i) {
   w.add(w.f("Route {}, per {} of {}: direct {}, indirect {} (electricity at {} t CO2/MWh), precursor {}, total {} t CO2e "
             "({} GWP100). {}",
             "路线 {}，每{} {}：直接 {}，间接 {}（电力 {} 吨 CO2/兆瓦时），前体 {}，合计 {} 吨 CO2e（{} GWP100）。{}",
-            str(s, "route"), w.zh ? unit_zh : unit, str(s, "product"), num(per["direct"]), num(per["indirect"]),
-            num(s.value("grid_factor_t_per_mwh", json())), num(per["precursor"]), num(per["total"]), str(s, "gwp"),
+            str(s, "route"), w.zh ? unit_zh : unit, str(s, "product"), num(member(per, "direct")), num(member(per, "indirect")),
+            num(s.value("grid_factor_t_per_mwh", json())), num(member(per, "precursor")), num(member(per, "total")), str(s, "gwp"),
             cite(i)));
   const json& sources = member(s, "sources");
   std::vector<std::string> first;
@@ -583,8 +583,8 @@ void write_avoided(Writer& w, const StepResult& r, size_t i) {
             "lifetimes, against {} emitted making them; the fleet's payback is {} years (total manufacturing over "
             "first-year avoided). {}",
             "这些产品投运第一年在目的地避免电网排放 {}，整个寿命期避免 {}，而制造它们排放了 {}；整体回收期为 {} 年（制造排放总量除以首年避免量）。{}",
-            tonnes(t["annual_avoided_t"], "CO2"), tonnes(t["lifetime_avoided_t"], "CO2"),
-            tonnes(t["manufacturing_t"], "CO2e"), num(t.value("payback_years", json())), cite(i)));
+            tonnes(member(t, "annual_avoided_t"), "CO2"), tonnes(member(t, "lifetime_avoided_t"), "CO2"),
+            tonnes(member(t, "manufacturing_t"), "CO2e"), num(t.value("payback_years", json())), cite(i)));
   const json* top = nullptr;
   for (const auto& row : rows)
     if (row.is_object() && row.value("annual_avoided_t", json()).is_number() &&
@@ -593,7 +593,7 @@ void write_avoided(Writer& w, const StepResult& r, size_t i) {
   if (top)
     w.add(w.f("The largest row is {} to {}: {} a year. {}", "最大的一行是出口到{}的{}：每年 {}。{}",
               w.zh ? str(*top, "destination") : str(*top, "product"), w.zh ? str(*top, "product") : str(*top, "destination"),
-              tonnes((*top)["annual_avoided_t"], "CO2"), cite(i)));
+              tonnes(member(*top, "annual_avoided_t"), "CO2"), cite(i)));
   w.add(w.t("This is a ledger apart (WBCSD 2023): it is never subtracted from an inventory. It sets the exporter's "
             "cradle-to-gate manufacturing emissions beside use-phase grid emissions displaced in other countries, which "
             "appear in those countries' own inventories, so the two are not a net figure.",
