@@ -534,6 +534,8 @@ std::vector<CommandSpec> build_specs() {
                                         "model's own)"),
                 0, 1e9),
         opt("integer", T::Bool, "Solve build decisions declared integer with Cbc (branch and bound)", "false"),
+        opt("show-lp", T::Bool, "Add the linear programme in CPLEX LP format to the JSON (field lp), for a second "
+                                "solver such as glpsol", "false"),
         format}},
       {"process macc",
        "Marginal abatement cost curve: the integrated curve of an optimisation model by sweeping its emission cap "

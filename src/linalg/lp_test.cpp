@@ -99,5 +99,48 @@ TEST(Lp, MalformedProgrammesNameTheRowOrColumn) {
   EXPECT_THROW(solve_lp(lp), Error);
 }
 
+TEST(Lp, MilpWhereTheRelaxationDiffers) {
+  // max 5 x + 4 y s.t. 6 x + 4 y <= 24, x + 2 y <= 6, x, y integer. LP: x = 3, y = 1.5, z = 21.
+  // Integer optimum by enumeration: (4, 0) gives 20, (3, 1) gives 19, (2, 2) gives 18: x = 4, y = 0, z = 20.
+  LinearProgram lp;
+  lp.maximise = true;
+  lp.cost = {5, 4};
+  lp.row_lower = {-kLpInfinity, -kLpInfinity};
+  lp.row_upper = {24, 6};
+  lp.entries = {{0, 0, 6}, {0, 1, 4}, {1, 0, 1}, {1, 1, 2}};
+  const auto relaxed = solve_lp(lp);
+  ASSERT_EQ(relaxed.status, LpStatus::Optimal);
+  EXPECT_NEAR(relaxed.objective, 21, 1e-9);
+  lp.integer = {true, true};
+  const auto s = solve_milp(lp);
+  ASSERT_EQ(s.status, LpStatus::Optimal) << s.message;
+  EXPECT_TRUE(s.mip);
+  EXPECT_NEAR(s.objective, 20, 1e-9);
+  EXPECT_NEAR(s.x[0], 4, 1e-9);
+  EXPECT_NEAR(s.x[1], 0, 1e-9);
+  EXPECT_NEAR(s.mip_gap, 0, 1e-9);
+  // Infeasible in integers although the relaxation is feasible: 2 x = 3.
+  LinearProgram odd;
+  odd.cost = {1};
+  odd.row_lower = {3};
+  odd.row_upper = {3};
+  odd.entries = {{0, 0, 2}};
+  odd.integer = {true};
+  const auto none = solve_milp(odd);
+  EXPECT_EQ(none.status, LpStatus::Infeasible);
+  EXPECT_NE(none.message.find("integer"), std::string::npos);
+}
+
+TEST(Lp, CplexLpText) {
+  auto lp = wyndor();
+  lp.col_names = {"x one", "x2"};
+  lp.integer = {false, true};
+  const std::string t = to_cplex_lp(lp);
+  EXPECT_NE(t.find("Maximize\n obj: + 3 c_x_one + 5 c_x2"), std::string::npos) << t;
+  EXPECT_NE(t.find(" r_plant_3: + 3 c_x_one + 2 c_x2 <= 18\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("General\n c_x2\n"), std::string::npos) << t;
+  EXPECT_NE(t.find(" c_x_one >= 0\n"), std::string::npos) << t;
+}
+
 }  // namespace
 }  // namespace panocarbon::linalg

@@ -679,6 +679,7 @@ void apply_override(RouteModel& model, std::string_view assignment) {
       node = v;
     }
   };
+  const json before = model.doc;  // restored when the new value is refused
   json& d = model.doc;
   if (target == "route") {
     if (param == "grid_factor_t_per_mwh" || param == "output") {
@@ -724,6 +725,7 @@ void apply_override(RouteModel& model, std::string_view assignment) {
     const Resolved r = resolve(model);
     model.default_output = r.output;
   } catch (const Error& e) {
+    model.doc = before;
     throw Error(e.category(), fmt::format("after --set {}.{}={}: {}", target, param, text, e.message()),
                 e.context());
   }

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Route models (docs/process.md) end to end: every shipped route validates against the published JSON Schema
+(schemas/process-route.schema.json, draft 2020-12) and simulates through the CLI; the schema and the CLI refuse the
+same broken routes; the CSV contract (exact header, four scopes, total = direct + indirect + precursor); the JSON
+against the CSV; --set; the CLI's errors (exit 2, a short message naming the file and the field)."""
+import csv, copy, glob, io, json, os, subprocess, sys
+
+import jsonschema
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import test, parse_bin, run_all  # noqa: E402
+
+BIN = parse_bin()
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+ROUTES = sorted(glob.glob(os.path.join(ROOT, 'examples', 'process', 'routes', '*.json')))
+with open(os.path.join(ROOT, 'schemas', 'process-route.schema.json'), encoding='utf-8') as f:
+    SCHEMA = json.load(f)
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def cli(tmp, *args):
+    env = dict(os.environ, PANOCARBON_DB=os.path.join(tmp, 'p.db'))
+    p = subprocess.run([BIN, 'process', 'simulate', *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                       timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+@test
+def schema_is_valid_draft_2020_12(tmp):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA['$schema'] == 'https://json-schema.org/draft/2020-12/schema'
+
+
+@test
+def every_shipped_route_validates_and_simulates(tmp):
+    assert len(ROUTES) >= 20, ROUTES
+    for path in ROUTES:
+        with open(path, encoding='utf-8') as f:
+            doc = json.load(f)
+        errors = [e.message for e in VALIDATOR.iter_errors(doc)]
+        assert not errors, (path, errors[:3])
+        rc, out, err = cli(tmp, path, '--format', 'json')
+        assert rc == 0, (path, err)
+        j = json.loads(out)
+        for u in j['units']:
+            if u['mass_balanced']:
+                scale = max(1.0, u['mass_in_t'], u['mass_out_t'])
+                assert abs(u['mass_residual_t']) <= 1e-9 * scale, (path, u)
+            else:
+                assert u['mass_note'], (path, u['id'])
+        t = j['totals']
+        assert abs(t['total_t'] - (t['direct_t'] + t['indirect_t'] + t['precursor_t'])) <= 1e-12 * max(1, t['total_t'])
+        assert len(j['sources']) >= 3, path
+
+
+@test
+def schema_and_cli_refuse_the_same_broken_routes(tmp):
+    with open(os.path.join(ROOT, 'examples', 'process', 'routes', 'cement-portland-coal.json'), encoding='utf-8') as f:
+        good = json.load(f)
+    broken = []
+    d = copy.deepcopy(good); del d['units'][0]['outputs']; broken.append(('outputs', d))
+    d = copy.deepcopy(good); d['units'][0]['electricity_mhw'] = 1; broken.append(('electricity_mhw', d))
+    d = copy.deepcopy(good); d['format'] = 'other'; broken.append(('format', d))
+    d = copy.deepcopy(good); d['units'][0]['mass'] = {'balanced': False}; broken.append(('reason', d))
+    d = copy.deepcopy(good); d['fuels']['coal']['co2_t_per_unit'] = 0.09; broken.append(('co2_factor', d))
+    d = copy.deepcopy(good); d['units'][0]['id'] = 'route'; broken.append(('route', d))
+    for what, doc in broken:
+        assert list(VALIDATOR.iter_errors(doc)), f'the schema accepts a route without {what}'
+        path = os.path.join(tmp, 'broken.json')
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(doc, f)
+        rc, out, err = cli(tmp, path)
+        assert rc == 2, (what, rc, err)
+        assert 'broken.json' in err and what in err and len(err) < 2000, (what, err)
+
+
+@test
+def csv_contract(tmp):
+    for name in ('steel-bf-bof.json', 'cement-portland-coal.json', 'urea-gas.json'):
+        rc, out, err = cli(tmp, os.path.join('examples', 'process', 'routes', name), '--output', '1000',
+                           '--format', 'csv')
+        assert rc == 0, err
+        assert out.splitlines()[0] == 'scope,gas,emission_t,per_t_product', out
+        rows = list(csv.DictReader(io.StringIO(out)))
+        co2e = {r['scope']: float(r['emission_t']) for r in rows if r['gas'] == 'CO2e'}
+        assert set(co2e) == {'direct', 'indirect', 'precursor', 'total'}, rows
+        assert abs(co2e['total'] - co2e['direct'] - co2e['indirect'] - co2e['precursor']) <= 1e-9 * co2e['total']
+        for r in rows:
+            assert abs(float(r['per_t_product']) * 1000 - float(r['emission_t'])) <= 1e-9 * max(1, abs(float(r['emission_t'])))
+        rc, out2, _ = cli(tmp, os.path.join('examples', 'process', 'routes', name), '--output', '1000',
+                          '--format', 'json')
+        j = json.loads(out2)
+        assert [(l['scope'], l['gas']) for l in j['lines']] == [(r['scope'], r['gas']) for r in rows]
+        assert j['output'] == 1000 and j['product'] and j['gwp'] == 'AR5'
+
+
+@test
+def set_overrides(tmp):
+    path = os.path.join('examples', 'process', 'routes', 'cement-portland-coal.json')
+    _, base, _ = cli(tmp, path, '--format', 'json')
+    rc, out, err = cli(tmp, path, '--set', 'route.grid_factor_t_per_mwh=0.5703', '--set', 'route.clinker_ratio=0.737',
+                       '--format', 'json')
+    assert rc == 0, err
+    b, j = json.loads(base), json.loads(out)
+    assert j['grid_factor_t_per_mwh'] == 0.5703
+    kiln = [u for u in j['units'] if u['id'] == 'kiln'][0]
+    assert abs(kiln['activity'] - 0.737) < 1e-12
+    assert j['totals']['direct_t'] < b['totals']['direct_t']
+
+
+@test
+def cli_errors(tmp):
+    path = os.path.join('examples', 'process', 'routes', 'cement-portland-coal.json')
+    rc, _, err = cli(tmp, path, '--set', 'kilm.heat=1')
+    assert rc == 2 and "no unit 'kilm' (did you mean 'kiln'" in err, err
+    rc, _, err = cli(tmp, path, '--set', 'route.clinker_ratio=0.99')
+    assert rc == 2 and "field '/units/1/inputs/additions'" in err, err
+    bad = os.path.join(tmp, 'bad.json')
+    with open(bad, 'w') as f:
+        f.write('{"format": "panocarbon.route/1",\n "name": }')
+    rc, _, err = cli(tmp, bad)
+    assert rc == 2 and 'bad.json:line 2' in err and 'not JSON' in err, err
+    rc, _, err = cli(tmp, path, '--output', '-5')
+    assert rc == 2, err
+
+
+if __name__ == '__main__':
+    run_all('panocarbon-process-')
