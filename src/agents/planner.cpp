@@ -446,6 +446,29 @@ std::optional<double> find_price(const std::string& lower) {
   return std::nullopt;
 }
 
+// An actual intensity written as a ratio: "1.2 t/t", "1.9 t CO2e/t", "1.9 t CO2/t", "2.0吨/吨" (a plain amount in t,
+// "2.1 t per t", is read by find_amount).
+std::optional<double> find_ratio(const std::string& lower) {
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (!(lower[i] >= '0' && lower[i] <= '9') || (i > 0 && (detail::is_word_byte(lower[i - 1]) || lower[i - 1] == '.')))
+      continue;
+    size_t j = i;
+    while (j < lower.size() && ((lower[j] >= '0' && lower[j] <= '9') || lower[j] == '.')) ++j;
+    const std::string num = lower.substr(i, j - i);
+    size_t k = j;
+    while (k < lower.size() && lower[k] == ' ') ++k;
+    for (const std::string_view unit : {std::string_view("t/t"), std::string_view("t co2e/t"), std::string_view("t co2/t"),
+                                        std::string_view("tco2e/t"), std::string_view("tco2/t"),
+                                        std::string_view("吨/吨")})
+      if (lower.compare(k, unit.size(), unit) == 0) {
+        double v = 0;
+        if (io::parse_double(num, v) && v >= 0) return v;
+      }
+    i = j;
+  }
+  return std::nullopt;
+}
+
 // The shipped route model a question names (examples/process/routes/<file>), with its name in both languages;
 // empty when the question names no product of one, or a product with several routes and no technology.
 struct RouteChoice {
@@ -533,8 +556,13 @@ std::string find_path(const std::string& text) {
     });
     const bool slash = tok.find('/') != std::string::npos && tok.size() > 2 &&
                        std::any_of(tok.begin(), tok.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+    // a unit ratio: two short words around one slash, no dot ("t/t", "kg/t", "g/kwh", "co2e/t")
+    const size_t slash_at = tok.find('/');
+    const bool ratio = slash_at != std::string::npos && tok.find('/', slash_at + 1) == std::string::npos &&
+                       tok.find('.') == std::string::npos && slash_at <= 5 && tok.size() - slash_at - 1 <= 5;
     // "1.A.3" is a category code, "t/a" a unit: neither is a path
-    if (ext || (slash && tok.find(' ') == std::string::npos && tok != "t/a" && tok.find("/y") != tok.size() - 2))
+    if (ext || (slash && !ratio && tok.find(' ') == std::string::npos && tok != "t/a" &&
+                tok.find("/y") != tok.size() - 2))
       return tok;
     i = j;
   }
@@ -853,6 +881,7 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
     r.cbam_default = has_any(L, {"default*", "默认"});
     read_good(r, L);
     if (r.amount && r.amount->unit == "t") r.actual = r.amount->value;
+    if (!r.actual) r.actual = find_ratio(L);
     r.ets_price = find_price(L);
     r.cbam_compare = r.actual.has_value() || r.ets_price.has_value() || has_any(L, kCbamCompare);
   }
