@@ -104,6 +104,10 @@ struct Comparison {
 Comparison compare(const DefaultTable& t, const Country& country, std::string_view code, int year,
                    std::optional<double> actual, double ets_price_eur, std::string actual_source = "given");
 
+// The names of `candidates` within a small edit distance of `word` (case-insensitive; a prefix counts as near),
+// best first, at most 3: for "did you mean" in messages.
+std::vector<std::string> nearest_names(std::string_view word, const std::vector<std::string>& candidates);
+
 // ---- embedded emissions of an installation (Implementing Regulation (EU) 2023/1773 Annex III) -------------------
 
 // One production process (Annex III: a "production process" of the goods of one aggregated goods category).
@@ -111,9 +115,10 @@ struct ProcessResult {
   std::string id, good, description;
   Category category = Category::Cement;
   double activity_level_t = 0;         // AL
-  double direct_t = 0;                 // attributed direct emissions AttrEm (after heat adjustments)
+  double direct_t = 0;                 // attributed direct emissions AttrEm (after heat and electricity adjustments)
   double source_stream_t = 0;          // of which from source streams (or given)
   double heat_imported_t = 0, heat_exported_t = 0;
+  double electricity_produced_t = 0;   // Em_el,prod: emissions of electricity produced in the process (subtracted)
   double electricity_mwh = 0, electricity_factor = 0;
   double indirect_t = 0;               // electricity x its factor
   double precursor_direct_t = 0, precursor_indirect_t = 0;  // sum M_i x SEE_i (direct, indirect)

@@ -53,9 +53,11 @@ struct UnitResult {
   // Added with the route module: scopes of the unit, and whether its masses are declared complete.
   double indirect_co2e_t = 0;   // its electricity (incl. capture) x grid factor
   double precursor_co2e_t = 0;  // embedded emissions of the precursors it consumes
-  double fuel_gj = 0;           // fuels burned, in their units (GJ for the shipped routes)
+  double fuel_gj = 0;           // fuels burned, GJ (fuels measured in MJ, GJ or TJ; others are not added)
   bool mass_balanced = true;    // false: the unit says why its masses do not close (mass_note)
   std::string mass_note;
+  double biogenic_co2_t = 0;           // memo: CO2 of biogenic fuels emitted (not in direct_co2e_t)
+  double captured_biogenic_co2_t = 0;  // biogenic CO2 captured (not in captured_co2_t)
 };
 
 // A flow across the route's boundary: an external input (not produced in the route), a precursor bought, or a
@@ -80,6 +82,10 @@ struct SimulationResult {
   // Added with the route module:
   std::string gwp_set;             // "AR5"
   double captured_co2_t = 0;       // captured (not emitted), all units
+  double fuel_gj = 0;              // fuels burned, GJ (as UnitResult::fuel_gj)
+  double biogenic_co2_t = 0;           // memo: biogenic CO2 emitted, outside the direct scope (IPCC convention)
+  double captured_biogenic_co2_t = 0;  // biogenic CO2 captured
+  double max_balance_residual = 0;     // largest |made - used - delivered| of a commodity balance, relative to its flows
   std::vector<BoundaryFlow> flows; // external inputs, precursors, fuels and by-products of the whole route
   std::vector<std::string> notes;  // conventions the route states (e.g. urea CO2)
   double per_t(double t) const { return output > 0 ? t / output : 0; }

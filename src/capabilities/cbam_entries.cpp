@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -33,7 +34,8 @@ json opt_num(const std::optional<double>& v) { return v ? json(round6(*v)) : jso
 
 const char* kMethod =
     "Implementing Regulation (EU) 2023/1773 Annex III: SEE = (AttrEm + sum_i M_i x SEE_i) / AL, direct and indirect "
-    "separately; AttrEm = source streams (+ other GHG) + heat imported - heat exported; indirect = electricity x "
+    "separately; AttrEm = source streams (+ other GHG) + heat imported - heat exported - emissions of electricity "
+    "produced; indirect = electricity consumed x "
     "emission factor; Regulation (EU) 2023/956 Annex II: only direct emissions count for iron and steel, aluminium "
     "and hydrogen";
 
@@ -57,6 +59,7 @@ json embedded_json(const cbam::InstallationResult& r) {
                   {"source_streams_t", round6(p.source_stream_t)},
                   {"heat_imported_t", round6(p.heat_imported_t)},
                   {"heat_exported_t", round6(p.heat_exported_t)},
+                  {"electricity_produced_t", round6(p.electricity_produced_t)},
                   {"attributed_direct_t", round6(p.direct_t)},
                   {"electricity_mwh", round6(p.electricity_mwh)},
                   {"electricity_factor_t_per_mwh", round6(p.electricity_factor)},
@@ -93,6 +96,7 @@ json embedded_schema() {
                                    {"source_streams_t", number_schema()},
                                    {"heat_imported_t", number_schema()},
                                    {"heat_exported_t", number_schema()},
+                                   {"electricity_produced_t", number_schema("Em_el,prod, subtracted from AttrEm")},
                                    {"attributed_direct_t", number_schema()},
                                    {"electricity_mwh", number_schema()},
                                    {"electricity_factor_t_per_mwh", number_schema()},
@@ -259,7 +263,7 @@ Result compare_run(Context& ctx, const Params& p) {
   if (p.has("actual") && p.has("route"))
     throw Error(ErrorCategory::InvalidInput,
                 "give either --actual (a value) or --route (a route model to simulate), not both",
-                ErrorContext{{}, 0, 0, "route"});
+                ErrorContext{p.str("route"), 0, 0, "route"});
   const auto sets = p.has("set") ? p.strs("set") : std::vector<std::string>{};
   if (!sets.empty() && !p.has("route"))
     throw Error(ErrorCategory::InvalidInput, "--set overrides a parameter of --route: give a route model with --route",
@@ -270,7 +274,7 @@ Result compare_run(Context& ctx, const Params& p) {
   run->good = cbam::normalise_cn(p.str("good"));
   const cbam::DefaultValue& row = cbam::lookup(table, country, run->good);
   std::optional<double> actual;
-  std::string source = "given (--actual)";
+  std::string source = p.has("actual") ? "given (--actual)" : "none";
   if (p.has("actual")) actual = p.number("actual");
   if (p.has("route")) {
     const std::string name = p.str("route");
@@ -278,7 +282,29 @@ Result compare_run(Context& ctx, const Params& p) {
     for (const auto& s : sets) process::apply_override(model, s);
     const process::SimulationResult sim = process::simulate(model);
     const bool ind = cbam::counts_indirect(row.category);
-    const double d = sim.per_t(sim.direct_t), pr = sim.per_t(sim.precursor_t), in = sim.per_t(sim.indirect_t);
+    // Implementing Regulation (EU) 2023/1773 Annex III: the emissions of electricity produced in the installation
+    // (Em_el,prod) are not attributed to the good; the electricity it consumes counts as indirect emissions. A unit
+    // of the route whose output is a commodity in MWh is such a power plant: its direct emissions move from direct
+    // to indirect (all of its electricity is consumed in the route).
+    double el_prod_t = 0;
+    std::vector<std::string> plants;
+    const auto& doc = model.doc;
+    if (doc.contains("units") && doc["units"].is_array() && doc.contains("commodities") && doc["commodities"].is_object())
+      for (const auto& u : doc["units"]) {
+        if (!u.is_object() || !u.contains("outputs") || !u["outputs"].is_object() || !u.contains("id")) continue;
+        bool power = false;
+        for (const auto& item : u["outputs"].items()) {
+          const auto c = doc["commodities"].find(item.key());
+          if (c != doc["commodities"].end() && c->is_object() && c->value("unit", "") == "MWh") power = true;
+        }
+        if (!power) continue;
+        const std::string id = u["id"].get<std::string>();
+        for (const auto& ur : sim.units)
+          if (ur.id == id) el_prod_t += ur.direct_co2e_t;
+        plants.push_back(id);
+      }
+    const double d = sim.per_t(sim.direct_t - el_prod_t), pr = sim.per_t(sim.precursor_t),
+                 in = sim.per_t(sim.indirect_t + el_prod_t);
     actual = d + pr + (ind ? in : 0.0);
     source = ind ? fmt::format("route '{}' ({}): direct {:.4g} + precursor {:.4g} + indirect {:.4g} t CO2e per t of {} "
                                "(grid factor {:.4g} t CO2/MWh)",
@@ -287,6 +313,10 @@ Result compare_run(Context& ctx, const Params& p) {
                                "{:.4g} (grid factor {:.4g} t CO2/MWh) does not count for {} (Annex II)",
                                sim.route_name, name, d, pr, sim.product, in, sim.grid_factor_t_per_mwh,
                                cbam::to_string(row.category));
+    if (!plants.empty())
+      source += fmt::format("; the emissions of the electricity made in the route ({}: {:.4g} t CO2e per t) are "
+                            "indirect, not direct (Implementing Regulation (EU) 2023/1773 Annex III, Em_el,prod)",
+                            fmt::join(plants, ", "), sim.per_t(el_prod_t));
     run->route = json{{"name", sim.route_name},
                       {"file", name},
                       {"product", sim.product},
@@ -295,9 +325,27 @@ Result compare_run(Context& ctx, const Params& p) {
                       {"direct_t_per_t", round6(d)},
                       {"indirect_t_per_t", round6(in)},
                       {"precursor_t_per_t", round6(pr)},
+                      {"electricity_produced_t_per_t", round6(sim.per_t(el_prod_t))},
                       {"counted_t_per_t", round6(*actual)},
                       {"overrides", sets},
                       {"max_mass_residual_t", sim.max_mass_residual_t}};
+  }
+  std::vector<std::string> warnings;
+  if (run->route) {
+    // A route whose product does not name the good's category is most likely the wrong route.
+    static const std::vector<std::pair<cbam::Category, std::vector<const char*>>> words = {
+        {cbam::Category::Cement, {"cement", "clinker"}},
+        {cbam::Category::IronSteel, {"steel", "iron", "hot_metal", "sinter", "pellet", "ferro"}},
+        {cbam::Category::Aluminium, {"alumin"}},
+        {cbam::Category::Fertilisers, {"ammonia", "urea", "nitr", "fertil"}},
+        {cbam::Category::Hydrogen, {"hydrogen"}},
+        {cbam::Category::Electricity, {"electric"}}};
+    const std::string product = (*run->route)["product"].get<std::string>();
+    for (const auto& [cat, ws] : words)
+      if (cat == row.category &&
+          std::none_of(ws.begin(), ws.end(), [&](const char* w) { return product.find(w) != std::string::npos; }))
+        warnings.push_back(fmt::format("the route's product '{}' does not look like a good of {} ({} {}): check --route",
+                                       product, cbam::to_string(row.category), row.cn_code, row.description));
   }
   run->c = cbam::compare(table, country, run->good, static_cast<int>(p.integer("year")), actual, p.number("ets-price"),
                          source);
@@ -309,6 +357,7 @@ Result compare_run(Context& ctx, const Params& p) {
   r.summary = {{"good", run->good}, {"country", country.alpha3}, {"year", run->c.year},
                {"default_with_markup_t_per_t", round6(run->c.default_with_markup_t)}};
   if (run->c.actual_t) r.summary["difference_t_per_t"] = round6(run->c.difference_t());
+  r.warnings = std::move(warnings);
   return r;
 }
 
@@ -471,7 +520,9 @@ void add_cbam_entries(std::vector<Capability>& t) {
                "difference in t CO2e per t and in certificate cost at an EU ETS price (EUR per t of good), and a report "
                "of which is lower and why (the base-value gap against the designed mark-up).",
                compare_schema(),
-               {"--country", "CN", "--good", "7208", "--year", "2027", "--actual", "2.1", "--ets-price", "80"},
+               {"--country", "CN", "--good", "7208", "--year", "2027", "--route",
+                "examples/process/routes/steel-hot-rolled-bf-bof.json", "--set", "route.grid_factor_t_per_mwh=0.5366",
+                "--ets-price", "80"},
                true,
                false,
                compare_run});

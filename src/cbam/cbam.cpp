@@ -16,7 +16,6 @@
 #include "core/embedded.hpp"
 #include "core/text.hpp"
 #include "panocarbon/error.hpp"
-#include "panocarbon/registry.hpp"
 
 namespace panocarbon::cbam {
 
@@ -82,6 +81,23 @@ std::string normalise_cn(std::string_view code) {
   return d;
 }
 
+std::vector<std::string> nearest_names(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string w = to_lower(word);
+  const size_t limit = std::max<size_t>(2, w.size() / 3 + 1);
+  std::vector<std::pair<size_t, const std::string*>> scored;
+  for (const auto& c : candidates) {
+    const std::string l = to_lower(c);
+    size_t d = edit_distance(w, l);
+    if (w.size() >= 3 && l.size() > w.size() && l.compare(0, w.size(), w) == 0) d = std::min<size_t>(d, 1);
+    if (d <= limit) scored.emplace_back(d, &c);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& s : scored)
+    if (out.size() < 3 && std::find(out.begin(), out.end(), *s.second) == out.end()) out.push_back(*s.second);
+  return out;
+}
+
 // ---- countries ---------------------------------------------------------------------------------------------------
 
 namespace {
@@ -132,7 +148,7 @@ Country parse_country(std::string_view text) {
   if (it != c.by_key.end()) return c.list[it->second];
   std::vector<std::string> names;
   for (const auto& k : c.list) names.push_back(k.name);
-  const auto near = nearest(key, names);
+  const auto near = nearest_names(key, names);
   throw Error(ErrorCategory::NotFound,
               fmt::format("unknown country '{}': give an ISO 3166-1 alpha-2 or alpha-3 code or the English name "
                           "(CN, CHN, China){}",
@@ -206,8 +222,15 @@ DefaultTable parse_default_table(std::string_view defaults_csv, std::string_view
     } catch (const Error& e) {
       throw Error(ErrorCategory::Data, e.message(), m.context(1, "category"));
     }
-    r.from_year = static_cast<int>(number(m, 1, "from_year"));
-    r.to_year = f[2].empty() ? 0 : static_cast<int>(number(m, 2, "to_year"));
+    const auto year = [&](size_t col, const char* field) {
+      const double y = number(m, col, field);
+      if (y < 1900 || y > 2200 || y != std::floor(y))
+        throw Error(ErrorCategory::Data, "a year is a whole number from 1900 to 2200",
+                    m.context(static_cast<long>(col) + 1, field));
+      return static_cast<int>(y);
+    };
+    r.from_year = year(1, "from_year");
+    r.to_year = f[2].empty() ? 0 : year(2, "to_year");
     r.pct = number(m, 3, "markup_pct");
     r.source = std::string(f[4]);
     t.markups.push_back(std::move(r));
@@ -258,22 +281,17 @@ std::vector<const DefaultValue*> match(const DefaultTable& t, const std::string&
 namespace {
 std::string describe(const DefaultValue& r) { return fmt::format("{} ({})", r.cn_code, r.description); }
 
-// The country's codes nearest to `code`: longest common prefix first, then the nearest number at 10 digits.
+// The country's codes nearest to `code`: the nearest numbers once both are written with 10 digits (7210 -> 7209,
+// 7208, then 72142000).
 std::vector<std::string> nearest_codes(const DefaultTable& t, const std::string& country, const std::string& code) {
-  std::vector<std::pair<std::pair<size_t, double>, const DefaultValue*>> c;
+  std::vector<std::pair<double, const DefaultValue*>> c;
   const auto pad = [](std::string s) {
     s.resize(10, '0');
     return std::strtod(s.c_str(), nullptr);
   };
-  for (const auto& r : t.rows) {
-    if (r.country != country) continue;
-    size_t k = 0;
-    while (k < code.size() && k < r.cn_code.size() && code[k] == r.cn_code[k]) ++k;
-    c.push_back({{k, std::abs(pad(r.cn_code) - pad(code))}, &r});
-  }
-  std::sort(c.begin(), c.end(), [](const auto& a, const auto& b) {
-    return a.first.first != b.first.first ? a.first.first > b.first.first : a.first.second < b.first.second;
-  });
+  for (const auto& r : t.rows)
+    if (r.country == country) c.push_back({std::abs(pad(r.cn_code) - pad(code)), &r});
+  std::stable_sort(c.begin(), c.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
   for (size_t i = 0; i < c.size() && i < 3; ++i) out.push_back(describe(*c[i].second));
   return out;

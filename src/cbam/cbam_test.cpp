@@ -232,11 +232,12 @@ TEST(CbamInstallation, CementWorkedExampleByHand) {
 TEST(CbamInstallation, SteelChainCountsDirectOnlyAndSourceStreamMethods) {
   // Pig iron by mass balance: coke 400 t C 0.87 and ore... in, pig iron 1000 t C 0.045 out:
   // 3.664 x (400 x 0.87 - 1000 x 0.045) = 3.664 x 303 = 1110.192 t; plus 2 000 GJ gas x 0.0561 t/GJ = 112.2 t.
-  // Steel: purchased ferro-alloy 10 t with SEE 3 (direct) and 1 (indirect); 900 t pig iron; 100 t heat exported.
+  // Steel: purchased ferro-alloy 10 t with SEE 3 (direct) and 1 (indirect); 900 t pig iron; heat exported 50 t and
+  // electricity produced on site 30 t CO2 (Em_el,prod) subtracted from the 180 t of direct emissions.
   const char* j = R"({"installation": "steel", "electricity_factor_t_per_mwh": 0.5,
     "processes": [
-     {"id": "steel", "good": "7206 10 00", "activity_level_t": 1000, "direct_emissions_t": 150,
-      "heat_exported_t_co2": 50, "electricity_mwh": 100,
+     {"id": "steel", "good": "7206 10 00", "activity_level_t": 1000, "direct_emissions_t": 180,
+      "heat_exported_t_co2": 50, "electricity_produced_t_co2": 30, "electricity_mwh": 100,
       "precursors": [{"process": "bf", "mass_t": 900},
                      {"name": "ferro-manganese", "mass_t": 10, "see_direct": 3, "see_indirect": 1}]},
      {"id": "bf", "good": "7201", "activity_level_t": 1000, "electricity_mwh": 20,
@@ -253,7 +254,7 @@ TEST(CbamInstallation, SteelChainCountsDirectOnlyAndSourceStreamMethods) {
   EXPECT_NEAR(bf.see_direct, 1.222392, 1e-12);
   EXPECT_NEAR(bf.see_indirect, 0.01, 1e-12);
   EXPECT_FALSE(bf.indirect_counts);
-  // Steel: AttrEm 150 - 50 = 100; + 900 x 1.222392 + 10 x 3 = 1100.1528 + 30 -> (100 + 1130.1528) / 1000.
+  // Steel: AttrEm 180 - 50 - 30 = 100; + 900 x 1.222392 + 10 x 3 = 1100.1528 + 30 -> (100 + 1130.1528) / 1000.
   EXPECT_NEAR(st.direct_t, 100, 1e-12);
   EXPECT_NEAR(st.see_direct, 1.2301528, 1e-12);
   EXPECT_NEAR(st.see_indirect, (50 + 900 * 0.01 + 10 * 1) / 1000.0, 1e-12);

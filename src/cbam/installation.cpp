@@ -1,6 +1,7 @@
 // Specific embedded emissions of the goods of an installation (Implementing Regulation (EU) 2023/1773 Annex III;
 // docs/cbam.md "Installation data"):
-//   AttrEm = DirEm + Em_H,imp - Em_H,exp                      (attributed direct emissions of a process)
+//   AttrEm = DirEm + Em_H,imp - Em_H,exp - Em_el,prod         (attributed direct emissions of a process; the
+//            emissions of electricity produced in the process are not the good's: its consumption is indirect)
 //   DirEm  = sum of source streams: combustion AD x NCV x EF x OF, process AD x EF x CF,
 //            mass balance 3.664 x sum(AD x C) of inputs minus outputs; or given
 //   Indirect = E_el x EF_el
@@ -19,7 +20,6 @@
 #include "core/text.hpp"
 #include "panocarbon/cbam.hpp"
 #include "panocarbon/error.hpp"
-#include "panocarbon/registry.hpp"
 
 namespace panocarbon::cbam {
 
@@ -38,7 +38,7 @@ struct Reader {
     std::vector<std::string> names(allowed.begin(), allowed.end());
     for (const auto& [k, v] : j.items()) {
       if (std::find(names.begin(), names.end(), k) != names.end()) continue;
-      const auto near = nearest(k, names);
+      const auto near = nearest_names(k, names);
       throw bad(where.empty() ? k : where + "." + k,
                 fmt::format("unknown field '{}'{}", clip_input(k),
                             near.empty() ? "" : fmt::format("; did you mean {}?", fmt::join(near, ", "))));
@@ -114,7 +114,8 @@ ProcessIn parse_process(const Reader& rd, const json& p, const std::string& wher
   if (!p.is_object()) throw rd.bad(where, "a process is an object with id, good, activity_level_t, ...");
   rd.keys(p, where,
           {"id", "good", "description", "category", "activity_level_t", "direct_emissions_t", "source_streams",
-           "other_ghg_t_co2e", "heat_imported_t_co2", "heat_exported_t_co2", "electricity_mwh",
+           "other_ghg_t_co2e", "heat_imported_t_co2", "heat_exported_t_co2", "electricity_produced_t_co2",
+           "electricity_mwh",
            "electricity_factor_t_per_mwh", "precursors"});
   ProcessIn in;
   in.field = where;
@@ -154,15 +155,18 @@ ProcessIn parse_process(const Reader& rd, const json& p, const std::string& wher
   r.source_stream_t += rd.num(p, where, "other_ghg_t_co2e", 0.0);
   r.heat_imported_t = rd.num(p, where, "heat_imported_t_co2", 0.0);
   r.heat_exported_t = rd.num(p, where, "heat_exported_t_co2", 0.0);
-  r.direct_t = r.source_stream_t + r.heat_imported_t - r.heat_exported_t;
+  r.electricity_produced_t = rd.num(p, where, "electricity_produced_t_co2", 0.0);
+  r.direct_t = r.source_stream_t + r.heat_imported_t - r.heat_exported_t - r.electricity_produced_t;
   if (r.direct_t < -1e-9)
-    throw rd.bad(where, fmt::format("the attributed direct emissions are negative ({} t CO2e): check the source streams "
-                                    "and the heat exported",
+    throw rd.bad(where, fmt::format("the attributed direct emissions are negative ({} t CO2e): check the source streams, "
+                                    "the heat exported and the electricity produced",
                                     r.direct_t));
   r.electricity_mwh = rd.num(p, where, "electricity_mwh", 0.0);
-  r.electricity_factor = rd.num(p, where, "electricity_factor_t_per_mwh",
-                                factor_default >= 0 ? std::optional<double>(factor_default) : std::nullopt, 0, 10);
-  if (r.electricity_mwh > 0 && !p.contains("electricity_factor_t_per_mwh") && factor_default < 0)
+  if (p.contains("electricity_factor_t_per_mwh"))
+    r.electricity_factor = rd.num(p, where, "electricity_factor_t_per_mwh", {}, 0, 10);
+  else if (factor_default >= 0)
+    r.electricity_factor = factor_default;
+  else if (r.electricity_mwh > 0)
     throw rd.bad(where + ".electricity_factor_t_per_mwh",
                  "electricity_mwh is given without an emission factor: give electricity_factor_t_per_mwh here or for "
                  "the installation");
@@ -215,6 +219,8 @@ InstallationResult embedded_emissions(std::string_view text, const std::string& 
   InstallationResult out;
   out.name = rd.str(j, "", "installation");
   out.country = j.contains("country") ? rd.str(j, "", "country") : std::string();
+  if (j.contains("period")) rd.str(j, "", "period");
+  if (j.contains("source") && !j.at("source").is_string()) throw rd.bad("source", "'source' must be a string");
   const double factor = j.contains("electricity_factor_t_per_mwh") ? rd.num(j, "", "electricity_factor_t_per_mwh", {}, 0, 10) : -1;
   if (!j.contains("processes") || !j.at("processes").is_array() || j.at("processes").empty())
     throw rd.bad("processes", "processes must be a non-empty list of production processes");
@@ -231,7 +237,7 @@ InstallationResult embedded_emissions(std::string_view text, const std::string& 
   for (const auto& p : in)
     for (const auto& q : p.precursors)
       if (!q.from.empty() && !index.count(q.from)) {
-        const auto near = nearest(q.from, ids);
+        const auto near = nearest_names(q.from, ids);
         throw rd.bad(q.field + ".process",
                      fmt::format("no process '{}' in the installation{}", clip_input(q.from),
                                  near.empty() ? "" : fmt::format("; did you mean {}?", fmt::join(near, ", "))));

@@ -57,12 +57,18 @@ std::vector<std::string> keys_of(const json& obj) {
 
 const char* type_name(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "a number";
   }
 }
 
@@ -110,8 +116,11 @@ struct RCommodity {
 
 struct RFuel {
   std::string name, unit;
+  double gj_per_unit = 0;                                  // 1 for GJ, 1000 for TJ, 0.001 for MJ, 0 for other units
   std::vector<std::pair<std::string, double>> t_per_unit;  // gas -> t per unit of fuel
   double t_mass = kNaN;  // t of fuel per unit (information only; fuels burned are outside the mass balance)
+  bool biogenic = false;  // its CO2 is a memo item (biogenic_co2_t), not direct
+  double bio_co2 = 0;     // t CO2 per unit when biogenic
 };
 
 struct RUnit {
@@ -220,7 +229,8 @@ class Resolver {
     std::set<std::string> ids;
     for (size_t i = 0; i < us.size(); ++i) {
       RUnit u = unit(us[i], at("/units", i), r);
-      if (!ids.insert(u.id).second) fail(file_, at(at("/units", i), "id"), fmt::format("unit id '{}' is repeated", u.id));
+      if (!ids.insert(u.id).second)
+        fail(file_, at(at("/units", i), "id"), fmt::format("unit id '{}' is repeated", u.id));
       r.units.push_back(std::move(u));
     }
     r.product = need_string(doc_["product"], "/product", file_);
@@ -317,8 +327,9 @@ class Resolver {
       collect_source(j);
       return value(j["value"], at(p, "value"), scope, lo, hi);
     } else {
-      fail(file_, p, fmt::format("expected a number, an expression or {{\"value\": ..., \"source\": ...}}, not {}",
-                                 type_name(j)));
+      fail(
+          file_, p,
+          fmt::format("expected a number, an expression or {{\"value\": ..., \"source\": ...}}, not {}", type_name(j)));
     }
     if (!std::isfinite(v)) fail(file_, p, "the value is not a finite number");
     if (v < lo || v > hi) fail(file_, p, fmt::format("the value {} is outside [{}, {}]", v, lo, hi));
@@ -335,14 +346,16 @@ class Resolver {
   RFuel fuel(const json& f, const std::string& p, const std::string& name) {
     check_keys(f, p, file_, "a fuel", {"unit"},
                {"co2_factor", "co2_t_per_unit", "ch4_factor", "ch4_t_per_unit", "n2o_factor", "n2o_t_per_unit",
-                "t_per_unit", "description", "source"});
-    RFuel rf{name, need_string(f["unit"], at(p, "unit"), file_), {}};
+                "t_per_unit", "biogenic", "description", "source"});
+    RFuel rf{name, need_string(f["unit"], at(p, "unit"), file_), 0, {}};
+    rf.gj_per_unit = rf.unit == "GJ" ? 1 : rf.unit == "TJ" ? 1e3 : rf.unit == "MJ" ? 1e-3 : 0;
     collect_source(f);
     if (f.contains("co2_factor") == f.contains("co2_t_per_unit"))
       fail(file_, at(p, "co2_factor"),
            "a fuel gives its CO2 factor either by 'co2_factor' (an id of the factor library, `panocarbon factors "
            "list`) or by 'co2_t_per_unit' with its source, exactly one of the two");
-    for (const auto& [gas, lower] : {std::pair<std::string, std::string>{"CO2", "co2"}, {"CH4", "ch4"}, {"N2O", "n2o"}}) {
+    for (const auto& [gas, lower] :
+         {std::pair<std::string, std::string>{"CO2", "co2"}, {"CH4", "ch4"}, {"N2O", "n2o"}}) {
       const std::string by_id = lower + "_factor", given = lower + "_t_per_unit";
       if (f.contains(by_id) && f.contains(given))
         fail(file_, at(p, by_id), fmt::format("give '{}' or '{}', not both", by_id, given));
@@ -360,8 +373,7 @@ class Resolver {
           if (e.gas == gas && e.unit == "kg/TJ") ids.push_back(e.id);
         fail(file_, q, fmt::format("no emission factor has the id '{}'{}", clip_input(id, 80), suggestion(id, ids)));
       }
-      if (ef->gas != gas)
-        fail(file_, q, fmt::format("the factor '{}' is of {}, not {}", id, ef->gas, gas));
+      if (ef->gas != gas) fail(file_, q, fmt::format("the factor '{}' is of {}, not {}", id, ef->gas, gas));
       double per_gj = 0;
       if (ef->unit == "kg/TJ")
         per_gj = ef->value / 1e6;
@@ -387,6 +399,17 @@ class Resolver {
       if (std::find(sources_.begin(), sources_.end(), cite) == sources_.end()) sources_.push_back(cite);
     }
     if (f.contains("t_per_unit")) rf.t_mass = value(f["t_per_unit"], at(p, "t_per_unit"), nullptr, 0, 1e6);
+    if (f.contains("biogenic")) {
+      if (!f["biogenic"].is_boolean()) fail(file_, at(p, "biogenic"), "expected true or false");
+      rf.biogenic = f["biogenic"].get<bool>();
+    }
+    if (rf.biogenic)  // its CO2 leaves the direct scope as a memo item; CH4 and N2O stay in it
+      for (auto it = rf.t_per_unit.begin(); it != rf.t_per_unit.end(); ++it)
+        if (it->first == "CO2") {
+          rf.bio_co2 = it->second;
+          rf.t_per_unit.erase(it);
+          break;
+        }
     return rf;
   }
 
@@ -427,7 +450,8 @@ class Resolver {
     need_identifier(ru.id, at(p, "id"), file_, "the unit id");
     if (ru.id == "route") fail(file_, at(p, "id"), "'route' is kept for the route's own parameters (--set route.X=V)");
     ru.name = u.contains("name") ? need_string(u["name"], at(p, "name"), file_) : ru.id;
-    ru.activity_unit = u.contains("activity_unit") ? need_string(u["activity_unit"], at(p, "activity_unit"), file_) : "";
+    ru.activity_unit =
+        u.contains("activity_unit") ? need_string(u["activity_unit"], at(p, "activity_unit"), file_) : "";
     collect_source(u);
     UnitScope scope;
     scope.id = ru.id;
@@ -583,9 +607,10 @@ std::string fmt_num(double v) { return fmt::format("{:.6g}", v); }
 
 void check_finite(double v, const std::string& file, const std::string& what) {
   if (!std::isfinite(v))
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("{} is not a finite number: the route's coefficients overflow; check their magnitudes", what),
-                ErrorContext{file});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("{} is not a finite number: the route's coefficients overflow; check their magnitudes", what),
+        ErrorContext{file});
 }
 
 const std::vector<std::string>& gas_order() {
@@ -616,13 +641,15 @@ RouteModel parse_route(std::string_view json_text, const std::string& source_nam
     }
     std::string what = e.what();
     if (const auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route model is not JSON ({}); docs/process.md describes the format",
-                            clip_input(what, 200)),
-                ErrorContext{source_name, line, col});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("the route model is not JSON ({}); docs/process.md describes the format", clip_input(what, 200)),
+        ErrorContext{source_name, line, col});
   } catch (const json::exception& e) {
+    std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route model cannot be read as JSON ({})", clip_input(e.what(), 200)),
+                fmt::format("the route model cannot be read as JSON ({})", clip_input(what, 200)),
                 ErrorContext{source_name});
   }
   const Resolved r = resolve(m);
@@ -704,8 +731,8 @@ void apply_override(RouteModel& model, std::string_view assignment) {
     }
     if (!unit)
       throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("--set {}.{}: the route has no unit '{}'{}", clip_input(target, 60), clip_input(param, 60),
-                              clip_input(target, 60), suggestion(target, ids)),
+                  fmt::format("--set {}.{}: the route has no unit '{}'{}", clip_input(target, 60),
+                              clip_input(param, 60), clip_input(target, 60), suggestion(target, ids)),
                   ctx);
     if (unit->contains("parameters") && (*unit)["parameters"].contains(param)) {
       set_node((*unit)["parameters"][param]);
@@ -726,8 +753,7 @@ void apply_override(RouteModel& model, std::string_view assignment) {
     model.default_output = r.output;
   } catch (const Error& e) {
     model.doc = before;
-    throw Error(e.category(), fmt::format("after --set {}.{}={}: {}", target, param, text, e.message()),
-                e.context());
+    throw Error(e.category(), fmt::format("after --set {}.{}={}: {}", target, param, text, e.message()), e.context());
   }
 }
 
@@ -750,11 +776,12 @@ SimulationResult simulate(const RouteModel& model, double output) {
   for (size_t j = 0; j < n; ++j) {
     const auto& u = r.units[j];
     if (auto [it, fresh] = maker.emplace(u.produces, j); !fresh)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("'{}' is the main product of two units, '{}' and '{}': a route makes each commodity in one "
-                              "unit (a choice between routes is an optimisation model's, docs/process.md)",
-                              u.produces, r.units[it->second].id, u.id),
-                  ErrorContext{file, 0, 0, u.pointer + "/produces"});
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("'{}' is the main product of two units, '{}' and '{}': a route makes each commodity in one "
+                      "unit (a choice between routes is an optimisation model's, docs/process.md)",
+                      u.produces, r.units[it->second].id, u.id),
+          ErrorContext{file, 0, 0, u.pointer + "/produces"});
   }
   if (!maker.count(r.product))
     throw Error(ErrorCategory::InvalidInput,
@@ -763,9 +790,10 @@ SimulationResult simulate(const RouteModel& model, double output) {
   for (size_t j = 0; j < n; ++j) {
     const auto& u = r.units[j];
     if (u.produces == r.product) continue;
-    bool used = false;
+    bool used = false;  // by structure: an input of some unit, even at a coefficient of 0 (a parameter set to 0)
     for (const auto& v : r.units)
-      if (coef(v.inputs, u.produces) > 0) used = true;
+      for (const auto& in : v.inputs)
+        if (in.first == u.produces) used = true;
     if (!used)
       throw Error(ErrorCategory::InvalidInput,
                   fmt::format("the output '{}' of unit '{}' is used by no unit and is not the route's product '{}': "
@@ -782,23 +810,37 @@ SimulationResult simulate(const RouteModel& model, double output) {
   }
   if (const auto col = solve_dense(a, d, x)) {
     const auto& u = r.units[*col];
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("the route's network is singular: the balances of its commodities do not fix the activity "
-                            "of unit '{}' (it makes '{}'); a loop of units that makes as much as it uses, or units whose "
-                            "balances repeat each other, has no single solution",
-                            u.id, u.produces),
-                ErrorContext{file, 0, 0, u.pointer});
+    throw Error(
+        ErrorCategory::InvalidInput,
+        fmt::format("the route's network is singular: the balances of its commodities do not fix the activity "
+                    "of unit '{}' (it makes '{}'); a loop of units that makes as much as it uses, or units whose "
+                    "balances repeat each other, has no single solution",
+                    u.id, u.produces),
+        ErrorContext{file, 0, 0, u.pointer});
   }
   for (size_t j = 0; j < n; ++j) {
     check_finite(x[j], file, "the activity of unit '" + r.units[j].id + "'");
     if (x[j] < -1e-12 * res.output)
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("the route's network has no solution with activities of 0 or more: unit '{}' would run at "
-                              "{} (its product '{}' is used up in a loop that consumes more than it makes, or by-products "
-                              "exceed the need); check its input and output coefficients",
-                              r.units[j].id, fmt_num(x[j]), r.units[j].produces),
-                  ErrorContext{file, 0, 0, r.units[j].pointer});
+      throw Error(
+          ErrorCategory::InvalidInput,
+          fmt::format("the route's network has no solution with activities of 0 or more: unit '{}' would run at "
+                      "{} (its product '{}' is used up in a loop that consumes more than it makes, or by-products "
+                      "exceed the need); check its input and output coefficients",
+                      r.units[j].id, fmt_num(x[j]), r.units[j].produces),
+          ErrorContext{file, 0, 0, r.units[j].pointer});
     if (x[j] < 0) x[j] = 0;
+  }
+
+  // The commodity balances' residuals: |made - used - delivered| / (made + used + delivered) of each main product.
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& c = r.units[i].produces;
+    double made = 0, used = 0;
+    for (size_t j = 0; j < n; ++j) {
+      made += coef(r.units[j].outputs, c) * x[j];
+      used += coef(r.units[j].inputs, c) * x[j];
+    }
+    const double scale = made + used + d[i];
+    if (scale > 0) res.max_balance_residual = std::max(res.max_balance_residual, std::abs(made - used - d[i]) / scale);
   }
 
   // ---- flows across the boundary ---------------------------------------------------------------------------------
@@ -813,8 +855,8 @@ SimulationResult simulate(const RouteModel& model, double output) {
     const double p = made.count(c) ? made[c] : 0, q = used.count(c) ? used[c] : 0;
     const bool is_main = maker.count(c) > 0;
     if (is_main) continue;  // balanced by the solve
-    const bool is_made = std::any_of(r.units.begin(), r.units.end(),
-                                     [&](const RUnit& u) { return coef(u.outputs, c) > 0; });
+    const bool is_made =
+        std::any_of(r.units.begin(), r.units.end(), [&](const RUnit& u) { return coef(u.outputs, c) > 0; });
     if (is_made) {
       if (q > p * (1 + 1e-9) + 1e-12)
         throw Error(ErrorCategory::InvalidInput,
@@ -845,10 +887,11 @@ SimulationResult simulate(const RouteModel& model, double output) {
     ur.activity_unit = u.activity_unit;
     ur.activity = act;
     std::map<std::string, double> gas;
-    double fuel_co2 = 0;
+    double fuel_co2 = 0, bio_co2 = 0;
     for (const auto& [f, k] : u.fuels) {
       fuel_use[f] += k * act;
-      ur.fuel_gj += k * act;
+      ur.fuel_gj += k * act * r.fuels.at(f).gj_per_unit;
+      bio_co2 += k * act * r.fuels.at(f).bio_co2;
       for (const auto& [g, t] : r.fuels.at(f).t_per_unit) {
         gas[g] += k * act * t;
         if (g == "CO2") fuel_co2 += k * act * t;
@@ -861,18 +904,23 @@ SimulationResult simulate(const RouteModel& model, double output) {
       if (g == "CO2") process_co2 += t * act;
     }
     ur.captured_co2_t = u.capture_rate * std::max(0.0, fuel_co2 + process_co2);
+    ur.captured_biogenic_co2_t = u.capture_rate * bio_co2;
     gas["CO2"] -= ur.captured_co2_t;
+    const double captured_all = ur.captured_co2_t + ur.captured_biogenic_co2_t;
     if (!u.capture_fuel.empty()) {
-      const double k = u.capture_fuel_per_t * ur.captured_co2_t;
+      const auto& cf = r.fuels.at(u.capture_fuel);
+      const double k = u.capture_fuel_per_t * captured_all;
       fuel_use[u.capture_fuel] += k;
-      ur.fuel_gj += k;
-      for (const auto& [g, t] : r.fuels.at(u.capture_fuel).t_per_unit) gas[g] += k * t;
+      ur.fuel_gj += k * cf.gj_per_unit;
+      for (const auto& [g, t] : cf.t_per_unit) gas[g] += k * t;
+      bio_co2 += k * cf.bio_co2;
     }
+    ur.biogenic_co2_t = bio_co2 - ur.captured_biogenic_co2_t;
     for (const auto& [g, t] : gas) {
       direct[g] += t;
       ur.direct_co2e_t += t * gwp.of(g);
     }
-    ur.electricity_mwh = u.electricity * act + u.capture_elec * ur.captured_co2_t;
+    ur.electricity_mwh = u.electricity * act + u.capture_elec * captured_all;
     ur.indirect_co2e_t = ur.electricity_mwh * r.grid;
     for (const auto& [c, k] : u.inputs) {
       const auto& rc = r.commodities.at(c);
@@ -900,6 +948,9 @@ SimulationResult simulate(const RouteModel& model, double output) {
     res.precursor_t += ur.precursor_co2e_t;
     res.electricity_mwh += ur.electricity_mwh;
     res.captured_co2_t += ur.captured_co2_t;
+    res.biogenic_co2_t += ur.biogenic_co2_t;
+    res.captured_biogenic_co2_t += ur.captured_biogenic_co2_t;
+    res.fuel_gj += ur.fuel_gj;
     res.units.push_back(std::move(ur));
   }
   for (const auto& [f, q] : fuel_use)
@@ -934,7 +985,8 @@ double line_value(const SimulationResult& r, std::string_view scope, std::string
 nlohmann::json to_json(const SimulationResult& r) {
   json lines = json::array(), units = json::array(), flows = json::array();
   for (const auto& l : r.lines)
-    lines.push_back({{"scope", l.scope}, {"gas", l.gas}, {"emission_t", l.emission_t}, {"per_t_product", l.per_t_product}});
+    lines.push_back(
+        {{"scope", l.scope}, {"gas", l.gas}, {"emission_t", l.emission_t}, {"per_t_product", l.per_t_product}});
   for (const auto& u : r.units)
     units.push_back({{"id", u.id},
                      {"name", u.name},
@@ -942,10 +994,12 @@ nlohmann::json to_json(const SimulationResult& r) {
                      {"activity_unit", u.activity_unit},
                      {"direct_co2e_t", u.direct_co2e_t},
                      {"captured_co2_t", u.captured_co2_t},
+                     {"biogenic_co2_t", u.biogenic_co2_t},
+                     {"captured_biogenic_co2_t", u.captured_biogenic_co2_t},
                      {"indirect_co2e_t", u.indirect_co2e_t},
                      {"precursor_co2e_t", u.precursor_co2e_t},
                      {"electricity_mwh", u.electricity_mwh},
-                     {"fuel", u.fuel_gj},
+                     {"fuel_gj", u.fuel_gj},
                      {"mass_in_t", u.mass_in_t},
                      {"mass_out_t", u.mass_out_t},
                      {"mass_residual_t", u.mass_residual_t},
@@ -971,16 +1025,21 @@ nlohmann::json to_json(const SimulationResult& r) {
             {"precursor_t", r.precursor_t},
             {"total_t", r.total_t},
             {"captured_co2_t", r.captured_co2_t},
+            {"biogenic_co2_t", r.biogenic_co2_t},
+            {"captured_biogenic_co2_t", r.captured_biogenic_co2_t},
+            {"fuel_gj", r.fuel_gj},
             {"electricity_mwh", r.electricity_mwh}}},
           {"per_t_product",
            {{"direct", per(r.direct_t)},
             {"indirect", per(r.indirect_t)},
             {"precursor", per(r.precursor_t)},
             {"total", per(r.total_t)},
+            {"fuel_gj", per(r.fuel_gj)},
             {"electricity_mwh", per(r.electricity_mwh)}}},
           {"units", units},
           {"flows", flows},
           {"max_mass_residual_t", r.max_mass_residual_t},
+          {"max_balance_residual", r.max_balance_residual},
           {"notes", r.notes},
           {"sources", r.sources}};
 }

@@ -46,8 +46,9 @@ class Parser {
     if (pos_ == s_.size()) fail("is empty; give a number or an expression of parameters");
     const double v = expr();
     skip();
-    if (pos_ != s_.size()) fail(fmt::format("has '{}' where an operator (+ - * /) or the end was expected",
-                                            clip_input(s_.substr(pos_), 20)));
+    if (pos_ != s_.size())
+      fail(
+          fmt::format("has '{}' where an operator (+ - * /) or the end was expected", clip_input(s_.substr(pos_), 20)));
     return v;
   }
 
@@ -126,8 +127,9 @@ class Parser {
       while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
       const std::string_view name = s_.substr(start, pos_ - start);
       const auto v = lookup_.value(name);
-      if (!v) fail(fmt::format("names '{}', which is no parameter of the route or unit{}", name,
-                               suggestion(name, lookup_.names())));
+      if (!v)
+        fail(fmt::format("names '{}', which is no parameter of the route or unit{}", name,
+                         suggestion(name, lookup_.names())));
       return *v;
     }
     fail(fmt::format("has '{}' where a number, a name or '(' was expected", clip_input(s_.substr(pos_), 20)));

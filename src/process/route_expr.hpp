@@ -12,7 +12,7 @@ namespace panocarbon::process::detail {
 
 struct NameLookup {
   std::function<std::optional<double>(std::string_view)> value;  // nullopt: unknown name
-  std::function<std::vector<std::string>()> names;                // every known name, for suggestions
+  std::function<std::vector<std::string>()> names;               // every known name, for suggestions
 };
 
 // Evaluates `text`. Throws Error{InvalidInput} with `file` and `pointer` as context when the text is not an

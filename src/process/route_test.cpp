@@ -99,6 +99,7 @@ TEST(ProcessRoute, HandCheckedLoopNetwork) {
   near_rel(panocarbon::process::line_value(r, "direct", "CO2"), co2_a + co2_b);
   near_rel(pr::line_value(r, "direct", "CH4"), ch4);
   near_rel(r.direct_t, co2_a + co2_b + 28 * ch4);  // AR5 CH4 28
+  near_rel(r.fuel_gj, xa * 3 + cap_a * 1);         // gas 2 + oil 1 GJ per activity, oil 1 GJ per t captured
   const double mwh = xa * 0.4 + cap_a * 0.1 + xb * 1;
   near_rel(r.electricity_mwh, mwh);
   near_rel(r.indirect_t, 0.5 * mwh);
@@ -120,12 +121,37 @@ TEST(ProcessRoute, HandCheckedLoopNetwork) {
     }
   }
   EXPECT_TRUE(slag && prec);
-  // Mass: b declares p 0.2 + ore 0.2 in, q 1 + slag 0.1 + process CO2 0.1 + gas_out 0.2 out: residual -1.0 per activity.
+  // Mass: b declares p 0.2 + ore 0.2 in, q 1 + slag 0.1 + process CO2 0.1 + gas_out 0.2 out: residual -1.0 per
+  // activity.
   near_rel(unit(r, "b").mass_residual_t, xb * (0.4 - 1.4));
   EXPECT_FALSE(unit(r, "a").mass_balanced);
   near_rel(r.max_mass_residual_t, xb * 1.0);  // only b counts
+  // The commodity balances close to rounding.
+  EXPECT_LT(r.max_balance_residual, 1e-14);
   // The output given to simulate() replaces the route's.
   near_rel(pr::simulate(m, 1).total_t, r.total_t / 10);
+}
+
+TEST(ProcessRoute, BiogenicFuelIsAMemoAndCaptureSplits) {
+  // One unit: coal 2 GJ x 0.1 t CO2/GJ, wood 1 GJ x 0.11 t CO2/GJ (biogenic) and 3e-5 t CH4/GJ, process CO2 0.5 t;
+  // capture 50 % with 0.2 MWh per t captured. Fossil CO2 0.7 -> 0.35 captured, 0.35 direct; biogenic 0.11 -> 0.055
+  // captured, 0.055 emitted as a memo; CH4 3e-5 t direct; electricity 0.2 x (0.35 + 0.055) MWh x grid 1.
+  const char* text = R"({"format": "panocarbon.route/1", "name": "bio", "product": "p", "grid_factor_t_per_mwh": 1,
+    "commodities": {"p": {"unit": "t"}},
+    "fuels": {"coal": {"unit": "GJ", "co2_t_per_unit": 0.1},
+              "wood": {"unit": "GJ", "co2_t_per_unit": 0.11, "ch4_t_per_unit": 3e-5, "biogenic": true}},
+    "units": [{"id": "k", "outputs": {"p": 1}, "fuels": {"coal": 2, "wood": 1}, "emissions": {"CO2": 0.5},
+               "capture_rate": 0.5, "capture": {"electricity_mwh_per_t": 0.2},
+               "mass": {"balanced": false, "reason": "test"}}]})";
+  const auto r = pr::simulate(pr::parse_route(text, "bio.json"));
+  near_rel(pr::line_value(r, "direct", "CO2"), 0.35);
+  near_rel(pr::line_value(r, "direct", "CH4"), 3e-5);
+  near_rel(r.direct_t, 0.35 + 28 * 3e-5);
+  near_rel(r.captured_co2_t, 0.35);
+  near_rel(r.captured_biogenic_co2_t, 0.055);
+  near_rel(r.biogenic_co2_t, 0.055);
+  near_rel(r.indirect_t, 0.2 * (0.35 + 0.055));
+  EXPECT_EQ(r.max_balance_residual, 0);
 }
 
 TEST(ProcessRoute, HandCheckedClinkerCoal) {
@@ -139,6 +165,7 @@ TEST(ProcessRoute, HandCheckedClinkerCoal) {
   near_rel(pr::line_value(r, "direct", "N2O"), 5.25e-6);
   near_rel(r.direct_t, calc + fuel + 28 * 3.5e-5 + 265 * 5.25e-6);
   near_rel(r.indirect_t, 0.06 * 0.445);
+  near_rel(r.fuel_gj, 3.5);
   EXPECT_EQ(r.precursor_t, 0);
   // Raw meal = CaCO3 for the clinker's and the dust's CaO + the other oxides; out: clinker, dust (CaO), CO2.
   const auto& k = unit(r, "kiln");
@@ -166,6 +193,24 @@ TEST(ProcessRoute, HandCheckedBfBofActivities) {
   near_rel(pr::line_value(r, "direct", "CO2"), co2);
   near_rel(r.indirect_t, 0.1 * 0.445);
   near_rel(r.precursor_t, 0.9 * 0.45 * 0.03);
+}
+
+TEST(ProcessRoute, AluminiumPfcTiersAndCaptivePower) {
+  // IPCC 2006 Vol 3 Ch 4 Tier 2 slope method (Eq 4.25-4.26, Table 4.16, CWPB): CF4 = 0.143 kg/t per AE-min/cell-day
+  // x 0.1 AE-min/cell-day = 0.0143 kg/t; C2F6 = 0.121 x CF4. CO2e with AR5 (CF4 6630, C2F6 11100).
+  auto m = shipped("aluminium-primary-prebake.json");
+  pr::apply_override(m, "electrolysis.tier2=1");
+  pr::apply_override(m, "electrolysis.anode_effect_minutes=0.1");
+  const auto t2 = pr::simulate(m);
+  near_rel(pr::line_value(t2, "direct", "CF4"), 0.0143e-3);
+  near_rel(pr::line_value(t2, "direct", "C2F6"), 0.0143e-3 * 0.121);
+  near_rel(t2.direct_t, 1.6 + 0.0143e-3 * 6630 + 0.0143e-3 * 0.121 * 11100);
+  EXPECT_LT(t2.max_mass_residual_t, 1e-12);
+  // Captive coal power: 14.2 MWh x 3.6/0.38 GJ/MWh of coal x 94.6 kg CO2/GJ is direct; nothing is indirect.
+  const auto cap = pr::simulate(shipped("aluminium-primary-captive-coal.json"));
+  near_rel(unit(cap, "power_plant").activity, 14.2);
+  near_rel(pr::line_value(cap, "direct", "CO2"), 1.6 + 14.2 * 3.6 / 0.38 * 0.0946);
+  EXPECT_EQ(cap.indirect_t, 0);
 }
 
 TEST(ProcessRoute, UreaConvention) {
@@ -203,7 +248,27 @@ TEST(ProcessRoute, Overrides) {
   const auto half = pr::simulate(c);
   near_rel(unit(half, "kiln").captured_co2_t, 0.5 * (0.65 * 1.02 * 44.009 / 56.077 + 3.5 * 0.0946));
   pr::apply_override(c, "route.output=2");
+  // A coefficient set to 0 leaves its supplier idle, not an error.
+  auto s = shipped("steel-bf-bof.json");
+  pr::apply_override(s, "bof.hot_metal_rate=0");
+  const auto idle = pr::simulate(s);
+  EXPECT_EQ(unit(idle, "blast_furnace").activity, 0);
+  EXPECT_EQ(unit(idle, "coke_oven").activity, 0);
   EXPECT_EQ(pr::simulate(c).output, 2);
+}
+
+TEST(ProcessRoute, OverrideNamesAreAccepted) {
+  // Every name override_names() lists is known to apply_override() (a value may still be refused as out of range).
+  auto m = shipped("cement-portland-coal-ccs.json");
+  const auto names = pr::override_names(m);
+  EXPECT_NE(std::find(names.begin(), names.end(), "route.clinker_ratio"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "kiln.capture"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "grinding.electricity_mwh"), names.end());
+  for (const auto& n : names) {
+    auto copy = m;
+    const auto msg = error_of([&] { pr::apply_override(copy, n + "=0.5"); });
+    EXPECT_EQ(msg.find("has no"), std::string::npos) << n << ": " << msg;
+  }
 }
 
 TEST(ProcessRoute, EveryShippedRouteBalancesAndCitesItsNumbers) {
@@ -291,13 +356,16 @@ TEST(ProcessRoute, ShippedIntensitiesInPublishedRanges) {
 
 TEST(ProcessRoute, ErrorsBadJson) {
   std::string field;
-  const auto msg = error_of([] { pr::parse_route("{\n  \"format\": \"panocarbon.route/1\",\n  \"name\": }", "bad.json"); });
+  const auto msg =
+      error_of([] { pr::parse_route("{\n  \"format\": \"panocarbon.route/1\",\n  \"name\": }", "bad.json"); });
   EXPECT_NE(msg.find("bad.json:line 3"), std::string::npos) << msg;
   EXPECT_NE(msg.find("not JSON"), std::string::npos) << msg;
   EXPECT_NE(error_of([] { pr::parse_route("", "empty.json"); }).find("not JSON"), std::string::npos);
   EXPECT_NE(error_of([] { pr::parse_route("[1, 2]", "a.json"); }).find("a route model must be an object"),
             std::string::npos);
   EXPECT_NE(error_of([] { pr::parse_route("\xff\xfe", "b.json"); }).find("not UTF-8"), std::string::npos);
+  const auto big = error_of([] { pr::parse_route("{\"format\": 1e400}", "c.json"); });
+  EXPECT_NE(big.find("cannot be read as JSON (number overflow parsing '1e400')"), std::string::npos) << big;
 }
 
 namespace {
@@ -311,29 +379,35 @@ std::string loop_with(const std::string& from, const std::string& to) {
 
 TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
   std::string field;
-  auto msg = error_of([] { pr::parse_route(loop_with("{\"id\": \"a\", \"outputs\": {\"p\": 1}, ", "{\"id\": \"a\", "), "x.json"); },
-                      &field);
+  auto msg = error_of(
+      [] { pr::parse_route(loop_with("{\"id\": \"a\", \"outputs\": {\"p\": 1}, ", "{\"id\": \"a\", "), "x.json"); },
+      &field);
   EXPECT_EQ(field, "/units/0/outputs");
   EXPECT_NE(msg.find("lacks its required field 'outputs'"), std::string::npos) << msg;
-  msg = error_of([] { pr::parse_route(loop_with("\"electricity_mwh\": 0.4", "\"electricity_mhw\": 0.4"), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"electricity_mwh\": 0.4", "\"electricity_mhw\": 0.4"), "x.json"); },
+                 &field);
   EXPECT_EQ(field, "/units/0/electricity_mhw");
   EXPECT_NE(msg.find("did you mean 'electricity_mwh'"), std::string::npos) << msg;
-  msg = error_of([] { pr::parse_route(loop_with("\"format\": \"panocarbon.route/1\"", "\"format\": \"x\""), "x.json"); },
-                 &field);
+  msg = error_of(
+      [] { pr::parse_route(loop_with("\"format\": \"panocarbon.route/1\"", "\"format\": \"x\""), "x.json"); }, &field);
   EXPECT_EQ(field, "/format");
   // Unknown commodity, with the nearest names.
-  msg = error_of([] { pr::parse_route(loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"qq\": 0.5"), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"qq\": 0.5"), "x.json"); },
+                 &field);
   EXPECT_EQ(field, "/units/0/inputs/qq");
   EXPECT_NE(msg.find("'qq' is no commodity or precursor of the route (did you mean 'q'"), std::string::npos) << msg;
   // Unknown fuel and unknown gas.
-  msg = error_of([] { pr::parse_route(loop_with("\"fuels\": {\"gas\": 2", "\"fuels\": {\"gaz\": 2"), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"fuels\": {\"gas\": 2", "\"fuels\": {\"gaz\": 2"), "x.json"); },
+                 &field);
   EXPECT_NE(msg.find("'gaz' is no fuel of the route (did you mean 'gas'"), std::string::npos) << msg;
   msg = error_of([] { pr::parse_route(loop_with("\"CH4\": 0.001", "\"CH5\": 0.001"), "x.json"); }, &field);
   EXPECT_NE(msg.find("'CH5' is no gas of the GWP set AR5"), std::string::npos) << msg;
   // Unknown parameter in an expression, with the nearest names.
-  msg = error_of([] { pr::parse_route(loop_with("\"twice_k\": \"k * 2\"", "\"twice_k\": \"kk * 2\""), "x.json"); }, &field);
+  msg = error_of([] { pr::parse_route(loop_with("\"twice_k\": \"k * 2\"", "\"twice_k\": \"kk * 2\""), "x.json"); },
+                 &field);
   EXPECT_EQ(field, "/parameters/twice_k");
-  EXPECT_NE(msg.find("names 'kk', which is no parameter of the route or unit (did you mean 'k'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("names 'kk', which is no parameter of the route or unit (did you mean 'k'"), std::string::npos)
+      << msg;
   msg = error_of([] { pr::parse_route(loop_with("\"twice_k\": \"k * 2\"", "\"twice_k\": \"k * (2\""), "x.json"); });
   EXPECT_NE(msg.find("has a '(' without its ')'"), std::string::npos) << msg;
   msg = error_of([] { pr::parse_route(loop_with("\"k\": 0.05", "\"k\": \"twice_k\""), "x.json"); });
@@ -350,7 +424,8 @@ TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
   EXPECT_EQ(field, "/output");
   msg = error_of([] { pr::parse_route(loop_with("\"output\": 10", "\"output\": 0"), "x.json"); }, &field);
   EXPECT_NE(msg.find("greater than 0"), std::string::npos) << msg;
-  msg = error_of([] { pr::parse_route(loop_with("\"capture_rate\": 0.5", "\"capture_rate\": 1.5"), "x.json"); }, &field);
+  msg =
+      error_of([] { pr::parse_route(loop_with("\"capture_rate\": 0.5", "\"capture_rate\": 1.5"), "x.json"); }, &field);
   EXPECT_EQ(field, "/units/0/capture_rate");
   // A unit with two outputs must name its main product; an unbalanced unit must say why.
   msg = error_of([] { pr::parse_route(loop_with("\"produces\": \"q\", ", ""), "x.json"); }, &field);
@@ -365,13 +440,15 @@ TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
 TEST(ProcessRoute, ErrorsNetwork) {
   // Singular: a makes p from 1 q, b makes q from 1 p: the balances x_a - x_b = 10, x_b - x_a = 0 have no solution.
   std::string s = loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"q\": 1");
-  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(), "\"inputs\": {\"p\": 1}");
+  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(),
+            "\"inputs\": {\"p\": 1}");
   std::string field;
   auto msg = error_of([&] { pr::simulate(pr::parse_route(s, "x.json")); }, &field);
   EXPECT_NE(msg.find("the route's network is singular"), std::string::npos) << msg;
   // A loop that uses more than it makes: a needs 2 q, b needs 1 p: x_a = -10.
   s = loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"q\": 2");
-  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(), "\"inputs\": {\"p\": 1}");
+  s.replace(s.find("\"inputs\": {\"p\": 0.2}"), std::string("\"inputs\": {\"p\": 0.2}").size(),
+            "\"inputs\": {\"p\": 1}");
   msg = error_of([&] { pr::simulate(pr::parse_route(s, "x.json")); }, &field);
   EXPECT_NE(msg.find("no solution with activities of 0 or more"), std::string::npos) << msg;
   EXPECT_EQ(field.substr(0, 8), "/units/0");
@@ -381,7 +458,8 @@ TEST(ProcessRoute, ErrorsNetwork) {
   EXPECT_NE(msg.find("the output 'q' of unit 'b' is used by no unit"), std::string::npos) << msg;
   // Two units making the same commodity.
   s = loop_with("\"produces\": \"q\"", "\"produces\": \"p\"");
-  s.replace(s.find("\"outputs\": {\"q\": 1, \"slag\": 0.1}"), std::string("\"outputs\": {\"q\": 1, \"slag\": 0.1}").size(),
+  s.replace(s.find("\"outputs\": {\"q\": 1, \"slag\": 0.1}"),
+            std::string("\"outputs\": {\"q\": 1, \"slag\": 0.1}").size(),
             "\"outputs\": {\"q\": 1, \"slag\": 0.1, \"p\": 0.1}");
   msg = error_of([&] { pr::simulate(pr::parse_route(s, "x.json")); }, &field);
   EXPECT_NE(msg.find("'p' is the main product of two units, 'a' and 'b'"), std::string::npos) << msg;
@@ -416,4 +494,69 @@ TEST(ProcessRoute, ErrorsOverrides) {
   EXPECT_NE(msg.find("outside [0, 100]"), std::string::npos) << msg;
   msg = error_of([&] { pr::apply_override(m, "kiln.capture_rate=2"); });
   EXPECT_NE(msg.find("outside [0, 1]"), std::string::npos) << msg;
+}
+
+// Robustness: mutated shipped routes (bytes flipped, cut, numbers made huge, negative, zero or not numbers) and
+// random overrides either simulate to finite numbers or throw panocarbon::Error, never anything else.
+TEST(ProcessRoute, MutatedRoutesOnlyThrowErrors) {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::vector<std::string> files{"steel-bf-bof.json", "cement-portland-coal-ccs.json", "urea-gas.json",
+                                       "aluminium-primary-prebake.json", "steel-dri-h2-eaf.json"};
+  const std::vector<std::string> numbers{"1e308", "-1", "0", "1e-300", "\"x\"", "\"1/0\"", "null", "[]", "{}", "true"};
+  const std::vector<std::string> sets{"route.grid_factor_t_per_mwh=1e300",
+                                      "kiln.capture_rate=1",
+                                      "route.output=1e-300",
+                                      "blast_furnace.coke_rate=0",
+                                      "route.urea_co2_credit=1e308",
+                                      "x.y=1",
+                                      "electrolysis.cf4_kg=-5",
+                                      "route.output=0"};
+  size_t ok = 0, refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = read(kRoutes + files[next() % files.size()]);
+    const int edits = 1 + static_cast<int>(next() % 3);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const size_t at = next() % text.size();
+      switch (next() % 4) {
+        case 0:
+          text[at] = static_cast<char>(next() % 128);
+          break;
+        case 1:
+          text.erase(at, 1 + next() % 40);
+          break;
+        case 2: {  // replace the number starting at or after `at`
+          const size_t d = text.find_first_of("0123456789", at);
+          if (d == std::string::npos) break;
+          size_t end = d;
+          while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+          text.replace(d, end - d, numbers[next() % numbers.size()]);
+          break;
+        }
+        default:
+          text.insert(at, "\"q\": 1, ");
+          break;
+      }
+    }
+    try {
+      auto m = pr::parse_route(text, "mutated.json");
+      if (next() % 2) pr::apply_override(m, sets[next() % sets.size()]);
+      const auto r = pr::simulate(m, (next() % 3) ? 0 : 1e6);
+      ASSERT_TRUE(std::isfinite(r.total_t) && std::isfinite(r.max_mass_residual_t)) << text;
+      (void)pr::to_json(r).dump();
+      ++ok;
+    } catch (const Error& e) {
+      ASSERT_LT(std::string(e.what()).size(), 2000u);
+      ++refused;
+    } catch (const std::exception& e) {
+      FAIL() << "not a panocarbon::Error: " << e.what() << "\n" << text;
+    }
+  }
+  EXPECT_GT(ok, 50u);
+  EXPECT_GT(refused, 500u);
 }

@@ -48,6 +48,7 @@ def every_shipped_route_validates_and_simulates(tmp):
                 assert abs(u['mass_residual_t']) <= 1e-9 * scale, (path, u)
             else:
                 assert u['mass_note'], (path, u['id'])
+        assert j['max_balance_residual'] < 1e-12, (path, j['max_balance_residual'])
         t = j['totals']
         assert abs(t['total_t'] - (t['direct_t'] + t['indirect_t'] + t['precursor_t'])) <= 1e-12 * max(1, t['total_t'])
         assert len(j['sources']) >= 3, path
@@ -122,6 +123,8 @@ def cli_errors(tmp):
     assert rc == 2 and 'bad.json:line 2' in err and 'not JSON' in err, err
     rc, _, err = cli(tmp, path, '--output', '-5')
     assert rc == 2, err
+    rc, _, err = cli(tmp, path, '--output', '0')
+    assert rc == 2 and '--output must be greater than 0' in err, err
 
 
 if __name__ == '__main__':
