@@ -127,14 +127,19 @@ Result simulate_result(pr::SimulationResult sim) {
       {"route", s->route_name},        {"product", s->product},   {"output", s->output},
       {"total_t", s->total_t},         {"direct_t", s->direct_t}, {"indirect_t", s->indirect_t},
       {"precursor_t", s->precursor_t}, {"gwp", s->gwp_set},       {"max_mass_residual_t", s->max_mass_residual_t}};
+  size_t open = 0;  // units whose declared masses do not close: the first five named, then a count
   for (const auto& u : s->units) {
-    const double scale = std::max({1.0, u.mass_in_t, u.mass_out_t});
-    if (u.mass_balanced && std::abs(u.mass_residual_t) > 1e-9 * scale)
+    const double scale = std::max(u.mass_in_t, u.mass_out_t);  // relative to the unit's own masses
+    if (!u.mass_balanced || std::abs(u.mass_residual_t) <= 1e-9 * scale) continue;
+    if (++open <= 5)
       r.warnings.push_back(
           fmt::format("the masses of unit '{}' do not close: {:.6g} t in, {:.6g} t out (residual "
-                      "{:.3g} t); check its inputs, outputs and mass items",
+                      "{:.3g} t); check its inputs, outputs and mass items, or mark it "
+                      "\"balanced\": false with the reason",
                       u.id, u.mass_in_t, u.mass_out_t, u.mass_residual_t));
   }
+  if (open > 5)
+    r.warnings.push_back(fmt::format("the masses of {} more units do not close (see the JSON's units)", open - 5));
   return r;
 }
 

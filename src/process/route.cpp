@@ -28,6 +28,7 @@ using json = nlohmann::json;
 using detail::suggestion;
 
 constexpr const char* kFormat = "panocarbon.route/1";
+constexpr size_t kMaxUnits = 1000;  // the dense solve is O(n^3): 1000 units take well under a second
 
 std::string escape_key(std::string_view k) {
   std::string out;
@@ -118,7 +119,7 @@ struct RFuel {
   std::string name, unit;
   double gj_per_unit = 0;                                  // 1 for GJ, 1000 for TJ, 0.001 for MJ, 0 for other units
   std::vector<std::pair<std::string, double>> t_per_unit;  // gas -> t per unit of fuel
-  double t_mass = kNaN;  // t of fuel per unit (information only; fuels burned are outside the mass balance)
+  double t_mass = kNaN;   // t of fuel per unit (information only; fuels burned are outside the mass balance)
   bool biogenic = false;  // its CO2 is a memo item (biogenic_co2_t), not direct
   double bio_co2 = 0;     // t CO2 per unit when biogenic
 };
@@ -226,6 +227,11 @@ class Resolver {
     // Units.
     const auto& us = doc_["units"];
     if (!us.is_array() || us.empty()) fail(file_, "/units", "units must be a non-empty array of units");
+    if (us.size() > kMaxUnits)
+      fail(file_, "/units",
+           fmt::format("a route has at most {} units, this one {}: a larger system is an LCA database or an "
+                       "optimisation model (docs/lca.md, docs/process.md)",
+                       kMaxUnits, us.size()));
     std::set<std::string> ids;
     for (size_t i = 0; i < us.size(); ++i) {
       RUnit u = unit(us[i], at("/units", i), r);

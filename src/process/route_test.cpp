@@ -437,6 +437,20 @@ TEST(ProcessRoute, ErrorsMissingAndUnknownFields) {
   EXPECT_NE(msg.find("the product 'pp' is not a commodity of the route (did you mean 'p'"), std::string::npos) << msg;
 }
 
+TEST(ProcessRoute, ErrorsTooManyUnits) {
+  std::string units;
+  for (int i = 0; i < 1001; ++i)
+    units += std::string(i ? "," : "") + R"({"id": "u)" + std::to_string(i) + R"(", "outputs": {"p": 1}})";
+  const std::string text =
+      R"({"format": "panocarbon.route/1", "name": "big", "product": "p", "grid_factor_t_per_mwh": 0,
+    "commodities": {"p": {"unit": "t"}}, "units": [)" +
+      units + "]}";
+  std::string field;
+  const auto msg = error_of([&] { pr::parse_route(text, "big.json"); }, &field);
+  EXPECT_EQ(field, "/units");
+  EXPECT_NE(msg.find("a route has at most 1000 units, this one 1001"), std::string::npos) << msg;
+}
+
 TEST(ProcessRoute, ErrorsNetwork) {
   // Singular: a makes p from 1 q, b makes q from 1 p: the balances x_a - x_b = 10, x_b - x_a = 0 have no solution.
   std::string s = loop_with("\"inputs\": {\"q\": 0.5", "\"inputs\": {\"q\": 1");

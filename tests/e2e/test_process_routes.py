@@ -110,6 +110,34 @@ def set_overrides(tmp):
 
 
 @test
+def unclosed_masses_warn_and_a_large_chain_is_fast(tmp):
+    # A chain of 1000 units (each makes c_i from 0.9 t of c_{i+1}, emits 0.1 t CO2, whose masses do not close):
+    # five warnings name units, one counts the rest; the solve takes well under a second.
+    import time
+    n = 1000
+    units = []
+    for i in range(n):
+        u = {'id': f'u{i}', 'outputs': {f'c{i}': 1}, 'emissions': {'CO2': 0.1}}
+        if i + 1 < n:
+            u['inputs'] = {f'c{i + 1}': 0.9}
+        units.append(u)
+    doc = {'format': 'panocarbon.route/1', 'name': 'chain', 'product': 'c0', 'grid_factor_t_per_mwh': 0,
+           'commodities': {f'c{i}': {'unit': 't'} for i in range(n)}, 'units': units}
+    path = os.path.join(tmp, 'chain.json')
+    with open(path, 'w') as f:
+        json.dump(doc, f)
+    t0 = time.time()
+    rc, out, err = cli(tmp, path, '--format', 'json')
+    assert rc == 0, err
+    assert time.time() - t0 < 5
+    assert err.count("warning: the masses of unit '") == 5, err
+    assert 'the masses of 995 more units do not close' in err, err
+    j = json.loads(out)
+    # Activities: x_i = 0.9^i; direct = 0.1 x sum 0.9^i = (1 - 0.9^1000) / (1 - 0.9) x 0.1.
+    assert abs(j['totals']['direct_t'] - 0.1 * (1 - 0.9 ** n) / 0.1) < 1e-9, j['totals']
+
+
+@test
 def cli_errors(tmp):
     path = os.path.join('examples', 'process', 'routes', 'cement-portland-coal.json')
     rc, _, err = cli(tmp, path, '--set', 'kilm.heat=1')
