@@ -64,11 +64,17 @@ struct Knowledge {
   std::vector<int> ledger_years;           // years the ledger holds (empty: no ledger yet; the default is loaded)
   std::vector<std::string> ledger_sources; // "gcb2019", "wiod2013-co2/2009", ...
   std::filesystem::path data_dir;          // folder like ../shared/data (mrio/, lca/, natural/, national/); may be empty
+  // The source tree's examples/ folder (the shipped route models examples/process/routes/, the avoided-emissions
+  // example examples/avoided/); may be empty (an installed binary without its sources).
+  std::filesystem::path examples_dir;
 };
 // From the database (when open) and the data folder: --data, else $PANOCARBON_DATA, else ../shared/data
 // beside the source tree when it exists, else none.
 Knowledge discover(Store* store, const std::filesystem::path& data_dir);
 std::filesystem::path default_data_dir();
+// The examples/ folder of the source tree (found from the executable, or the current folder when it is the source
+// folder); empty when there is none.
+std::filesystem::path default_examples_dir();
 
 // The earlier turns of a conversation (for a reply to a question back: "2009" after "which year?").
 struct Turn {

@@ -78,6 +78,19 @@ struct LedgerQuery {
   bool partners = false, sectors = false;
 };
 
+// One row of the avoided-emissions ledger (`avoided`, migration 9; docs/avoided.md): the inputs of a product
+// exported to a destination and what it avoids. payback_years is NaN (NULL) when nothing is avoided.
+struct AvoidedRecord {
+  int64_t run_id = 0;  // filled when read back
+  std::string product, destination;
+  double capacity_mw = 0, capacity_factor = 0;
+  int lifetime_years = 0;
+  double grid_factor_t_per_mwh = 0, manufacturing_t_per_mw = 0, degradation_pct_per_year = 0;
+  double annual_generation_mwh = 0, annual_avoided_t = 0, lifetime_avoided_t = 0, manufacturing_t = 0,
+         net_lifetime_avoided_t = 0;
+  double payback_years = std::numeric_limits<double>::quiet_NaN();
+};
+
 struct MrioSystemRecord {
   std::string name, format, source, fingerprint, monetary_unit;
   size_t regions = 0, sectors = 0, categories = 0;
@@ -98,7 +111,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema (serialised between processes; a
@@ -176,6 +189,13 @@ class Store {
   void save_ledger(int64_t run_id, const ledger::Table& table);
   std::vector<ledger::Table> ledger(const LedgerQuery& query) const;
   std::vector<LedgerSourceRecord> ledger_sources() const;
+
+  // Avoided emissions (issue 15, migration 9, table avoided_emissions; docs/avoided.md): a ledger of its own,
+  // keyed by run, never read into the inventories, the panoramic ledger or `account`. save_avoided appends a
+  // run's rows in one transaction (values must be finite; payback may be NaN, stored as NULL); avoided() reads
+  // one run's rows in their order (run_id 0: the latest run that has rows).
+  void save_avoided(int64_t run_id, const std::vector<AvoidedRecord>& rows);
+  std::vector<AvoidedRecord> avoided(int64_t run_id = 0) const;
 
   struct Impl;
 

@@ -3,6 +3,7 @@
 // and every sentence cites the result it comes from as [n], n the step's number. A failed step is said
 // plainly, with what to import or fetch and the command. docs/chat.md, "Answers and citations".
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -477,6 +478,129 @@ void write_gwp(Writer& w, const Plan& plan, const StepResult& r, size_t i) {
             fmt::join(parts, w.zh ? "；" : "; "), str(r.result, "unit"), cite(i)));
 }
 
+// ---- industrial processes, CBAM and avoided emissions (issue 15) ----
+
+// Tonnes as shown: Mt from a million tonnes, else t (the verifier reads the scaling as a power of 1000).
+std::string tonnes(const json& v, const char* gas) {
+  if (!v.is_number()) return "?";
+  const double t = v.get<double>();
+  return std::fabs(t) >= 1e6 ? fmt::format("{} Mt {}", format_number(t / 1e6), gas) : fmt::format("{} t {}", format_number(t), gas);
+}
+
+// `cbam defaults`: the rows (at most eight) with the year's mark-up, and the citation.
+void write_cbam_defaults(Writer& w, const StepResult& r, size_t i) {
+  const json& rows = member(r.result, "rows");
+  if (!rows.is_array() || rows.empty()) return write_generic(w, r, i);
+  std::vector<std::string> parts;
+  for (const auto& row : rows) {
+    if (parts.size() >= 8) break;
+    parts.push_back(w.f("{} {} {} ({}), {} with the {} % mark-up", "{} {} {}（{}），加成 {} % 后 {}",
+                        str(row, "cn_code"), str(row, "description"), num(row.value("counted", json())),
+                        str(row, "scopes_counted"), w.zh ? given(row.value("markup_pct", json())) : num(row.value("counted_with_markup", json())),
+                        w.zh ? num(row.value("counted_with_markup", json())) : given(row.value("markup_pct", json()))));
+  }
+  const std::string country = rows.front().is_object() ? str(rows.front(), "country") : "";
+  w.add(w.f("CBAM default values of {} for {}, t CO2e per t of good ({}): {}{}. {}",
+            "{} {}年 CBAM 默认值（吨 CO2e/吨货物；{}）：{}{}。{}", country, r.result.value("year", json()).dump(),
+            str(r.result, "citation"), fmt::join(parts, w.zh ? "；" : "; "),
+            rows.size() > parts.size() ? w.t("; the other rows are in the result", "；其余各行见结果") : "", cite(i)));
+  w.add(w.t("The default counts direct emissions, and also indirect ones for cement and fertilisers (the CBAM "
+            "Regulation's Annex II); the mark-up rises each year until 2028.",
+            "默认值计入直接排放，水泥和化肥还计入间接排放（CBAM 法规附件 II）；加成逐年提高至2028年。"));
+}
+
+// `cbam compare`: the default with the year's mark-up beside the actual value, the gap split into the base-value gap
+// and the designed mark-up, and the certificates' cost difference.
+void write_cbam_compare(Writer& w, const StepResult& r, size_t i) {
+  const json& c = r.result;
+  if (!c.is_object() || !c.contains("default_with_markup_t_per_t")) return write_generic(w, r, i);
+  w.add(w.f("CBAM default for CN {} ({}) from {}, {}: {} t CO2e/t ({}), with the {} % mark-up {} t CO2e/t. {}",
+            "CBAM 默认值：{}（{}），原产国 {}，{}年：{} 吨 CO2e/吨（{}），加成 {} % 后为 {} 吨 CO2e/吨。{}",
+            str(c, "cn_code"), str(c, "description"), str(c, "country_name"), c.value("year", json()).dump(),
+            num(member(c, "default_t_per_t")), str(c, "scopes_counted"), given(c.value("markup_pct", json())),
+            num(member(c, "default_with_markup_t_per_t")), cite(i)));
+  if (!c.value("actual_t_per_t", json()).is_number()) {
+    w.add(w.t("No actual value was given, so there is nothing to compare it with (give one in t CO2e per t, or a route).",
+              "未给出实际值，因此无从比较（请给出以吨 CO2e/吨计的实际值或一条工艺路线）。"));
+    return;
+  }
+  const double diff = c.value("difference_t_per_t", 0.0);
+  const json& route = member(c, "route");
+  const std::string from = route.is_object() ? w.f(" (simulated from the route {})", "（由路线 {} 模拟）", str(route, "name")) : "";
+  if (std::fabs(diff) < 1e-9) {
+    w.add(w.f("The actual value{} equals the default with mark-up. {}", "实际值{}与加成后的默认值相同。{}", from, cite(i)));
+    return;
+  }
+  if (diff > 0)
+    w.add(w.f("The actual value {} t CO2e/t{} is lower by {} t CO2e/t: {} from the base-value gap (default minus actual) "
+              "and {} from the designed mark-up. At {} EUR/t CO2e, declaring the actual value costs {} EUR less in "
+              "certificates per t of good. {}",
+              "实际值 {} 吨 CO2e/吨{}，比加成后的默认值低 {} 吨 CO2e/吨：其中 {} 来自基础值差距（默认值减实际值），{} 来自设计的加成。按 {} "
+              "欧元/吨 CO2e 计，申报实际值每吨货物少付 {} 欧元证书费用。{}",
+              num(member(c, "actual_t_per_t")), from, num(member(c, "difference_t_per_t")), num(member(c, "base_gap_t_per_t")),
+              num(member(c, "markup_t_per_t")), num(member(c, "ets_price_eur_per_t")), num(member(c, "certificate_cost_difference_eur_per_t")),
+              cite(i)));
+  else
+    w.add(w.f("The actual value {} t CO2e/t{} is higher than the default with mark-up by {} t CO2e/t: at {} EUR/t CO2e "
+              "the default costs {} EUR less in certificates per t of good. {}",
+              "实际值 {} 吨 CO2e/吨{}，比加成后的默认值高 {} 吨 CO2e/吨：按 {} 欧元/吨 CO2e 计，使用默认值每吨货物少付 {} "
+              "欧元证书费用。{}",
+              num(member(c, "actual_t_per_t")), from, num(member(c, "difference_t_per_t")), num(member(c, "ets_price_eur_per_t")),
+              num(member(c, "certificate_cost_difference_eur_per_t")), cite(i)));
+}
+
+// `process simulate`: the route's intensity by scope, the grid factor, the mass balance, the first sources.
+void write_process_simulate(Writer& w, const StepResult& r, size_t i) {
+  const json& s = r.result;
+  const json& per = member(s, "per_t_product");
+  if (!per.is_object() || !per.contains("total")) return write_generic(w, r, i);
+  const std::string unit = str(s, "product_unit", "t");
+  const std::string unit_zh = unit == "t" ? "吨" : unit;
+  w.add(w.f("Route {}, per {} of {}: direct {}, indirect {} (electricity at {} t CO2/MWh), precursor {}, total {} t CO2e "
+            "({} GWP100). {}",
+            "路线 {}，每{} {}：直接 {}，间接 {}（电力 {} 吨 CO2/兆瓦时），前体 {}，合计 {} 吨 CO2e（{} GWP100）。{}",
+            str(s, "route"), w.zh ? unit_zh : unit, str(s, "product"), num(member(per, "direct")), num(member(per, "indirect")),
+            num(s.value("grid_factor_t_per_mwh", json())), num(member(per, "precursor")), num(member(per, "total")), str(s, "gwp"),
+            cite(i)));
+  const json& sources = member(s, "sources");
+  std::vector<std::string> first;
+  for (const auto& x : sources) {
+    if (first.size() >= 2) break;
+    if (x.is_string()) first.push_back(x.get<std::string>());
+  }
+  w.add(w.f("Every unit's mass balance closes (largest residual {} t). {}{}", "各单元物料平衡闭合（最大残差 {} 吨）。{}{}",
+            num(s.value("max_mass_residual_t", json())),
+            first.empty() ? std::string() : w.f("Sources: {}. ", "来源：{}。", fmt::join(first, w.zh ? "；" : "; ")),
+            cite(i)));
+}
+
+// `avoided`: the totals, the fleet's payback, the largest row, and why it is a ledger apart.
+void write_avoided(Writer& w, const StepResult& r, size_t i) {
+  const json& t = member(r.result, "total");
+  const json& rows = member(r.result, "rows");
+  if (!t.is_object() || !t.contains("annual_avoided_t")) return write_generic(w, r, i);
+  w.add(w.f("In their first year the products avoid {} of grid emissions in their destinations and {} over their "
+            "lifetimes, against {} emitted making them; the fleet's payback is {} years (total manufacturing over "
+            "first-year avoided). {}",
+            "这些产品投运第一年在目的地避免电网排放 {}，整个寿命期避免 {}，而制造它们排放了 {}；整体回收期为 {} 年（制造排放总量除以首年避免量）。{}",
+            tonnes(member(t, "annual_avoided_t"), "CO2"), tonnes(member(t, "lifetime_avoided_t"), "CO2"),
+            tonnes(member(t, "manufacturing_t"), "CO2e"), num(t.value("payback_years", json())), cite(i)));
+  const json* top = nullptr;
+  for (const auto& row : rows)
+    if (row.is_object() && row.value("annual_avoided_t", json()).is_number() &&
+        (!top || row["annual_avoided_t"].get<double>() > (*top)["annual_avoided_t"].get<double>()))
+      top = &row;
+  if (top)
+    w.add(w.f("The largest row is {} to {}: {} a year. {}", "最大的一行是出口到{}的{}：每年 {}。{}",
+              w.zh ? str(*top, "destination") : str(*top, "product"), w.zh ? str(*top, "product") : str(*top, "destination"),
+              tonnes(member(*top, "annual_avoided_t"), "CO2"), cite(i)));
+  w.add(w.t("This is a ledger apart (WBCSD 2023): it is never subtracted from an inventory. It sets the exporter's "
+            "cradle-to-gate manufacturing emissions beside use-phase grid emissions displaced in other countries, which "
+            "appear in those countries' own inventories, so the two are not a net figure.",
+            "这是一本独立的台账（WBCSD 2023）：绝不能从任何清单中扣减。它把出口国从摇篮到大门的制造排放与其他国家使用阶段被替代"
+            "的电网排放并列，后者体现在这些国家自己的清单中，因此两者不能相减为净值。"));
+}
+
 // What to do about a failed step: the data to import or fetch, with the command.
 std::string remedy(const StepResult& r, bool zh) {
   const std::string& e = r.error;
@@ -543,6 +667,10 @@ std::string compose(const Plan& plan, const std::vector<StepResult>& results) {
     else if (tool == "natural sinks") write_natural_sinks(w, plan, r, i);
     else if (tool == "ledger build") write_ledger_build(w, r, i);
     else if (tool == "lca import") write_lca_import(w, r, i);
+    else if (tool == "cbam defaults") write_cbam_defaults(w, r, i);
+    else if (tool == "cbam compare") write_cbam_compare(w, r, i);
+    else if (tool == "process simulate") write_process_simulate(w, r, i);
+    else if (tool == "avoided") write_avoided(w, r, i);
     else write_generic(w, r, i);
   }
   write_trade_uncertainty(w, plan, results);

@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "agents/entities.hpp"
+#include "core/csv.hpp"
 #include "core/text.hpp"
 #include "panocarbon/agents.hpp"
 #include "panocarbon/error.hpp"
@@ -68,8 +70,11 @@ const std::vector<AgentInfo>& agents() {
         {Agent::Process, "Industrial process and inventories",
          "Answers questions on IPCC national inventories (production-side emissions by IPCC category from activity "
          "data, the reference approach, the demo inventory), emission factors of the IPCC 2006 Guidelines and the "
-         "2019 Refinement (search, show with citation and bounds) and GWP100 values of IPCC AR4, AR5 and AR6. Data: "
-         "the project's factor library and the person's activity-data files.",
+         "2019 Refinement (search, show with citation and bounds) and GWP100 values of IPCC AR4, AR5 and AR6; industrial "
+         "process routes (steel, cement, aluminium, ammonia, urea, hydrogen: emissions per tonne by scope from the "
+         "shipped route models), least-cost abatement, EU CBAM default values with their mark-up and the comparison "
+         "with an actual value, and avoided emissions of exported wind and PV (a ledger apart from every inventory). "
+         "Data: the project's factor library, route models and CBAM table, and the person's files.",
          {}},
         {Agent::Trade, "Trade carbon transfer",
          "Answers questions on national CO2 accounts: production-based (territorial) and consumption-based "
@@ -151,9 +156,25 @@ fs::path default_data_dir() {
   return {};
 }
 
+fs::path default_examples_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec)
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path())
+      if (fs::exists(dir / "include/panocarbon/agents.hpp", ec)) {
+        if (fs::is_directory(dir / "examples", ec)) return absolute_normal(dir / "examples");
+        break;
+      }
+  const fs::path here = fs::current_path(ec);
+  if (!ec && fs::exists(here / "include/panocarbon/agents.hpp", ec) && fs::is_directory(here / "examples", ec))
+    return absolute_normal(here / "examples");
+  return {};
+}
+
 Knowledge discover(Store* store, const fs::path& data_dir) {
   Knowledge k;
   k.data_dir = data_dir.empty() ? default_data_dir() : absolute_normal(data_dir);
+  k.examples_dir = default_examples_dir();
   if (store) {
     for (const auto& d : store->lca_databases()) k.lca_databases.push_back(d.name);
     std::set<int> years;
@@ -225,6 +246,14 @@ struct Recognised {
   bool top_down = false, bottom_up = false;
   bool gtco2 = false;
   bool english_words = false;  // words left after the entities (the question is more than a reply)
+  // industrial processes, CBAM and avoided emissions (issue 15)
+  bool cbam = false, cbam_default = false, cbam_compare = false, avoided = false, route_question = false;
+  std::string good, good_name_en, good_name_zh;  // the CBAM good: a CN code (as asked, or from the product word)
+  std::string good_compare;                      // the code `cbam compare` takes ("" when the word is too general)
+  std::string route_file;                        // a shipped route model (relative to examples/process/routes)
+  std::string route_name_en, route_name_zh;
+  std::optional<double> actual;                  // an actual intensity, t CO2e per t ("2.1 t per t")
+  std::optional<double> ets_price;               // EUR per t CO2e ("80 EUR")
 
   bool trade_cue() const {
     return production || consumption || imports || exports || net_transfer || per_capita || partners || sectors ||
@@ -236,9 +265,10 @@ struct Recognised {
   bool process_cue() const {
     return factor || gwp_question || inventory || demo || reference || !factor_id.empty() || !category.empty();
   }
+  bool industry_cue() const { return cbam || avoided || route_question; }
   // A question of its own (not a reply that fills a slot of the one before).
   bool has_cue() const {
-    return trade_cue() || natural_cue() || lca_cue() || process_cue() || help || ranking ||
+    return trade_cue() || natural_cue() || lca_cue() || process_cue() || industry_cue() || help || ranking ||
            (emissions && (!countries.empty() || world));
   }
 };
@@ -315,6 +345,184 @@ const std::vector<DbWord> kDbWords = {{"美国生命周期清单数据库", "usl
                                       {"us lci", "uslci"}, {"uslci", "uslci"}, {"ecoinvent", "ecoinvent"},
                                       {"elcd", "elcd"}, {"agribalyse", "agribalyse"}, {"gabi", "gabi"}};
 
+// --- industrial processes, CBAM and avoided emissions (issue 15) ----------------------------------------------
+
+const Words kCbam = {"cbam", "carbon border", "border adjustment", "border carbon", "碳边境", "碳关税", "边境调节",
+                     "边境碳"};
+const Words kCbamCompare = {"compare", "comparison", "compared", "versus", "vs", "against", "actual", "比较", "对比",
+                            "相比", "实际"};
+const Words kAvoidedStrong = {"avoided emission*", "avoided co2", "avoided carbon", "emissions avoided", "co2 avoided",
+                              "avoided-emission*", "避免排放", "避免的排放", "避免的碳排放", "避免的二氧化碳", "减排效益"};
+const Words kAvoidedWeak = {"avoid*", "displace*", "payback", "pay back", "避免", "减少", "减排", "回收期", "抵消"};
+const Words kCleanTech = {"solar", "pv", "photovoltaic*", "wind", "turbine*", "module*", "panel*", "clean-energy",
+                          "clean energy", "renewable*", "光伏", "风电", "风机", "太阳能", "组件", "风力", "清洁能源",
+                          "新能源"};
+const Words kRouteWords = {"route", "routes", "process route", "pathway", "bf-bof", "bf/bof", "blast furnace",
+                           "basic oxygen", "eaf", "electric arc", "dri", "direct reduc*", "smr", "steam methane",
+                           "steam reforming", "electroly*", "gasification", "kiln", "prebake", "工艺", "路线", "流程",
+                           "高炉", "转炉", "电弧炉", "电炉", "直接还原", "电解", "煤气化", "回转窑"};
+const Words kPerTonne = {"per tonne", "per ton", "per metric ton", "each tonne", "every tonne", "intensity", "每吨",
+                         "吨钢", "单位产品", "强度"};
+const Words kCcs = {"ccs", "ccus", "carbon capture", "capture", "碳捕集", "碳捕获"};
+const Words kCoal = {"coal", "煤"};
+const Words kGas = {"natural gas", "gas", "天然气", "燃气"};
+const Words kElectrolytic = {"electroly*", "green", "renewable", "电解", "绿氢", "绿氨", "绿色"};
+
+// A CBAM good by the words people use: the code `cbam defaults --good` lists (a heading and its sub-codes) and the
+// code `cbam compare` takes (empty where the word names too many goods to pick one: "steel", "aluminium").
+struct GoodWord {
+  Words words;
+  const char* code;
+  const char* compare;
+  const char* en;
+  const char* zh;
+};
+const std::vector<GoodWord> kGoods = {
+    {{"ammonium nitrate", "硝酸铵"}, "31023090", "31023090", "ammonium nitrate", "硝酸铵"},
+    {{"nitric acid", "硝酸"}, "28080000", "28080000", "nitric acid", "硝酸"},
+    {{"hot-rolled", "hot rolled", "热轧"}, "7208", "7208", "hot-rolled flat steel", "热轧钢材"},
+    {{"cold-rolled", "cold rolled", "冷轧"}, "7209", "7209", "cold-rolled flat steel", "冷轧钢材"},
+    {{"rebar*", "reinforcing bar*", "钢筋"}, "72142000", "72142000", "rebar", "钢筋"},
+    {{"pig iron", "生铁"}, "7201", "7201", "pig iron", "生铁"},
+    {{"ferro-nickel", "ferronickel", "ferro nickel", "镍铁"}, "72026000", "72026000", "ferro-nickel", "镍铁"},
+    {{"clinker", "熟料"}, "252310", "2523100090", "cement clinker", "水泥熟料"},
+    {{"cement", "水泥"}, "2523", "25232900", "cement", "水泥"},
+    {{"unwrought aluminium", "unwrought aluminum", "primary aluminium", "primary aluminum", "原铝", "电解铝"}, "7601",
+     "7601", "unwrought aluminium", "原铝"},
+    {{"aluminium", "aluminum", "铝"}, "76", "", "aluminium", "铝"},
+    {{"urea", "尿素"}, "310210", "31021019", "urea", "尿素"},
+    {{"ammonia", "合成氨", "氨"}, "28141000", "28141000", "ammonia", "合成氨"},
+    {{"hydrogen", "氢气", "氢"}, "28041000", "28041000", "hydrogen", "氢气"},
+    {{"steel", "钢材", "钢铁", "钢"}, "72", "", "iron and steel", "钢铁"},
+};
+
+// A CN code written in the question: 4, 6, 8 or 10 digits, also in groups ("2523 29 00"); a 4-digit year is none.
+std::string find_cn_code(const std::string& lower) {
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (!(lower[i] >= '0' && lower[i] <= '9') || (i > 0 && (detail::is_word_byte(lower[i - 1]) || lower[i - 1] == '.')))
+      continue;
+    std::string digits;
+    size_t j = i;
+    while (j < lower.size() && lower[j] >= '0' && lower[j] <= '9') digits += lower[j++];
+    // groups of two digits after a space: 2523 29 00
+    auto digit = [&](size_t k) { return k < lower.size() && lower[k] >= '0' && lower[k] <= '9'; };
+    while (digits.size() >= 4 && digits.size() < 10 && j < lower.size() && lower[j] == ' ' && digit(j + 1) &&
+           digit(j + 2) && (j + 3 >= lower.size() || !detail::is_word_byte(lower[j + 3]))) {
+      digits += lower.substr(j + 1, 2);
+      j += 3;
+    }
+    const bool decimal = j + 1 < lower.size() && lower[j] == '.' && lower[j + 1] >= '0' && lower[j + 1] <= '9';
+    const size_t n = digits.size();
+    if (!decimal && (n == 4 || n == 6 || n == 8 || n == 10) && !(j < lower.size() && detail::is_word_byte(lower[j]))) {
+      const int head = std::stoi(digits.substr(0, 4));
+      if (!(n == 4 && head >= 1750 && head <= 2100)) return digits;
+    }
+    i = j;
+  }
+  return {};
+}
+
+// An EU ETS price: a number before EUR, euro(s), € or 欧元, or after € or EUR.
+std::optional<double> find_price(const std::string& lower) {
+  for (const std::string_view w : {std::string_view("欧元"), std::string_view("euros"), std::string_view("euro"),
+                                   std::string_view("eur"), std::string_view("\xE2\x82\xAC")}) {
+    for (size_t p = detail::find_keyword(lower, w); p != std::string::npos; p = detail::find_keyword(lower, w, p + 1)) {
+      size_t e = p;
+      while (e > 0 && lower[e - 1] == ' ') --e;
+      size_t b = e;
+      while (b > 0 && ((lower[b - 1] >= '0' && lower[b - 1] <= '9') || lower[b - 1] == '.')) --b;
+      std::string num = lower.substr(b, e - b);
+      if (num.empty()) {  // "EUR 80", "€80"
+        size_t a = p + w.size();
+        while (a < lower.size() && lower[a] == ' ') ++a;
+        size_t z = a;
+        while (z < lower.size() && ((lower[z] >= '0' && lower[z] <= '9') || lower[z] == '.')) ++z;
+        num = lower.substr(a, z - a);
+      }
+      double v = 0;
+      if (!num.empty() && num.front() != '.' && io::parse_double(num, v) && v >= 0) return v;
+    }
+  }
+  return std::nullopt;
+}
+
+// An actual intensity written as a ratio: "1.2 t/t", "1.9 t CO2e/t", "1.9 t CO2/t", "2.0吨/吨" (a plain amount in t,
+// "2.1 t per t", is read by find_amount).
+std::optional<double> find_ratio(const std::string& lower) {
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (!(lower[i] >= '0' && lower[i] <= '9') || (i > 0 && (detail::is_word_byte(lower[i - 1]) || lower[i - 1] == '.')))
+      continue;
+    size_t j = i;
+    while (j < lower.size() && ((lower[j] >= '0' && lower[j] <= '9') || lower[j] == '.')) ++j;
+    const std::string num = lower.substr(i, j - i);
+    size_t k = j;
+    while (k < lower.size() && lower[k] == ' ') ++k;
+    for (const std::string_view unit : {std::string_view("t/t"), std::string_view("t co2e/t"), std::string_view("t co2/t"),
+                                        std::string_view("tco2e/t"), std::string_view("tco2/t"),
+                                        std::string_view("吨/吨")})
+      if (lower.compare(k, unit.size(), unit) == 0) {
+        double v = 0;
+        if (io::parse_double(num, v) && v >= 0) return v;
+      }
+    i = j;
+  }
+  return std::nullopt;
+}
+
+// The shipped route model a question names (examples/process/routes/<file>), with its name in both languages;
+// empty when the question names no product of one, or a product with several routes and no technology.
+struct RouteChoice {
+  std::string file, en, zh;
+};
+RouteChoice route_of(const std::string& L) {
+  const bool ccs = has_any(L, kCcs), coal = has_any(L, kCoal), gas = has_any(L, kGas),
+             electrolytic = has_any(L, kElectrolytic);
+  if (has_any(L, {"h2-dri", "h2 dri", "hydrogen dri", "hydrogen-based dri", "hydrogen direct reduc*", "hydrogen-based direct reduc*",
+                  "氢基直接还原", "氢直接还原", "氢冶金"}))
+    return {"steel-dri-h2-eaf.json", "hydrogen DRI-EAF steel", "氢基直接还原-电弧炉炼钢"};
+  if (has_any(L, {"gas-dri", "gas dri", "dri", "direct reduc*", "直接还原"}))
+    return {"steel-dri-gas-eaf.json", "gas DRI-EAF steel", "天然气直接还原-电弧炉炼钢"};
+  if (has_any(L, {"scrap", "废钢"}) || (has_any(L, {"eaf", "electric arc", "电弧炉", "电炉", "短流程"})))
+    return {"steel-scrap-eaf.json", "scrap EAF steel", "废钢电弧炉炼钢"};
+  const bool bf = has_any(L, {"bf-bof", "bf/bof", "bf bof", "blast furnace", "basic oxygen", "高炉", "转炉", "长流程"});
+  if (bf && has_any(L, {"hot-rolled", "hot rolled", "热轧"}))
+    return {"steel-hot-rolled-bf-bof.json", "hot-rolled steel from BF-BOF", "高炉-转炉热轧钢材"};
+  if (bf && ccs) return {"steel-bf-bof-ccs.json", "BF-BOF steel with CCS", "高炉-转炉炼钢(碳捕集)"};
+  if (has_any(L, {"pig iron", "生铁"})) return {"iron-pig-iron-bf.json", "pig iron from the blast furnace", "高炉生铁"};
+  if (bf) return {"steel-bf-bof.json", "BF-BOF steel", "高炉-转炉炼钢"};
+  if (has_any(L, {"clinker", "熟料"})) {
+    if (ccs) return {"cement-clinker-coal-ccs.json", "clinker from a coal kiln with CCS", "燃煤窑熟料(碳捕集)"};
+    if (gas) return {"cement-clinker-gas.json", "clinker from a gas kiln", "燃气窑熟料"};
+    return {"cement-clinker-coal.json", "clinker from a coal kiln", "燃煤窑熟料"};
+  }
+  if (has_any(L, {"cement", "水泥"})) {
+    if (ccs) return {"cement-portland-coal-ccs.json", "Portland cement, coal kiln with CCS", "硅酸盐水泥(燃煤窑,碳捕集)"};
+    if (gas) return {"cement-portland-gas.json", "Portland cement, gas kiln", "硅酸盐水泥(燃气窑)"};
+    return {"cement-portland-coal.json", "Portland cement, coal kiln", "硅酸盐水泥(燃煤窑)"};
+  }
+  if (has_any(L, {"aluminium", "aluminum", "铝"}))
+    return {"aluminium-primary-prebake.json", "primary aluminium (prebake electrolysis)", "原铝(预焙阳极电解)"};
+  if (has_any(L, {"urea", "尿素"})) return {"urea-gas.json", "urea from natural gas", "天然气制尿素"};
+  if (has_any(L, {"ammonia", "合成氨", "氨"})) {
+    if (coal) return {"ammonia-coal-gasification.json", "ammonia from coal gasification", "煤气化制合成氨"};
+    if (electrolytic) return {"ammonia-electrolytic.json", "ammonia from electrolytic hydrogen", "电解氢制合成氨"};
+    return {"ammonia-gas-smr.json", "ammonia from natural gas (SMR)", "天然气(蒸汽重整)制合成氨"};
+  }
+  if (has_any(L, {"hydrogen", "氢气", "制氢", "氢"})) {
+    if (coal) return {"hydrogen-coal-gasification.json", "hydrogen from coal gasification", "煤气化制氢"};
+    if (electrolytic) return {"hydrogen-electrolysis.json", "hydrogen from electrolysis", "电解水制氢"};
+    if (ccs) return {"hydrogen-gas-smr-ccs.json", "hydrogen from gas SMR with CCS", "天然气重整制氢(碳捕集)"};
+    return {"hydrogen-gas-smr.json", "hydrogen from natural gas (SMR)", "天然气蒸汽重整制氢"};
+  }
+  return {};
+}
+
+// A product of the shipped routes named without its technology ("steel"): the planner asks which route.
+bool names_route_product(const std::string& L) {
+  return has_any(L, {"steel", "钢", "cement", "水泥", "clinker", "熟料", "aluminium", "aluminum", "铝", "ammonia",
+                     "氨", "urea", "尿素", "hydrogen", "氢", "pig iron", "生铁"});
+}
+
 std::string join_years(const std::vector<int>& years) {
   std::vector<std::string> spans;
   for (size_t i = 0; i < years.size();) {
@@ -348,8 +556,13 @@ std::string find_path(const std::string& text) {
     });
     const bool slash = tok.find('/') != std::string::npos && tok.size() > 2 &&
                        std::any_of(tok.begin(), tok.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+    // a unit ratio: two short words around one slash, no dot ("t/t", "kg/t", "g/kwh", "co2e/t")
+    const size_t slash_at = tok.find('/');
+    const bool ratio = slash_at != std::string::npos && tok.find('/', slash_at + 1) == std::string::npos &&
+                       tok.find('.') == std::string::npos && slash_at <= 5 && tok.size() - slash_at - 1 <= 5;
     // "1.A.3" is a category code, "t/a" a unit: neither is a path
-    if (ext || (slash && tok.find(' ') == std::string::npos && tok != "t/a" && tok.find("/y") != tok.size() - 2))
+    if (ext || (slash && !ratio && tok.find(' ') == std::string::npos && tok != "t/a" &&
+                tok.find("/y") != tok.size() - 2))
       return tok;
     i = j;
   }
@@ -486,6 +699,25 @@ std::string chinese_product(const std::string& lower) {
   }
   while (s.size() >= 3 && s.compare(s.size() - 3, 3, "的") == 0) s.resize(s.size() - 3);
   return s;
+}
+
+// The CBAM good a text names: a CN code, else a product word (kGoods); nothing changes when it names none.
+void read_good(Recognised& r, const std::string& L) {
+  const std::string code = find_cn_code(L);
+  if (!code.empty()) {
+    r.good = r.good_compare = code;
+    r.good_name_en.clear();
+    r.good_name_zh.clear();
+    return;
+  }
+  for (const auto& g : kGoods)
+    if (has_any(L, g.words)) {
+      r.good = g.code;
+      r.good_compare = g.compare;
+      r.good_name_en = g.en;
+      r.good_name_zh = g.zh;
+      return;
+    }
 }
 
 Recognised recognise(const std::string& question, const Knowledge& k) {
@@ -642,6 +874,28 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
   // "consumption" inside "energy consumption" of an inventory, "production" of a product: read by context below
   if (r.footprint && (r.amount || !r.database.empty())) r.production = r.consumption = false;
 
+  // industrial processes, CBAM, avoided emissions (issue 15)
+  r.cbam = has_any(L, kCbam);
+  r.avoided = !r.cbam && (has_any(L, kAvoidedStrong) || (has_any(L, kAvoidedWeak) && has_any(L, kCleanTech)));
+  if (r.cbam) {
+    r.cbam_default = has_any(L, {"default*", "默认"});
+    read_good(r, L);
+    if (r.amount && r.amount->unit == "t") r.actual = r.amount->value;
+    if (!r.actual) r.actual = find_ratio(L);
+    r.ets_price = find_price(L);
+    r.cbam_compare = r.actual.has_value() || r.ets_price.has_value() || has_any(L, kCbamCompare);
+  }
+  {
+    const RouteChoice rc = route_of(L);
+    r.route_file = rc.file;
+    r.route_name_en = rc.en;
+    r.route_name_zh = rc.zh;
+  }
+  r.route_question = !r.cbam && !r.avoided && !r.factor && !r.gwp_question && !r.lca_cue() && r.database.empty() &&
+                     (!r.route_file.empty() || names_route_product(L)) &&
+                     (has_any(L, kRouteWords) || has_any(L, kPerTonne));
+  if (r.cbam && !has_any(L, kRouteWords)) r.route_file.clear();  // "cement" alone names a good, not a route
+
   // products: Chinese glossary words, else English words after "footprint of" ...
   if (r.footprint || r.lca || r.search || r.contributions || r.study || r.factor || !r.database.empty()) {
     const auto terms = detail::find_terms(L);
@@ -776,12 +1030,14 @@ struct Planner {
         "LCA database, e.g. \"What is the carbon footprint of 1 kg of Portland cement in USLCI?\", or a whole "
         "footprint study; natural sinks and sources, e.g. \"How large was the ocean sink in 2018?\" or \"What is "
         "Sweden's natural sink in 2020?\"; emission factors, GWP values and IPCC inventories, e.g. \"What is the GWP "
-        "of methane in AR5?\"; and how uncertain any of these is (\"... and how uncertain is that?\"). What would you "
-        "like to know?",
+        "of methane in AR5?\"; industrial routes, CBAM default values and avoided emissions, e.g. \"How much CO2 does "
+        "the BF-BOF route emit per tonne of steel?\", \"What is the CBAM default value for Chinese cement?\"; and how "
+        "uncertain any of these is (\"... and how uncertain is that?\"). What would you like to know?",
         "我没能理解这个问题。我可以回答:国家二氧化碳核算(生产侧与消费侧排放、进出口隐含排放、净转移、人均、贸易伙伴、"
         "部门),例如\"中国2009年的消费侧排放是多少?\";基于已导入LCA数据库的产品碳足迹,例如\"USLCI中1千克波特兰水泥的"
         "碳足迹是多少?\",或完整的产品碳足迹研究;自然碳汇与自然源,例如\"2018年海洋碳汇有多大?\"、\"瑞典2020年的自然碳"
-        "汇是多少?\";排放因子、GWP值与IPCC清单,例如\"AR5中甲烷的GWP是多少?\";以及这些结果的不确定性(\"……不确定性有"
+        "汇是多少?\";排放因子、GWP值与IPCC清单,例如\"AR5中甲烷的GWP是多少?\";工艺路线、CBAM默认值与出口产品避免的排放,"
+        "例如\"高炉-转炉路线每吨钢排放多少二氧化碳?\"、\"中国水泥的CBAM默认值是多少?\";以及这些结果的不确定性(\"……不确定性有"
         "多大?\")。请问您想了解什么?");
   }
 
@@ -1234,6 +1490,124 @@ struct Planner {
     }
   }
 
+  // ---- industrial processes, CBAM and avoided emissions (issue 15; docs/process.md, cbam.md, avoided.md) ----
+  std::string example(const std::string& rel) const {
+    return k.examples_dir.empty() ? std::string() : (k.examples_dir / rel).string();
+  }
+  bool json_file() const { return r.file.size() > 5 && r.file.compare(r.file.size() - 5, 5, ".json") == 0; }
+
+  void avoided() {
+    plan.intent = "process.avoided";
+    std::string file = r.file;
+    if (file.empty()) {
+      const std::string ask_file = lang(
+          "Avoided emissions need a CSV of exported products (columns product, destination, capacity_mw, "
+          "capacity_factor, lifetime_years, grid_factor_t_per_mwh, manufacturing_t_per_mw; docs/avoided.md). The "
+          "shipped example is China's wind and PV exports of 2024 (examples/avoided/china_wind_pv_exports_2024.csv). "
+          "Which file?",
+          "计算避免的排放需要出口产品的 CSV 文件(列:product, destination, capacity_mw, capacity_factor, "
+          "lifetime_years, grid_factor_t_per_mwh, manufacturing_t_per_mw;见 docs/avoided.md)。自带的示例是中国2024年"
+          "出口的风电和光伏(examples/avoided/china_wind_pv_exports_2024.csv)。请问用哪个文件?");
+      if (!r.countries.empty() && r.countries[0] != "CHN") return ask("file", ask_file);
+      file = example("avoided/china_wind_pv_exports_2024.csv");
+      if (file.empty()) return ask("file", ask_file);
+      plan.slots["example"] = "examples/avoided/china_wind_pv_exports_2024.csv";
+    }
+    add("avoided", {{"file", file}},
+        lang("the exported products' avoided grid emissions against their manufacturing footprint (WBCSD 2023: a "
+             "ledger apart from every inventory)",
+             "出口产品在目的地避免的电网排放与其制造足迹(WBCSD 2023:独立于任何清单的台账)"));
+  }
+
+  void cbam() {
+    const bool compare = r.cbam_compare;
+    plan.intent = compare ? "process.cbam_compare" : "process.cbam_defaults";
+    if (r.countries.empty())
+      return ask("country", lang("Which country of origin? The shipped CBAM default values are China's (e.g. \"the CBAM "
+                                 "default value for cement from China\").",
+                                 "请问原产国是哪个?自带的 CBAM 默认值为中国的(例如\"中国水泥的CBAM默认值\")。"));
+    if (r.good.empty())
+      return ask("product", lang("Which good? A CN code (e.g. 7208, 25232900) or a product: cement, clinker, hot-rolled "
+                                 "steel, rebar, pig iron, aluminium, ammonia, urea, nitric acid, hydrogen.",
+                                 "请问是哪种货物?给出 CN 编码(如 7208、25232900)或产品:水泥、熟料、热轧钢材、钢筋、生铁、铝、"
+                                 "合成氨、尿素、硝酸、氢气。"));
+    int year = 2026;
+    if (!r.years.empty()) {
+      year = r.years[0];
+      if (year < 2026)
+        return ask("year", lang(fmt::format("The CBAM default values with their mark-up apply from 2026 (the definitive "
+                                            "period); {} is before it. Which year, 2026 or later?",
+                                            year),
+                                fmt::format("CBAM 默认值及其加成自2026年(正式期)起适用;{}年在此之前。请问是2026年或之后的哪一年?",
+                                            year)));
+    }
+    const std::string country = r.countries[0];
+    plan.slots["good"] = compare && !r.good_compare.empty() ? r.good_compare : r.good;
+    if (!r.good_name_en.empty()) plan.slots["good_name"] = lang(r.good_name_en, r.good_name_zh);
+    if (!compare) {
+      add("cbam defaults", {{"country", country}, {"good", r.good}, {"year", year}},
+          lang(fmt::format("the CBAM default values of {} for CN {} with the mark-up of {}", place(country), r.good, year),
+               fmt::format("{} CN {} 的 CBAM 默认值及{}年的加成", place(country), r.good, year)));
+      return;
+    }
+    if (r.good_compare.empty())
+      return ask("product", lang(fmt::format("Which {} product? The default values differ by CN code: e.g. hot-rolled "
+                                             "flat steel 7208, cold-rolled 7209, rebar 72142000, pig iron 7201, "
+                                             "unwrought aluminium 7601.",
+                                             r.good_name_en),
+                                 fmt::format("请问是哪种{}产品?默认值按 CN 编码而不同:如热轧钢材 7208、冷轧 7209、钢筋 "
+                                             "72142000、生铁 7201、原铝 7601。",
+                                             r.good_name_zh)));
+    json a = {{"country", country}, {"good", r.good_compare}, {"year", year}};
+    if (r.ets_price) a["ets-price"] = *r.ets_price;
+    if (r.actual) {
+      a["actual"] = *r.actual;
+    } else if (!r.route_file.empty()) {
+      const std::string route = json_file() ? r.file : example("process/routes/" + r.route_file);
+      if (!route.empty()) a["route"] = route;
+    } else if (json_file()) {
+      a["route"] = r.file;
+    }
+    add("cbam compare", a,
+        lang(fmt::format("the CBAM default of CN {} from {} with the mark-up of {} beside the actual value",
+                         r.good_compare, place(country), year),
+             fmt::format("{} CN {} 的 CBAM 默认值({}年加成)与实际值的比较", place(country), r.good_compare, year)));
+  }
+
+  void simulate() {
+    plan.intent = "process.route";
+    std::string route = json_file() ? r.file : std::string();
+    if (route.empty() && r.route_file.empty())
+      return ask("route", lang("Which route? The shipped routes: steel BF-BOF (with or without CCS, hot-rolled), gas "
+                               "DRI-EAF, hydrogen DRI-EAF, scrap EAF; cement and clinker (coal or gas kiln, CCS); primary "
+                               "aluminium (prebake); ammonia (gas SMR, coal gasification, electrolytic hydrogen); urea; "
+                               "hydrogen (gas SMR with or without CCS, coal gasification, electrolysis).",
+                               "请问是哪条工艺路线?自带的路线:钢铁 高炉-转炉(含或不含碳捕集、热轧)、天然气直接还原-电弧炉、"
+                               "氢基直接还原-电弧炉、废钢电弧炉;水泥与熟料(燃煤或燃气窑、碳捕集);原铝(预焙阳极电解);"
+                               "合成氨(天然气重整、煤气化、电解氢);尿素;氢气(天然气重整含或不含碳捕集、煤气化、电解)。"));
+    if (route.empty()) route = example("process/routes/" + r.route_file);
+    if (route.empty())
+      return ask("file", lang("The shipped route models are in the source tree's examples/process/routes/, which is not "
+                              "here. Which route model JSON file (docs/process.md)?",
+                              "自带的路线模型位于源码的 examples/process/routes/,此处没有。请问用哪个路线模型 JSON 文件"
+                              "(见 docs/process.md)?"));
+    if (!r.route_file.empty()) plan.slots["route"] = "examples/process/routes/" + r.route_file;
+    json a = {{"route", route}};
+    if (r.amount && r.amount->unit == "t") a["output"] = r.amount->value;
+    add("process simulate", a,
+        lang(fmt::format("the mass and energy balance of the route ({}) and its direct, indirect and precursor "
+                         "emissions per tonne",
+                         r.route_name_en.empty() ? r.file : r.route_name_en),
+             fmt::format("该路线({})的物料与能量平衡及每吨产品的直接、间接与前体排放",
+                         r.route_name_zh.empty() ? r.file : r.route_name_zh)));
+  }
+
+  void industry() {
+    if (r.avoided) return avoided();
+    if (r.cbam) return cbam();
+    return simulate();
+  }
+
   // ---- uncertainty alone: sensitivity of a model file ----
   void sensitivity() {
     plan.intent = "uncertainty.sensitivity";
@@ -1261,6 +1635,7 @@ struct Planner {
       return;
     }
     if (r.databases) return lca();
+    if (r.industry_cue()) return industry();
     const bool country_footprint = r.footprint && (!r.countries.empty() || r.world) && !r.amount &&
                                    r.database.empty() && r.query.empty() && !r.study;
     if (country_footprint) {
@@ -1311,6 +1686,11 @@ void apply_reply(Recognised& merged, const std::string& reply, const Knowledge& 
   if (!x.gwp.empty()) merged.gwp = x.gwp;
   merged.uncertainty = merged.uncertainty || x.uncertainty;
   merged.sensitivity = merged.sensitivity || x.sensitivity;
+  if (merged.cbam) {  // a CBAM question's reply names the good ("cement", "7208")
+    read_good(merged, Text(reply).lower);
+    if (x.amount && x.amount->unit == "t") merged.actual = x.amount->value;
+    return;
+  }
   if (awaiting != "product") return;
   Text t(reply);
   std::string q, p;

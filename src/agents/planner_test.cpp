@@ -51,15 +51,19 @@ Knowledge knowledge_of(const json& spec) {
   if (years.size() == 2)
     for (int y = years[0]; y <= years[1]; ++y) k.ledger_years.push_back(y);
   if (spec.at("data").get<bool>()) k.data_dir = fake_data();
+  // the source tree's examples/ (shipped route models, the avoided-emissions example) unless "examples": false
+  if (spec.value("examples", true)) k.examples_dir = fs::path(PANOCARBON_SOURCE_DIR) / "examples";
   return k;
 }
 
-// {data} in an expected string is the data folder.
+// {data} in an expected string is the data folder, {examples} the source tree's examples/ folder.
 json with_data(json v) {
   if (v.is_string()) {
     std::string s = v.get<std::string>();
     const auto p = s.find("{data}");
     if (p != std::string::npos) s.replace(p, 6, fake_data().string());
+    const auto e = s.find("{examples}");
+    if (e != std::string::npos) s.replace(e, 10, (fs::path(PANOCARBON_SOURCE_DIR) / "examples").string());
     return s;
   }
   if (v.is_object() || v.is_array())

@@ -577,7 +577,7 @@ std::vector<CommandSpec> build_specs() {
        "manufacturing footprint, with the payback time",
        {positional("file", T::Path,
                    "CSV: product,destination,capacity_mw,capacity_factor,lifetime_years,grid_factor_t_per_mwh,"
-                   "manufacturing_t_per_mw[,degradation_pct_per_year]"),
+                   "manufacturing_t_per_mw[,degradation_pct_per_year][,source] (docs/avoided.md)"),
         opt("no-store", T::Bool, "Do not write the rows to the database's avoided-emissions ledger", "false"),
         format}},
       // --- published datasets, fetched from their publishers (issue 13; docs/data-fetch.md) ---

@@ -170,6 +170,18 @@ CREATE TABLE ledger_sectors(
   year INTEGER NOT NULL, sector TEXT NOT NULL, sector_name TEXT, production REAL NOT NULL, consumption REAL NOT NULL);
 CREATE INDEX ledger_sectors_query ON ledger_sectors(country, year);
 )sql"},
+    // 9: the avoided-emissions ledger of exported clean-energy products (issue 15; docs/avoided.md): one row per
+    // product and destination of an `avoided` run, its inputs and results. A ledger of its own (WBCSD 2023):
+    // nothing reads it into the inventories, the panoramic ledger or `account`.
+    {R"sql(
+CREATE TABLE avoided_emissions(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, position INTEGER NOT NULL, product TEXT NOT NULL,
+  destination TEXT NOT NULL, capacity_mw REAL NOT NULL, capacity_factor REAL NOT NULL, lifetime_years INTEGER NOT NULL,
+  grid_factor_t_per_mwh REAL NOT NULL, manufacturing_t_per_mw REAL NOT NULL, degradation_pct_per_year REAL NOT NULL,
+  annual_generation_mwh REAL NOT NULL, annual_avoided_t REAL NOT NULL, lifetime_avoided_t REAL NOT NULL,
+  manufacturing_t REAL NOT NULL, net_lifetime_avoided_t REAL NOT NULL, payback_years REAL,
+  PRIMARY KEY(run_id, position));
+)sql"},
 };
 
 bool already_applied(Db& db, const Migration& m) {
