@@ -100,6 +100,15 @@ bool CsvReader::next_record() {
   }
 }
 
+void throw_row_errors(const std::vector<Error>& errors, size_t n_bad) {
+  if (errors.empty()) return;
+  if (n_bad == 1) throw errors.front();
+  std::string msg = fmt::format("{}\n{} rows are wrong{}; fix them all and run again:", errors.front().message(), n_bad,
+                                n_bad > errors.size() ? fmt::format(" (the first {} are listed)", errors.size()) : "");
+  for (const auto& e : errors) msg += fmt::format("\n  {}", e.what());
+  throw Error(ErrorCategory::InvalidInput, msg, errors.front().context());
+}
+
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

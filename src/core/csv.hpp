@@ -55,4 +55,10 @@ double finite_number(std::string_view s, const ErrorContext& where);
 std::string_view trim(std::string_view s) noexcept;
 std::string to_lower(std::string_view s);
 
+// Readers of row files report every bad row in one error, not only the first: they collect up to
+// kMaxRowErrors errors (and count all, n_bad); this throws one Error{InvalidInput} with the first one's message
+// and place, then every collected one on its own line. Nothing when `errors` is empty.
+inline constexpr size_t kMaxRowErrors = 20;
+void throw_row_errors(const std::vector<Error>& errors, size_t n_bad);
+
 }  // namespace panocarbon::io

@@ -152,18 +152,6 @@ std::string unknown_column_message(std::string_view name) {
 }
 }  // namespace
 
-namespace {
-constexpr size_t kMaxRowErrors = 20;
-// One error for all the bad rows: the first one's message and place, then every other one on its own line.
-void throw_row_errors(const std::vector<Error>& bad, size_t n_bad) {
-  if (bad.empty()) return;
-  if (n_bad == 1) throw bad.front();
-  std::string msg = fmt::format("{}\n{} rows are wrong{}; fix them all and run again:", bad.front().message(), n_bad,
-                                n_bad > bad.size() ? fmt::format(" (the first {} are listed)", bad.size()) : "");
-  for (const auto& e : bad) msg += fmt::format("\n  {}", e.what());
-  throw Error(ErrorCategory::InvalidInput, msg, bad.front().context());
-}
-}  // namespace
 
 ActivityData read_activity_csv(std::string_view text, std::string source_name) {
   ActivityData d;
@@ -211,11 +199,11 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
       d.rows.push_back(row);
     } catch (const Error& e) {
       if (e.category() != ErrorCategory::InvalidInput) throw;
-      if (bad.size() < kMaxRowErrors) bad.push_back(e);
+      if (bad.size() < io::kMaxRowErrors) bad.push_back(e);
       ++n_bad;
     }
   }
-  throw_row_errors(bad, n_bad);
+  io::throw_row_errors(bad, n_bad);
   return d;
 }
 

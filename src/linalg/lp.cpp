@@ -57,30 +57,38 @@ void check(const LinearProgram& lp) {
   }
 }
 double clp_bound(double v) { return std::isinf(v) ? (v > 0 ? COIN_DBL_MAX : -COIN_DBL_MAX) : v; }
+
+// The programme in the arrays Clp's and Osi's loadProblem take: A column-ordered, infinite bounds as COIN_DBL_MAX.
+struct ClpArrays {
+  explicit ClpArrays(const LinearProgram& lp) {
+    const size_t m = lp.n_rows(), n = lp.n_cols();
+    std::vector<int> rows, cols;
+    std::vector<double> vals;
+    for (const auto& e : lp.entries) rows.push_back(e.row), cols.push_back(e.col), vals.push_back(e.value);
+    a = CoinPackedMatrix(true, rows.data(), cols.data(), vals.data(), static_cast<CoinBigIndex>(vals.size()));
+    a.setDimensions(static_cast<int>(m), static_cast<int>(n));
+    cl.resize(n), cu.resize(n), rl.resize(m), ru.resize(m);
+    for (size_t k = 0; k < n; ++k) {
+      cl[k] = clp_bound(lp.col_lower.empty() ? 0.0 : lp.col_lower[k]);
+      cu[k] = clp_bound(lp.col_upper.empty() ? kLpInfinity : lp.col_upper[k]);
+    }
+    for (size_t k = 0; k < m; ++k) {
+      rl[k] = clp_bound(lp.row_lower[k]);
+      ru[k] = clp_bound(lp.row_upper[k]);
+    }
+  }
+  CoinPackedMatrix a;
+  std::vector<double> cl, cu, rl, ru;
+};
 }  // namespace
 
 LpSolution solve_lp(const LinearProgram& lp, bool primal_simplex) {
   check(lp);
   const int m = static_cast<int>(lp.n_rows()), n = static_cast<int>(lp.n_cols());
-  std::vector<int> rows, cols;
-  std::vector<double> vals;
-  for (const auto& e : lp.entries) rows.push_back(e.row), cols.push_back(e.col), vals.push_back(e.value);
-  CoinPackedMatrix a(true, rows.data(), cols.data(), vals.data(), static_cast<CoinBigIndex>(vals.size()));
-  a.setDimensions(m, n);
-  std::vector<double> cl(static_cast<size_t>(n)), cu(static_cast<size_t>(n)), rl(static_cast<size_t>(m)),
-      ru(static_cast<size_t>(m));
-  for (int j = 0; j < n; ++j) {
-    const auto k = static_cast<size_t>(j);
-    cl[k] = clp_bound(lp.col_lower.empty() ? 0.0 : lp.col_lower[k]);
-    cu[k] = clp_bound(lp.col_upper.empty() ? kLpInfinity : lp.col_upper[k]);
-  }
-  for (int i = 0; i < m; ++i) {
-    rl[static_cast<size_t>(i)] = clp_bound(lp.row_lower[static_cast<size_t>(i)]);
-    ru[static_cast<size_t>(i)] = clp_bound(lp.row_upper[static_cast<size_t>(i)]);
-  }
+  const ClpArrays in(lp);
   ClpSimplex model;
   model.setLogLevel(0);
-  model.loadProblem(a, cl.data(), cu.data(), lp.cost.data(), rl.data(), ru.data());
+  model.loadProblem(in.a, in.cl.data(), in.cu.data(), lp.cost.data(), in.rl.data(), in.ru.data());
   model.setOptimizationDirection(lp.maximise ? -1.0 : 1.0);
   if (primal_simplex) model.primal();
   else model.dual();
@@ -106,7 +114,7 @@ LpSolution solve_lp(const LinearProgram& lp, bool primal_simplex) {
   }
   for (int j = 0; j < n; ++j) {
     const auto k = static_cast<size_t>(j);
-    s.max_primal_infeasibility = std::max({s.max_primal_infeasibility, cl[k] - s.x[k], s.x[k] - cu[k]});
+    s.max_primal_infeasibility = std::max({s.max_primal_infeasibility, in.cl[k] - s.x[k], s.x[k] - in.cu[k]});
   }
   if (s.status == LpStatus::Infeasible) {
     // Clp's sum of infeasibilities names no row; name the rows the best point it found still violates.
@@ -140,25 +148,11 @@ LpSolution solve_milp(const LinearProgram& lp, double max_seconds) {
     relaxed.best_bound = relaxed.objective;
     return relaxed;
   }
-  const int m = static_cast<int>(lp.n_rows()), n = static_cast<int>(lp.n_cols());
-  std::vector<int> rows, cols;
-  std::vector<double> vals;
-  for (const auto& e : lp.entries) rows.push_back(e.row), cols.push_back(e.col), vals.push_back(e.value);
-  CoinPackedMatrix a(true, rows.data(), cols.data(), vals.data(), static_cast<CoinBigIndex>(vals.size()));
-  a.setDimensions(m, n);
-  std::vector<double> cl(static_cast<size_t>(n)), cu(static_cast<size_t>(n)), rl(static_cast<size_t>(m)),
-      ru(static_cast<size_t>(m));
-  for (size_t k = 0; k < static_cast<size_t>(n); ++k) {
-    cl[k] = clp_bound(lp.col_lower.empty() ? 0.0 : lp.col_lower[k]);
-    cu[k] = clp_bound(lp.col_upper.empty() ? kLpInfinity : lp.col_upper[k]);
-  }
-  for (size_t k = 0; k < static_cast<size_t>(m); ++k) {
-    rl[k] = clp_bound(lp.row_lower[k]);
-    ru[k] = clp_bound(lp.row_upper[k]);
-  }
+  const int n = static_cast<int>(lp.n_cols());
+  const ClpArrays in(lp);
   OsiClpSolverInterface solver;
   solver.messageHandler()->setLogLevel(0);
-  solver.loadProblem(a, cl.data(), cu.data(), lp.cost.data(), rl.data(), ru.data());
+  solver.loadProblem(in.a, in.cl.data(), in.cu.data(), lp.cost.data(), in.rl.data(), in.ru.data());
   solver.setObjSense(lp.maximise ? -1.0 : 1.0);
   for (int j = 0; j < n; ++j)
     if (lp.integer[static_cast<size_t>(j)]) solver.setInteger(j);

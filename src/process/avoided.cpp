@@ -18,7 +18,6 @@ namespace {
 
 enum Col : int { kProduct, kDestination, kCapacity, kCf, kLifetime, kGrid, kManufacturing, kDegradation, kSource, kNumCols };
 
-constexpr size_t kMaxRowErrors = 20;
 constexpr size_t kMaxRows = 1000000;
 
 struct Where {
@@ -99,16 +98,6 @@ std::string columns_text() {
   return fmt::format("{} (the last two optional)", fmt::join(input_columns(), ","));
 }
 
-// One error for all the bad rows: the first one's message and place, then every one on its own line.
-void throw_row_errors(const std::vector<Error>& errors, size_t n_bad) {
-  if (errors.empty()) return;
-  if (n_bad == 1) throw errors.front();
-  std::string msg = fmt::format("{}\n{} rows are wrong{}; fix them all and run again:", errors.front().message(), n_bad,
-                                n_bad > errors.size() ? fmt::format(" (the first {} are listed)", errors.size()) : "");
-  for (const auto& e : errors) msg += fmt::format("\n  {}", e.what());
-  throw Error(ErrorCategory::InvalidInput, msg, errors.front().context());
-}
-
 }  // namespace
 
 const std::vector<std::string>& input_columns() {
@@ -187,12 +176,12 @@ std::vector<Product> read_products(std::string_view text, const std::string& sou
       out.push_back(std::move(p));
     } catch (const Error& e) {
       if (e.category() != ErrorCategory::InvalidInput) throw;
-      if (errors.size() < kMaxRowErrors) errors.push_back(e);
+      if (errors.size() < io::kMaxRowErrors) errors.push_back(e);
       ++n_bad;
       if (out.size() >= kMaxRows) break;
     }
   }
-  throw_row_errors(errors, n_bad);
+  io::throw_row_errors(errors, n_bad);
   if (out.empty())
     throw Error(ErrorCategory::InvalidInput,
                 "the file has a header but no rows; add one row per product and destination", r.context());
