@@ -1181,13 +1181,16 @@ struct Planner {
         "footprint study; natural sinks and sources, e.g. \"How large was the ocean sink in 2018?\" or \"What is "
         "Sweden's natural sink in 2020?\"; emission factors, GWP values and IPCC inventories, e.g. \"What is the GWP "
         "of methane in AR5?\"; industrial routes, CBAM default values and avoided emissions, e.g. \"How much CO2 does "
-        "the BF-BOF route emit per tonne of steel?\", \"What is the CBAM default value for Chinese cement?\"; and how "
+        "the BF-BOF route emit per tonne of steel?\", \"What is the CBAM default value for Chinese cement?\"; least-cost "
+        "abatement on the shipped models, e.g. \"What is the marginal abatement cost of the steel model at a cap of 44 "
+        "Gt?\"; and how "
         "uncertain any of these is (\"... and how uncertain is that?\"). What would you like to know?",
         "我没能理解这个问题。我可以回答:国家二氧化碳核算(生产侧与消费侧排放、进出口隐含排放、净转移、人均、贸易伙伴、"
         "部门),例如\"中国2009年的消费侧排放是多少?\";基于已导入LCA数据库的产品碳足迹,例如\"USLCI中1千克波特兰水泥的"
         "碳足迹是多少?\",或完整的产品碳足迹研究;自然碳汇与自然源,例如\"2018年海洋碳汇有多大?\"、\"瑞典2020年的自然碳"
         "汇是多少?\";排放因子、GWP值与IPCC清单,例如\"AR5中甲烷的GWP是多少?\";工艺路线、CBAM默认值与出口产品避免的排放,"
-        "例如\"高炉-转炉路线每吨钢排放多少二氧化碳?\"、\"中国水泥的CBAM默认值是多少?\";以及这些结果的不确定性(\"……不确定性有"
+        "例如\"高炉-转炉路线每吨钢排放多少二氧化碳?\"、\"中国水泥的CBAM默认值是多少?\";自带模型的最低成本减排,例如"
+        "\"钢铁模型在44 Gt排放上限下的边际减排成本是多少?\";以及这些结果的不确定性(\"……不确定性有"
         "多大?\")。请问您想了解什么?");
   }
 
