@@ -487,7 +487,7 @@ const Words kOptStrong = {"abatement cost*", "marginal abatement", "macc", "abat
 const Words kOptWeak = {"cap", "caps", "capping", "capped", "optimi*", "carbon price", "emit less", "cost*",
                         "measure*", "上限", "封顶", "限额", "优化", "碳价", "成本", "措施"};
 const Words kModelWords = {"model", "models", "模型", "steel-two-regions", "cement-clinker-ratio",
-                           "measures-steel-plant"};
+                           "measures-steel-plant", "steel plant", "steel-plant", "钢厂"};
 const Words kCurveWords = {"curve", "macc", "sweep", "曲线"};
 
 // The shipped model a question names (examples/process/models/<file>); empty when it names none.
@@ -545,7 +545,7 @@ void read_opt_numbers(Recognised& r, const std::string& L) {
       i = j;
       continue;
     }
-    if (!io::parse_double(text, n.value)) {
+    if (!io::parse_double(text, n.value) || !std::isfinite(n.value)) {
       i = j;
       continue;
     }
@@ -1035,7 +1035,8 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
   if (r.cbam && !has_any(L, kRouteWords)) r.route_file.clear();  // "cement" alone names a good, not a route
   // least-cost abatement (process optimize, process macc)
   {
-    const bool model_word = has_any(L, kModelWords) || has_any(L, {"measure*", "措施"});
+    // "measures" alone ("how do you measure ...") is no least-cost question: it needs a model or a strong cue
+    const bool model_word = has_any(L, kModelWords);
     r.optimise = !r.cbam && !r.avoided && !r.factor && !r.gwp_question && !r.lca_cue() && r.database.empty() &&
                  (has_any(L, kOptStrong) || (model_word && has_any(L, kOptWeak)));
     if (r.optimise) {
@@ -1784,6 +1785,8 @@ struct Planner {
   // Tonnes as the cap sweep takes them: plain digits ("46000000000"), or the shortest exact form.
   static std::string tonnes_arg(double v) { return fmt::format("{}", v); }
 
+  static constexpr int kMaxCaps = 50;  // the caps one curve of the chat solves (the command allows 10,000)
+
   void optimise() {
     plan.intent = r.macc ? "process.macc" : "process.optimize";
     std::string model = (json_file() || (r.file.size() > 4 && r.file.compare(r.file.size() - 4, 4, ".csv") == 0))
@@ -1839,6 +1842,14 @@ struct Planner {
                                 "上限范围的两端相同;曲线应扫描哪个范围(例如\"从46到42 Gt\")?"));
       double step = r.step_t ? std::fabs(*r.step_t) : std::fabs(b - a) / (r.steps_n > 1 ? r.steps_n - 1 : 4);
       if (step <= 0) step = std::fabs(b - a) / 4;
+      const double caps_n = std::floor(std::fabs(b - a) / step + 1e-9) + 1;
+      if (caps_n > kMaxCaps)
+        return ask("caps", lang(fmt::format("A step of {} t CO2e gives {:.0f} caps; the chat sweeps at most {}. Which "
+                                            "step (e.g. \"in steps of 1 Gt\")?",
+                                            tonnes_arg(step), caps_n, kMaxCaps),
+                                fmt::format("步长 {} 吨 CO2e 会得到 {:.0f} 个上限;对话最多扫描 {} 个。请问步长是多少"
+                                            "(例如\"步长1 Gt\")?",
+                                            tonnes_arg(step), caps_n, kMaxCaps)));
       if (b < a) step = -step;
       const std::string caps = fmt::format("{}:{}:{}", tonnes_arg(a), tonnes_arg(b), tonnes_arg(step));
       plan.slots["caps"] = caps;
