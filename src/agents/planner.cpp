@@ -540,6 +540,7 @@ void read_opt_numbers(Recognised& r, const std::string& L) {
     }
     if (j < L.size() && detail::is_word_byte(L[j]) && !n.scientific &&
         !(L.compare(j, 2, "gt") == 0 || L.compare(j, 2, "mt") == 0 || L.compare(j, 2, "kt") == 0 ||
+          L.compare(j, 3, "usd") == 0 ||
           (L[j] == 't' && (j + 1 >= L.size() || !detail::is_word_byte(L[j + 1]))))) {
       while (j < L.size() && detail::is_word_byte(L[j])) ++j;  // a word with digits: co2e, 2030s
       i = j;
