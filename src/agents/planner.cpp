@@ -485,7 +485,8 @@ const Words kOptStrong = {"abatement cost*", "marginal abatement", "macc", "abat
                           "pays for itself", "abatement measure*", "边际减排", "减排成本", "成本曲线", "最低成本",
                           "成本最低", "最便宜", "最经济", "减排措施", "收回成本"};
 const Words kOptWeak = {"cap", "caps", "capping", "capped", "optimi*", "carbon price", "emit less", "cost*",
-                        "measure*", "上限", "封顶", "限额", "优化", "碳价", "成本", "措施"};
+                        "measure*", "price*", "usd", "dollar*", "上限", "封顶", "限额", "优化", "碳价", "价格", "美元", "成本",
+                        "措施"};
 const Words kModelWords = {"model", "models", "模型", "steel-two-regions", "cement-clinker-ratio",
                            "measures-steel-plant", "steel plant", "steel-plant", "钢厂"};
 const Words kCurveWords = {"curve", "macc", "sweep", "曲线"};
@@ -598,7 +599,8 @@ void read_opt_numbers(Recognised& r, const std::string& L) {
       r.step_t = n.value * n.unit;
     } else if (n.unit != 0) {
       tonnages.push_back(n.value * n.unit);
-    } else if (!r.price_usd && has_any(L, {"carbon price", "碳价", "price"})) {
+    } else if (!r.price_usd && !(n.value >= 1900 && n.value <= 2100 && n.end - n.begin == 4) &&
+               has_any(L, {"carbon price", "碳价", "price"})) {
       // "a carbon price of 50": a bare number after the price words
       const size_t p = detail::find_any(L, {"carbon price", "碳价", "price"}).first;
       if (p != std::string::npos && p < n.begin && n.begin - p < 24) r.price_usd = n.value;
@@ -1043,7 +1045,7 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
     if (r.optimise) {
       r.route_question = false;
       r.model_file = model_of(L);
-      read_opt_numbers(r, L);
+      read_opt_numbers(r, Text(question).lower);  // the whole text: the amount and path rules blank what they read
       r.macc = has_any(L, kCurveWords) || r.cap_to_t.has_value() || r.model_file == "measures-steel-plant.csv";
     }
   }
