@@ -676,9 +676,10 @@ void write_process_optimize(Writer& w, const StepResult& r, size_t i) {
   for (const auto& c : caps) {
     if (!c.is_object()) continue;
     if (c.value("binding", false))
-      w.add(w.f("The cap '{}' of {} binds: its dual, the marginal abatement cost, is {} {} per t CO2e (present value). {}",
-                "上限 {}({})为紧约束:其对偶值即边际减排成本为每吨 CO2e {} {}(现值)。{}", str(c, "name"),
-                big_tonnes(member(c, "max_t"), "CO2e"), num(member(c, "marginal_cost_per_t")), w.zh ? cur_zh : cur, cite(i)));
+      w.add(w.f("The cap '{}' of {} binds: its dual, the marginal abatement cost, is {} {} per t CO2e (present value{}). {}",
+                "上限 {}({})为紧约束:其对偶值即边际减排成本为每吨 CO2e {} {}(现值{})。{}", str(c, "name"),
+                big_tonnes(member(c, "max_t"), "CO2e"), num(member(c, "marginal_cost_per_t")), w.zh ? cur_zh : cur,
+                positive(price) ? w.t(", on top of the carbon price", ",碳价之外") : "", cite(i)));
     else
       w.add(w.f("The cap '{}' of {} does not bind (emissions {}), so its marginal abatement cost is zero. {}",
                 "上限 {}({})不是紧约束(排放 {}),因此其边际减排成本为零。{}", str(c, "name"),
