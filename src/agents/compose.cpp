@@ -601,6 +601,171 @@ void write_avoided(Writer& w, const StepResult& r, size_t i) {
             "的电网排放并列，后者体现在这些国家自己的清单中，因此两者不能相减为净值。"));
 }
 
+// ---- least-cost abatement: process optimize and process macc (docs/process.md) ----
+
+// Tonnes as shown: Gt from a billion tonnes, Mt from a million, else t (scalings by a power of 1000).
+std::string big_tonnes(const json& v, const char* what) {
+  if (!v.is_number()) return "?";
+  const double t = v.get<double>();
+  const double a = std::fabs(t);
+  if (a >= 1e9) return fmt::format("{} Gt {}", format_number(t / 1e9), what);
+  if (a >= 1e6) return fmt::format("{} Mt {}", format_number(t / 1e6), what);
+  return fmt::format("{} t {}", format_number(t), what);
+}
+// Money as shown: billion or million USD in English; 亿 or 万 in Chinese (the verifier reads both multipliers).
+std::string money(const json& v, const std::string& currency, bool zh) {
+  if (!v.is_number()) return "?";
+  const double x = v.get<double>();
+  const double a = std::fabs(x);
+  const std::string cur = zh && currency == "USD" ? "美元" : (zh ? currency : " " + currency);
+  if (zh) {
+    if (a >= 1e8) return fmt::format("{}亿{}", format_number(x / 1e8), cur);
+    if (a >= 1e4) return fmt::format("{}万{}", format_number(x / 1e4), cur);
+    return fmt::format("{}{}", format_number(x), cur);
+  }
+  if (a >= 1e9) return fmt::format("{} billion{}", format_number(x / 1e9), cur);
+  if (a >= 1e6) return fmt::format("{} million{}", format_number(x / 1e6), cur);
+  return fmt::format("{}{}", format_number(x), cur);
+}
+// An activity with its unit ("t crude steel" in Mt from a million tonnes).
+std::string activity(const json& v, const std::string& unit) {
+  if (!v.is_number()) return "?";
+  const double x = v.get<double>();
+  if (unit.rfind("t ", 0) == 0 && std::fabs(x) >= 1e6) return fmt::format("{} Mt{}", format_number(x / 1e6), unit.substr(1));
+  return fmt::format("{} {}", format_number(x), unit);
+}
+bool positive(const json& v) { return v.is_number() && v.get<double>() > 0; }
+
+// `process optimize`: status, cost and emissions, each cap's dual (the marginal abatement cost), the routes that
+// run most in the last period; an infeasible cap with the lowest emissions the model can reach.
+void write_process_optimize(Writer& w, const StepResult& r, size_t i) {
+  const json& o = r.result;
+  if (!o.is_object() || !o.contains("status")) return write_generic(w, r, i);
+  const std::string status = str(o, "status"), model = str(o, "model"), cur = str(o, "currency", "USD");
+  const std::string cur_zh = cur == "USD" ? "美元" : cur;
+  const json& cap_arg = member(r.step.arguments, "cap");
+  if (status == "infeasible") {
+    const json& lowest = member(o, "lowest_emissions_t");
+    if (lowest.is_number() && cap_arg.is_number())
+      w.add(w.f("The cap cannot be met: {} over all periods is below the lowest emissions the model {} can reach, {}. "
+                "A cap of at least {} is feasible. {}",
+                "该上限无法实现:全部时期合计 {} 低于模型“{}”所能达到的最低排放 {}。上限至少为 {} 时才可行。{}",
+                big_tonnes(cap_arg, "CO2e"), model, big_tonnes(lowest, "CO2e"), big_tonnes(lowest, "CO2e"), cite(i)));
+    else if (lowest.is_number())
+      w.add(w.f("The model {} cannot meet its emission caps: the lowest emissions it can reach are {} ({}). {}",
+                "模型“{}”无法满足其排放上限:所能达到的最低排放为 {}({})。{}", model, big_tonnes(lowest, "CO2e"),
+                str(o, "message"), cite(i)));
+    else
+      w.add(w.f("The model {} is infeasible: {}. {}", "模型“{}”无解:{}。{}", model, str(o, "message"), cite(i)));
+    return;
+  }
+  if (status != "optimal") {
+    w.add(w.f("The model {} was not solved to optimality (status {}): {}. {}", "模型“{}”未求得最优解(状态 {}):{}。{}",
+              model, status, str(o, "message"), cite(i)));
+    return;
+  }
+  const json& price = member(o, "carbon_price");
+  const std::string at_price =
+      positive(price) ? w.f(" at a carbon price of {} {}/t CO2e", ",碳价 {} {}/吨 CO2e", num(price), w.zh ? cur_zh : cur) : "";
+  w.add(w.f("The least-cost plan of the model {}{} is optimal: total cost {} (present value) and total emissions {} "
+            "over all periods. {}",
+            "模型“{}”{}的最低成本方案为最优解:总成本(现值){},全部时期总排放 {}。{}",
+            model, at_price, money(member(o, "objective"), cur, w.zh), big_tonnes(member(o, "total_emissions_t"), "CO2e"),
+            cite(i)));
+  const json& caps = member(member(o, "duals"), "emission_caps");
+  for (const auto& c : caps) {
+    if (!c.is_object()) continue;
+    if (c.value("binding", false))
+      w.add(w.f("The cap '{}' of {} binds: its dual, the marginal abatement cost, is {} {} per t CO2e (present value{}). {}",
+                "上限 {}({})为紧约束:其对偶值即边际减排成本为每吨 CO2e {} {}(现值{})。{}", str(c, "name"),
+                big_tonnes(member(c, "max_t"), "CO2e"), num(member(c, "marginal_cost_per_t")), w.zh ? cur_zh : cur,
+                positive(price) ? w.t(", on top of the carbon price", ",碳价之外") : "", cite(i)));
+    else
+      w.add(w.f("The cap '{}' of {} does not bind (emissions {}), so its marginal abatement cost is zero. {}",
+                "上限 {}({})不是紧约束(排放 {}),因此其边际减排成本为零。{}", str(c, "name"),
+                big_tonnes(member(c, "max_t"), "CO2e"), big_tonnes(member(c, "emissions_t"), "CO2e"), cite(i)));
+  }
+  if (caps.empty() || !caps.is_array())
+    w.add(w.t("The model has no emission cap, so no marginal abatement cost comes from a cap's dual.",
+              "该模型没有排放上限,因此没有来自上限对偶值的边际减排成本。"));
+  // the routes that run most in the last period
+  const json& periods = member(o, "emissions_by_period");
+  if (!periods.is_array() || periods.empty() || !periods.back().is_object()) return;
+  const json& last = periods.back();
+  const std::string period = str(last, "period");
+  std::vector<const json*> rows;
+  for (const auto& a : member(o, "activities"))
+    if (a.is_object() && str(a, "period") == period && a.value("activity", json()).is_number() &&
+        a["activity"].get<double>() > 0)
+      rows.push_back(&a);
+  std::sort(rows.begin(), rows.end(),
+            [](const json* a, const json* b) { return (*a)["activity"].get<double>() > (*b)["activity"].get<double>(); });
+  std::vector<std::string> parts;
+  for (size_t k = 0; k < rows.size() && k < 4; ++k)
+    parts.push_back(w.f("{} in {} {}", "{}({}){}", str(*rows[k], "route"), str(*rows[k], "region"),
+                        activity(member(*rows[k], "activity"), str(*rows[k], "unit"))));
+  w.add(w.f("In {} the model emits {}; the routes that run most: {}. {}", "{}年模型排放 {};运行最多的路线:{}。{}", period,
+            big_tonnes(member(last, "emissions_t"), "CO2e"), fmt::join(parts, w.zh ? ";" : "; "), cite(i)));
+}
+
+// `process macc`: the integrated curve (each cap's marginal abatement cost) or the partial curve of measures.
+void write_process_macc(Writer& w, const StepResult& r, size_t i) {
+  const json& m = r.result;
+  const std::string kind = str(m, "kind");
+  if (kind == "integrated") {
+    const std::string cur = str(m, "currency", "USD");
+    const std::string unit = w.zh && cur == "USD" ? "美元/吨 CO2e" : cur + "/t CO2e";
+    w.add(w.f("Marginal abatement cost curve of the model {}: uncapped it emits {} over all periods at a total cost of {}. {}",
+              "模型“{}”的边际减排成本曲线:无上限时全部时期排放 {},总成本 {}。{}", str(m, "model"),
+              big_tonnes(member(m, "baseline_emissions_t"), "CO2e"), money(member(m, "baseline_cost"), cur, w.zh), cite(i)));
+    std::vector<std::string> parts;
+    for (const auto& s : member(m, "steps")) {
+      if (!s.is_object()) continue;
+      if (str(s, "status") != "optimal") {
+        parts.push_back(w.f("cap {}: {}", "上限 {}:{}", big_tonnes(member(s, "cap_t"), "CO2e"),
+                            str(s, "status") == "infeasible" ? w.t("cannot be met", "无法实现") : str(s, "status")));
+        continue;
+      }
+      parts.push_back(w.f("cap {}: marginal abatement cost {} {} (abatement {}, average cost {} {})",
+                          "上限 {}:边际减排成本 {} {}(减排 {},平均成本 {} {})", big_tonnes(member(s, "cap_t"), "CO2e"),
+                          num(member(s, "marginal_cost_per_t")), unit, big_tonnes(member(s, "abatement_t"), "CO2e"),
+                          num(member(s, "average_cost_per_t")), unit));
+    }
+    if (!parts.empty()) w.add(fmt::format("{}{}{}", fmt::join(parts, w.zh ? ";" : "; "), w.zh ? "。" : ". ", cite(i)));
+    if (member(m, "lowest_emissions_t").is_number())
+      w.add(w.f("Caps below {} cannot be met: that is the lowest the model can emit. {}",
+                "低于 {} 的上限无法实现:这是模型所能达到的最低排放。{}", big_tonnes(member(m, "lowest_emissions_t"), "CO2e"),
+                cite(i)));
+    return;
+  }
+  if (kind != "partial") return write_generic(w, r, i);
+  const json& ms = member(m, "measures");
+  const bool annual = m.value("annualised", false);
+  std::vector<std::string> pay, rest;
+  for (const auto& x : ms) {
+    if (!x.is_object()) continue;
+    const json& c = member(x, "cost_usd_per_t");
+    const std::string part = w.f("{} ({} USD/t, {})", "{}(每吨 {} 美元,{})", str(x, "measure"), num(c),
+                                 big_tonnes(member(x, "abatement_t"), annual ? w.t("CO2e a year", "CO2e/年") : "CO2e"));
+    (c.is_number() && c.get<double>() < 0 ? pay : rest).push_back(part);
+  }
+  w.add(w.f("Partial abatement cost curve of the measures{}, cheapest first. {}", "各项措施的局部边际减排成本曲线{},由低到高。{}",
+            annual ? w.t(" (up-front costs annualised over each measure's lifetime)", "(初始投资按各措施寿命年化)") : "",
+            cite(i)));
+  if (!pay.empty())
+    w.add(w.f("Pay for themselves (negative cost per t): {}; together {}. {}", "可自身收回成本(每吨成本为负):{};合计 {}。{}",
+              fmt::join(pay, w.zh ? ";" : "; "), big_tonnes(member(m, "negative_cost_abatement_t"), annual ? w.t("CO2e a year", "CO2e/年") : "CO2e"),
+              cite(i)));
+  else
+    w.add(w.f("No measure pays for itself (none has a negative cost per t). {}", "没有措施可自身收回成本(每吨成本均不为负)。{}",
+              cite(i)));
+  if (!rest.empty())
+    w.add(w.f("Then, at a cost: {}. All measures together abate {} at a net cost of {}{}. {}",
+              "其后为有成本的措施:{}。全部措施合计减排 {},净成本 {}{}。{}", fmt::join(rest, w.zh ? ";" : "; "),
+              big_tonnes(member(m, "total_abatement_t"), annual ? w.t("CO2e a year", "CO2e/年") : "CO2e"),
+              money(member(m, "total_cost_usd"), "USD", w.zh), annual ? w.t(" a year", "/年") : "", cite(i)));
+}
+
 // What to do about a failed step: the data to import or fetch, with the command.
 std::string remedy(const StepResult& r, bool zh) {
   const std::string& e = r.error;
@@ -671,6 +836,8 @@ std::string compose(const Plan& plan, const std::vector<StepResult>& results) {
     else if (tool == "cbam compare") write_cbam_compare(w, r, i);
     else if (tool == "process simulate") write_process_simulate(w, r, i);
     else if (tool == "avoided") write_avoided(w, r, i);
+    else if (tool == "process optimize") write_process_optimize(w, r, i);
+    else if (tool == "process macc") write_process_macc(w, r, i);
     else write_generic(w, r, i);
   }
   write_trade_uncertainty(w, plan, results);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <set>
@@ -17,6 +18,7 @@
 #include "core/text.hpp"
 #include "panocarbon/agents.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/provenance.hpp"
 #include "panocarbon/store.hpp"
 
 namespace panocarbon::agents {
@@ -254,6 +256,13 @@ struct Recognised {
   std::string route_name_en, route_name_zh;
   std::optional<double> actual;                  // an actual intensity, t CO2e per t ("2.1 t per t")
   std::optional<double> ets_price;               // EUR per t CO2e ("80 EUR")
+  // least-cost abatement on the shipped optimisation models (process optimize, process macc)
+  bool optimise = false, macc = false;
+  std::string model_file;                        // a shipped model (relative to examples/process/models)
+  std::optional<double> cap_t, cap_to_t;         // a cap, or the two ends of a cap sweep, t CO2e
+  std::optional<double> step_t;                  // the sweep's step, t CO2e (signed as asked)
+  std::optional<double> price_usd;               // a carbon price, USD per t CO2e
+  int steps_n = 0;                               // "in 5 steps"
 
   bool trade_cue() const {
     return production || consumption || imports || exports || net_transfer || per_capita || partners || sectors ||
@@ -265,7 +274,7 @@ struct Recognised {
   bool process_cue() const {
     return factor || gwp_question || inventory || demo || reference || !factor_id.empty() || !category.empty();
   }
-  bool industry_cue() const { return cbam || avoided || route_question; }
+  bool industry_cue() const { return cbam || avoided || route_question || optimise; }
   // A question of its own (not a reply that fills a slot of the one before).
   bool has_cue() const {
     return trade_cue() || natural_cue() || lca_cue() || process_cue() || industry_cue() || help || ranking ||
@@ -467,6 +476,138 @@ std::optional<double> find_ratio(const std::string& lower) {
     i = j;
   }
   return std::nullopt;
+}
+
+// --- least-cost abatement: process optimize and process macc on the shipped models (docs/process.md) ---------
+
+const Words kOptStrong = {"abatement cost*", "marginal abatement", "macc", "abatement curve", "cost curve",
+                          "least-cost", "least cost", "cheapest", "lowest cost", "pay for themselves",
+                          "pays for itself", "abatement measure*", "边际减排", "减排成本", "成本曲线", "最低成本",
+                          "成本最低", "最便宜", "最经济", "减排措施", "收回成本"};
+const Words kOptWeak = {"cap", "caps", "capping", "capped", "optimi*", "carbon price", "emit less", "cost*",
+                        "measure*", "price*", "usd", "dollar*", "上限", "封顶", "限额", "优化", "碳价", "价格", "美元", "成本",
+                        "措施"};
+const Words kModelWords = {"model", "models", "模型", "steel-two-regions", "cement-clinker-ratio",
+                           "measures-steel-plant", "steel plant", "steel-plant", "钢厂"};
+const Words kCurveWords = {"curve", "macc", "sweep", "曲线"};
+
+// The shipped model a question names (examples/process/models/<file>); empty when it names none.
+std::string model_of(const std::string& L) {
+  if (has_any(L, {"measures-steel-plant", "measure*", "steel plant", "steel-plant", "pay for themselves",
+                  "pays for itself", "措施", "钢厂"}))
+    return "measures-steel-plant.csv";
+  if (has_any(L, {"cement-clinker-ratio", "cement", "clinker", "水泥", "熟料"})) return "cement-clinker-ratio.json";
+  if (has_any(L, {"steel-two-regions", "steel", "钢"})) return "steel-two-regions.json";
+  return {};
+}
+
+// The numbers of a least-cost question: tonnages (caps, a sweep's ends and step) in t CO2e, a carbon price in USD
+// per t, a number of steps. A tonnage has a unit (Gt, Mt, kt, t, 亿吨, 万吨) or is written in scientific notation
+// (44e9 t); the first end of a range takes the unit of the second ("from 46 to 42 Gt", "46到42 Gt").
+struct OptNumber {
+  double value = 0;
+  double unit = 0;  // t per unit written; 0 when none
+  size_t begin = 0, end = 0;
+  bool price = false, count = false, step = false, scientific = false;
+};
+void read_opt_numbers(Recognised& r, const std::string& L) {
+  auto digit = [&](size_t k) { return k < L.size() && L[k] >= '0' && L[k] <= '9'; };
+  auto at = [&](size_t k, std::string_view w) {
+    if (L.compare(k, w.size(), w) != 0) return false;
+    const size_t e = k + w.size();
+    return !detail::is_word_byte(w.back()) || e >= L.size() || !detail::is_word_byte(L[e]);
+  };
+  auto skip = [&](size_t k) {
+    while (k < L.size() && L[k] == ' ') ++k;
+    return k;
+  };
+  std::vector<OptNumber> nums;
+  for (size_t i = 0; i < L.size(); ++i) {
+    if (!digit(i) || (i > 0 && (detail::is_word_byte(L[i - 1]) || L[i - 1] == '.' || L[i - 1] == '-'))) continue;
+    OptNumber n;
+    n.begin = i;
+    std::string text;
+    size_t j = i;
+    while (digit(j) || (L[j] == ',' && digit(j + 1) && digit(j + 2) && digit(j + 3) && !digit(j + 4)) ||
+           (L[j] == '.' && digit(j + 1))) {
+      if (L[j] != ',') text += L[j];
+      ++j;
+    }
+    if (j < L.size() && L[j] == 'e' && (digit(j + 1) || ((L[j + 1] == '+' || L[j + 1] == '-') && digit(j + 2)))) {
+      text += L[j++];
+      if (L[j] == '+' || L[j] == '-') text += L[j++];
+      while (digit(j)) text += L[j++];
+      n.scientific = true;
+    }
+    if (j < L.size() && detail::is_word_byte(L[j]) && !n.scientific &&
+        !(L.compare(j, 2, "gt") == 0 || L.compare(j, 2, "mt") == 0 || L.compare(j, 2, "kt") == 0 ||
+          L.compare(j, 3, "usd") == 0 ||
+          (L[j] == 't' && (j + 1 >= L.size() || !detail::is_word_byte(L[j + 1]))))) {
+      while (j < L.size() && detail::is_word_byte(L[j])) ++j;  // a word with digits: co2e, 2030s
+      i = j;
+      continue;
+    }
+    if (!io::parse_double(text, n.value) || !std::isfinite(n.value)) {
+      i = j;
+      continue;
+    }
+    n.price = i > 0 && (L[i - 1] == '$' || (i >= 2 && L.compare(i - 2, 2, "$ ") == 0));
+    const size_t k = skip(j);
+    size_t e = j;
+    static const std::vector<std::pair<std::string_view, double>> units = {
+        {"gt", 1e9}, {"mt", 1e6}, {"kt", 1e3}, {"billion tonnes", 1e9}, {"billion t", 1e9},
+        {"million tonnes", 1e6}, {"million t", 1e6}, {"tonnes", 1}, {"tonne", 1}, {"tons", 1}, {"ton", 1},
+        {"t", 1}, {"亿吨", 1e8}, {"万吨", 1e4}, {"吨", 1}};
+    for (const auto& [w, f] : units)
+      if (at(k, w)) {
+        n.unit = f;
+        e = k + w.size();
+        break;
+      }
+    for (const std::string_view w : {"usd", "us$", "dollars", "dollar", "美元"})
+      if (at(k, w)) n.price = true, e = k + w.size();
+    for (const std::string_view w : {"steps", "步"})
+      if (at(k, w)) n.count = true;
+    for (const std::string_view w : {"step of", "steps of", "step", "步长", "每步", "间隔"}) {
+      size_t b = i;
+      while (b > 0 && L[b - 1] == ' ') --b;
+      if (b >= w.size() && L.compare(b - w.size(), w.size(), w) == 0) n.step = true;
+    }
+    if (n.scientific && n.unit == 0 && !n.price) n.unit = 1;  // 44e9: tonnes
+    n.end = e;
+    nums.push_back(n);
+    i = std::max(j, e);
+  }
+  // a range's first end takes the second's unit
+  for (size_t a = 0; a + 1 < nums.size(); ++a) {
+    if (nums[a].unit != 0 || nums[a].price || nums[a + 1].unit == 0) continue;
+    std::string between = L.substr(nums[a].end, nums[a + 1].begin - nums[a].end);
+    std::string b;
+    for (char c : between)
+      if (c != ' ') b += c;
+    if (b == "to" || b == "到" || b == "至" || b == "-" || b == "\xE2\x80\x93" || b == "and" || b == "down" ||
+        b == "downto")
+      nums[a].unit = nums[a + 1].unit;
+  }
+  std::vector<double> tonnages;
+  for (const auto& n : nums) {
+    if (n.count && n.value >= 1 && n.value <= 50) {
+      r.steps_n = static_cast<int>(n.value);
+    } else if (n.price) {
+      r.price_usd = n.value;
+    } else if (n.unit != 0 && n.step) {
+      r.step_t = n.value * n.unit;
+    } else if (n.unit != 0) {
+      tonnages.push_back(n.value * n.unit);
+    } else if (!r.price_usd && !(n.value >= 1900 && n.value <= 2100 && n.end - n.begin == 4) &&
+               has_any(L, {"carbon price", "碳价", "price"})) {
+      // "a carbon price of 50": a bare number after the price words
+      const size_t p = detail::find_any(L, {"carbon price", "碳价", "price"}).first;
+      if (p != std::string::npos && p < n.begin && n.begin - p < 24) r.price_usd = n.value;
+    }
+  }
+  if (!tonnages.empty()) r.cap_t = tonnages[0];
+  if (tonnages.size() >= 2) r.cap_to_t = tonnages[1];
 }
 
 // The shipped route model a question names (examples/process/routes/<file>), with its name in both languages;
@@ -895,6 +1036,19 @@ Recognised recognise(const std::string& question, const Knowledge& k) {
                      (!r.route_file.empty() || names_route_product(L)) &&
                      (has_any(L, kRouteWords) || has_any(L, kPerTonne));
   if (r.cbam && !has_any(L, kRouteWords)) r.route_file.clear();  // "cement" alone names a good, not a route
+  // least-cost abatement (process optimize, process macc)
+  {
+    // "measures" alone ("how do you measure ...") is no least-cost question: it needs a model or a strong cue
+    const bool model_word = has_any(L, kModelWords);
+    r.optimise = !r.cbam && !r.avoided && !r.factor && !r.gwp_question && !r.lca_cue() && r.database.empty() &&
+                 (has_any(L, kOptStrong) || (model_word && has_any(L, kOptWeak)));
+    if (r.optimise) {
+      r.route_question = false;
+      r.model_file = model_of(L);
+      read_opt_numbers(r, Text(question).lower);  // the whole text: the amount and path rules blank what they read
+      r.macc = has_any(L, kCurveWords) || r.cap_to_t.has_value() || r.model_file == "measures-steel-plant.csv";
+    }
+  }
 
   // products: Chinese glossary words, else English words after "footprint of" ...
   if (r.footprint || r.lca || r.search || r.contributions || r.study || r.factor || !r.database.empty()) {
@@ -1031,13 +1185,16 @@ struct Planner {
         "footprint study; natural sinks and sources, e.g. \"How large was the ocean sink in 2018?\" or \"What is "
         "Sweden's natural sink in 2020?\"; emission factors, GWP values and IPCC inventories, e.g. \"What is the GWP "
         "of methane in AR5?\"; industrial routes, CBAM default values and avoided emissions, e.g. \"How much CO2 does "
-        "the BF-BOF route emit per tonne of steel?\", \"What is the CBAM default value for Chinese cement?\"; and how "
+        "the BF-BOF route emit per tonne of steel?\", \"What is the CBAM default value for Chinese cement?\"; least-cost "
+        "abatement on the shipped models, e.g. \"What is the marginal abatement cost of the steel model at a cap of 44 "
+        "Gt?\"; and how "
         "uncertain any of these is (\"... and how uncertain is that?\"). What would you like to know?",
         "我没能理解这个问题。我可以回答:国家二氧化碳核算(生产侧与消费侧排放、进出口隐含排放、净转移、人均、贸易伙伴、"
         "部门),例如\"中国2009年的消费侧排放是多少?\";基于已导入LCA数据库的产品碳足迹,例如\"USLCI中1千克波特兰水泥的"
         "碳足迹是多少?\",或完整的产品碳足迹研究;自然碳汇与自然源,例如\"2018年海洋碳汇有多大?\"、\"瑞典2020年的自然碳"
         "汇是多少?\";排放因子、GWP值与IPCC清单,例如\"AR5中甲烷的GWP是多少?\";工艺路线、CBAM默认值与出口产品避免的排放,"
-        "例如\"高炉-转炉路线每吨钢排放多少二氧化碳?\"、\"中国水泥的CBAM默认值是多少?\";以及这些结果的不确定性(\"……不确定性有"
+        "例如\"高炉-转炉路线每吨钢排放多少二氧化碳?\"、\"中国水泥的CBAM默认值是多少?\";自带模型的最低成本减排,例如"
+        "\"钢铁模型在44 Gt排放上限下的边际减排成本是多少?\";以及这些结果的不确定性(\"……不确定性有"
         "多大?\")。请问您想了解什么?");
   }
 
@@ -1602,7 +1759,120 @@ struct Planner {
                          r.route_name_zh.empty() ? r.file : r.route_name_zh)));
   }
 
+  // The shipped optimisation models (examples/process/models) with their names, sorted by file.
+  std::vector<std::pair<std::string, std::string>> shipped_models() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (k.examples_dir.empty()) return out;
+    std::error_code ec;
+    const fs::path dir = k.examples_dir / "process" / "models";
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      const std::string name = e.path().filename().string();
+      const std::string ext = e.path().extension().string();
+      if (ext == ".csv") {
+        out.emplace_back(name, lang("abatement measures, partial curve", "减排措施,局部曲线"));
+      } else if (ext == ".json") {
+        std::string title;
+        try {
+          const json j = json::parse(panocarbon::read_file(e.path()));
+          if (j.is_object() && j.contains("name") && j["name"].is_string()) title = j["name"].get<std::string>();
+        } catch (const std::exception&) {
+          title.clear();
+        }
+        out.emplace_back(name, title);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // Tonnes as the cap sweep takes them: plain digits ("46000000000"), or the shortest exact form.
+  static std::string tonnes_arg(double v) { return fmt::format("{}", v); }
+
+  static constexpr int kMaxCaps = 50;  // the caps one curve of the chat solves (the command allows 10,000)
+
+  void optimise() {
+    plan.intent = r.macc ? "process.macc" : "process.optimize";
+    std::string model = (json_file() || (r.file.size() > 4 && r.file.compare(r.file.size() - 4, 4, ".csv") == 0))
+                            ? r.file
+                            : std::string();
+    if (model.empty() && !r.model_file.empty()) {
+      model = example("process/models/" + r.model_file);
+      if (model.empty())
+        return ask("model", lang("The shipped optimisation models are in the source tree's examples/process/models/, "
+                                 "which is not here. Which model JSON file (or measures CSV; docs/process.md)?",
+                                 "自带的优化模型位于源码的 examples/process/models/,此处没有。请问用哪个模型 JSON 文件"
+                                 "(或措施 CSV;见 docs/process.md)?"));
+      plan.slots["model"] = "examples/process/models/" + r.model_file;
+    }
+    if (model.empty()) {
+      const auto models = shipped_models();
+      if (models.size() == 1) {
+        model = (k.examples_dir / "process" / "models" / models[0].first).string();
+        plan.slots["model"] = "examples/process/models/" + models[0].first;
+      } else {
+        std::vector<std::string> items;
+        for (const auto& [file, title] : models)
+          items.push_back(title.empty() ? file : fmt::format(fmt::runtime(lang("{} ({})", "{}({})")), file, title));
+        return ask("model",
+                   items.empty()
+                       ? lang("Which optimisation model? Give a model JSON file or a measures CSV (docs/process.md).",
+                              "请问用哪个优化模型?请给出模型 JSON 文件或措施 CSV(见 docs/process.md)。")
+                       : lang(fmt::format("Which model? The shipped models (examples/process/models/): {}.",
+                                          fmt::join(items, "; ")),
+                              fmt::format("请问用哪个模型?自带的模型(examples/process/models/):{}。",
+                                          fmt::join(items, ";"))));
+      }
+    }
+    const bool measures = model.size() > 4 && model.compare(model.size() - 4, 4, ".csv") == 0;
+    if (measures) {
+      plan.intent = "process.macc";
+      add("process macc", {{"model", model}},
+          lang("the partial abatement cost curve of the measures: each one's cost per t abated, cheapest first "
+               "(negative: it pays for itself)",
+               "各项措施的局部边际减排成本曲线:每项措施每吨减排的成本,由低到高(负值即自身可收回成本)"));
+      return;
+    }
+    if (r.macc) {
+      if (!r.cap_t || !r.cap_to_t)
+        return ask("caps", lang("Which caps should the curve sweep? Give the range of the model's total cap over all "
+                                "periods in t CO2e, e.g. \"from 46 to 42 Gt\" (optionally \"in steps of 1 Gt\").",
+                                "曲线应扫描哪些上限?请给出模型全部时期总排放上限的范围(吨 CO2e),例如\"从46到42 Gt\""
+                                "(可加\"步长1 Gt\")。"));
+      const double a = *r.cap_t, b = *r.cap_to_t;
+      if (a == b)
+        return ask("caps", lang("The two ends of the cap range are equal; which range should the curve sweep (e.g. "
+                                "\"from 46 to 42 Gt\")?",
+                                "上限范围的两端相同;曲线应扫描哪个范围(例如\"从46到42 Gt\")?"));
+      double step = r.step_t ? std::fabs(*r.step_t) : std::fabs(b - a) / (r.steps_n > 1 ? r.steps_n - 1 : 4);
+      if (step <= 0) step = std::fabs(b - a) / 4;
+      const double caps_n = std::floor(std::fabs(b - a) / step + 1e-9) + 1;
+      if (caps_n > kMaxCaps)
+        return ask("caps", lang(fmt::format("A step of {} t CO2e gives {:.0f} caps; the chat sweeps at most {}. Which "
+                                            "step (e.g. \"in steps of 1 Gt\")?",
+                                            tonnes_arg(step), caps_n, kMaxCaps),
+                                fmt::format("步长 {} 吨 CO2e 会得到 {:.0f} 个上限;对话最多扫描 {} 个。请问步长是多少"
+                                            "(例如\"步长1 Gt\")?",
+                                            tonnes_arg(step), caps_n, kMaxCaps)));
+      if (b < a) step = -step;
+      const std::string caps = fmt::format("{}:{}:{}", tonnes_arg(a), tonnes_arg(b), tonnes_arg(step));
+      plan.slots["caps"] = caps;
+      add("process macc", {{"model", model}, {"caps", caps}},
+          lang("the integrated marginal abatement cost curve: the model solved at each cap of the sweep, with the "
+               "cap's dual (the marginal abatement cost) and the cost and abatement against the uncapped model",
+               "综合边际减排成本曲线:在扫描的每个上限下求解模型,给出上限的对偶值(边际减排成本)及相对无上限模型的成本与减排量"));
+      return;
+    }
+    json a = {{"model", model}};
+    if (r.cap_t) a["cap"] = *r.cap_t;
+    if (r.price_usd) a["price"] = *r.price_usd;
+    add("process optimize", a,
+        lang("the least-cost plan of the model: status, total cost, emissions, the routes that run and the cap's dual "
+             "(the marginal abatement cost)",
+             "模型的最低成本方案:求解状态、总成本、排放、运行的路线及上限的对偶值(边际减排成本)"));
+  }
+
   void industry() {
+    if (r.optimise) return optimise();
     if (r.avoided) return avoided();
     if (r.cbam) return cbam();
     return simulate();
@@ -1686,6 +1956,20 @@ void apply_reply(Recognised& merged, const std::string& reply, const Knowledge& 
   if (!x.gwp.empty()) merged.gwp = x.gwp;
   merged.uncertainty = merged.uncertainty || x.uncertainty;
   merged.sensitivity = merged.sensitivity || x.sensitivity;
+  if (merged.optimise) {  // a least-cost question's reply names the model or the caps
+    const std::string L = Text(reply).lower;
+    const std::string model = model_of(L);
+    if (!model.empty()) merged.model_file = model;
+    if (model == "measures-steel-plant.csv") merged.macc = true;
+    Recognised n;
+    read_opt_numbers(n, L);
+    if (n.cap_t) merged.cap_t = n.cap_t;
+    if (n.cap_to_t) merged.cap_to_t = n.cap_to_t;
+    if (n.step_t) merged.step_t = n.step_t;
+    if (n.steps_n) merged.steps_n = n.steps_n;
+    if (n.price_usd) merged.price_usd = n.price_usd;
+    return;
+  }
   if (merged.cbam) {  // a CBAM question's reply names the good ("cement", "7208")
     read_good(merged, Text(reply).lower);
     if (x.amount && x.amount->unit == "t") merged.actual = x.amount->value;

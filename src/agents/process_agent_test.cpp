@@ -116,3 +116,85 @@ TEST(ProcessAgent, AForgedNumberIsCaught) {
   const auto results = ag::execute(plan, f.ctx);
   EXPECT_FALSE(ag::unsupported_numbers(forged, "", results).empty()) << forged;
 }
+
+// Least-cost abatement (process optimize, process macc) on the shipped models: every number of the answer comes
+// from the result, and the answer's numbers are the ones the solver gives (the cap's dual is the marginal abatement
+// cost; the measures that pay for themselves are those of negative cost per t, and their abatement adds up).
+TEST(ProcessAgent, LeastCostAnswersAreComposedFromTheResultsAndVerified) {
+  Fixture f;
+  const std::vector<Case> cases = {
+      {"What is the marginal abatement cost of the steel model at a cap of 44 Gt?", "process.optimize",
+       "process optimize",
+       {"is optimal", "total emissions 44.0 Gt CO2e", "marginal abatement cost, is 85.1 USD per t CO2e",
+        "In 2050", "bf_bof in CN 514 Mt crude steel"}},
+      {"钢铁模型在44 Gt排放上限下的边际减排成本是多少?", "process.optimize", "process optimize",
+       {"最优解", "64,300亿美元", "每吨 CO2e 85.1 美元", "bf_bof(CN)514 Mt crude steel"}},
+      {"What is the cheapest way to meet a 44 Gt cap in the cement model at 50 USD/t carbon price?",
+       "process.optimize", "process optimize", {"at a carbon price of 50.0 USD/t CO2e", "does not bind"}},
+      {"Cap the steel model at 30 Gt", "process.optimize", "process optimize",
+       {"cannot be met", "30.0 Gt CO2e", "lowest emissions", "41.1 Gt CO2e"}},
+      {"把钢铁模型的排放上限定为30 Gt", "process.optimize", "process optimize", {"无法实现", "41.1 Gt CO2e"}},
+      {"Draw the abatement cost curve of the steel model from 46 to 42 Gt", "process.macc", "process macc",
+       {"uncapped it emits 46.0 Gt CO2e", "cap 44.0 Gt CO2e: marginal abatement cost 85.1 USD/t CO2e",
+        "cap 42.0 Gt CO2e: marginal abatement cost 245 USD/t CO2e"}},
+      {"钢铁模型从46到42 Gt的边际减排成本曲线", "process.macc", "process macc",
+       {"上限 44.0 Gt CO2e:边际减排成本 85.1 美元/吨 CO2e", "上限 42.0 Gt CO2e:边际减排成本 245"}},
+      {"Which steel-plant measures pay for themselves?", "process.macc", "process macc",
+       {"variable-speed drives on fans and pumps (-30.7 USD/t, 15,000 t CO2e a year)",
+        "top-gas recovery turbine (-9.72 USD/t", "together 75,000 t CO2e a year", "coke dry quenching (28.4 USD/t"}},
+      {"钢厂哪些减排措施能自己收回成本?", "process.macc", "process macc", {"可自身收回成本", "合计 75,000 t CO2e/年"}},
+  };
+  for (const auto& c : cases) answer(f, c);
+
+  ag::Knowledge k;
+  k.examples_dir = fs::path(PANOCARBON_SOURCE_DIR) / "examples";
+  // the optimum at 44 Gt and the curve's step at 44 Gt are the same programme: the same dual
+  const auto opt = ag::execute(ag::plan_question("What is the marginal abatement cost of the steel model at a cap of 44 Gt?", k), f.ctx);
+  const auto curve = ag::execute(ag::plan_question("Draw the abatement cost curve of the steel model from 46 to 42 Gt", k), f.ctx);
+  const double mac = opt.at(0).result.at("duals").at("emission_caps").at(0).at("marginal_cost_per_t").get<double>();
+  const auto& steps = curve.at(0).result.at("steps");
+  ASSERT_EQ(steps.size(), 5u);  // 46, 45, 44, 43, 42 Gt
+  EXPECT_DOUBLE_EQ(steps.at(2).at("cap_t").get<double>(), 44e9);
+  EXPECT_NEAR(steps.at(2).at("marginal_cost_per_t").get<double>(), mac, 1e-6 * mac);
+  EXPECT_NEAR(opt.at(0).result.at("total_emissions_t").get<double>(), 44e9, 1.0);  // the binding cap is met exactly
+  // the measures that pay for themselves: cost per t below zero, abatement adding up to the result's total
+  const auto measures = ag::execute(ag::plan_question("Which steel-plant measures pay for themselves?", k), f.ctx);
+  double negative = 0;
+  for (const auto& m : measures.at(0).result.at("measures"))
+    if (m.at("cost_usd_per_t").get<double>() < 0) negative += m.at("abatement_t").get<double>();
+  EXPECT_DOUBLE_EQ(negative, 75000.0);  // 15,000 t (drives) + 60,000 t (top-gas turbine), measures-steel-plant.csv
+  EXPECT_DOUBLE_EQ(measures.at(0).result.at("negative_cost_abatement_t").get<double>(), negative);
+}
+
+TEST(ProcessAgent, AForgedMarginalAbatementCostIsCaught) {
+  Fixture f;
+  const char* q = "What is the marginal abatement cost of the steel model at a cap of 44 Gt?";
+  const std::string text = answer(f, {q, "process.optimize", "process optimize", {"85.1 USD"}});
+  std::string forged = text;
+  const auto p = forged.find("85.1 USD");
+  ASSERT_NE(p, std::string::npos);
+  forged.replace(p, 4, "58.1");
+  ag::Knowledge k;
+  k.examples_dir = fs::path(PANOCARBON_SOURCE_DIR) / "examples";
+  const auto results = ag::execute(ag::plan_question(q, k), f.ctx);
+  const auto bad = ag::unsupported_numbers(forged, q, results);
+  ASSERT_FALSE(bad.empty()) << forged;
+  EXPECT_NE(bad.front().find("58.1"), std::string::npos) << bad.front();
+}
+
+// A question naming no model while several are shipped is answered with a question listing them; the reply
+// that names one continues the question.
+TEST(ProcessAgent, NoModelNamedAsksWhichAndTheReplyContinues) {
+  ag::Knowledge k;
+  k.examples_dir = fs::path(PANOCARBON_SOURCE_DIR) / "examples";
+  const std::string q = "What does capping the model at 44 Gt cost?";
+  const ag::Plan first = ag::plan_question(q, k);
+  EXPECT_TRUE(first.steps.empty());
+  for (const char* file : {"steel-two-regions.json", "cement-clinker-ratio.json", "measures-steel-plant.csv"})
+    EXPECT_NE(first.clarify.find(file), std::string::npos) << first.clarify;
+  const ag::Plan second = ag::plan_question("the cement one", k, {ag::Turn{q, first}});
+  ASSERT_EQ(second.steps.size(), 1u) << second.clarify;
+  EXPECT_EQ(second.steps[0].tool, "process optimize");
+  EXPECT_EQ(second.steps[0].arguments.at("cap").get<double>(), 44e9);
+  EXPECT_NE(second.steps[0].arguments.at("model").get<std::string>().find("cement-clinker-ratio.json"), std::string::npos);
+}
