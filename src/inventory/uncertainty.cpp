@@ -487,6 +487,50 @@ struct Plan {
   std::vector<int> parent;       // per slot
 };
 
+// s[i] += v, tot[i] += v with v = x · a[i] · g[i] (g null: v = x · a[i]; s null: the total only). Plain IEEE
+// operations (no FMA), so the AVX2 clone gives the bytes of the baseline one.
+inline void add_term_body(double x, const double* __restrict a, const double* __restrict g, double* __restrict s,
+                          double* __restrict tot, size_t n) {
+  if (g) {
+    if (s)
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x * a[i] * g[i];
+        s[i] += v;
+        tot[i] += v;
+      }
+    else
+      for (size_t i = 0; i < n; ++i) tot[i] += x * a[i] * g[i];
+  } else {
+    if (s)
+      for (size_t i = 0; i < n; ++i) {
+        const double v = x * a[i];
+        s[i] += v;
+        tot[i] += v;
+      }
+    else
+      for (size_t i = 0; i < n; ++i) tot[i] += x * a[i];
+  }
+}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+__attribute__((target("avx2"))) void add_term_avx2(double x, const double* a, const double* g, double* s, double* tot,
+                                                   size_t n) {
+  add_term_body(x, a, g, s, tot, n);
+}
+bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");  // after the CPU model's constructor (first call)
+  return yes;
+}
+inline void add_term(double x, const double* a, const double* g, double* s, double* tot, size_t n) {
+  if (has_avx2()) return add_term_avx2(x, a, g, s, tot, n);
+  add_term_body(x, a, g, s, tot, n);
+}
+#else
+inline void add_term(double x, const double* a, const double* g, double* s, double* tot, size_t n) {
+  add_term_body(x, a, g, s, tot, n);
+}
+#endif
+
 class Worker final : public parallel::Worker {
  public:
   explicit Worker(const Plan& p)
@@ -539,28 +583,8 @@ class Worker final : public parallel::Worker {
       p_.rows[rp.stream].fill(first, n, a);
       for (uint32_t k = rp.first; k < rp.end; ++k) {
         const Plan::TermPlan& t = p_.terms[k];
-        const double x = t.x;
-        double* __restrict s = t.slot >= 0 ? acc_.data() + static_cast<size_t>(t.slot) * kBlock : nullptr;
-        if (t.group >= 0) {
-          const double* __restrict g = group[static_cast<size_t>(t.group)];
-          if (s)
-            for (size_t i = 0; i < n; ++i) {
-              const double v = x * a[i] * g[i];
-              s[i] += v;
-              tot[i] += v;
-            }
-          else
-            for (size_t i = 0; i < n; ++i) tot[i] += x * a[i] * g[i];
-        } else {
-          if (s)
-            for (size_t i = 0; i < n; ++i) {
-              const double v = x * a[i];
-              s[i] += v;
-              tot[i] += v;
-            }
-          else
-            for (size_t i = 0; i < n; ++i) tot[i] += x * a[i];
-        }
+        double* s = t.slot >= 0 ? acc_.data() + static_cast<size_t>(t.slot) * kBlock : nullptr;
+        add_term(t.x, a, t.group >= 0 ? group[static_cast<size_t>(t.group)] : nullptr, s, tot, n);
       }
     }
     for (size_t o = 0; o < p_.outputs; ++o)

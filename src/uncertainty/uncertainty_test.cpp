@@ -206,6 +206,26 @@ TEST(Streams, DrawsArePureFunctionsOfSeedParameterAndDrawNumber) {
   EXPECT_LT(chi2, 148.2);
 }
 
+// The block paths of fill (uniforms two Philox blocks at a time, the tails gathered by index, the AVX2 clones
+// where the CPU has them) give the bytes of one-at-a-time draws, at every alignment and length, tails included.
+TEST(Streams, FillEqualsOneAtATimeAtEveryAlignment) {
+  std::vector<double> u(600), x(600);
+  for (uint64_t first : {0u, 1u, 2u, 3u, 5u, 1021u}) {
+    for (size_t n : {size_t(1), size_t(7), size_t(8), size_t(9), size_t(255), size_t(256), size_t(600)}) {
+      unc::uniform01_fill(3, 4, first, n, u.data());
+      for (size_t i = 0; i < n; ++i) ASSERT_EQ(u[i], unc::uniform01(3, 4, first + i)) << first << " " << i;
+      for (const auto& d : {unc::normal(2, 0.3), unc::lognormal(1.5, 0.4), unc::from_ipcc_percent(1, 30, 80)}) {
+        const unc::Sampler s(d, 3, 4);
+        s.fill(first, n, x.data());
+        for (size_t i = 0; i < n; ++i) ASSERT_EQ(x[i], s(first + i)) << first << " " << i;
+      }
+    }
+  }
+  size_t tails = 0;  // the draws above really reach both tails
+  for (size_t i = 0; i < 600; ++i) tails += std::fabs(unc::uniform01(3, 4, 1021 + i) - 0.5) > 0.425 ? 1 : 0;
+  EXPECT_GT(tails, 40u);
+}
+
 // numpy.histogram([0, 1, 1.5, 2, 9.99, 10], bins=5) gives counts [3, 1, 0, 0, 2] over [0, 10] (last bin closed).
 TEST(Statistics, HistogramMatchesNumpyAndHoldsEveryDraw) {
   const std::vector<double> v = {10, 0, 1, 1.5, 2, 9.99};
