@@ -5,12 +5,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <ostream>
 #include <set>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "core/csv.hpp"
@@ -661,18 +665,51 @@ InventoryUncertainty uncertainty_approach2(const ActivityData& data, const Facto
   parallel::Draws d = parallel::run_draws(plan.outputs, ro, [&] { return std::make_unique<Worker>(plan); });
 
   out.lines = rep.lines;
-  std::vector<double> column(d.draws), work;
-  for (size_t oi = 0; oi < plan.outputs; ++oi) {
-    for (uint64_t k = 0; k < d.draws; ++k) column[k] = d.values[k * plan.outputs + oi];
-    const unc::Summary s = unc::summarize(column.data(), column.size(), work);
-    UncertaintyLine& l = out.lines[oi];
-    l.mean = s.mean;
-    l.median = s.median;
-    l.sd = s.sd;
-    l.p2_5 = s.p2_5;
-    l.p97_5 = s.p97_5;
-    l.pct_low = s.pct_low();
-    l.pct_high = s.pct_high();
+  // The lines' summaries, each a function of its own column: spread over the threads (the same numbers).
+  const size_t nthreads =
+      std::min<size_t>(plan.outputs, static_cast<size_t>(std::max(1, parallel::thread_count(run.threads))));
+  std::atomic<size_t> next{0};
+  auto summarize_lines = [&] {
+    std::vector<double> column(d.draws), work;
+    for (size_t oi = next++; oi < plan.outputs; oi = next++) {
+      for (uint64_t k = 0; k < d.draws; ++k) column[k] = d.values[k * plan.outputs + oi];
+      const unc::Summary s = unc::summarize(column.data(), column.size(), work);
+      UncertaintyLine& l = out.lines[oi];
+      l.mean = s.mean;
+      l.median = s.median;
+      l.sd = s.sd;
+      l.p2_5 = s.p2_5;
+      l.p97_5 = s.p97_5;
+      l.pct_low = s.pct_low();
+      l.pct_high = s.pct_high();
+    }
+  };
+  {
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(nthreads);
+    for (size_t t = 1; t < nthreads; ++t) {
+      try {
+        pool.emplace_back([&, t] {
+          try {
+            summarize_lines();
+          } catch (...) {
+            errors[t] = std::current_exception();
+            next = plan.outputs;
+          }
+        });
+      } catch (const std::system_error&) {
+        break;  // no more threads: the others (this one at least) take the rest
+      }
+    }
+    try {
+      summarize_lines();
+    } catch (...) {
+      errors[0] = std::current_exception();
+      next = plan.outputs;
+    }
+    for (auto& th : pool) th.join();
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
   }
   check_lines_finite(out, m, data);
   if (keep) *keep = std::move(d);
