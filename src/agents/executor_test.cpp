@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "agents/agents_test_fixture.hpp"
 #include "panocarbon/agents.hpp"
 #include "panocarbon/provenance.hpp"
 #include "panocarbon/registry.hpp"
@@ -16,28 +17,8 @@ namespace pc = panocarbon;
 namespace fs = std::filesystem;
 
 namespace {
-struct Fixture {
-  fs::path dir;
-  std::unique_ptr<pc::Store> store;
-  pc::Context ctx;
-  Fixture() {
-    dir = fs::temp_directory_path() /
-          ("pc-agents-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    store = std::make_unique<pc::Store>(pc::Store::open(dir / "t.db"));
-    ctx.open_store = [this]() -> pc::Store& { return *store; };
-    ctx.store_location = dir / "t.db";
-    ctx.read_input = [](const std::string&, const std::string& v) { return pc::read_file(v); };
-    ctx.locate_input = [](const std::string&, const std::string& v) { return fs::path(v); };
-    ctx.output_dir = [this] { return dir / "out"; };
-  }
-  ~Fixture() {
-    store.reset();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
+struct Fixture : ag::testing::StoreFixture {
+  Fixture() : StoreFixture("pc-agents") {}
 };
 
 ag::Step step(ag::Agent a, std::string tool, nlohmann::json args) {

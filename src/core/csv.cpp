@@ -100,6 +100,15 @@ bool CsvReader::next_record() {
   }
 }
 
+void CsvReader::require_fields(size_t expected) const {
+  if (fields_.size() != expected)
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("malformed line: {} fields where the header has {}; check for a missing or extra comma "
+                            "(quote fields that contain commas)",
+                            fields_.size(), expected),
+                context());
+}
+
 void throw_row_errors(const std::vector<Error>& errors, size_t n_bad) {
   if (errors.empty()) return;
   if (n_bad == 1) throw errors.front();

@@ -26,6 +26,8 @@ class CsvReader {
   ErrorContext context(long column = 0, std::string field = {}) const {
     return ErrorContext{source_, record_line_, column, std::move(field)};
   }
+  // Error{InvalidInput} at this record unless it has `expected` fields (the header's count): "malformed line".
+  void require_fields(size_t expected) const;
 
  private:
   bool next_record();

@@ -39,9 +39,7 @@ std::vector<FuelSupplyRow> read_fuel_supply_csv(std::string_view text, std::stri
   std::vector<FuelSupplyRow> out;
   while (r.next()) {
     const auto& f = r.fields();
-    if (f.size() != map.size())
-      throw Error(ErrorCategory::InvalidInput,
-                  fmt::format("malformed line: {} fields where the header has {}", f.size(), map.size()), r.context());
+    r.require_fields(map.size());
     FuelSupplyRow row;
     row.line = r.line();
     for (size_t i = 0; i < f.size(); ++i) {

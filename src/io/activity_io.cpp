@@ -186,11 +186,7 @@ ActivityData read_activity_csv(std::string_view text, std::string source_name) {
   while (r.next()) {
     try {
       const auto& f = r.fields();
-      if (f.size() != map.size())
-        throw Error(ErrorCategory::InvalidInput,
-                    fmt::format("malformed line: {} fields where the header has {}; check for a missing or extra comma "
-                                "(quote fields that contain commas)", f.size(), map.size()),
-                    r.context());
+      r.require_fields(map.size());
       ActivityRow row;
       row.line = static_cast<uint32_t>(r.line());
       for (size_t i = 0; i < f.size(); ++i)

@@ -159,12 +159,7 @@ std::vector<Product> read_products(std::string_view text, const std::string& sou
   while (r.next()) {
     try {
       const auto& f = r.fields();
-      if (f.size() != map.size())
-        throw Error(ErrorCategory::InvalidInput,
-                    fmt::format("malformed line: {} fields where the header has {}; check for a missing or extra comma "
-                                "(quote fields that contain commas)",
-                                f.size(), map.size()),
-                    r.context());
+      r.require_fields(map.size());
       if (out.size() >= kMaxRows)
         throw Error(ErrorCategory::InvalidInput,
                     fmt::format("more than {} rows; split the file or aggregate its rows", kMaxRows), r.context());

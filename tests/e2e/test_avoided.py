@@ -32,6 +32,19 @@ def account(db, *args):
 
 
 @test
+def the_worked_example_of_the_docs_is_what_the_command_prints(tmp):
+    # docs/avoided.md shows the table of `panocarbon avoided` on the example: its total line (and every row) must be
+    # what the command prints today.
+    out = run('avoided', EXAMPLE, '--no-store', db=os.path.join(tmp, 'd.db')).stdout.splitlines()
+    with open(os.path.join(ROOT, 'docs', 'avoided.md'), encoding='utf-8') as f:
+        doc = f.read()
+    shown = [l for l in out if l.startswith(('pv_module', 'wind_turbine', 'total '))]
+    assert len(shown) >= 3, out
+    for line in shown:
+        assert line in doc, f'docs/avoided.md lacks the line the command prints: {line!r}'
+
+
+@test
 def csv_header_rows_and_total_agree_with_the_json(tmp):
     db = os.path.join(tmp, 'a.db')
     out = run('avoided', EXAMPLE, '--format', 'csv', '--no-store', db=db).stdout

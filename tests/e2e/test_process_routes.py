@@ -138,6 +138,25 @@ def unclosed_masses_warn_and_a_large_chain_is_fast(tmp):
 
 
 @test
+def the_shipped_routes_table_of_the_docs_is_what_simulate_prints(tmp):
+    # docs/process.md "Shipped route models": every row equals `process simulate FILE --format json` to its 3 (MWh: 2)
+    # decimals, and every shipped route has a row.
+    with open(os.path.join(ROOT, 'docs', 'process.md'), encoding='utf-8') as f:
+        rows = [l for l in f if l.startswith('| `') and l.split('|')[1].strip().endswith('.json`')]
+    by_file = {r.split('|')[1].strip().strip('`'): [c.strip() for c in r.split('|')[2:8]] for r in rows}
+    shipped = {os.path.basename(p) for p in ROUTES if os.path.dirname(p).endswith('routes')}
+    assert shipped <= set(by_file), sorted(shipped - set(by_file))
+    for name in sorted(shipped):
+        rc, out, err = cli(tmp, os.path.join('examples', 'process', 'routes', name), '--format', 'json')
+        assert rc == 0, (name, err)
+        j = json.loads(out)
+        per = j['per_t_product']
+        want = [j['product'], f"{per['direct']:.3f}", f"{per['indirect']:.3f}", f"{per['precursor']:.3f}",
+                f"{per['total']:.3f}", f"{per['electricity_mwh']:.2f}"]
+        assert by_file[name] == want, (name, by_file[name], want)
+
+
+@test
 def cli_errors(tmp):
     path = os.path.join('examples', 'process', 'routes', 'cement-portland-coal.json')
     rc, _, err = cli(tmp, path, '--set', 'kilm.heat=1')
