@@ -104,10 +104,6 @@ struct Comparison {
 Comparison compare(const DefaultTable& t, const Country& country, std::string_view code, int year,
                    std::optional<double> actual, double ets_price_eur, std::string actual_source = "given");
 
-// The names of `candidates` within a small edit distance of `word` (case-insensitive; a prefix counts as near),
-// best first, at most 3: for "did you mean" in messages.
-std::vector<std::string> nearest_names(std::string_view word, const std::vector<std::string>& candidates);
-
 // ---- embedded emissions of an installation (Implementing Regulation (EU) 2023/1773 Annex III) -------------------
 
 // One production process (Annex III: a "production process" of the goods of one aggregated goods category).

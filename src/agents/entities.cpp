@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "core/countries.hpp"
 #include "core/csv.hpp"
 #include "core/embedded.hpp"
 #include "core/text.hpp"
@@ -229,18 +230,12 @@ bool code_is_word(const std::string& code) {
 
 Countries::Countries() {
   std::map<std::string, std::string> names;
-  {
-    io::CsvReader csv(panocarbon::detail::embedded_file("iso3166.csv"), "<embedded>/iso3166.csv");
-    csv.next();  // numeric,alpha3,name
-    while (csv.next()) {
-      const auto& f = csv.fields();
-      if (f.size() < 3) continue;
-      const std::string code(f[1]), name(f[2]);
-      codes_.push_back(code);
-      names[code] = name;
-      if (!code_is_word(code)) upper_.emplace_back(code, code);
-      for (auto& form : english_forms(name)) en_.emplace_back(std::move(form), code);
-    }
+  for (const auto& iso : iso_countries()) {
+    const std::string& code = iso.alpha3;
+    codes_.push_back(code);
+    names[code] = iso.name;
+    if (!code_is_word(code)) upper_.emplace_back(code, code);
+    for (auto& form : english_forms(iso.name)) en_.emplace_back(std::move(form), code);
   }
   {
     io::CsvReader csv(panocarbon::detail::embedded_file("country_names_zh.csv"), "<embedded>/country_names_zh.csv");

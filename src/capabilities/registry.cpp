@@ -135,21 +135,7 @@ const Capability& capability(std::string_view name) {
 }
 
 std::vector<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates, size_t at_most) {
-  std::vector<std::pair<size_t, std::string>> scored;
-  const size_t limit = std::max<size_t>(2, word.size() / 3 + 1);
-  for (const auto& c : candidates) {
-    size_t d = edit_distance(io::to_lower(word), io::to_lower(c));
-    // a prefix ("inv" for "inventory") counts as near
-    if (c.size() > word.size() && word.size() >= 3 && io::to_lower(c.substr(0, word.size())) == io::to_lower(word)) d = std::min<size_t>(d, 1);
-    if (d <= limit) scored.emplace_back(d, c);
-  }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (const auto& [d, c] : scored) {
-    if (out.size() >= at_most) break;
-    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
-  }
-  return out;
+  return nearest_names(word, candidates, at_most);
 }
 
 // ---- the run wrapper ---------------------------------------------------------------------------------------------

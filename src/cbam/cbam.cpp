@@ -12,6 +12,7 @@
 
 #include <fmt/ranges.h>
 
+#include "core/countries.hpp"
 #include "core/csv.hpp"
 #include "core/embedded.hpp"
 #include "core/text.hpp"
@@ -81,22 +82,6 @@ std::string normalise_cn(std::string_view code) {
   return d;
 }
 
-std::vector<std::string> nearest_names(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::string w = to_lower(word);
-  const size_t limit = std::max<size_t>(2, w.size() / 3 + 1);
-  std::vector<std::pair<size_t, const std::string*>> scored;
-  for (const auto& c : candidates) {
-    const std::string l = to_lower(c);
-    size_t d = edit_distance(w, l);
-    if (w.size() >= 3 && l.size() > w.size() && l.compare(0, w.size(), w) == 0) d = std::min<size_t>(d, 1);
-    if (d <= limit) scored.emplace_back(d, &c);
-  }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (const auto& s : scored)
-    if (out.size() < 3 && std::find(out.begin(), out.end(), *s.second) == out.end()) out.push_back(*s.second);
-  return out;
-}
 
 // ---- countries ---------------------------------------------------------------------------------------------------
 
@@ -109,19 +94,8 @@ struct Countries {
 const Countries& countries() {
   static const Countries all = [] {
     Countries c;
-    std::map<std::string, std::string> a2;  // alpha3 -> alpha2
-    {
-      io::CsvReader csv(detail::embedded_file("iso3166_alpha2.csv"), "<embedded>/iso3166_alpha2.csv");
-      csv.next();
-      while (csv.next())
-        if (csv.fields().size() >= 2) a2[std::string(csv.fields()[1])] = std::string(csv.fields()[0]);
-    }
-    io::CsvReader csv(detail::embedded_file("iso3166.csv"), "<embedded>/iso3166.csv");
-    csv.next();  // numeric,alpha3,name
-    while (csv.next()) {
-      const auto& f = csv.fields();
-      if (f.size() < 3) continue;
-      Country k{a2[std::string(f[1])], std::string(f[1]), std::string(f[2])};
+    for (const auto& iso : iso_countries()) {
+      Country k{iso.alpha2, iso.alpha3, iso.name};
       c.by_key[to_lower(k.alpha3)] = c.list.size();
       if (!k.alpha2.empty()) c.by_key[to_lower(k.alpha2)] = c.list.size();
       c.by_key[to_lower(k.name)] = c.list.size();

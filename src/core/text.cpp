@@ -35,6 +35,24 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
+std::vector<std::string> nearest_names(std::string_view word, const std::vector<std::string>& candidates,
+                                       size_t at_most) {
+  const std::string w = to_lower(word);
+  const size_t limit = std::max<size_t>(2, w.size() / 3 + 1);
+  std::vector<std::pair<size_t, const std::string*>> scored;
+  for (const auto& c : candidates) {
+    const std::string l = to_lower(c);
+    size_t d = edit_distance(w, l);
+    if (w.size() >= 3 && l.size() > w.size() && l.compare(0, w.size(), w) == 0) d = std::min<size_t>(d, 1);
+    if (d <= limit) scored.emplace_back(d, &c);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& s : scored)
+    if (out.size() < at_most && std::find(out.begin(), out.end(), *s.second) == out.end()) out.push_back(*s.second);
+  return out;
+}
+
 namespace {
 // Length of the well-formed UTF-8 sequence that starts at s[i], or 0 when it is ill-formed.
 size_t utf8_sequence(std::string_view s, size_t i) noexcept {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace panocarbon {
 // ASCII case-insensitive equality.
@@ -11,6 +12,10 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 std::string to_lower(std::string_view s);
 // Edit distance (insertions, deletions, substitutions, transpositions of neighbours), for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
+// The names of `candidates` within a small edit distance of `word` (case-insensitive; a prefix of 3 or more
+// characters counts as near), best first, at most `at_most`: for "did you mean" in messages.
+std::vector<std::string> nearest_names(std::string_view word, const std::vector<std::string>& candidates,
+                                       size_t at_most = 3);
 
 // Where the first byte that is not well-formed UTF-8 sits in s (overlong forms, surrogates and code points
 // above U+10FFFF count as ill-formed); std::string_view::npos when s is valid UTF-8.

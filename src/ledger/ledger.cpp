@@ -10,6 +10,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/countries.hpp"
 #include "core/csv.hpp"
 #include "core/embedded.hpp"
 #include "core/text.hpp"
@@ -163,10 +164,7 @@ Table mrio_table(const MrioSystem& s, const MrioAccounts& accounts, const Co2Str
 const std::map<std::string, std::string>& country_names() {
   static const std::map<std::string, std::string> names = [] {
     std::map<std::string, std::string> m;
-    io::CsvReader csv(detail::embedded_file("iso3166.csv"), "<embedded>/iso3166.csv");
-    csv.next();  // numeric,alpha3,name
-    while (csv.next())
-      if (csv.fields().size() >= 3) m[std::string(csv.fields()[1])] = std::string(csv.fields()[2]);
+    for (const auto& c : iso_countries()) m[c.alpha3] = c.name;
     m["RoW"] = "Rest of the world";
     m["World"] = "World";
     return m;
