@@ -15,13 +15,8 @@ namespace panocarbon::process::detail {
 
 std::string suggestion(std::string_view word, const std::vector<std::string>& names) {
   if (names.empty()) return {};
-  std::vector<std::pair<size_t, std::string>> scored;
-  for (const auto& n : names) scored.emplace_back(edit_distance(to_lower(word), to_lower(n)), n);
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  const size_t limit = std::max<size_t>(2, word.size() / 2);
   std::vector<std::string> near;
-  for (const auto& [d, n] : scored)
-    if (d <= limit && near.size() < 3) near.push_back("'" + n + "'");
+  for (const auto& n : nearest_names(word, names)) near.push_back("'" + n + "'");
   if (!near.empty()) return fmt::format(" (did you mean {}?)", fmt::join(near, ", "));
   std::vector<std::string> all;
   for (const auto& n : names) {
