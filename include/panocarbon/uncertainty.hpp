@@ -105,8 +105,18 @@ void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, dou
 // rejection samplers (gamma, beta, PERT, t) take theirs from blocks 1, 2, ... of counter = the draw number.
 // (Block 0 of counter c holds the primary uniforms of draws 4c .. 4c + 3.)
 void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]);
-// Φ⁻¹(u): Wichura (1988) AS 241 PPND16, relative accuracy about 1e-16.
+// Φ⁻¹(u): Wichura (1988) AS 241 PPND16, relative accuracy about 1e-16 (its logarithm is draw_log).
 double normal_quantile(double u);
+// e^x and ln x of the transforms (lognormal, the normal quantile's tails): ours, not libm's, so that the draws
+// have the same bits on every machine and in every vector path; within 1 ulp of the exact value (tested against
+// libm over a dense sweep and the ends of the range). draw_log: 0 gives −∞, below 0 NaN.
+double draw_exp(double x);
+double draw_log(double x);
+// The vector clones of the transforms the CPU runs: 0 baseline (SSE2 or another architecture), 1 AVX2,
+// 2 AVX-512F. set_vector_level(cap) caps it (tests compare the paths; they give the same bits) and returns the
+// previous cap.
+int vector_level();
+int set_vector_level(int cap);
 double normal_cdf(double x);
 
 // Draws of one distribution for one parameter. Cheap to copy; thread-safe (no state).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "core/text.hpp"
@@ -434,8 +435,8 @@ double quantile(const Distribution& d, double u) {
       return d.amount;
     case DistKind::Lognormal: {
       if (!(d.scale > 0)) return d.amount;
-      if (d.negative) return -std::exp(d.loc + d.scale * normal_quantile(1 - u));
-      return std::exp(d.loc + d.scale * normal_quantile(u));
+      if (d.negative) return -draw_exp(d.loc + d.scale * normal_quantile(1 - u));
+      return draw_exp(d.loc + d.scale * normal_quantile(u));
     }
     case DistKind::Normal:
       return d.scale > 0 ? d.loc + d.scale * normal_quantile(u) : d.loc;
@@ -585,10 +586,86 @@ void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, dou
   }
 }
 
+// ---- our exp and log ----------------------------------------------------------------------------------
+// The draws' transforms use these instead of libm's: libm picks an FMA or a non-FMA variant at run time and
+// its last bit may differ between them (and between libm versions), ours do not. Plain IEEE operations
+// (+, −, ×, ÷, the file is compiled with -ffp-contract=off), bit moves and selects, so every vector clone
+// gives the bits of the scalar code, and the loops over them vectorise.
 namespace {
+inline uint64_t to_bits(double x) {
+  uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+}
+inline double from_bits(uint64_t u) {
+  double x;
+  std::memcpy(&x, &u, sizeof x);
+  return x;
+}
+constexpr double kLn2Hi = 0x1.62e42fee00000p-1;  // ln 2 to 33 bits: n · kLn2Hi is exact for |n| < 2^20
+constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;  // ln 2 − kLn2Hi
+constexpr double kInvLn2 = 0x1.71547652b82fep+0;
+constexpr double kRound = 0x1.8p52;  // x + kRound − kRound rounds x to an integer (|x| < 2^51)
+
+// e^x. x = n ln2 + r, |r| ≤ ln2/2; e^r = 1 + r + r c/(2 − c) with c = r − (r coth(r/2) − 2), the series
+// r coth(r/2) − 2 = Σ 2 B_2k r^2k/(2k)! (Bernoulli numbers) to r^16 (the next term is below 2^−60 of c);
+// then 2^n as 2^⌊n/2⌋ · 2^(n − ⌊n/2⌋) so that results near the underflow are rounded once.
+[[gnu::always_inline]] inline double exp_body(double x) {
+  const double xc = x > 709.8 ? 709.8 : x < -745.2 ? -745.2 : x;  // beyond: ∞ and 0 (by the scaling)
+  const double xs = xc == xc ? xc : 0.0;                           // NaN: computed on 0, returned below
+  const double kd = xs * kInvLn2 + kRound;
+  const double nd = kd - kRound;
+  const int64_t n = static_cast<int64_t>(to_bits(kd) - to_bits(kRound));  // nd as an integer, |n| ≤ 1076
+  const double hi = xs - nd * kLn2Hi;
+  const double lo = nd * kLn2Lo;
+  const double r = hi - lo;
+  const double z = r * r;
+  const double p =
+      z * (0x1.5555555555555p-3 +
+           z * (-0x1.6c16c16c16c17p-9 +
+                z * (0x1.1566abc011567p-14 +
+                     z * (-0x1.bbd779334ef0bp-20 +
+                          z * (0x1.66a8f2bf70ebep-25 +
+                               z * (-0x1.22805d644267fp-30 + z * (0x1.d6db2c4e09162p-36 + z * -0x1.7da4e1f79955cp-41)))))));
+  const double c = r - p;
+  const double y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+  const int64_t n1 = n / 2, n2 = n - n1;
+  const double s1 = from_bits(static_cast<uint64_t>(n1 + 1023) << 52);
+  const double s2 = from_bits(static_cast<uint64_t>(n2 + 1023) << 52);
+  const double e = y * s1 * s2;
+  return x == x ? e : x;
+}
+
+// ln x for x > 0 (0: −∞, ∞: ∞, below 0 or NaN: NaN). x = 2^e m with m in [√½, √2), f = m − 1, s = f/(2 + f):
+// ln m = 2 atanh s = f − f²/2 + s (f²/2 + R), R = Σ 2 s^2k/(2k + 1) to s^22 (|s| < 0.1716: the next term is
+// below 2^−60 of the result). Subnormal x are scaled by 2^54 first.
+[[gnu::always_inline]] inline double log_body(double x) {
+  const bool sub = x < 0x1p-1022;
+  const double xs = sub ? x * 0x1p54 : x;
+  const uint64_t ix = to_bits(xs) + (0x3ff0000000000000ULL - 0x3fe6a09e667f3bcdULL);
+  const double e = (from_bits(0x4330000000000000ULL | ((ix >> 52) & 0x7ff)) - (0x1p52 + 1023.0)) - (sub ? 54.0 : 0.0);
+  const double m = from_bits((ix & 0x000fffffffffffffULL) + 0x3fe6a09e667f3bcdULL);
+  const double f = m - 1.0;
+  const double hfsq = 0.5 * f * f;
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  const double R =
+      z * (2.0 / 3 +
+           z * (2.0 / 5 +
+                z * (2.0 / 7 +
+                     z * (2.0 / 9 +
+                          z * (2.0 / 11 +
+                               z * (2.0 / 13 +
+                                    z * (2.0 / 15 +
+                                         z * (2.0 / 17 + z * (2.0 / 19 + z * (2.0 / 21 + z * (2.0 / 23)))))))))));
+  const double l = e * kLn2Hi - ((hfsq - (s * (hfsq + R) + e * kLn2Lo)) - f);
+  const double inf = std::numeric_limits<double>::infinity();
+  return x > 0 && x < inf ? l : x == 0 ? -inf : x == inf ? inf : std::numeric_limits<double>::quiet_NaN();
+}
+
 // AS 241's central region (|p − ½| ≤ 0.425, 85 % of draws): one rational function, no branch, so loops
 // over it vectorise.
-inline double as241_central(double q) {
+[[gnu::always_inline]] inline double as241_central(double q) {
   const double r = 0.180625 - q * q;
   return q *
          (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
@@ -599,7 +676,7 @@ inline double as241_central(double q) {
            42.313330701600911252) * r + 1.0);
 }
 // AS 241 between the central region and r = √(−ln min(p, 1 − p)) ≤ 5 (p ≥ about 1.4e-11).
-inline double as241_near_tail(double r) {
+[[gnu::always_inline]] inline double as241_near_tail(double r) {
   r -= 1.6;
   return (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
               1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
@@ -610,14 +687,17 @@ inline double as241_near_tail(double r) {
 }
 }  // namespace
 
+double draw_exp(double x) { return exp_body(x); }
+double draw_log(double x) { return log_body(x); }
+
 double normal_quantile(double p) {
   // Wichura, M.J. (1988) Algorithm AS 241: The percentage points of the normal distribution.
-  // Applied Statistics 37(3):477-484, PPND16.
+  // Applied Statistics 37(3):477-484, PPND16; the logarithm is ours (log_body above).
   const double q = p - 0.5;
   if (std::fabs(q) <= 0.425) return as241_central(q);
   double r = q < 0 ? p : 1 - p;
   if (r <= 0) return q < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  r = std::sqrt(-std::log(r));
+  r = std::sqrt(-log_body(r));
   double v;
   if (r <= 5) {
     v = as241_near_tail(r);
@@ -638,77 +718,75 @@ double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 // ---- sampler ----------------------------------------------------------------------------------------
 
 namespace {
-// o[i] = the central rational of u[i] for every i < m; returns the count of the tail draws
-// (|u − ½| > 0.425), their indices in tail[]. Plain IEEE operations only (no FMA), so the AVX2 clone below
-// gives the same bytes as the baseline one.
-inline size_t normal_central_body(const double* __restrict u, size_t m, double* __restrict o,
-                                  uint32_t* __restrict tail) {
+// One chunk of normal or lognormal draws from their uniforms u[0 .. m): the central rational of AS 241 for
+// all (vectorised), the tail draws (|u − ½| > 0.425, 15 %) gathered by index and done again with our log,
+// √ and the near-tail rational (vectorised), the rare far tail (r > 5, u below 1.4e-11) by normal_quantile
+// itself, then loc + scale z, and sign · e^(loc + scale z) for a lognormal. The same operations in the same
+// order as normal_quantile and exp, so the same bits as one draw at a time, in every clone below.
+struct NormalMap {
+  double loc = 0, scale = 1, sign = 1;
+  bool logn = false;
+};
+[[gnu::always_inline]] inline void normal_chunk_body(const double* __restrict u, size_t m, double* __restrict o, uint32_t* __restrict tail,
+                              double* __restrict r, double* __restrict v, NormalMap map) {
   for (size_t i = 0; i < m; ++i) o[i] = as241_central(u[i] - 0.5);
   size_t t = 0;
   for (size_t i = 0; i < m; ++i) {
     tail[t] = static_cast<uint32_t>(i);
     t += std::fabs(u[i] - 0.5) > 0.425 ? 1 : 0;
   }
-  return t;
-}
-// o[tail[j]] = normal_quantile(u[tail[j]]) for j < t, the tail draws: the logarithms one by one (libm), the
-// rational of AS 241 for r ≤ 5 over all of them (vectorised), the rare far tail by normal_quantile itself.
-// The same operations in the same order as normal_quantile, so the same bytes.
-inline void normal_tails_body(const double* __restrict u, const uint32_t* __restrict tail, size_t t,
-                              double* __restrict o, double* __restrict r, double* __restrict v) {
   for (size_t j = 0; j < t; ++j) {
     const double p = u[tail[j]];
     r[j] = p - 0.5 < 0 ? p : 1 - p;
   }
-  for (size_t j = 0; j < t; ++j) r[j] = r[j] > 0 ? -std::log(r[j]) : 0.0;
-  for (size_t j = 0; j < t; ++j) r[j] = std::sqrt(r[j]);
+  for (size_t j = 0; j < t; ++j) r[j] = std::sqrt(-log_body(r[j]));
   for (size_t j = 0; j < t; ++j) v[j] = as241_near_tail(r[j]);
   for (size_t j = 0; j < t; ++j) o[tail[j]] = u[tail[j]] - 0.5 < 0 ? -v[j] : v[j];
   for (size_t j = 0; j < t; ++j)
-    if (!(r[j] <= 5) || !(r[j] > 0)) o[tail[j]] = normal_quantile(u[tail[j]]);
-}
-inline void affine_body(double* __restrict o, size_t m, double loc, double scale) {
-  for (size_t i = 0; i < m; ++i) o[i] = loc + scale * o[i];
+    if (!(r[j] <= 5)) o[tail[j]] = normal_quantile(u[tail[j]]);
+  const double loc = map.loc, scale = map.scale, sign = map.sign;
+  if (map.logn)
+    for (size_t i = 0; i < m; ++i) o[i] = sign * exp_body(loc + scale * o[i]);
+  else
+    for (size_t i = 0; i < m; ++i) o[i] = loc + scale * o[i];
 }
 
+// Which clone runs: the best the CPU has, unless a test asks for a lower one (set_vector_level).
+int g_level_cap = 2;
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define PANOCARBON_X86_DISPATCH 1
-__attribute__((target("avx2"))) size_t normal_central_avx2(const double* u, size_t m, double* o, uint32_t* tail) {
-  return normal_central_body(u, m, o, tail);
+__attribute__((target("avx512f"))) void normal_chunk_avx512(const double* u, size_t m, double* o, uint32_t* tail,
+                                                            double* r, double* v, NormalMap map) {
+  normal_chunk_body(u, m, o, tail, r, v, map);
 }
-__attribute__((target("avx2"))) void normal_tails_avx2(const double* u, const uint32_t* tail, size_t t, double* o,
-                                                       double* r, double* v) {
-  normal_tails_body(u, tail, t, o, r, v);
+__attribute__((target("avx2"))) void normal_chunk_avx2(const double* u, size_t m, double* o, uint32_t* tail,
+                                                       double* r, double* v, NormalMap map) {
+  normal_chunk_body(u, m, o, tail, r, v, map);
 }
-__attribute__((target("avx2"))) void affine_avx2(double* o, size_t m, double loc, double scale) {
-  affine_body(o, m, loc, scale);
+int cpu_level() {
+  static const int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+  return level;
 }
-bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
+#else
+int cpu_level() { return 0; }
 #endif
 
-size_t normal_central(const double* u, size_t m, double* o, uint32_t* tail) {
+void normal_chunk(const double* u, size_t m, double* o, uint32_t* tail, double* r, double* v, NormalMap map) {
 #ifdef PANOCARBON_X86_DISPATCH
-  if (has_avx2()) return normal_central_avx2(u, m, o, tail);
+  const int level = std::min(cpu_level(), g_level_cap);
+  if (level == 2) return normal_chunk_avx512(u, m, o, tail, r, v, map);
+  if (level == 1) return normal_chunk_avx2(u, m, o, tail, r, v, map);
 #endif
-  return normal_central_body(u, m, o, tail);
-}
-void normal_tails(const double* u, const uint32_t* tail, size_t t, double* o, double* r, double* v) {
-#ifdef PANOCARBON_X86_DISPATCH
-  if (has_avx2()) return normal_tails_avx2(u, tail, t, o, r, v);
-#endif
-  normal_tails_body(u, tail, t, o, r, v);
-}
-void affine(double* o, size_t m, double loc, double scale) {
-#ifdef PANOCARBON_X86_DISPATCH
-  if (has_avx2()) return affine_avx2(o, m, loc, scale);
-#endif
-  affine_body(o, m, loc, scale);
+  normal_chunk_body(u, m, o, tail, r, v, map);
 }
 }  // namespace
 
+int vector_level() { return std::min(cpu_level(), g_level_cap); }
+int set_vector_level(int cap) {
+  const int before = g_level_cap;
+  g_level_cap = std::clamp(cap, 0, 2);
+  return before;
+}
 Sampler::Sampler(const Distribution& d, uint64_t seed, uint64_t param) : d_(d), seed_(seed), param_(param) {
   constant_ = is_constant(d);
   value_ = d.kind == DistKind::Lognormal || d.kind == DistKind::Normal ? d.amount
@@ -731,7 +809,7 @@ double Sampler::operator()(uint64_t draw) const {
   const Distribution& d = d_;
   switch (d.kind) {
     case DistKind::Lognormal: {
-      const double v = std::exp(d.loc + d.scale * normal_quantile(u[0]));
+      const double v = exp_body(d.loc + d.scale * normal_quantile(u[0]));
       return d.negative ? -v : v;
     }
     case DistKind::Normal:
@@ -770,30 +848,26 @@ void Sampler::fill(uint64_t first, size_t n, double* out) const {
     return;
   }
   if (d_.kind == DistKind::Lognormal || d_.kind == DistKind::Normal) {
-    // In chunks: uniforms, the central rational for all (vectorised), the tails again exactly, then the
-    // affine map and exp. The numbers are those of operator() (the same functions of the same uniforms).
+    // In chunks: the uniforms, then normal_chunk (the numbers of operator(): the same functions of the same
+    // uniforms).
     constexpr size_t kChunk = 256;
     double u[kChunk];
     uint32_t tail[kChunk];
     double r[kChunk], v[kChunk];
-    const double loc = d_.loc, scale = d_.scale, sign = d_.negative ? -1.0 : 1.0;
-    const bool logn = d_.kind == DistKind::Lognormal;
+    NormalMap map;
+    map.loc = d_.loc;
+    map.scale = d_.scale;
+    map.sign = d_.negative ? -1.0 : 1.0;
+    map.logn = d_.kind == DistKind::Lognormal;
     for (size_t at = 0; at < n; at += kChunk) {
       const size_t m = std::min(kChunk, n - at);
-      double* o = out + at;
       uniform01_fill(seed_, param_, first + at, m, u);
-      // the tails (15 % of draws) by their indices, without a branch per draw
-      const size_t tails = normal_central(u, m, o, tail);
-      normal_tails(u, tail, tails, o, r, v);
-      affine(o, m, loc, scale);
-      if (logn)
-        for (size_t i = 0; i < m; ++i) o[i] = sign * std::exp(o[i]);
+      normal_chunk(u, m, out + at, tail, r, v, map);
     }
     return;
   }
   for (size_t i = 0; i < n; ++i) out[i] = (*this)(first + i);
 }
-
 // ---- statistics -------------------------------------------------------------------------------------
 
 double percentile_sorted(const double* s, size_t n, double q) {
