@@ -18,7 +18,8 @@
 
 namespace panocarbon::parallel {
 
-// Called once by main() before anything else and at exit. Harmless without MPI.
+// Called once by main() before anything else and at exit. Harmless without MPI. init() also stops OpenBLAS's idle
+// worker threads (they spin at start; a later BLAS call starts them again).
 void init(int* argc, char*** argv);
 void finalize();
 bool mpi_enabled();  // built with MPI and started by a launcher with more than zero ranks

@@ -22,6 +22,9 @@
 extern "C" {
 int openblas_get_num_threads(void);
 void openblas_set_num_threads(int);
+// OpenBLAS (pthreads build): stops its worker threads; the next multi-threaded BLAS call starts them again. Weak:
+// absent from other BLAS libraries.
+[[gnu::weak]] void blas_thread_shutdown_(void);
 }
 
 namespace panocarbon::parallel {
@@ -43,6 +46,10 @@ bool g_mpi = false;
 }  // namespace
 
 void init(int* argc, char*** argv) {
+  // OpenBLAS starts its worker threads when the library loads and lets them spin (sched_yield) for about 2^28
+  // cycles waiting for work: on a small machine that spin takes a core from the first draws of every command.
+  // Stopped here, before any thread of ours exists; commands that call LAPACK start them again on first use.
+  if (blas_thread_shutdown_) blas_thread_shutdown_();
 #ifdef PANOCARBON_HAVE_MPI
   if (!launched_by_mpirun()) return;
   int provided = 0;
