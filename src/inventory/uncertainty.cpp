@@ -491,47 +491,63 @@ struct Plan {
   std::vector<int> parent;       // per slot
 };
 
-// s[i] += v, tot[i] += v with v = x · a[i] · g[i] (g null: v = x · a[i]; s null: the total only). Plain IEEE
-// operations (no FMA), so the AVX2 clone gives the bytes of the baseline one.
-inline void add_term_body(double x, const double* __restrict a, const double* __restrict g, double* __restrict s,
-                          double* __restrict tot, size_t n) {
-  if (g) {
-    if (s)
-      for (size_t i = 0; i < n; ++i) {
-        const double v = x * a[i] * g[i];
-        s[i] += v;
-        tot[i] += v;
-      }
-    else
-      for (size_t i = 0; i < n; ++i) tot[i] += x * a[i] * g[i];
-  } else {
-    if (s)
-      for (size_t i = 0; i < n; ++i) {
-        const double v = x * a[i];
-        s[i] += v;
-        tot[i] += v;
-      }
-    else
-      for (size_t i = 0; i < n; ++i) tot[i] += x * a[i];
+// One row's terms that go to the same line (all of them but with --by gas): w[i] = Σ_k x_k g_k[i] (g_k null: x_k),
+// then v = a[i] · w[i] is added to the line s (null: the total only) and to the total, so the line and the total
+// are read and written once per row, not once per term. Plain IEEE operations in a fixed order (the file is
+// compiled with -ffp-contract=off), so the AVX2 and AVX-512F clones give the bits of the baseline one.
+struct Segment {
+  const Plan::TermPlan* terms = nullptr;
+  size_t count = 0;
+};
+[[gnu::always_inline]] inline void add_segment_body(Segment seg, const double* const* group, const double* __restrict a,
+                                                    double* __restrict w, double* __restrict s,
+                                                    double* __restrict tot, size_t n) {
+  for (size_t k = 0; k < seg.count; ++k) {
+    const double x = seg.terms[k].x;
+    const double* __restrict g = seg.terms[k].group >= 0 ? group[static_cast<size_t>(seg.terms[k].group)] : nullptr;
+    if (k == 0) {
+      if (g)
+        for (size_t i = 0; i < n; ++i) w[i] = x * g[i];
+      else
+        for (size_t i = 0; i < n; ++i) w[i] = x;
+    } else {
+      if (g)
+        for (size_t i = 0; i < n; ++i) w[i] += x * g[i];
+      else
+        for (size_t i = 0; i < n; ++i) w[i] += x;
+    }
   }
+  if (s)
+    for (size_t i = 0; i < n; ++i) {
+      const double v = a[i] * w[i];
+      s[i] += v;
+      tot[i] += v;
+    }
+  else
+    for (size_t i = 0; i < n; ++i) tot[i] += a[i] * w[i];
 }
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-__attribute__((target("avx2"))) void add_term_avx2(double x, const double* a, const double* g, double* s, double* tot,
-                                                   size_t n) {
-  add_term_body(x, a, g, s, tot, n);
+__attribute__((target("avx512f"))) void add_segment_avx512(Segment seg, const double* const* group, const double* a,
+                                                           double* w, double* s, double* tot, size_t n) {
+  add_segment_body(seg, group, a, w, s, tot, n);
 }
-bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");  // after the CPU model's constructor (first call)
-  return yes;
+__attribute__((target("avx2"))) void add_segment_avx2(Segment seg, const double* const* group, const double* a,
+                                                      double* w, double* s, double* tot, size_t n) {
+  add_segment_body(seg, group, a, w, s, tot, n);
 }
-inline void add_term(double x, const double* a, const double* g, double* s, double* tot, size_t n) {
-  if (has_avx2()) return add_term_avx2(x, a, g, s, tot, n);
-  add_term_body(x, a, g, s, tot, n);
+inline void add_segment(Segment seg, const double* const* group, const double* a, double* w, double* s, double* tot,
+                        size_t n) {
+  // the engine's choice of clone (unc::vector_level: the CPU's best, or lower in tests)
+  const int level = unc::vector_level();
+  if (level == 2) return add_segment_avx512(seg, group, a, w, s, tot, n);
+  if (level == 1) return add_segment_avx2(seg, group, a, w, s, tot, n);
+  add_segment_body(seg, group, a, w, s, tot, n);
 }
 #else
-inline void add_term(double x, const double* a, const double* g, double* s, double* tot, size_t n) {
-  add_term_body(x, a, g, s, tot, n);
+inline void add_segment(Segment seg, const double* const* group, const double* a, double* w, double* s, double* tot,
+                        size_t n) {
+  add_segment_body(seg, group, a, w, s, tot, n);
 }
 #endif
 
@@ -543,6 +559,7 @@ class Worker final : public parallel::Worker {
         nbuf_(p.fuels.size() * kBlock),
         gbuf_(p.groups.size() * kBlock),
         abuf_(kBlock),
+        wbuf_(kBlock),
         acc_(p.outputs * kBlock),
         block_(p.outputs * kBlock),
         group_(p.groups.size()) {
@@ -556,7 +573,7 @@ class Worker final : public parallel::Worker {
 
  private:
   const Plan& p_;
-  std::vector<double> fbuf_, nbuf_, gbuf_, abuf_, acc_, block_;
+  std::vector<double> fbuf_, nbuf_, gbuf_, abuf_, wbuf_, acc_, block_;
   std::vector<const double*> group_;  // per group: its block of multipliers
   uint64_t first_ = 0, n_ = 0, end_ = 0;
 
@@ -583,12 +600,16 @@ class Worker final : public parallel::Worker {
     for (size_t o = 0; o < p_.outputs; ++o) std::fill_n(acc_.data() + o * kBlock, n, 0.0);
     double* __restrict tot = acc_.data() + total * kBlock;
     double* __restrict a = abuf_.data();
+    double* __restrict w = wbuf_.data();
     for (const auto& rp : p_.row_plans) {
       p_.rows[rp.stream].fill(first, n, a);
-      for (uint32_t k = rp.first; k < rp.end; ++k) {
-        const Plan::TermPlan& t = p_.terms[k];
-        double* s = t.slot >= 0 ? acc_.data() + static_cast<size_t>(t.slot) * kBlock : nullptr;
-        add_term(t.x, a, t.group >= 0 ? group[static_cast<size_t>(t.group)] : nullptr, s, tot, n);
+      for (uint32_t k = rp.first; k < rp.end;) {  // runs of terms with the same line
+        uint32_t e = k + 1;
+        while (e < rp.end && p_.terms[e].slot == p_.terms[k].slot) ++e;
+        const int slot = p_.terms[k].slot;
+        double* s = slot >= 0 ? acc_.data() + static_cast<size_t>(slot) * kBlock : nullptr;
+        add_segment(Segment{p_.terms.data() + k, e - k}, group.data(), a, w, s, tot, n);
+        k = e;
       }
     }
     for (size_t o = 0; o < p_.outputs; ++o)
