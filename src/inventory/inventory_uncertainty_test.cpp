@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <sstream>
 
@@ -199,6 +200,30 @@ TEST(InventoryUncertainty, Approach2SameNumbersForAnyThreads) {
   EXPECT_EQ(a.str(), b.str());
   const auto r4 = uncertainty_approach2(data, lib(), tree(), o, 43, draws(3001, 1));
   EXPECT_NE(r1.lines.back().mean, r4.lines.back().mean);  // another seed, other draws
+}
+
+// The vector clones of the draws and of the sums (baseline, AVX2, AVX-512F: the CPU's best, capped lower here)
+// give the same draws, bit for bit, by category and by gas (where a row's gases go to different lines).
+TEST(InventoryUncertainty, Approach2SameNumbersOnEveryVectorPath) {
+  const auto data = read_activity_csv(kTwoYears, "two_years.csv");
+  const int best = unc::vector_level();
+  const int saved = unc::set_vector_level(0);
+  for (const char* by : {"category", "gas"}) {
+    UncertaintyOptions o;
+    o.by = by;
+    parallel::Draws ref;
+    unc::set_vector_level(0);
+    uncertainty_approach2(data, lib(), tree(), o, 42, draws(1001, 2), &ref);
+    for (int level = 1; level <= best; ++level) {
+      unc::set_vector_level(level);
+      parallel::Draws d;
+      uncertainty_approach2(data, lib(), tree(), o, 42, draws(1001, 2), &d);
+      ASSERT_EQ(d.values.size(), ref.values.size());
+      for (size_t i = 0; i < d.values.size(); ++i)
+        ASSERT_EQ(std::memcmp(&d.values[i], &ref.values[i], sizeof(double)), 0) << by << " level " << level << " at " << i;
+    }
+  }
+  unc::set_vector_level(saved);
 }
 
 TEST(InventoryUncertainty, Approach2DrawsAreTheEnginesStreamsAndSummaries) {
