@@ -933,19 +933,39 @@ Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   double ss = 0;
   for (size_t i = 0; i < n; ++i) ss += (v[i] - s.mean) * (v[i] - s.mean);
   s.sd = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
-  // Order statistics by selection (nth_element), not a full sort: the same numbers, O(n).
+  // Order statistics by selection, not a full sort: the same numbers, O(n). The median's selection splits the
+  // draws into the lower and the upper half; p2.5 is then selected within the lower half, p97.5 within the upper.
   work.assign(v, v + n);
-  auto pct = [&](double q) {
+  double* w = work.data();
+  auto index = [&](double q) {
     const double h = q * double(n - 1);
-    const size_t lo = static_cast<size_t>(std::floor(h));
-    std::nth_element(work.begin(), work.begin() + static_cast<long>(lo), work.end());
-    const double a = work[lo];
-    const double b = lo + 1 < n ? *std::min_element(work.begin() + static_cast<long>(lo) + 1, work.end()) : a;
-    return a + (h - double(lo)) * (b - a);
+    return std::pair<double, size_t>{h, static_cast<size_t>(std::floor(h))};
   };
-  s.p2_5 = pct(0.025);
-  s.median = pct(0.5);
-  s.p97_5 = pct(0.975);
+  auto interpolate = [](double h, size_t lo, double a, double b) { return a + (h - double(lo)) * (b - a); };
+  // order statistic k given that w[from, to) holds exactly the statistics from .. to − 1
+  auto select = [&](size_t from, size_t k, size_t to) {
+    std::nth_element(w + from, w + k, w + to);
+    return w[k];
+  };
+  auto smallest = [&](size_t from, size_t to) { return *std::min_element(w + from, w + to); };
+  const auto [hm, km] = index(0.5);
+  const double am = select(0, km, n);
+  const double bm = km + 1 < n ? smallest(km + 1, n) : am;
+  const auto [hl, kl] = index(0.025);
+  double al = am, bl = bm;  // kl = km (tiny n): the median's pair
+  if (kl < km) {
+    al = select(0, kl, km);
+    bl = kl + 1 < km ? smallest(kl + 1, km) : am;
+  }
+  const auto [hh, kh] = index(0.975);
+  double ah = am, bh = bm;
+  if (kh > km) {
+    ah = select(km + 1, kh, n);
+    bh = kh + 1 < n ? smallest(kh + 1, n) : ah;
+  }
+  s.p2_5 = interpolate(hl, kl, al, bl);
+  s.median = interpolate(hm, km, am, bm);
+  s.p97_5 = interpolate(hh, kh, ah, bh);
   const auto [mn, mx] = std::minmax_element(v, v + n);
   s.min = *mn;
   s.max = *mx;

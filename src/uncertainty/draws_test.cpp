@@ -233,3 +233,23 @@ TEST(DrawMath, DrawsFollowTheExactDistribution) {
     }
   }
 }
+
+// summarize's percentiles (selection within the halves the median leaves) equal those of the sorted draws at
+// every n from 1 to 300 and at 10,001, ties included (percentile_sorted: numpy's linear interpolation).
+TEST(DrawMath, SummaryPercentilesEqualThoseOfTheSortedDraws) {
+  std::vector<double> work;
+  for (size_t n = 1; n <= 10001; n = n < 300 ? n + 1 : 10001) {
+    std::vector<double> x(n);
+    unc::Sampler(unc::lognormal(2, 0.5), 9, n).fill(0, n, x.data());
+    for (size_t i = 0; i < n; i += 7) x[i] = x[i / 2];  // ties
+    const unc::Summary s = unc::summarize(x.data(), n, work);
+    std::vector<double> sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(s.p2_5, unc::percentile_sorted(sorted.data(), n, 0.025)) << n;
+    EXPECT_EQ(s.median, unc::percentile_sorted(sorted.data(), n, 0.5)) << n;
+    EXPECT_EQ(s.p97_5, unc::percentile_sorted(sorted.data(), n, 0.975)) << n;
+    EXPECT_EQ(s.min, sorted.front());
+    EXPECT_EQ(s.max, sorted.back());
+    if (n == 10001) break;
+  }
+}
