@@ -8,7 +8,8 @@
 //   sum       the sum of T terms x · a · g into a line and the total, blocks of 256   T × N
 // Each is the best of --repeat runs. Prints one line per part and a last line `floor: ...`.
 //
-//   build/bin/panocarbon_draws_floor [--params 1560] [--terms 2784] [--draws 100000] [--repeat 3]
+//   build/bin/panocarbon_draws_floor [--params 1560] [--terms 2784] [--draws 100000] [--repeat 3] [--level L]
+// --level caps the vector clones of the transforms (0 baseline, 1 AVX2, 2 AVX-512F; default the CPU's best).
 #include <time.h>
 
 #include <algorithm>
@@ -51,8 +52,9 @@ int main(int argc, char** argv) {
     else if (a == "--terms") terms = v;
     else if (a == "--draws") draws = v;
     else if (a == "--repeat") repeat = static_cast<int>(v);
+    else if (a == "--level") unc::set_vector_level(static_cast<int>(v));
     else {
-      std::fprintf(stderr, "draws_floor: unknown option %s (use --params, --terms, --draws, --repeat)\n", argv[i]);
+      std::fprintf(stderr, "draws_floor: unknown option %s (use --params, --terms, --draws, --repeat, --level)\n", argv[i]);
       return 2;
     }
   }
