@@ -665,7 +665,7 @@ constexpr double kRound = 0x1.8p52;  // x + kRound − kRound rounds x to an int
                                          z * (2.0 / 17 + z * (2.0 / 19 + z * (2.0 / 21 + z * (2.0 / 23)))))))))));
   const double l = e * kLn2Hi - ((hfsq - (s * (hfsq + R) + e * kLn2Lo)) - f);
   const double inf = std::numeric_limits<double>::infinity();
-  return (x > 0) & (x < inf) ? l : x == 0 ? -inf : x == inf ? inf : std::numeric_limits<double>::quiet_NaN();
+  return ((x > 0) & (x < inf)) ? l : x == 0 ? -inf : x == inf ? inf : std::numeric_limits<double>::quiet_NaN();
 }
 
 // AS 241's central region (|p − ½| ≤ 0.425, 85 % of draws): one rational function, no branch, so loops
