@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <set>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "panocarbon/error.hpp"
 
 namespace panocarbon::io {
@@ -85,12 +89,43 @@ class FolderSet final : public FileSet {
     auto s = open_member(rel);
     return drain(*s);
   }
+  void read_into(const std::string& rel, std::string& out, size_t slack) const override {
+    // one open, one fstat and one read per file (a JSON-LD export has thousands of small files)
+    const std::string path = (root_ / rel).string();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(ErrorCategory::Io, "cannot open " + path + ": check the path and its permissions", {path});
+    struct stat st {};
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    const size_t expected = regular ? static_cast<size_t>(st.st_size) : 0;
+    out.clear();
+    out.reserve(expected + 1 + slack);  // one byte more than the size: a short read is the end
+    for (;;) {
+      if (out.capacity() - slack <= out.size()) out.reserve(2 * out.capacity() + slack);
+      const size_t at = out.size(), room = out.capacity() - slack - at;
+      out.resize(at + room);
+      const ssize_t got = ::read(fd, out.data() + at, room);
+      if (got < 0) {
+        ::close(fd);
+        out.clear();
+        throw Error(ErrorCategory::Io, "reading " + path + " failed", {path});
+      }
+      out.resize(at + static_cast<size_t>(got));
+      if (got == 0 || (regular && out.size() == expected && static_cast<size_t>(got) < room)) break;
+    }
+    ::close(fd);
+  }
   std::vector<std::string> all_files() const override {
+    // paths below the root by their text (fs::relative would resolve every component of every file again)
     std::vector<std::string> out;
     std::error_code ec;
+    const std::string root = root_.generic_string();
     for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
-      if (it->is_regular_file()) out.push_back(fs::relative(it->path(), root_).generic_string());
+         it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      std::string rel = it->path().generic_string().substr(root.size());
+      rel.erase(0, rel.find_first_not_of('/'));
+      out.push_back(std::move(rel));
+    }
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -148,6 +183,20 @@ class ZipSet final : public FileSet {
   std::string read_all(const std::string& rel) const override {
     auto s = open_member(rel);
     return drain(*s);
+  }
+  void read_into(const std::string& rel, std::string& out, size_t slack) const override {
+    if (!exists(rel)) throw Error(ErrorCategory::Io, display(rel) + " is not in the archive", {display(rel)});
+    ZipSource s(archive_, root_ + rel, display(rel));
+    out.clear();
+    out.reserve(static_cast<size_t>(s.size()) + 1 + slack);  // inflated straight into `out`
+    for (;;) {
+      if (out.capacity() - slack <= out.size()) out.reserve(2 * out.capacity() + slack);
+      const size_t at = out.size(), room = out.capacity() - slack - at;
+      out.resize(at + room);
+      const size_t got = s.read(out.data() + at, room);
+      out.resize(at + got);
+      if (got == 0) break;
+    }
   }
   std::vector<std::string> all_files() const override {
     std::vector<std::string> out;
