@@ -1,5 +1,6 @@
 #include "io/byte_source.hpp"
 
+#include <libdeflate.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -186,6 +187,7 @@ class ZipSet final : public FileSet {
   }
   void read_into(const std::string& rel, std::string& out, size_t slack) const override {
     if (!exists(rel)) throw Error(ErrorCategory::Io, display(rel) + " is not in the archive", {display(rel)});
+    if (inflate_whole(root_ + rel, out, slack)) return;
     ZipSource s(archive_, root_ + rel, display(rel));
     out.clear();
     out.reserve(static_cast<size_t>(s.size()) + 1 + slack);  // inflated straight into `out`
@@ -219,6 +221,47 @@ class ZipSet final : public FileSet {
   bool is_zip() const override { return true; }
 
  private:
+  // A deflated member in one call of libdeflate (two to three times zlib's speed through zip_fread), its CRC-32
+  // checked; false leaves the member to libzip (stored or encrypted members, anything unexpected: libzip then
+  // reads it, or names what is wrong, as before).
+  bool inflate_whole(const std::string& member, std::string& out, size_t slack) const {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    const zip_uint64_t need = ZIP_STAT_INDEX | ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
+    if (zip_stat(archive_, member.c_str(), 0, &st) != 0 || (st.valid & need) != need ||
+        st.comp_method != ZIP_CM_DEFLATE || ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE))
+      return false;
+    zip_file_t* f = zip_fopen_index(archive_, st.index, ZIP_FL_COMPRESSED);
+    if (!f) return false;
+    thread_local std::string raw;
+    raw.resize(static_cast<size_t>(st.comp_size));
+    size_t got = 0;
+    while (got < raw.size()) {
+      const zip_int64_t n = zip_fread(f, raw.data() + got, raw.size() - got);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    zip_fclose(f);
+    if (got != raw.size()) return false;
+    struct Free {
+      void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+    };
+    thread_local std::unique_ptr<libdeflate_decompressor, Free> inflater(libdeflate_alloc_decompressor());
+    if (!inflater) return false;
+    const size_t size = static_cast<size_t>(st.size);
+    out.clear();
+    out.reserve(size + slack);
+    out.resize(size);
+    size_t actual = 0;
+    if (libdeflate_deflate_decompress(inflater.get(), raw.data(), raw.size(), out.data(), size, &actual) !=
+            LIBDEFLATE_SUCCESS ||
+        actual != size || libdeflate_crc32(0, out.data(), size) != st.crc) {
+      out.clear();
+      return false;
+    }
+    return true;
+  }
+
   std::string path_;
   zip_t* archive_ = nullptr;
   std::set<std::string> names_;
