@@ -708,3 +708,30 @@ TEST(JsonLdSimdjson, ErrorsNameTheFirstFailingFile) {
     EXPECT_NE(std::string(e.what()).find("is not valid JSON"), std::string::npos) << e.what();
   }
 }
+
+// A zip member whose deflated bytes are damaged: libdeflate refuses it (or its CRC-32 differs), libzip reads it
+// again and the error names the member inside the archive.
+TEST(JsonLdSimdjson, DamagedZipMemberIsNamed) {
+  const auto files = corner_package(40);
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("jsonld-damaged-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string zip = (dir / "damaged.zip").string();
+  write_zip(zip, files, "");
+  std::string bytes;
+  {
+    std::ifstream in(zip, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string name = "processes/p010.json";
+  const size_t at = bytes.find(name);  // its local header; the deflated data follows the name (and extra fields)
+  ASSERT_NE(at, std::string::npos);
+  for (size_t k = at + name.size() + 80; k < at + name.size() + 120 && k < bytes.size(); ++k) bytes[k] ^= 0x5a;
+  std::ofstream(zip, std::ios::binary | std::ios::trunc) << bytes;
+  try {
+    read_database(zip);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(zip + ":processes/p010.json"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
