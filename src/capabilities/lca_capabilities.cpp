@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <map>
 #include <tuple>
 
@@ -116,18 +117,29 @@ nlohmann::json method_summary(const lca::Method& m) {
 nlohmann::json lca_import(Store& store, const std::string& path, const Params& p) {
   // PANOCARBON_TRACE=1 prints the time of each phase on stderr (bench/lca_import_bench.py reads it).
   static const bool trace = std::getenv("PANOCARBON_TRACE") != nullptr;
-  auto phase = [](const char* what, std::chrono::steady_clock::time_point t) {
-    if (trace) fmt::print(stderr, "trace: {:<28} {:.6f} s\n", what, since(t));
+  static const auto phase = [](const char* what, std::chrono::steady_clock::time_point t0) {
+    if (trace) fmt::print(stderr, "trace: {:<28} {:.6f} s\n", what, since(t0));
   };
   auto t = std::chrono::steady_clock::now();
-  const MrioFiles files = mrio_fingerprint(path);  // read_database names a missing path
-  phase("lca import fingerprint", t);
+  // the fingerprint (a stat of every file) on its own thread while the files are read
+  auto fingerprint = std::async(std::launch::async, [&path, t] {
+    MrioFiles f = mrio_fingerprint(path);  // read_database names a missing path
+    phase("lca import fingerprint", t);
+    return f;
+  });
   const auto t0 = std::chrono::steady_clock::now();
   // a JSON-LD package's LCIA methods come with it, as in openLCA
   std::vector<lca::Method> methods;
-  lca::Database db = lca::read_database(path, methods);
+  lca::Database db;
+  try {
+    db = lca::read_database(path, methods);
+  } catch (...) {
+    fingerprint.wait();
+    throw;
+  }
   phase("lca import read", t0);
   const double read_s = since(t0);
+  const MrioFiles files = fingerprint.get();
   if (p.has("name")) db.name = p.str("name");
   db.provenance["fingerprint"] = files.sha256;
   const auto t1 = std::chrono::steady_clock::now();
