@@ -143,6 +143,12 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
   if (p.has("name")) db.name = p.str("name");
   db.provenance["fingerprint"] = files.sha256;
   const auto t1 = std::chrono::steady_clock::now();
+  // linking (reads the database) on its own thread while the store writes it
+  auto linked = std::async(std::launch::async, [&db, t1] {
+    lca::ProductSystem s = lca::build_system(db, lca::LinkOptions{});
+    phase("lca import link", t1);
+    return s;
+  });
   store.save_lca_database(db);
   phase("lca import store database", t1);
   nlohmann::json stored_methods = nlohmann::json::array();
@@ -151,10 +157,8 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
     stored_methods.push_back(method_summary(m));
   }
   const double save_s = since(t1);
-  t = std::chrono::steady_clock::now();
   const ImportCounts n = count_exchanges(db);
-  const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
-  phase("lca import link", t);
+  const lca::ProductSystem sys = linked.get();
   t = std::chrono::steady_clock::now();
   store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
   phase("lca import store system", t);
