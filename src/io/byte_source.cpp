@@ -102,7 +102,9 @@ class FolderSet final : public FileSet {
     out.reserve(expected + 1 + slack);  // one byte more than the size: a short read is the end
     for (;;) {
       if (out.capacity() - slack <= out.size()) out.reserve(2 * out.capacity() + slack);
-      const size_t at = out.size(), room = out.capacity() - slack - at;
+      const size_t at = out.size();
+      size_t room = out.capacity() - slack - at;
+      if (at <= expected) room = std::min(room, expected + 1 - at);  // resize() writes what it adds: no more
       out.resize(at + room);
       const ssize_t got = ::read(fd, out.data() + at, room);
       if (got < 0) {
@@ -193,7 +195,9 @@ class ZipSet final : public FileSet {
     out.reserve(static_cast<size_t>(s.size()) + 1 + slack);  // inflated straight into `out`
     for (;;) {
       if (out.capacity() - slack <= out.size()) out.reserve(2 * out.capacity() + slack);
-      const size_t at = out.size(), room = out.capacity() - slack - at;
+      const size_t at = out.size(), expected = static_cast<size_t>(s.size());
+      size_t room = out.capacity() - slack - at;
+      if (at <= expected) room = std::min(room, expected + 1 - at);  // resize() writes what it adds: no more
       out.resize(at + room);
       const size_t got = s.read(out.data() + at, room);
       out.resize(at + got);
