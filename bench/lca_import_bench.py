@@ -55,6 +55,7 @@ TRACE = re.compile(r"^trace:\s+(.*?)\s+([-+0-9.eE]+)\s+s\s*$")
 # Keyed by case and, for the synthetic zip, its generator's hash (a new generator writes another database).
 DIGESTS = {
     "uslci": "7e4b5a2b69435b7557a552db4b8a8bce18aa0c61f45559acd709f9396812a26b",
+    "synthetic_20000_1_e7b24f34": "df1f95d176077e075bfd2eb7ee068effdbe0ee235874dda2501a5bf907095a36",
 }
 
 
