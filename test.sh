@@ -34,6 +34,7 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" bench/inventory_bench.py --rows 20000 --smoke || failed=1
 "$py" bench/mrio_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-mrio-smoke" || failed=1
 "$py" bench/lca_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-lca-smoke" || failed=1
+"$py" bench/lca_import_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-lca-import-smoke" || failed=1
 "$py" bench/inventory_uncertainty_bench.py --smoke || failed=1
 "$py" bench/lca_montecarlo_bench.py --smoke --workdir "${TMPDIR:-/tmp}/panocarbon-lca-mc-smoke" || failed=1
 "$py" bench/mrio_montecarlo_bench.py --smoke --bin build/bin/panocarbon || failed=1

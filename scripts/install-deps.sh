@@ -14,6 +14,7 @@ pkgs=(
   python3-dev pybind11-dev python3-pybind11 python3-pytest
   libcpp-httplib-dev libcurl4-openssl-dev wrk chromium fonts-wqy-microhei
   iso-codes gettext
+  libsimdjson-dev libdeflate-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -144,6 +144,9 @@ Method read_method_csv(const std::string& path, const std::string& name);
 Method read_method_jsonld(const std::string& path, const std::string& name);
 // Every LCIA method of a JSON-LD package (none when it has no lcia_methods/): what `lca import` stores.
 std::vector<Method> read_methods_jsonld(const std::string& path);
+// read_database, and for a JSON-LD package its methods as read_methods_jsonld gives them (the package opened
+// and listed once): what `lca import` reads.
+Database read_database(const std::string& path, std::vector<Method>& methods);
 
 // How method factors were matched to the database's elementary flows.
 struct FlowMapping {

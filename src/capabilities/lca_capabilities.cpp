@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <map>
 #include <tuple>
 
@@ -114,17 +115,42 @@ nlohmann::json method_summary(const lca::Method& m) {
 }  // namespace
 
 nlohmann::json lca_import(Store& store, const std::string& path, const Params& p) {
-  const MrioFiles files = mrio_fingerprint(path);  // read_database names a missing path
+  // PANOCARBON_TRACE=1 prints the time of each phase on stderr (bench/lca_import_bench.py reads it).
+  static const bool trace = std::getenv("PANOCARBON_TRACE") != nullptr;
+  static const auto phase = [](const char* what, std::chrono::steady_clock::time_point t0) {
+    if (trace) fmt::print(stderr, "trace: {:<28} {:.6f} s\n", what, since(t0));
+  };
+  auto t = std::chrono::steady_clock::now();
+  // the fingerprint (a stat of every file) on its own thread while the files are read
+  auto fingerprint = std::async(std::launch::async, [&path, t] {
+    MrioFiles f = mrio_fingerprint(path);  // read_database names a missing path
+    phase("lca import fingerprint", t);
+    return f;
+  });
   const auto t0 = std::chrono::steady_clock::now();
-  lca::Database db = lca::read_database(path);
   // a JSON-LD package's LCIA methods come with it, as in openLCA
-  const std::vector<lca::Method> methods =
-      db.format == "openlca-jsonld" ? lca::read_methods_jsonld(path) : std::vector<lca::Method>{};
+  std::vector<lca::Method> methods;
+  lca::Database db;
+  try {
+    db = lca::read_database(path, methods);
+  } catch (...) {
+    fingerprint.wait();
+    throw;
+  }
+  phase("lca import read", t0);
   const double read_s = since(t0);
+  const MrioFiles files = fingerprint.get();
   if (p.has("name")) db.name = p.str("name");
   db.provenance["fingerprint"] = files.sha256;
   const auto t1 = std::chrono::steady_clock::now();
+  // linking (reads the database) on its own thread while the store writes it
+  auto linked = std::async(std::launch::async, [&db, t1] {
+    lca::ProductSystem s = lca::build_system(db, lca::LinkOptions{});
+    phase("lca import link", t1);
+    return s;
+  });
   store.save_lca_database(db);
+  phase("lca import store database", t1);
   nlohmann::json stored_methods = nlohmann::json::array();
   for (const auto& m : methods) {
     store.save_lca_method(m);
@@ -132,8 +158,10 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
   }
   const double save_s = since(t1);
   const ImportCounts n = count_exchanges(db);
-  const lca::ProductSystem sys = lca::build_system(db, lca::LinkOptions{});
+  const lca::ProductSystem sys = linked.get();
+  t = std::chrono::steady_clock::now();
   store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
+  phase("lca import store system", t);
   nlohmann::json unusable = nlohmann::json::array();
   for (const auto& u : lca::unusable_processes(sys)) {
     const lca::Process& pr = db.processes[static_cast<size_t>(u.process)];

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include <sys/stat.h>
+
 #include "core/csv.hpp"
 #include "core/text.hpp"
 #include "panocarbon/capabilities.hpp"
@@ -185,19 +187,40 @@ MrioFiles mrio_fingerprint(const std::string& path) {
   std::string text;
   MrioFiles out;
   std::vector<fs::path> files;
-  if (fs::is_directory(path, ec)) {
+  const bool folder = fs::is_directory(path, ec);
+  if (folder) {
     for (const auto& e : fs::recursive_directory_iterator(path, ec))
       if (e.is_regular_file(ec)) files.push_back(e.path());
   } else {
     files.push_back(path);
   }
   std::sort(files.begin(), files.end());
+  const std::string root = fs::path(path).generic_string();
   for (const auto& f : files) {
-    const auto rel = fs::relative(f, fs::is_directory(path, ec) ? fs::path(path) : fs::path(path).parent_path(), ec);
-    const uint64_t size = fs::file_size(f, ec);
+    // a file of the folder: its path below the folder (as fs::relative gives it, without resolving every
+    // component again: a JSON-LD export has thousands of files); one stat for its size and time
+    std::string rel;
+    if (folder) {
+      rel = f.generic_string().substr(std::min(root.size(), f.generic_string().size()));
+      rel.erase(0, rel.find_first_not_of('/'));
+    } else {
+      rel = fs::relative(f, fs::path(path).parent_path(), ec).string();
+    }
+    struct stat st {};
+    uint64_t size = 0;
+    long long mtime = 0;
+    if (::stat(f.c_str(), &st) == 0) {
+      size = static_cast<uint64_t>(st.st_size);
+      // fs::last_write_time's count: the file clock of the time the stat gives
+      const auto sys = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::seconds(st.st_mtim.tv_sec) +
+                                                                       std::chrono::nanoseconds(st.st_mtim.tv_nsec));
+      mtime = static_cast<long long>(std::chrono::file_clock::from_sys(sys).time_since_epoch().count());
+    } else {
+      size = static_cast<uint64_t>(-1);  // what fs::file_size reports for a file it cannot stat
+      mtime = static_cast<long long>(fs::file_time_type::min().time_since_epoch().count());
+    }
     out.bytes += size;
-    text += rel.string() + '\t' + std::to_string(size) + '\t' +
-            std::to_string(fs::last_write_time(f, ec).time_since_epoch().count()) + '\n';
+    text += rel + '\t' + std::to_string(size) + '\t' + std::to_string(mtime) + '\n';
     if (f.filename() == "file_parameters.json" || f.filename() == "metadata.json") text += read_file(f);
   }
   out.sha256 = sha256_hex(text);

@@ -33,6 +33,12 @@ class FileSet {
   virtual bool exists(const std::string& rel) const = 0;
   virtual std::unique_ptr<ByteSource> open_member(const std::string& rel) const = 0;
   virtual std::string read_all(const std::string& rel) const = 0;
+  // The whole member into `out` (its old contents replaced), with at least `slack` bytes of capacity after
+  // them (a parser's padding); `out` keeps its memory from one call to the next.
+  virtual void read_into(const std::string& rel, std::string& out, size_t slack) const {
+    out = read_all(rel);
+    out.reserve(out.size() + slack);
+  }
   // Every file under the root, as relative paths with '/' (sorted).
   virtual std::vector<std::string> all_files() const = 0;
   // Immediate subfolders (relative names) of `rel` ("" = top).
