@@ -38,16 +38,12 @@ void Store::save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRec
   Stmt m(sql().handle(),
          "INSERT INTO natural_methods(run_id, module, source, unit, origin, management, method, note) "
          "VALUES(?,?,?,?,?,?,?,?)");
-  // Rows go in batches of kBatch per statement (one VDBE program run, one reset, per batch instead of per row).
-  constexpr size_t kBatch = 64, kCols = 9;
-  const auto insert_sql = [&](size_t n) {
-    std::string q = "INSERT INTO natural_flux_values(run_id, method_id, region, year, month, species, value, lower, "
-                    "upper) VALUES";
-    for (size_t i = 0; i < n; ++i) q += i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)";
-    return q;
-  };
-  Stmt batch(sql().handle(), insert_sql(kBatch));
-  Stmt single(sql().handle(), insert_sql(1));
+  // One row per statement: a statement that writes several rows (INSERT ... VALUES (...), (...)) makes SQLite
+  // keep a statement journal, every page it touches copied to a temporary file (17,000 writes for a GFED
+  // year, more than the rows themselves).
+  Stmt s(sql().handle(),
+         "INSERT INTO natural_flux_values(run_id, method_id, region, year, month, species, value, lower, upper) "
+         "VALUES(?,?,?,?,?,?,?,?,?)");
   using Key = std::array<std::string_view, 7>;
   const auto key_of = [](const NaturalFluxRecord& r) {
     return Key{r.module, r.source, r.unit, r.origin, r.management, r.method, r.note};
@@ -69,19 +65,10 @@ void Store::save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRec
     else many.emplace(k, id);
     return id;
   };
-  const auto bind_row = [&](Stmt& st, size_t j, const NaturalFluxRecord& r, long long id) {
-    const int b = static_cast<int>(j * kCols);
-    st.bind(b + 1, static_cast<long long>(run_id)).bind(b + 2, id).bind(b + 3, r.region).bind(b + 4, r.year)
-        .bind(b + 5, r.month).bind(b + 6, r.species).bind(b + 7, r.value).bind(b + 8, r.lower).bind(b + 9, r.upper);
-  };
-  size_t i = 0;
-  for (; i + kBatch <= rows.size(); i += kBatch) {
-    for (size_t j = 0; j < kBatch; ++j) bind_row(batch, j, rows[i + j], method_id(rows[i + j]));
-    batch.run();
-  }
-  for (; i < rows.size(); ++i) {
-    bind_row(single, 0, rows[i], method_id(rows[i]));
-    single.run();
+  for (const auto& r : rows) {
+    const long long id = method_id(r);
+    s.bind(1, static_cast<long long>(run_id)).bind(2, id).bind(3, r.region).bind(4, r.year).bind(5, r.month)
+        .bind(6, r.species).bind(7, r.value).bind(8, r.lower).bind(9, r.upper).run();
   }
   t.commit();
 }
