@@ -198,12 +198,12 @@ CREATE TABLE natural_methods(
   id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, module TEXT NOT NULL,
   source TEXT NOT NULL, unit TEXT NOT NULL, origin TEXT NOT NULL, management TEXT NOT NULL DEFAULT '',
   method TEXT, note TEXT);
-CREATE INDEX natural_methods_run ON natural_methods(run_id);
 CREATE TABLE natural_flux_values(
   run_id INTEGER NOT NULL, method_id INTEGER NOT NULL REFERENCES natural_methods(id) ON DELETE CASCADE,
   region TEXT NOT NULL,
   year INTEGER NOT NULL, month INTEGER NOT NULL DEFAULT 0, species TEXT NOT NULL, value REAL NOT NULL, lower REAL,
   upper REAL);
+CREATE INDEX natural_flux_values_method ON natural_flux_values(method_id);
 )sql",
      nullptr, move_natural_fluxes},
 };
@@ -231,7 +231,11 @@ void move_natural_fluxes(Db& db) {
         "m.method IS f.method AND m.note IS f.note ORDER BY f.rowid");
     db.exec("DROP TABLE natural_fluxes");  // and its index natural_fluxes_query
   }
-  db.exec("CREATE INDEX IF NOT EXISTS natural_fluxes_query ON natural_flux_values(region, year, species)");
+  // The index name of migration 6, now on the small table (its run and module). The fluxes themselves are indexed
+  // by method_id only, which grows with each run so that a run's rows append at the end of the index: an index
+  // led by region (as migration 6's) has every run's rows spread over all its pages, and a GFED year rewrote
+  // the whole index of every earlier year (the database write grew with the database).
+  db.exec("CREATE INDEX IF NOT EXISTS natural_fluxes_query ON natural_methods(run_id, module)");
   db.exec(
       "CREATE VIEW IF NOT EXISTS natural_fluxes AS SELECT v.run_id AS run_id, m.module AS module, m.source AS "
       "source, v.region AS region, v.year AS year, v.month AS month, v.species AS species, v.value AS value, "
