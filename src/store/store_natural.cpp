@@ -67,8 +67,8 @@ void Store::save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRec
   };
   for (const auto& r : rows) {
     const long long id = method_id(r);
-    s.bind(1, static_cast<long long>(run_id)).bind(2, id).bind(3, r.region).bind(4, r.year).bind(5, r.month)
-        .bind(6, r.species).bind(7, r.value).bind(8, r.lower).bind(9, r.upper).run();
+    s.bind(1, static_cast<long long>(run_id)).bind(2, id).bind_unowned(3, r.region).bind(4, r.year).bind(5, r.month)
+        .bind_unowned(6, r.species).bind(7, r.value).bind(8, r.lower).bind(9, r.upper).run();
   }
   t.commit();
 }
