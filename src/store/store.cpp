@@ -203,7 +203,6 @@ CREATE TABLE natural_flux_values(
   region TEXT NOT NULL,
   year INTEGER NOT NULL, month INTEGER NOT NULL DEFAULT 0, species TEXT NOT NULL, value REAL NOT NULL, lower REAL,
   upper REAL);
-CREATE INDEX natural_flux_values_method ON natural_flux_values(method_id);
 )sql",
      nullptr, move_natural_fluxes},
 };
@@ -231,10 +230,11 @@ void move_natural_fluxes(Db& db) {
         "m.method IS f.method AND m.note IS f.note ORDER BY f.rowid");
     db.exec("DROP TABLE natural_fluxes");  // and its index natural_fluxes_query
   }
-  // The index name of migration 6, now on the small table (its run and module). The fluxes themselves are indexed
-  // by method_id only, which grows with each run so that a run's rows append at the end of the index: an index
-  // led by region (as migration 6's) has every run's rows spread over all its pages, and a GFED year rewrote
-  // the whole index of every earlier year (the database write grew with the database).
+  // The index name of migration 6, now on the small table (its run and module). The fluxes have no index: their
+  // rows are appended run by run (rowid order), every reader scans them in that order, and an index led by
+  // region (as migration 6's) had every run's rows spread over all its pages, so that a GFED year rewrote the
+  // index pages of every earlier year (the write grew with the database). Deleting a run (never done by the
+  // program; by hand, cascading through natural_methods) scans the fluxes once per method of the run.
   db.exec("CREATE INDEX IF NOT EXISTS natural_fluxes_query ON natural_methods(run_id, module)");
   db.exec(
       "CREATE VIEW IF NOT EXISTS natural_fluxes AS SELECT v.run_id AS run_id, m.module AS module, m.source AS "
