@@ -777,6 +777,7 @@ struct NcOptions {
   bool lat_ascending = false;
   bool f64 = false;
   std::string skip;             // a variable left out
+  std::string narrow;           // a layer written on a grid one column narrower
   size_t time = 12;             // length of the time dimension
   const char* frac_units = "1";
 };
@@ -791,16 +792,18 @@ std::string write_gfed_nc(const Tiny& g, const std::string& name, const NcOption
   nc_def_dim(nc, "lon", g.cols, &dlon);
   nc_def_var(nc, "lat", NC_DOUBLE, 1, &dlat, &vlat);
   nc_def_var(nc, "lon", NC_DOUBLE, 1, &dlon, &vlon);
-  const int d2[2] = {dlat, dlon}, d3[3] = {dt, dlat, dlon};
+  int dnarrow = -1;
+  if (!o.narrow.empty()) nc_def_dim(nc, "lon_narrow", g.cols - 1, &dnarrow);
+  const int d2[2] = {dlat, dlon}, d3[3] = {dt, dlat, dlon}, d3n[3] = {dt, dlat, dnarrow};
   int va = -1, vr = -1, vl[7];
   if (o.skip != "grid_cell_area") nc_def_var(nc, "grid_cell_area", NC_DOUBLE, 2, d2, &va);
-  nc_def_var(nc, "basis_regions", NC_INT, 2, d2, &vr);
+  if (o.skip != "basis_regions") nc_def_var(nc, "basis_regions", NC_INT, 2, d2, &vr);
   std::string names[7] = {"DM"};
   for (size_t t = 0; t < 6; ++t) names[t + 1] = std::string("DM_") + kGfedFireTypes[t];
   for (size_t k = 0; k < 7; ++k) {
     vl[k] = -1;
     if (names[k] == o.skip) continue;
-    nc_def_var(nc, names[k].c_str(), o.f64 ? NC_DOUBLE : NC_FLOAT, 3, d3, &vl[k]);
+    nc_def_var(nc, names[k].c_str(), o.f64 ? NC_DOUBLE : NC_FLOAT, 3, names[k] == o.narrow ? d3n : d3, &vl[k]);
     if (k > 0) nc_put_att_text(nc, vl[k], "units", std::strlen(o.frac_units), o.frac_units);
   }
   nc_enddef(nc);
@@ -823,10 +826,10 @@ std::string write_gfed_nc(const Tiny& g, const std::string& name, const NcOption
   nc_put_var_double(nc, vlat, lat.data());
   nc_put_var_double(nc, vlon, lon.data());
   if (va >= 0) nc_put_var_double(nc, va, rowflip(g.area).data());
-  nc_put_var_int(nc, vr, rowflip(g.regions).data());
+  if (vr >= 0) nc_put_var_int(nc, vr, rowflip(g.regions).data());
   for (size_t m = 0; m < std::min<size_t>(o.time, static_cast<size_t>(g.months)); ++m)
     for (size_t k = 0; k < 7; ++k) {
-      if (vl[k] < 0) continue;
+      if (vl[k] < 0 || names[k] == o.narrow) continue;
       const size_t start[3] = {m, 0, 0}, count[3] = {1, g.rows, g.cols};
       std::vector<double> v(n);
       for (size_t i = 0; i < n; ++i)
@@ -888,6 +891,26 @@ TEST(GfedFireNetcdf, ErrorsNameTheVariableOrDimension) {
   e = run("nc-units", w);
   EXPECT_NE(e.find("variable DM_SAVA has units 'kg DM m-2 month-1': dry matter per fire type"), std::string::npos)
       << e;
+  w = {};
+  w.narrow = "DM_BORF";
+  e = run("nc-narrow", w);
+  EXPECT_NE(e.find("variable DM_BORF is 3 x 3 (lat x lon_narrow) but the grid is 3 x 4 (from grid_cell_area)"),
+            std::string::npos)
+      << e;
+  w = {};
+  w.skip = "basis_regions";
+  e = run("nc-noregions", w);
+  EXPECT_NE(e.find("variable basis_regions (GFED basis regions 0..14, lat x lon) is missing; give it, or regions with "
+                   "--mask"),
+            std::string::npos)
+      << e;
+  // A NetCDF classic header that libnetcdf cannot read.
+  {
+    const auto bad = (std::filesystem::temp_directory_path() / "pc-gfed-bad-classic.nc").string();
+    std::ofstream(bad, std::ios::binary) << std::string("CDF\x01\0\0\0\0junk", 12);
+    e = err([&] { compute_gfed_fire(bad, ef, o); });
+    EXPECT_NE(e.find("libnetcdf cannot read this NetCDF file as the GFED layout"), std::string::npos) << e;
+  }
   // A NetCDF file without DM is not the GFED layout.
   e = err([&] { compute_gfed_fire(write_nc("nc-mask-only.nc", NC_NETCDF4), ef, o); });
   EXPECT_NE(e.find("neither the GFED4.1s HDF5 layout (groups /emissions and /ancill) nor the GFED NetCDF layout"),
