@@ -111,7 +111,7 @@ struct MrioAccountRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 9;
+  static constexpr int kSchemaVersion = 10;
   // $PANOCARBON_DB, else $XDG_DATA_HOME/panocarbon/panocarbon.db, else ~/.local/share/panocarbon/panocarbon.db
   static std::filesystem::path default_path();
   // Opens (creating folders and the file if needed), migrates the schema (serialised between processes; a

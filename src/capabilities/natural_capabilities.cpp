@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "core/text.hpp"
@@ -366,21 +367,27 @@ std::string types_without_spread(const FireResult& r, size_t m, size_t g, size_t
 
 // One stored record: the natural (k = 0) or direct anthropogenic (k = 1) fire types of a region, month, species
 // and land part.
+// The notes a run's records share are built once each (a GFED year has ~14,000 records and a handful of notes).
+using NoteCache = std::map<std::pair<std::string, int>, std::string>;
 NaturalFluxRecord fire_record(const FireRun& f, const std::string& file, size_t m, size_t g, size_t s, int land, int k,
-                              double value) {
+                              double value, NoteCache& notes) {
   const auto& r = f.result;
   const unsigned types = k ? kAnthropogenicTypes : kNaturalTypes;
   const auto range = r.range({m}, g, s, types, land);
   const std::string missing = types_without_spread(r, m, g, s, types);
   NaturalFluxRecord x = flux("fire-gfed", file, r.regions[g], r.year, r.species[s], value, range.lower, range.upper);
   x.month = r.months[m];
-  x.note = !std::isfinite(range.lower)
-               ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
-               : fmt::format(
-                     "95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the largest of "
-                     "the others), dry matter +-{} %{}",
-                     f.options.dm_uncertainty_pct, missing.empty() ? "" : "; excludes " + missing + " (no SD)");
-  if (land >= 0) x.note += "; management from --managed-mask " + f.options.managed_mask.string();
+  const bool spread = std::isfinite(range.lower);
+  auto [it, added] = notes.try_emplace({spread ? missing : std::string(), (spread ? 2 : 0) + (land >= 0 ? 1 : 0)});
+  if (added) {
+    it->second = !spread ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
+                         : fmt::format("95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the "
+                                       "largest of the others), dry matter +-{} %{}",
+                                       f.options.dm_uncertainty_pct,
+                                       missing.empty() ? "" : "; excludes " + missing + " (no SD)");
+    if (land >= 0) it->second += "; management from --managed-mask " + f.options.managed_mask.string();
+  }
+  x.note = it->second;
   x.origin = origin_text(k ? Driver::DirectAnthropogenic : Driver::Natural);
   x.management = (land < 0 ? k == 1 : land == 1) ? "managed" : "unmanaged";
   x.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
@@ -395,6 +402,8 @@ std::vector<NaturalFluxRecord> fire_records(const FireRun& f, const std::string&
   const auto& r = f.result;
   const size_t nr = r.regions.size();
   std::vector<NaturalFluxRecord> recs;
+  recs.reserve(r.months.size() * nr * r.species.size() * 2);
+  NoteCache notes;
   for (size_t m = 0; m < r.months.size(); ++m)
     for (size_t g = 0; g < nr; ++g)
       for (size_t s = 0; s < r.species.size(); ++s)
@@ -404,7 +413,7 @@ std::vector<NaturalFluxRecord> fire_records(const FireRun& f, const std::string&
           double part[2] = {0, 0};
           for (size_t t = 0; t < 6; ++t) part[anthropogenic_type(t) ? 1 : 0] += dm[t] * r.ef_g_per_kg[s][t] * 1e-6;
           for (int k = 0; k < 2; ++k)
-            if (part[k] != 0) recs.push_back(fire_record(f, file, m, g, s, land, k, part[k]));
+            if (part[k] != 0) recs.push_back(fire_record(f, file, m, g, s, land, k, part[k], notes));
         }
   return recs;
 }

@@ -754,7 +754,8 @@ void add_natural_entries(std::vector<Capability>& t) {
                [](Context& ctx, const Params& p) { return afolu_result(nat::natural_afolu(ctx, p)); }});
   t.push_back({"natural fire",
                Domain::Natural,
-               "Fire emissions from a GFED4.1s HDF5 file: monthly dry matter burned by fire type times the GFED4 "
+               "Fire emissions from a GFED4.1s HDF5 file (or the same data in the GFED NetCDF layout): monthly dry "
+               "matter burned by fire type times the GFED4 "
                "emission factors (--emission-factors, else $PANOCARBON_GFED_EF), in t per region (GFED basis region, "
                "or country with --mask), species and month, with annual totals and 95 % ranges from the IPCC 2006 "
                "Table 2.5 spreads. A managed-land mask splits every result into managed and unmanaged land. Fire "

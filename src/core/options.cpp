@@ -399,10 +399,11 @@ std::vector<CommandSpec> build_specs() {
         progress, mc_verbose, format}},
       // --- natural fires (issue 6; docs/natural-fires.md) ---
       {"natural fire",
-       "Fire emissions from a GFED4.1s HDF5 file: dry matter burned x GFED4 emission factors by fire type, summed "
-       "by GFED basis region (or country with --mask), species and month",
+       "Fire emissions from a GFED4.1s HDF5 file (or the same data in the GFED NetCDF layout): dry matter burned x "
+       "GFED4 emission factors by fire type, summed by GFED basis region (or country with --mask), species and month",
        {positional("file", T::Path, "GFED4.1s HDF5 file (/emissions/MM/DM, /emissions/MM/partitioning/DM_<TYPE>, "
-                                    "/ancill/grid_cell_area, /ancill/basis_regions)"),
+                                    "/ancill/grid_cell_area, /ancill/basis_regions) or NetCDF (DM, DM_<TYPE> over "
+                                    "time x lat x lon, grid_cell_area, basis_regions)"),
         [] {
           OptionSpec o = bounded(opt("year", T::Int, "Year of the file (checked against a year in its name)"), 1900,
                                  2200);

@@ -61,6 +61,15 @@ struct H5File {
       i = j + 1;
     }
   }
+  // Whether a dataset is stored as floating point wider than float (float64): such layers are read as double,
+  // never narrowed to float.
+  bool wide_float(const std::string& dataset) const {
+    if (!has(dataset)) return false;
+    H5Handle d(H5Dopen2(f.id, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    if (d.id < 0) return false;
+    H5Handle ft(H5Dget_type(d.id), H5Tclose);
+    return H5Tget_class(ft.id) == H5T_FLOAT && H5Tget_size(ft.id) > sizeof(float);
+  }
   // Reads a 2-D dataset converted to T; checks or sets the shape.
   template <typename V>
   void read2d(const std::string& dataset, V& out, size_t& rows, size_t& cols, hid_t mem_type,

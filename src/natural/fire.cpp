@@ -16,6 +16,7 @@
 #include <new>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <cctype>
 #include <limits>
@@ -423,23 +424,55 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
                                   "burned)",
                                   opt.dm_uncertainty_pct),
                       ErrorContext{"", 0, 0, "dm-uncertainty"});
-  H5File h5(file);
+  // The two layouts (HDF5 as distributed, or NetCDF: docs/natural-fires.md) behind the same reads.
+  std::unique_ptr<io::GfedNetcdf> nc;
+  std::unique_ptr<H5File> h5;
+  if (io::detect_mask_format(file) == io::MaskFormat::NetcdfClassic) {
+    nc = io::GfedNetcdf::open(file);
+    if (!nc)
+      throw input_error("libnetcdf cannot read this NetCDF file as the GFED layout (variable DM missing, or the file "
+                        "is incomplete); see docs/natural-fires.md for the layout",
+                        ErrorContext{file.string(), 0, 0, "DM"});
+  } else {
+    h5 = std::make_unique<H5File>(file);
+    if (!h5->has("/ancill") && !h5->has("/emissions")) {
+      nc = io::GfedNetcdf::open(file);  // NetCDF-4 is HDF5: the NetCDF layout has variables, not these groups
+      if (!nc)
+        throw input_error("the file has neither the GFED4.1s HDF5 layout (groups /emissions and /ancill) nor the GFED "
+                          "NetCDF layout (variables DM, DM_SAVA ... DM_AGRI, grid_cell_area, basis_regions); see "
+                          "docs/natural-fires.md",
+                          ErrorContext{file.string(), 0, 0, "/emissions"});
+      h5.reset();
+    }
+  }
   GridVector<double> area;
   GridVector<int> region;
   size_t rows = 0, cols = 0;
-  h5.read2d("/ancill/grid_cell_area", area, rows, cols, H5T_NATIVE_DOUBLE, "grid cell area, m2");
+  if (nc) {
+    rows = nc->rows();
+    cols = nc->cols();
+    area.resize(rows * cols);
+    nc->area(area.data());
+  } else {
+    h5->read2d("/ancill/grid_cell_area", area, rows, cols, H5T_NATIVE_DOUBLE, "grid cell area, m2");
+  }
   const size_t n = rows * cols;
   // Regions: GFED basis regions, or the mask's codes.
   GridVector<int> slot;  // region slot per cell (-1 = none)
   slot.resize(n);
   if (opt.mask.empty()) {
-    h5.read2d("/ancill/basis_regions", region, rows, cols, H5T_NATIVE_INT, "GFED basis regions 1..14, 0 = none");
+    if (nc) {
+      region.resize(n);
+      nc->regions(region.data());
+    } else {
+      h5->read2d("/ancill/basis_regions", region, rows, cols, H5T_NATIVE_INT, "GFED basis regions 1..14, 0 = none");
+    }
     for (auto r : kGfedBasisRegions) res.regions.emplace_back(r);
     for (size_t i = 0; i < n; ++i) {
       const int r = region[i];
       if (r < 0 || r > 14)
         throw input_error(fmt::format("basis region code {} at row {}, column {} is outside 0..14", r, i / cols, i % cols),
-                          ErrorContext{file.string(), 0, 0, "/ancill/basis_regions"});
+                          ErrorContext{file.string(), 0, 0, nc ? "basis_regions" : "/ancill/basis_regions"});
       slot[i] = r == 0 ? 14 : r - 1;
     }
     res.regions.emplace_back("none");  // cells outside every basis region (code 0)
@@ -481,14 +514,32 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
     res.dm_part_kg.assign(nm * nr * 2 * 6, 0.0);
   }
   std::vector<double>& dm_acc = parts == 2 ? res.dm_part_kg : res.dm_kg;
-  GridVector<float> dm;
-  std::array<GridVector<float>, 6> frac;
-  for (size_t mi = 0; mi < nm; ++mi) {
-    const std::string g = fmt::format("/emissions/{:02d}", res.months[mi]);
-    h5.read2d(g + "/DM", dm, rows, cols, H5T_NATIVE_FLOAT, "dry matter burned, kg DM m-2 month-1");
-    for (size_t t = 0; t < 6; ++t)
-      h5.read2d(fmt::format("{}/partitioning/DM_{}", g, kGfedFireTypes[t]), frac[t], rows, cols, H5T_NATIVE_FLOAT,
-                "fraction of DM by fire type");
+  // A month's seven layers: float32 layers as float (half the memory and bandwidth), float64 layers as double
+  // (never narrowed: a float64 grid gives the sums of its own values). A month with any float64 layer reads
+  // all seven as double (widening float32 to double is exact).
+  std::array<GridVector<float>, 7> lf;
+  std::array<GridVector<double>, 7> ld;
+  const auto layer_name = [&](int month, size_t k) {
+    if (nc) return nc->name(k);
+    const std::string g = fmt::format("/emissions/{:02d}", month);
+    return k == 0 ? g + "/DM" : fmt::format("{}/partitioning/DM_{}", g, kGfedFireTypes[k - 1]);
+  };
+  const auto read_layers = [&](int month, auto& L, hid_t type) {
+    for (size_t k = 0; k < 7; ++k) {
+      if (nc) {
+        L[k].resize(n);
+        nc->layer(month, k, L[k].data());
+      } else {
+        h5->read2d(layer_name(month, k), L[k], rows, cols, type,
+                   k == 0 ? "dry matter burned, kg DM m-2 month-1" : "fraction of DM by fire type");
+      }
+    }
+  };
+  const auto month_sums = [&](size_t mi, const auto& L) {
+    const std::string g = nc ? std::string("DM") : fmt::format("/emissions/{:02d}", res.months[mi]);
+    const auto* dm = L[0].data();
+    const auto *fr0 = L[1].data(), *fr1 = L[2].data(), *fr2 = L[3].data(), *fr3 = L[4].data(), *fr4 = L[5].data(),
+               *fr5 = L[6].data();
     double* acc = &dm_acc[mi * nr * parts * 6];
     for (size_t i = 0; i < n; ++i) {
       const double d = dm[i];
@@ -496,17 +547,17 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
       if (!(d > 0) || !std::isfinite(d))
         throw input_error(fmt::format("dry matter {} at row {}, column {} is not a non-negative number", d, i / cols,
                                       i % cols),
-                          ErrorContext{file.string(), 0, 0, g + "/DM"});
+                          ErrorContext{file.string(), 0, 0, layer_name(res.months[mi], 0)});
       const double w = d * area[i];
-      const double f0 = frac[0][i], f1 = frac[1][i], f2 = frac[2][i], f3 = frac[3][i], f4 = frac[4][i],
-                   f5 = frac[5][i];
+      const double f0 = fr0[i], f1 = fr1[i], f2 = fr2[i], f3 = fr3[i], f4 = fr4[i], f5 = fr5[i];
       const double sum = f0 + f1 + f2 + f3 + f4 + f5;
       if (!(std::abs(sum - 1.0) <= opt.partition_tolerance) || f0 < 0 || f1 < 0 || f2 < 0 || f3 < 0 || f4 < 0 ||
           f5 < 0)
-        throw input_error(fmt::format("the six fractions {}/partitioning/DM_* sum to {} at row {}, column {} where "
-                                      "DM > 0; they must be >= 0 and sum to 1 (tolerance {})",
-                                      g, sum, i / cols, i % cols, opt.partition_tolerance),
-                          ErrorContext{file.string(), 0, 0, g + "/partitioning"});
+        throw input_error(fmt::format("the six fractions {}{} sum to {} at row {}, column {} where DM > 0; they must "
+                                      "be >= 0 and sum to 1 (tolerance {})",
+                                      g, nc ? "_SAVA ... DM_AGRI" : "/partitioning/DM_*", sum, i / cols, i % cols,
+                                      opt.partition_tolerance),
+                          ErrorContext{file.string(), 0, 0, nc ? "DM_*" : g + "/partitioning"});
       double* a = acc + static_cast<size_t>(slot[i]) * 6;
       a[0] += w * f0;
       a[1] += w * f1;
@@ -514,6 +565,22 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
       a[3] += w * f3;
       a[4] += w * f4;
       a[5] += w * f5;
+    }
+  };
+  for (size_t mi = 0; mi < nm; ++mi) {
+    const int month = res.months[mi];
+    bool wide = false;
+    if (nc) {
+      wide = nc->wide(month);
+    } else {
+      for (size_t k = 0; k < 7 && !wide; ++k) wide = h5->wide_float(layer_name(month, k));
+    }
+    if (wide) {
+      read_layers(month, ld, H5T_NATIVE_DOUBLE);
+      month_sums(mi, ld);
+    } else {
+      read_layers(month, lf, H5T_NATIVE_FLOAT);
+      month_sums(mi, lf);
     }
   }
   if (parts == 2)

@@ -6,6 +6,7 @@
 #include <netcdf.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -764,4 +765,214 @@ TEST(GfedFireManaged, ErrorsNameTheFile) {
   e = run(txt);
   has(e, txt);
   has(e, "the managed-land mask is neither GeoTIFF, NetCDF nor HDF5");
+}
+
+// ---------------------------------------------------------------- GFED NetCDF layout and float64 grids
+namespace {
+// The Tiny year as DM(time, lat, lon), DM_<T>(time, lat, lon), grid_cell_area(lat, lon), basis_regions(lat, lon)
+// with lat/lon coordinates (docs/natural-fires.md "NetCDF layout"); lat ascending writes the rows south first.
+// f64: the layers as double (dm64/frac64 when given, else the float values widened).
+struct NcOptions {
+  int mode = NC_NETCDF4;
+  bool lat_ascending = false;
+  bool f64 = false;
+  std::string skip;             // a variable left out
+  std::string narrow;           // a layer written on a grid one column narrower
+  size_t time = 12;             // length of the time dimension
+  const char* frac_units = "1";
+};
+std::string write_gfed_nc(const Tiny& g, const std::string& name, const NcOptions& o,
+                          const std::vector<std::vector<double>>* dm64 = nullptr,
+                          const std::vector<std::array<std::vector<double>, 6>>* frac64 = nullptr) {
+  const auto p = (std::filesystem::temp_directory_path() / ("pc-gfed-" + name + ".nc")).string();
+  int nc = -1, dt = -1, dlat = -1, dlon = -1, vlat = -1, vlon = -1;
+  EXPECT_EQ(nc_create(p.c_str(), o.mode | NC_CLOBBER, &nc), NC_NOERR);
+  nc_def_dim(nc, "time", o.time, &dt);
+  nc_def_dim(nc, "lat", g.rows, &dlat);
+  nc_def_dim(nc, "lon", g.cols, &dlon);
+  nc_def_var(nc, "lat", NC_DOUBLE, 1, &dlat, &vlat);
+  nc_def_var(nc, "lon", NC_DOUBLE, 1, &dlon, &vlon);
+  int dnarrow = -1;
+  if (!o.narrow.empty()) nc_def_dim(nc, "lon_narrow", g.cols - 1, &dnarrow);
+  const int d2[2] = {dlat, dlon}, d3[3] = {dt, dlat, dlon}, d3n[3] = {dt, dlat, dnarrow};
+  int va = -1, vr = -1, vl[7];
+  if (o.skip != "grid_cell_area") nc_def_var(nc, "grid_cell_area", NC_DOUBLE, 2, d2, &va);
+  if (o.skip != "basis_regions") nc_def_var(nc, "basis_regions", NC_INT, 2, d2, &vr);
+  std::string names[7] = {"DM"};
+  for (size_t t = 0; t < 6; ++t) names[t + 1] = std::string("DM_") + kGfedFireTypes[t];
+  for (size_t k = 0; k < 7; ++k) {
+    vl[k] = -1;
+    if (names[k] == o.skip) continue;
+    nc_def_var(nc, names[k].c_str(), o.f64 ? NC_DOUBLE : NC_FLOAT, 3, names[k] == o.narrow ? d3n : d3, &vl[k]);
+    if (k > 0) nc_put_att_text(nc, vl[k], "units", std::strlen(o.frac_units), o.frac_units);
+  }
+  nc_enddef(nc);
+  const size_t n = g.rows * g.cols;
+  const auto rowflip = [&](auto v) {  // file order: south first when lat ascending
+    if (o.lat_ascending)
+      for (size_t r = 0; r < g.rows / 2; ++r)
+        std::swap_ranges(v.begin() + static_cast<std::ptrdiff_t>(r * g.cols),
+                         v.begin() + static_cast<std::ptrdiff_t>((r + 1) * g.cols),
+                         v.begin() + static_cast<std::ptrdiff_t>((g.rows - 1 - r) * g.cols));
+    return v;
+  };
+  std::vector<double> lat(g.rows), lon(g.cols);
+  for (size_t r = 0; r < g.rows; ++r) {
+    const double dy = 180.0 / static_cast<double>(g.rows);
+    const double north = 90 - dy / 2 - dy * static_cast<double>(r);
+    lat[o.lat_ascending ? g.rows - 1 - r : r] = north;
+  }
+  for (size_t c = 0; c < g.cols; ++c) lon[c] = -180 + 360.0 / static_cast<double>(g.cols) * (static_cast<double>(c) + 0.5);
+  nc_put_var_double(nc, vlat, lat.data());
+  nc_put_var_double(nc, vlon, lon.data());
+  if (va >= 0) nc_put_var_double(nc, va, rowflip(g.area).data());
+  if (vr >= 0) nc_put_var_int(nc, vr, rowflip(g.regions).data());
+  for (size_t m = 0; m < std::min<size_t>(o.time, static_cast<size_t>(g.months)); ++m)
+    for (size_t k = 0; k < 7; ++k) {
+      if (vl[k] < 0 || names[k] == o.narrow) continue;
+      const size_t start[3] = {m, 0, 0}, count[3] = {1, g.rows, g.cols};
+      std::vector<double> v(n);
+      for (size_t i = 0; i < n; ++i)
+        v[i] = k == 0 ? (dm64 ? (*dm64)[m][i] : g.dm[m][i]) : (frac64 ? (*frac64)[m][k - 1][i] : g.frac[m][k - 1][i]);
+      v = rowflip(v);
+      if (o.f64) {
+        nc_put_vara_double(nc, vl[k], start, count, v.data());
+      } else {
+        std::vector<float> f(v.begin(), v.end());
+        nc_put_vara_float(nc, vl[k], start, count, f.data());
+      }
+    }
+  nc_close(nc);
+  return p;
+}
+}  // namespace
+
+// The same year in the HDF5 layout and in the NetCDF layout (NetCDF-4 with latitude south first, NetCDF classic
+// north first) gives the same sums bit for bit, and so the same rows.
+TEST(GfedFireNetcdf, SameSumsAsTheHdf5Layout) {
+  const Tiny g;
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1, 2};
+  const auto h5 = compute_gfed_fire(g.write("nc-ref"), ef, o);
+  for (const bool classic : {false, true}) {
+    NcOptions w;
+    w.mode = classic ? 0 : NC_NETCDF4;  // 0: NetCDF classic
+    w.lat_ascending = !classic;
+    const auto r = compute_gfed_fire(write_gfed_nc(g, classic ? "classic" : "nc4", w), ef, o);
+    EXPECT_EQ(r.regions, h5.regions);
+    EXPECT_EQ(r.dm_kg, h5.dm_kg) << classic;
+    EXPECT_EQ(r.emission_t, h5.emission_t) << classic;
+  }
+}
+
+TEST(GfedFireNetcdf, ErrorsNameTheVariableOrDimension) {
+  const Tiny g;
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1, 2};
+  auto run = [&](const std::string& name, const NcOptions& w) {
+    return err([&] { compute_gfed_fire(write_gfed_nc(g, name, w), ef, o); });
+  };
+  NcOptions w;
+  w.skip = "DM_PEAT";
+  auto e = run("nc-nopeat", w);
+  EXPECT_NE(e.find("variable DM_PEAT (fraction of DM burned as PEAT"), std::string::npos) << e;
+  w = {};
+  w.skip = "grid_cell_area";
+  e = run("nc-noarea", w);
+  EXPECT_NE(e.find("variable grid_cell_area (m2 per cell"), std::string::npos) << e;
+  w = {};
+  w.time = 2;
+  e = run("nc-time", w);
+  EXPECT_NE(e.find("dimension time of variable DM has length 2; expected the 12 months"), std::string::npos) << e;
+  w = {};
+  w.frac_units = "kg DM m-2 month-1";
+  e = run("nc-units", w);
+  EXPECT_NE(e.find("variable DM_SAVA has units 'kg DM m-2 month-1': dry matter per fire type"), std::string::npos)
+      << e;
+  w = {};
+  w.narrow = "DM_BORF";
+  e = run("nc-narrow", w);
+  EXPECT_NE(e.find("variable DM_BORF is 3 x 3 (lat x lon_narrow) but the grid is 3 x 4 (from grid_cell_area)"),
+            std::string::npos)
+      << e;
+  w = {};
+  w.skip = "basis_regions";
+  e = run("nc-noregions", w);
+  EXPECT_NE(e.find("variable basis_regions (GFED basis regions 0..14, lat x lon) is missing; give it, or regions with "
+                   "--mask"),
+            std::string::npos)
+      << e;
+  // A NetCDF classic header that libnetcdf cannot read.
+  {
+    const auto bad = (std::filesystem::temp_directory_path() / "pc-gfed-bad-classic.nc").string();
+    std::ofstream(bad, std::ios::binary) << std::string("CDF\x01\0\0\0\0junk", 12);
+    e = err([&] { compute_gfed_fire(bad, ef, o); });
+    EXPECT_NE(e.find("libnetcdf cannot read this NetCDF file as the GFED layout"), std::string::npos) << e;
+  }
+  // A NetCDF file without DM is not the GFED layout.
+  e = err([&] { compute_gfed_fire(write_nc("nc-mask-only.nc", NC_NETCDF4), ef, o); });
+  EXPECT_NE(e.find("neither the GFED4.1s HDF5 layout (groups /emissions and /ancill) nor the GFED NetCDF layout"),
+            std::string::npos)
+      << e;
+}
+
+// Float64 grids are read as double: DM and fractions whose values float cannot hold give the double sums (to
+// the rounding of the sum itself), in both layouts; narrowed to float they would differ by ~1e-8.
+TEST(GfedFire, Float64GridsAreReadAsDouble) {
+  Tiny g;
+  const size_t n = g.rows * g.cols;
+  std::vector<std::vector<double>> dm(2, std::vector<double>(n));
+  std::vector<std::array<std::vector<double>, 6>> frac(2);
+  for (size_t m = 0; m < 2; ++m) {
+    for (auto& v : frac[m]) v.assign(n, 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      dm[m][i] = g.dm[m][i] == 0 ? 0.0 : 0.1 + 1e-9 * static_cast<double>(i + 1) + 0.01 * static_cast<double>(m);
+      double w[6], s = 0;
+      for (size_t t = 0; t < 6; ++t) s += w[t] = 1.0 + 1.0 / 3.0 * static_cast<double>((i + t + m) % 4);
+      for (size_t t = 0; t < 6; ++t) frac[m][t][i] = w[t] / s;
+    }
+  }
+  const auto p = (std::filesystem::temp_directory_path() / "pc-gfed-f64.hdf5").string();
+  {
+    hid_t f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    Tiny::put(f, "/ancill/grid_cell_area", H5T_NATIVE_DOUBLE, g.area.data(), g.rows, g.cols);
+    Tiny::put(f, "/ancill/basis_regions", H5T_NATIVE_INT, g.regions.data(), g.rows, g.cols);
+    for (size_t m = 0; m < 2; ++m) {
+      const std::string grp = m == 0 ? "/emissions/01" : "/emissions/02";
+      Tiny::put(f, grp + "/DM", H5T_NATIVE_DOUBLE, dm[m].data(), g.rows, g.cols);
+      for (size_t t = 0; t < 6; ++t)
+        Tiny::put(f, grp + "/partitioning/DM_" + kGfedFireTypes[t], H5T_NATIVE_DOUBLE, frac[m][t].data(), g.rows,
+                  g.cols);
+    }
+    H5Fclose(f);
+  }
+  const auto ef = load_gfed_emission_factors(kEf);
+  FireOptions o;
+  o.months = {1, 2};
+  NcOptions w;
+  w.f64 = true;
+  w.lat_ascending = true;
+  for (const auto& file : {p, write_gfed_nc(g, "f64", w, &dm, &frac)}) {
+    const auto r = compute_gfed_fire(file, ef, o);
+    for (size_t m = 0; m < 2; ++m) {
+      double expect[15][6] = {}, narrowed[15][6] = {};
+      for (size_t i = 0; i < n; ++i) {
+        const int reg = g.regions[i];
+        for (size_t t = 0; t < 6; ++t) {
+          expect[reg == 0 ? 14 : reg - 1][t] += dm[m][i] * g.area[i] * frac[m][t][i];
+          narrowed[reg == 0 ? 14 : reg - 1][t] += double(float(dm[m][i])) * g.area[i] * double(float(frac[m][t][i]));
+        }
+      }
+      for (size_t k = 0; k < 15; ++k)
+        for (size_t t = 0; t < 6; ++t) {
+          const double got = r.dm_kg[(m * 15 + k) * 6 + t];
+          EXPECT_NEAR(got, expect[k][t], 1e-15 * std::abs(expect[k][t])) << file << " " << m << " " << k << " " << t;
+          if (expect[k][t] != 0) {  // the test can tell: narrowing moves the sums by far more than the tolerance
+            EXPECT_GT(std::abs(narrowed[k][t] - expect[k][t]), 1e-12 * std::abs(expect[k][t])) << k << " " << t;
+          }
+        }
+    }
+  }
 }

@@ -27,6 +27,8 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   ~Stmt();
   Stmt& bind(int i, std::string_view v);
+  // Text that stays alive and unchanged until the statement is stepped and reset (SQLite does not copy it).
+  Stmt& bind_unowned(int i, std::string_view v);
   Stmt& bind(int i, double v);  // NaN binds NULL
   Stmt& bind(int i, long long v);
   Stmt& bind(int i, int v) { return bind(i, static_cast<long long>(v)); }

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cmath>
 #include <limits>
 
 #include "panocarbon/error.hpp"
@@ -128,7 +129,8 @@ TEST(Store, SchemaTwoDatabasesUpgradeWithOrWithoutTheYearColumn) {
       store::Db db(path.string());
       // back to what schema 2 created (later migrations' tables removed)
       db.exec("DROP TABLE lca_systems; DROP TABLE lca_exchanges; DROP TABLE lca_processes; DROP TABLE lca_flows; DROP TABLE lca_databases; "
-              "DROP TABLE lca_methods; DROP TABLE lca_search; DROP TABLE natural_fluxes");
+              "DROP TABLE lca_methods; DROP TABLE lca_search; DROP VIEW natural_fluxes; DROP TABLE natural_flux_values; "
+              "DROP TABLE natural_methods");
       if (!dev_build)
         db.exec("ALTER TABLE mrio_systems DROP COLUMN year");
       db.exec("PRAGMA user_version = 2");
@@ -227,7 +229,7 @@ TEST(Store, DatabaseLeftBetweenVersionsIsRepaired) {
     Store s = Store::open(path);
     EXPECT_EQ(s.schema_version(), Store::kSchemaVersion);
   }
-  { store::Db(path.string()).exec("DROP TABLE natural_fluxes; DROP INDEX results_run"); }
+  { store::Db(path.string()).exec("DROP TABLE natural_flux_values; DROP INDEX results_run"); }
   {
     Store s = Store::open(path);
     s.save_natural_fluxes(s.begin_run("natural sinks", nlohmann::json::array(), nlohmann::json::object()),
@@ -336,4 +338,82 @@ TEST(Store, DatabaseErrorsNameThePathAndWhatToDo) {
   store::Stmt read(ro.handle(), "SELECT count(*) FROM emission_factors");
   ASSERT_TRUE(read.step());
   EXPECT_GT(read.integer(0), 600);
+}
+
+// Schema 10 (per-run text in natural_methods): a schema 9 database, its natural_fluxes table written by SQL as
+// panocarbon 9 wrote it, upgrades with every row kept, in order, with the same text; the view natural_fluxes
+// answers the old query; the text is stored once per run and distinct text.
+TEST(Store, SchemaNineNaturalFluxesMoveToTheMethodTable) {
+  const auto path = temp_db("v9");
+  { Store s = Store::open(path); }
+  {
+    store::Db db(path.string());
+    db.exec("DROP VIEW natural_fluxes; DROP TABLE natural_flux_values; DROP TABLE natural_methods");
+    db.exec(
+        "CREATE TABLE natural_fluxes(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, module TEXT NOT "
+        "NULL, source TEXT NOT NULL, region TEXT NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL DEFAULT 0, "
+        "species TEXT NOT NULL, value REAL NOT NULL, lower REAL, upper REAL, unit TEXT NOT NULL, origin TEXT NOT NULL, "
+        "management TEXT NOT NULL DEFAULT '', method TEXT, note TEXT)");
+    db.exec("CREATE INDEX natural_fluxes_query ON natural_fluxes(module, region, year, species)");
+    db.exec(
+        "INSERT INTO runs(id, command, version, started_at, status) VALUES (1, 'natural fire', '0', 'x', 'ok'), "
+        "(2, 'natural sinks', '0', 'x', 'ok'), (3, 'natural fire', '0', 'x', 'ok')");
+    db.exec(
+        "INSERT INTO natural_fluxes VALUES "
+        "(1, 'fire-gfed', 'a.hdf5', 'BONA', 2015, 1, 'CO2', 10.5, 9, 12, 't', 'natural', 'unmanaged', 'm1', 'n1'), "
+        "(1, 'fire-gfed', 'a.hdf5', 'BONA', 2015, 1, 'CO2', 2.25, NULL, NULL, 't', 'direct anthropogenic', "
+        "'managed', 'm2', NULL), "
+        "(2, 'sinks', 'GCB', 'World', 2010, 0, 'CO2', -3e9, -4e9, -2e9, 't CO2', 'natural', '', 'GCB 2019', ''), "
+        "(1, 'fire-gfed', 'a.hdf5', 'TENA', 2015, 2, 'CH4', 0.125, 0.1, 0.2, 't', 'natural', 'unmanaged', 'm1', "
+        "'n1'), "
+        "(3, 'fire-gfed', 'b.hdf5', 'AUST', 2016, 1, 'CO2', 7, 6, 8, 't', 'natural', 'unmanaged', 'm1', 'n1')");
+    db.exec("PRAGMA user_version = 9");
+  }
+  const auto dump = [&] {
+    store::Db db(path.string());
+    store::Stmt s(db.handle(), "SELECT * FROM natural_fluxes");
+    std::string out;
+    while (s.step())
+      for (int c = 0; c < 15; ++c) out += (s.is_null(c) ? std::string("NULL") : s.text(c)) + (c == 14 ? "\n" : "|");
+    return out;
+  };
+  const std::string before = dump();
+  Store s = Store::open(path);
+  EXPECT_EQ(s.schema_version(), 10);
+  EXPECT_EQ(dump(), before);
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_flux_values"), 5);
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_methods"), 4);  // run 1: two texts; runs 2 and 3: one each
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'natural_fluxes' AND type = 'view'"), 1);
+  const auto all = s.natural_fluxes("", "", 0, true);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[1].origin, "direct anthropogenic");
+  EXPECT_EQ(all[1].note, "");
+  EXPECT_DOUBLE_EQ(all[1].value, 2.25);
+  EXPECT_TRUE(std::isnan(all[1].lower));
+  EXPECT_EQ(all[2].region, "TENA");  // run 1's rows first, in their order
+  EXPECT_EQ(all[3].source, "GCB");
+  EXPECT_EQ(all[4].source, "b.hdf5");
+  // Latest run of each command: run 3 for natural fire, run 2 for natural sinks.
+  const auto latest = s.natural_fluxes("", "", 0, false);
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[0].run_id, 2);
+  EXPECT_EQ(latest[1].run_id, 3);
+  // New rows after the upgrade go to the same tables and read back alike.
+  NaturalFluxRecord r;
+  r.module = "fire-gfed";
+  r.source = "b.hdf5";
+  r.region = "EURO";
+  r.year = 2016;
+  r.species = "CO2";
+  r.value = 1;
+  r.method = "m1";
+  r.note = "n1";
+  const auto run = s.begin_run("natural fire", nlohmann::json::array(), nlohmann::json::object());
+  s.save_natural_fluxes(run, {r, r, r});
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_methods"), 5);
+  EXPECT_EQ(s.natural_fluxes("fire-gfed", "EURO", 2016).size(), 3u);
+  // Deleting a run deletes its fluxes and its text.
+  { store::Db(path.string()).exec("PRAGMA foreign_keys=ON; DELETE FROM runs WHERE id = 1"); }
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_fluxes WHERE run_id = 1"), 0);
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_methods WHERE run_id = 1"), 0);
 }

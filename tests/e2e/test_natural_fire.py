@@ -112,6 +112,57 @@ def basis_regions_match_numpy(tmp):
 
 
 @test
+def netcdf_layout_gives_the_same_rows(tmp):
+    """The same synthetic year as GFED4.1s HDF5 and in the NetCDF layout (NetCDF-4, latitude south first):
+    `natural fire` prints identical CSV (every row, range and note), and stores the same rows."""
+    try:
+        import netCDF4  # noqa: F401
+    except ImportError:
+        print('  (skipped: needs python3-netcdf4)')
+        return
+    h = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    n = os.path.join(tmp, 'GFED4.1s_2015.nc')
+    make_synthetic_gfed.make(h, res=5.0, seed=7, burn=0.3, netcdf=n)
+    a = run(tmp, h, '--year', '2015', '--format', 'csv').stdout
+    b = run(tmp, n, '--year', '2015', '--format', 'csv').stdout
+    assert a == b
+    assert len(a.splitlines()) > 14 * 41
+    j = json.loads(run(tmp, n, '--year', '2015', '--format', 'json', '--species', 'CO2').stdout)
+    assert j, j
+
+
+@test
+def float64_grids_match_numpy_in_float64(tmp):
+    """DM and fractions stored as float64 (values float32 cannot hold) are summed as double: the CLI equals
+    numpy's float64 sums to 1e-12 relative, in both layouts."""
+    try:
+        import netCDF4  # noqa: F401
+        n = os.path.join(tmp, 'GFED4.1s_2015.nc')
+    except ImportError:
+        n = None
+    h = os.path.join(tmp, 'GFED4.1s_2015.hdf5')
+    make_synthetic_gfed.make(h, res=5.0, seed=11, burn=0.3, months=12, netcdf=n, float64=True)
+    import h5py
+    with h5py.File(h, 'r') as f:
+        assert f['/emissions/01/DM'].dtype == np.float64
+        dm = f['/emissions/01/DM'][:]
+        assert np.any(dm.astype(np.float32).astype(np.float64) != dm)  # not float32 values in disguise
+    species, ef = gfed_numpy.read_ef(EF)
+    ref = gfed_numpy.fire_sums(h, ef, literal=False)
+    for path in [h] + ([n] if n else []):
+        got = rows_of(run(tmp, path, '--year', '2015', '--format', 'csv').stdout)
+        worst, k = 0.0, 0
+        for (code, m), v in ref.items():
+            name = REGIONS[code - 1] if code else 'none'
+            for s, sp in enumerate(species):
+                if (name, sp, m) in got and v[s] != 0:
+                    worst = max(worst, abs(got[(name, sp, m)] - v[s]) / abs(v[s]))
+                    k += 1
+        assert k >= 14 * 41 * 12, k
+        assert worst <= 1e-12, (path, worst)
+
+
+@test
 def ranges_match_numpy(tmp):
     import h5py
     f = os.path.join(tmp, 'GFED4.1s_2015.hdf5')

@@ -85,13 +85,19 @@ def database_left_between_versions_is_repaired(tmp):
     con = sqlite3.connect(db)
     assert con.execute('PRAGMA user_version').fetchone()[0] == SCHEMA
     assert con.execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
-    # a table dropped behind the program's back (version says current) is also recreated
-    con.execute('DROP TABLE natural_fluxes')
-    con.commit()
-    con.close()
-    run('db', 'info', '--db', db)
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'natural_fluxes'").fetchone()[0] == 1
+    # a table (or the view natural_fluxes of schema 10) dropped behind the program's back (version says current)
+    # is also recreated
+    for drop in ['DROP TABLE natural_flux_values', 'DROP VIEW natural_fluxes']:
+        con.execute(drop)
+        con.commit()
+        con.close()
+        run('db', 'info', '--db', db)
+        con = sqlite3.connect(db)
+        for name, kind in [('natural_fluxes', 'view'), ('natural_flux_values', 'table'), ('natural_methods', 'table'),
+                           ('natural_fluxes_query', 'index')]:
+            assert con.execute('SELECT count(*) FROM sqlite_master WHERE name = ? AND type = ?',
+                               (name, kind)).fetchone()[0] == 1, (drop, name)
+        assert con.execute('SELECT count(*) FROM natural_fluxes').fetchone()[0] == 0
     con.close()
 
 
