@@ -105,7 +105,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   factorising.start();
   linalg::LeontiefSolver solver = [&] {
     try {
-      return linalg::LeontiefSolver(s.A, method);
+      return linalg::LeontiefSolver(s.A, method, 0, ns);
     } catch (const Error& e) {
       // Name the sector of a zero pivot.
       const std::string msg = e.message();
@@ -304,12 +304,16 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   trace("accounts per stressor", t_phase);
   if (std::getenv("PANOCARBON_TRACE"))
     for (const auto& r : solver.refinement_log())
-      std::fprintf(stderr, "trace: refinement, %zu right-hand sides, step %d: residual %.3e in %.3f s\n", r.rhs, r.step,
-                   r.residual, r.seconds);
+      std::fprintf(stderr, "trace: %s, %zu right-hand sides, %s %d: residual %.3e in %.3f s\n",
+                   method == linalg::Method::Iterative ? "GMRES cycle" : "refinement", r.rhs,
+                   method == linalg::Method::Iterative ? "products with A so far" : "step", r.step, r.residual, r.seconds);
   if (o.leontief) out.L = solver.leontief_inverse();
   rep.iterations = solver.iterations();
   if (solver.fell_back()) {
-    rep.solver = linalg::describe(solver.method()) + ", after single precision did not converge";
+    rep.solver = linalg::describe(solver.method()) +
+                 (method == linalg::Method::Iterative
+                      ? ", after the iterative solve did not converge (" + solver.fallback_reason() + ")"
+                      : std::string(", after single precision did not converge"));
   }
   return out;
 }
