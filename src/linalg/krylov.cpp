@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -61,27 +62,35 @@ struct Product {
   size_t r0, r1;  // rows
 };
 
-// out[i] = x[i] - sum_p A_ip x[col_p], panel by panel (a panel's rows of x stay in the core's cache while
-// every row of A streams its part of the panel).
+// out[i] = x[i] - sum_p A_ip x[col_p] in tiles: blocks of 1,024 rows (their outputs stay in L2) times
+// panels of 64 columns (their rows of x stay in L1 while the block's rows stream their part of the panel).
 template <int NV>
 __attribute__((always_inline)) inline void gather_rows(const Product& g) {
-  for (size_t q = 0; q < g.np; ++q) {
-    const bool first = q == 0, last = q + 1 == g.np;
-    for (size_t i = g.r0; i < g.r1; ++i) {
-      v8d acc[NV];
-      double* o = g.out + i * g.ld + g.c0;
-      for (int v = 0; v < NV; ++v) acc[v] = first ? v8d{} : load8(o + 8 * v);
-      const int64_t* pp = g.ptr + i * (g.np + 1) + q;
-      for (int64_t p = pp[0]; p < pp[1]; ++p) {
-        const double a = g.val[p];
-        const double* xr = g.x + size_t(g.col[p]) * g.ld + g.c0;
-        for (int v = 0; v < NV; ++v) acc[v] += a * load8(xr + 8 * v);
+  constexpr size_t kRowBlock = 1024;
+  for (size_t r0 = g.r0; r0 < g.r1; r0 += kRowBlock) {
+    const size_t r1 = std::min(g.r1, r0 + kRowBlock);
+    for (size_t q = 0; q < g.np; ++q) {
+      const bool first = q == 0, last = q + 1 == g.np;
+      for (size_t i = r0; i < r1; ++i) {
+        v8d acc[NV];
+        double* o = g.out + i * g.ld + g.c0;
+        for (int v = 0; v < NV; ++v) acc[v] = first ? v8d{} : load8(o + 8 * v);
+        const int64_t* pp = g.ptr + i * (g.np + 1) + q;
+        if (i + 1 < r1) {  // the next row's part of the panel is elsewhere in A: ask for it early
+          __builtin_prefetch(g.val + pp[g.np + 1]);
+          __builtin_prefetch(g.col + pp[g.np + 1]);
+        }
+        for (int64_t p = pp[0]; p < pp[1]; ++p) {
+          const double a = g.val[p];
+          const double* xr = g.x + size_t(g.col[p]) * g.ld + g.c0;
+          for (int v = 0; v < NV; ++v) acc[v] += a * load8(xr + 8 * v);
+        }
+        if (last) {
+          const double* xi = g.x + i * g.ld + g.c0;
+          for (int v = 0; v < NV; ++v) acc[v] = load8(xi + 8 * v) - acc[v];
+        }
+        for (int v = 0; v < NV; ++v) store8(o + 8 * v, acc[v]);
       }
-      if (last) {
-        const double* xi = g.x + i * g.ld + g.c0;
-        for (int v = 0; v < NV; ++v) acc[v] = load8(xi + 8 * v) - acc[v];
-      }
-      for (int v = 0; v < NV; ++v) store8(o + 8 * v, acc[v]);
     }
   }
 }
@@ -218,8 +227,8 @@ KrylovSolver::KrylovSolver(const SparseRows& A, size_t block, int threads)
     }
   for (double c : colsum) colsum_max_ = std::max(colsum_max_, c);
 
-  // Panels of 2,048 columns: 2,048 rows of x with 64 right-hand sides are 1 MB, which stays in L2.
-  const size_t width = sorted ? 2048 : std::max<size_t>(n, 1);
+  // Panels of 64 columns: 64 rows of x with 56 right-hand sides are 28 kB, which stays in L1.
+  const size_t width = sorted ? (std::getenv("PCW") ? size_t(std::atoi(std::getenv("PCW"))) : 64) : std::max<size_t>(n, 1);
   for (size_t c = 0; c < n; c += width) panel_col_.push_back(c);
   if (panel_col_.empty()) panel_col_.push_back(0);
   panel_col_.push_back(n);
@@ -350,11 +359,11 @@ Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) c
 
   constexpr int kRestart = 24;
   constexpr int kMaxPasses = 400;
-  constexpr double kInner = 1e-14;
+  constexpr double kInner = 1e-13;
   const double c_max = colsum_max_;
   std::vector<std::vector<double>> V(kRestart + 1);
   std::vector<double> H((kRestart + 1) * kRestart * ld), cs(kRestart * ld), sn(kRestart * ld), g((kRestart + 1) * ld);
-  std::vector<double> d(ld), beta(ld);
+  std::vector<double> beta(ld), hist((kRestart + 1) * ld);
   std::vector<int> len(ld, 0);
   double previous_worst = INFINITY;
   for (;;) {
@@ -412,7 +421,18 @@ Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) c
         g[size_t(it + 1) * ld + c] = -ss * g[size_t(it) * ld + c];
         g[size_t(it) * ld + c] *= cc;
         len[c] = it + 1;
-        if (!(std::fabs(g[size_t(it + 1) * ld + c]) > kInner * ynorm[c]) || r == 0) open[c] = false;
+        // Closed when the estimate is small enough, or has stopped falling (the rounding floor of this
+        // column: the exact residual below decides whether it is accepted).
+        const double est = std::fabs(g[size_t(it + 1) * ld + c]);
+        hist[size_t(it + 1) * ld + c] = est;
+        const bool stalled = it >= 2 && est > 0.5 * hist[size_t(it - 1) * ld + c];
+        if (!(est > kInner * ynorm[c]) || r == 0 || stalled) open[c] = false;
+      }
+      if (std::getenv("PANOCARBON_KRYLOV_DEBUG")) {
+        double worst = 0;
+        for (size_t c = 0; c < k; ++c)
+          if (ynorm[c] > 0) worst = std::max(worst, std::fabs(g[size_t(it + 1) * ld + c]) / ynorm[c]);
+        std::fprintf(stderr, "gmres %d: %.3e\n", it + 1, worst);
       }
       ++it;
     }

@@ -127,16 +127,31 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   for (size_t i = 0; i < n; ++i)
     for (size_t r = 0; r < R; ++r)
       for (size_t c = 0; c < nc; ++c) yreg[r * n + i] += s.Y(i, r * nc + c);
-  std::vector<double> X = yreg;
-  solver.solve(X, R);
-  // The residual of every solve: mixed precision has computed it exactly while refining; else one pass here.
+  // When x is not given (x = the solved outputs), the income-based accounts' W = L (S x) is L F, up to the
+  // rounding of F / x * x: the iterative solve takes F's k columns along with Y_reg's R (each pass over A
+  // serves every column, so they cost almost nothing). The LU paths keep their own solve below.
+  const bool fold_income = o.income && s.x.size() != n && method == linalg::Method::Iterative;
+  const size_t cols1 = R + (fold_income ? k : 0);
+  std::vector<double> X(n * cols1);
+  std::copy(yreg.begin(), yreg.end(), X.begin());
+  if (fold_income)
+    for (size_t q = 0; q < k; ++q) std::copy(rows[q].f.begin(), rows[q].f.end(), X.begin() + static_cast<std::ptrdiff_t>((R + q) * n));
+  const std::vector<double> rhs1 = fold_income ? X : std::vector<double>();
+  solver.solve(X, cols1);
+  // The residual of every solve: mixed precision and the iterative solve have computed it exactly; else one
+  // pass here.
   auto residuals = [&](const std::vector<double>& sol, const std::vector<double>& rhs, size_t cols, bool transposed) {
     const auto& known = solver.last_residuals();
     for (double r : known.size() == cols ? known : linalg::leontief_residuals(s.A, sol.data(), rhs.data(), cols, transposed))
       rep.max_residual = std::max(rep.max_residual, r);
   };
-  trace("X = L Y_reg", t_phase);
-  residuals(X, yreg, R, false);
+  trace(fold_income ? "X = L Y_reg, L F" : "X = L Y_reg", t_phase);
+  residuals(X, fold_income ? rhs1 : yreg, cols1, false);
+  std::vector<double> LF;  // L F when folded
+  if (fold_income) {
+    LF.assign(X.begin() + static_cast<std::ptrdiff_t>(R * n), X.end());
+    X.resize(R * n);
+  }
   std::vector<double> xcalc(n, 0.0);
   out.output_by_region = DenseMatrix(n, R);
   for (size_t r = 0; r < R; ++r)
@@ -178,10 +193,25 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     W.assign(n * k, 0.0);
     for (size_t q = 0; q < k; ++q)
       for (size_t j = 0; j < n; ++j) W[q * n + j] = St[q * n + j] * xcalc[j];
-    const std::vector<double> Fd = W;
-    solver.solve(W, k);
-    trace("W = L f", t_phase);
-    residuals(W, Fd, k, false);
+    // L F serves when S x is F up to rounding (|S x - F| <= 4 eps |F|: the difference's image under L is far
+    // below the solve's tolerance); a sector with x = 0 and emissions (S = 0 there) needs its own solve.
+    bool reuse = fold_income;
+    for (size_t q = 0; q < k && reuse; ++q)
+      for (size_t j = 0; j < n; ++j) {
+        const double f = rows[q].f[j];
+        if (std::fabs(W[q * n + j] - f) > 4 * 2.220446049250313e-16 * std::fabs(f)) {
+          reuse = false;
+          break;
+        }
+      }
+    if (reuse) {
+      W.swap(LF);
+    } else {
+      const std::vector<double> Fd = W;
+      solver.solve(W, k);
+      trace("W = L f", t_phase);
+      residuals(W, Fd, k, false);
+    }
     // v_j = x_j (1 - sum_i A_ij): primary inputs consistent with the solved outputs.
     std::vector<double> colsum(n, 0.0);
     for (size_t i = 0; i < n; ++i)
