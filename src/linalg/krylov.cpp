@@ -1,6 +1,7 @@
 #include "linalg/krylov.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -139,8 +140,10 @@ PANOCARBON_KERNELS(PANOCARBON_AVX512, avx512)
 
 #pragma GCC diagnostic pop
 
+std::atomic<int> forced_level{-1};
+
 // 0 baseline, 1 AVX2 + FMA, 2 AVX-512.
-int simd_level() {
+int detected_level() {
   static const int level = [] {
     int best = 0;
 #ifdef PANOCARBON_X86_DISPATCH
@@ -156,6 +159,11 @@ int simd_level() {
     return best;
   }();
   return level;
+}
+
+int simd_level() {
+  const int forced = forced_level.load(std::memory_order_relaxed);
+  return forced >= 0 ? std::min(forced, detected_level()) : detected_level();
 }
 
 void gather(const Product& g, int nv) {
@@ -211,11 +219,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+int simd_level_in_use() { return simd_level(); }
+void force_simd_level(int level) { forced_level.store(level, std::memory_order_relaxed); }
+
 KrylovSolver::KrylovSolver(const SparseRows& A, size_t block, int threads)
     : a_(&A), n_(A.rows), block_(block ? block : 256), threads_(static_cast<unsigned>(std::max(1, threads))) {
   const size_t n = n_;
   if (A.rows != A.cols) throw Error(ErrorCategory::Internal, "A must be square");
-  if (A.nnz() < 200000) threads_ = 1;  // small systems: starting threads costs more than the product
   block_ = std::min(block_, std::max<size_t>(n, 1));
   // Column sums (for the error bound) and whether every row lists its columns in order (for the panels).
   std::vector<double> colsum(n, 0.0);
@@ -228,7 +238,7 @@ KrylovSolver::KrylovSolver(const SparseRows& A, size_t block, int threads)
   for (double c : colsum) colsum_max_ = std::max(colsum_max_, c);
 
   // Panels of 64 columns: 64 rows of x with 56 right-hand sides are 28 kB, which stays in L1.
-  const size_t width = sorted ? (std::getenv("PCW") ? size_t(std::atoi(std::getenv("PCW"))) : 64) : std::max<size_t>(n, 1);
+  const size_t width = sorted ? 64 : std::max<size_t>(n, 1);
   for (size_t c = 0; c < n; c += width) panel_col_.push_back(c);
   if (panel_col_.empty()) panel_col_.push_back(0);
   panel_col_.push_back(n);

@@ -29,6 +29,11 @@ struct Outcome {
   std::string why;                 // when not converged: what happened
 };
 
+// The kernels in use: 0 baseline x86-64 (or another architecture), 1 AVX2 + FMA, 2 AVX-512. Tests narrow
+// it with force_simd_level (-1: back to the widest the processor has), as PANOCARBON_SIMD=baseline|avx2 does.
+int simd_level_in_use();
+void force_simd_level(int level);
+
 class KrylovSolver {
  public:
   // `block`: size of the contiguous diagonal blocks used as the preconditioner (0: 256). A must outlive

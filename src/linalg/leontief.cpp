@@ -124,7 +124,9 @@ LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads, 
   const size_t n = n_;
   if (method == Method::Iterative) {
     impl_->a = &A;
-    impl_->krylov = std::make_unique<krylov::KrylovSolver>(A, block, impl_->threads);
+    // Small systems on one thread: starting threads would cost more than a product with A.
+    const int t = threads > 0 ? impl_->threads : (A.nnz() < 200000 ? 1 : impl_->threads);
+    impl_->krylov = std::make_unique<krylov::KrylovSolver>(A, block, t);
     if (!impl_->krylov->ok()) {  // a singular diagonal block: no preconditioner, factorise instead
       fallback_reason_ = impl_->krylov->not_ok_reason();
       impl_->krylov.reset();
