@@ -1,6 +1,7 @@
 #include "io/tsv_table.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -68,6 +69,34 @@ const char* parse_plain_decimal(const char* c, const char* e, char sep, double& 
   }
   if (p < e && *p == '.') {
     ++p;
+    // Eight digits at a time while they last (SWAR: one 64-bit load, a digit test and three multiplications).
+    while (e - p >= 8 && significant <= 11) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if ((w & 0xF0F0F0F0F0F0F0F0u) != 0x3030303030303030u ||
+          ((w + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) != 0x3030303030303030u)
+        break;  // not eight digits
+      w -= 0x3030303030303030u;  // byte i (little-endian: the i-th character) holds digit i
+      if (m == 0) {
+        if (w == 0) {  // eight leading zeros
+          exp10 -= 8;
+          p += 8;
+          digits += 8;
+          continue;
+        }
+        significant += 8 - std::countr_zero(w) / 8;  // from the first non-zero digit on
+      } else {
+        significant += 8;
+      }
+      w = w * 10 + (w >> 8);  // pairs: byte 2i holds the two-digit number of digits 2i, 2i + 1
+      w = (((w & 0x000000FF000000FFu) * (100 + (uint64_t(1000000) << 32))) +
+           (((w >> 16) & 0x000000FF000000FFu) * (1 + (uint64_t(10000) << 32)))) >>
+          32;
+      m = m * 100000000u + w;
+      exp10 -= 8;
+      p += 8;
+      digits += 8;
+    }
     while (p < e && static_cast<unsigned>(*p - '0') < 10) {
       if (m != 0 || *p != '0') {
         if (++significant > 19) return nullptr;
