@@ -528,12 +528,12 @@ def main():
             t = json.load(f)
         return out_csv, {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu, **t}
 
-    def run_ours(folder, tag):
-        out_csv = os.path.join(args.workdir, f"{tag}.panocarbon.csv")
+    def run_ours(folder, tag, solver=None):
+        out_csv = os.path.join(args.workdir, f"{tag}.panocarbon{'.' + solver if solver else ''}.csv")
         err = os.path.join(args.workdir, f"{tag}.panocarbon.err")
         # its own database in the work folder: the benchmark must not depend on (or write to) the user's
         cmd = [binary, "mrio", "accounts", folder, "--format", "csv", "--verbose",
-               "--db", os.path.join(args.workdir, "bench.db")]
+               "--db", os.path.join(args.workdir, "bench.db")] + (["--solver", solver] if solver else [])
         # PANOCARBON_TRACE: phase times and the iterative solves' passes over A on stderr (for the floor)
         rc, wall, rss, cpu = run_child(cmd, out_csv, err, args.timeout, env={**os.environ, "PANOCARBON_TRACE": "1"})
         if rc != 0:
@@ -602,6 +602,14 @@ def main():
         if bad:
             failures.append(f"panocarbon vs reference on {tag}: {len(bad)} of {count} values disagree, "
                             f"first: {bad[0]}")
+        if args.smoke:  # every --solver gives the reference's answers
+            for solver in ("dense", "mixed", "sparse", "iterative"):
+                s_csv, _ = run_ours(folder, tag, solver)
+                bad, worst_s, _, _ = compare(read_accounts(s_csv), read_accounts(ref_csv), args.rtol)
+                summary.setdefault("solvers_max_rel_diff", {})[solver] = worst_s
+                if bad:
+                    failures.append(f"panocarbon --solver {solver} vs reference on {tag}: {len(bad)} disagree, "
+                                    f"first: {bad[0]}")
     summary["ok"] = not failures
 
     if args.json:
@@ -616,6 +624,9 @@ def main():
                          f"{summary['max_rel_diff']:.3g}" if summary["agree"] else "panocarbon disagrees")
         else:
             parts.append(f"reference only, {ref['wall_s']:.2f} s")
+        if "solvers_max_rel_diff" in summary:
+            parts.append("every --solver agrees (" + ", ".join(f"{k} {v:.1g}" for k, v in
+                                                              summary["solvers_max_rel_diff"].items()) + ")")
         if "pymrio_test" in summary:
             p = summary["pymrio_test"]
             s = f"pymrio test system: reference max rel diff {p['reference_max_rel_diff']:.3g}"
