@@ -496,7 +496,7 @@ Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) c
       cyc.residual = std::max(cyc.residual, rel);
       const double bound = c_max < 1 ? (xn[c] > 0 ? rn[c] / ((1 - c_max) * xn[c]) : (rn[c] > 0 ? INFINITY : 0.0)) : NAN;
       if (c_max < 1) cyc.bound = std::max(cyc.bound, bound);
-      if (active[c]) active[c] = c_max < 1 ? !(bound <= 1e-11) : !(rel <= 1e-13);
+      if (active[c]) active[c] = !(rel <= 1e-14 || (c_max < 1 ? bound <= 1e-11 : rel <= 1e-13));
     }
     cyc.seconds = seconds_since(t0);
     out.cycles.push_back(cyc);
@@ -509,8 +509,9 @@ Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) c
     for (size_t c = 0; c < k; ++c)
       if (active[c]) worst = std::max(worst, out.residuals[c]);
     if (worst > 0.5 * previous_worst) {
-      out.why = "the residual stalled at " + std::to_string(worst) + " after " + std::to_string(out.passes) +
-                " products with A";
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "the residual stalled at %.3g after %d products with A", worst, out.passes);
+      out.why = buf;
       return out;
     }
     previous_worst = worst;

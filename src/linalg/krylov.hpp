@@ -50,7 +50,12 @@ class KrylovSolver {
   //   c < 1:  ||r|| / (1 - c) <= 1e-11 ||x||   (1-norm; inf-norm when transposed): the normwise relative
   //           error of x is then at most 1e-11 (||(I - A)^-1||_1 = ||(I - A)^-T||_inf <= 1 / (1 - c));
   //   c >= 1: ||r||_2 <= 1e-13 ||y||_2 (no bound on the inverse is known; the residual is then near the
-  //           rounding level of forming it).
+  //           rounding level of forming it);
+  //   or, for any c, ||r||_2 <= 1e-14 ||y||_2: the rounding level, where no solve in double precision does
+  //           better (a dense LU's backward error is of the same order; with c near 1 the bound above can
+  //           ask for less than that, as on WIOD, whose largest column sum is close to 1).
+  // A restart cycle that does not halve the largest residual of the columns still open ends the solve
+  // unconverged (the caller falls back to an LU), as do 400 products with A.
   Outcome solve(std::vector<double>& B, size_t k, bool transposed) const;
 
  private:
