@@ -298,6 +298,26 @@ KrylovSolver::KrylovSolver(const SparseRows& A, size_t block, int threads)
   }
 }
 
+bool KrylovSolver::apply_block_inverses(std::vector<double>& B, size_t k, bool transposed) const {
+  if (!ok_) return false;
+  if (B.size() != n_ * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
+  if (n_ == 0 || k == 0) return true;
+  std::vector<double> tmp(block_ * k);
+  const int ki = static_cast<int>(k), ldb = static_cast<int>(n_);
+  const double one = 1.0, zero = 0.0;
+  const char no = 'N', tr = 'T';
+  for (size_t b = 0; b + 1 < blocks_.size(); ++b) {
+    const size_t b0 = blocks_[b];
+    const int bs = static_cast<int>(blocks_[b + 1] - b0);
+    dgemm_(transposed ? &tr : &no, &no, &bs, &ki, &bs, &one, inv_[b].data(), &bs, B.data() + b0, &ldb, &zero,
+           tmp.data(), &bs);
+    for (size_t c = 0; c < k; ++c)
+      std::copy(tmp.begin() + static_cast<std::ptrdiff_t>(c * size_t(bs)),
+                tmp.begin() + static_cast<std::ptrdiff_t>((c + 1) * size_t(bs)), B.begin() + static_cast<std::ptrdiff_t>(c * n_ + b0));
+  }
+  return true;
+}
+
 Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) const {
   Outcome out;
   const size_t n = n_;

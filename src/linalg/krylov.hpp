@@ -58,6 +58,10 @@ class KrylovSolver {
   // unconverged (the caller falls back to an LU), as do 400 products with A.
   Outcome solve(std::vector<double>& B, size_t k, bool transposed) const;
 
+  // B (column-major n x k) <- M^-1 B, or M^-T B: the diagonal blocks' inverses alone (e.g. an MRIO's
+  // domestic Leontief inverses (I - A_rr)^-1, which EEBT needs). False when ok() is false.
+  bool apply_block_inverses(std::vector<double>& B, size_t k, bool transposed) const;
+
  private:
   const SparseRows* a_;
   size_t n_, block_;

@@ -220,3 +220,47 @@ TEST(Krylov, SharedSolveMatchesAndEmptyInputsAreFine) {
 
 }  // namespace
 }  // namespace panocarbon::linalg
+
+namespace panocarbon::linalg {
+namespace {
+
+// The preconditioner alone: B <- (I - A_bb)^-1 B block by block (EEBT's domestic multipliers), as a dense LU
+// of each diagonal block gives; only when the block size matches.
+TEST(Krylov, BlockInversesMatchTheDiagonalBlocksLu) {
+  const size_t regions = 3, sectors = 20, n = regions * sectors, k = 2;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  DenseMatrix d(n, n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (u(rng) < 0.4) d(i, j) = 0.02 * u(rng);
+  const auto A = mrio_io::sparse_from_dense(d);
+  LeontiefSolver it(A, Method::Iterative, 1, sectors);
+  std::vector<double> B(n * k);
+  for (auto& b : B) b = u(rng);
+  for (bool transposed : {false, true}) {
+    auto got = B;
+    ASSERT_TRUE(it.apply_block_inverses(got, k, transposed, sectors));
+    for (size_t r = 0; r < regions; ++r) {
+      DenseMatrix blk(sectors, sectors);
+      for (size_t a = 0; a < sectors; ++a)
+        for (size_t b = 0; b < sectors; ++b) blk(a, b) = d(r * sectors + a, r * sectors + b);
+      LeontiefSolver dom(mrio_io::sparse_from_dense(blk), Method::Dense, 1);
+      std::vector<double> want(sectors * k);
+      for (size_t c = 0; c < k; ++c)
+        for (size_t a = 0; a < sectors; ++a) want[c * sectors + a] = B[c * n + r * sectors + a];
+      transposed ? dom.solve_transposed(want, k) : dom.solve(want, k);
+      for (size_t c = 0; c < k; ++c)
+        for (size_t a = 0; a < sectors; ++a)
+          EXPECT_NEAR(got[c * n + r * sectors + a], want[c * sectors + a], 1e-14 * std::fabs(want[c * sectors + a]));
+    }
+  }
+  auto untouched = B;
+  EXPECT_FALSE(it.apply_block_inverses(untouched, k, false, sectors + 1));  // another block size
+  LeontiefSolver lu(A, Method::Dense);
+  EXPECT_FALSE(lu.apply_block_inverses(untouched, k, false, sectors));  // not the iterative method
+  EXPECT_EQ(untouched, B);
+}
+
+}  // namespace
+}  // namespace panocarbon::linalg

@@ -369,6 +369,11 @@ void LeontiefSolver::solve_shared(std::vector<double>& B, size_t k, bool transpo
   solve_impl(*impl_, method_, n_, B, k, transposed, iterations);
 }
 
+bool LeontiefSolver::apply_block_inverses(std::vector<double>& B, size_t k, bool transposed, size_t block) const {
+  if (method_ != Method::Iterative || !impl_->krylov || impl_->krylov->block() != block) return false;
+  return impl_->krylov->apply_block_inverses(B, k, transposed);
+}
+
 std::vector<double> LeontiefSolver::leontief_inverse() const {
   // Columns of the identity in blocks of 256, so the working memory of a solve (refinement keeps several
   // copies of its right-hand sides) stays small next to L itself.

@@ -81,6 +81,11 @@ class LeontiefSolver {
   // calling thread: callers running several at once keep OpenBLAS to one thread.
   void solve_shared(std::vector<double>& B, size_t k, bool transposed) const;
 
+  // The iterative method's preconditioner alone: B <- M^-1 B (or M^-T B), M the block diagonal of I - A
+  // with blocks of `block` sectors (an MRIO's domestic blocks I - A_rr). False (B untouched) when this
+  // solver has no such blocks (another method, a fallback, or another block size).
+  bool apply_block_inverses(std::vector<double>& B, size_t k, bool transposed, size_t block) const;
+
   // Builds L = (I - A)^-1 (column-major n x n) from the same factorisation. Only on request: n^2 memory.
   std::vector<double> leontief_inverse() const;
 

@@ -233,7 +233,13 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t r = 0; r < R; ++r) E[i * R + r] += yreg[r * n + i];
     }
     D.assign(n * k, 0.0);
-    for (size_t p = 0; p < R; ++p) {
+    // The iterative solver's preconditioner holds (I - A_pp)^-1 for every region already: D^T = M^-T S^T.
+    std::vector<double> dt = St;
+    const bool from_preconditioner = solver.apply_block_inverses(dt, k, true, ns);
+    if (from_preconditioner)
+      for (size_t q = 0; q < k; ++q)
+        for (size_t i = 0; i < n; ++i) D[i * k + q] = dt[q * n + i];
+    for (size_t p = 0; p < R && !from_preconditioner; ++p) {
       SparseRows block;
       block.rows = block.cols = ns;
       block.row_start.assign(ns + 1, 0);
