@@ -33,12 +33,15 @@ namespace {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef double v8d __attribute__((vector_size(64)));
-__attribute__((always_inline)) inline v8d load8(const double* p) {
-  v8d v;
+typedef double v4d __attribute__((vector_size(32)));  // for 4 or fewer right-hand sides (an AVX2 register)
+template <class V>
+__attribute__((always_inline)) inline V loadv(const double* p) {
+  V v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-__attribute__((always_inline)) inline void store8(double* p, const v8d& v) { std::memcpy(p, &v, sizeof v); }
+template <class V>
+__attribute__((always_inline)) inline void storev(double* p, const V& v) { std::memcpy(p, &v, sizeof v); }
 
 // The products with A are compiled three times (AVX-512, AVX2 + FMA, baseline x86-64) and the first call
 // picks the widest the processor supports (PANOCARBON_SIMD=baseline|avx2|avx512 narrows the choice, for
@@ -66,17 +69,18 @@ struct Product {
 // out[i] = x[i] - sum_p A_ip x[col_p] in tiles: blocks of 1,024 rows (their outputs stay in L2) times
 // panels of 128 columns (their rows of x stay near L1 while the block's rows stream their part of the
 // panel, which the loop asks for four rows ahead: the parts of successive rows lie far apart in A).
-template <int NV>
+template <class V, int NV>
 __attribute__((always_inline)) inline void gather_rows(const Product& g) {
+  constexpr size_t L = sizeof(V) / sizeof(double);
   constexpr size_t kRowBlock = 1024, kAhead = 4;
   for (size_t r0 = g.r0; r0 < g.r1; r0 += kRowBlock) {
     const size_t r1 = std::min(g.r1, r0 + kRowBlock);
     for (size_t q = 0; q < g.np; ++q) {
       const bool first = q == 0, last = q + 1 == g.np;
       for (size_t i = r0; i < r1; ++i) {
-        v8d acc[NV];
+        V acc[NV];
         double* o = g.out + i * g.ld + g.c0;
-        for (int v = 0; v < NV; ++v) acc[v] = first ? v8d{} : load8(o + 8 * v);
+        for (int v = 0; v < NV; ++v) acc[v] = first ? V{} : loadv<V>(o + L * v);
         const int64_t* pp = g.ptr + i * (g.np + 1) + q;
         if (i + kAhead < r1) {  // a later row's part of the panel is elsewhere in A: ask for all of it early
           const int64_t* pn = pp + kAhead * (g.np + 1);
@@ -86,53 +90,57 @@ __attribute__((always_inline)) inline void gather_rows(const Product& g) {
         for (int64_t p = pp[0]; p < pp[1]; ++p) {
           const double a = g.val[p];
           const double* xr = g.x + size_t(g.col[p]) * g.ld + g.c0;
-          for (int v = 0; v < NV; ++v) acc[v] += a * load8(xr + 8 * v);
+          for (int v = 0; v < NV; ++v) acc[v] += a * loadv<V>(xr + L * v);
         }
         if (last) {
           const double* xi = g.x + i * g.ld + g.c0;
-          for (int v = 0; v < NV; ++v) acc[v] = load8(xi + 8 * v) - acc[v];
+          for (int v = 0; v < NV; ++v) acc[v] = loadv<V>(xi + L * v) - acc[v];
         }
-        for (int v = 0; v < NV; ++v) store8(o + 8 * v, acc[v]);
+        for (int v = 0; v < NV; ++v) storev<V>(o + L * v, acc[v]);
       }
     }
   }
 }
 
 // out[col_p] += A_ip x[i] (A^T x), for the rows r0..r1, into a buffer of this thread.
-template <int NV>
+template <class V, int NV>
 __attribute__((always_inline)) inline void scatter_rows(const Product& s) {
+  constexpr size_t L = sizeof(V) / sizeof(double);
   for (size_t i = s.r0; i < s.r1; ++i) {
-    v8d xi[NV];
-    for (int v = 0; v < NV; ++v) xi[v] = load8(s.x + i * s.ld + s.c0 + 8 * v);
+    V xi[NV];
+    for (int v = 0; v < NV; ++v) xi[v] = loadv<V>(s.x + i * s.ld + s.c0 + L * v);
     const int64_t* pp = s.ptr + i * (s.np + 1);
     for (int64_t p = pp[0]; p < pp[s.np]; ++p) {
       const double a = s.val[p];
       double* o = s.out + size_t(s.col[p]) * s.ld + s.c0;
-      for (int v = 0; v < NV; ++v) store8(o + 8 * v, load8(o + 8 * v) + a * xi[v]);
+      for (int v = 0; v < NV; ++v) storev<V>(o + L * v, loadv<V>(o + L * v) + a * xi[v]);
     }
   }
 }
 
-#define PANOCARBON_KERNELS(ATTR, SUFFIX)            \
-  ATTR void gather_##SUFFIX(const Product& g, int nv) { \
-    switch (nv) {                                     \
-      case 1: gather_rows<1>(g); break;               \
-      case 2: gather_rows<2>(g); break;               \
-      case 3: gather_rows<3>(g); break;               \
-      case 4: gather_rows<4>(g); break;               \
-      case 5: gather_rows<5>(g); break;               \
-      case 6: gather_rows<6>(g); break;               \
-      case 7: gather_rows<7>(g); break;               \
-      default: gather_rows<8>(g); break;              \
-    }                                                 \
-  }                                                   \
-  ATTR void scatter_##SUFFIX(const Product& s, int nv) { \
-    switch (nv) {                                     \
-      case 1: scatter_rows<1>(s); break;              \
-      case 2: scatter_rows<2>(s); break;              \
-      case 3: scatter_rows<3>(s); break;              \
-      default: scatter_rows<4>(s); break;             \
-    }                                                 \
+// nv: registers of 8 columns per slice; 0: one register of 4 columns (a row stride of 4).
+#define PANOCARBON_KERNELS(ATTR, SUFFIX)                  \
+  ATTR void gather_##SUFFIX(const Product& g, int nv) {   \
+    switch (nv) {                                         \
+      case 0: gather_rows<v4d, 1>(g); break;              \
+      case 1: gather_rows<v8d, 1>(g); break;              \
+      case 2: gather_rows<v8d, 2>(g); break;              \
+      case 3: gather_rows<v8d, 3>(g); break;              \
+      case 4: gather_rows<v8d, 4>(g); break;              \
+      case 5: gather_rows<v8d, 5>(g); break;              \
+      case 6: gather_rows<v8d, 6>(g); break;              \
+      case 7: gather_rows<v8d, 7>(g); break;              \
+      default: gather_rows<v8d, 8>(g); break;             \
+    }                                                     \
+  }                                                       \
+  ATTR void scatter_##SUFFIX(const Product& s, int nv) {  \
+    switch (nv) {                                         \
+      case 0: scatter_rows<v4d, 1>(s); break;             \
+      case 1: scatter_rows<v8d, 1>(s); break;             \
+      case 2: scatter_rows<v8d, 2>(s); break;             \
+      case 3: scatter_rows<v8d, 3>(s); break;             \
+      default: scatter_rows<v8d, 4>(s); break;            \
+    }                                                     \
   }
 PANOCARBON_KERNELS(, base)
 #ifdef PANOCARBON_X86_DISPATCH
@@ -186,9 +194,14 @@ void scatter(const Product& s, int nv) {
   scatter_base(s, nv);
 }
 
-// Column slices of up to 64 columns (8 registers of 8) for the kernels.
+// Column slices of up to `widest` registers of 8 columns for the kernels; a row stride of 4 is one slice
+// of one 4-column register (nv = 0).
 template <class F>
 void for_slices(size_t ld, int widest, F&& f) {
+  if (ld == 4) {
+    f(size_t(0), 0);
+    return;
+  }
   for (size_t c0 = 0; c0 < ld;) {
     const int nv = static_cast<int>(std::min<size_t>(static_cast<size_t>(widest), (ld - c0) / 8));
     f(c0, nv);
@@ -329,7 +342,9 @@ Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) c
     return out;
   }
   const SparseRows& A = *a_;
-  const size_t ld = (k + 7) / 8 * 8;
+  // Row stride: the columns padded to whole registers (4 columns for up to 4 right-hand sides: half the
+  // bytes per non-zero of a transposed product with 3 stressors).
+  const size_t ld = k <= 4 ? 4 : (k + 7) / 8 * 8;
   const size_t np = panel_col_.size() - 1;
 
   // (I - A) x or (I - A)^T x for all columns of a row-major n x ld array.
