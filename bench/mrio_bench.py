@@ -439,7 +439,7 @@ def floors(floor_bin, folder, ours, n):
     nnz = fl["nnz"]
     solve_s, passes, detail, ours_solve = 0.0, 0, [], 0.0
     for sv in (ours or {}).get("solves", []):
-        ld = (sv["k"] + 7) // 8 * 8  # the kernels' padded width
+        ld = 4 if sv["k"] <= 4 else (sv["k"] + 7) // 8 * 8  # the kernels' padded width
         arith = 2.0 * nnz * ld / (fl["fma_gflops"] * 1e9) if fl["fma_gflops"] > 0 else 0.0
         memory = nnz * 12.0 / (fl["stream_gbs"] * 1e9)  # a double and a 32-bit column index per non-zero
         solve_s += sv["passes"] * max(arith, memory)
