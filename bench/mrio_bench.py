@@ -5,6 +5,9 @@ does, and the two answers compared region by region.
 
   bench/mrio_bench.py                                # 49 x 200 = 9,800 sectors (A.txt ~0.6 GB)
   bench/mrio_bench.py --smoke                        # 6 x 20: answers only, one line, exit 1 on a mismatch
+  bench/mrio_bench.py --repeat 3                     # alternate the sides three times; medians compared
+  bench/mrio_bench.py --ours-only                    # panocarbon alone (+ floors), checked against the
+                                                     # reference's answers of an earlier run
   bench/mrio_bench.py --regions 10 --sectors 50      # any size
   bench/mrio_bench.py --smoke --reference-only       # the reference alone (no binary needed)
   bench/mrio_bench.py --check-pymrio-test ...        # also check the reference (and the binary) against
@@ -389,6 +392,67 @@ def input_bytes(folder):
 
 # --- Main -------------------------------------------------------------------------------------------------------
 
+def trace_of(err_path):
+    """The read time, phase times and the iterative solves' passes from panocarbon's --verbose and
+    PANOCARBON_TRACE lines."""
+    out = {"solves": []}
+    try:
+        lines = open(err_path, errors="replace").read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.startswith("read: ") and " in " in line:  # read: 610.3 MB in 2.35 s (259 MB/s)
+            try:
+                out["read_s"] = float(line.split(" in ")[1].split()[0])
+            except (IndexError, ValueError):
+                pass
+        elif line.startswith("trace: GMRES cycle,"):
+            # trace: GMRES cycle, 52 right-hand sides, products with A so far 10: residual ... in 3.0 s
+            try:
+                k = int(line.split(",")[1].split()[0])
+                passes = int(line.split("so far")[1].split(":")[0])
+                secs = float(line.rsplit(" in ", 1)[1].split()[0])
+            except (IndexError, ValueError):
+                continue
+            # cycles of one solve share k and grow in passes; a new solve starts its count again
+            if out["solves"] and out["solves"][-1]["k"] == k and passes > out["solves"][-1]["passes"]:
+                out["solves"][-1]["passes"] = passes
+                out["solves"][-1]["seconds"] += secs
+            else:
+                out["solves"].append({"k": k, "passes": passes, "seconds": secs})
+    return out
+
+
+def median_run(runs):
+    """The run with the median wall time (the lower middle one for an even count)."""
+    if not runs:
+        return None
+    return sorted(runs, key=lambda r: r["wall_s"])[(len(runs) - 1) // 2]
+
+
+def floors(floor_bin, folder, ours, n):
+    """Runs bench/mrio_floor.cpp's measurement and derives the floors of the command's solves."""
+    p = subprocess.run([floor_bin, folder], capture_output=True, text=True)
+    if p.returncode != 0:
+        return {}
+    fl = json.loads(p.stdout)
+    nnz = fl["nnz"]
+    solve_s, passes, detail, ours_solve = 0.0, 0, [], 0.0
+    for sv in (ours or {}).get("solves", []):
+        ld = 4 if sv["k"] <= 4 else (sv["k"] + 7) // 8 * 8  # the kernels' padded width
+        arith = 2.0 * nnz * ld / (fl["fma_gflops"] * 1e9) if fl["fma_gflops"] > 0 else 0.0
+        memory = nnz * 12.0 / (fl["stream_gbs"] * 1e9)  # a double and a 32-bit column index per non-zero
+        solve_s += sv["passes"] * max(arith, memory)
+        passes += sv["passes"]
+        ours_solve += sv["seconds"]
+        detail.append(f"{sv['passes']} x {sv['k']} columns")
+    fl.update(solve_s=solve_s, passes=passes, pass_detail=", ".join(detail) or "none", ours_solve_s=ours_solve,
+              total_s=fl["read_s"] + solve_s,
+              dgetrf_floor_s=(2.0 / 3.0) * n ** 3 / (fl["dgemm_gflops"] * 1e9),
+              sgetrf_floor_s=(2.0 / 3.0) * n ** 3 / (fl["sgemm_gflops"] * 1e9))
+    return fl
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--regions", type=int, help="regions of the synthetic MRIO [49; 6 with --smoke]")
@@ -416,6 +480,13 @@ def main():
                          "pymrio's numbers in ../shared/data/mrio/pymrio-test/reference-accounts.csv "
                          f"to {PYMRIO_TEST_RTOL:g}")
     ap.add_argument("--json", metavar="OUT", help="write the summary as JSON")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs of each side, alternating reference and panocarbon; medians compared [1]")
+    ap.add_argument("--ours-only", action="store_true",
+                    help="time panocarbon alone (with the floors), reusing the reference's answers of an "
+                         "earlier run in --workdir to check ours")
+    ap.add_argument("--floor-bin", default=os.path.join(REPO, "build", "bin", "panocarbon_mrio_floor"),
+                    help="the floor measurement built from bench/mrio_floor.cpp [build/bin/panocarbon_mrio_floor]")
     ap.add_argument("--_reference", nargs=3, metavar=("DIR", "CSV", "TIMES"), help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -457,15 +528,17 @@ def main():
             t = json.load(f)
         return out_csv, {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu, **t}
 
-    def run_ours(folder, tag):
-        out_csv = os.path.join(args.workdir, f"{tag}.panocarbon.csv")
+    def run_ours(folder, tag, solver=None):
+        out_csv = os.path.join(args.workdir, f"{tag}.panocarbon{'.' + solver if solver else ''}.csv")
         err = os.path.join(args.workdir, f"{tag}.panocarbon.err")
         # its own database in the work folder: the benchmark must not depend on (or write to) the user's
-        cmd = [binary, "mrio", "accounts", folder, "--format", "csv", "--db", os.path.join(args.workdir, "bench.db")]
-        rc, wall, rss, cpu = run_child(cmd, out_csv, err, args.timeout)
+        cmd = [binary, "mrio", "accounts", folder, "--format", "csv", "--verbose",
+               "--db", os.path.join(args.workdir, "bench.db")] + (["--solver", solver] if solver else [])
+        # PANOCARBON_TRACE: phase times and the iterative solves' passes over A on stderr (for the floor)
+        rc, wall, rss, cpu = run_child(cmd, out_csv, err, args.timeout, env={**os.environ, "PANOCARBON_TRACE": "1"})
         if rc != 0:
             raise SystemExit(f"mrio_bench: FAIL: `{' '.join(cmd)}` exited {rc}:\n{tail(err)}")
-        return out_csv, {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu}
+        return out_csv, {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu, **trace_of(err)}
 
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -499,21 +572,44 @@ def main():
     folder, gen_s, reused = synthetic(args)
     tag = os.path.basename(folder)
     in_mb = input_bytes(folder) / 1e6
-    ref_csv, ref = run_reference(folder, tag)
+    # Alternating sides (reference, panocarbon, reference, ...): medians of --repeat runs each.
+    ref_runs, our_runs = [], []
+    ref_csv = os.path.join(args.workdir, f"{tag}.reference.csv")
+    for _ in range(max(1, args.repeat)):
+        if not (args.ours_only and os.path.isfile(ref_csv)):
+            ref_csv, r = run_reference(folder, tag)
+            ref_runs.append(r)
+        if not args.reference_only:
+            ours_csv, o_ = run_ours(folder, tag)
+            our_runs.append(o_)
+    ref = median_run(ref_runs) if ref_runs else None
     summary.update(mrio=folder, regions=args.regions, sectors=args.sectors, n=args.regions * args.sectors,
-                   input_mb=in_mb, generated_s=None if reused else gen_s, reference=ref)
+                   input_mb=in_mb, generated_s=None if reused else gen_s, reference=ref, repeat=args.repeat,
+                   reference_runs=ref_runs, panocarbon_runs=our_runs)
+    if not args.smoke and not args.reference_only and os.path.isfile(args.floor_bin):
+        summary["floor"] = floors(args.floor_bin, folder, median_run(our_runs), args.regions * args.sectors)
     if not args.reference_only:
-        ours_csv, ours = run_ours(folder, tag)
+        ours = median_run(our_runs)
         bad, worst, count, note = compare(read_accounts(ours_csv), read_accounts(ref_csv), args.rtol)
         summary.update(panocarbon=ours, max_rel_diff=worst, values_compared=count, agree=not bad,
-                       rtol=args.rtol, time_ratio_ref_over_ours=ref["wall_s"] / ours["wall_s"],
-                       rss_ratio_ours_over_ref=ours["peak_rss_mb"] / ref["peak_rss_mb"],
-                       panocarbon_mb_per_s=in_mb / ours["wall_s"])
+                       rtol=args.rtol, panocarbon_mb_per_s=in_mb / ours["wall_s"])
+        if ref:
+            summary.update(time_ratio_ref_over_ours=ref["wall_s"] / ours["wall_s"],
+                           cpu_ratio_ref_over_ours=ref["cpu_s"] / ours["cpu_s"],
+                           rss_ratio_ours_over_ref=ours["peak_rss_mb"] / ref["peak_rss_mb"])
         if note:
             summary["note"] = note
         if bad:
             failures.append(f"panocarbon vs reference on {tag}: {len(bad)} of {count} values disagree, "
                             f"first: {bad[0]}")
+        if args.smoke:  # every --solver gives the reference's answers
+            for solver in ("dense", "mixed", "sparse", "iterative"):
+                s_csv, _ = run_ours(folder, tag, solver)
+                bad, worst_s, _, _ = compare(read_accounts(s_csv), read_accounts(ref_csv), args.rtol)
+                summary.setdefault("solvers_max_rel_diff", {})[solver] = worst_s
+                if bad:
+                    failures.append(f"panocarbon --solver {solver} vs reference on {tag}: {len(bad)} disagree, "
+                                    f"first: {bad[0]}")
     summary["ok"] = not failures
 
     if args.json:
@@ -528,6 +624,9 @@ def main():
                          f"{summary['max_rel_diff']:.3g}" if summary["agree"] else "panocarbon disagrees")
         else:
             parts.append(f"reference only, {ref['wall_s']:.2f} s")
+        if "solvers_max_rel_diff" in summary:
+            parts.append("every --solver agrees (" + ", ".join(f"{k} {v:.1g}" for k, v in
+                                                              summary["solvers_max_rel_diff"].items()) + ")")
         if "pymrio_test" in summary:
             p = summary["pymrio_test"]
             s = f"pymrio test system: reference max rel diff {p['reference_max_rel_diff']:.3g}"
@@ -536,6 +635,15 @@ def main():
             parts.append(s)
         status = "PASS" if not failures else "FAIL"
         print(f"mrio_bench smoke: {status} ({'; '.join(parts)})" + (f": {failures[0]}" if failures else ""))
+        return 0 if not failures else 1
+
+    if args.ours_only:
+        o = summary["panocarbon"]
+        fl = summary.get("floor", {})
+        print(f"mrio_bench ours only: panocarbon {o['wall_s']:.2f} s (median of {len(our_runs)}; cpu {o['cpu_s']:.2f} s; "
+              f"read {o.get('read_s', float('nan')):.2f} s), RSS {o['peak_rss_mb']:.0f} MB, floor "
+              f"{fl.get('total_s', float('nan')):.2f} s, answers vs the earlier reference "
+              f"{'PASS' if summary['agree'] else 'FAIL'} (max rel diff {summary['max_rel_diff']:.3g})")
         return 0 if not failures else 1
 
     print(f"panocarbon mrio benchmark: {args.regions} regions x {args.sectors} sectors = {n:,}, "
@@ -562,6 +670,24 @@ def main():
               f"time ratio = reference / panocarbon, RSS ratio = panocarbon / reference")
         print(f"  answers: {summary['values_compared']} values, max rel diff {summary['max_rel_diff']:.3g} "
               f"(rtol {args.rtol:g}) - {'agree' if summary['agree'] else 'DISAGREE'}")
+    if "floor" in summary:
+        fl = summary["floor"]
+        print(f"  floors ({fl['threads']} threads, measured now): page-cache read of the tables {fl['read_s']:.2f} s; "
+              f"a bare from_chars over A.txt {fl['parse_s']:.2f} s (ours reads and parses everything in "
+              f"{o.get('read_s', float('nan')):.2f} s); memory {fl['stream_gbs']:.1f} GB/s, FMA "
+              f"{fl['fma_gflops']:.0f} GFLOP/s ({fl['simd']}), dgemm {fl['dgemm_gflops']:.0f} / sgemm "
+              f"{fl['sgemm_gflops']:.0f} GFLOP/s")
+        print(f"  floor of the solves: {fl['passes']} passes over A ({fl['pass_detail']}) at the larger of "
+              f"FMA and memory time = {fl['solve_s']:.2f} s (ours: {fl['ours_solve_s']:.2f} s); dense LU floors "
+              f"(2/3 n^3 at GEMM rate): double {fl['dgetrf_floor_s']:.1f} s, single {fl['sgetrf_floor_s']:.1f} s")
+    if has_ours:
+        fl = summary.get("floor", {})
+        print(f"mrio_bench summary: panocarbon {o['wall_s']:.2f} s (median of {len(our_runs)}, cpu {o['cpu_s']:.2f} s), "
+              f"reference {ref['wall_s']:.2f} s (median of {len(ref_runs)}, cpu {ref['cpu_s']:.2f} s), ratio "
+              f"{ref['wall_s'] / o['wall_s']:.1f}x (goal 25x; cpu {ref['cpu_s'] / o['cpu_s']:.1f}x), RSS "
+              f"{o['peak_rss_mb']:.0f} / {ref['peak_rss_mb']:.0f} MB = 1/{ref['peak_rss_mb'] / o['peak_rss_mb']:.1f} "
+              f"(goal 1/8), floor {fl.get('total_s', float('nan')):.2f} s (ours {o['wall_s'] / fl['total_s'] if fl else float('nan'):.1f}x it), "
+              f"answers {'PASS' if summary['agree'] else 'FAIL'}")
     for f_ in failures:
         print(f"mrio_bench: FAIL: {f_}")
     return 0 if not failures else 1

@@ -144,8 +144,9 @@ std::vector<CommandSpec> build_specs() {
   mrio_gwp.default_value.reset();
   const OptionSpec solver = choice("solver", {"auto", "dense", "mixed", "sparse", "iterative"},
                                    "Linear solver for I - A: dense LU (double), mixed (single-precision LU refined "
-                                   "in double), sparse LU (UMFPACK), iterative (power series); auto picks by size "
-                                   "and density", "auto");
+                                   "in double), sparse LU (UMFPACK), iterative (GMRES on the sparse A, preconditioned "
+                                   "by the domestic blocks; an LU if it stalls); auto: dense up to 2,000 sectors, "
+                                   "iterative above", "auto");
   const OptionSpec threads = bounded(opt("threads", T::Int, "Parser threads (0 = all cores)", "0"), 0, 1024);
   // Monte Carlo: every command takes the same three (recorded in the run log with the other options).
   const OptionSpec draws = bounded(opt("draws", T::Int, "Monte Carlo draws", "1000"), 1, 1e10);

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
 #include "io/tsv_table.hpp"
 #include "panocarbon/error.hpp"
@@ -75,6 +79,64 @@ TEST(TsvTable, ErrorsNameLineLabelAndCell) {
   expect_error(head + "A\tx\tnan\t1\n", "has 'nan' where a finite number is expected", 4);
   expect_error(head + "A\tx\n", "has only labels and no values", 4);
   expect_error("region\t\tA\tB\n", "ends after 1 header rows", 1);
+}
+
+}  // namespace
+}  // namespace panocarbon::io
+
+namespace panocarbon::io {
+namespace {
+
+// The one-pass parser of plain decimals gives exactly the doubles std::from_chars gives, for every way
+// writers print numbers: %.9g (pandas' float_format in the benchmarks), %.17g (round trip), fixed, exponents
+// with and without sign, leading zeros, many digits (the general path), negative numbers, tiny and huge ones.
+TEST(TsvTable, FastDecimalsEqualFromChars) {
+  std::mt19937_64 rng(16);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::string> cells;
+  const char* formats[] = {"%.9g", "%.17g", "%.6f", "%.3e", "%.12E", "%g", "%.0f", "%.20f", "%.15e"};
+  for (int i = 0; i < 20000; ++i) {
+    const double mag = std::pow(10.0, -30 + 60 * u(rng));
+    const double x = (u(rng) < 0.2 ? -1 : 1) * mag * u(rng);
+    char buf[128];
+    std::snprintf(buf, sizeof buf, formats[i % 9], x);
+    cells.emplace_back(buf);
+  }
+  for (const char* odd : {"0.0", "000123.4500", "1e5", "1E+05", "12345678901234567890", "9007199254740993",
+                          "9007199254740992", "1.7976931348623157e308", "4.9e-324", "1.", ".5", "-.5", "0e0",
+                          "123456789012345678", "1e22", "1e23", "1e-22", "1e-23", "-0.000", "3.0000000000000000001"})
+    cells.emplace_back(odd);
+  std::string text = "r";
+  for (size_t j = 0; j < cells.size(); ++j) text += "\tc" + std::to_string(j);
+  text += "\nx";
+  for (const auto& c : cells) text += "\t" + c;
+  text += "\n";
+  const auto t = parse(text, 1, 1);
+  ASSERT_EQ(t.values.rows, 1u);
+  size_t p = 0;
+  for (size_t j = 0; j < cells.size(); ++j) {
+    double want = 0;
+    const auto r = std::from_chars(cells[j].data(), cells[j].data() + cells[j].size(), want);
+    ASSERT_EQ(r.ptr, cells[j].data() + cells[j].size()) << cells[j];
+    if (want == 0.0) continue;
+    ASSERT_LT(p, t.values.nnz());
+    EXPECT_EQ(t.values.col[p], j) << cells[j];
+    EXPECT_EQ(std::memcmp(&t.values.value[p], &want, sizeof want), 0) << cells[j] << " " << t.values.value[p];
+    ++p;
+  }
+  EXPECT_EQ(p, t.values.nnz());
+}
+
+TEST(TsvTable, MalformedNumbersStillNamed) {
+  for (const char* bad : {"1e", "1e+", "-", ".", "1.2.3", "0x10", "1,5", "nan", "1e99999"}) {
+    try {
+      parse(std::string("r\tA\tB\nx\t1\t") + bad + "\n", 1, 1);
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("where a finite number is expected"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("t.txt"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

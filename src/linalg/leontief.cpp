@@ -1,5 +1,7 @@
 #include "linalg/leontief.hpp"
 
+#include "linalg/krylov.hpp"
+
 #include <suitesparse/umfpack.h>
 
 #include <algorithm>
@@ -36,7 +38,7 @@ unsigned thread_count(int threads) {
 }
 }  // namespace
 
-Method choose_method(size_t n, size_t nnz, std::string* why) {
+Method choose_factorisation(size_t n, size_t nnz, std::string* why) {
   const double density = n ? double(nnz) / (double(n) * double(n)) : 0;
   Method m;
   std::string reason;
@@ -55,13 +57,24 @@ Method choose_method(size_t n, size_t nnz, std::string* why) {
   return m;
 }
 
+Method choose_method(size_t n, size_t nnz, std::string* why) {
+  if (n <= 2000) return choose_factorisation(n, nnz, why);
+  const double density = n ? double(nnz) / (double(n) * double(n)) : 0;
+  if (why)
+    *why = "n > 2000: preconditioned GMRES needs a few dozen products with the sparse A (nnz operations per "
+           "right-hand side) and no n x n factor; it falls back to an LU if it stalls (n = " +
+           std::to_string(n) + ", density = " + std::to_string(density * 100) + " %)";
+  return Method::Iterative;
+}
+
 std::string describe(Method m) {
   switch (m) {
     case Method::Dense: return "dense LU (LAPACK dgetrf/dgetrs, OpenBLAS)";
     case Method::DenseMixed:
       return "dense LU in single precision with iterative refinement in double (LAPACK sgetrf/sgetrs, OpenBLAS)";
     case Method::Sparse: return "sparse LU (SuiteSparse UMFPACK)";
-    case Method::Iterative: return "iterative (Jacobi power series x <- y + A x)";
+    case Method::Iterative:
+      return "iterative (GMRES on the sparse A, preconditioned by the diagonal blocks of I - A)";
   }
   return "?";
 }
@@ -75,9 +88,9 @@ struct LeontiefSolver::Impl {
   std::vector<SuiteSparse_long> ap, ai;
   std::vector<double> ax;
   void* numeric = nullptr;
-  // Iterative: A itself (by rows) and its transpose (by rows).
+  // Iterative (and DenseMixed): A itself, by rows.
   const SparseRows* a = nullptr;
-  SparseRows at;
+  std::unique_ptr<krylov::KrylovSolver> krylov;
   int threads = 1;
   ~Impl() {
     if (numeric) umfpack_dl_free_numeric(&numeric);
@@ -88,25 +101,6 @@ LeontiefSolver::LeontiefSolver(LeontiefSolver&&) noexcept = default;
 LeontiefSolver::~LeontiefSolver() = default;
 
 namespace {
-SparseRows transpose(const SparseRows& a) {
-  SparseRows t;
-  t.rows = a.cols;
-  t.cols = a.rows;
-  t.row_start.assign(t.rows + 1, 0);
-  for (uint32_t c : a.col) ++t.row_start[c + 1];
-  for (size_t i = 0; i < t.rows; ++i) t.row_start[i + 1] += t.row_start[i];
-  t.col.resize(a.nnz());
-  t.value.resize(a.nnz());
-  std::vector<int64_t> next(t.row_start.begin(), t.row_start.end() - 1);
-  for (size_t i = 0; i < a.rows; ++i)
-    for (int64_t p = a.row_start[i]; p < a.row_start[i + 1]; ++p) {
-      const auto q = next[a.col[p]]++;
-      t.col[q] = static_cast<uint32_t>(i);
-      t.value[q] = a.value[p];
-    }
-  return t;
-}
-
 // Runs f(i) for i in [0, n) in contiguous blocks on up to `threads` threads.
 template <class F>
 void parallel_rows(size_t n, int threads, F&& f) {
@@ -120,42 +114,26 @@ void parallel_rows(size_t n, int threads, F&& f) {
   for (auto& th : pool) th.join();
 }
 
-// x <- y + A x until ||(I - A) x - y|| <= tol ||y||; returns the iterations used.
-int power_series(const SparseRows& a, const double* y, double* x, size_t n) {
-  double ynorm = 0;
-  for (size_t i = 0; i < n; ++i) ynorm += y[i] * y[i];
-  ynorm = std::sqrt(ynorm);
-  std::copy(y, y + n, x);
-  if (ynorm == 0) return 0;
-  std::vector<double> next(n);
-  const int max_iter = 20000;
-  for (int it = 1; it <= max_iter; ++it) {
-    double rnorm = 0;
-    for (size_t i = 0; i < n; ++i) {
-      double s = y[i];
-      for (int64_t p = a.row_start[i]; p < a.row_start[i + 1]; ++p) s += a.value[p] * x[a.col[p]];
-      next[i] = s;
-      rnorm += (s - x[i]) * (s - x[i]);  // (y + A x) - x = -( (I - A) x - y )
-    }
-    std::copy(next.begin(), next.end(), x);
-    if (!std::isfinite(rnorm))
-      throw Error(ErrorCategory::Data,
-                  "the power series for (I - A)^-1 diverges: A is not productive (spectral radius >= 1); check the "
-                  "coefficients or use --solver dense");
-    if (std::sqrt(rnorm) <= 1e-14 * ynorm) return it;
-  }
-  throw Error(ErrorCategory::Data,
-              "the power series for (I - A)^-1 did not converge in 20000 iterations: A is not productive or close to "
-              "it; use --solver dense or --solver sparse");
-}
 }  // namespace
 
-LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads)
-    : method_(method), n_(A.rows), impl_(std::make_unique<Impl>()) {
+LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads, size_t block)
+    : method_(method), n_(A.rows), block_(block), threads_arg_(threads), impl_(std::make_unique<Impl>()) {
   if (A.rows != A.cols) throw Error(ErrorCategory::Internal, "A must be square");
   impl_->threads = static_cast<int>(thread_count(threads));
   const auto t0 = std::chrono::steady_clock::now();
   const size_t n = n_;
+  if (method == Method::Iterative) {
+    impl_->a = &A;
+    // Small systems on one thread: starting threads would cost more than a product with A.
+    const int t = threads > 0 ? impl_->threads : (A.nnz() < 200000 ? 1 : impl_->threads);
+    impl_->krylov = std::make_unique<krylov::KrylovSolver>(A, block, t);
+    if (!impl_->krylov->ok()) {  // a singular diagonal block: no preconditioner, factorise instead
+      fallback_reason_ = impl_->krylov->not_ok_reason();
+      impl_->krylov.reset();
+      fell_back_ = true;
+      method_ = method = choose_factorisation(n, A.nnz());
+    }
+  }
   if (method == Method::DenseMixed) {
     impl_->a = &A;
     auto& m = impl_->lu32;
@@ -240,9 +218,6 @@ LeontiefSolver::LeontiefSolver(const SparseRows& A, Method method, int threads)
                   "linearly dependent; check A's column sums (each must be below 1)");
     if (status != UMFPACK_OK)
       throw Error(ErrorCategory::Internal, "UMFPACK numeric factorisation failed, status " + std::to_string(status));
-  } else {
-    impl_->a = &A;
-    impl_->at = transpose(A);
   }
   factorise_s_ = seconds_since(t0);
 }
@@ -300,14 +275,12 @@ void solve_impl(const LeontiefSolver::Impl& im, Method method, size_t n,
       if (status != UMFPACK_OK) throw Error(ErrorCategory::Internal, "UMFPACK solve failed: " + std::to_string(status));
     });
   } else {
-    const SparseRows& a = transposed ? im.at : *im.a;
-    std::vector<int> its(k, 0);
-    parallel_columns(k, im.threads, [&](size_t j) {
-      std::vector<double> y(B.begin() + static_cast<std::ptrdiff_t>(j * n),
-                            B.begin() + static_cast<std::ptrdiff_t>((j + 1) * n));
-      its[j] = power_series(a, y.data(), B.data() + j * n, n);
-    });
-    iterations = std::max(iterations, *std::max_element(its.begin(), its.end()));
+    // Iterative, shared between threads: no fallback here (it would change the solver's state).
+    const auto outcome = im.krylov->solve(B, k, transposed);
+    if (!outcome.converged)
+      throw Error(ErrorCategory::Data, "the iterative Leontief solve did not converge (" + outcome.why +
+                                           "); use --solver dense or --solver sparse");
+    iterations = std::max(iterations, outcome.passes);
   }
 }
 }  // namespace
@@ -356,6 +329,25 @@ void LeontiefSolver::solve_transposed(std::vector<double>& B, size_t k) const { 
 
 void LeontiefSolver::solve_any(std::vector<double>& B, size_t k, bool transposed) const {
   last_residuals_.clear();
+  if (method_ == Method::Iterative) {
+    if (B.size() != n_ * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
+    auto outcome = impl_->krylov->solve(B, k, transposed);
+    for (const auto& c : outcome.cycles) refinement_log_.push_back({k, c.passes, c.residual, c.seconds});
+    iterations_ = std::max(iterations_, outcome.passes);
+    if (outcome.converged) {
+      last_residuals_ = std::move(outcome.residuals);
+      return;
+    }
+    // Stalled (I - A far from what block Jacobi captures, or too ill-conditioned): factorise, once.
+    const SparseRows& A = *impl_->a;
+    LeontiefSolver lu(A, choose_factorisation(n_, A.nnz()), threads_arg_);
+    impl_.swap(lu.impl_);
+    method_ = lu.method_;
+    fell_back_ = true;
+    fallback_reason_ = outcome.why;
+    solve_any(B, k, transposed);
+    return;
+  }
   if (method_ == Method::DenseMixed) {
     if (B.size() != n_ * k) throw Error(ErrorCategory::Internal, "right-hand side has the wrong size");
     if (n_ == 0 || k == 0) return;
@@ -375,6 +367,11 @@ void LeontiefSolver::solve_shared(std::vector<double>& B, size_t k, bool transpo
     throw Error(ErrorCategory::Internal, "solve_shared: the mixed-precision solver cannot be shared between threads");
   int iterations = 0;
   solve_impl(*impl_, method_, n_, B, k, transposed, iterations);
+}
+
+bool LeontiefSolver::apply_block_inverses(std::vector<double>& B, size_t k, bool transposed, size_t block) const {
+  if (method_ != Method::Iterative || !impl_->krylov || impl_->krylov->block() != block) return false;
+  return impl_->krylov->apply_block_inverses(B, k, transposed);
 }
 
 std::vector<double> LeontiefSolver::leontief_inverse() const {

@@ -87,16 +87,23 @@ TEST(Leontief, SingularAndNonProductiveSystemsAreClearErrors) {
       EXPECT_NE(std::string(e.what()).find("I - A is singular"), std::string::npos) << e.what();
     }
   }
-  // Spectral radius above 1: the power series diverges.
-  const auto B = from_dense({{0.9, 0.9}, {0.9, 0.9}});
-  LeontiefSolver it(B, Method::Iterative);
-  std::vector<double> y{1, 1};
+  // The iterative method has no factor to fail: a singular diagonal block sends it to the LU at once,
+  // whose error is the same.
   try {
-    it.solve(y, 1);
-    FAIL() << "expected divergence";
+    LeontiefSolver s(A, Method::Iterative);
+    FAIL() << "expected an error from the iterative method's fallback";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not productive"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("I - A is singular"), std::string::npos) << e.what();
   }
+  // Spectral radius above 1 (A not productive) but I - A invertible: the iterative solve gives the exact
+  // solution, as the LU does (x = -1.25: the caller's check of negative outputs reports it).
+  const auto B = from_dense({{0.9, 0.9}, {0.9, 0.9}});
+  LeontiefSolver it(B, Method::Iterative), lu(B, Method::Dense);
+  std::vector<double> y{1, 1}, z{1, 1};
+  it.solve(y, 1);
+  lu.solve(z, 1);
+  EXPECT_NEAR(y[0], -1.25, 1e-12);
+  EXPECT_NEAR(y[1], z[1], 1e-12);
 }
 
 // Mixed precision never fails where double works: when single precision cannot hold I - A (singular in
@@ -126,9 +133,14 @@ TEST(Leontief, MixedPrecisionFallsBackToDoubleOnIllConditionedSystems) {
 
 TEST(Leontief, AutoPicksBySizeAndDensity) {
   EXPECT_EQ(choose_method(100, 10000), Method::Dense);
-  EXPECT_EQ(choose_method(9800, 30'000'000), Method::DenseMixed);
   std::string why;
-  EXPECT_EQ(choose_method(50000, 500000, &why), Method::Sparse);
+  EXPECT_EQ(choose_method(9800, 30'000'000, &why), Method::Iterative);
+  EXPECT_NE(why.find("GMRES"), std::string::npos);
+  EXPECT_EQ(choose_method(50000, 500000), Method::Iterative);
+  // The factorisation (Monte Carlo's shared factor, the iterative solve's fallback) keeps its rule.
+  EXPECT_EQ(choose_factorisation(100, 10000), Method::Dense);
+  EXPECT_EQ(choose_factorisation(9800, 30'000'000), Method::DenseMixed);
+  EXPECT_EQ(choose_factorisation(50000, 500000, &why), Method::Sparse);
   EXPECT_NE(why.find("density"), std::string::npos);
 }
 

@@ -105,7 +105,7 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   factorising.start();
   linalg::LeontiefSolver solver = [&] {
     try {
-      return linalg::LeontiefSolver(s.A, method);
+      return linalg::LeontiefSolver(s.A, method, 0, ns);
     } catch (const Error& e) {
       // Name the sector of a zero pivot.
       const std::string msg = e.message();
@@ -127,16 +127,31 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   for (size_t i = 0; i < n; ++i)
     for (size_t r = 0; r < R; ++r)
       for (size_t c = 0; c < nc; ++c) yreg[r * n + i] += s.Y(i, r * nc + c);
-  std::vector<double> X = yreg;
-  solver.solve(X, R);
-  // The residual of every solve: mixed precision has computed it exactly while refining; else one pass here.
+  // When x is not given (x = the solved outputs), the income-based accounts' W = L (S x) is L F, up to the
+  // rounding of F / x * x: the iterative solve takes F's k columns along with Y_reg's R (each pass over A
+  // serves every column, so they cost almost nothing). The LU paths keep their own solve below.
+  const bool fold_income = o.income && s.x.size() != n && method == linalg::Method::Iterative;
+  const size_t cols1 = R + (fold_income ? k : 0);
+  std::vector<double> X(n * cols1);
+  std::copy(yreg.begin(), yreg.end(), X.begin());
+  if (fold_income)
+    for (size_t q = 0; q < k; ++q) std::copy(rows[q].f.begin(), rows[q].f.end(), X.begin() + static_cast<std::ptrdiff_t>((R + q) * n));
+  const std::vector<double> rhs1 = fold_income ? X : std::vector<double>();
+  solver.solve(X, cols1);
+  // The residual of every solve: mixed precision and the iterative solve have computed it exactly; else one
+  // pass here.
   auto residuals = [&](const std::vector<double>& sol, const std::vector<double>& rhs, size_t cols, bool transposed) {
     const auto& known = solver.last_residuals();
     for (double r : known.size() == cols ? known : linalg::leontief_residuals(s.A, sol.data(), rhs.data(), cols, transposed))
       rep.max_residual = std::max(rep.max_residual, r);
   };
-  trace("X = L Y_reg", t_phase);
-  residuals(X, yreg, R, false);
+  trace(fold_income ? "X = L Y_reg, L F" : "X = L Y_reg", t_phase);
+  residuals(X, fold_income ? rhs1 : yreg, cols1, false);
+  std::vector<double> LF;  // L F when folded
+  if (fold_income) {
+    LF.assign(X.begin() + static_cast<std::ptrdiff_t>(R * n), X.end());
+    X.resize(R * n);
+  }
   std::vector<double> xcalc(n, 0.0);
   out.output_by_region = DenseMatrix(n, R);
   for (size_t r = 0; r < R; ++r)
@@ -178,10 +193,25 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
     W.assign(n * k, 0.0);
     for (size_t q = 0; q < k; ++q)
       for (size_t j = 0; j < n; ++j) W[q * n + j] = St[q * n + j] * xcalc[j];
-    const std::vector<double> Fd = W;
-    solver.solve(W, k);
-    trace("W = L f", t_phase);
-    residuals(W, Fd, k, false);
+    // L F serves when S x is F up to rounding (|S x - F| <= 4 eps |F|: the difference's image under L is far
+    // below the solve's tolerance); a sector with x = 0 and emissions (S = 0 there) needs its own solve.
+    bool reuse = fold_income;
+    for (size_t q = 0; q < k && reuse; ++q)
+      for (size_t j = 0; j < n; ++j) {
+        const double f = rows[q].f[j];
+        if (std::fabs(W[q * n + j] - f) > 4 * 2.220446049250313e-16 * std::fabs(f)) {
+          reuse = false;
+          break;
+        }
+      }
+    if (reuse) {
+      W.swap(LF);
+    } else {
+      const std::vector<double> Fd = W;
+      solver.solve(W, k);
+      trace("W = L f", t_phase);
+      residuals(W, Fd, k, false);
+    }
     // v_j = x_j (1 - sum_i A_ij): primary inputs consistent with the solved outputs.
     std::vector<double> colsum(n, 0.0);
     for (size_t i = 0; i < n; ++i)
@@ -203,7 +233,13 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
       for (size_t r = 0; r < R; ++r) E[i * R + r] += yreg[r * n + i];
     }
     D.assign(n * k, 0.0);
-    for (size_t p = 0; p < R; ++p) {
+    // The iterative solver's preconditioner holds (I - A_pp)^-1 for every region already: D^T = M^-T S^T.
+    std::vector<double> dt = St;
+    const bool from_preconditioner = solver.apply_block_inverses(dt, k, true, ns);
+    if (from_preconditioner)
+      for (size_t q = 0; q < k; ++q)
+        for (size_t i = 0; i < n; ++i) D[i * k + q] = dt[q * n + i];
+    for (size_t p = 0; p < R && !from_preconditioner; ++p) {
       SparseRows block;
       block.rows = block.cols = ns;
       block.row_start.assign(ns + 1, 0);
@@ -304,12 +340,16 @@ MrioAccounts compute_accounts(const MrioSystem& s, const AccountsOptions& o) {
   trace("accounts per stressor", t_phase);
   if (std::getenv("PANOCARBON_TRACE"))
     for (const auto& r : solver.refinement_log())
-      std::fprintf(stderr, "trace: refinement, %zu right-hand sides, step %d: residual %.3e in %.3f s\n", r.rhs, r.step,
-                   r.residual, r.seconds);
+      std::fprintf(stderr, "trace: %s, %zu right-hand sides, %s %d: residual %.3e in %.3f s\n",
+                   method == linalg::Method::Iterative ? "GMRES cycle" : "refinement", r.rhs,
+                   method == linalg::Method::Iterative ? "products with A so far" : "step", r.step, r.residual, r.seconds);
   if (o.leontief) out.L = solver.leontief_inverse();
   rep.iterations = solver.iterations();
   if (solver.fell_back()) {
-    rep.solver = linalg::describe(solver.method()) + ", after single precision did not converge";
+    rep.solver = linalg::describe(solver.method()) +
+                 (method == linalg::Method::Iterative
+                      ? ", after the iterative solve did not converge (" + solver.fallback_reason() + ")"
+                      : std::string(", after single precision did not converge"));
   }
   return out;
 }

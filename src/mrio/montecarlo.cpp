@@ -528,7 +528,7 @@ MrioMonteCarloResult mrio_montecarlo(const MrioSystem& s, const MrioMonteCarloOp
 
   // The shared factorisation: double dense LU up to the sizes `auto` factorises densely, else sparse.
   std::string why;
-  const auto chosen = linalg::choose_method(n, s.A.nnz(), &why);
+  const auto chosen = linalg::choose_factorisation(n, s.A.nnz(), &why);
   const auto method = chosen == linalg::Method::Sparse ? linalg::Method::Sparse : linalg::Method::Dense;
 
   // Deterministic values: `mrio accounts` with the same method (so that RSE 0 reproduces them exactly).
