@@ -112,8 +112,9 @@ double normal_quantile(double u);
 // libm over a dense sweep and the ends of the range). draw_log: 0 gives −∞, below 0 NaN.
 double draw_exp(double x);
 double draw_log(double x);
-// The vector clones of the transforms the CPU runs: 0 baseline (SSE2 or another architecture), 1 AVX2,
-// 2 AVX-512F. set_vector_level(cap) caps it (tests compare the paths; they give the same bits) and returns the
+// The vector clones of the transforms the CPU runs: 0 baseline (SSE2 or another architecture), 1 AVX2 (+ FMA
+// on the CPU), 2 AVX-512 (F + VL), as the whole process detects it (PANOCARBON_SIMD=baseline|avx2 lowers it, for
+// the MRIO solve too). set_vector_level(cap) caps it (tests compare the paths; they give the same bits) and returns the
 // previous cap.
 int vector_level();
 int set_vector_level(int cap);

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "core/simd.hpp"
 #include "panocarbon/error.hpp"
 
 extern "C" {
@@ -152,24 +153,13 @@ PANOCARBON_KERNELS(PANOCARBON_AVX512, avx512)
 
 std::atomic<int> forced_level{-1};
 
-// 0 baseline, 1 AVX2 + FMA, 2 AVX-512.
-int detected_level() {
-  static const int level = [] {
-    int best = 0;
-#ifdef PANOCARBON_X86_DISPATCH
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) best = 1;
-    if (best == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) best = 2;
-#endif
-    if (const char* want = std::getenv("PANOCARBON_SIMD")) {
-      const std::string w = want;
-      if (w == "baseline") best = 0;
-      else if (w == "avx2") best = std::min(best, 1);
-    }
-    return best;
-  }();
-  return level;
+// PANOCARBON_KRYLOV_DEBUG=1 prints every GMRES step's worst residual estimate; read once, not per step.
+bool krylov_debug() {
+  static const bool on = std::getenv("PANOCARBON_KRYLOV_DEBUG") != nullptr;
+  return on;
 }
+
+int detected_level() { return simd::cpu_level(); }
 
 int simd_level() {
   const int forced = forced_level.load(std::memory_order_relaxed);
@@ -479,7 +469,7 @@ Outcome KrylovSolver::solve(std::vector<double>& B, size_t k, bool transposed) c
         const bool stalled = it >= 2 && est > 0.5 * hist[size_t(it - 1) * ld + c];
         if (!(est > kInner * ynorm[c]) || r == 0 || stalled) open[c] = false;
       }
-      if (std::getenv("PANOCARBON_KRYLOV_DEBUG")) {
+      if (krylov_debug()) {
         double worst = 0;
         for (size_t c = 0; c < k; ++c)
           if (ynorm[c] > 0) worst = std::max(worst, std::fabs(g[size_t(it + 1) * ld + c]) / ynorm[c]);

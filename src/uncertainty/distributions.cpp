@@ -10,6 +10,7 @@
 #endif
 #include <numeric>
 
+#include "core/simd.hpp"
 #include "core/text.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/uncertainty.hpp"
@@ -805,13 +806,8 @@ __attribute__((target("avx2"))) void normal_chunk_avx2(const double* u, size_t m
                                                        double* r, double* v, NormalMap map) {
   normal_chunk_body<1>(u, m, o, tail, r, v, map);
 }
-int cpu_level() {
-  static const int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-  return level;
-}
-#else
-int cpu_level() { return 0; }
 #endif
+int cpu_level() { return simd::cpu_level(); }
 
 void normal_chunk(const double* u, size_t m, double* o, uint32_t* tail, double* r, double* v, NormalMap map) {
 #ifdef PANOCARBON_X86_DISPATCH

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "panocarbon/uncertainty.hpp"
+#include "uncertainty/test_distribution.hpp"
 
 namespace unc = panocarbon::unc;
 using unc::DistKind;
@@ -44,30 +45,44 @@ std::vector<double> sweep(double a, double b, size_t n) {
 }
 }  // namespace
 
-TEST(DrawMath, ExpIsWithinOneUlpOverTheWholeRange) {
-  double worst = 0, worst_x = 0;
+// Our function against the exact value (long double libm) and against double libm over the given points: the
+// worst error in ulps (and where), and how often and by how much it differs from libm.
+namespace {
+struct UlpSweep {
+  double worst = 0, worst_x = 0, libm_worst = 0;
   size_t differ = 0, n = 0;
-  double libm_worst = 0;  // from libm's (nearly correctly rounded) value
-  auto check = [&](double x) {
-    const double e = unc::draw_exp(x);
-    const double u = ulps(e, std::exp(static_cast<long double>(x)));
+  template <class Ours, class Exact, class Libm>
+  void check(double x, Ours ours, Exact exact, Libm libm) {
+    const double v = ours(x);
+    const double u = ulps(v, exact(static_cast<long double>(x)));
     if (u > worst) worst = u, worst_x = x;
-    const double lib = std::exp(x);
-    if (e != lib) {
+    const double lib = libm(x);
+    if (v != lib) {
       ++differ;
-      libm_worst = std::max(libm_worst, ulps(e, lib));
+      libm_worst = std::max(libm_worst, ulps(v, lib));
     }
     ++n;
+  }
+  void report() const {
+    std::printf("worst %.4f ulp at %.17g; differs from libm (by %.0f ulp at most) in %zu of %zu\n", worst, worst_x,
+                libm_worst, differ, n);
+  }
+};
+}  // namespace
+
+TEST(DrawMath, ExpIsWithinOneUlpOverTheWholeRange) {
+  UlpSweep r;
+  auto check = [&](double x) {
+    r.check(x, unc::draw_exp, [](long double v) { return std::exp(v); }, [](double v) { return std::exp(v); });
   };
   for (double x : sweep(-745.1, 709.7, 400000)) check(x);
   for (double x : sweep(-2, 2, 400000)) check(x);      // the lognormal draws' usual range
   for (double x : sweep(-1e-6, 1e-6, 20000)) check(x);  // near 0
   for (double x : sweep(-745.13, -708.3, 20000)) check(x);  // subnormal results
   for (double x : sweep(709.0, 709.78, 20000)) check(x);    // near overflow
-  EXPECT_LE(worst, 1.0) << "at x = " << worst_x;
-  std::printf("worst %.4f ulp at %.17g; differs from libm (by %.0f ulp at most) in %zu of %zu\n", worst, worst_x,
-              libm_worst, differ, n);
-  EXPECT_LE(libm_worst, 1.0);  // so at most one ulp from libm's exp, in about 9 % of the points
+  EXPECT_LE(r.worst, 1.0) << "at x = " << r.worst_x;
+  r.report();
+  EXPECT_LE(r.libm_worst, 1.0);  // so at most one ulp from libm's exp, in about 9 % of the points
   // ends and special values
   EXPECT_EQ(unc::draw_exp(0), 1.0);
   EXPECT_EQ(unc::draw_exp(-0.0), 1.0);
@@ -82,29 +97,18 @@ TEST(DrawMath, ExpIsWithinOneUlpOverTheWholeRange) {
 }
 
 TEST(DrawMath, LogIsWithinOneUlpOverTheWholeRange) {
-  double worst = 0, worst_x = 0;
-  size_t differ = 0, n = 0;
-  double libm_worst = 0;  // from libm's (nearly correctly rounded) value
+  UlpSweep r;
   auto check = [&](double x) {
-    const double l = unc::draw_log(x);
-    const double u = ulps(l, std::log(static_cast<long double>(x)));
-    if (u > worst) worst = u, worst_x = x;
-    const double lib = std::log(x);
-    if (l != lib) {
-      ++differ;
-      libm_worst = std::max(libm_worst, ulps(l, lib));
-    }
-    ++n;
+    r.check(x, unc::draw_log, [](long double v) { return std::log(v); }, [](double v) { return std::log(v); });
   };
   for (double x : sweep(0.5, 2.0, 400000)) check(x);         // around 1, where ln x is small
   for (double x : sweep(1e-17, 0.075, 400000)) check(x);     // the normal quantile's tails
   for (double e : sweep(-1074, 1023, 200000)) check(std::ldexp(1.37, static_cast<int>(e)) * (1 + std::fmod(e, 1.0)));
   for (double x : sweep(1 - 1e-9, 1 + 1e-9, 20000)) check(x);
   for (double x : sweep(4.9e-324, 2.3e-308, 20000)) check(x);  // subnormal
-  EXPECT_LE(worst, 1.0) << "at x = " << worst_x;
-  std::printf("worst %.4f ulp at %.17g; differs from libm (by %.0f ulp at most) in %zu of %zu\n", worst, worst_x,
-              libm_worst, differ, n);
-  EXPECT_LE(libm_worst, 1.0);  // at most one ulp from libm's log, in about 4 % of the points
+  EXPECT_LE(r.worst, 1.0) << "at x = " << r.worst_x;
+  r.report();
+  EXPECT_LE(r.libm_worst, 1.0);  // at most one ulp from libm's log, in about 4 % of the points
   EXPECT_EQ(unc::draw_log(1), 0.0);
   EXPECT_EQ(unc::draw_log(0), -std::numeric_limits<double>::infinity());
   EXPECT_EQ(unc::draw_log(std::numeric_limits<double>::infinity()), std::numeric_limits<double>::infinity());
@@ -178,16 +182,7 @@ Fit fit(std::vector<double> x, const unc::Distribution& d) {
 // vector paths), 200,000 for the others; normal moments (mean, variance, skewness, kurtosis) within 5 standard
 // errors.
 TEST(DrawMath, DrawsFollowTheExactDistribution) {
-  auto D = [](DistKind k, double loc, double scale, double shape, double mn, double mx) {
-    unc::Distribution d;
-    d.kind = k;
-    d.loc = loc;
-    d.scale = scale;
-    d.shape = shape;
-    d.minimum = mn;
-    d.maximum = mx;
-    return d;
-  };
+  const auto D = unc::testing::dist;
   const double N = unc::kNone;
   struct Case {
     unc::Distribution d;

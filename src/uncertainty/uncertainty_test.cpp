@@ -9,22 +9,14 @@
 #include "panocarbon/error.hpp"
 #include "panocarbon/parallel.hpp"
 #include "panocarbon/uncertainty.hpp"
+#include "uncertainty/test_distribution.hpp"
 
 namespace pc = panocarbon;
 namespace unc = panocarbon::unc;
 using unc::DistKind;
 
 namespace {
-unc::Distribution dist(DistKind k, double loc, double scale, double shape, double mn, double mx) {
-  unc::Distribution d;
-  d.kind = k;
-  d.loc = loc;
-  d.scale = scale;
-  d.shape = shape;
-  d.minimum = mn;
-  d.maximum = mx;
-  return d;
-}
+using unc::testing::dist;
 const double N = unc::kNone;
 }  // namespace
 
