@@ -25,6 +25,7 @@
 #include "core/embedded.hpp"
 #include "io/gfed_hdf5.hpp"
 #include "io/country_mask.hpp"
+#include "io/gfed_netcdf.hpp"
 #include "core/csv.hpp"
 #include "core/text.hpp"
 #include "panocarbon/error.hpp"
