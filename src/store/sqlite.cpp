@@ -70,6 +70,11 @@ Db::Db(const std::string& path, std::string read_only) : path_(path), read_only_
     }
     name = uri + "?immutable=1";
   }
+  // SQLite's allocation statistics (on by default) take a global mutex on every allocation; nothing reads them.
+  // Only possible before SQLite initialises (its first use in the process: this, the one place that opens a
+  // connection); where something else initialised it first, SQLite refuses the call and nothing changes.
+  static const bool no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)no_memstatus;
   const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";

@@ -609,11 +609,6 @@ std::filesystem::path Store::default_path() {
 }
 
 Store Store::open(const std::filesystem::path& path) {
-  // SQLite's allocation statistics (on by default) take a global mutex on every allocation; nothing reads them.
-  // Only possible before SQLite initialises (its first use in the process); where something else initialised
-  // it first, SQLite refuses the call and nothing changes.
-  static const bool no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-  (void)no_memstatus;
   if (path.empty())
     throw Error(ErrorCategory::InvalidInput,
                 "the database path is empty; give a file with --db FILE (or leave --db out for the default "
