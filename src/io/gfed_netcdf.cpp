@@ -10,7 +10,6 @@
 
 #include "io/netcdf_util.hpp"
 #include "panocarbon/error.hpp"
-#include "panocarbon/natural_fire.hpp"
 
 namespace panocarbon::io {
 
@@ -101,7 +100,7 @@ size_t GfedNetcdf::rows() const { return impl_->rows; }
 size_t GfedNetcdf::cols() const { return impl_->cols; }
 std::string GfedNetcdf::name(size_t k) const { return impl_->names[k]; }
 
-std::unique_ptr<GfedNetcdf> GfedNetcdf::open(const std::filesystem::path& file) {
+std::unique_ptr<GfedNetcdf> GfedNetcdf::open(const std::filesystem::path& file, const FireTypes& types) {
   auto x = std::make_unique<Impl>();
   x->file = file;
   if (nc_open(file.string().c_str(), NC_NOWRITE, &x->nc.id) != NC_NOERR) {
@@ -133,13 +132,13 @@ std::unique_ptr<GfedNetcdf> GfedNetcdf::open(const std::filesystem::path& file) 
   x->check(x->area, x->names_area(), 2, "grid cell area, m2");
   x->vars[0] = dm;
   x->names[0] = "DM";
-  for (size_t t = 0; t < natural::kGfedFireTypes.size(); ++t) {
-    x->names[t + 1] = std::string("DM_") + natural::kGfedFireTypes[t];
+  for (size_t t = 0; t < types.size(); ++t) {
+    x->names[t + 1] = std::string("DM_") + types[t];
     x->vars[t + 1] = x->find({x->names[t + 1].c_str()});
     if (x->vars[t + 1] < 0)
       throw x->error(fmt::format("variable {} (fraction of DM burned as {}, time x lat x lon) is missing; a GFED "
                                  "NetCDF file has DM_SAVA DM_BORF DM_TEMF DM_DEFO DM_PEAT DM_AGRI beside DM",
-                                 x->names[t + 1], natural::kGfedFireTypes[t]),
+                                 x->names[t + 1], types[t]),
                      x->names[t + 1]);
   }
   for (size_t k = 0; k < 7; ++k) {

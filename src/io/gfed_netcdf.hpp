@@ -1,5 +1,6 @@
 // Reader of GFED fire data in its NetCDF layout (the HDF5 layout: io/gfed_hdf5.hpp); docs/natural-fires.md.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -14,15 +15,17 @@ namespace panocarbon::io {
 // Errors name the file and the variable or dimension.
 class GfedNetcdf {
  public:
+  // The six fire types of the partitioning, in order (the caller's natural::kGfedFireTypes): variables DM_<TYPE>.
+  using FireTypes = std::array<const char*, 6>;
   // nullptr when libnetcdf cannot open the file or it has no variable DM (then it is not this layout).
-  static std::unique_ptr<GfedNetcdf> open(const std::filesystem::path& file);
+  static std::unique_ptr<GfedNetcdf> open(const std::filesystem::path& file, const FireTypes& types);
   ~GfedNetcdf();
   size_t rows() const;
   size_t cols() const;
   void area(double* out) const;                 // rows x cols, m2
   void regions(int* out) const;                 // rows x cols, 0..14 (not checked here)
   bool wide(int month) const;                   // DM or a fraction of this month is float64
-  void layer(int month, size_t k, float* out) const;   // k = 0: DM; 1..6: kGfedFireTypes[k - 1]
+  void layer(int month, size_t k, float* out) const;   // k = 0: DM; 1..6: types[k - 1]
   void layer(int month, size_t k, double* out) const;
   std::string name(size_t k) const;             // the variable of layer k, for messages
 

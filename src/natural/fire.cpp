@@ -429,7 +429,7 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
   std::unique_ptr<io::GfedNetcdf> nc;
   std::unique_ptr<H5File> h5;
   if (io::detect_mask_format(file) == io::MaskFormat::NetcdfClassic) {
-    nc = io::GfedNetcdf::open(file);
+    nc = io::GfedNetcdf::open(file, kGfedFireTypes);
     if (!nc)
       throw input_error("libnetcdf cannot read this NetCDF file as the GFED layout (variable DM missing, or the file "
                         "is incomplete); see docs/natural-fires.md for the layout",
@@ -437,7 +437,7 @@ FireResult compute_gfed_fire(const std::filesystem::path& file, const GfedEmissi
   } else {
     h5 = std::make_unique<H5File>(file);
     if (!h5->has("/ancill") && !h5->has("/emissions")) {
-      nc = io::GfedNetcdf::open(file);  // NetCDF-4 is HDF5: the NetCDF layout has variables, not these groups
+      nc = io::GfedNetcdf::open(file, kGfedFireTypes);  // NetCDF-4 is HDF5: the NetCDF layout has variables, not these groups
       if (!nc)
         throw input_error("the file has neither the GFED4.1s HDF5 layout (groups /emissions and /ancill) nor the GFED "
                           "NetCDF layout (variables DM, DM_SAVA ... DM_AGRI, grid_cell_area, basis_regions); see "
