@@ -267,9 +267,10 @@ def main():
     d = load(path, stressor)
     read_s = time.perf_counter() - t0
     n, R = d["M"].shape[0], len(d["regions"])
-    db = os.path.join(tempfile.mkdtemp(prefix="pc-mc-bench-"), "bench.db")
-    refine = ours(a, path, d["stressor"], "refine", db)
-    fact = None if a.no_factorise else ours(a, path, d["stressor"], "factorise", db)
+    with tempfile.TemporaryDirectory(prefix="pc-mc-bench-") as dbdir:  # the run log's database, removed after
+        db = os.path.join(dbdir, "bench.db")
+        refine = ours(a, path, d["stressor"], "refine", db)
+        fact = None if a.no_factorise else ours(a, path, d["stressor"], "factorise", db)
     det, draws, np_s, np_cpu = numpy_montecarlo(d, a.numpy_draws, a.rse, a.seed)
     np_rate = a.numpy_draws / np_s
     np_cpu_ms = np_cpu / a.numpy_draws * 1000

@@ -27,8 +27,17 @@ using namespace panocarbon::agents;
 namespace {
 
 // A data folder with the layout of ../shared/data (empty files: the planner only looks at what exists).
+// Removed when the test program ends.
+struct FakeDataDir {
+  fs::path path;
+  ~FakeDataDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 fs::path fake_data() {
-  static const fs::path dir = [] {
+  static const FakeDataDir dir{[] {
     const fs::path d = fs::temp_directory_path() / ("panocarbon-planner-data-" + std::to_string(::getpid()));
     fs::remove_all(d);
     for (int y = 2000; y <= 2010; ++y) {
@@ -40,8 +49,8 @@ fs::path fake_data() {
     std::ofstream(d / "natural/global-methane-budget-2020-table3.xlsx") << "";
     fs::create_directories(d / "lca/uslci-jsonld/processes");
     return d;
-  }();
-  return dir;
+  }()};
+  return dir.path;
 }
 
 Knowledge knowledge_of(const json& spec) {

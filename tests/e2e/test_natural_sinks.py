@@ -16,9 +16,10 @@ BIN = None
 
 def run(*args, expect=0, tmp=None):
     env = dict(os.environ)
-    # Error cases log a failed run: they get a database of their own too, never a shared path.
-    env['PANOCARBON_DB'] = os.path.join(tmp or tempfile.mkdtemp(prefix='panocarbon-sinks-'), 'p.db')
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    # Error cases log a failed run: they get a database of their own too, never a shared path (removed afterwards).
+    with tempfile.TemporaryDirectory(prefix='panocarbon-sinks-') as own:
+        env['PANOCARBON_DB'] = os.path.join(tmp or own, 'p.db')
+        p = subprocess.run([BIN, *args], capture_output=True, text=True, env=env, cwd=ROOT)
     assert p.returncode == expect, f'{args} exited {p.returncode}, expected {expect}\nstdout: {p.stdout[-2000:]}\nstderr: {p.stderr}'
     return p
 
