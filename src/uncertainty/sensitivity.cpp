@@ -150,11 +150,19 @@ SobolEstimate sobol_estimate(const double* y, uint64_t n, size_t k, const std::v
 }
 
 namespace {
-void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence) {
+void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence, uint64_t bootstrap = 0) {
   (void)ps;
   if (samples < 2)
     throw Error(ErrorCategory::InvalidInput, "Sobol indices need at least 2 samples", ErrorContext{{}, 0, 0, "samples"});
   unc::check_draw_count(samples, "draws", "samples");
+  // the bootstrap's uniforms: 4 ⌈N/4⌉ draws per resample of one stream
+  if (bootstrap > 0 && bootstrap > unc::kMaxDraws / (4 * ((samples + 3) / 4)))
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--bootstrap {} resamples of {} uniforms each (--draws {} rounded up to a multiple of "
+                            "4) need more than the 4,294,967,295 uniforms one stream can have (the generator counts "
+                            "them with 32 bits): ask for fewer resamples or samples",
+                            bootstrap, 4 * ((samples + 3) / 4), samples),
+                ErrorContext{{}, 0, 0, "bootstrap"});
   if (!(confidence > 0 && confidence < 1))
     throw Error(ErrorCategory::InvalidInput, "the confidence level must be between 0 and 1");
 }
@@ -181,7 +189,7 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
   check_parameters(model.parameters());
   const auto& ps = model.parameters();
   const size_t k = ps.size();
-  check_sobol_options(ps, o.samples, o.confidence);
+  check_sobol_options(ps, o.samples, o.confidence, o.bootstrap);
   const auto id_a = ids(ps, "#sobol-A"), id_b = ids(ps, "#sobol-B");
   parallel::RunOptions run = o.run;
   run.draws = o.samples * (k + 2);
@@ -220,15 +228,7 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
 SobolResult sobol_indices(const std::vector<Parameter>& ps, const std::vector<double>& outputs, const SobolOptions& o) {
   const size_t k = ps.size();
   check_parameters(ps);
-  check_sobol_options(ps, o.samples, o.confidence);
-  // the bootstrap's uniforms: 4 ⌈N/4⌉ draws per resample of one stream
-  if (o.bootstrap > 0 && o.bootstrap > unc::kMaxDraws / (4 * ((o.samples + 3) / 4)))
-    throw Error(ErrorCategory::InvalidInput,
-                fmt::format("--bootstrap {} with --draws {} needs {} uniforms of one stream, more than the "
-                            "4,294,967,295 a run can have (the generator counts them with 32 bits): ask for fewer "
-                            "resamples or samples",
-                            o.bootstrap, o.samples, o.bootstrap * 4 * ((o.samples + 3) / 4)),
-                ErrorContext{{}, 0, 0, "bootstrap"});
+  check_sobol_options(ps, o.samples, o.confidence, o.bootstrap);
   const uint64_t runs = o.samples * (k + 2);
   if (outputs.size() != runs)
     throw Error(ErrorCategory::InvalidInput,

@@ -388,3 +388,30 @@ TEST(SensitivityMorris, UnboundedDistributionsUseCentredBinsAndOddLevelsAreRefus
   EXPECT_THROW(sens::morris(*model, o), pc::Error);
 }
 
+
+// The streams count a parameter's draws with 32 bits: a bootstrap or a Morris design that would need more uniforms
+// of one stream is refused before any model run, naming the option.
+TEST(SensitivityLimits, DesignsBeyondTheDrawCounterAreRefusedNamingTheOption) {
+  const auto model = ishigami_model();
+  try {
+    sens::sobol(*model, sobol_options(100000000, 100, 1));
+    FAIL() << "no error";
+  } catch (const pc::Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.category(), pc::ErrorCategory::InvalidInput);
+    EXPECT_NE(m.find("--bootstrap 100 resamples of 100000000 uniforms"), std::string::npos) << m;
+    EXPECT_NE(m.find("ask for fewer resamples or samples"), std::string::npos) << m;
+    EXPECT_NE(m.find("bootstrap"), std::string::npos) << m;
+  }
+  const auto g = g_model();
+  sens::MorrisOptions o;
+  o.trajectories = uint64_t{1} << 31;  // × 6 parameters: the order's uniforms pass 2^32
+  try {
+    sens::morris(*g, o);
+    FAIL() << "no error";
+  } catch (const pc::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("--trajectories asks for 12884901888 uniforms of the order"), std::string::npos) << m;
+    EXPECT_NE(m.find("4,294,967,295"), std::string::npos) << m;
+  }
+}
