@@ -578,18 +578,25 @@ inline double to_unit(uint32_t hi, uint32_t lo) {
 #define PANOCARBON_PHILOX_X86 1
 namespace philox_avx512 {
 #define PHX_LEVEL 2
-#define PHX_TARGET __attribute__((target("avx512f")))
+#define PHX_TARGET __attribute__((target("avx512f,avx512dq")))
 #include "uncertainty/philox_kernel.inc"
 #undef PHX_TARGET
 #undef PHX_LEVEL
 }  // namespace philox_avx512
 namespace philox_avx2 {
 #define PHX_LEVEL 1
-#define PHX_TARGET __attribute__((target("avx2")))
+#define PHX_TARGET __attribute__((target("avx2,fma")))
 #include "uncertainty/philox_kernel.inc"
 #undef PHX_TARGET
 #undef PHX_LEVEL
 }  // namespace philox_avx2
+// The kernel of the current vector level: AVX-512 where the CPU also has DQ (every AVX-512 CPU but the first
+// Xeon Phi), else AVX2.
+int philox_level() {
+  static const bool dq = __builtin_cpu_supports("avx512dq");
+  const int level = vector_level();
+  return level == 2 && !dq ? 1 : level;
+}
 #endif
 namespace philox_base {
 #if defined(__SSE2__)
@@ -622,7 +629,7 @@ void philox4x32_10_blocks(const uint32_t key[2], uint32_t c0, uint32_t c1, uint3
     }
   };
 #ifdef PANOCARBON_PHILOX_X86
-  const int level = vector_level();
+  const int level = philox_level();
   if (level == 2) return run(philox_avx512::W, philox_avx512::fill_words);
   if (level == 1) return run(philox_avx2::W, philox_avx2::fill_words);
 #endif
@@ -662,7 +669,7 @@ double uniform01(uint64_t seed, uint64_t param, uint64_t draw) {
 
 void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, double* out) {
 #ifdef PANOCARBON_PHILOX_X86
-  const int level = vector_level();
+  const int level = philox_level();
   if (level == 2) return philox_avx512::fill_stream(lo32(seed), hi32(seed), lo32(param), hi32(param), first, n, out);
   if (level == 1) return philox_avx2::fill_stream(lo32(seed), hi32(seed), lo32(param), hi32(param), first, n, out);
 #endif
