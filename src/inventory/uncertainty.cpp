@@ -458,7 +458,7 @@ InventoryUncertainty uncertainty_approach1(const ActivityData& data, const Facto
 
 namespace {
 
-// One input's draws (unc::Sampler::fill: one Philox block per four draws for normal and lognormal).
+// One input's draws (unc::Sampler::fill: the vector Philox4x32 kernel, two draws per block, for normal and lognormal).
 struct Stream {
   unc::Sampler sampler;
   Stream(const unc::Distribution& dist, uint64_t s, uint64_t p) : sampler(dist, s, p) {}

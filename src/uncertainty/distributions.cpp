@@ -1002,6 +1002,59 @@ double percentile_sorted(const double* s, size_t n, double q) {
   return s[lo] + (h - double(lo)) * (s[hi] - s[lo]);
 }
 
+namespace {
+// The order statistics ranks[0..6) (ascending; n = number of draws, all finite, lower < upper their minimum and
+// maximum) by buckets of the value: bucket(x) = ⌊(x − lower)·B/(upper − lower)⌋ never decreases as x grows, so
+// bucket b holds exactly the statistics count(< b) .. count(≤ b) − 1; a statistic is then selected within its
+// bucket (a few dozen draws) instead of by partitioning all of them, whose comparisons the branch predictor
+// cannot guess. The same numbers as selection over all the draws. False (nothing done) when the buckets would
+// not help (a needed bucket holds more than an eighth of the draws: a very skewed sample).
+bool select_in_buckets(const double* v, size_t n, double lower, double upper, const size_t ranks[6], double out[6],
+                       std::vector<double>& work) {
+  constexpr size_t kBuckets = 4096;
+  const double scale = double(kBuckets) / (upper - lower);
+  if (!std::isfinite(scale) || !(scale > 0)) return false;
+  auto bucket = [&](double x) { return std::min(kBuckets - 1, static_cast<size_t>((x - lower) * scale)); };
+  std::vector<uint32_t> count(kBuckets + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++count[bucket(v[i]) + 1];
+  for (size_t b = 0; b < kBuckets; ++b) count[b + 1] += count[b];  // count[b] = draws in buckets below b
+  size_t need[6];
+  for (int r = 0; r < 6; ++r) {
+    need[r] = static_cast<size_t>(std::upper_bound(count.begin(), count.end(), static_cast<uint32_t>(ranks[r])) -
+                                  count.begin()) - 1;
+    if (count[need[r] + 1] - count[need[r]] > n / 8) return false;
+  }
+  // the needed buckets' draws, bucket after bucket, each sorted
+  size_t distinct[6], nd = 0;
+  for (int r = 0; r < 6; ++r)
+    if (nd == 0 || distinct[nd - 1] != need[r]) distinct[nd++] = need[r];
+  size_t total = 0, at[6];
+  for (size_t d = 0; d < nd; ++d) {
+    at[d] = total;
+    total += count[distinct[d] + 1] - count[distinct[d]];
+  }
+  work.resize(total);
+  size_t fill[6];
+  std::copy(at, at + nd, fill);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t b = bucket(v[i]);
+    for (size_t d = 0; d < nd; ++d)
+      if (b == distinct[d]) {
+        work[fill[d]++] = v[i];
+        break;
+      }
+  }
+  for (size_t d = 0; d < nd; ++d)
+    std::sort(work.begin() + static_cast<std::ptrdiff_t>(at[d]),
+              work.begin() + static_cast<std::ptrdiff_t>(at[d] + count[distinct[d] + 1] - count[distinct[d]]));
+  for (int r = 0; r < 6; ++r) {
+    const size_t d = static_cast<size_t>(std::find(distinct, distinct + nd, need[r]) - distinct);
+    out[r] = work[at[d] + ranks[r] - count[need[r]]];
+  }
+  return true;
+}
+}  // namespace
+
 Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   Summary s;
   s.n = n;
@@ -1015,31 +1068,48 @@ Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   double ss = 0;
   for (size_t i = 0; i < n; ++i) ss += (v[i] - s.mean) * (v[i] - s.mean);
   s.sd = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
-  // Order statistics by selection, not a full sort: the same numbers, O(n). The median's selection splits the
-  // draws into the lower and the upper half; p2.5 is then selected within the lower half, p97.5 within the upper.
-  work.assign(v, v + n);
-  double* w = work.data();
   auto index = [&](double q) {
     const double h = q * double(n - 1);
     return std::pair<double, size_t>{h, static_cast<size_t>(std::floor(h))};
   };
   auto interpolate = [](double h, size_t lo, double a, double b) { return a + (h - double(lo)) * (b - a); };
+  const auto [hl, kl] = index(0.025);
+  const auto [hm, km] = index(0.5);
+  const auto [hh, kh] = index(0.975);
+  if (n >= 4096 && n <= UINT32_MAX && std::isfinite(s.mean)) {  // finite draws (NaN or ∞ would make the mean so)
+    double lower = v[0], upper = v[0];
+    for (size_t i = 1; i < n; ++i) {
+      lower = v[i] < lower ? v[i] : lower;
+      upper = v[i] > upper ? v[i] : upper;
+    }
+    const size_t ranks[6] = {kl, std::min(kl + 1, n - 1), km, std::min(km + 1, n - 1), kh, std::min(kh + 1, n - 1)};
+    double x[6];
+    if (upper > lower && select_in_buckets(v, n, lower, upper, ranks, x, work)) {
+      s.p2_5 = interpolate(hl, kl, x[0], x[1]);
+      s.median = interpolate(hm, km, x[2], x[3]);
+      s.p97_5 = interpolate(hh, kh, x[4], x[5]);
+      s.min = lower;
+      s.max = upper;
+      return s;
+    }
+  }
+  // Order statistics by selection, not a full sort: the same numbers, O(n). The median's selection splits the
+  // draws into the lower and the upper half; p2.5 is then selected within the lower half, p97.5 within the upper.
+  work.assign(v, v + n);
+  double* w = work.data();
   // order statistic k given that w[from, to) holds exactly the statistics from .. to − 1
   auto select = [&](size_t from, size_t k, size_t to) {
     std::nth_element(w + from, w + k, w + to);
     return w[k];
   };
   auto smallest = [&](size_t from, size_t to) { return *std::min_element(w + from, w + to); };
-  const auto [hm, km] = index(0.5);
   const double am = select(0, km, n);
   const double bm = km + 1 < n ? smallest(km + 1, n) : am;
-  const auto [hl, kl] = index(0.025);
   double al = am, bl = bm;  // kl = km (tiny n): the median's pair
   if (kl < km) {
     al = select(0, kl, km);
     bl = kl + 1 < km ? smallest(kl + 1, km) : am;
   }
-  const auto [hh, kh] = index(0.975);
   double ah = am, bh = bm;
   if (kh > km) {
     ah = select(km + 1, kh, n);
