@@ -496,8 +496,9 @@ struct Plan {
 // then v = a[i] · w[i] is added to the line s (null: the total only) and to the total tot (null: the line only),
 // so the line and the total are read and written once per row, not once per term. A row whose terms go to several
 // lines adds its segments to their lines only, and then all its terms as one segment to the total, so the total
-// has the same bits whatever the lines (a · (w₁ + w₂) is not a · w₁ + a · w₂ in floating point). Plain IEEE operations in a fixed order (the file is
-// compiled with -ffp-contract=off), so the AVX2 and AVX-512F clones give the bits of the baseline one.
+// has the same bits whatever the lines (a · (w₁ + w₂) is not a · w₁ + a · w₂ in floating point). Plain IEEE
+// operations in a fixed order (the file is compiled with -ffp-contract=off), so the AVX2 and AVX-512F clones give
+// the bits of the baseline one.
 struct Segment {
   const Plan::TermPlan* terms = nullptr;
   size_t count = 0;
@@ -613,7 +614,8 @@ class Worker final : public parallel::Worker {
         while (e < rp.end && p_.terms[e].slot == p_.terms[k].slot) ++e;
         const int slot = p_.terms[k].slot;
         double* s = slot >= 0 ? acc_.data() + static_cast<size_t>(slot) * kBlock : nullptr;
-        if (s || !rp.split) add_segment(Segment{p_.terms.data() + k, e - k}, group.data(), a, w, s, rp.split ? nullptr : tot, n);
+        if (s || !rp.split)
+          add_segment(Segment{p_.terms.data() + k, e - k}, group.data(), a, w, s, rp.split ? nullptr : tot, n);
         k = e;
       }
       if (rp.split)  // the total: all the row's terms at once, as a row of one line adds them

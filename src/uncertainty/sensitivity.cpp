@@ -150,7 +150,8 @@ SobolEstimate sobol_estimate(const double* y, uint64_t n, size_t k, const std::v
 }
 
 namespace {
-void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence, uint64_t bootstrap = 0) {
+void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence,
+                         uint64_t bootstrap = 0) {
   (void)ps;
   if (samples < 2)
     throw Error(ErrorCategory::InvalidInput, "Sobol indices need at least 2 samples", ErrorContext{{}, 0, 0, "samples"});
