@@ -205,8 +205,22 @@ TEST(Philox, UniformsAreUniformOverTwoToTheSixteenBins) {
   EXPECT_EQ(unc::uniform01(0, 0, 0), oracle_uniform(0, 0, 0));
 }
 
-// More draws than the 32-bit counter holds are refused, naming the option and saying what to do.
+// More draws than the 32-bit counter holds are refused, naming the option and saying what to do; uniforms4's
+// block 0 (the primary uniforms' counters) and blocks whose counter word would not fit 32 bits are a caller's bug.
 TEST(Philox, DrawLimitIsRefusedNamingTheOption) {
+  double u[4];
+  for (uint64_t block : {uint64_t{0}, uint64_t{1} << 31}) {
+    try {
+      unc::uniforms4(1, 2, 3, block, u);
+      FAIL() << "no error for block " << block;
+    } catch (const pc::Error& e) {
+      EXPECT_EQ(e.category(), pc::ErrorCategory::Internal);
+      EXPECT_NE(std::string(e.what()).find("block " + std::to_string(block) + " is outside 1 .. 2^31 - 1"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_NO_THROW(unc::uniforms4(1, 2, 3, (uint64_t{1} << 31) - 1, u));
   EXPECT_NO_THROW(unc::check_draw_count(unc::kMaxDraws, "draws"));
   try {
     unc::check_draw_count(unc::kMaxDraws + 1, "draws");
