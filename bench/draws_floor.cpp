@@ -2,7 +2,7 @@
 // cost on one thread, in CPU seconds of this thread (less disturbed by other processes than the wall clock),
 // for a model of P random parameters, T terms and N draws (defaults: the benchmark's 1,000 rows + 547 factors
 // + the fuels' NCVs, 2,784 terms, 100,000 draws):
-//   philox    the primary uniforms alone (Philox4x64-10, four draws per block)        P × N
+//   philox    the primary uniforms alone (Philox4x32-10, our vector kernel, two per block) P × N
 //   normal    normal draws (uniforms + AS 241 with our log in the tails)              P × N
 //   lognormal lognormal draws (the above + our exp)                                   P × N
 //   sum       the sum of T terms x · a · g into a line and the total, blocks of 256   T × N

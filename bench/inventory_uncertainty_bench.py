@@ -367,7 +367,8 @@ def main():
             work = floor["normal"] + floor["sum"]
             floor_text = (f"floor {work:.2f} s CPU on one thread = {work / threads:.2f} s wall on {threads} "
                           f"(Philox uniforms {floor['philox']:.2f} s + transforms {floor['normal'] - floor['philox']:.2f}"
-                          f" s + sums {floor['sum']:.2f} s); ours {cpu / work:.2f}x of it in CPU")
+                          f" s + sums {floor['sum']:.2f} s); ours {cpu / work:.2f}x of it in CPU, "
+                          f"{wall / (work / threads):.2f}x in wall")
             print(f"  {floor_text}")
         print(f"  total: {total.get('mean', 0):.6g} t CO2e, 95 % [{total.get('p2_5', 0):.6g}, "
               f"{total.get('p97_5', 0):.6g}]; answers {'agree' if not bad else 'DISAGREE'} within Monte Carlo error")

@@ -2,8 +2,8 @@
 // counter-based random number generator and summary statistics. One engine for every module
 // (inventory, MRIO, LCA, sensitivity): see docs/uncertainty.md.
 //
-// Reproducibility: draw k of parameter p under seed s is a pure function of (s, p, k). Philox4x64-10
-// (Salmon et al. 2011, Random123) is keyed by (s, p) and counted by (k, block); every transform to a
+// Reproducibility: draw k of parameter p under seed s is a pure function of (s, p, k). Philox4x32-10
+// (Salmon et al. 2011, Random123) is keyed by s and counted by (k, block, p); every transform to a
 // distribution is our own code (no std::*_distribution, whose output differs between standard libraries).
 // So a Monte Carlo run gives the same numbers however its draws are split over threads or MPI ranks.
 #pragma once
@@ -95,16 +95,28 @@ double pedigree_sigma(const int scores[5], double basic, PedigreeConvention conv
 // the other parameters. Two inputs that share a name share their draws (perfect correlation: one fuel's
 // emission factor used by several categories).
 uint64_t parameter_id(std::string_view name);
-// The primary uniform of a draw, in the open interval (0, 1) (53 bits, never 0 or 1): word k mod 4 of the
-// Philox block of counter (⌊k/4⌋, 0, 0, 0) under key (seed, param), so one block serves four draws.
-// Every transform of one uniform (inverse CDFs) uses it.
+// The generator is Philox4x32-10 (Salmon et al. 2011; Random123's r123::Philox4x32 gives the same words),
+// computed by our own vector kernel (AVX-512F, AVX2 or baseline, as vector_level() picks; the same bits on each).
+// Key = (seed mod 2^32, seed >> 32); counter = (c0, c1, c2, c3) = (j, s, param mod 2^32, param >> 32).
+// A pair of 32-bit words (lo, hi) becomes the 64-bit x = hi << 32 | lo and the uniform (x >> 11)·2⁻⁵³ + 2⁻⁵⁴:
+// 53 bits, in the open interval (0, 1), never 0 or 1.
+//
+// The primary uniform of draw k: counter (⌊k/2⌋, 0, param), words (w0, w1) for even k and (w2, w3) for odd k
+// (w1, w3 the high words), so one block serves two draws. Every transform of one uniform (inverse CDFs) uses it.
 double uniform01(uint64_t seed, uint64_t param, uint64_t draw);
-// uniform01 of draws first .. first + n − 1 (one Philox call per four draws).
+// uniform01 of draws first .. first + n − 1 (the vector kernel: 16 draws per AVX-512 step).
 void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, double* out);
-// Four further uniforms of (seed, param, counter, block), the Philox block of counter (counter, block, 0, 0):
-// rejection samplers (gamma, beta, PERT, t) take theirs from blocks 1, 2, ... of counter = the draw number.
-// (Block 0 of counter c holds the primary uniforms of draws 4c .. 4c + 3.)
+// Four further uniforms of (seed, param, draw, block), block ≥ 1: the two Philox blocks s = 2·block − 1 and
+// s = 2·block at j = draw, words (w0, w1), (w2, w3) of each in turn. Rejection samplers (gamma, beta, PERT, t)
+// take theirs from blocks 1, 2, ... (a second stream, Beta's and PERT's second gamma, from block 2^30).
+// Throws Error{Internal} for block 0 (the primary uniforms' s = 0) or block ≥ 2^31 (s would not fit 32 bits).
 void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]);
+// The draw numbers of one parameter must be below 2^32 (j and, for the rejection samplers, the draw itself are
+// 32-bit counter words): a run has at most kMaxDraws draws.
+constexpr uint64_t kMaxDraws = 4294967295ULL;
+// Throws Error{InvalidInput} naming the option (--draws, --trajectories, --bootstrap) when `count` draw numbers
+// of one parameter would reach 2^32 (what they are is in `what`, e.g. "draws").
+void check_draw_count(uint64_t count, const std::string& option, const std::string& what = "draws");
 // Φ⁻¹(u): Wichura (1988) AS 241 PPND16, relative accuracy about 1e-16 (its logarithm is draw_log).
 double normal_quantile(double u);
 // e^x and ln x of the transforms (lognormal, the normal quantile's tails): ours, not libm's, so that the draws

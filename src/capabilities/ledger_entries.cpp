@@ -18,6 +18,7 @@
 #include "panocarbon/ledger.hpp"
 #include "panocarbon/parallel.hpp"
 #include "panocarbon/store.hpp"
+#include "panocarbon/uncertainty.hpp"
 
 namespace panocarbon::registry {
 
@@ -130,6 +131,7 @@ Capability build_capability() {
             ledger::BuildOptions o;
             o.threads = static_cast<int>(p.integer("threads"));
             o.draws = static_cast<uint64_t>(p.integer("draws"));
+            unc::check_draw_count(o.draws, "draws");
             o.seed = static_cast<uint64_t>(p.integer("seed"));
             o.progress = ctx.progress;
             o.gcb_from_year = static_cast<int>(p.integer("from-year"));

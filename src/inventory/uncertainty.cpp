@@ -458,7 +458,7 @@ InventoryUncertainty uncertainty_approach1(const ActivityData& data, const Facto
 
 namespace {
 
-// One input's draws (unc::Sampler::fill: one Philox block per four draws for normal and lognormal).
+// One input's draws (unc::Sampler::fill: the vector Philox4x32 kernel, two draws per block, for normal and lognormal).
 struct Stream {
   unc::Sampler sampler;
   Stream(const unc::Distribution& dist, uint64_t s, uint64_t p) : sampler(dist, s, p) {}
@@ -483,6 +483,7 @@ struct Plan {
   struct RowPlan {
     size_t stream = 0;
     uint32_t first = 0, end = 0;  // terms
+    bool split = false;           // its terms go to more than one line (--by gas)
   };
   std::vector<Stream> rows;  // activity data streams
   std::vector<RowPlan> row_plans;
@@ -492,9 +493,12 @@ struct Plan {
 };
 
 // One row's terms that go to the same line (all of them but with --by gas): w[i] = Σ_k x_k g_k[i] (g_k null: x_k),
-// then v = a[i] · w[i] is added to the line s (null: the total only) and to the total, so the line and the total
-// are read and written once per row, not once per term. Plain IEEE operations in a fixed order (the file is
-// compiled with -ffp-contract=off), so the AVX2 and AVX-512F clones give the bits of the baseline one.
+// then v = a[i] · w[i] is added to the line s (null: the total only) and to the total tot (null: the line only),
+// so the line and the total are read and written once per row, not once per term. A row whose terms go to several
+// lines adds its segments to their lines only, and then all its terms as one segment to the total, so the total
+// has the same bits whatever the lines (a · (w₁ + w₂) is not a · w₁ + a · w₂ in floating point). Plain IEEE
+// operations in a fixed order (the file is compiled with -ffp-contract=off), so the AVX2 and AVX-512F clones give
+// the bits of the baseline one.
 struct Segment {
   const Plan::TermPlan* terms = nullptr;
   size_t count = 0;
@@ -517,12 +521,14 @@ struct Segment {
         for (size_t i = 0; i < n; ++i) w[i] += x;
     }
   }
-  if (s)
+  if (s && tot)
     for (size_t i = 0; i < n; ++i) {
       const double v = a[i] * w[i];
       s[i] += v;
       tot[i] += v;
     }
+  else if (s)
+    for (size_t i = 0; i < n; ++i) s[i] += a[i] * w[i];
   else
     for (size_t i = 0; i < n; ++i) tot[i] += a[i] * w[i];
 }
@@ -608,9 +614,12 @@ class Worker final : public parallel::Worker {
         while (e < rp.end && p_.terms[e].slot == p_.terms[k].slot) ++e;
         const int slot = p_.terms[k].slot;
         double* s = slot >= 0 ? acc_.data() + static_cast<size_t>(slot) * kBlock : nullptr;
-        add_segment(Segment{p_.terms.data() + k, e - k}, group.data(), a, w, s, tot, n);
+        if (s || !rp.split)
+          add_segment(Segment{p_.terms.data() + k, e - k}, group.data(), a, w, s, rp.split ? nullptr : tot, n);
         k = e;
       }
+      if (rp.split)  // the total: all the row's terms at once, as a row of one line adds them
+        add_segment(Segment{p_.terms.data() + rp.first, rp.end - rp.first}, group.data(), a, w, nullptr, tot, n);
     }
     for (size_t o = 0; o < p_.outputs; ++o)
       if (p_.constant[o] != 0)
@@ -671,7 +680,9 @@ InventoryUncertainty uncertainty_approach2(const ActivityData& data, const Facto
     }
     const int slot = rep.term_slot[i];
     plan.terms.push_back(Plan::TermPlan{t.x, group, slot});
-    plan.row_plans.back().end = static_cast<uint32_t>(i + 1);
+    Plan::RowPlan& rp = plan.row_plans.back();
+    rp.end = static_cast<uint32_t>(i + 1);
+    rp.split = rp.split || plan.terms[rp.first].slot != slot;
     if (t.c != 0) {
       if (slot >= 0) plan.constant[static_cast<size_t>(slot)] += t.c;
       plan.constant[plan.slots] += t.c;

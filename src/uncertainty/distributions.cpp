@@ -1,5 +1,4 @@
 // Distributions, pedigree matrix, Philox streams and their transforms (see panocarbon/uncertainty.hpp).
-#include <Random123/philox.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include "core/simd.hpp"
 #include "core/text.hpp"
+#include "uncertainty/philox.hpp"
 #include "panocarbon/error.hpp"
 #include "panocarbon/uncertainty.hpp"
 
@@ -38,6 +38,10 @@ constexpr KindName kKinds[] = {
     {DistKind::Beta, "beta"},               {DistKind::GeneralizedExtremeValue, "gev"},
     {DistKind::StudentT, "student-t"},      {DistKind::BetaPert, "beta-pert"},
 };
+
+// The first block of a draw's second stream (Beta's and PERT's second gamma): blocks 2^30, 2^30 + 1, ... are the
+// Philox counters s = 2^31 − 1, 2^31, ... (uniforms4), far above the few blocks the first stream takes.
+constexpr uint64_t kSecondStream = uint64_t{1} << 30;
 
 // Sequential uniforms of one draw: block `base`, `base + 1`, ... four at a time. Rejection samplers take
 // as many as they need; separate bases keep the streams of a draw's components (Beta's two gammas) apart.
@@ -542,52 +546,134 @@ uint64_t parameter_id(std::string_view name) {
   return h;
 }
 
-void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]) {
-  using G = r123::Philox4x64;
-  G g;
-  const G::ctr_type ctr = {{draw, block, 0, 0}};
-  const G::key_type key = {{seed, param}};
-  const G::ctr_type r = g(ctr, key);
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<double>(r.v[i] >> 11) * 0x1p-53 + 0x1p-54;  // as to_unit
-}
-
 namespace {
-inline double to_unit(uint64_t w) { return static_cast<double>(w >> 11) * 0x1p-53 + 0x1p-54; }
+// Philox4x32-10 (Salmon et al. 2011), Random123's constants.
+constexpr uint32_t kPhiloxM0 = 0xD2511F53u, kPhiloxM1 = 0xCD9E8D57u;  // the multipliers
+constexpr uint32_t kPhiloxW0 = 0x9E3779B9u, kPhiloxW1 = 0xBB67AE85u;  // the key's increments (Weyl sequence)
+
+// One counter, plain C++: c = Philox4x32-10(c) under the key (k0, k1).
+inline void philox_block(uint32_t c[4], uint32_t k0, uint32_t k1) {
+  for (int r = 0; r < 10; ++r) {
+    const uint64_t p0 = uint64_t{kPhiloxM0} * c[0], p1 = uint64_t{kPhiloxM1} * c[2];
+    const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c[1] ^ k0, n2 = static_cast<uint32_t>(p0 >> 32) ^ c[3] ^ k1;
+    c[0] = n0;
+    c[1] = static_cast<uint32_t>(p1);
+    c[2] = n2;
+    c[3] = static_cast<uint32_t>(p0);
+    k0 += kPhiloxW0;
+    k1 += kPhiloxW1;
+  }
+}
+inline uint32_t lo32(uint64_t x) { return static_cast<uint32_t>(x); }
+inline uint32_t hi32(uint64_t x) { return static_cast<uint32_t>(x >> 32); }
+// The open-interval uniform of the 64-bit value hi << 32 | lo: its top 53 bits, plus half a step.
+inline double to_unit(uint32_t hi, uint32_t lo) {
+  const uint64_t w = uint64_t{hi} << 32 | lo;
+  return static_cast<double>(w >> 11) * 0x1p-53 + 0x1p-54;
+}
 }  // namespace
 
+// The vector kernels: one source (philox_kernel.inc), compiled once per level.
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define PANOCARBON_PHILOX_X86 1
+namespace philox_avx512 {
+#define PHX_LEVEL 2
+#define PHX_TARGET __attribute__((target("avx512f,avx512dq")))
+#include "uncertainty/philox_kernel.inc"
+#undef PHX_TARGET
+#undef PHX_LEVEL
+}  // namespace philox_avx512
+namespace philox_avx2 {
+#define PHX_LEVEL 1
+#define PHX_TARGET __attribute__((target("avx2,fma")))
+#include "uncertainty/philox_kernel.inc"
+#undef PHX_TARGET
+#undef PHX_LEVEL
+}  // namespace philox_avx2
+// The kernel of the current vector level: AVX-512 where the CPU also has DQ (every AVX-512 CPU but the first
+// Xeon Phi), else AVX2.
+int philox_level() {
+  static const bool dq = __builtin_cpu_supports("avx512dq");
+  const int level = vector_level();
+  return level == 2 && !dq ? 1 : level;
+}
+#endif
+namespace philox_base {
+#if defined(__SSE2__)
+#define PHX_LEVEL 0
+#else
+#define PHX_LEVEL -1
+#endif
+#define PHX_TARGET
+#include "uncertainty/philox_kernel.inc"
+#undef PHX_TARGET
+#undef PHX_LEVEL
+}  // namespace philox_base
+
+namespace detail {
+void philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]) {
+  for (int i = 0; i < 4; ++i) out[i] = ctr[i];
+  philox_block(out, key[0], key[1]);
+}
+
+void philox4x32_10_blocks(const uint32_t key[2], uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, size_t n,
+                          uint32_t* out) {
+  uint32_t tmp[4 * 8];
+  auto run = [&](int lanes, auto kernel) {
+    size_t i = 0;
+    for (; i + size_t(lanes) <= n; i += size_t(lanes))
+      kernel(key[0], key[1], c0 + static_cast<uint32_t>(i), c1, c2, c3, out + 4 * i);
+    if (i < n) {
+      kernel(key[0], key[1], c0 + static_cast<uint32_t>(i), c1, c2, c3, tmp);
+      std::memcpy(out + 4 * i, tmp, 4 * (n - i) * sizeof(uint32_t));
+    }
+  };
+#ifdef PANOCARBON_PHILOX_X86
+  const int level = philox_level();
+  if (level == 2) return run(philox_avx512::W, philox_avx512::fill_words);
+  if (level == 1) return run(philox_avx2::W, philox_avx2::fill_words);
+#endif
+  run(philox_base::W, philox_base::fill_words);
+}
+}  // namespace detail
+
+void check_draw_count(uint64_t count, const std::string& option, const std::string& what) {
+  if (count <= kMaxDraws) return;
+  throw Error(ErrorCategory::InvalidInput,
+              fmt::format("--{} asks for {} {}, more than the 4,294,967,295 a run can have (the generator counts a "
+                          "parameter's draws with 32 bits): ask for fewer, or split the run into runs with other seeds",
+                          option, count, what),
+              ErrorContext{{}, 0, 0, option});
+}
+
+void uniforms4(uint64_t seed, uint64_t param, uint64_t draw, uint64_t block, double out[4]) {
+  if (block == 0 || block >= (uint64_t{1} << 31))
+    throw Error(ErrorCategory::Internal,
+                fmt::format("uniforms4: block {} is outside 1 .. 2^31 - 1 (block 0 is the primary uniforms)", block));
+  uint32_t a[4] = {lo32(draw), static_cast<uint32_t>(2 * block - 1), lo32(param), hi32(param)};
+  uint32_t b[4] = {lo32(draw), static_cast<uint32_t>(2 * block), lo32(param), hi32(param)};
+  philox_block(a, lo32(seed), hi32(seed));
+  philox_block(b, lo32(seed), hi32(seed));
+  out[0] = to_unit(a[1], a[0]);
+  out[1] = to_unit(a[3], a[2]);
+  out[2] = to_unit(b[1], b[0]);
+  out[3] = to_unit(b[3], b[2]);
+}
+
 double uniform01(uint64_t seed, uint64_t param, uint64_t draw) {
-  // the primary uniform of draw k: word k mod 4 of the block of counter (⌊k/4⌋, 0)
-  using G = r123::Philox4x64;
-  G g;
-  const G::ctr_type ctr = {{draw >> 2, 0, 0, 0}};
-  const G::key_type key = {{seed, param}};
-  return to_unit(g(ctr, key).v[draw & 3]);
+  // the primary uniform of draw k: words (w0, w1) (k even) or (w2, w3) (k odd) of counter (⌊k/2⌋, 0, param)
+  uint32_t c[4] = {lo32(draw >> 1), 0, lo32(param), hi32(param)};
+  philox_block(c, lo32(seed), hi32(seed));
+  return (draw & 1) != 0 ? to_unit(c[3], c[2]) : to_unit(c[1], c[0]);
 }
 
 void uniform01_fill(uint64_t seed, uint64_t param, uint64_t first, size_t n, double* out) {
-  using G = r123::Philox4x64;
-  G g;
-  const G::key_type key = {{seed, param}};
-  size_t i = 0;
-  // the head, up to a draw number divisible by 4
-  while (i < n && ((first + i) & 3) != 0) {
-    const uint64_t k = first + i;
-    const G::ctr_type r = g(G::ctr_type{{k >> 2, 0, 0, 0}}, key);
-    for (uint64_t w = k & 3; w < 4 && i < n; ++w, ++i) out[i] = to_unit(r.v[w]);
-  }
-  // whole blocks, two at a time (independent chains of multiplications overlap)
-  uint64_t c = (first + i) >> 2;
-  for (; i + 8 <= n; i += 8, c += 2) {
-    const G::ctr_type r0 = g(G::ctr_type{{c, 0, 0, 0}}, key);
-    const G::ctr_type r1 = g(G::ctr_type{{c + 1, 0, 0, 0}}, key);
-    for (int w = 0; w < 4; ++w) out[i + static_cast<size_t>(w)] = to_unit(r0.v[w]);
-    for (int w = 0; w < 4; ++w) out[i + 4 + static_cast<size_t>(w)] = to_unit(r1.v[w]);
-  }
-  while (i < n) {
-    const uint64_t k = first + i;
-    const G::ctr_type r = g(G::ctr_type{{k >> 2, 0, 0, 0}}, key);
-    for (uint64_t w = k & 3; w < 4 && i < n; ++w, ++i) out[i] = to_unit(r.v[w]);
-  }
+#ifdef PANOCARBON_PHILOX_X86
+  const int level = philox_level();
+  if (level == 2) return philox_avx512::fill_stream(lo32(seed), hi32(seed), lo32(param), hi32(param), first, n, out);
+  if (level == 1) return philox_avx2::fill_stream(lo32(seed), hi32(seed), lo32(param), hi32(param), first, n, out);
+#endif
+  philox_base::fill_stream(lo32(seed), hi32(seed), lo32(param), hi32(param), first, n, out);
 }
 
 // ---- our exp and log ----------------------------------------------------------------------------------
@@ -861,12 +947,12 @@ double Sampler::operator()(uint64_t draw) const {
       return offset(d) + d.scale * gamma_draw(d.shape, s);
     }
     case DistKind::Beta: {
-      UniformStream sx(seed_, param_, draw, 1), sy(seed_, param_, draw, uint64_t(1) << 32);
+      UniformStream sx(seed_, param_, draw, 1), sy(seed_, param_, draw, kSecondStream);
       const double x = gamma_draw(d.loc, sx), y = gamma_draw(d.shape, sy);
       return beta_lo(d) + (beta_hi(d) - beta_lo(d)) * x / (x + y);
     }
     case DistKind::BetaPert: {
-      UniformStream sx(seed_, param_, draw, 1), sy(seed_, param_, draw, uint64_t(1) << 32);
+      UniformStream sx(seed_, param_, draw, 1), sy(seed_, param_, draw, kSecondStream);
       const double x = gamma_draw(pert_alpha(d), sx), y = gamma_draw(pert_beta(d), sy);
       return d.minimum + (d.maximum - d.minimum) * x / (x + y);
     }
@@ -916,6 +1002,59 @@ double percentile_sorted(const double* s, size_t n, double q) {
   return s[lo] + (h - double(lo)) * (s[hi] - s[lo]);
 }
 
+namespace {
+// The order statistics ranks[0..6) (ascending; n = number of draws, all finite, lower < upper their minimum and
+// maximum) by buckets of the value: bucket(x) = ⌊(x − lower)·B/(upper − lower)⌋ never decreases as x grows, so
+// bucket b holds exactly the statistics count(< b) .. count(≤ b) − 1; a statistic is then selected within its
+// bucket (a few dozen draws) instead of by partitioning all of them, whose comparisons the branch predictor
+// cannot guess. The same numbers as selection over all the draws. False (nothing done) when the buckets would
+// not help (a needed bucket holds more than an eighth of the draws: a very skewed sample).
+bool select_in_buckets(const double* v, size_t n, double lower, double upper, const size_t ranks[6], double out[6],
+                       std::vector<double>& work) {
+  constexpr size_t kBuckets = 4096;
+  const double scale = double(kBuckets) / (upper - lower);
+  if (!std::isfinite(scale) || !(scale > 0)) return false;
+  auto bucket = [&](double x) { return std::min(kBuckets - 1, static_cast<size_t>((x - lower) * scale)); };
+  std::vector<uint32_t> count(kBuckets + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++count[bucket(v[i]) + 1];
+  for (size_t b = 0; b < kBuckets; ++b) count[b + 1] += count[b];  // count[b] = draws in buckets below b
+  size_t need[6];
+  for (int r = 0; r < 6; ++r) {
+    need[r] = static_cast<size_t>(std::upper_bound(count.begin(), count.end(), static_cast<uint32_t>(ranks[r])) -
+                                  count.begin()) - 1;
+    if (count[need[r] + 1] - count[need[r]] > n / 8) return false;
+  }
+  // the needed buckets' draws, bucket after bucket, each sorted
+  size_t distinct[6], nd = 0;
+  for (int r = 0; r < 6; ++r)
+    if (nd == 0 || distinct[nd - 1] != need[r]) distinct[nd++] = need[r];
+  size_t total = 0, at[6];
+  for (size_t d = 0; d < nd; ++d) {
+    at[d] = total;
+    total += count[distinct[d] + 1] - count[distinct[d]];
+  }
+  work.resize(total);
+  size_t fill[6];
+  std::copy(at, at + nd, fill);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t b = bucket(v[i]);
+    for (size_t d = 0; d < nd; ++d)
+      if (b == distinct[d]) {
+        work[fill[d]++] = v[i];
+        break;
+      }
+  }
+  for (size_t d = 0; d < nd; ++d)
+    std::sort(work.begin() + static_cast<std::ptrdiff_t>(at[d]),
+              work.begin() + static_cast<std::ptrdiff_t>(at[d] + count[distinct[d] + 1] - count[distinct[d]]));
+  for (int r = 0; r < 6; ++r) {
+    const size_t d = static_cast<size_t>(std::find(distinct, distinct + nd, need[r]) - distinct);
+    out[r] = work[at[d] + ranks[r] - count[need[r]]];
+  }
+  return true;
+}
+}  // namespace
+
 Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   Summary s;
   s.n = n;
@@ -929,31 +1068,48 @@ Summary summarize(const double* v, size_t n, std::vector<double>& work) {
   double ss = 0;
   for (size_t i = 0; i < n; ++i) ss += (v[i] - s.mean) * (v[i] - s.mean);
   s.sd = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
-  // Order statistics by selection, not a full sort: the same numbers, O(n). The median's selection splits the
-  // draws into the lower and the upper half; p2.5 is then selected within the lower half, p97.5 within the upper.
-  work.assign(v, v + n);
-  double* w = work.data();
   auto index = [&](double q) {
     const double h = q * double(n - 1);
     return std::pair<double, size_t>{h, static_cast<size_t>(std::floor(h))};
   };
   auto interpolate = [](double h, size_t lo, double a, double b) { return a + (h - double(lo)) * (b - a); };
+  const auto [hl, kl] = index(0.025);
+  const auto [hm, km] = index(0.5);
+  const auto [hh, kh] = index(0.975);
+  if (n >= 4096 && n <= UINT32_MAX && std::isfinite(s.mean)) {  // finite draws (NaN or ∞ would make the mean so)
+    double lower = v[0], upper = v[0];
+    for (size_t i = 1; i < n; ++i) {
+      lower = v[i] < lower ? v[i] : lower;
+      upper = v[i] > upper ? v[i] : upper;
+    }
+    const size_t ranks[6] = {kl, std::min(kl + 1, n - 1), km, std::min(km + 1, n - 1), kh, std::min(kh + 1, n - 1)};
+    double x[6];
+    if (upper > lower && select_in_buckets(v, n, lower, upper, ranks, x, work)) {
+      s.p2_5 = interpolate(hl, kl, x[0], x[1]);
+      s.median = interpolate(hm, km, x[2], x[3]);
+      s.p97_5 = interpolate(hh, kh, x[4], x[5]);
+      s.min = lower;
+      s.max = upper;
+      return s;
+    }
+  }
+  // Order statistics by selection, not a full sort: the same numbers, O(n). The median's selection splits the
+  // draws into the lower and the upper half; p2.5 is then selected within the lower half, p97.5 within the upper.
+  work.assign(v, v + n);
+  double* w = work.data();
   // order statistic k given that w[from, to) holds exactly the statistics from .. to − 1
   auto select = [&](size_t from, size_t k, size_t to) {
     std::nth_element(w + from, w + k, w + to);
     return w[k];
   };
   auto smallest = [&](size_t from, size_t to) { return *std::min_element(w + from, w + to); };
-  const auto [hm, km] = index(0.5);
   const double am = select(0, km, n);
   const double bm = km + 1 < n ? smallest(km + 1, n) : am;
-  const auto [hl, kl] = index(0.025);
   double al = am, bl = bm;  // kl = km (tiny n): the median's pair
   if (kl < km) {
     al = select(0, kl, km);
     bl = kl + 1 < km ? smallest(kl + 1, km) : am;
   }
-  const auto [hh, kh] = index(0.975);
   double ah = am, bh = bm;
   if (kh > km) {
     ah = select(km + 1, kh, n);

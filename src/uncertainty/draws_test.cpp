@@ -248,3 +248,41 @@ TEST(DrawMath, SummaryPercentilesEqualThoseOfTheSortedDraws) {
     if (n == 10001) break;
   }
 }
+
+// At n ≥ 4096 summarize selects within buckets of the value: the same order statistics as sorting, for skewed,
+// clustered, tied, negative and tiny samples, and for samples with an infinity or a NaN (the plain selection).
+TEST(DrawMath, SummaryByBucketsEqualsTheSortedDraws) {
+  std::vector<double> work;
+  auto check = [&](std::vector<double> x, const char* what) {
+    const unc::Summary s = unc::summarize(x.data(), x.size(), work);
+    std::vector<double> sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t n = x.size();
+    EXPECT_EQ(bits(s.p2_5), bits(unc::percentile_sorted(sorted.data(), n, 0.025))) << what;
+    EXPECT_EQ(bits(s.median), bits(unc::percentile_sorted(sorted.data(), n, 0.5))) << what;
+    EXPECT_EQ(bits(s.p97_5), bits(unc::percentile_sorted(sorted.data(), n, 0.975))) << what;
+    EXPECT_EQ(bits(s.min), bits(sorted.front())) << what;
+    EXPECT_EQ(bits(s.max), bits(sorted.back())) << what;
+  };
+  for (size_t n : {size_t(4096), size_t(4097), size_t(100000), size_t(100003)}) {
+    std::vector<double> x(n);
+    unc::Sampler(unc::lognormal(2, 0.5), 3, n).fill(0, n, x.data());
+    check(x, "lognormal 0.5");
+    unc::Sampler(unc::lognormal(2, 3), 3, n).fill(0, n, x.data());  // a very long upper tail
+    check(x, "lognormal 3");
+    unc::Sampler(unc::normal(-5, 2), 4, n).fill(0, n, x.data());
+    check(x, "normal");
+    for (size_t i = 0; i < n; i += 3) x[i] = std::round(x[i]);  // ties, many at the quantiles
+    check(x, "ties");
+    for (size_t i = 0; i < n; ++i) x[i] = i % 2 ? 1e300 : -1e300 + double(i);  // two clusters
+    check(x, "two clusters");
+    for (size_t i = 0; i < n; ++i) x[i] = 4.9e-324 * double(i % 7);  // subnormal spread
+    check(x, "subnormal");
+  }
+  std::vector<double> x(5000, 1.5);
+  check(x, "all equal");
+  x[17] = std::numeric_limits<double>::infinity();
+  const unc::Summary s = unc::summarize(x.data(), x.size(), work);
+  EXPECT_EQ(s.max, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(s.median, 1.5);
+}

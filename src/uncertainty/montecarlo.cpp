@@ -1,5 +1,7 @@
 #include "panocarbon/montecarlo.hpp"
 
+#include "panocarbon/uncertainty.hpp"
+
 namespace panocarbon {
 
 nlohmann::json MonteCarloSetup::record() const {
@@ -19,6 +21,7 @@ MonteCarloSetup montecarlo_setup(const Params& p, std::string label, bool progre
   s.seed_given = p.has("seed");
   s.seed = parallel::choose_seed(s.seed_given, s.seed_given ? static_cast<uint64_t>(p.integer("seed")) : 0);
   s.run.draws = p.has("draws") ? static_cast<uint64_t>(p.integer("draws")) : 0;
+  unc::check_draw_count(s.run.draws, "draws");
   s.run.threads = p.has("threads") ? static_cast<int>(p.integer("threads")) : 0;
   s.run.progress = progress;
   s.run.label = std::move(label);

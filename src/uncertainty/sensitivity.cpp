@@ -150,10 +150,20 @@ SobolEstimate sobol_estimate(const double* y, uint64_t n, size_t k, const std::v
 }
 
 namespace {
-void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence) {
+void check_sobol_options(const std::vector<Parameter>& ps, uint64_t samples, double confidence,
+                         uint64_t bootstrap = 0) {
   (void)ps;
   if (samples < 2)
     throw Error(ErrorCategory::InvalidInput, "Sobol indices need at least 2 samples", ErrorContext{{}, 0, 0, "samples"});
+  unc::check_draw_count(samples, "draws", "samples");
+  // the bootstrap's uniforms: 4 ⌈N/4⌉ draws per resample of one stream
+  if (bootstrap > 0 && bootstrap > unc::kMaxDraws / (4 * ((samples + 3) / 4)))
+    throw Error(ErrorCategory::InvalidInput,
+                fmt::format("--bootstrap {} resamples of {} uniforms each (--draws {} rounded up to a multiple of "
+                            "4) need more than the 4,294,967,295 uniforms one stream can have (the generator counts "
+                            "them with 32 bits): ask for fewer resamples or samples",
+                            bootstrap, 4 * ((samples + 3) / 4), samples),
+                ErrorContext{{}, 0, 0, "bootstrap"});
   if (!(confidence > 0 && confidence < 1))
     throw Error(ErrorCategory::InvalidInput, "the confidence level must be between 0 and 1");
 }
@@ -180,7 +190,7 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
   check_parameters(model.parameters());
   const auto& ps = model.parameters();
   const size_t k = ps.size();
-  check_sobol_options(ps, o.samples, o.confidence);
+  check_sobol_options(ps, o.samples, o.confidence, o.bootstrap);
   const auto id_a = ids(ps, "#sobol-A"), id_b = ids(ps, "#sobol-B");
   parallel::RunOptions run = o.run;
   run.draws = o.samples * (k + 2);
@@ -219,7 +229,7 @@ SobolResult sobol(const Model& model, const SobolOptions& o) {
 SobolResult sobol_indices(const std::vector<Parameter>& ps, const std::vector<double>& outputs, const SobolOptions& o) {
   const size_t k = ps.size();
   check_parameters(ps);
-  check_sobol_options(ps, o.samples, o.confidence);
+  check_sobol_options(ps, o.samples, o.confidence, o.bootstrap);
   const uint64_t runs = o.samples * (k + 2);
   if (outputs.size() != runs)
     throw Error(ErrorCategory::InvalidInput,
@@ -264,8 +274,8 @@ SobolResult sobol_indices(const std::vector<Parameter>& ps, const std::vector<do
     return res;
   }
 
-  // Bootstrap: resample b draws rows t = 0..N−1 as floor(u N) with u from Philox (seed, "#sobol-bootstrap",
-  // b ⌈N/4⌉ + t/4), lane t % 4. Resamples are spread like model runs, so the intervals do not depend on threads.
+  // Bootstrap: resample b draws rows t = 0..N−1 as floor(u N) with u the primary uniform of draw 4 b ⌈N/4⌉ + t
+  // of (seed, "#sobol-bootstrap"). Resamples are spread like model runs, so the intervals do not depend on threads.
   const uint64_t n = o.samples, quads = (n + 3) / 4;
   const uint64_t boot_id = unc::parameter_id("#sobol-bootstrap");
   parallel::RunOptions brun = o.run;
@@ -279,14 +289,12 @@ SobolResult sobol_indices(const std::vector<Parameter>& ps, const std::vector<do
       size_t k;
       const double* y;
       std::vector<uint64_t> rows;
+      std::vector<double> u;
       void run(uint64_t b, double* out) override {
         rows.resize(n);
-        double u[4];
-        for (uint64_t q = 0; q < quads; ++q) {
-          unc::uniforms4(seed, id, b * quads + q, 0, u);
-          for (uint64_t l = 0; l < 4 && 4 * q + l < n; ++l)
-            rows[4 * q + l] = std::min<uint64_t>(n - 1, static_cast<uint64_t>(u[l] * double(n)));
-        }
+        u.resize(n);
+        unc::uniform01_fill(seed, id, 4 * b * quads, n, u.data());
+        for (uint64_t t = 0; t < n; ++t) rows[t] = std::min<uint64_t>(n - 1, static_cast<uint64_t>(u[t] * double(n)));
         const auto e = sobol_estimate(y, n, k, rows);
         for (size_t i = 0; i < k; ++i) {
           out[i] = e.S1[i];
@@ -382,6 +390,9 @@ MorrisResult morris(const Model& model, const MorrisOptions& o) {
                 ErrorContext{{}, 0, 0, "trajectories"});
   const auto& ps = model.parameters();
   const size_t k = ps.size();
+  // the order's uniforms are counted t k + s
+  if (o.trajectories > unc::kMaxDraws / std::max<size_t>(k, 1))
+    unc::check_draw_count(o.trajectories * k, "trajectories", "uniforms of the order (trajectories x parameters)");
   parallel::RunOptions run = o.run;
   run.draws = o.trajectories * (k + 1);
   const auto draws = parallel::run_draws(1, run, [&]() -> std::unique_ptr<parallel::Worker> {

@@ -182,10 +182,11 @@ TEST(Streams, DrawsArePureFunctionsOfSeedParameterAndDrawNumber) {
     EXPECT_LT(a[i], 1);
   }
   EXPECT_NE(unc::parameter_id("factor:a"), unc::parameter_id("factor:b"));
-  // the primary uniforms: one Philox block serves draws 4c .. 4c + 3; fill equals one-at-a-time
+  // the primary uniforms: one Philox block serves draws 2j and 2j + 1 (the words against Random123 in
+  // philox_test.cpp); uniforms4's block 0 would be theirs and is refused; fill equals one-at-a-time
   double block0[4], filled[11];
-  unc::uniforms4(1, 2, 5, 0, block0);
-  for (int w = 0; w < 4; ++w) EXPECT_EQ(unc::uniform01(1, 2, 20 + uint64_t(w)), block0[w]);
+  EXPECT_THROW(unc::uniforms4(1, 2, 5, 0, block0), pc::Error);
+  EXPECT_THROW(unc::uniforms4(1, 2, 5, uint64_t{1} << 31, block0), pc::Error);
   unc::uniform01_fill(1, 2, 19, 11, filled);
   for (int i = 0; i < 11; ++i) EXPECT_EQ(filled[i], unc::uniform01(1, 2, 19 + uint64_t(i)));
   EXPECT_NE(unc::uniform01(1, 2, 20), unc::uniform01(1, 2, 21));

@@ -240,6 +240,9 @@ def errors_exit_non_zero_with_clear_messages(tmp):
     assert '--approach 1' in p.stderr, p.stderr
     p = run('inventory', 'uncertainty', EXAMPLE, '--activity-uncertainty', '-1', db=db, expect=2)
     assert 'activity-uncertainty' in p.stderr, p.stderr
+    # more draws than the generator's 32-bit draw counter holds
+    p = run('inventory', 'uncertainty', EXAMPLE, '--draws', '4294967296', db=db, expect=2)
+    assert '--draws asks for 4294967296 draws' in p.stderr and '4,294,967,295' in p.stderr, p.stderr
     # a failed run is logged as failed
     con = sqlite3.connect(db)
     st = [r[0] for r in con.execute("SELECT status FROM runs WHERE command='inventory uncertainty'")]

@@ -38,12 +38,13 @@ def rows(text):
 
 
 # ---- an independent computation of `sensitivity sobol` on the same design (numpy) ---------------------------
-# The design is documented in docs/sensitivity.md: unit uniforms from Philox4x64-10 keyed (seed, FNV-1a 64 of
-# name + "#sobol-A" or "#sobol-B"), draw j = word j mod 4 of the block with counter (j div 4, 0, 0, 0), mapped
-# to (w >> 11) 2^-53 + 2^-54; the bootstrap rows from the stream "#sobol-bootstrap", ceil(N/4) blocks per
-# resample. numpy's Philox is the same generator (Random123's Philox4x64-10); it increments its counter before
-# each block, so a counter of 2^256 - 1 starts the stream at block 0. The estimators are written here from
-# Saltelli et al. (2010, Table 2 (b)) and Jansen (1999, Table 2 (f)), vectorised, not translated from the C++.
+# The design is documented in docs/sensitivity.md and docs/uncertainty.md: unit uniforms from Philox4x32-10 keyed
+# (seed mod 2^32, seed div 2^32), counted (j div 2, 0, id mod 2^32, id div 2^32) with id the FNV-1a 64 of name +
+# "#sobol-A" or "#sobol-B"; draw j takes words (w0, w1) (j even) or (w2, w3) (j odd) as x = w_hi 2^32 + w_lo,
+# mapped to (x >> 11) 2^-53 + 2^-54; the bootstrap rows from the stream "#sobol-bootstrap", 4 ceil(N/4) draws per
+# resample. Philox4x32-10 is written here from Salmon et al. (2011) with numpy's uint64 arithmetic and checked
+# against Random123's published known answers; the estimators from Saltelli et al. (2010, Table 2 (b)) and
+# Jansen (1999, Table 2 (f)), vectorised, not translated from the C++.
 
 def fnv1a64(name):
     h = 1469598103934665603
@@ -52,9 +53,35 @@ def fnv1a64(name):
     return h
 
 
+def philox4x32_10(ctr, key):
+    """Philox4x32-10 of the counters ctr = (c0, c1, c2, c3) (arrays or ints below 2^32) under key (k0, k1)."""
+    m32 = np.uint64(0xFFFFFFFF)
+    c0, c1, c2, c3 = (np.asarray(x, dtype=np.uint64) for x in ctr)
+    k0, k1 = key
+    for _ in range(10):
+        p0, p1 = np.uint64(0xD2511F53) * c0, np.uint64(0xCD9E8D57) * c2  # 32 x 32 -> 64 bits, exact in uint64
+        c0, c1, c2, c3 = ((p1 >> np.uint64(32)) ^ c1 ^ np.uint64(k0), p1 & m32,
+                          (p0 >> np.uint64(32)) ^ c3 ^ np.uint64(k1), p0 & m32)
+        k0, k1 = (k0 + 0x9E3779B9) & 0xFFFFFFFF, (k1 + 0xBB67AE85) & 0xFFFFFFFF
+    return c0, c1, c2, c3
+
+
+# Random123's tests/kat_vectors, the "philox4x32 10" lines (counter, key, expected words).
+for _ctr, _key, _want in (((0, 0, 0, 0), (0, 0), (0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8)),
+                          ((0xffffffff,) * 4, (0xffffffff,) * 2, (0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd)),
+                          ((0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344), (0xa4093822, 0x299f31d0),
+                           (0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1))):
+    assert tuple(int(w) for w in philox4x32_10(_ctr, _key)) == _want, _want
+
+
 def philox_unit(seed, name, n):
-    g = np.random.Philox(counter=2 ** 256 - 1, key=seed + (fnv1a64(name) << 64))
-    return (g.random_raw(n) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53 + 2.0 ** -54
+    pid = fnv1a64(name)
+    j = np.arange((n + 1) // 2, dtype=np.uint64)
+    w0, w1, w2, w3 = philox4x32_10((j, 0, pid & 0xFFFFFFFF, pid >> 32), (seed & 0xFFFFFFFF, seed >> 32))
+    x = np.empty(2 * len(j), dtype=np.uint64)
+    x[0::2] = (w1 << np.uint64(32)) | w0
+    x[1::2] = (w3 << np.uint64(32)) | w2
+    return (x[:n] >> np.uint64(11)).astype(np.float64) * 2.0 ** -53 + 2.0 ** -54
 
 
 def ishigami_np(x, a=7.0, b=0.1):
