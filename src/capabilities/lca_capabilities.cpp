@@ -143,25 +143,24 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
   if (p.has("name")) db.name = p.str("name");
   db.provenance["fingerprint"] = files.sha256;
   const auto t1 = std::chrono::steady_clock::now();
-  // linking (reads the database) on its own thread while the store writes it
+  // linking (reads the database) on its own thread while the store writes it; the database, its methods and
+  // the linked system (what `lca calc` will load) go into the store in one transaction
   auto linked = std::async(std::launch::async, [&db, t1] {
     lca::ProductSystem s = lca::build_system(db, lca::LinkOptions{});
     phase("lca import link", t1);
     return s;
   });
-  store.save_lca_database(db);
+  lca::ProductSystem sys;
+  store.save_lca_import(db, methods, lca_system_key(lca::LinkOptions{}), [&]() -> const lca::ProductSystem& {
+    phase("lca import store rows", t1);
+    sys = linked.get();
+    return sys;
+  });
   phase("lca import store database", t1);
   nlohmann::json stored_methods = nlohmann::json::array();
-  for (const auto& m : methods) {
-    store.save_lca_method(m);
-    stored_methods.push_back(method_summary(m));
-  }
+  for (const auto& m : methods) stored_methods.push_back(method_summary(m));
   const double save_s = since(t1);
   const ImportCounts n = count_exchanges(db);
-  const lca::ProductSystem sys = linked.get();
-  t = std::chrono::steady_clock::now();
-  store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
-  phase("lca import store system", t);
   nlohmann::json unusable = nlohmann::json::array();
   for (const auto& u : lca::unusable_processes(sys)) {
     const lca::Process& pr = db.processes[static_cast<size_t>(u.process)];
