@@ -8,7 +8,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/csv.hpp"
 #include "core/text.hpp"
@@ -196,6 +198,13 @@ MrioFiles mrio_fingerprint(const std::string& path) {
   }
   std::sort(files.begin(), files.end());
   const std::string root = fs::path(path).generic_string();
+  // a folder's files are stat'ed relative to it (fstatat): the kernel walks only their own components
+  struct Dir {
+    int fd;
+    ~Dir() {
+      if (fd >= 0) ::close(fd);
+    }
+  } const dir{folder ? ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1};
   for (const auto& f : files) {
     // a file of the folder: its path below the folder (as fs::relative gives it, without resolving every
     // component again: a JSON-LD export has thousands of files); one stat for its size and time
@@ -209,7 +218,8 @@ MrioFiles mrio_fingerprint(const std::string& path) {
     struct stat st {};
     uint64_t size = 0;
     long long mtime = 0;
-    if (::stat(f.c_str(), &st) == 0) {
+    const bool below = dir.fd >= 0 && !rel.empty() && f.native().compare(0, root.size(), root) == 0;
+    if ((below ? ::fstatat(dir.fd, rel.c_str(), &st, 0) : ::stat(f.c_str(), &st)) == 0) {
       size = static_cast<uint64_t>(st.st_size);
       // fs::last_write_time's count: the file clock of the time the stat gives
       const auto sys = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::seconds(st.st_mtim.tv_sec) +
