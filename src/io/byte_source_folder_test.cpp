@@ -3,15 +3,19 @@
 // still name the member's full path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
 #include "io/byte_source.hpp"
 #include "panocarbon/capabilities.hpp"
 #include "panocarbon/error.hpp"
+#include "panocarbon/provenance.hpp"
 
 namespace panocarbon {
 namespace {
@@ -68,6 +72,37 @@ TEST(FolderSet, FingerprintIsTheSameForEverySpellingOfTheFolderAndFollowsItsFile
   const MrioFiles b = mrio_fingerprint(f.root.string());
   EXPECT_NE(b.sha256, a.sha256);
   EXPECT_EQ(b.bytes, a.bytes + 1);
+}
+
+// The fingerprint's text as the fs::path walk gives it (the reference: sorted as paths, element by element):
+// relative path, size and time of each file, and the contents of metadata.json / file_parameters.json.
+std::string reference_fingerprint(const fs::path& root) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string text;
+  for (const auto& f : files) {
+    text += fs::relative(f, root).generic_string() + '\t' + std::to_string(fs::file_size(f)) + '\t' +
+            std::to_string(fs::last_write_time(f).time_since_epoch().count()) + '\n';
+    if (f.filename() == "metadata.json" || f.filename() == "file_parameters.json") {
+      std::ifstream in(f, std::ios::binary);
+      text += std::string(std::istreambuf_iterator<char>(in), {});
+    }
+  }
+  return sha256_hex(text);
+}
+
+TEST(FolderSet, FingerprintOrdersFilesAsPathsElementByElement) {
+  Folder f;
+  // names whose byte order differs from their order as paths ('-', ' ', '.' sort before '/' as bytes)
+  fs::create_directories(f.root / "a");
+  fs::create_directories(f.root / "a b");
+  for (const char* name : {"a/x.json", "a-b.json", "a.json", "a b/y.json", "a b.json", "\xc3\xa4.json", "A.json",
+                           "a/metadata.json"})
+    f.write(name, name);
+  EXPECT_EQ(mrio_fingerprint(f.root.string()).sha256, reference_fingerprint(f.root));
+  EXPECT_EQ(mrio_fingerprint(f.root.string() + "/").sha256, reference_fingerprint(f.root));
 }
 
 }  // namespace
