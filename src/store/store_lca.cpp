@@ -40,23 +40,31 @@ void bind_static(Stmt& s, int i, const std::string& v) {
   sqlite3_bind_text(s.raw(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
 
-// The text columns of a process row that are built, not copied (its allocation factors and documentation as
-// JSON, its search body): made on another thread while the flows are written.
+// The text columns that are built, not copied: each flow's properties as JSON; each process's allocation
+// factors and documentation as JSON and its search body. Made on another thread while this one writes the
+// flows' search entries.
 struct ProcessText {
   std::string allocation, documentation, search_body;
 };
-std::vector<ProcessText> process_texts(const lca::Database& d) {
-  std::vector<ProcessText> out(d.processes.size());
+struct BuiltText {
+  std::vector<std::string> flow_properties;
+  std::vector<ProcessText> processes;
+};
+BuiltText built_text(const lca::Database& d) {
+  BuiltText out;
+  out.flow_properties.reserve(d.flows.size());
+  for (const auto& fl : d.flows) out.flow_properties.push_back(nlohmann::json(fl.properties).dump());
+  out.processes.resize(d.processes.size());
   for (size_t i = 0; i < d.processes.size(); ++i) {
     const auto& pr = d.processes[i];
     nlohmann::json alloc = nlohmann::json::array();
     for (const auto& a : pr.allocation) alloc.push_back({static_cast<int>(a.method), a.product, a.exchange, a.value});
-    out[i].allocation = alloc.dump();
-    if (!pr.documentation.is_null()) out[i].documentation = pr.documentation.dump();
-    std::string& body = out[i].search_body;
-    body = pr.category + " " + pr.location;
+    ProcessText& t = out.processes[i];
+    t.allocation = alloc.dump();
+    if (!pr.documentation.is_null()) t.documentation = pr.documentation.dump();
+    t.search_body = pr.category + " " + pr.location;
     for (const auto& e : pr.exchanges)
-      if (e.reference) body += " " + d.flows[static_cast<size_t>(e.flow)].name;
+      if (e.reference) t.search_body += " " + d.flows[static_cast<size_t>(e.flow)].name;
   }
   return out;
 }
@@ -89,8 +97,8 @@ void Store::save_lca_import(const lca::Database& d, const std::vector<lca::Metho
     for (const auto& e : pr.exchanges)
       if (!std::isfinite(e.amount))
         check_finite("lca_exchanges", "amount", owner, e.amount, "process " + pr.id);
-  // the processes' built text on the other core while this one deletes the old rows and writes the flows
-  auto texts = std::async(std::launch::async, [&d] { return process_texts(d); });
+  // the built text columns on the other core while this one deletes the old rows and writes search entries
+  auto texts = std::async(std::launch::async, [&d] { return built_text(d); });
   store::ForeignKeysOff fk(db);  // the rows name the lca_databases row inserted below
   Transaction t(db);
   {
@@ -132,7 +140,19 @@ void Store::save_lca_import(const lca::Database& d, const std::vector<lca::Metho
   prov["warnings"] = d.warnings;
   ins.bind(7, prov.dump()).run();
   const long long id = sqlite3_last_insert_rowid(db.handle());
+  // the search entries: the flows' first (the processes' follow theirs, as before), while the other thread
+  // builds the JSON columns
   Stmt fts(db.handle(), "INSERT INTO lca_search(db, kind, ref, title, body) VALUES(?,?,?,?,?)");
+  for (const auto& fl : d.flows) {
+    const std::string body = fl.compartment + " " + lca::to_string(fl.type) + " " + fl.cas;
+    fts.bind_unowned(1, d.name).bind_unowned(2, "flow");
+    bind_static(fts, 3, fl.id);
+    bind_static(fts, 4, fl.name);
+    bind_static(fts, 5, body);
+    fts.run();
+  }
+  const BuiltText built = texts.get();
+  const std::vector<ProcessText>& text = built.processes;
   {
     Stmt f(db.handle(), "INSERT INTO lca_flows(db_id, ix, id, name, type, compartment, cas, unit, property, location, "
                         "properties) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
@@ -146,18 +166,10 @@ void Store::save_lca_import(const lca::Database& d, const std::vector<lca::Metho
       bind_static(f, 8, fl.unit);
       bind_static(f, 9, fl.property);
       bind_static(f, 10, fl.location);
-      const std::string props = nlohmann::json(fl.properties).dump();
-      bind_static(f, 11, props);
+      bind_static(f, 11, built.flow_properties[i]);
       f.run();
-      const std::string body = fl.compartment + " " + lca::to_string(fl.type) + " " + fl.cas;
-      fts.bind_unowned(1, d.name).bind_unowned(2, "flow");
-      bind_static(fts, 3, fl.id);
-      bind_static(fts, 4, fl.name);
-      bind_static(fts, 5, body);
-      fts.run();
     }
   }
-  const std::vector<ProcessText> text = texts.get();
   Stmt p(db.handle(), "INSERT INTO lca_processes(db_id, ix, id, name, location, category, type, default_allocation, "
                       "allocation, stage, documentation) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   Stmt x(db.handle(), "INSERT INTO lca_exchanges(db_id, process, flow, amount, flags, provider, xid, formula, "
