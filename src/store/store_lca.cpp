@@ -128,18 +128,14 @@ void Store::save_lca_import(const lca::Database& d, const std::vector<lca::Metho
     if (s.step()) exchange_index = s.text(0);
   }
   if (!exchange_index.empty()) db.exec("DROP INDEX lca_exchanges_db");
-  size_t exchanges = 0;
-  for (const auto& p : d.processes) exchanges += p.exchanges.size();
-  Stmt ins(db.handle(), fmt::format("INSERT INTO lca_databases(name, format, source, processes, flows, exchanges, "
-                                    "provenance, imported_at) VALUES(?,?,?,?,?,?,?,{})",
-                                    kNow));
-  ins.bind(1, d.name).bind(2, d.format).bind(3, d.provenance.value("path", std::string()))
-      .bind(4, static_cast<long long>(d.processes.size())).bind(5, static_cast<long long>(d.flows.size()))
-      .bind(6, static_cast<long long>(exchanges));
-  nlohmann::json prov = d.provenance;
-  prov["warnings"] = d.warnings;
-  ins.bind(7, prov.dump()).run();
-  const long long id = sqlite3_last_insert_rowid(db.handle());
+  // The database's own row is written last (after system(), which may still complete its provenance) under
+  // the id SQLite would give it now (one more than the largest; this transaction holds the write lock), so
+  // that the rows before it can name it.
+  long long id = 1;
+  {
+    Stmt s(db.handle(), "SELECT coalesce(max(id), 0) + 1 FROM lca_databases");
+    if (s.step()) id = s.integer(0);
+  }
   // the search entries: the flows' first (the processes' follow theirs, as before), while the other thread
   // builds the JSON columns
   Stmt fts(db.handle(), "INSERT INTO lca_search(db, kind, ref, title, body) VALUES(?,?,?,?,?)");
@@ -215,8 +211,20 @@ void Store::save_lca_import(const lca::Database& d, const std::vector<lca::Metho
     fts.run();
   }
   if (!exchange_index.empty()) db.exec(exchange_index);
+  const lca::ProductSystem* sys = system ? &system() : nullptr;
+  size_t exchanges = 0;
+  for (const auto& pr : d.processes) exchanges += pr.exchanges.size();
+  Stmt ins(db.handle(), fmt::format("INSERT INTO lca_databases(id, name, format, source, processes, flows, exchanges, "
+                                    "provenance, imported_at) VALUES(?,?,?,?,?,?,?,?,{})",
+                                    kNow));
+  ins.bind(1, id).bind(2, d.name).bind(3, d.format).bind(4, d.provenance.value("path", std::string()))
+      .bind(5, static_cast<long long>(d.processes.size())).bind(6, static_cast<long long>(d.flows.size()))
+      .bind(7, static_cast<long long>(exchanges));
+  nlohmann::json prov = d.provenance;
+  prov["warnings"] = d.warnings;
+  ins.bind(8, prov.dump()).run();
   for (const auto& m : methods) write_lca_method(db, m);
-  if (system) write_lca_system(db, id, system_key, system());
+  if (sys) write_lca_system(db, id, system_key, *sys);
   t.commit();
 }
 

@@ -239,6 +239,38 @@ TEST(StoreLca, AFailedImportLeavesNothingAndTheIndexAndForeignKeysAsTheyWere) {
   EXPECT_EQ(s.lca_databases().size(), 1u);
 }
 
+TEST(StoreLca, TheDatabaseRowIsWrittenLastWithWhatSystemCompleted) {
+  Store s = Store::open(store_path("row"));
+  lca::Database a = small_database("a", 3), b = small_database("b", 2);
+  const lca::ProductSystem sys_a = lca::build_system(a, lca::LinkOptions{});
+  // system() may still complete the provenance (lca import adds the files' fingerprint there)
+  s.save_lca_import(a, {}, "default", [&]() -> const lca::ProductSystem& {
+    a.provenance["fingerprint"] = "abc";
+    return sys_a;
+  });
+  import(s, b);
+  const auto rows = s.lca_databases();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, "a");
+  EXPECT_EQ(rows[0].provenance.value("fingerprint", ""), "abc");
+  EXPECT_EQ(rows[0].provenance["warnings"], nlohmann::json::array({"a warning"}));
+  EXPECT_EQ(rows[0].processes, 3u);
+  EXPECT_EQ(rows[0].exchanges, 8u);
+  // ids as SQLite gives them (one more than the largest): a 1, b 2, a again 3
+  const auto ids = [&s] {
+    store::Db db(s.path().string());
+    store::Stmt st(db.handle(), "SELECT name, id FROM lca_databases ORDER BY id");
+    std::string out;
+    while (st.step()) out += st.text(0) + std::to_string(st.integer(1)) + " ";
+    return out;
+  };
+  EXPECT_EQ(ids(), "a1 b2 ");
+  import(s, a);
+  EXPECT_EQ(ids(), "b2 a3 ");
+  EXPECT_EQ(orphans(s), "");
+  EXPECT_TRUE(s.load_lca_system("a", "default", a).has_value());
+}
+
 TEST(StoreLca, ForeignKeysOffLastsUntilTheTransactionEnds) {
   const std::string path = store_path("fk");
   store::Db db(path);
