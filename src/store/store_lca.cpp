@@ -5,8 +5,8 @@
 
 #include <cmath>
 #include <cstring>
-#include <future>
 #include <filesystem>
+#include <future>
 #include <type_traits>
 
 #include "panocarbon/error.hpp"
