@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -161,6 +162,14 @@ class Store {
   // LCA: databases (replacing one of the same name, in one transaction), their full-text index over
   // processes and flows, and LCIA methods (stored as their definition).
   void save_lca_database(const lca::Database& db);
+  // What `lca import` writes, in one transaction (one commit): the database as save_lca_database, its LCIA
+  // methods as save_lca_method, then the linked system that `system()` returns under `system_key` as
+  // save_lca_system. `system()` is called once the flows, processes, exchanges and search entries are written
+  // and before the database's own row (name, counts, provenance, warnings) is: linking can run on another
+  // thread meanwhile, and `system()` may still complete db.provenance (lca import adds the fingerprint of the
+  // files, taken on another thread during the store).
+  void save_lca_import(const lca::Database& db, const std::vector<lca::Method>& methods,
+                       const std::string& system_key, const std::function<const lca::ProductSystem&()>& system);
   // Without `exchanges`: processes and flows only (enough to present a cached system's results).
   lca::Database load_lca_database(const std::string& name, bool exchanges = true) const;  // NotFound lists the names
   // A linked product system cached per linking options `key` (replaced on re-import of the database);

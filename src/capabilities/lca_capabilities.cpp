@@ -120,48 +120,42 @@ nlohmann::json lca_import(Store& store, const std::string& path, const Params& p
   static const auto phase = [](const char* what, std::chrono::steady_clock::time_point t0) {
     if (trace) fmt::print(stderr, "trace: {:<28} {:.6f} s\n", what, since(t0));
   };
-  auto t = std::chrono::steady_clock::now();
-  // the fingerprint (a stat of every file) on its own thread while the files are read
-  auto fingerprint = std::async(std::launch::async, [&path, t] {
-    MrioFiles f = mrio_fingerprint(path);  // read_database names a missing path
-    phase("lca import fingerprint", t);
-    return f;
-  });
   const auto t0 = std::chrono::steady_clock::now();
   // a JSON-LD package's LCIA methods come with it, as in openLCA
   std::vector<lca::Method> methods;
-  lca::Database db;
-  try {
-    db = lca::read_database(path, methods);
-  } catch (...) {
-    fingerprint.wait();
-    throw;
-  }
+  lca::Database db = lca::read_database(path, methods);  // names a missing path
   phase("lca import read", t0);
   const double read_s = since(t0);
-  const MrioFiles files = fingerprint.get();
   if (p.has("name")) db.name = p.str("name");
-  db.provenance["fingerprint"] = files.sha256;
   const auto t1 = std::chrono::steady_clock::now();
-  // linking (reads the database) on its own thread while the store writes it
+  // While the store writes the database, on the other core: linking (reads the database) and the fingerprint
+  // (a stat of every file; the read keeps both cores busy, the store one). The database, its methods and the
+  // linked system (what `lca calc` will load) go into the store in one transaction; the database's own row,
+  // with the fingerprint in its provenance, is written after the other rows.
   auto linked = std::async(std::launch::async, [&db, t1] {
     lca::ProductSystem s = lca::build_system(db, lca::LinkOptions{});
     phase("lca import link", t1);
     return s;
   });
-  store.save_lca_database(db);
+  auto fingerprint = std::async(std::launch::async, [&path, t1] {
+    MrioFiles f = mrio_fingerprint(path);
+    phase("lca import fingerprint", t1);
+    return f;
+  });
+  lca::ProductSystem sys;
+  MrioFiles files;
+  store.save_lca_import(db, methods, lca_system_key(lca::LinkOptions{}), [&]() -> const lca::ProductSystem& {
+    phase("lca import store rows", t1);
+    sys = linked.get();
+    files = fingerprint.get();
+    db.provenance["fingerprint"] = files.sha256;
+    return sys;
+  });
   phase("lca import store database", t1);
   nlohmann::json stored_methods = nlohmann::json::array();
-  for (const auto& m : methods) {
-    store.save_lca_method(m);
-    stored_methods.push_back(method_summary(m));
-  }
+  for (const auto& m : methods) stored_methods.push_back(method_summary(m));
   const double save_s = since(t1);
   const ImportCounts n = count_exchanges(db);
-  const lca::ProductSystem sys = linked.get();
-  t = std::chrono::steady_clock::now();
-  store.save_lca_system(db.name, lca_system_key(lca::LinkOptions{}), sys);  // what `lca calc` will load
-  phase("lca import store system", t);
   nlohmann::json unusable = nlohmann::json::array();
   for (const auto& u : lca::unusable_processes(sys)) {
     const lca::Process& pr = db.processes[static_cast<size_t>(u.process)];

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/csv.hpp"
 #include "core/text.hpp"
@@ -186,22 +188,37 @@ MrioFiles mrio_fingerprint(const std::string& path) {
   std::error_code ec;
   std::string text;
   MrioFiles out;
-  std::vector<fs::path> files;
+  std::vector<std::string> files;  // full paths as the directory walk gives them
   const bool folder = fs::is_directory(path, ec);
   if (folder) {
     for (const auto& e : fs::recursive_directory_iterator(path, ec))
-      if (e.is_regular_file(ec)) files.push_back(e.path());
+      if (e.is_regular_file(ec)) files.push_back(e.path().native());
+    // in fs::path order (element by element) without making a path of each: the separator sorts before
+    // every other byte (the paths share the folder's prefix and have no empty elements below it)
+    const auto key = [](char c) { return c == '/' ? 0 : static_cast<unsigned char>(c) + 1; };
+    std::sort(files.begin(), files.end(), [&key](const std::string& a, const std::string& b) {
+      const size_t n = std::min(a.size(), b.size());
+      for (size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return key(a[i]) < key(b[i]);
+      return a.size() < b.size();
+    });
   } else {
     files.push_back(path);
   }
-  std::sort(files.begin(), files.end());
   const std::string root = fs::path(path).generic_string();
+  // a folder's files are stat'ed relative to it (fstatat): the kernel walks only their own components
+  struct Dir {
+    int fd;
+    ~Dir() {
+      if (fd >= 0) ::close(fd);
+    }
+  } const dir{folder ? ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1};
   for (const auto& f : files) {
     // a file of the folder: its path below the folder (as fs::relative gives it, without resolving every
     // component again: a JSON-LD export has thousands of files); one stat for its size and time
     std::string rel;
     if (folder) {
-      rel = f.generic_string().substr(std::min(root.size(), f.generic_string().size()));
+      rel = f.substr(std::min(root.size(), f.size()));
       rel.erase(0, rel.find_first_not_of('/'));
     } else {
       rel = fs::relative(f, fs::path(path).parent_path(), ec).string();
@@ -209,7 +226,8 @@ MrioFiles mrio_fingerprint(const std::string& path) {
     struct stat st {};
     uint64_t size = 0;
     long long mtime = 0;
-    if (::stat(f.c_str(), &st) == 0) {
+    const bool below = dir.fd >= 0 && !rel.empty() && f.compare(0, root.size(), root) == 0;
+    if ((below ? ::fstatat(dir.fd, rel.c_str(), &st, 0) : ::stat(f.c_str(), &st)) == 0) {
       size = static_cast<uint64_t>(st.st_size);
       // fs::last_write_time's count: the file clock of the time the stat gives
       const auto sys = std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::seconds(st.st_mtim.tv_sec) +
@@ -220,8 +238,14 @@ MrioFiles mrio_fingerprint(const std::string& path) {
       mtime = static_cast<long long>(fs::file_time_type::min().time_since_epoch().count());
     }
     out.bytes += size;
-    text += rel + '\t' + std::to_string(size) + '\t' + std::to_string(mtime) + '\n';
-    if (f.filename() == "file_parameters.json" || f.filename() == "metadata.json") text += read_file(f);
+    text += rel;
+    text += '\t';
+    text += std::to_string(size);
+    text += '\t';
+    text += std::to_string(mtime);
+    text += '\n';
+    const std::string_view name = std::string_view(f).substr(f.rfind('/') + 1);  // npos + 1 = 0: all of it
+    if (name == "file_parameters.json" || name == "metadata.json") text += read_file(f);
   }
   out.sha256 = sha256_hex(text);
   return out;

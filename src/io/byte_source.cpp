@@ -81,7 +81,16 @@ std::string drain(ByteSource& s) {
 
 class FolderSet final : public FileSet {
  public:
-  explicit FolderSet(fs::path root) : root_(std::move(root)) {}
+  // The folder is opened once: each member is opened relative to it (openat), so the kernel walks only the
+  // member's own components, not the folder's path again for each of thousands of files.
+  explicit FolderSet(fs::path root) : root_(std::move(root)) {
+    dir_ = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // -1: members opened by their full path
+  }
+  FolderSet(const FolderSet&) = delete;
+  FolderSet& operator=(const FolderSet&) = delete;
+  ~FolderSet() override {
+    if (dir_ >= 0) ::close(dir_);
+  }
   bool exists(const std::string& rel) const override { return fs::is_regular_file(root_ / rel); }
   std::unique_ptr<ByteSource> open_member(const std::string& rel) const override {
     return open_file_source((root_ / rel).string());
@@ -92,9 +101,12 @@ class FolderSet final : public FileSet {
   }
   void read_into(const std::string& rel, std::string& out, size_t slack) const override {
     // one open, one fstat and one read per file (a JSON-LD export has thousands of small files)
-    const std::string path = (root_ / rel).string();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(ErrorCategory::Io, "cannot open " + path + ": check the path and its permissions", {path});
+    const int fd = dir_ >= 0 ? ::openat(dir_, rel.c_str(), O_RDONLY | O_CLOEXEC)
+                             : ::open((root_ / rel).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const std::string path = (root_ / rel).string();
+      throw Error(ErrorCategory::Io, "cannot open " + path + ": check the path and its permissions", {path});
+    }
     struct stat st {};
     const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     const size_t expected = regular ? static_cast<size_t>(st.st_size) : 0;
@@ -110,6 +122,7 @@ class FolderSet final : public FileSet {
       if (got < 0) {
         ::close(fd);
         out.clear();
+        const std::string path = (root_ / rel).string();
         throw Error(ErrorCategory::Io, "reading " + path + " failed", {path});
       }
       out.resize(at + static_cast<size_t>(got));
@@ -146,6 +159,7 @@ class FolderSet final : public FileSet {
 
  private:
   fs::path root_;
+  int dir_ = -1;
 };
 
 class ZipSet final : public FileSet {

@@ -131,11 +131,13 @@ class Reader {
 const char* const kFolders[] = {"processes",  "flows",       "categories",      "flow_properties",
                                 "unit_groups", "lcia_methods", "lcia_categories", "locations"};
 
-Package open_package(std::unique_ptr<io::FileSet> set, const std::string& path, bool need_processes) {
+// `listed`: the set's all_files() when the caller has it already (a folder's listing walks every directory).
+Package open_package(std::unique_ptr<io::FileSet> set, const std::string& path, bool need_processes,
+                     std::vector<std::string> listed = {}) {
   Package p;
   p.set = std::move(set);
   p.path = path;
-  const auto files = p.set->all_files();
+  const auto files = listed.empty() ? p.set->all_files() : std::move(listed);
   // The package root: the shallowest folder holding a known subfolder.
   size_t best = std::string::npos;
   for (const auto& f : files) {
@@ -976,15 +978,18 @@ std::vector<Method> methods_of(const Package& p, const std::string& path) {
 
 Database read_any(const std::string& path, std::vector<Method>* methods) {
   // EcoSpold2 when the set holds .spold files and no JSON-LD processes.
+  auto t = Clock::now();
   auto set = io::FileSet::open(path, "an openLCA JSON-LD folder or .zip, or EcoSpold2 .spold files");
   bool spold = false, jsonld = false;
-  for (const auto& f : set->all_files()) {
+  std::vector<std::string> files = set->all_files();  // listed once, for the format and the package
+  trace("jsonld list files", t);
+  for (const auto& f : files) {
     if (f.size() > 6 && f.compare(f.size() - 6, 6, ".spold") == 0) spold = true;
     if (f.find("processes/") != std::string::npos && f.size() > 5 && f.compare(f.size() - 5, 5, ".json") == 0)
       jsonld = true;
   }
   if (spold && !jsonld) return read_ecospold2(path);
-  const Package p = open_package(std::move(set), path, true);  // the set already open
+  const Package p = open_package(std::move(set), path, true, std::move(files));  // the set already open
   Database db = read_package(p, path);
   if (methods) *methods = methods_of(p, path);
   return db;

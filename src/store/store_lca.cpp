@@ -3,12 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <type_traits>
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/parallel.hpp"
+#include "store/foreign_keys_off.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_internal.hpp"
 
@@ -36,13 +39,67 @@ std::string pedigree_text(const lca::Uncertainty& u) {
 void bind_static(Stmt& s, int i, const std::string& v) {
   sqlite3_bind_text(s.raw(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
+
+// The text columns that are built, not copied: each flow's properties as JSON; each process's allocation
+// factors and documentation as JSON and its search body. Made on another thread while this one writes the
+// flows' search entries.
+struct ProcessText {
+  std::string allocation, documentation, search_body;
+};
+struct BuiltText {
+  std::vector<std::string> flow_properties;
+  std::vector<ProcessText> processes;
+};
+BuiltText built_text(const lca::Database& d) {
+  BuiltText out;
+  out.flow_properties.reserve(d.flows.size());
+  for (const auto& fl : d.flows) out.flow_properties.push_back(nlohmann::json(fl.properties).dump());
+  out.processes.resize(d.processes.size());
+  for (size_t i = 0; i < d.processes.size(); ++i) {
+    const auto& pr = d.processes[i];
+    nlohmann::json alloc = nlohmann::json::array();
+    for (const auto& a : pr.allocation) alloc.push_back({static_cast<int>(a.method), a.product, a.exchange, a.value});
+    ProcessText& t = out.processes[i];
+    t.allocation = alloc.dump();
+    if (!pr.documentation.is_null()) t.documentation = pr.documentation.dump();
+    t.search_body = pr.category + " " + pr.location;
+    for (const auto& e : pr.exchanges)
+      if (e.reference) t.search_body += " " + d.flows[static_cast<size_t>(e.flow)].name;
+  }
+  return out;
+}
+
+void write_lca_method(Db& db, const lca::Method& m) {
+  nlohmann::json def = {{"name", m.name}, {"source", m.source}, {"categories", nlohmann::json::array()}};
+  for (const auto& c : m.categories) {
+    nlohmann::json fs = nlohmann::json::array();
+    for (const auto& f : c.factors) fs.push_back({f.flow_id, f.flow_name, f.compartment, f.cas, f.value, f.match_by_cas});
+    def["categories"].push_back({{"name", c.name}, {"unit", c.unit}, {"factors", fs}});
+  }
+  Stmt s(db.handle(), fmt::format("INSERT INTO lca_methods(name, source, definition, imported_at) VALUES(?,?,?,{}) "
+                                  "ON CONFLICT(name) DO UPDATE SET source = excluded.source, definition = "
+                                  "excluded.definition, imported_at = excluded.imported_at",
+                                  kNow));
+  s.bind(1, m.name).bind(2, m.source).bind(3, def.dump()).run();
+}
+
+void write_lca_system(Db& db, long long id, const std::string& key, const lca::ProductSystem& sys);
+
 }  // namespace
 
-void Store::save_lca_database(const lca::Database& d) {
+void Store::save_lca_database(const lca::Database& d) { save_lca_import(d, {}, {}, {}); }
+
+void Store::save_lca_import(const lca::Database& d, const std::vector<lca::Method>& methods,
+                            const std::string& system_key, const std::function<const lca::ProductSystem&()>& system) {
   store::Db& db = sql();
   const std::string owner = fmt::format("LCA database {}", d.name);
   for (const auto& pr : d.processes)
-    for (const auto& e : pr.exchanges) check_finite("lca_exchanges", "amount", owner, e.amount, "process " + pr.id);
+    for (const auto& e : pr.exchanges)
+      if (!std::isfinite(e.amount))
+        check_finite("lca_exchanges", "amount", owner, e.amount, "process " + pr.id);
+  // the built text columns on the other core while this one deletes the old rows and writes search entries
+  auto texts = std::async(std::launch::async, [&d] { return built_text(d); });
+  store::ForeignKeysOff fk(db);  // the rows name the lca_databases row inserted below
   Transaction t(db);
   {
     Stmt old(db.handle(), "SELECT id FROM lca_databases WHERE name = ?");
@@ -50,7 +107,7 @@ void Store::save_lca_database(const lca::Database& d) {
     if (old.step()) {
       const long long id = old.integer(0);
       old.reset();
-      // foreign keys are not enforced on this connection: delete the rows of each table
+      // foreign keys are not enforced in this transaction: delete the rows of each table
       for (const char* sql : {"DELETE FROM lca_systems WHERE db_id = ?", "DELETE FROM lca_exchanges WHERE db_id = ?",
                               "DELETE FROM lca_processes WHERE db_id = ?",
                               "DELETE FROM lca_flows WHERE db_id = ?", "DELETE FROM lca_databases WHERE id = ?"}) {
@@ -61,29 +118,52 @@ void Store::save_lca_database(const lca::Database& d) {
       fts.bind(1, d.name).run();
     }
   }
-  size_t exchanges = 0;
-  for (const auto& p : d.processes) exchanges += p.exchanges.size();
-  Stmt ins(db.handle(), fmt::format("INSERT INTO lca_databases(name, format, source, processes, flows, exchanges, "
-                                    "provenance, imported_at) VALUES(?,?,?,?,?,?,?,{})",
-                                    kNow));
-  ins.bind(1, d.name).bind(2, d.format).bind(3, d.provenance.value("path", std::string()))
-      .bind(4, static_cast<long long>(d.processes.size())).bind(5, static_cast<long long>(d.flows.size()))
-      .bind(6, static_cast<long long>(exchanges));
-  nlohmann::json prov = d.provenance;
-  prov["warnings"] = d.warnings;
-  ins.bind(7, prov.dump()).run();
-  const long long id = sqlite3_last_insert_rowid(db.handle());
+  // When lca_exchanges holds no other database's rows, its index is dropped and made again after the rows (in
+  // this transaction, from its own stored definition): one sort instead of a B-tree seek per row. With other
+  // databases stored, remaking it would sort their rows too: then it is kept.
+  std::string exchange_index;
+  {
+    Stmt s(db.handle(), "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'lca_exchanges_db' AND "
+                        "NOT EXISTS (SELECT 1 FROM lca_exchanges)");
+    if (s.step()) exchange_index = s.text(0);
+  }
+  if (!exchange_index.empty()) db.exec("DROP INDEX lca_exchanges_db");
+  // The database's own row is written last (after system(), which may still complete its provenance) under
+  // the id SQLite would give it now (one more than the largest; this transaction holds the write lock), so
+  // that the rows before it can name it.
+  long long id = 1;
+  {
+    Stmt s(db.handle(), "SELECT coalesce(max(id), 0) + 1 FROM lca_databases");
+    if (s.step()) id = s.integer(0);
+  }
+  // the search entries: the flows' first (the processes' follow theirs, as before), while the other thread
+  // builds the JSON columns
   Stmt fts(db.handle(), "INSERT INTO lca_search(db, kind, ref, title, body) VALUES(?,?,?,?,?)");
+  for (const auto& fl : d.flows) {
+    const std::string body = fl.compartment + " " + lca::to_string(fl.type) + " " + fl.cas;
+    fts.bind_unowned(1, d.name).bind_unowned(2, "flow");
+    bind_static(fts, 3, fl.id);
+    bind_static(fts, 4, fl.name);
+    bind_static(fts, 5, body);
+    fts.run();
+  }
+  const BuiltText built = texts.get();
+  const std::vector<ProcessText>& text = built.processes;
   {
     Stmt f(db.handle(), "INSERT INTO lca_flows(db_id, ix, id, name, type, compartment, cas, unit, property, location, "
                         "properties) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     for (size_t i = 0; i < d.flows.size(); ++i) {
       const auto& fl = d.flows[i];
-      f.bind(1, id).bind(2, static_cast<long long>(i)).bind(3, fl.id).bind(4, fl.name)
-          .bind(5, static_cast<int>(fl.type)).bind(6, fl.compartment).bind(7, fl.cas).bind(8, fl.unit)
-          .bind(9, fl.property).bind(10, fl.location).bind(11, nlohmann::json(fl.properties).dump()).run();
-      fts.bind(1, d.name).bind(2, std::string("flow")).bind(3, fl.id).bind(4, fl.name)
-          .bind(5, fl.compartment + " " + lca::to_string(fl.type) + " " + fl.cas).run();
+      f.bind(1, id).bind(2, static_cast<long long>(i)).bind(5, static_cast<int>(fl.type));
+      bind_static(f, 3, fl.id);
+      bind_static(f, 4, fl.name);
+      bind_static(f, 6, fl.compartment);
+      bind_static(f, 7, fl.cas);
+      bind_static(f, 8, fl.unit);
+      bind_static(f, 9, fl.property);
+      bind_static(f, 10, fl.location);
+      bind_static(f, 11, built.flow_properties[i]);
+      f.run();
     }
   }
   Stmt p(db.handle(), "INSERT INTO lca_processes(db_id, ix, id, name, location, category, type, default_allocation, "
@@ -93,12 +173,16 @@ void Store::save_lca_database(const lca::Database& d) {
                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (size_t i = 0; i < d.processes.size(); ++i) {
     const auto& pr = d.processes[i];
-    nlohmann::json alloc = nlohmann::json::array();
-    for (const auto& a : pr.allocation) alloc.push_back({static_cast<int>(a.method), a.product, a.exchange, a.value});
-    p.bind(1, id).bind(2, static_cast<long long>(i)).bind(3, pr.id).bind(4, pr.name).bind(5, pr.location)
-        .bind(6, pr.category).bind(7, pr.type).bind(8, static_cast<int>(pr.default_allocation)).bind(9, alloc.dump())
-        .bind(10, pr.stage).bind(11, pr.documentation.is_null() ? std::string() : pr.documentation.dump()).run();
-    std::string products;
+    p.bind(1, id).bind(2, static_cast<long long>(i)).bind(8, static_cast<int>(pr.default_allocation));
+    bind_static(p, 3, pr.id);
+    bind_static(p, 4, pr.name);
+    bind_static(p, 5, pr.location);
+    bind_static(p, 6, pr.category);
+    bind_static(p, 7, pr.type);
+    bind_static(p, 9, text[i].allocation);
+    bind_static(p, 10, pr.stage);
+    bind_static(p, 11, text[i].documentation);
+    p.run();
     for (const auto& e : pr.exchanges) {
       const int flags = (e.input ? 1 : 0) | (e.avoided ? 2 : 0) | (e.reference ? 4 : 0);
       x.bind(1, id).bind(2, static_cast<long long>(i)).bind(3, static_cast<long long>(e.flow)).bind(4, e.amount)
@@ -119,11 +203,28 @@ void Store::save_lca_database(const lca::Database& d) {
         bind_static(x, 16, pedigree);
       }
       x.run();
-      if (e.reference) products += " " + d.flows[static_cast<size_t>(e.flow)].name;
     }
-    fts.bind(1, d.name).bind(2, std::string("process")).bind(3, pr.id).bind(4, pr.name)
-        .bind(5, pr.category + " " + pr.location + products).run();
+    fts.bind_unowned(1, d.name).bind_unowned(2, "process");
+    bind_static(fts, 3, pr.id);
+    bind_static(fts, 4, pr.name);
+    bind_static(fts, 5, text[i].search_body);
+    fts.run();
   }
+  if (!exchange_index.empty()) db.exec(exchange_index);
+  const lca::ProductSystem* sys = system ? &system() : nullptr;
+  size_t exchanges = 0;
+  for (const auto& pr : d.processes) exchanges += pr.exchanges.size();
+  Stmt ins(db.handle(), fmt::format("INSERT INTO lca_databases(id, name, format, source, processes, flows, exchanges, "
+                                    "provenance, imported_at) VALUES(?,?,?,?,?,?,?,?,{})",
+                                    kNow));
+  ins.bind(1, id).bind(2, d.name).bind(3, d.format).bind(4, d.provenance.value("path", std::string()))
+      .bind(5, static_cast<long long>(d.processes.size())).bind(6, static_cast<long long>(d.flows.size()))
+      .bind(7, static_cast<long long>(exchanges));
+  nlohmann::json prov = d.provenance;
+  prov["warnings"] = d.warnings;
+  ins.bind(8, prov.dump()).run();
+  for (const auto& m : methods) write_lca_method(db, m);
+  if (sys) write_lca_system(db, id, system_key, *sys);
   t.commit();
 }
 
@@ -267,18 +368,8 @@ std::vector<SearchHit> Store::lca_search(std::string_view query, const std::stri
 }
 
 void Store::save_lca_method(const lca::Method& m) {
-  nlohmann::json def = {{"name", m.name}, {"source", m.source}, {"categories", nlohmann::json::array()}};
-  for (const auto& c : m.categories) {
-    nlohmann::json fs = nlohmann::json::array();
-    for (const auto& f : c.factors) fs.push_back({f.flow_id, f.flow_name, f.compartment, f.cas, f.value, f.match_by_cas});
-    def["categories"].push_back({{"name", c.name}, {"unit", c.unit}, {"factors", fs}});
-  }
   Transaction t(sql());
-  Stmt s(sql().handle(), fmt::format("INSERT INTO lca_methods(name, source, definition, imported_at) VALUES(?,?,?,{}) "
-                                         "ON CONFLICT(name) DO UPDATE SET source = excluded.source, definition = "
-                                         "excluded.definition, imported_at = excluded.imported_at",
-                                         kNow));
-  s.bind(1, m.name).bind(2, m.source).bind(3, def.dump()).run();
+  write_lca_method(sql(), m);
   t.commit();
 }
 
@@ -325,13 +416,8 @@ long long lca_db_id(store::Db& db, const std::string& name) {
   s.bind(1, name);
   return s.step() ? s.integer(0) : -1;
 }
-}  // namespace
 
-void Store::save_lca_system(const std::string& database, const std::string& key, const lca::ProductSystem& sys) {
-  store::Db& db = sql();
-  Transaction t(db);
-  const long long id = lca_db_id(db, database);
-  if (id < 0) throw Error(ErrorCategory::NotFound, "no LCA database '" + database + "' to store a system for");
+void write_lca_system(Db& db, long long id, const std::string& key, const lca::ProductSystem& sys) {
   Stmt s(db.handle(), "INSERT OR REPLACE INTO lca_systems(db_id, options, format, providers, elementary, technosphere, "
                       "biosphere, cutoffs, notes) VALUES(?,?,?,?,?,?,?,?,?)");
   const auto p = bytes_of(sys.providers), a = bytes_of(sys.technosphere), b = bytes_of(sys.biosphere);
@@ -343,6 +429,15 @@ void Store::save_lca_system(const std::string& database, const std::string& key,
   s.bind_blob(4, p.data(), p.size()).bind_blob(5, e.data(), e.size()).bind_blob(6, a.data(), a.size());
   s.bind_blob(7, b.data(), b.size()).bind(8, static_cast<long long>(sys.cutoffs)).bind(9, nlohmann::json(sys.notes).dump());
   s.run();
+}
+}  // namespace
+
+void Store::save_lca_system(const std::string& database, const std::string& key, const lca::ProductSystem& sys) {
+  store::Db& db = sql();
+  Transaction t(db);
+  const long long id = lca_db_id(db, database);
+  if (id < 0) throw Error(ErrorCategory::NotFound, "no LCA database '" + database + "' to store a system for");
+  write_lca_system(db, id, key, sys);
   t.commit();
 }
 
