@@ -179,6 +179,8 @@ class Store {
   // every run when all_runs, else of the latest run of each command (`natural afolu`, `natural sinks`, ...)
   // among the runs with fluxes matching the filters.
   void save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows);
+  // The same for rows in the compact form (a row whose text index is out of range is an Error{Internal}).
+  void save_natural_fluxes(int64_t run_id, const NaturalFluxBatch& batch);
   std::vector<NaturalFluxRecord> natural_fluxes(const std::string& module, const std::string& region, int year = 0,
                                                 bool all_runs = false) const;
 
