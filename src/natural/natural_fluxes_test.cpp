@@ -190,3 +190,40 @@ TEST(NaturalFluxes, BatchStoresWhatTheEqualRecordsStore) {
   EXPECT_THROW(s.save_natural_fluxes(run, bad), Error);
   EXPECT_TRUE(s.natural_fluxes("", "", 0, true).empty());
 }
+
+// The insert checks the run itself (SQLite's per-row foreign-key check is off while it inserts): fluxes of a
+// run that is not in the run log are refused with a message naming it, nothing is written, and the
+// connection's foreign keys are on again afterwards.
+TEST(NaturalFluxes, FluxesOfARunThatIsNotLoggedAreRefused) {
+  Store s = Store::open(":memory:");
+  NaturalFluxRecord a;
+  a.module = "fire-gfed";
+  a.source = "x.hdf5";
+  a.region = "BONA";
+  a.year = 2015;
+  a.species = "CO2";
+  a.value = 1;
+  const auto keys_on = [&] {
+    store::Stmt st(StoreTestAccess::sql(s).handle(), "PRAGMA foreign_keys");
+    return st.step() && st.integer(0) == 1;
+  };
+  try {
+    s.save_natural_fluxes(4242, {a});
+    FAIL() << "stored under a run that does not exist";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::Database);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("the run log has no run 4242"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("nothing was written"), std::string::npos) << msg;
+  }
+  EXPECT_TRUE(keys_on());
+  EXPECT_TRUE(s.natural_fluxes("", "", 0, true).empty());
+  const int64_t run = s.begin_run("natural fire", nlohmann::json::object(), nlohmann::json::object());
+  s.save_natural_fluxes(run, {a});
+  EXPECT_TRUE(keys_on());
+  EXPECT_EQ(s.natural_fluxes("", "", 0, true).size(), 1u);
+  // Deleting the run still cascades to its methods and fluxes (the keys are declared and on).
+  store::Stmt del(StoreTestAccess::sql(s).handle(), "DELETE FROM runs WHERE id = ?");
+  del.bind(1, static_cast<long long>(run)).run();
+  EXPECT_TRUE(s.natural_fluxes("", "", 0, true).empty());
+}

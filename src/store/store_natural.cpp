@@ -85,9 +85,32 @@ void Store::save_natural_fluxes(int64_t run_id, const NaturalFluxBatch& batch) {
     check_finite("natural_fluxes", "lower", owner, r.lower, row, true);
     check_finite("natural_fluxes", "upper", owner, r.upper, row, true);
   }
+  // Foreign keys: every row's method id is a row that this transaction inserts, so SQLite's check of each row
+  // (a probe of natural_methods per row, about 2 ms of a GFED year's ~10) is switched off for the insert, and
+  // the one key it would otherwise check, the run of the methods, is checked here once. The switch works only
+  // outside a transaction (inside a caller's, SQLite keeps checking every row).
+  const bool own_check = sqlite3_get_autocommit(sql().handle()) != 0;
+  struct KeysBackOn {
+    sqlite3* db;
+    bool on;
+    ~KeysBackOn() {
+      if (on) sqlite3_exec(db, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+    }
+  } keys_back_on{sql().handle(), own_check};  // after the transaction below has committed or rolled back
+  if (own_check) sql().exec("PRAGMA foreign_keys=OFF");
   // Schema 10: the text a run's fluxes share (module, source, unit, origin, management, method, note) once in
   // natural_methods, in the order the rows first use it (equal texts once), each flux by its id.
   Transaction t(sql());
+  if (own_check && !batch.rows.empty()) {
+    Stmt run(sql().handle(), "SELECT count(*) FROM runs WHERE id = ?");
+    run.bind(1, static_cast<long long>(run_id));
+    if (!run.step() || run.integer(0) == 0)
+      throw Error(ErrorCategory::Database,
+                  fmt::format("refused to store the natural fluxes of {}: the run log has no run {}, so nothing was "
+                              "written; this is a bug of panocarbon: please report it with the command that caused it",
+                              owner, run_id),
+                  ErrorContext{sql().path()});
+  }
   Stmt m(sql().handle(),
          "INSERT INTO natural_methods(run_id, module, source, unit, origin, management, method, note) "
          "VALUES(?,?,?,?,?,?,?,?)");
