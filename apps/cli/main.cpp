@@ -188,6 +188,7 @@ int run_registered(const pc::Capability& c, const std::map<std::string, std::vec
   ctx.progress = fe.count("progress") ? flag("progress") : stderr_is_terminal();
   ctx.verbose = flag("verbose");
   ctx.no_store = flag("no-store");
+  ctx.open_store_in_background = true;
   const pc::Result r = pc::run_capability(c, ctx, params);
   if (pc::parallel::is_root()) {
     for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace panocarbon {
 
@@ -25,6 +27,27 @@ struct NaturalFluxRecord {
   std::string management;          // managed | unmanaged | "" (unknown)
   std::string method;              // e.g. "GFED4.1s emission factors", "IPCC 2006 Vol 4 Eq 2.27"
   std::string note;
+};
+
+// The same records in a compact form, for a run with many rows that share a few texts (a GFED year: ~14,000
+// rows, 4 texts): each text once in `texts`, each row by its index there, its region and species as views of
+// strings that outlive the call (the run's region and species lists). Building it allocates nothing per row;
+// Store::save_natural_fluxes stores it as it would the equal NaturalFluxRecords (the same rows, ids and order).
+struct NaturalFluxText {
+  std::string module, source, unit = "t", origin = "natural", management, method, note;  // as NaturalFluxRecord
+};
+struct NaturalFluxRow {
+  uint32_t text = 0;  // index into NaturalFluxBatch::texts
+  int year = 0;
+  int month = 0;
+  std::string_view region, species;
+  double value = 0;
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
+};
+struct NaturalFluxBatch {
+  std::vector<NaturalFluxText> texts;
+  std::vector<NaturalFluxRow> rows;
 };
 
 }  // namespace panocarbon

@@ -7,6 +7,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -70,6 +71,12 @@ class Context {
   bool verbose = false;
   std::filesystem::path store_location;  // the database file the front end opens (empty: Store::default_path())
   bool no_store = false;  // --no-store: the database is neither opened nor written (nothing logged or saved)
+  // The CLI (one process, one run): run_capability opens the store and begins the run's entry in the run log on
+  // a second thread while the capability reads its inputs; run_id() and store() wait for it, and its error (a
+  // database that cannot be opened or written) is the run's error, as when it is opened first. Not for a
+  // capability that writes files or reaches other hosts (such a database stops it before it starts), nor
+  // under MPI, nor for front ends whose open_store is per thread (the server).
+  bool open_store_in_background = false;
 
   // Used by capabilities:
   std::string text(const Params& p, const std::string& option);            // read_input of p.str(option)
@@ -78,13 +85,18 @@ class Context {
   bool has_store() const { return !no_store && static_cast<bool>(open_store); }
   // This call's run in the run log; 0 when not logged (--no-store, MPI ranks other than 0): save results
   // under it only when it is not 0.
-  int64_t run_id() const { return run_id_; }
+  int64_t run_id() const {
+    if (pending_run_.valid()) await_run();
+    return run_id_;
+  }
   const nlohmann::json& inputs() const { return inputs_; }
   void add_input(nlohmann::json description) { inputs_.push_back(std::move(description)); }
 
  private:
   friend Result run_capability(const struct Capability&, Context&, const Params&);
-  int64_t run_id_ = 0;
+  void await_run() const;  // the run begun on the second thread: its id, or its error (thrown once)
+  mutable int64_t run_id_ = 0;
+  mutable std::shared_future<int64_t> pending_run_;  // valid while the second thread's run is not awaited
   nlohmann::json inputs_ = nlohmann::json::array();
 };
 

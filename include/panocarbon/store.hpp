@@ -143,6 +143,9 @@ class Store {
   // A run starts `running` with this process's pid, host and start time; finish_run sets ok or failed.
   int64_t begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params);
   void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary);
+  // The same, and the run's inputs (as set_run_inputs), in one transaction: one commit, one sync of the journal.
+  void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary,
+                  const nlohmann::json& inputs);
   // Replaces a run's inputs (the registry records inputs as a capability reads them, after begin_run).
   void set_run_inputs(int64_t run_id, const nlohmann::json& inputs);
   // Values must be finite: NaN or infinity is refused (Error{Data} naming the table, field and run) and nothing
@@ -188,6 +191,8 @@ class Store {
   // every run when all_runs, else of the latest run of each command (`natural afolu`, `natural sinks`, ...)
   // among the runs with fluxes matching the filters.
   void save_natural_fluxes(int64_t run_id, const std::vector<NaturalFluxRecord>& rows);
+  // The same for rows in the compact form (a row whose text index is out of range is an Error{Internal}).
+  void save_natural_fluxes(int64_t run_id, const NaturalFluxBatch& batch);
   std::vector<NaturalFluxRecord> natural_fluxes(const std::string& module, const std::string& region, int year = 0,
                                                 bool all_runs = false) const;
 
@@ -212,6 +217,7 @@ class Store {
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   store::Db& sql() const;  // for the table groups in store_mrio.cpp, store_lca.cpp, store_natural.cpp
+  friend struct StoreTestAccess;  // unit tests: the connection, to read its settings and tables
 };
 
 }  // namespace panocarbon

@@ -38,9 +38,31 @@ void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows, const nlohm
   }
 }
 
+// The same check for rows in the compact form.
+void check_finite_fluxes(const NaturalFluxBatch& batch, const nlohmann::json& inputs) {
+  for (const auto& r : batch.rows) {
+    if (std::isfinite(r.value) && !std::isinf(r.lower) && !std::isinf(r.upper)) continue;
+    const NaturalFluxText& t = batch.texts.at(r.text);
+    NaturalFluxRecord x;
+    x.module = t.module;
+    x.source = t.source;
+    x.region = r.region;
+    x.species = r.species;
+    x.unit = t.unit;
+    x.value = r.value;
+    x.lower = r.lower;
+    x.upper = r.upper;
+    check_finite_fluxes({x}, inputs);
+  }
+}
+
 void save_fluxes(Context& ctx, const std::vector<NaturalFluxRecord>& rows) {
   check_finite_fluxes(rows, ctx.inputs());
   if (ctx.run_id() != 0) ctx.store().save_natural_fluxes(ctx.run_id(), rows);
+}
+void save_fluxes(Context& ctx, const NaturalFluxBatch& batch) {
+  check_finite_fluxes(batch, ctx.inputs());
+  if (ctx.run_id() != 0) ctx.store().save_natural_fluxes(ctx.run_id(), batch);
 }
 
 // A record of the natural_fluxes table with the fields every module sets.
@@ -359,52 +381,58 @@ std::string types_without_spread(const FireResult& r, size_t m, size_t g, size_t
   std::string out;
   for (size_t t = 0; t < 6; ++t) {
     if (!(mask >> t & 1u) || std::isfinite(r.ef_relative_sd[s][t])) continue;
-    if (r.dm_kg[(m * r.regions.size() + g) * 6 + t] != 0)
-      out += (out.empty() ? "" : " ") + std::string(kGfedFireTypes[t]);
+    if (r.dm_kg[(m * r.regions.size() + g) * 6 + t] != 0) {
+      if (!out.empty()) out += ' ';
+      out += kGfedFireTypes[t];
+    }
   }
   return out;
 }
 
-// One stored record: the natural (k = 0) or direct anthropogenic (k = 1) fire types of a region, month, species
-// and land part.
-// The notes a run's records share are built once each (a GFED year has ~14,000 records and a handful of notes).
-using NoteCache = std::map<std::pair<std::string, int>, std::string>;
-NaturalFluxRecord fire_record(const FireRun& f, const std::string& file, size_t m, size_t g, size_t s, int land, int k,
-                              double value, NoteCache& notes) {
-  const auto& r = f.result;
-  const unsigned types = k ? kAnthropogenicTypes : kNaturalTypes;
-  const auto range = r.range({m}, g, s, types, land);
-  const std::string missing = types_without_spread(r, m, g, s, types);
-  NaturalFluxRecord x = flux("fire-gfed", file, r.regions[g], r.year, r.species[s], value, range.lower, range.upper);
-  x.month = r.months[m];
-  const bool spread = std::isfinite(range.lower);
-  auto [it, added] = notes.try_emplace({spread ? missing : std::string(), (spread ? 2 : 0) + (land >= 0 ? 1 : 0)});
-  if (added) {
-    it->second = !spread ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
-                         : fmt::format("95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the "
-                                       "largest of the others), dry matter +-{} %{}",
-                                       f.options.dm_uncertainty_pct,
-                                       missing.empty() ? "" : "; excludes " + missing + " (no SD)");
-    if (land >= 0) it->second += "; management from --managed-mask " + f.options.managed_mask.string();
-  }
-  x.note = it->second;
-  x.origin = origin_text(k ? Driver::DirectAnthropogenic : Driver::Natural);
-  x.management = (land < 0 ? k == 1 : land == 1) ? "managed" : "unmanaged";
-  x.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
-               : "GFED4.1s DM x GFED4 emission factors (SAVA, BORF, TEMF, PEAT)";
-  return x;
-}
-
-// Per region, month, species, split natural (SAVA BORF TEMF PEAT) / direct anthropogenic (DEFO AGRI). Origin
-// always by fire type; management by fire type (DEFO AGRI managed, the rest unmanaged) without a managed-land
-// mask, by the mask with one (then also split by land part: up to four records).
-std::vector<NaturalFluxRecord> fire_records(const FireRun& f, const std::string& file) {
+// The stored rows of a run, per region, month, species, split natural (SAVA BORF TEMF PEAT) / direct
+// anthropogenic (DEFO AGRI). Origin always by fire type; management by fire type (DEFO AGRI managed, the rest
+// unmanaged) without a managed-land mask, by the mask with one (then also split by land part: up to four rows).
+// A row's text (origin, management, method and its note) is one of a handful, each built once: a GFED year has
+// ~14,000 rows and 4 texts; the rows refer to the run's region and species names.
+NaturalFluxBatch fire_rows(const FireRun& f, const std::string& file) {
   const auto& r = f.result;
   const size_t nr = r.regions.size();
-  std::vector<NaturalFluxRecord> recs;
-  recs.reserve(r.months.size() * nr * r.species.size() * 2);
-  NoteCache notes;
-  for (size_t m = 0; m < r.months.size(); ++m)
+  NaturalFluxBatch batch;
+  batch.rows.reserve(r.months.size() * nr * r.species.size() * 2);
+  // What a text depends on: k (natural / direct anthropogenic), managed, and the note's kind and missing types.
+  struct TextKey {
+    int k;
+    bool managed;
+    int note_kind;  // 2 = a range (+1 with a managed-land mask), 0 = no range (+1 likewise)
+    std::string missing;
+    uint32_t index;
+  };
+  std::vector<TextKey> keys;
+  const auto text_index = [&](int k, bool managed, int note_kind, const std::string& missing, int land) {
+    for (const auto& x : keys)
+      if (x.k == k && x.managed == managed && x.note_kind == note_kind && x.missing == missing) return x.index;
+    NaturalFluxText t;
+    t.module = "fire-gfed";
+    t.source = file;
+    t.origin = origin_text(k ? Driver::DirectAnthropogenic : Driver::Natural);
+    t.management = managed ? "managed" : "unmanaged";
+    t.method = k ? "GFED4.1s DM x GFED4 emission factors (DEFO, AGRI)"
+                 : "GFED4.1s DM x GFED4 emission factors (SAVA, BORF, TEMF, PEAT)";
+    const bool spread = note_kind >= 2;
+    t.note = !spread ? "no range: no emission factor spread in IPCC 2006 Table 2.5 for this species and fire type"
+                     : fmt::format("95 % range: IPCC 2006 Vol 4 Table 2.5 relative SD per fire type (PEAT: the "
+                                   "largest of the others), dry matter +-{} %{}",
+                                   f.options.dm_uncertainty_pct,
+                                   missing.empty() ? std::string() : fmt::format("; excludes {} (no SD)", missing));
+    if (land >= 0) t.note += fmt::format("; management from --managed-mask {}", f.options.managed_mask.string());
+    batch.texts.push_back(std::move(t));
+    keys.push_back({k, managed, note_kind, missing, static_cast<uint32_t>(batch.texts.size() - 1)});
+    return keys.back().index;
+  };
+  std::vector<size_t> month(1);
+  const std::string none;
+  for (size_t m = 0; m < r.months.size(); ++m) {
+    month[0] = m;
     for (size_t g = 0; g < nr; ++g)
       for (size_t s = 0; s < r.species.size(); ++s)
         for (const int land : f.land_parts()) {
@@ -412,10 +440,27 @@ std::vector<NaturalFluxRecord> fire_records(const FireRun& f, const std::string&
               land < 0 ? &r.dm_kg[(m * nr + g) * 6] : &r.dm_part_kg[((m * nr + g) * 2 + static_cast<size_t>(land)) * 6];
           double part[2] = {0, 0};
           for (size_t t = 0; t < 6; ++t) part[anthropogenic_type(t) ? 1 : 0] += dm[t] * r.ef_g_per_kg[s][t] * 1e-6;
-          for (int k = 0; k < 2; ++k)
-            if (part[k] != 0) recs.push_back(fire_record(f, file, m, g, s, land, k, part[k], notes));
+          for (int k = 0; k < 2; ++k) {
+            if (part[k] == 0) continue;
+            const unsigned types = k ? kAnthropogenicTypes : kNaturalTypes;
+            const auto range = r.range(month, g, s, types, land);
+            const bool spread = std::isfinite(range.lower);
+            const std::string missing = spread ? types_without_spread(r, m, g, s, types) : none;
+            const bool managed = land < 0 ? k == 1 : land == 1;
+            NaturalFluxRow x;
+            x.text = text_index(k, managed, (spread ? 2 : 0) + (land >= 0 ? 1 : 0), missing, land);
+            x.year = r.year;
+            x.month = r.months[m];
+            x.region = r.regions[g];
+            x.species = r.species[s];
+            x.value = part[k];
+            x.lower = range.lower;
+            x.upper = range.upper;
+            batch.rows.push_back(x);
+          }
         }
-  return recs;
+  }
+  return batch;
 }
 
 void set_path(Context& ctx, const Params& p, const char* option, std::filesystem::path& out) {
@@ -445,7 +490,7 @@ FireRun natural_fire(Context& ctx, const Params& p) {
   if (p.has("managed-mask-variable")) o.managed_mask_variable = p.str("managed-mask-variable");
   f.result = compute_gfed_fire(path, f.factors, o);
   f.carbon_identity_max_relative_difference = check_carbon_identity(f.factors).max_abs_relative_difference;
-  if (ctx.run_id() != 0) save_fluxes(ctx, fire_records(f, file));
+  if (ctx.run_id() != 0) save_fluxes(ctx, fire_rows(f, file));
   return f;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -80,7 +81,15 @@ Store& Context::store() {
     throw Error(ErrorCategory::InvalidInput, "this command reads or writes the database: leave out --no-store",
                 ErrorContext{{}, 0, 0, "no-store"});
   if (!open_store) throw Error(ErrorCategory::Internal, "this front end lends no database");
+  if (pending_run_.valid()) await_run();  // never two threads opening the store
   return open_store();
+}
+
+void Context::await_run() const {
+  const auto pending = std::move(pending_run_);
+  pending_run_ = {};
+  run_id_ = 0;
+  run_id_ = pending.get();  // rethrows the error of the second thread
 }
 
 // ---- the table -------------------------------------------------------------------------------------------------
@@ -222,13 +231,28 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   ctx.run_id_ = 0;
   const std::optional<Params> seeded = with_drawn_seed(c, given);
   const Params& params = seeded ? *seeded : given;
+  ctx.pending_run_ = {};
   Store* store = nullptr;
   if (c.logs_run && ctx.has_store()) {
-    store = &ctx.open_store();
     nlohmann::json logged = params.json();
-    ctx.run_id_ = store->begin_run(c.name, nlohmann::json::array(), logged);  // 0 on MPI ranks other than 0
-    if (ctx.run_id_ == 0) store = nullptr;
+    if (ctx.open_store_in_background && !c.writes_files && !c.local_only && parallel::size() == 1) {
+      // Opening the store and the run log's first commit (a sync of the journal) overlap the capability's
+      // reading of its inputs; the entry is the same (started_at a moment later).
+      ctx.pending_run_ = std::async(std::launch::async, [&ctx, name = c.name, logged = std::move(logged)] {
+                           return ctx.open_store().begin_run(name, nlohmann::json::array(), logged);
+                         }).share();
+    } else {
+      store = &ctx.open_store();
+      ctx.run_id_ = store->begin_run(c.name, nlohmann::json::array(), logged);  // 0 on MPI ranks other than 0
+      if (ctx.run_id_ == 0) store = nullptr;
+    }
   }
+  // The run begun on the second thread, once the capability has returned or failed: its error (the database
+  // could not be opened or written) replaces the capability's, as it would have stopped the run first.
+  const auto settle_run = [&] {
+    if (ctx.pending_run_.valid()) ctx.await_run();
+    if (!store && ctx.run_id_ != 0) store = &ctx.open_store();
+  };
   const auto t0 = std::chrono::steady_clock::now();
   // Every way out of the run marks it: ok, or failed with the message (an Error, any other exception, a
   // database error while finishing). Marking it failed must not hide the error that made it fail; a run whose
@@ -237,14 +261,14 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
   auto mark_failed = [&](const std::string& message) noexcept {
     if (!store) return;
     try {
-      store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "failed", {{"error", message}});
+      store->finish_run(ctx.run_id_, "failed", {{"error", message}}, ctx.inputs_);
     } catch (...) {
     }
   };
   Result r;
   try {
     r = c.run(ctx, params);
+    settle_run();
     if (!r.json) throw Error(ErrorCategory::Internal, fmt::format("capability '{}' returned no JSON rendering", c.name));
     check_finite_result(c.name, r.summary, "run summary");
     if (seeded) {
@@ -262,16 +286,18 @@ Result run_capability(const Capability& c, Context& ctx, const Params& given) {
     r.summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.run_id = ctx.run_id_;
     if (store) {
-      store->set_run_inputs(ctx.run_id_, ctx.inputs_);
-      store->finish_run(ctx.run_id_, "ok", r.summary);
+      store->finish_run(ctx.run_id_, "ok", r.summary, ctx.inputs_);
     }
   } catch (const Error& e) {
+    settle_run();
     mark_failed(loggable(e.what()));
     throw;
   } catch (const std::exception& e) {
+    settle_run();
     mark_failed(std::string("internal error: ").append(loggable(e.what())));
     throw;
   } catch (...) {
+    settle_run();
     mark_failed("internal error: an unknown exception");
     throw;
   }

@@ -80,3 +80,61 @@ TEST(RunLog, DatabaseErrorsMarkTheRunFailed) {
   EXPECT_EQ(r.status, "failed");
   EXPECT_NE(r.summary["error"].get<std::string>().find("FOREIGN KEY"), std::string::npos) << r.summary.dump();
 }
+
+// The CLI's way (Context::open_store_in_background): the store is opened and the run begun on a second thread
+// while the capability runs. The run log is the same: ok with its inputs, or failed with the message; a store
+// that cannot be opened fails the run with its own error, whether the capability succeeded, failed, or asked
+// for its run id.
+TEST(RunLog, StoreOpenedOnASecondThreadLogsTheSameRun) {
+  Fixture f;
+  f.ctx.open_store_in_background = true;
+  f.cap.run = [](pc::Context& c, const pc::Params&) -> pc::Result {
+    c.add_input({{"path", "x.csv"}});
+    pc::Result r;
+    r.json = [](const pc::Result&) { return nlohmann::json::object(); };
+    r.summary = {{"rows", 3}};
+    if (c.run_id() != 0) c.store().save_results(c.run_id(), {{"total", "CO2e", 2.5, "t"}});
+    return r;
+  };
+  const pc::Params params = pc::Params::from_text(f.cap.spec(), {});
+  const pc::Result ok = pc::run_capability(f.cap, f.ctx, params);
+  auto runs = f.store.recent_runs(1);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(ok.run_id, runs[0].id);
+  EXPECT_EQ(runs[0].status, "ok");
+  EXPECT_EQ(runs[0].summary["rows"], 3);
+  EXPECT_EQ(runs[0].inputs[0]["path"], "x.csv");
+  EXPECT_EQ(f.store.results(runs[0].id).size(), 1u);
+
+  // A capability that never asks for its run: the run is still begun, then finished.
+  auto r = f.run([](pc::Context&) -> pc::Result {
+    throw pc::Error(pc::ErrorCategory::InvalidInput, "no such column 'year' in x.csv", pc::ErrorContext{"x.csv"});
+  });
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_NE(r.summary["error"].get<std::string>().find("no such column 'year'"), std::string::npos);
+
+  // The store cannot be opened: its error, not the capability's, whichever way the capability ends.
+  pc::Context broken;
+  broken.open_store_in_background = true;
+  broken.open_store = []() -> pc::Store& {
+    throw pc::Error(pc::ErrorCategory::Database, "cannot open the database (unable to open database file)",
+                    pc::ErrorContext{"/x/y.db"});
+  };
+  for (int way = 0; way < 3; ++way) {
+    pc::Capability cap = pc::capability("demo");
+    cap.run = [way](pc::Context& c, const pc::Params&) -> pc::Result {
+      if (way == 1) throw pc::Error(pc::ErrorCategory::InvalidInput, "bad input");
+      if (way == 2) (void)c.run_id();
+      pc::Result res;
+      res.json = [](const pc::Result&) { return nlohmann::json::object(); };
+      return res;
+    };
+    try {
+      pc::run_capability(cap, broken, pc::Params::from_text(cap.spec(), {}));
+      ADD_FAILURE() << "way " << way << ": no error";
+    } catch (const pc::Error& e) {
+      EXPECT_EQ(e.category(), pc::ErrorCategory::Database) << way;
+      EXPECT_NE(std::string(e.what()).find("cannot open the database"), std::string::npos) << way << e.what();
+    }
+  }
+}

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -315,14 +316,48 @@ bool holds(Db& db, const Creates& c) {
   return c.column.empty() ? object_exists(db, c.object) : column_exists(db, c.object, c.column);
 }
 
-// Whether every table, index and column that the migrations create is in the database (a database left
+// What each migration creates, parsed once per process.
+const std::vector<std::vector<Creates>>& migration_creates() {
+  static const std::vector<std::vector<Creates>> all = [] {
+    std::vector<std::vector<Creates>> out;
+    for (const auto& m : kMigrations) {
+      auto& creates = out.emplace_back();
+      for (const auto& st : statements(m.sql))
+        if (auto c = what_it_creates(st)) creates.push_back(std::move(*c));
+    }
+    return out;
+  }();
+  return all;
+}
+
+// Whether every table, index and column that migrations 0..v-1 create is in the database (a database left
 // between versions, e.g. by a race of older programs, has a user_version that says less or more than it holds).
-bool schema_complete(Db& db) {
-  for (const auto& m : kMigrations)
-    for (const auto& st : statements(m.sql))
-      if (const auto c = what_it_creates(st); c && !holds(db, *c)) return false;
+// Every open asks: one read of sqlite_master's names, and the columns of the tables that migrations add
+// columns to, instead of a query per object.
+bool schema_complete_upto(Db& db, int v) {
+  std::set<std::string, std::less<>> names;
+  {
+    Stmt s(db.handle(), "SELECT name FROM sqlite_master");
+    while (s.step()) names.insert(s.text(0));
+  }
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> columns;  // read when first needed
+  const auto has_column = [&](const std::string& table, const std::string& column) {
+    auto it = columns.find(table);
+    if (it == columns.end()) {
+      it = columns.emplace(table, std::set<std::string, std::less<>>()).first;
+      Stmt s(db.handle(), "SELECT name FROM pragma_table_info(?)");
+      s.bind(1, table);
+      while (s.step()) it->second.insert(s.text(0));
+    }
+    return it->second.count(column) > 0;
+  };
+  const auto& all = migration_creates();
+  for (int i = 0; i < v && i < kNumMigrations; ++i)
+    for (const Creates& c : all[static_cast<size_t>(i)])
+      if (c.column.empty() ? names.count(c.object) == 0 : !has_column(c.object, c.column)) return false;
   return true;
 }
+bool schema_complete(Db& db) { return schema_complete_upto(db, kNumMigrations); }
 
 // Applies a migration idempotently: each CREATE whose object exists and each ADD COLUMN whose column exists is
 // skipped, so replaying a step that a database already holds (in part or whole) brings it to the schema instead
@@ -422,6 +457,21 @@ struct Store::Impl {
   Db db;
   Impl(const std::filesystem::path& p, std::string read_only) : path(p), db(p.string(), std::move(read_only)) {}
 
+  // The connection's PRAGMA synchronous as opened (2 = FULL: every commit syncs the write-ahead log), and
+  // whether the writes of a begun run commit without that sync (run_sync). Between begin_run and finish_run a
+  // run's data commits (its rows, its results) skip the sync: finish_run's commit, made with the sync again,
+  // makes them durable with it, since syncing the log syncs every frame before its own. What a power cut in
+  // between loses is the data of a run that was never finished (left `running`, found abandoned); the log
+  // stays consistent (its frames are checksummed; SQLite's synchronous=NORMAL guarantee), and a process that
+  // is killed loses nothing (the frames are in the operating system's cache).
+  int sync_default = -1;
+  bool run_sync_relaxed = false;
+  void run_sync(bool relaxed) {
+    if (relaxed == run_sync_relaxed || sync_default < 2 || !db.read_only().empty()) return;
+    db.exec(relaxed ? "PRAGMA synchronous=NORMAL" : fmt::format("PRAGMA synchronous={}", sync_default));
+    run_sync_relaxed = relaxed;
+  }
+
   int user_version() {
     Stmt s(db.handle(), "PRAGMA user_version");
     s.step();
@@ -443,8 +493,9 @@ struct Store::Impl {
   // (user_version behind the tables it holds, or tables missing) is repaired by replaying every step
   // idempotently.
   void migrate() {
-    refuse_newer(user_version());
-    if (user_version() == Store::kSchemaVersion && schema_complete(db)) return;
+    const int found = user_version();
+    refuse_newer(found);
+    if (found == Store::kSchemaVersion && schema_complete(db)) return;
     if (!db.read_only().empty())
       throw Error(ErrorCategory::Database,
                   fmt::format("the database needs an upgrade to schema version {} (it has {}) but it was opened "
@@ -456,19 +507,11 @@ struct Store::Impl {
     int v = user_version();  // again, under the lock: another process may have migrated meanwhile
     refuse_newer(v);
     if (v == Store::kSchemaVersion && schema_complete(db)) return;  // rolls back the empty transaction
-    const bool complete_upto_v = schema_complete_upto(v);
+    const bool complete_upto_v = schema_complete_upto(db, v);
     for (int i = complete_upto_v ? v : 0; i < Store::kSchemaVersion; ++i)
       if (!already_applied(db, kMigrations[i])) apply_idempotent(db, kMigrations[i]);
     db.exec(fmt::format("PRAGMA user_version = {}", Store::kSchemaVersion));
     t.commit();
-  }
-
-  // Whether the objects of migrations 0..v-1 are all there.
-  bool schema_complete_upto(int v) {
-    for (int i = 0; i < v && i < kNumMigrations; ++i)
-      for (const auto& st : statements(kMigrations[i].sql))
-        if (const auto c = what_it_creates(st); c && !holds(db, *c)) return false;
-    return true;
   }
 
   // Loads each built-in dataset whose content hash differs from the stored one (first run, or a new
@@ -664,12 +707,17 @@ Store Store::open(const std::filesystem::path& path) {
   // Large inserts (a GFED year is ~14,000 natural_fluxes rows) would spill the default 2 MB page cache to the
   // WAL page by page mid-transaction; SQLite allocates the cache only as it is used.
   impl->db.exec("PRAGMA cache_size=-65536");
+  if (path != ":memory:") {
+    Stmt sync(impl->db.handle(), "PRAGMA synchronous");
+    if (sync.step()) impl->sync_default = static_cast<int>(sync.integer(0));
+  }
   impl->migrate();
   impl->refresh_builtin();
   return Store(std::move(impl));
 }
 
 bool Store::read_only() const { return !impl_->db.read_only().empty(); }
+
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -849,6 +897,7 @@ std::vector<SearchHit> Store::search(std::string_view query, int limit) const {
 
 int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params) {
   if (!parallel::is_root()) return 0;  // MPI: rank 0 keeps the run log
+  impl_->run_sync(false);  // the start of a run is durable at once (an earlier run left unfinished)
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(),
          fmt::format("INSERT INTO runs(command, inputs, params, version, started_at, status, pid, host, process_start) "
@@ -859,14 +908,27 @@ int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs,
       .bind(7, process_start(pid)).run();
   const int64_t id = sqlite3_last_insert_rowid(impl_->db.handle());
   t.commit();
+  impl_->run_sync(true);  // the run's data: durable with finish_run
   return id;
 }
 
 void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary) {
   if (!parallel::is_root()) return;
+  impl_->run_sync(false);  // this commit syncs the log: the run's data with it
   Transaction t(impl_->db);
   Stmt s(impl_->db.handle(), fmt::format("UPDATE runs SET finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
   s.bind(1, status).bind(2, dump(summary)).bind(3, static_cast<long long>(run_id)).run();
+  t.commit();
+}
+
+void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary,
+                       const nlohmann::json& inputs) {
+  if (!parallel::is_root()) return;
+  impl_->run_sync(false);  // this commit syncs the log: the run's data with it
+  Transaction t(impl_->db);
+  Stmt s(impl_->db.handle(),
+         fmt::format("UPDATE runs SET inputs = ?, finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
+  s.bind(1, dump(inputs)).bind(2, status).bind(3, dump(summary)).bind(4, static_cast<long long>(run_id)).run();
   t.commit();
 }
 

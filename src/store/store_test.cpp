@@ -15,6 +15,12 @@
 
 using namespace panocarbon;
 
+namespace panocarbon {
+struct StoreTestAccess {
+  static store::Db& sql(const Store& s) { return s.sql(); }
+};
+}  // namespace panocarbon
+
 namespace {
 std::filesystem::path temp_db(const char* name) {
   auto p = std::filesystem::temp_directory_path() / (std::string("pc-store-test-") + name + "-" + std::to_string(getpid()) + ".db");
@@ -416,4 +422,39 @@ TEST(Store, SchemaNineNaturalFluxesMoveToTheMethodTable) {
   { store::Db(path.string()).exec("PRAGMA foreign_keys=ON; DELETE FROM runs WHERE id = 1"); }
   EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_fluxes WHERE run_id = 1"), 0);
   EXPECT_EQ(query_int(path, "SELECT count(*) FROM natural_methods WHERE run_id = 1"), 0);
+}
+
+// finish_run with the inputs: status, summary and inputs in one transaction. Between begin_run and finish_run
+// the run's data commits without syncing the log (synchronous NORMAL); begin_run and finish_run commit with the
+// connection's own setting (FULL), so finishing the run makes its data durable with it.
+TEST(Store, FinishRunWithInputsAndTheRunsDataDurableWithIt) {
+  const auto path = temp_db("finish");
+  {
+    Store s = Store::open(path);
+    const auto sync = [&] {
+      store::Stmt st(StoreTestAccess::sql(s).handle(), "PRAGMA synchronous");
+      st.step();
+      return st.integer(0);
+    };
+    const long long full = sync();
+    EXPECT_EQ(full, 2);  // FULL: every commit syncs the write-ahead log
+    const int64_t id = s.begin_run("natural fire", nlohmann::json::array(), {{"year", 2015}});
+    EXPECT_EQ(sync(), 1);  // the run's data: NORMAL
+    s.save_results(id, {{"total", "CO2e", 1.5, "t"}});
+    s.finish_run(id, "ok", {{"rows", 1}}, nlohmann::json::array({{{"path", "x.hdf5"}, {"bytes", 3}}}));
+    EXPECT_EQ(sync(), full);
+    const auto runs = s.recent_runs(1);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].status, "ok");
+    EXPECT_EQ(runs[0].summary["rows"], 1);
+    EXPECT_EQ(runs[0].inputs[0]["path"], "x.hdf5");
+    // A run left unfinished does not leave the next run's start unsynced.
+    s.begin_run("natural fire", nlohmann::json::array(), nlohmann::json::object());
+    EXPECT_EQ(sync(), 1);
+    const int64_t next = s.begin_run("natural fire", nlohmann::json::array(), nlohmann::json::object());
+    s.finish_run(next, "failed", {{"error", "x"}}, nlohmann::json::array());
+    EXPECT_EQ(sync(), full);
+    EXPECT_EQ(s.recent_runs(1)[0].status, "failed");
+  }
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
 }

@@ -234,6 +234,25 @@ def read_only_folder_reads_and_says_why_it_cannot_write(tmp):
     con.close()
 
 
+@test
+def database_error_stops_the_command_whatever_its_input(tmp):
+    """The CLI opens the database on a second thread while the command reads its input: a file that is not a
+    database still stops the command with the database's error (exit 7), before or after an input error, and
+    a good input computed meanwhile is not printed."""
+    db = os.path.join(tmp, 'notdb.db')
+    with open(db, 'w') as f:
+        f.write('this is not an SQLite database\n' * 200)
+    bad = os.path.join(tmp, 'bad.csv')
+    with open(bad, 'w') as f:
+        f.write('x,y\n1,2\n')
+    for inp in (INV, bad, os.path.join(tmp, 'missing.csv')):
+        p = run('inventory', 'calc', inp, '--db', db, expect=7)
+        assert db in p.stderr and 'not a database' in p.stderr and '--db' in p.stderr, p.stderr
+        assert p.stdout == '', p.stdout
+    with open(db, 'rb') as f:
+        assert f.read(16) != b'SQLite format 3\x00'  # left as it was
+
+
 def main():
     global BIN
     BIN = parse_bin()
