@@ -690,6 +690,10 @@ Store Store::open(const std::filesystem::path& path) {
     if (rc != SQLITE_ROW) store::throw_db_error(impl->db.handle(), rc, "cannot read the database");
   }
   if (path != ":memory:" && read_only.empty()) {
+    // A new database gets 16 KiB pages (SQLite's default is 4 KiB): bulk writes (an LCA import's ~38,000 rows, a
+    // GFED year's ~14,000) touch a quarter as many pages. SQLite applies the pragma only to a file that has no
+    // pages yet, and never to one already in WAL mode: an existing store keeps its page size.
+    impl->db.exec("PRAGMA page_size=16384");
     // Switching to WAL takes an exclusive lock, and SQLite does not always wait for it through the busy handler
     // (it returns SQLITE_BUSY at once while another process is creating the same new database): retry for as
     // long as the busy timeout.

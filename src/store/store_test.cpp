@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "panocarbon/error.hpp"
 #include "store/sqlite.hpp"
@@ -22,12 +23,49 @@ struct StoreTestAccess {
 }  // namespace panocarbon
 
 namespace {
+// The test databases, removed with their -wal and -shm files when the test program ends.
+struct TempDbs {
+  std::vector<std::filesystem::path> paths;
+  static void remove(const std::filesystem::path& p) {
+    std::error_code ec;
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + ext, ec);
+  }
+  ~TempDbs() {
+    for (const auto& p : paths) remove(p);
+  }
+};
+
 std::filesystem::path temp_db(const char* name) {
+  static TempDbs made;
   auto p = std::filesystem::temp_directory_path() / (std::string("pc-store-test-") + name + "-" + std::to_string(getpid()) + ".db");
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + ext);
+  TempDbs::remove(p);
+  made.paths.push_back(p);
   return p;
 }
+
+int page_size(const Store& s) {
+  store::Stmt st(StoreTestAccess::sql(s).handle(), "PRAGMA page_size");
+  return st.step() ? static_cast<int>(st.integer(0)) : -1;
+}
 }  // namespace
+
+TEST(Store, NewStoresGetSixteenKibPagesAndOldOnesKeepTheirs) {
+  const auto fresh = temp_db("pages-new");
+  { EXPECT_EQ(page_size(Store::open(fresh)), 16384); }
+  EXPECT_EQ(page_size(Store::open(fresh)), 16384);  // reopened: the same
+  // a store made with SQLite's default 4 KiB pages (by an earlier version) keeps them
+  const auto old = temp_db("pages-old");
+  {
+    store::Db raw(old.string());
+    raw.exec("PRAGMA page_size=4096");
+    raw.exec("PRAGMA journal_mode=WAL");
+    raw.exec("CREATE TABLE t(x)");
+    raw.exec("DROP TABLE t");
+  }
+  Store s = Store::open(old);
+  EXPECT_EQ(page_size(s), 4096);
+  EXPECT_EQ(s.info()["counts"]["datasets"], 3);  // migrated to the current schema all the same
+}
 
 TEST(Store, LibraryRoundTripsThroughTheDatabase) {
   Store s = Store::open(":memory:");
