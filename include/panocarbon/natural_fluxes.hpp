@@ -48,6 +48,27 @@ struct NaturalFluxRow {
 struct NaturalFluxBatch {
   std::vector<NaturalFluxText> texts;
   std::vector<NaturalFluxRow> rows;
+  // Row i as the equal NaturalFluxRecord (its text copied in; texts.at: an index out of range throws).
+  NaturalFluxRecord record(size_t i) const {
+    const NaturalFluxRow& x = rows.at(i);
+    const NaturalFluxText& t = texts.at(x.text);
+    NaturalFluxRecord r;
+    r.module = t.module;
+    r.source = t.source;
+    r.region = std::string(x.region);
+    r.year = x.year;
+    r.month = x.month;
+    r.species = std::string(x.species);
+    r.unit = t.unit;
+    r.origin = t.origin;
+    r.management = t.management;
+    r.value = x.value;
+    r.lower = x.lower;
+    r.upper = x.upper;
+    r.method = t.method;
+    r.note = t.note;
+    return r;
+  }
 };
 
 }  // namespace panocarbon

@@ -143,11 +143,10 @@ class Store {
   // A run starts `running` with this process's pid, host and start time; finish_run sets ok or failed.
   int64_t begin_run(std::string_view command, const nlohmann::json& inputs, const nlohmann::json& params);
   void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary);
-  // The same, and the run's inputs (as set_run_inputs), in one transaction: one commit, one sync of the journal.
+  // The same, and the run's inputs (replacing begin_run's: the registry records inputs as a capability reads
+  // them), in the same commit.
   void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary,
                   const nlohmann::json& inputs);
-  // Replaces a run's inputs (the registry records inputs as a capability reads them, after begin_run).
-  void set_run_inputs(int64_t run_id, const nlohmann::json& inputs);
   // Values must be finite: NaN or infinity is refused (Error{Data} naming the table, field and run) and nothing
   // is written.
   void save_results(int64_t run_id, const std::vector<ResultRecord>& results);

@@ -40,19 +40,10 @@ void check_finite_fluxes(const std::vector<NaturalFluxRecord>& rows, const nlohm
 
 // The same check for rows in the compact form.
 void check_finite_fluxes(const NaturalFluxBatch& batch, const nlohmann::json& inputs) {
-  for (const auto& r : batch.rows) {
+  for (size_t i = 0; i < batch.rows.size(); ++i) {
+    const NaturalFluxRow& r = batch.rows[i];
     if (std::isfinite(r.value) && !std::isinf(r.lower) && !std::isinf(r.upper)) continue;
-    const NaturalFluxText& t = batch.texts.at(r.text);
-    NaturalFluxRecord x;
-    x.module = t.module;
-    x.source = t.source;
-    x.region = r.region;
-    x.species = r.species;
-    x.unit = t.unit;
-    x.value = r.value;
-    x.lower = r.lower;
-    x.upper = r.upper;
-    check_finite_fluxes({x}, inputs);
+    check_finite_fluxes({batch.record(i)}, inputs);
   }
 }
 

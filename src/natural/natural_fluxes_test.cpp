@@ -129,23 +129,7 @@ TEST(NaturalFluxes, BatchStoresWhatTheEqualRecordsStore) {
       x.upper = x.value * 2;
     }
     batch.rows.push_back(x);
-    const NaturalFluxText& t = batch.texts[x.text];
-    NaturalFluxRecord r;
-    r.module = t.module;
-    r.source = t.source;
-    r.unit = t.unit;
-    r.origin = t.origin;
-    r.management = t.management;
-    r.method = t.method;
-    r.note = t.note;
-    r.region = std::string(x.region);
-    r.species = std::string(x.species);
-    r.year = x.year;
-    r.month = x.month;
-    r.value = x.value;
-    r.lower = x.lower;
-    r.upper = x.upper;
-    records.push_back(r);
+    records.push_back(batch.record(batch.rows.size() - 1));
   }
   const auto stored = [](auto save) {
     Store s = Store::open(":memory:");

@@ -472,6 +472,20 @@ struct Store::Impl {
     run_sync_relaxed = relaxed;
   }
 
+  // A run's end (and its inputs, when given) in one commit, made with the sync: the run's data with it.
+  void finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary,
+                  const nlohmann::json* inputs) {
+    if (!parallel::is_root()) return;
+    run_sync(false);
+    Transaction t(db);
+    Stmt s(db.handle(), fmt::format("UPDATE runs SET {}finished_at = {}, status = ?, summary = ? WHERE id = ?",
+                                    inputs ? "inputs = ?, " : "", kNow));
+    int i = 1;
+    if (inputs) s.bind(i++, dump(*inputs));
+    s.bind(i, status).bind(i + 1, dump(summary)).bind(i + 2, static_cast<long long>(run_id)).run();
+    t.commit();
+  }
+
   int user_version() {
     Stmt s(db.handle(), "PRAGMA user_version");
     s.step();
@@ -917,31 +931,12 @@ int64_t Store::begin_run(std::string_view command, const nlohmann::json& inputs,
 }
 
 void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary) {
-  if (!parallel::is_root()) return;
-  impl_->run_sync(false);  // this commit syncs the log: the run's data with it
-  Transaction t(impl_->db);
-  Stmt s(impl_->db.handle(), fmt::format("UPDATE runs SET finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
-  s.bind(1, status).bind(2, dump(summary)).bind(3, static_cast<long long>(run_id)).run();
-  t.commit();
+  impl_->finish_run(run_id, status, summary, nullptr);
 }
 
 void Store::finish_run(int64_t run_id, std::string_view status, const nlohmann::json& summary,
                        const nlohmann::json& inputs) {
-  if (!parallel::is_root()) return;
-  impl_->run_sync(false);  // this commit syncs the log: the run's data with it
-  Transaction t(impl_->db);
-  Stmt s(impl_->db.handle(),
-         fmt::format("UPDATE runs SET inputs = ?, finished_at = {}, status = ?, summary = ? WHERE id = ?", kNow));
-  s.bind(1, dump(inputs)).bind(2, status).bind(3, dump(summary)).bind(4, static_cast<long long>(run_id)).run();
-  t.commit();
-}
-
-void Store::set_run_inputs(int64_t run_id, const nlohmann::json& inputs) {
-  if (!parallel::is_root()) return;
-  Transaction t(impl_->db);
-  Stmt s(impl_->db.handle(), "UPDATE runs SET inputs = ? WHERE id = ?");
-  s.bind(1, dump(inputs)).bind(2, static_cast<long long>(run_id)).run();
-  t.commit();
+  impl_->finish_run(run_id, status, summary, &inputs);
 }
 
 void Store::save_results(int64_t run_id, const std::vector<ResultRecord>& results) {

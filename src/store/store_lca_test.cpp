@@ -278,6 +278,7 @@ TEST(StoreLca, ForeignKeysOffLastsUntilTheTransactionEnds) {
   db.exec("PRAGMA foreign_keys=ON");
   {
     store::ForeignKeysOff off(db);
+    EXPECT_TRUE(off.switched());
     store::Transaction t(db);
     EXPECT_FALSE(foreign_keys_on(db));
     db.exec("INSERT INTO parent VALUES(1); INSERT INTO child VALUES(1)");
@@ -294,9 +295,21 @@ TEST(StoreLca, ForeignKeysOffLastsUntilTheTransactionEnds) {
   }
   EXPECT_TRUE(foreign_keys_on(db));
   EXPECT_THROW(db.exec("INSERT INTO child VALUES(7)"), Error);  // enforced again
+  // inside a caller's transaction it changes nothing: the checks stay on and every row is checked
+  {
+    store::Transaction t(db);
+    store::ForeignKeysOff off(db);
+    EXPECT_FALSE(off.switched());
+    EXPECT_TRUE(foreign_keys_on(db));
+    EXPECT_THROW(db.exec("INSERT INTO child VALUES(8)"), Error);
+  }
+  EXPECT_TRUE(foreign_keys_on(db));
   // left off where they were off
   db.exec("PRAGMA foreign_keys=OFF");
-  { store::ForeignKeysOff off(db); }
+  {
+    store::ForeignKeysOff off(db);
+    EXPECT_FALSE(off.switched());
+  }
   EXPECT_FALSE(foreign_keys_on(db));
 }
 

@@ -13,6 +13,7 @@
 
 #include "panocarbon/error.hpp"
 #include "panocarbon/parallel.hpp"
+#include "store/foreign_keys_off.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_internal.hpp"
 
@@ -89,19 +90,11 @@ void Store::save_natural_fluxes(int64_t run_id, const NaturalFluxBatch& batch) {
   // (a probe of natural_methods per row, about 2 ms of a GFED year's ~10) is switched off for the insert, and
   // the one key it would otherwise check, the run of the methods, is checked here once. The switch works only
   // outside a transaction (inside a caller's, SQLite keeps checking every row).
-  const bool own_check = sqlite3_get_autocommit(sql().handle()) != 0;
-  struct KeysBackOn {
-    sqlite3* db;
-    bool on;
-    ~KeysBackOn() {
-      if (on) sqlite3_exec(db, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
-    }
-  } keys_back_on{sql().handle(), own_check};  // after the transaction below has committed or rolled back
-  if (own_check) sql().exec("PRAGMA foreign_keys=OFF");
+  store::ForeignKeysOff keys_off(sql());  // on again after the transaction below has committed or rolled back
   // Schema 10: the text a run's fluxes share (module, source, unit, origin, management, method, note) once in
   // natural_methods, in the order the rows first use it (equal texts once), each flux by its id.
   Transaction t(sql());
-  if (own_check && !batch.rows.empty()) {
+  if (keys_off.switched() && !batch.rows.empty()) {
     Stmt run(sql().handle(), "SELECT count(*) FROM runs WHERE id = ?");
     run.bind(1, static_cast<long long>(run_id));
     if (!run.step() || run.integer(0) == 0)
